@@ -1,0 +1,2 @@
+// Example: distributed (being built)
+export {};

@@ -1,0 +1,2 @@
+// Example: echo (being built)
+export {};

@@ -1,0 +1,2 @@
+// Example: kv-server (being built)
+export {};

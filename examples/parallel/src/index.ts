@@ -1,0 +1,2 @@
+// Example: parallel (being built)
+export {};

@@ -1,0 +1,2 @@
+// Example: retry-client (being built)
+export {};

@@ -1,0 +1,2 @@
+// Example: showcase (being built)
+export {};

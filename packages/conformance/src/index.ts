@@ -1,0 +1,2 @@
+// The adapter conformance suite (mocha) and its CLI. (being built)
+export {};

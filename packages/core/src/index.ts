@@ -1,0 +1,21 @@
+// @runtime-traits/core: the interfaces a library codes against, and the tokens and errors that go with them.
+export { CAPABILITIES } from './capabilities.js';
+export { defineTask } from './define-task.js';
+export {
+  RuntimeError, CancelledError, TimeoutError, RuntimeShutdownError, UnsupportedError, WorkerCrashedError,
+  DeadlockError, NetError,
+} from './errors.js';
+export { TaskGroup } from './task-group.js';
+export { RUNTIME, EXECUTOR, REACTOR, CLOCK, NET } from './tokens.js';
+export { toWebStreams } from './web-streams.js';
+
+export type { Capability } from './capabilities.js';
+export type { NetErrorCode } from './errors.js';
+export type { Awaitable, Executor, SpawnOptions, Task, TaskContext, TaskDef, TaskState } from './executor.js';
+export type {
+  Clock, Connection, ConnectOptions, Datagram, Listener, ListenAddress, ListenOptions, Net, Reactor, SocketAddress,
+  TlsClientOptions, TlsServerOptions, UdpSocket,
+} from './reactor.js';
+export type { Runtime, RuntimeMetrics, RuntimeOptions, ShutdownOptions } from './runtime.js';
+export type { Token } from './tokens.js';
+export type { WebStreamPair } from './web-streams.js';

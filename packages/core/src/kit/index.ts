@@ -1,0 +1,14 @@
+// The adapter kit: what a runtime author reuses so every runtime checks and behaves alike.
+export {
+  show, checkMs, checkCount, checkPort, checkHost, checkFunction, checkSignal, checkOptions, checkSpawnOptions,
+  checkTaskDef, checkArgs, checkCloneable, checkData, checkAddress, checkListenAddress, DEFAULT_HOST,
+} from './checks.js';
+export { deferred } from './deferred.js';
+export { TaskCell, cancelledError, isThenable } from './task-cell.js';
+export { TaskSet } from './task-set.js';
+export { intervalOver, timeoutOver, abortError } from './clock-helpers.js';
+export { resolveTask, isVerified } from './resolve-task.js';
+
+export type { Deferred } from './deferred.js';
+export type { TaskOwner } from './task-cell.js';
+export type { UnhandledErrorHandler } from './task-set.js';

@@ -1,0 +1,91 @@
+// TaskSet: the tasks a runtime owns on this thread — ids, counters, detached failures and shutdown.
+import { RuntimeShutdownError } from '../errors.js';
+import type { SpawnOptions, Task } from '../executor.js';
+import type { Runtime, RuntimeMetrics } from '../runtime.js';
+import { TaskCell, type TaskOwner } from './task-cell.js';
+
+export type UnhandledErrorHandler = (error: unknown, task: Task<unknown>) => void;
+
+const printUnhandled: UnhandledErrorHandler = (error, task) => {
+  console.error(`runtime-traits: detached task ${task.id} failed:`, error);
+};
+
+export class TaskSet implements TaskOwner {
+  spawned = 0;
+  completed = 0;
+  failed = 0;
+  cancelled = 0;
+  /** Tasks spawned and not settled, in spawn order. */
+  readonly live = new Set<TaskCell<unknown>>();
+  private nextId = 1;
+  private closing = false;
+  private readonly onUnhandledError: UnhandledErrorHandler;
+
+  constructor(readonly runtime: Runtime, onUnhandledError?: UnhandledErrorHandler) {
+    this.onUnhandledError = onUnhandledError ?? printUnhandled;
+  }
+
+  get closed(): boolean {
+    return this.closing;
+  }
+
+  /** Throws `RuntimeShutdownError` once shutdown has begun. */
+  admit(): void {
+    if (this.closing) throw new RuntimeShutdownError();
+  }
+
+  /** A new pending task. `make` lets a runtime use its own TaskCell subclass. */
+  create<T>(opts?: SpawnOptions, make?: (id: number, owner: TaskOwner, name: string | undefined, signal?: AbortSignal) => TaskCell<T>): TaskCell<T> {
+    this.admit();
+    const id = this.nextId++;
+    this.spawned++;
+    const cell = make ? make(id, this, opts?.name, opts?.signal) : new TaskCell<T>(id, this, opts?.name, opts?.signal);
+    // A cell whose spawn signal was already aborted settled (and was counted) in its constructor.
+    if (!cell.isSettled()) this.live.add(cell as TaskCell<unknown>);
+    return cell;
+  }
+
+  settled(cell: TaskCell<unknown>): void {
+    this.live.delete(cell);
+    if (cell.state === 'completed') this.completed++;
+    else if (cell.state === 'failed') this.failed++;
+    else this.cancelled++;
+  }
+
+  unhandled(error: unknown, cell: TaskCell<unknown>): void {
+    try {
+      this.onUnhandledError(error, cell);
+    } catch (secondary) {
+      printUnhandled(secondary, cell);
+    }
+  }
+
+  /** The counters every runtime reports. */
+  counters(queueDepth: number): RuntimeMetrics {
+    return {
+      spawned: this.spawned,
+      completed: this.completed,
+      failed: this.failed,
+      cancelled: this.cancelled,
+      active: this.live.size,
+      queueDepth,
+    };
+  }
+
+  /**
+   * Stops admitting tasks, lets running ones finish for up to `graceMs` (measured with `sleep`, so a
+   * virtual clock works), then cancels the rest. Every handle is settled when this resolves, even a
+   * body that ignores its signal: its handle rejects with CancelledError and its result is dropped.
+   */
+  async shutdown(graceMs: number, sleep: (ms: number, signal: AbortSignal) => Promise<void>): Promise<void> {
+    this.closing = true;
+    if (graceMs > 0 && this.live.size > 0) {
+      const stop = new AbortController();
+      const allDone = Promise.all([...this.live].map((cell) => cell.then(undefined, () => undefined)));
+      await Promise.race([allDone, sleep(graceMs, stop.signal).catch(() => undefined)]);
+      stop.abort();
+    }
+    const error = new RuntimeShutdownError();
+    for (const cell of [...this.live]) cell.forceCancel(error);
+  }
+}

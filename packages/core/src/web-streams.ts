@@ -1,0 +1,32 @@
+// toWebStreams: a Connection as a { readable, writable } pair of Web Streams.
+import type { Connection } from './reactor.js';
+
+export interface WebStreamPair {
+  readable: ReadableStream<Uint8Array>;
+  writable: WritableStream<Uint8Array | string>;
+}
+
+/**
+ * Reading pulls from `conn.read()` (end of stream closes the readable); writing waits on
+ * `conn.write()`, so backpressure carries through; closing the writable half-closes the connection;
+ * cancelling the readable or aborting the writable closes it.
+ */
+export function toWebStreams(conn: Connection): WebStreamPair {
+  if (typeof conn !== 'object' || conn === null || typeof conn.read !== 'function' || typeof conn.write !== 'function') {
+    throw new TypeError('conn must be a Connection');
+  }
+  const readable = new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      const chunk = await conn.read();
+      if (chunk === null) controller.close();
+      else controller.enqueue(chunk);
+    },
+    cancel: () => conn.close(),
+  }, { highWaterMark: 0 });
+  const writable = new WritableStream<Uint8Array | string>({
+    write: (chunk) => conn.write(chunk),
+    close: () => conn.closeWrite(),
+    abort: () => conn.close(),
+  });
+  return { readable, writable };
+}

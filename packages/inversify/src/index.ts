@@ -1,0 +1,2 @@
+// Inversify wiring: runtimeModule(runtime) and loadRuntime(name). (being built)
+export {};

@@ -1,0 +1,2 @@
+// Multi-threaded work-stealing runtime on worker_threads and SharedArrayBuffer. (being built)
+export {};
