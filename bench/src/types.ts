@@ -1,0 +1,38 @@
+// The shape every benchmark reports in, so results, tables and charts are made one way.
+
+/** One contender of one benchmark: the median of its samples and how it compares with the baseline. */
+export interface BenchRow {
+  /** The benchmark's name, e.g. 'threads'. */
+  bench: string;
+  /** What was measured inside the benchmark, e.g. 'tiny tasks, 64 in flight'. */
+  case: string;
+  /** Who ran it, e.g. 'worksteal', 'piscina', 'raw net.Socket'. */
+  contender: string;
+  unit: string;
+  /** 'higher' for throughput (ops/s, MB/s), 'lower' for latency or bytes. */
+  better: 'higher' | 'lower';
+  median: number;
+  min: number;
+  max: number;
+  samples: number;
+  /** The contender this row's ratio is taken against (same bench and case), when it has one. */
+  baseline?: string;
+  /** median / baseline's median, oriented so that > 1 means this contender is better. */
+  ratio?: number;
+  /** A target from the issues, e.g. { text: '>= 5x piscina', met: true }. */
+  target?: { text: string; met: boolean };
+}
+
+export interface BenchContext {
+  /** Fewer samples and smaller sizes, for a smoke run. */
+  quick: boolean;
+  /** A progress line on stderr. */
+  log(message: string): void;
+}
+
+/** A module under src/benches/ exports one of these as default. */
+export interface Benchmark {
+  name: string;
+  description: string;
+  run(ctx: BenchContext): Promise<BenchRow[]>;
+}
