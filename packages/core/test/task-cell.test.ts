@@ -1,0 +1,117 @@
+import { expect } from 'chai';
+import { CancelledError, RuntimeShutdownError } from '../src/index.js';
+import { MiniExecutor, turn } from './fixtures/mini-executor.js';
+
+describe('TaskCell through a minimal executor', () => {
+  let executor: MiniExecutor;
+  beforeEach(() => { executor = new MiniExecutor(); });
+
+  it('should not run the body inside the spawn call', async () => {
+    let ran = false;
+    const task = executor.spawnLocal(() => { ran = true; return 1; });
+    expect(ran).to.equal(false);
+    expect(task.state).to.equal('pending');
+    expect(await task).to.equal(1);
+    expect(task.state).to.equal('completed');
+  });
+
+  it('should never run a task cancelled before it started', async () => {
+    let ran = false;
+    const task = executor.spawnLocal(() => { ran = true; });
+    await task.cancel();
+    await turn();
+    expect(ran).to.equal(false);
+    expect(task.state).to.equal('cancelled');
+    const error = await Promise.resolve(task).then(() => null, (e: unknown) => e);
+    expect(CancelledError.is(error)).to.equal(true);
+  });
+
+  it('should abort the signal of a running task and reject with CancelledError whatever it returns', async () => {
+    let seen: unknown;
+    const task = executor.spawnLocal((cx) => new Promise<string>((resolve) => {
+      cx.signal.addEventListener('abort', () => { seen = cx.signal.reason; resolve('finished anyway'); });
+    }));
+    await turn();
+    expect(task.state).to.equal('running');
+    await task.cancel('stop');
+    expect(seen).to.equal('stop');
+    expect(task.state).to.equal('cancelled');
+    const error = await Promise.resolve(task).then(() => null, (e: unknown) => e) as CancelledError;
+    expect(error.code).to.equal('ABORT_ERR');
+    expect(error.cause).to.equal('stop');
+  });
+
+  it('should keep the outcome when cancelled after completion', async () => {
+    const task = executor.spawnLocal(() => 7);
+    await task;
+    await task.cancel();
+    expect(task.state).to.equal('completed');
+    expect(await task).to.equal(7);
+  });
+
+  it('should hand an already-aborted signal to a task that reads it late', async () => {
+    let aborted: boolean | undefined;
+    const task = executor.spawnLocal(async (cx) => {
+      await new Promise((resolve) => setTimeout(resolve, 5));
+      aborted = cx.signal.aborted;
+    });
+    await turn();
+    const cancelled = task.cancel();
+    await cancelled;
+    expect(aborted).to.equal(true);
+  });
+
+  it('should cancel through SpawnOptions.signal, also when already aborted', async () => {
+    const controller = new AbortController();
+    controller.abort('early');
+    const early = executor.spawnLocal(() => 1, { signal: controller.signal });
+    expect(early.state).to.equal('cancelled');
+    const later = new AbortController();
+    const task = executor.spawnLocal((cx) => new Promise((_, reject) => cx.signal.addEventListener('abort', () => reject(cx.signal.reason))), { signal: later.signal });
+    await turn();
+    later.abort('late');
+    const error = await Promise.resolve(task).then(() => null, (e: unknown) => e);
+    expect(CancelledError.is(error)).to.equal(true);
+  });
+
+  it('should report a detached failure to onUnhandledError and never to unhandledRejection', async () => {
+    const rejections: unknown[] = [];
+    const onRejection = (reason: unknown): void => { rejections.push(reason); };
+    process.on('unhandledRejection', onRejection);
+    try {
+      executor.spawnLocal(() => { throw new Error('boom'); }).detach();
+      executor.spawnLocal(() => Promise.reject(new Error('quiet'))); // not detached, not awaited: silent
+      await turn();
+      await turn();
+      expect(executor.unhandled.map((e) => (e as Error).message)).to.deep.equal(['boom']);
+      expect(rejections).to.deep.equal([]);
+    } finally {
+      process.off('unhandledRejection', onRejection);
+    }
+  });
+
+  it('should report a failure that happened before detach() was called', async () => {
+    const task = executor.spawnLocal(() => { throw new Error('before'); });
+    await turn();
+    task.detach();
+    expect(executor.unhandled.map((e) => (e as Error).message)).to.deep.equal(['before']);
+  });
+
+  it('should count spawned, completed, failed and cancelled', async () => {
+    await executor.spawnLocal(() => 1);
+    await executor.spawnLocal(() => { throw new Error('x'); }).then(() => {}, () => {});
+    const pending = executor.spawnLocal(() => 1);
+    await pending.cancel();
+    expect(executor.tasks.counters(0)).to.include({ spawned: 3, completed: 1, failed: 1, cancelled: 1, active: 0 });
+  });
+
+  it('should settle every live task on shutdown, even a body that ignores its signal, and refuse new ones', async () => {
+    const stubborn = executor.spawnLocal(() => new Promise(() => {}));
+    await turn();
+    await executor.tasks.shutdown(0, () => Promise.resolve());
+    expect(stubborn.state).to.equal('cancelled');
+    const error = await Promise.resolve(stubborn).then(() => null, (e: unknown) => e) as CancelledError;
+    expect(RuntimeShutdownError.is(error.cause)).to.equal(true);
+    expect(() => executor.spawnLocal(() => 1)).to.throw(RuntimeShutdownError);
+  });
+});
