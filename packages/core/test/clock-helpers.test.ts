@@ -79,10 +79,11 @@ describe('timeoutOver', () => {
     const clock = new HandClock();
     let workSignal: AbortSignal | undefined;
     const result = timeoutOver(clock.sleep, 100, (signal) => { workSignal = signal; return new Promise(() => {}); });
+    const outcome = result.then(() => null, (e: unknown) => e);
     await clock.advance(99);
     expect(workSignal!.aborted).to.equal(false);
     await clock.advance(1);
-    const error = await result.then(() => null, (e: unknown) => e) as TimeoutError;
+    const error = await outcome as TimeoutError;
     expect(TimeoutError.is(error)).to.equal(true);
     expect(error.code).to.equal('ETIMEDOUT');
     expect(workSignal!.reason).to.equal(error);

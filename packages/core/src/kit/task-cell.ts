@@ -7,13 +7,14 @@
 //      ▼                  ▼           then the outcome is CancelledError whatever fn returned
 //   cancelled          cancelled      (forceCancel(), used by shutdown, settles at once)
 //
-// A settled state never changes again. The promise behind `then` is made only when someone awaits,
-// so a failed task nobody awaits never becomes an unhandled rejection; a detached one is reported
-// to `onUnhandledError` instead. The AbortController is made only when someone reads `signal`.
+// A settled state never changes again. The cell IS a native promise whose prototype reports
+// `constructor === Promise`, so `await task` takes the engine's fast path (no thenable job) and
+// `then` makes plain promises. Before it rejects, the cell attaches a no-op handler of its own, so a
+// failed task nobody awaits never becomes an unhandled rejection; a detached one is reported to
+// `onUnhandledError` instead. The AbortController is made only when someone reads `signal`.
 import { CancelledError } from '../errors.js';
 import type { Awaitable, Task, TaskContext, TaskState } from '../executor.js';
 import type { Runtime } from '../runtime.js';
-import { deferred, type Deferred } from './deferred.js';
 
 /** What a cell reports to the set that owns it. */
 export interface TaskOwner {
@@ -24,29 +25,60 @@ export interface TaskOwner {
 
 const noop = (): void => {};
 
-export class TaskCell<T> implements Task<T>, TaskContext {
-  state: TaskState = 'pending';
-  private outcome: unknown;
-  private waiter: Deferred<T> | undefined;
-  private cancelWaiters: Array<() => void> | undefined;
-  private controller: AbortController | undefined;
-  private cancelReason: unknown;
-  private cancelRequested = false;
-  private detached = false;
-  private parentSignal: AbortSignal | undefined;
-  private readonly onParentAbort: (() => void) | undefined;
+// Captures a promise's resolve/reject during super(): module-level so no closure is made per task.
+let captureResolve: ((value: unknown) => void) | undefined;
+let captureReject: ((reason: unknown) => void) | undefined;
+function capture(resolve: (value: unknown) => void, reject: (reason: unknown) => void): void {
+  captureResolve = resolve;
+  captureReject = reject;
+}
 
-  constructor(
-    readonly id: number,
-    private readonly owner: TaskOwner,
-    readonly name: string | undefined,
-    signal?: AbortSignal,
-  ) {
+export class TaskCell<T> extends Promise<T> implements Task<T>, TaskContext {
+  // Fields are declared, then assigned in the constructor: cheaper than define-semantics class fields.
+  declare state: TaskState;
+  declare readonly id: number;
+  declare readonly name: string | undefined;
+  declare private readonly owner: TaskOwner;
+  declare private readonly resolveFn: (value: unknown) => void;
+  declare private readonly rejectFn: (reason: unknown) => void;
+  declare private outcome: unknown;
+  declare private cancelWaiters: Array<() => void> | undefined;
+  declare private controller: AbortController | undefined;
+  declare private cancelReason: unknown;
+  declare private cancelRequested: boolean;
+  declare private detached: boolean;
+  declare private parentSignal: AbortSignal | undefined;
+  declare private onParentAbort: (() => void) | undefined;
+  /** Links of the owner's intrusive list of live tasks; only the owning TaskSet touches them. */
+  declare liveNext: TaskCell<unknown> | undefined;
+  declare livePrev: TaskCell<unknown> | undefined;
+
+  constructor(id: number, owner: TaskOwner, name: string | undefined, signal?: AbortSignal) {
+    super(capture as (resolve: (value: T | PromiseLike<T>) => void, reject: (reason?: unknown) => void) => void);
+    this.resolveFn = captureResolve!;
+    this.rejectFn = captureReject!;
+    this.state = 'pending';
+    this.id = id;
+    this.name = name;
+    this.owner = owner;
+    this.outcome = undefined;
+    this.cancelWaiters = undefined;
+    this.controller = undefined;
+    this.cancelReason = undefined;
+    this.cancelRequested = false;
+    this.detached = false;
+    this.parentSignal = undefined;
+    this.onParentAbort = undefined;
+    this.liveNext = undefined;
+    this.livePrev = undefined;
     if (signal) {
-      this.parentSignal = signal;
-      this.onParentAbort = () => void this.cancel(signal.reason);
-      if (signal.aborted) this.cancel(signal.reason);
-      else signal.addEventListener('abort', this.onParentAbort, { once: true });
+      if (signal.aborted) {
+        this.cancel(signal.reason);
+      } else {
+        this.parentSignal = signal;
+        this.onParentAbort = () => void this.cancel(signal.reason);
+        signal.addEventListener('abort', this.onParentAbort, { once: true });
+      }
     }
   }
 
@@ -69,17 +101,6 @@ export class TaskCell<T> implements Task<T>, TaskContext {
   }
 
   // ── Task ───────────────────────────────────────────────────────────────────
-  then<R1 = T, R2 = never>(
-    onfulfilled?: ((value: T) => R1 | PromiseLike<R1>) | null,
-    onrejected?: ((reason: unknown) => R2 | PromiseLike<R2>) | null,
-  ): Promise<R1 | R2> {
-    let promise: Promise<T>;
-    if (this.state === 'completed') promise = Promise.resolve(this.outcome as T);
-    else if (this.state === 'failed' || this.state === 'cancelled') promise = Promise.reject(this.outcome);
-    else promise = (this.waiter ??= deferred<T>()).promise;
-    return promise.then(onfulfilled, onrejected);
-  }
-
   cancel(reason?: unknown): Promise<void> {
     if (this.isSettled()) return Promise.resolve();
     if (this.state === 'pending') {
@@ -127,7 +148,7 @@ export class TaskCell<T> implements Task<T>, TaskContext {
       this.fail(error);
       return;
     }
-    if (isThenable(result)) result.then((value) => this.complete(value), (error) => this.fail(error));
+    if (isThenable(result)) result.then(this.complete.bind(this), this.fail.bind(this));
     else this.complete(result);
   }
 
@@ -167,13 +188,12 @@ export class TaskCell<T> implements Task<T>, TaskContext {
       this.parentSignal = undefined;
     }
     this.owner.settled(this);
-    const waiter = this.waiter;
-    if (waiter) {
-      if (state === 'completed') waiter.resolve(outcome as T);
-      else {
-        waiter.promise.catch(noop); // the awaiting side handles it; this only keeps Node quiet if it stopped awaiting
-        waiter.reject(outcome);
-      }
+    if (state === 'completed') {
+      this.resolveFn(outcome);
+    } else {
+      // Marks the rejection handled before it happens: awaiting it still rejects, nobody awaiting stays quiet.
+      Promise.prototype.then.call(this, undefined, noop);
+      this.rejectFn(outcome);
     }
     if (state === 'failed' && this.detached) this.owner.unhandled(outcome, this);
     const cancelWaiters = this.cancelWaiters;
@@ -193,3 +213,7 @@ export function isThenable<T>(value: unknown): value is PromiseLike<T> {
   return value !== null && (typeof value === 'object' || typeof value === 'function')
     && typeof (value as PromiseLike<T>).then === 'function';
 }
+
+// `constructor === Promise` on the prototype: `await`, `Promise.resolve(task)` and `then` treat a
+// cell as the native promise it is, without species lookups or thenable jobs.
+Object.defineProperty(TaskCell.prototype, 'constructor', { value: Promise, writable: true, configurable: true });
