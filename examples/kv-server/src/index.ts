@@ -1,2 +1,0 @@
-// Example: kv-server (being built)
-export {};

@@ -1,0 +1,120 @@
+// KvClient: a small RESP2 client over any runtime's Net — used to drive the server inside a simulation.
+import type { Connection, Net, SocketAddress } from '@runtime-traits/core';
+import { concat, encodeUtf8, indexOfCrlf, parseDecimal } from './bytes.js';
+
+/** An error reply (`-ERR ...`) from the server. */
+export class RedisError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'RedisError';
+  }
+}
+
+/** A decoded reply: simple and bulk strings as UTF-8 text, the null bulk as null, integers as numbers. */
+export type Reply = string | number | null | RedisError | Reply[];
+
+type Arg = string | number | Uint8Array;
+
+const decoder = new TextDecoder();
+
+export class KvClient {
+  private buffered: Uint8Array = new Uint8Array(0);
+  /** Commands run one after another: each waits for the previous one's replies. */
+  private queue: Promise<unknown> = Promise.resolve();
+
+  private constructor(private readonly conn: Connection) {}
+
+  static async connect(net: Net, to: SocketAddress): Promise<KvClient> {
+    return new KvClient(await net.connect(to, { noDelay: true }));
+  }
+
+  /** Sends one command; resolves with its reply, rejects with `RedisError` on an error reply. */
+  async command(...args: Arg[]): Promise<Reply> {
+    const [reply] = await this.pipeline([args]);
+    if (reply instanceof RedisError) throw reply;
+    return reply!;
+  }
+
+  /** Sends every command in one write, then reads as many replies (error replies stay in place). */
+  pipeline(commands: Arg[][]): Promise<Reply[]> {
+    const run = this.queue.then(async () => {
+      await this.conn.write(concat(commands.map(encodeCommand)));
+      const replies: Reply[] = [];
+      while (replies.length < commands.length) replies.push(await this.readReply());
+      return replies;
+    });
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
+
+  /** Raw bytes, for tests that need to send what no well-behaved client would. */
+  async writeRaw(data: Uint8Array | string): Promise<void> {
+    await this.conn.write(data);
+  }
+
+  /** The next reply, or null if the server closed the connection first. */
+  async readReply(): Promise<Reply> {
+    for (;;) {
+      const parsed = parseReply(this.buffered, 0);
+      if (parsed) {
+        this.buffered = this.buffered.subarray(parsed.end);
+        return parsed.reply;
+      }
+      const chunk = await this.conn.read();
+      if (chunk === null) throw new Error('connection closed by the server');
+      this.buffered = concat([this.buffered, chunk]);
+    }
+  }
+
+  /** Resolves once the server has closed its side (after QUIT or a protocol error). */
+  async ended(): Promise<boolean> {
+    return (await this.conn.read()) === null;
+  }
+
+  async close(): Promise<void> {
+    await this.conn.close();
+  }
+}
+
+function encodeCommand(args: Arg[]): Uint8Array {
+  const parts: Uint8Array[] = [encodeUtf8(`*${args.length}\r\n`)];
+  for (const arg of args) {
+    const bytes = arg instanceof Uint8Array ? arg : encodeUtf8(String(arg));
+    parts.push(encodeUtf8(`$${bytes.length}\r\n`), bytes, encodeUtf8('\r\n'));
+  }
+  return concat(parts);
+}
+
+/** One whole reply starting at `pos`, or null if more bytes are needed. */
+function parseReply(buf: Uint8Array, pos: number): { reply: Reply; end: number } | null {
+  const lineEnd = indexOfCrlf(buf, pos);
+  if (lineEnd < 0) return null;
+  const kind = String.fromCharCode(buf[pos]!);
+  const line = () => decoder.decode(buf.subarray(pos + 1, lineEnd));
+  switch (kind) {
+    case '+': return { reply: line(), end: lineEnd + 2 };
+    case '-': return { reply: new RedisError(line()), end: lineEnd + 2 };
+    case ':': return { reply: Number(line()), end: lineEnd + 2 };
+    case '$': {
+      const length = parseDecimal(buf, pos + 1, lineEnd);
+      if (length < 0) return { reply: null, end: lineEnd + 2 };
+      const start = lineEnd + 2;
+      if (buf.length < start + length + 2) return null;
+      return { reply: decoder.decode(buf.subarray(start, start + length)), end: start + length + 2 };
+    }
+    case '*': {
+      const count = parseDecimal(buf, pos + 1, lineEnd);
+      if (count < 0) return { reply: null, end: lineEnd + 2 };
+      const items: Reply[] = [];
+      let at = lineEnd + 2;
+      for (let i = 0; i < count; i++) {
+        const item = parseReply(buf, at);
+        if (!item) return null;
+        items.push(item.reply);
+        at = item.end;
+      }
+      return { reply: items, end: at };
+    }
+    default: throw new Error(`unexpected reply type ${JSON.stringify(kind)}`);
+  }
+}
