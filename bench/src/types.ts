@@ -11,6 +11,7 @@ export interface BenchRow {
   unit: string;
   /** 'higher' for throughput (ops/s, MB/s), 'lower' for latency or bytes. */
   better: 'higher' | 'lower';
+  /** NaN (null in JSON) when the contender could not run: see `status` and `note`. */
   median: number;
   min: number;
   max: number;
@@ -21,6 +22,10 @@ export interface BenchRow {
   ratio?: number;
   /** A target from the issues, e.g. { text: '>= 5x piscina', met: true }. */
   target?: { text: string; met: boolean };
+  /** 'ok' (the default when absent), 'not available' (its runtime or service is missing) or 'failed' (it threw). */
+  status?: 'ok' | 'not available' | 'failed';
+  /** Why a row has no figure, or anything a reader must know to read the figure right. */
+  note?: string;
 }
 
 export interface BenchContext {

@@ -1,0 +1,88 @@
+// threads: 100k tiny tasks (x + 1) submitted from the main thread, with 1, 16, 64, 256 and all
+// of them in flight: the work-stealing runtime against piscina, tinypool, workerpool, poolifier.
+import type { Runtime } from '@runtime-traits/core';
+import type { Contender } from '../harness/alternate.js';
+import { alternate } from '../harness/alternate.js';
+import { atLeast, toRows } from '../harness/rows.js';
+import { closeRuntime, openRuntime } from '../harness/runtimes.js';
+import { runWindow } from '../harness/window.js';
+import { PEERS, openPool, type Pool } from '../peers/pools.js';
+import { addOne } from '../tasks/tiny.js';
+import type { BenchContext, BenchRow, Benchmark } from '../types.js';
+
+const THREADS = 2;
+
+const bench: Benchmark = {
+  name: 'threads',
+  description: 'tiny cross-thread tasks submitted from the main thread (tasks/s), worksteal vs four pools, 2 threads each',
+  async run(ctx: BenchContext): Promise<BenchRow[]> {
+    const total = ctx.quick ? 2_000 : 100_000;
+    // One task in flight is a chain of round trips (~50-100 µs each): 100k of them would take
+    // most of the budget, so that case submits fewer tasks; the figure is still tasks/s.
+    const cases: { label: string; inflight: number; total: number }[] = [
+      { label: `${total / 1000}k tasks, all in flight`, inflight: total, total },
+      { label: `${ctx.quick ? 1 : 10}k tasks, 1 in flight`, inflight: 1, total: ctx.quick ? 1_000 : 10_000 },
+      { label: `${total / 1000}k tasks, 16 in flight`, inflight: 16, total },
+      { label: `${total / 1000}k tasks, 64 in flight`, inflight: 64, total },
+      { label: `${total / 1000}k tasks, 256 in flight`, inflight: 256, total },
+    ];
+    const rounds = ctx.quick ? 1 : 3;
+
+    // Every pool is opened once and kept across cases (as an application would), so no case
+    // pays worker start-up; each case warms every contender up once before its rounds.
+    let rt: Runtime | string = 'not opened';
+    const pools = new Map<string, Pool>();
+    const rows: BenchRow[] = [];
+    try {
+      rt = await openRuntime('worksteal', { workers: THREADS });
+      for (const peer of PEERS) {
+        try {
+          pools.set(peer, await openPool(peer, THREADS));
+        } catch (error) {
+          ctx.log(`    ${peer} did not start: ${(error as Error).message}`);
+        }
+      }
+      for (const c of cases) {
+        ctx.log(`  threads: ${c.label}`);
+        const contenders: Contender[] = [];
+        const runtime = rt;
+        contenders.push(
+          typeof runtime === 'string'
+            ? { name: 'worksteal', unavailable: runtime, measure: async () => NaN }
+            : {
+                name: 'worksteal',
+                measure: async () => rate(c.total, await runWindow(c.total, c.inflight, (i) => runtime.executor.spawn(addOne, [i]), isNext)),
+              },
+        );
+        for (const peer of PEERS) {
+          const pool = pools.get(peer);
+          contenders.push(
+            pool === undefined
+              ? { name: peer, unavailable: 'the pool did not start', measure: async () => NaN }
+              : { name: peer, measure: async () => rate(c.total, await runWindow(c.total, c.inflight, (i) => pool.run(i), isNext)) },
+          );
+        }
+        const outcomes = await alternate(contenders, { rounds, warmup: 1, log: ctx.log, label: c.label });
+        const big = c.inflight >= 64 && c.inflight <= 256;
+        rows.push(...toRows({
+          bench: 'threads', case: c.label, unit: 'tasks/s', better: 'higher', baseline: 'piscina',
+          targets: big ? [atLeast('worksteal', 5, 'piscina', 'higher'), atLeast('worksteal', 3, 'poolifier', 'higher')] : [],
+        }, outcomes));
+      }
+    } finally {
+      await closeRuntime(rt, ctx.log);
+      for (const pool of pools.values()) await pool.close().catch(() => undefined);
+    }
+    return rows;
+  },
+};
+
+function isNext(i: number, value: unknown): boolean {
+  return value === i + 1;
+}
+
+function rate(count: number, ms: number): number {
+  return (count * 1000) / ms;
+}
+
+export default bench;

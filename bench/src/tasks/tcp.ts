@@ -1,0 +1,14 @@
+// The TCP workloads as portable tasks, so they run inside a worksteal worker on that worker's
+// own reactor (sockets cannot cross threads: both ends live in the worker).
+import { defineTask, type TaskContext } from '@runtime-traits/core';
+import { echoThroughput, pingPong } from '../work/tcp-connection.js';
+
+const loopback = (cx: TaskContext) => ({
+  server: cx.runtime.reactor.net, client: cx.runtime.reactor.net, listenAt: { host: '127.0.0.1', port: 0 }, connectHost: '127.0.0.1',
+});
+
+export const echoInWorker = defineTask(import.meta.url, 'echoInWorker',
+  (cx: TaskContext, totalBytes: number, chunkBytes: number): Promise<number> => echoThroughput(loopback(cx), totalBytes, chunkBytes));
+
+export const pingPongInWorker = defineTask(import.meta.url, 'pingPongInWorker',
+  (cx: TaskContext, rounds: number): Promise<number> => pingPong(loopback(cx), rounds));
