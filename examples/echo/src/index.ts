@@ -1,2 +1,0 @@
-// Example: echo (being built)
-export {};

@@ -1,0 +1,2 @@
+// The echo library's public face.
+export { Echo } from './echo.js';

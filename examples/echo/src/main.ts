@@ -1,0 +1,30 @@
+// The echo app: picks a runtime from --runtime or RUNTIME, wires it with inversify, does one round trip.
+//
+//   npm run build && node examples/echo/dist/src/main.js --runtime worksteal
+//   RUNTIME=local node examples/echo/dist/src/main.js
+import 'reflect-metadata';
+import { Container } from 'inversify';
+import { loadRuntime, runtimeModule } from '@runtime-traits/inversify';
+import type { RuntimeName } from '@runtime-traits/inversify';
+import { Echo } from './lib/index.js';
+
+const flag = process.argv.indexOf('--runtime');
+const name = (flag >= 0 ? process.argv[flag + 1] : process.env.RUNTIME) ?? 'node';
+
+const runtime = await loadRuntime(name as RuntimeName);
+const module = runtimeModule(runtime);
+const container = new Container();
+container.load(module);
+container.bind(Echo).toSelf();
+
+const echo = container.get(Echo);
+await runtime.run(async () => {
+  const address = await echo.listen({ port: 0 });
+  const message = `hello from the ${runtime.name} runtime`;
+  const reply = await echo.roundTrip(address, message);
+  console.log(`echo server at ${JSON.stringify(address)}`);
+  console.log(`sent:     ${message}`);
+  console.log(`received: ${reply}`);
+  await echo.close();
+});
+await container.unloadAsync(module); // shuts the runtime down; the process then exits by itself

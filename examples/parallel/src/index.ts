@@ -1,2 +1,0 @@
-// Example: parallel (being built)
-export {};

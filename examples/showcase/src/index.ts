@@ -1,2 +1,0 @@
-// Example: showcase (being built)
-export {};
