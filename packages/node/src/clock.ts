@@ -1,0 +1,105 @@
+// NodeClock: monotonic time from performance.now(), sleeps on Node timers, interval/timeout from the kit.
+//
+// HOW: each sleep owns one timer and at most one abort listener. Node's timers count from the event
+// loop's cached time, so one may fire a little before `now() + ms` on performance.now(); and a timer
+// cannot be longer than 2^31-1 ms. Both are handled the same way: when the timer fires, the sleep
+// re-arms for whatever remains until its deadline. `close()` clears every timer and rejects every
+// pending sleep with RuntimeShutdownError.
+import { performance } from 'node:perf_hooks';
+import { RuntimeShutdownError, type Clock } from '@runtime-traits/core';
+import { abortError, checkMs, checkOptions, checkSignal, intervalOver, timeoutOver } from '@runtime-traits/core/kit';
+
+/** The longest delay setTimeout accepts. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
+class Sleep {
+  timer: NodeJS.Timeout | undefined;
+  onAbort: (() => void) | undefined;
+
+  constructor(
+    readonly owner: NodeClock,
+    readonly deadline: number,
+    readonly resolve: () => void,
+    readonly reject: (error: unknown) => void,
+    readonly signal: AbortSignal | undefined,
+  ) {}
+
+  arm(ms: number): void {
+    this.timer = setTimeout(fire, Math.min(MAX_TIMER_MS, Math.max(0, Math.ceil(ms))), this);
+  }
+
+  /** Releases the timer and the abort listener; idempotent. */
+  release(): void {
+    if (this.timer !== undefined) clearTimeout(this.timer);
+    this.timer = undefined;
+    if (this.onAbort) this.signal!.removeEventListener('abort', this.onAbort);
+    this.onAbort = undefined;
+    this.owner.pending.delete(this);
+  }
+}
+
+function fire(sleep: Sleep): void {
+  const remaining = sleep.deadline - performance.now();
+  if (remaining > 0) {
+    sleep.arm(remaining);
+    return;
+  }
+  sleep.release();
+  sleep.resolve();
+}
+
+export class NodeClock implements Clock {
+  /** Sleeps not yet settled; only this clock and its Sleeps touch it. */
+  readonly pending = new Set<Sleep>();
+  private closing = false;
+
+  now(): number {
+    return performance.now();
+  }
+
+  wallClock(): number {
+    return Date.now();
+  }
+
+  sleep(ms: number, opts?: { signal?: AbortSignal }): Promise<void> {
+    checkMs(ms);
+    const signal = opts === undefined ? undefined : checkSignal(checkOptions<{ signal?: AbortSignal }>(opts)?.signal, 'opts.signal');
+    if (this.closing) return Promise.reject(new RuntimeShutdownError());
+    if (signal?.aborted) return Promise.reject(abortError(signal.reason));
+    const deadline = performance.now() + ms;
+    return new Promise<void>((resolve, reject) => {
+      const sleep = new Sleep(this, deadline, resolve, reject, signal);
+      if (signal) {
+        sleep.onAbort = () => {
+          sleep.release();
+          reject(abortError(signal.reason));
+        };
+        signal.addEventListener('abort', sleep.onAbort, { once: true });
+      }
+      this.pending.add(sleep);
+      sleep.arm(ms);
+    });
+  }
+
+  interval(ms: number, opts?: { signal?: AbortSignal }): AsyncIterableIterator<number> {
+    return intervalOver(() => this.now(), (t, o) => this.sleep(t, o), ms, opts);
+  }
+
+  timeout<T>(ms: number, work: PromiseLike<T> | ((signal: AbortSignal) => PromiseLike<T>)): Promise<T> {
+    if (this.closing) {
+      checkMs(ms);
+      return Promise.reject(new RuntimeShutdownError());
+    }
+    return timeoutOver((t, o) => this.sleep(t, o), ms, work);
+  }
+
+  /** Clears every timer; pending and later sleeps reject with RuntimeShutdownError. Idempotent. */
+  close(): void {
+    this.closing = true;
+    const error = new RuntimeShutdownError();
+    for (const sleep of [...this.pending]) {
+      sleep.release();
+      sleep.reject(error);
+    }
+  }
+}

@@ -1,0 +1,254 @@
+// NodeConnection: the contract's Connection over a net.Socket (or a tls.TLSSocket).
+//
+// HOW reading works: the socket flows, and each 'data' chunk either goes straight to a waiting
+// read() or into a small queue. Once the queue holds HIGH_WATER bytes the socket is paused (the
+// kernel's receive window then pushes back on the peer), and it resumes when reads bring the queue
+// under LOW_WATER — memory stays bounded however slow the reader. An aborted read removes only its
+// own waiter, so no chunk is ever handed to a read that already gave up.
+//
+// HOW writing works: write() resolves when Node's write callback fires, i.e. when the bytes went to
+// the kernel. A peer that stops reading fills the kernel buffers, the callback waits, and so does the
+// writer: backpressure without an unbounded user-space buffer, and the caller may reuse its buffer.
+import type { Socket } from 'node:net';
+import type { Connection, SocketAddress } from '@runtime-traits/core';
+import { abortError, checkData, checkOptions, checkSignal } from '@runtime-traits/core/kit';
+import { epipe, toNetError } from './errors.js';
+
+/** Pause the socket when this many bytes wait unread. */
+const HIGH_WATER = 256 * 1024;
+/** Resume it when fewer than this many bytes wait. */
+const LOW_WATER = 64 * 1024;
+/** How long close() lets unflushed writes drain before it destroys the socket anyway. */
+const CLOSE_FLUSH_MS = 2000;
+
+/** Who tracks this connection (the reactor), told once it is fully closed. */
+export interface ConnectionOwner {
+  forget(conn: NodeConnection): void;
+}
+
+interface Reader {
+  resolve(chunk: Uint8Array | null): void;
+  reject(error: unknown): void;
+  signal: AbortSignal | undefined;
+  onAbort: (() => void) | undefined;
+}
+
+type ReadOpts = { signal?: AbortSignal } | undefined;
+
+export class NodeConnection implements Connection {
+  readonly localAddress: SocketAddress;
+  readonly remoteAddress: SocketAddress;
+  readonly closed: Promise<void>;
+
+  // Read side. Invariant: `readers` is non-empty only while the queue is empty and the stream is open.
+  private chunks: Array<Uint8Array | undefined> = [];
+  private head = 0;
+  private queuedBytes = 0;
+  private paused = false;
+  private readers: Reader[] = [];
+  private eof = false;
+  private failure: Error | undefined;
+
+  // Lifecycle: writeClosed after closeWrite()/close(); localClosed after close(); isClosed after 'close'.
+  private writeClosed = false;
+  private localClosed = false;
+  private isClosed = false;
+  private markClosed!: () => void;
+
+  constructor(readonly socket: Socket, private readonly owner: ConnectionOwner | undefined, addresses: { local: SocketAddress; remote: SocketAddress }) {
+    this.localAddress = addresses.local;
+    this.remoteAddress = addresses.remote;
+    this.closed = new Promise<void>((resolve) => { this.markClosed = resolve; });
+    socket.on('data', (chunk: Buffer) => this.onData(chunk));
+    socket.on('end', () => this.onEnd());
+    socket.on('error', (error) => this.onError(error));
+    socket.on('close', () => this.onClose());
+  }
+
+  read(opts?: ReadOpts): Promise<Uint8Array | null> {
+    const signal = opts === undefined ? undefined : checkSignal(checkOptions<{ signal?: AbortSignal }>(opts)?.signal, 'opts.signal');
+    if (signal?.aborted) return Promise.reject(abortError(signal.reason));
+    if (this.localClosed) return Promise.resolve(null);
+    if (this.head < this.chunks.length) return Promise.resolve(this.take());
+    if (this.failure) return Promise.reject(this.failure);
+    if (this.eof || this.isClosed) return Promise.resolve(null);
+    return new Promise<Uint8Array | null>((resolve, reject) => {
+      const reader: Reader = { resolve, reject, signal, onAbort: undefined };
+      if (signal) {
+        reader.onAbort = () => {
+          const at = this.readers.indexOf(reader);
+          if (at >= 0) this.readers.splice(at, 1);
+          reject(abortError(signal.reason));
+        };
+        signal.addEventListener('abort', reader.onAbort, { once: true });
+      }
+      this.readers.push(reader);
+    });
+  }
+
+  write(data: Uint8Array | string, opts?: { signal?: AbortSignal }): Promise<void> {
+    checkData(data);
+    const signal = opts === undefined ? undefined : checkSignal(checkOptions<{ signal?: AbortSignal }>(opts)?.signal, 'opts.signal');
+    if (signal?.aborted) return Promise.reject(abortError(signal.reason));
+    if (this.writeClosed || this.isClosed) return Promise.reject(epipe());
+    if (this.failure) return Promise.reject(this.failure);
+    if (!signal) {
+      return new Promise<void>((resolve, reject) => {
+        this.socket.write(data, (error) => (error ? reject(toNetError(error, 'EPIPE')) : resolve()));
+      });
+    }
+    return new Promise<void>((resolve, reject) => {
+      const onAbort = (): void => reject(abortError(signal.reason));
+      signal.addEventListener('abort', onAbort, { once: true });
+      this.socket.write(data, (error) => {
+        signal.removeEventListener('abort', onAbort);
+        if (error) reject(toNetError(error, 'EPIPE'));
+        else resolve();
+      });
+    });
+  }
+
+  closeWrite(): Promise<void> {
+    if (this.writeClosed || this.isClosed) return Promise.resolve();
+    this.writeClosed = true;
+    const socket = this.socket;
+    return new Promise<void>((resolve) => {
+      const done = (): void => {
+        socket.off('finish', done);
+        socket.off('close', done);
+        resolve();
+      };
+      socket.on('finish', done);
+      socket.on('close', done);
+      socket.end();
+    });
+  }
+
+  /** Flushes what was written (for a short while), then closes both directions. Idempotent. */
+  close(): Promise<void> {
+    if (!this.localClosed) {
+      this.localClosed = true;
+      this.writeClosed = true;
+      this.endReaders(null);
+      this.dropQueue();
+      const socket = this.socket;
+      if (socket.writableLength === 0 || socket.destroyed) socket.destroy();
+      else {
+        const timer = setTimeout(() => socket.destroy(), CLOSE_FLUSH_MS).unref();
+        socket.once('finish', () => { clearTimeout(timer); socket.destroy(); });
+        socket.once('close', () => clearTimeout(timer));
+        if (!socket.writableEnded) socket.end();
+      }
+    }
+    return this.closed;
+  }
+
+  /** Closes at once, dropping unflushed writes (shutdown). */
+  destroy(): void {
+    this.localClosed = true;
+    this.writeClosed = true;
+    this.endReaders(null);
+    this.dropQueue();
+    this.socket.destroy();
+  }
+
+  [Symbol.asyncIterator](): AsyncIterator<Uint8Array> {
+    return {
+      next: async () => {
+        const chunk = await this.read();
+        return chunk === null ? { done: true, value: undefined } : { done: false, value: chunk };
+      },
+      return: async () => ({ done: true, value: undefined }),
+    };
+  }
+
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.close();
+  }
+
+  // ── socket events ──────────────────────────────────────────────────────────
+  private onData(chunk: Buffer): void {
+    if (this.localClosed) return;
+    const reader = this.readers.shift();
+    if (reader) {
+      if (reader.onAbort) reader.signal!.removeEventListener('abort', reader.onAbort);
+      reader.resolve(chunk);
+      return;
+    }
+    this.chunks.push(chunk);
+    this.queuedBytes += chunk.length;
+    if (!this.paused && this.queuedBytes >= HIGH_WATER) {
+      this.paused = true;
+      this.socket.pause();
+    }
+  }
+
+  private onEnd(): void {
+    this.eof = true;
+    this.endReaders(null);
+  }
+
+  private onError(error: Error): void {
+    if (this.localClosed) return;
+    this.failure ??= toNetError(error);
+    const readers = this.readers;
+    this.readers = [];
+    for (const reader of readers) {
+      if (reader.onAbort) reader.signal!.removeEventListener('abort', reader.onAbort);
+      reader.reject(this.failure);
+    }
+  }
+
+  private onClose(): void {
+    this.isClosed = true;
+    this.writeClosed = true;
+    this.endReaders(null);
+    this.owner?.forget(this);
+    this.markClosed();
+  }
+
+  // ── queue ──────────────────────────────────────────────────────────────────
+  private take(): Uint8Array {
+    const chunk = this.chunks[this.head]!;
+    this.chunks[this.head++] = undefined;
+    if (this.head === this.chunks.length) {
+      this.chunks = [];
+      this.head = 0;
+    }
+    this.queuedBytes -= chunk.length;
+    if (this.paused && this.queuedBytes < LOW_WATER) {
+      this.paused = false;
+      this.socket.resume();
+    }
+    return chunk;
+  }
+
+  private dropQueue(): void {
+    this.chunks = [];
+    this.head = 0;
+    this.queuedBytes = 0;
+    if (this.paused) {
+      this.paused = false;
+      this.socket.resume();
+    }
+  }
+
+  private endReaders(value: null): void {
+    if (this.readers.length === 0) return;
+    const readers = this.readers;
+    this.readers = [];
+    for (const reader of readers) {
+      if (reader.onAbort) reader.signal!.removeEventListener('abort', reader.onAbort);
+      reader.resolve(value);
+    }
+  }
+}
+
+/** The addresses of a connected socket; `path` is the Unix socket's path when there is one. */
+export function socketAddresses(socket: Socket, path?: { local?: string; remote?: string }): { local: SocketAddress; remote: SocketAddress } {
+  if (path) return { local: { path: path.local ?? '' }, remote: { path: path.remote ?? '' } };
+  return {
+    local: { host: socket.localAddress ?? '', port: socket.localPort ?? 0 },
+    remote: { host: socket.remoteAddress ?? '', port: socket.remotePort ?? 0 },
+  };
+}

@@ -1,0 +1,109 @@
+// NodeExecutor: tasks on this thread's event loop, blocking work on the pool, join run in sequence.
+//
+// HOW: spawnLocal/spawn create a TaskCell (the kit's state machine) and append it to a ready queue
+// that one microtask drains; the body therefore never runs inside the spawn call, and a task
+// cancelled before the drain never runs. Per task that is one cell, one queue slot, no closure
+// (spawnLocal) and no AbortController unless the body reads cx.signal.
+import type { Awaitable, Executor, SpawnOptions, Task, TaskContext, TaskDef } from '@runtime-traits/core';
+import {
+  checkArgs, checkFunction, checkSpawnOptions, checkTaskDef, isThenable, resolveTask, type TaskCell, type TaskSet,
+} from '@runtime-traits/core/kit';
+import { BlockingCell, type BlockingPool } from './blocking-pool.js';
+
+type Body = (cx: TaskContext) => Awaitable<unknown>;
+
+export class NodeExecutor implements Executor {
+  /** Cells and their bodies, interleaved: [cell0, body0, cell1, body1, …]; `head` is the next cell. */
+  private ready: Array<TaskCell<unknown> | Body> = [];
+  private head = 0;
+  private drainScheduled = false;
+
+  constructor(
+    private readonly tasks: TaskSet,
+    private readonly pool: () => BlockingPool,
+    /** What join's bodies see as their context. */
+    private readonly joinContext: TaskContext,
+  ) {}
+
+  spawnLocal<R>(fn: (cx: TaskContext) => Awaitable<R>, opts?: SpawnOptions): Task<R> {
+    checkFunction(fn, 'fn');
+    const options = opts === undefined ? undefined : checkSpawnOptions(opts);
+    const cell = this.tasks.create<R>(options);
+    this.enqueue(cell as TaskCell<unknown>, fn);
+    return cell;
+  }
+
+  spawn<A extends unknown[], R>(def: TaskDef<A, R>, args: A, opts?: SpawnOptions): Task<R> {
+    const checked = checkTaskDef(def);
+    const options = opts === undefined ? undefined : checkSpawnOptions(opts);
+    checkArgs(args, 'args', options?.transfer);
+    const cell = this.tasks.create<R>(options);
+    resolveTask(checked).then(
+      (found) => this.enqueue(cell as TaskCell<unknown>, (cx) => found.fn(cx, ...args)),
+      (error) => { if (cell.start()) cell.fail(error); },
+    );
+    return cell;
+  }
+
+  spawnBlocking<A extends unknown[], R>(def: TaskDef<A, R>, args: A, opts?: SpawnOptions): Task<R> {
+    const checked = checkTaskDef(def);
+    const options = opts === undefined ? undefined : checkSpawnOptions(opts);
+    checkArgs(args, 'args', options?.transfer);
+    this.tasks.admit();
+    const pool = this.pool();
+    const cell = this.tasks.create<R>(options, (id, owner, name, signal) => new BlockingCell<R>(id, owner, name, signal, pool));
+    if (!cell.isSettled()) pool.submit(cell as BlockingCell<unknown>, checked, args, options?.transfer);
+    return cell;
+  }
+
+  join<A1 extends unknown[], R1, A2 extends unknown[], R2>(a: TaskDef<A1, R1>, aArgs: A1, b: TaskDef<A2, R2>, bArgs: A2): [R1, R2] {
+    checkTaskDef(a, 'a');
+    checkArgs(aArgs, 'aArgs');
+    checkTaskDef(b, 'b');
+    checkArgs(bArgs, 'bArgs');
+    this.tasks.admit();
+    const ra = syncResult(a.fn(this.joinContext, ...aArgs), 'a');
+    const rb = syncResult(b.fn(this.joinContext, ...bArgs), 'b');
+    return [ra, rb];
+  }
+
+  yieldNow(): Promise<void> {
+    return new Promise<void>((resolve) => setImmediate(resolve));
+  }
+
+  /** Tasks waiting for their first run. */
+  get queueDepth(): number {
+    return (this.ready.length - this.head) / 2;
+  }
+
+  private enqueue(cell: TaskCell<unknown>, body: Body): void {
+    this.ready.push(cell, body);
+    if (!this.drainScheduled) {
+      this.drainScheduled = true;
+      queueMicrotask(this.drain);
+    }
+  }
+
+  /** Runs every ready task, including those spawned while draining. */
+  private readonly drain = (): void => {
+    const ready = this.ready;
+    while (this.head < ready.length) {
+      const cell = ready[this.head] as TaskCell<unknown>;
+      const body = ready[this.head + 1] as Body;
+      ready[this.head] = ready[this.head + 1] = undefined as never;
+      this.head += 2;
+      cell.run(body);
+    }
+    this.ready = [];
+    this.head = 0;
+    this.drainScheduled = false;
+  };
+}
+
+function syncResult<R>(result: Awaitable<R>, arg: 'a' | 'b'): R {
+  if (isThenable(result)) {
+    Promise.resolve(result).catch(() => undefined); // its outcome is dropped; do not let it become unhandled
+    throw new TypeError(`${arg}.fn returned a thenable; join runs synchronous bodies only (use spawn for async work)`);
+  }
+  return result;
+}

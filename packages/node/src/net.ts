@@ -1,0 +1,191 @@
+// NodeNet: the contract's Net over node:net, node:tls, node:dgram and node:dns; it tracks what it opened so close() releases it all.
+import { createSocket } from 'node:dgram';
+import { promises as dns } from 'node:dns';
+import { connect as netConnect, createServer as netServer, isIP, type AddressInfo, type Server, type Socket } from 'node:net';
+import { connect as tlsConnect, createServer as tlsServer, type ConnectionOptions as TlsConnectionOptions } from 'node:tls';
+import {
+  RuntimeShutdownError, UnsupportedError,
+  type Connection, type ConnectOptions, type Listener, type ListenOptions, type Net, type SocketAddress, type UdpSocket,
+} from '@runtime-traits/core';
+import { abortError, checkAddress, checkCount, checkHost, checkListenAddress, checkOptions, checkSignal, show } from '@runtime-traits/core/kit';
+import { NodeConnection, socketAddresses } from './connection.js';
+import { toNetError } from './errors.js';
+import { NodeListener, type ListenerOwner } from './listener.js';
+import { tlsClientOptions, tlsServerOptions } from './tls-options.js';
+import { NodeUdpSocket, type UdpOwner } from './udp.js';
+
+function checkFlag(value: unknown, arg: string): boolean | undefined {
+  if (value === undefined || typeof value === 'boolean') return value;
+  throw new TypeError(`${arg} must be a boolean, got ${show(value)}`);
+}
+
+export class NodeNet implements Net, ListenerOwner, UdpOwner {
+  // Everything open, so close() can release it. Each entry leaves its set when it closes by itself.
+  private readonly connections = new Set<NodeConnection>();
+  private readonly listeners = new Set<NodeListener>();
+  private readonly udpSockets = new Set<NodeUdpSocket>();
+  /** Sockets still connecting, with the function that fails their connect(). */
+  private readonly connecting = new Map<Socket, (error: unknown) => void>();
+  private closing = false;
+
+  constructor(private readonly reusePortSupported: boolean) {}
+
+  connect(to: SocketAddress, opts?: ConnectOptions): Promise<Connection> {
+    const target = checkAddress(to, 'to');
+    const options = checkOptions<ConnectOptions>(opts);
+    const signal = checkSignal(options?.signal, 'opts.signal');
+    const noDelay = checkFlag(options?.noDelay, 'opts.noDelay') ?? true;
+    const path = 'path' in target ? target.path : undefined;
+    const tls = options?.tls === undefined ? undefined : tlsClientOptions(options.tls, 'host' in target ? target.host : undefined);
+    if (this.closing) return Promise.reject(new RuntimeShutdownError());
+    if (signal?.aborted) return Promise.reject(abortError(signal.reason));
+    return new Promise<Connection>((resolve, reject) => {
+      const where = path !== undefined ? { path } : { host: (target as { host: string }).host, port: (target as { port: number }).port };
+      const socket: Socket = tls
+        ? tlsConnect({ ...where, ...tls, allowHalfOpen: true } as unknown as TlsConnectionOptions)
+        : netConnect({ ...where, allowHalfOpen: true, noDelay });
+      const ready = tls ? 'secureConnect' : 'connect';
+      const cleanup = (): void => {
+        socket.off(ready, onReady);
+        socket.off('error', fail);
+        signal?.removeEventListener('abort', onAbort);
+        this.connecting.delete(socket);
+      };
+      const onReady = (): void => {
+        cleanup();
+        if (path === undefined) socket.setNoDelay(noDelay);
+        const conn = new NodeConnection(socket, this, socketAddresses(socket, path !== undefined ? { remote: path } : undefined));
+        this.adopt(conn);
+        resolve(conn);
+      };
+      /** `asIs`: a cancellation or shutdown error, passed on unmapped. */
+      const fail = (error: unknown, asIs = false): void => {
+        cleanup();
+        socket.destroy();
+        reject(asIs ? error : toNetError(error, 'ECONNREFUSED'));
+      };
+      const onAbort = (): void => fail(abortError(signal!.reason), true);
+      socket.once(ready, onReady);
+      socket.once('error', fail);
+      signal?.addEventListener('abort', onAbort, { once: true });
+      this.connecting.set(socket, (error) => fail(error, true));
+    });
+  }
+
+  listen(at: { host?: string; port: number } | { path: string }, opts?: ListenOptions): Promise<Listener> {
+    const where = checkListenAddress(at, 'at');
+    const options = checkOptions<ListenOptions>(opts);
+    const backlog = options?.backlog === undefined ? undefined : checkCount(options.backlog, 'opts.backlog');
+    const reusePort = checkFlag(options?.reusePort, 'opts.reusePort') ?? false;
+    const tls = options?.tls === undefined ? undefined : tlsServerOptions(options.tls);
+    if (reusePort && !this.reusePortSupported) return Promise.reject(new UnsupportedError('net.reusePort'));
+    if (this.closing) return Promise.reject(new RuntimeShutdownError());
+    return new Promise<Listener>((resolve, reject) => {
+      const server: Server = tls
+        ? tlsServer({ ...tls, allowHalfOpen: true, noDelay: true })
+        : netServer({ allowHalfOpen: true, noDelay: true });
+      const onError = (error: unknown): void => {
+        server.off('listening', onListening);
+        server.close();
+        reject(toNetError(error, 'EADDRINUSE'));
+      };
+      const onListening = (): void => {
+        server.off('error', onError);
+        let address: SocketAddress;
+        if ('path' in where) address = { path: where.path };
+        else {
+          const info = server.address() as AddressInfo;
+          address = { host: info.address, port: info.port };
+        }
+        const listener = new NodeListener(server, address, this, tls ? 'secureConnection' : 'connection');
+        if (this.closing) {
+          void listener.close();
+          reject(new RuntimeShutdownError());
+          return;
+        }
+        this.listeners.add(listener);
+        resolve(listener);
+      };
+      server.once('error', onError);
+      server.once('listening', onListening);
+      const listenOpts: Record<string, unknown> = 'path' in where ? { path: where.path } : { host: where.host, port: where.port };
+      if (backlog !== undefined) listenOpts.backlog = backlog;
+      if (reusePort) listenOpts.reusePort = true;
+      server.listen(listenOpts);
+    });
+  }
+
+  bindUdp(at: { host?: string; port: number }): Promise<UdpSocket> {
+    if (typeof at === 'object' && at !== null && 'path' in at) throw new TypeError('at must be { host?, port } for UDP, got a { path }');
+    const where = checkListenAddress(at, 'at') as { host: string; port: number };
+    if (this.closing) return Promise.reject(new RuntimeShutdownError());
+    return new Promise<UdpSocket>((resolve, reject) => {
+      const socket = createSocket({ type: isIP(where.host) === 6 ? 'udp6' : 'udp4' });
+      const onError = (error: unknown): void => {
+        socket.off('listening', onListening);
+        socket.close();
+        reject(toNetError(error, 'EADDRINUSE'));
+      };
+      const onListening = (): void => {
+        socket.off('error', onError);
+        const info = socket.address();
+        const udp = new NodeUdpSocket(socket, { host: info.address, port: info.port }, this);
+        if (this.closing) {
+          void udp.close();
+          reject(new RuntimeShutdownError());
+          return;
+        }
+        this.udpSockets.add(udp);
+        resolve(udp);
+      };
+      socket.once('error', onError);
+      socket.once('listening', onListening);
+      socket.bind({ address: where.host, port: where.port });
+    });
+  }
+
+  async lookup(hostname: string): Promise<string[]> {
+    checkHost(hostname, 'hostname');
+    if (this.closing) throw new RuntimeShutdownError();
+    let found: Array<{ address: string }>;
+    try {
+      found = await dns.lookup(hostname, { all: true });
+    } catch (error) {
+      throw toNetError(error, 'ENOTFOUND');
+    }
+    return [...new Set(found.map((entry) => entry.address))];
+  }
+
+  /** Closes every listener, connection and UDP socket; pending connects reject; later calls reject RuntimeShutdownError. */
+  close(): void {
+    this.closing = true;
+    const error = new RuntimeShutdownError();
+    for (const fail of [...this.connecting.values()]) fail(error);
+    for (const listener of [...this.listeners]) void listener.close();
+    for (const conn of [...this.connections]) conn.destroy();
+    for (const udp of [...this.udpSockets]) void udp.close();
+  }
+
+  /** How much is open (for metrics and tests). */
+  get openCount(): { connections: number; listeners: number; udpSockets: number } {
+    return { connections: this.connections.size, listeners: this.listeners.size, udpSockets: this.udpSockets.size };
+  }
+
+  // ── owner callbacks ────────────────────────────────────────────────────────
+  adopt(conn: NodeConnection): void {
+    if (this.closing) conn.destroy();
+    else this.connections.add(conn);
+  }
+
+  forget(conn: NodeConnection): void {
+    this.connections.delete(conn);
+  }
+
+  forgetListener(listener: NodeListener): void {
+    this.listeners.delete(listener);
+  }
+
+  forgetUdp(socket: NodeUdpSocket): void {
+    this.udpSockets.delete(socket);
+  }
+}

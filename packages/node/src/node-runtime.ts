@@ -1,0 +1,86 @@
+// NodeRuntime: the contract's Runtime on Node's own event loop — executor, reactor, blocking pool, one lifetime.
+import { availableParallelism } from 'node:os';
+import type { Awaitable, Capability, Runtime, RuntimeMetrics, RuntimeOptions, ShutdownOptions, TaskContext } from '@runtime-traits/core';
+import { checkCount, checkFunction, checkMs, checkOptions, TaskSet } from '@runtime-traits/core/kit';
+import { BlockingPool } from './blocking-pool.js';
+import { runtimeCapabilities } from './capabilities.js';
+import { NodeExecutor } from './executor.js';
+import { NodeReactor } from './reactor.js';
+
+export interface NodeRuntimeOptions extends RuntimeOptions {
+  /** Most threads the blocking pool starts (lazily). Default: cores - 1, at least 1. */
+  blockingThreads?: number;
+  /** How long an idle blocking thread lives. Default 10 000 ms. */
+  blockingIdleMs?: number;
+}
+
+/** A signal that never aborts: what join's bodies see (they run to completion inside the call). */
+const NEVER = new AbortController().signal;
+
+export class NodeRuntime implements Runtime {
+  readonly name = 'node';
+  readonly executor: NodeExecutor;
+  readonly reactor: NodeReactor;
+  readonly capabilities: ReadonlySet<Capability> = runtimeCapabilities();
+  private readonly tasks: TaskSet;
+  private pool: BlockingPool | undefined;
+  private readonly blockingThreads: number;
+  private readonly blockingIdleMs: number;
+  private stopping: Promise<void> | undefined;
+
+  /** A started runtime. */
+  static create(opts?: NodeRuntimeOptions): Promise<NodeRuntime> {
+    try {
+      return Promise.resolve(new NodeRuntime(opts));
+    } catch (error) {
+      return Promise.reject(error);
+    }
+  }
+
+  /** Prefer `NodeRuntime.create()`; the constructor is synchronous for callers that cannot await. */
+  constructor(opts?: NodeRuntimeOptions) {
+    const options = checkOptions<NodeRuntimeOptions>(opts) ?? {};
+    if (options.onUnhandledError !== undefined) checkFunction(options.onUnhandledError, 'opts.onUnhandledError');
+    this.blockingThreads = options.blockingThreads === undefined
+      ? Math.max(1, availableParallelism() - 1)
+      : checkCount(options.blockingThreads, 'opts.blockingThreads');
+    this.blockingIdleMs = options.blockingIdleMs === undefined ? 10_000 : checkMs(options.blockingIdleMs, 'opts.blockingIdleMs');
+    this.tasks = new TaskSet(this, options.onUnhandledError);
+    this.reactor = new NodeReactor();
+    this.executor = new NodeExecutor(this.tasks, () => (this.pool ??= new BlockingPool(this.blockingThreads, this.blockingIdleMs)), {
+      signal: NEVER,
+      runtime: this,
+    });
+  }
+
+  run<T>(main: (cx: TaskContext) => Awaitable<T>): Promise<T> {
+    try {
+      return Promise.resolve(this.executor.spawnLocal(main));
+    } catch (error) {
+      return Promise.reject(error);
+    }
+  }
+
+  /** Cancels tasks (after `graceMs`), closes listeners, connections and sockets, stops the pool, clears timers. Idempotent. */
+  shutdown(opts?: ShutdownOptions): Promise<void> {
+    const options = checkOptions<ShutdownOptions>(opts);
+    const graceMs = options?.graceMs === undefined ? 0 : checkMs(options.graceMs, 'opts.graceMs');
+    this.stopping ??= this.stop(graceMs);
+    return this.stopping;
+  }
+
+  metrics(): RuntimeMetrics {
+    const pool = this.pool?.metrics() ?? { blockingThreads: 0, blockingBusy: 0, blockingQueued: 0 };
+    return { ...this.tasks.counters(this.executor.queueDepth + pool.blockingQueued), ...pool };
+  }
+
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.shutdown();
+  }
+
+  private async stop(graceMs: number): Promise<void> {
+    await this.tasks.shutdown(graceMs, (ms, signal) => this.reactor.clock.sleep(ms, { signal }));
+    await this.reactor.close();
+    await this.pool?.close();
+  }
+}

@@ -1,0 +1,30 @@
+// NodeReactor: a standalone Reactor (clock + net) on this thread's event loop, with close() that releases everything it opened.
+import type { Reactor } from '@runtime-traits/core';
+import { hasReusePort } from './capabilities.js';
+import { NodeClock } from './clock.js';
+import { NodeNet } from './net.js';
+
+export class NodeReactor implements Reactor, AsyncDisposable {
+  readonly clock: NodeClock;
+  readonly net: NodeNet;
+  private closed = false;
+
+  constructor() {
+    this.clock = new NodeClock();
+    this.net = new NodeNet(hasReusePort());
+  }
+
+  /** Closes listeners, connections and UDP sockets, clears timers (pending sleeps reject RuntimeShutdownError). Idempotent. */
+  close(): Promise<void> {
+    if (!this.closed) {
+      this.closed = true;
+      this.net.close();
+      this.clock.close();
+    }
+    return Promise.resolve();
+  }
+
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.close();
+  }
+}

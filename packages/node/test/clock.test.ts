@@ -1,0 +1,126 @@
+import { expect } from 'chai';
+import { CancelledError, RuntimeShutdownError, TimeoutError } from '@runtime-traits/core';
+import { NodeReactor, NodeRuntime } from '../src/index.js';
+
+describe('NodeRuntime clock', () => {
+  let rt: NodeRuntime;
+  beforeEach(async () => { rt = await NodeRuntime.create(); });
+  afterEach(() => rt.shutdown());
+
+  it('should resolve sleep(ms) no earlier than now() + ms on its own clock', async () => {
+    const clock = rt.reactor.clock;
+    for (const ms of [1, 5, 25]) {
+      const before = clock.now();
+      await clock.sleep(ms);
+      expect(clock.now()).to.be.at.least(before + ms);
+    }
+  });
+
+  it('should report wall-clock time in epoch milliseconds', () => {
+    const wall = rt.reactor.clock.wallClock();
+    expect(Math.abs(wall - Date.now())).to.be.below(1000);
+  });
+
+  it('should resolve sleep(0) asynchronously', async () => {
+    let done = false;
+    const sleeping = rt.reactor.clock.sleep(0).then(() => { done = true; });
+    expect(done).to.equal(false);
+    await sleeping;
+    expect(done).to.equal(true);
+  });
+
+  it('should reject a cancelled sleep with CancelledError carrying the reason', async () => {
+    const controller = new AbortController();
+    const sleeping = rt.reactor.clock.sleep(60_000, { signal: controller.signal });
+    const reason = new Error('no longer needed');
+    controller.abort(reason);
+    const outcome = await sleeping.then(() => 'resolved', (e: unknown) => e);
+    expect(CancelledError.is(outcome)).to.equal(true);
+    expect((outcome as Error).cause).to.equal(reason);
+    expect(rt.reactor.clock.pending.size).to.equal(0);
+  });
+
+  it('should reject at once for an already-aborted signal', async () => {
+    const outcome = await rt.reactor.clock.sleep(10, { signal: AbortSignal.abort('early') }).then(() => 'resolved', (e: unknown) => e);
+    expect(CancelledError.is(outcome)).to.equal(true);
+  });
+
+  it('should chain timers for a sleep longer than 2^31-1 ms (and cancel it cleanly)', async () => {
+    const controller = new AbortController();
+    const sleeping = rt.reactor.clock.sleep(2 ** 31 + 5_000, { signal: controller.signal });
+    let settled = false;
+    void sleeping.then(() => { settled = true; }, () => { settled = true; });
+    await rt.reactor.clock.sleep(5);
+    expect(settled).to.equal(false); // setTimeout would have clamped this to 1 ms
+    controller.abort();
+    await sleeping.catch(() => undefined);
+  });
+
+  it('should throw RangeError/TypeError naming ms for bad durations', () => {
+    const clock = rt.reactor.clock;
+    expect(() => clock.sleep(-1)).to.throw(RangeError, /ms/);
+    expect(() => clock.sleep(Number.NaN)).to.throw(RangeError, /ms/);
+    expect(() => clock.sleep('5' as never)).to.throw(TypeError, /ms/);
+    expect(() => clock.interval(0)).to.throw(RangeError, /ms/);
+  });
+
+  it('should tick an interval after each period, yielding now()', async () => {
+    const clock = rt.reactor.clock;
+    const start = clock.now();
+    const ticks: number[] = [];
+    for await (const at of clock.interval(5)) {
+      ticks.push(at);
+      if (ticks.length === 3) break;
+    }
+    expect(ticks[0]).to.be.at.least(start + 5);
+    expect(ticks[2]).to.be.at.least(start + 15);
+    expect(clock.pending.size).to.equal(0); // break released the timer
+  });
+
+  it('should reject an interval\'s next() with CancelledError on abort', async () => {
+    const controller = new AbortController();
+    const ticks = rt.reactor.clock.interval(60_000, { signal: controller.signal });
+    const next = ticks.next();
+    controller.abort();
+    const outcome = await next.then(() => 'resolved', (e: unknown) => e);
+    expect(CancelledError.is(outcome)).to.equal(true);
+  });
+
+  it('should time out slow work with TimeoutError and abort the work\'s signal', async () => {
+    let workSignal: AbortSignal | undefined;
+    const outcome = await rt.reactor.clock.timeout(10, (signal) => {
+      workSignal = signal;
+      return new Promise<string>(() => {});
+    }).then(() => 'resolved', (e: unknown) => e);
+    expect(TimeoutError.is(outcome)).to.equal(true);
+    expect((outcome as TimeoutError).code).to.equal('ETIMEDOUT');
+    expect(workSignal!.aborted).to.equal(true);
+    expect(workSignal!.reason).to.equal(outcome);
+  });
+
+  it('should let work that settles first win a timeout', async () => {
+    expect(await rt.reactor.clock.timeout(60_000, Promise.resolve('fast'))).to.equal('fast');
+    expect(rt.reactor.clock.pending.size).to.equal(0);
+  });
+
+  it('should reject pending sleeps with RuntimeShutdownError on shutdown, and later ones too', async () => {
+    const sleeping = rt.reactor.clock.sleep(60_000);
+    await rt.shutdown();
+    const outcome = await sleeping.then(() => 'resolved', (e: unknown) => e);
+    expect(RuntimeShutdownError.is(outcome)).to.equal(true);
+    const later = await rt.reactor.clock.sleep(1).then(() => 'resolved', (e: unknown) => e);
+    expect(RuntimeShutdownError.is(later)).to.equal(true);
+  });
+});
+
+describe('NodeReactor (standalone)', () => {
+  it('should sleep and close, rejecting what was pending', async () => {
+    const reactor = new NodeReactor();
+    const before = reactor.clock.now();
+    await reactor.clock.sleep(3);
+    expect(reactor.clock.now()).to.be.at.least(before + 3);
+    const pending = reactor.clock.sleep(60_000);
+    await reactor.close();
+    expect(RuntimeShutdownError.is(await pending.catch((e: unknown) => e))).to.equal(true);
+  });
+});
