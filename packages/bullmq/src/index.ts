@@ -1,2 +1,6 @@
-// Distributed executor on BullMQ and Redis, and the runtime-traits-worker CLI. (being built)
-export {};
+// @runtime-traits/bullmq: a distributed executor on BullMQ and Redis, and the worker that runs its tasks.
+export { BullMQRuntime } from './bullmq-runtime.js';
+export { BullMQWorker } from './worker/task-worker.js';
+
+export type { Backoff, BullMQRuntimeOptions } from './bullmq-runtime.js';
+export type { BullMQWorkerOptions } from './worker/task-worker.js';

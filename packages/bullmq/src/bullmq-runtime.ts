@@ -1,0 +1,187 @@
+// BullMQRuntime: a Runtime whose spawn sends portable tasks to worker machines through BullMQ and Redis.
+import { randomBytes } from 'node:crypto';
+import type { ConnectionOptions } from 'bullmq';
+import type {
+  Awaitable, Capability, Executor, Reactor, Runtime, RuntimeMetrics, RuntimeOptions, ShutdownOptions, SpawnOptions, Task,
+  TaskContext, TaskDef,
+} from '@runtime-traits/core';
+import {
+  checkArgs, checkCount, checkFunction, checkHost, checkMs, checkOptions, checkSpawnOptions, checkTaskDef, TaskSet,
+  type TaskOwner,
+} from '@runtime-traits/core/kit';
+import { Dispatcher } from './internal/dispatcher.js';
+import { ensureRedisDriver } from './internal/redis/driver.js';
+import { RemoteTaskCell } from './internal/remote-cell.js';
+import { encodeValue, type TaskJob } from './internal/wire.js';
+
+export type Backoff = number | { type: 'fixed' | 'exponential'; delay: number };
+
+export interface BullMQRuntimeOptions extends RuntimeOptions {
+  /** Redis: a `redis://host:port` URL or BullMQ connection options. Default `redis://127.0.0.1:6379`. */
+  connection?: string | ConnectionOptions;
+  /** The BullMQ queue the workers listen on. Default `'runtime-traits'`. */
+  queue?: string;
+  /** BullMQ key prefix. Default `'bull'`. */
+  prefix?: string;
+  /** Runs spawnLocal's bodies' neighbours: join, yieldNow and the reactor. Default: a new NodeRuntime. Shut down with this runtime. */
+  local?: Runtime;
+  /** Tries per task (a task that throws is retried until this many tries failed). Default 1. */
+  attempts?: number;
+  /** Wait between tries: ms (fixed) or BullMQ's `{ type, delay }`. Default exponential from 1000 ms. */
+  backoff?: Backoff;
+  /** A task out this long without an outcome is looked up in Redis (lost-event safety net). Default 10 000 ms. */
+  sweepMs?: number;
+}
+
+const OWN_CAPABILITIES: readonly Capability[] = ['spawn.distributed', 'spawn.parallel', 'spawn.blocking'];
+
+export class BullMQRuntime implements Runtime {
+  readonly name = 'bullmq';
+  readonly executor: Executor;
+  readonly reactor: Reactor;
+  readonly capabilities: ReadonlySet<Capability>;
+  /** The queue's name, as the workers must be started with. */
+  readonly queue: string;
+  private readonly tasks: TaskSet;
+  private readonly tag = `rt${randomBytes(6).toString('hex')}`;
+  private stopping: Promise<void> | undefined;
+
+  /** A started runtime: connected to Redis and listening for results. */
+  static async create(opts?: BullMQRuntimeOptions): Promise<BullMQRuntime> {
+    const options = checkOptions<BullMQRuntimeOptions>(opts) ?? {};
+    if (options.onUnhandledError !== undefined) checkFunction(options.onUnhandledError, 'opts.onUnhandledError');
+    const queue = options.queue === undefined ? 'runtime-traits' : checkHost(options.queue, 'opts.queue');
+    const prefix = options.prefix === undefined ? 'bull' : checkHost(options.prefix, 'opts.prefix');
+    const attempts = options.attempts === undefined ? 1 : checkCount(options.attempts, 'opts.attempts');
+    const backoff = checkBackoff(options.backoff);
+    const sweepMs = options.sweepMs === undefined ? 10_000 : checkMs(options.sweepMs, 'opts.sweepMs');
+    const connection = toConnection(options.connection);
+    if (options.local !== undefined && (typeof options.local !== 'object' || options.local === null || !('executor' in options.local))) {
+      throw new TypeError('opts.local must be a Runtime');
+    }
+    ensureRedisDriver();
+    const local = options.local ?? await defaultLocal();
+    let dispatcher: Dispatcher;
+    try {
+      dispatcher = await Dispatcher.open({
+        connection, queue, prefix, sweepMs,
+        jobOptions: {
+          attempts,
+          backoff,
+          // Kept a while after the outcome, so the sweep can still read an outcome whose event was lost.
+          removeOnComplete: { age: 3600 },
+          removeOnFail: { age: 24 * 3600 },
+        },
+      });
+    } catch (error) {
+      if (!options.local) await local.shutdown().catch(() => undefined);
+      throw error;
+    }
+    return new BullMQRuntime(local, dispatcher, queue, options.onUnhandledError);
+  }
+
+  private constructor(
+    private readonly local: Runtime,
+    private readonly dispatcher: Dispatcher,
+    queue: string,
+    onUnhandledError: RuntimeOptions['onUnhandledError'],
+  ) {
+    this.queue = queue;
+    this.reactor = local.reactor;
+    const capabilities = new Set<Capability>([...local.capabilities].filter((c) => !c.startsWith('spawn.')));
+    for (const capability of OWN_CAPABILITIES) capabilities.add(capability);
+    this.capabilities = capabilities;
+    this.tasks = new TaskSet(this, onUnhandledError);
+    this.executor = {
+      spawn: (def, args, opts) => this.spawnRemote(def, args, opts, false),
+      spawnBlocking: (def, args, opts) => this.spawnRemote(def, args, opts, true),
+      spawnLocal: (fn, opts) => this.spawnHere(fn, opts),
+      join: (a, aArgs, b, bArgs) => local.executor.join(a, aArgs, b, bArgs),
+      yieldNow: () => local.executor.yieldNow(),
+    };
+  }
+
+  private spawnRemote<A extends unknown[], R>(def: TaskDef<A, R>, args: A, opts: SpawnOptions | undefined, blocking: boolean): Task<R> {
+    checkTaskDef(def);
+    checkArgs(args, 'args', opts?.transfer);
+    checkSpawnOptions(opts);
+    this.tasks.admit();
+    const job: TaskJob = { m: def.module, n: def.name, a: encodeValue(args) };
+    if (blocking) job.b = 1;
+    const cell = this.tasks.create<R>(opts, (id, owner: TaskOwner, name, signal) =>
+      new RemoteTaskCell<R>(id, owner, name, signal, this.tag, (c, reason) => this.dispatcher.cancel(c as RemoteTaskCell<unknown>, reason)));
+    if (!cell.isSettled()) this.dispatcher.submit(cell as RemoteTaskCell<unknown>, job, def.name);
+    return cell;
+  }
+
+  private spawnHere<R>(fn: (cx: TaskContext) => Awaitable<R>, opts?: SpawnOptions): Task<R> {
+    checkFunction(fn, 'fn');
+    checkSpawnOptions(opts);
+    const cell = this.tasks.create<R>(opts);
+    queueMicrotask(() => cell.run(fn));
+    return cell;
+  }
+
+  run<T>(main: (cx: TaskContext) => Awaitable<T>): Promise<T> {
+    try {
+      return Promise.resolve(this.spawnHere(main));
+    } catch (error) {
+      return Promise.reject(error);
+    }
+  }
+
+  /** Cancels what is left (after `graceMs`), waits for those cancels to reach Redis, closes the queue and the local runtime. */
+  shutdown(opts?: ShutdownOptions): Promise<void> {
+    const options = checkOptions<ShutdownOptions>(opts);
+    const graceMs = options?.graceMs === undefined ? 0 : checkMs(options.graceMs, 'opts.graceMs');
+    this.stopping ??= this.stop(graceMs);
+    return this.stopping;
+  }
+
+  private async stop(graceMs: number): Promise<void> {
+    const clock = this.local.reactor.clock;
+    await this.tasks.shutdown(graceMs, (ms, signal) => clock.sleep(ms, { signal }));
+    await this.dispatcher.close();
+    await this.local.shutdown();
+  }
+
+  metrics(): RuntimeMetrics {
+    return { ...this.tasks.counters(this.dispatcher.queued), remoteActive: this.dispatcher.remoteActive };
+  }
+
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.shutdown();
+  }
+}
+
+function toConnection(value: unknown): ConnectionOptions {
+  if (value === undefined) return { url: 'redis://127.0.0.1:6379' };
+  if (typeof value === 'string') {
+    let url: URL;
+    try {
+      url = new URL(value);
+    } catch {
+      throw new TypeError(`opts.connection must be a redis:// URL or connection options, got ${JSON.stringify(value)}`);
+    }
+    if (url.protocol !== 'redis:' && url.protocol !== 'rediss:') {
+      throw new TypeError(`opts.connection must be a redis:// URL, got ${JSON.stringify(value)}`);
+    }
+    return { url: value };
+  }
+  return checkOptions<ConnectionOptions>(value, 'opts.connection')!;
+}
+
+function checkBackoff(value: unknown): { type: 'fixed' | 'exponential'; delay: number } {
+  if (value === undefined) return { type: 'exponential', delay: 1000 };
+  if (typeof value === 'number') return { type: 'fixed', delay: checkMs(value, 'opts.backoff') };
+  const backoff = checkOptions<{ type: unknown; delay: unknown }>(value, 'opts.backoff')!;
+  if (backoff.type !== 'fixed' && backoff.type !== 'exponential') {
+    throw new TypeError(`opts.backoff.type must be 'fixed' or 'exponential', got ${JSON.stringify(backoff.type)}`);
+  }
+  return { type: backoff.type, delay: checkMs(backoff.delay, 'opts.backoff.delay') };
+}
+
+async function defaultLocal(): Promise<Runtime> {
+  const { NodeRuntime } = await import('@runtime-traits/node');
+  return NodeRuntime.create();
+}

@@ -1,0 +1,395 @@
+// A small Redis client with the ioredis surface BullMQ uses, for machines where no Redis driver is installed.
+//
+// WHY: BullMQ 6 ships without a driver (ioredis, node-redis... are optional peers). This client speaks
+// RESP2 over one node:net socket and looks enough like ioredis (commands as methods, defineCommand,
+// pipeline/multi with `[error, result]` pairs, duplicate, status and events, pub/sub) that BullMQ's own
+// ioredis adapter wraps it unchanged. It does not reconnect: a lost connection rejects what is pending
+// with "Connection is closed." and ends the client (status 'end'), which BullMQ already handles.
+//
+// Invariants: `pending` holds one entry per command written and not yet answered, in write order
+// (Redis answers in order); `outbox` holds encoded commands not yet written; both are only touched on
+// this thread. In subscriber mode, 'message' pushes are routed to events and never consume `pending`.
+import { createHash } from 'node:crypto';
+import { EventEmitter } from 'node:events';
+import net from 'node:net';
+import { encodeCommand, INCOMPLETE, ReplyError, ReplyParser, type Arg, type Reply } from './resp.js';
+
+export interface RedisClientOptions {
+  host?: string;
+  port?: number;
+  url?: string;
+  db?: number;
+  username?: string;
+  password?: string;
+  connectionName?: string;
+  lazyConnect?: boolean;
+  maxRetriesPerRequest?: number | null;
+  [other: string]: unknown;
+}
+
+interface Pending {
+  resolve(value: unknown): void;
+  reject(error: Error): void;
+  /** Replies to skip before this entry's own (MULTI's OK and QUEUED lines). */
+  map?: (reply: Reply) => unknown;
+}
+
+const CLOSED_MESSAGE = 'Connection is closed.';
+/** Names that look like commands but must not be treated as ones (thenables, inspection, cluster probes). */
+const NOT_COMMANDS = new Set(['then', 'catch', 'finally', 'constructor', 'inspect', 'nodes', 'toJSON', 'valueOf', 'toString']);
+const COMMAND_NAME = /^[a-z]+$/;
+
+function flatten(args: unknown[]): Arg[] {
+  const out: Arg[] = [];
+  for (const arg of args) {
+    if (Array.isArray(arg)) out.push(...flatten(arg));
+    else if (arg instanceof Uint8Array || typeof arg === 'string' || typeof arg === 'number') out.push(arg);
+    else if (arg !== undefined && arg !== null) out.push(String(arg));
+  }
+  return out;
+}
+
+/** ioredis turns HGETALL's flat array into an object; BullMQ relies on that. */
+function transformFor(command: string): ((reply: Reply) => unknown) | undefined {
+  if (command !== 'hgetall') return undefined;
+  return (reply) => {
+    if (!Array.isArray(reply)) return reply;
+    const object: Record<string, unknown> = {};
+    for (let i = 0; i + 1 < reply.length; i += 2) object[String(reply[i])] = reply[i + 1];
+    return object;
+  };
+}
+
+/** Makes `client.anyCommand(...args)` send that command, like ioredis does. */
+function commandProxy<T extends object>(target: T, send: (command: string, args: unknown[]) => unknown): T {
+  return new Proxy(target, {
+    get(object, prop, receiver) {
+      if (typeof prop !== 'string' || prop in object || NOT_COMMANDS.has(prop) || !COMMAND_NAME.test(prop)) {
+        return Reflect.get(object, prop, receiver);
+      }
+      return (...args: unknown[]) => send(prop, args);
+    },
+  });
+}
+
+interface Script { sha: string; lua: string; keys: number }
+
+export class RedisClient extends EventEmitter {
+  status = 'wait';
+  readonly isCluster = false;
+  readonly options: RedisClientOptions;
+  private socket: net.Socket | undefined;
+  private readonly parser = new ReplyParser();
+  private readonly pending: Pending[] = [];
+  private pendingHead = 0;
+  private outbox: Buffer[] = [];
+  private flushScheduled = false;
+  private subscriber = false;
+  private connecting: Promise<void> | undefined;
+  private readonly scripts = new Map<string, Script>();
+  /** Script SHAs this connection has seen run, so later calls send EVALSHA instead of the source. */
+  private readonly loaded = new Set<string>();
+  /** The proxied self that callers hold. */
+  private readonly self: this;
+
+  constructor(options: RedisClientOptions = {}) {
+    super();
+    this.options = { ...options };
+    if (options.url) {
+      const url = new URL(options.url);
+      this.options.host = url.hostname || '127.0.0.1';
+      this.options.port = Number(url.port || 6379);
+      if (url.password) this.options.password = decodeURIComponent(url.password);
+      if (url.username) this.options.username = decodeURIComponent(url.username);
+      const db = url.pathname.replace('/', '');
+      if (db) this.options.db = Number(db);
+    }
+    this.self = commandProxy(this, (command, args) => this.call(command, ...args));
+    if (!options.lazyConnect) this.connect().catch(() => undefined);
+    return this.self;
+  }
+
+  connect(): Promise<void> {
+    if (this.connecting) return this.connecting;
+    if (this.status === 'end') return Promise.reject(new Error(CLOSED_MESSAGE));
+    this.status = 'connecting';
+    this.connecting = new Promise<void>((resolve, reject) => {
+      const socket = net.connect({ host: this.options.host ?? '127.0.0.1', port: this.options.port ?? 6379 });
+      this.socket = socket;
+      socket.setNoDelay(true);
+      socket.on('data', (chunk: Buffer) => this.onData(chunk));
+      socket.once('error', (error) => {
+        if (this.status === 'connecting') reject(error);
+        if (this.listenerCount('error') > 0) this.emit('error', error);
+      });
+      socket.once('close', () => this.onClose());
+      socket.once('connect', () => {
+        this.status = 'connect';
+        this.emit('connect');
+        this.handshake().then(() => {
+          this.status = 'ready';
+          this.emit('ready');
+          this.flush();
+          resolve();
+        }, reject);
+        this.flush();
+      });
+    });
+    return this.connecting;
+  }
+
+  private async handshake(): Promise<void> {
+    const { username, password, db, connectionName } = this.options;
+    if (password) await this.send(username ? ['AUTH', username, password] : ['AUTH', password], undefined, true);
+    if (db) await this.send(['SELECT', db], undefined, true);
+    if (connectionName) await this.send(['CLIENT', 'SETNAME', connectionName], undefined, true);
+  }
+
+  /** Sends any command: `call('hget', key, field)`. */
+  call(command: string, ...args: unknown[]): Promise<unknown> {
+    const lower = command.toLowerCase();
+    if (lower === 'subscribe' || lower === 'psubscribe') this.subscriber = true;
+    return this.send([command, ...flatten(args)], transformFor(lower));
+  }
+
+  defineCommand(name: string, definition: { numberOfKeys: number; lua: string }): void {
+    const script = { sha: createHash('sha1').update(definition.lua).digest('hex'), lua: definition.lua, keys: definition.numberOfKeys };
+    this.scripts.set(name, script);
+    Object.defineProperty(this, name, {
+      configurable: true,
+      value: (...args: unknown[]) => this.send(this.scriptCommand(script, flatten(args))).then(undefined, (error: Error) => {
+        if (!String(error.message).startsWith('NOSCRIPT')) throw error;
+        this.loaded.delete(script.sha);
+        return this.send(this.scriptCommand(script, flatten(args)));
+      }),
+    });
+  }
+
+  private scriptCommand(script: Script, args: Arg[]): Arg[] {
+    if (this.loaded.has(script.sha)) return ['EVALSHA', script.sha, script.keys, ...args];
+    return ['EVAL', script.lua, script.keys, ...args];
+  }
+
+  pipeline(): Batch {
+    return new Batch(this, false).proxy;
+  }
+
+  multi(): Batch {
+    return new Batch(this, true).proxy;
+  }
+
+  duplicate(overrides: RedisClientOptions = {}): RedisClient {
+    const { url: _url, ...options } = this.options;
+    return new RedisClient({ ...options, ...overrides });
+  }
+
+  async quit(): Promise<string> {
+    if (this.status === 'end') return 'OK';
+    if (!this.socket || this.status === 'wait') {
+      this.disconnect();
+      return 'OK';
+    }
+    const answer = this.send(['QUIT']).catch(() => 'OK');
+    this.status = 'closing';
+    const result = await answer;
+    this.socket?.end();
+    return String(result);
+  }
+
+  disconnect(_reconnect?: boolean): void {
+    if (this.status === 'end') return;
+    this.status = 'closing';
+    if (this.socket) this.socket.destroy();
+    else this.onClose();
+  }
+
+  // ── Internals used by Batch ───────────────────────────────────────────────
+  /** Queues one command; resolves with its (transformed) reply or rejects with its ReplyError. */
+  send(args: Arg[], map?: (reply: Reply) => unknown, handshake = false): Promise<unknown> {
+    if (this.status === 'end' || this.status === 'closing' && args[0] !== 'QUIT') return Promise.reject(new Error(CLOSED_MESSAGE));
+    if (this.status === 'wait') this.connect().catch(() => undefined);
+    const isScript = args[0] === 'EVAL';
+    const sha = isScript ? createHash('sha1').update(String(args[1])).digest('hex') : undefined;
+    return new Promise((resolve, reject) => {
+      this.pending.push({
+        resolve: (value) => { if (sha) this.loaded.add(sha); resolve(value); },
+        reject,
+        map,
+      });
+      this.write(encodeCommand(args), handshake);
+    });
+  }
+
+  /** Queues several commands as one write, with one pending entry each. */
+  sendMany(commands: Array<{ args: Arg[]; pending: Pending }>): void {
+    if (this.status === 'end' || this.status === 'closing') {
+      for (const { pending } of commands) pending.reject(new Error(CLOSED_MESSAGE));
+      return;
+    }
+    if (this.status === 'wait') this.connect().catch(() => undefined);
+    for (const { args, pending } of commands) {
+      this.pending.push(pending);
+      this.write(encodeCommand(args), false);
+    }
+  }
+
+  private write(bytes: Buffer, handshake: boolean): void {
+    // Before the handshake is done only handshake commands may go out; the rest wait in the outbox.
+    if (handshake) {
+      this.socket!.write(bytes);
+      return;
+    }
+    this.outbox.push(bytes);
+    if (!this.flushScheduled) {
+      this.flushScheduled = true;
+      process.nextTick(() => this.flush());
+    }
+  }
+
+  private flush(): void {
+    this.flushScheduled = false;
+    if (this.status !== 'ready' && this.status !== 'closing' || !this.socket || this.outbox.length === 0) return;
+    const chunk = this.outbox.length === 1 ? this.outbox[0]! : Buffer.concat(this.outbox);
+    this.outbox = [];
+    this.socket.write(chunk);
+  }
+
+  private onData(chunk: Buffer): void {
+    this.parser.push(chunk);
+    for (;;) {
+      const reply = this.parser.next();
+      if (reply === INCOMPLETE) break;
+      if (this.subscriber && Array.isArray(reply) && (reply[0] === 'message' || reply[0] === 'pmessage')) {
+        if (reply[0] === 'message') this.emit('message', reply[1], reply[2]);
+        else this.emit('pmessage', reply[1], reply[2], reply[3]);
+        continue;
+      }
+      const entry = this.pending[this.pendingHead];
+      if (!entry) continue;
+      this.pending[this.pendingHead++] = undefined as unknown as Pending;
+      if (this.pendingHead > 1024 && this.pendingHead * 2 > this.pending.length) {
+        this.pending.splice(0, this.pendingHead);
+        this.pendingHead = 0;
+      }
+      if (reply instanceof ReplyError && !entry.map) entry.reject(reply);
+      else {
+        try {
+          entry.resolve(entry.map ? entry.map(reply) : reply);
+        } catch (error) {
+          entry.reject(error as Error);
+        }
+      }
+    }
+    if (this.status === 'ready') this.flush();
+  }
+
+  private onClose(): void {
+    const wasOpen = this.status !== 'end';
+    this.status = 'end';
+    this.outbox = [];
+    const pending = this.pending.splice(this.pendingHead);
+    this.pending.length = 0;
+    this.pendingHead = 0;
+    for (const entry of pending) entry?.reject(new Error(CLOSED_MESSAGE));
+    if (wasOpen) {
+      this.emit('close');
+      this.emit('end');
+    }
+  }
+
+  /** Script lookup for batches (`batch.someScript(args)`). */
+  scriptNamed(name: string): Script | undefined {
+    return this.scripts.get(name);
+  }
+
+  scriptArgs(script: Script, args: Arg[]): Arg[] {
+    return this.scriptCommand(script, args);
+  }
+
+  markLoaded(sha: string): void {
+    this.loaded.add(sha);
+  }
+}
+
+/** A pipeline (or MULTI/EXEC transaction): commands collected, sent in one write by `exec()`. */
+export class Batch {
+  readonly proxy: Batch;
+  private readonly commands: Array<{ args: Arg[]; map?: (reply: Reply) => unknown; sha?: string }> = [];
+
+  constructor(private readonly client: RedisClient, private readonly atomic: boolean) {
+    this.proxy = new Proxy(this, {
+      get: (object, prop, receiver) => {
+        if (typeof prop === 'string' && !(prop in object)) {
+          const script = client.scriptNamed(prop);
+          if (script) {
+            return (...args: unknown[]) => {
+              this.commands.push({ args: client.scriptArgs(script, flatten(args)), sha: script.sha });
+              return this.proxy;
+            };
+          }
+          if (!NOT_COMMANDS.has(prop) && COMMAND_NAME.test(prop)) {
+            return (...args: unknown[]) => {
+              this.commands.push({ args: [prop, ...flatten(args)], map: transformFor(prop) });
+              return this.proxy;
+            };
+          }
+        }
+        return Reflect.get(object, prop, receiver);
+      },
+    });
+  }
+
+  get length(): number {
+    return this.commands.length;
+  }
+
+  /** Resolves with one `[error, result]` pair per command, like ioredis. */
+  exec(): Promise<Array<[Error | null, unknown]> | null> {
+    const commands = this.commands.splice(0);
+    if (commands.length === 0) return Promise.resolve([]);
+    return this.atomic ? this.execMulti(commands) : this.execPipeline(commands);
+  }
+
+  private execPipeline(commands: Array<{ args: Arg[]; map?: (reply: Reply) => unknown; sha?: string }>): Promise<Array<[Error | null, unknown]>> {
+    const results = commands.map((command) => new Promise<[Error | null, unknown]>((resolve) => {
+      this.client.sendMany([{
+        args: command.args,
+        pending: {
+          resolve: (value) => {
+            if (command.sha) this.client.markLoaded(command.sha);
+            resolve(value instanceof ReplyError ? [value, null] : [null, command.map ? command.map(value as Reply) : value]);
+          },
+          reject: (error) => resolve([error, null]),
+          map: (reply) => reply,
+        },
+      }]);
+    }));
+    return Promise.all(results);
+  }
+
+  private execMulti(commands: Array<{ args: Arg[]; map?: (reply: Reply) => unknown; sha?: string }>): Promise<Array<[Error | null, unknown]> | null> {
+    return new Promise((resolve, reject) => {
+      const ignore: Pending = { resolve: () => undefined, reject: () => undefined, map: (reply) => reply };
+      const batch = [{ args: ['MULTI'] as Arg[], pending: ignore }, ...commands.map((c) => ({ args: c.args, pending: ignore }))];
+      batch.push({
+        args: ['EXEC'],
+        pending: {
+          resolve: (value) => {
+            if (value instanceof ReplyError) return reject(value);
+            if (value === null) return resolve(null);
+            const replies = value as Reply[];
+            resolve(replies.map((reply, i) => {
+              const command = commands[i]!;
+              if (reply instanceof ReplyError) return [reply, null];
+              if (command.sha) this.client.markLoaded(command.sha);
+              return [null, command.map ? command.map(reply) : reply];
+            }));
+          },
+          reject,
+          map: (reply) => reply,
+        },
+      });
+      this.client.sendMany(batch);
+    });
+  }
+}

@@ -1,0 +1,191 @@
+// BullMQWorker: takes task jobs from a queue and runs them on a local runtime (what runtime-traits-worker runs).
+//
+// HOW, per job:
+// 1. A cancel already heard for this job id (cancel channel) fails it at once, without retry.
+// 2. The module URL is checked against the allow-list, then imported and its export verified (kit's
+//    resolveTask). A refusal or a missing export fails the job without retry: retrying cannot help.
+// 3. The arguments are decoded and the task spawned on the local runtime (spawnBlocking when the caller
+//    used spawnBlocking) with a signal the cancel channel can abort.
+// 4. The result goes back v8-serialized; an error goes back as an encoded failedReason. A task's own
+//    error may be retried (the job's attempts); a cancelled task's never is (UnrecoverableError).
+import { UnrecoverableError, Worker, type ConnectionOptions, type Job } from 'bullmq';
+import type { Runtime, TaskDef } from '@runtime-traits/core';
+import { cancelledError, resolveTask } from '@runtime-traits/core/kit';
+import { cancelChannel, decodeCancel } from '../internal/control.js';
+import { connectRedis, ensureRedisDriver } from '../internal/redis/driver.js';
+import type { RedisClient } from '../internal/redis/client.js';
+import { decodeValue, encodeError, encodeValue, type TaskJob } from '../internal/wire.js';
+import { AllowList } from './allow-list.js';
+
+export interface BullMQWorkerOptions {
+  /** Redis: `redis://host:port`. */
+  redis: string;
+  queue: string;
+  /** BullMQ key prefix. Default 'bull'. */
+  prefix?: string;
+  /** Jobs run at once. */
+  concurrency: number;
+  /** Runs the tasks; shut down by close(). */
+  local: Runtime;
+  /** Directories whose modules jobs may name. */
+  allow: readonly string[];
+  /** A progress line every this many finished jobs (0: none). */
+  progressEvery?: number;
+  /** BullMQ lock: a worker silent this long is presumed dead and its job given to another. Default 30 000. */
+  lockDuration?: number;
+  /** How often BullMQ looks for jobs of dead workers. Default 30 000. */
+  stalledInterval?: number;
+  /** Where progress lines go. Default console.log. */
+  log?: (line: string) => void;
+}
+
+/** How long a cancel for a job this worker is not (yet) running is remembered. */
+const RECENT_CANCEL_MS = 60_000;
+
+class Refusal extends Error {}
+
+export class BullMQWorker {
+  done = 0;
+  failed = 0;
+  private readonly worker: Worker;
+  private readonly subscriber: RedisClient;
+  private readonly allow: AllowList;
+  /** Jobs running here: job id → the controller that cancels its task. */
+  private readonly running = new Map<string, AbortController>();
+  /** Cancels heard for jobs not running here: job id → [reason, when]. */
+  private readonly recentCancels = new Map<string, { reason: unknown; at: number }>();
+  private closing: Promise<void> | undefined;
+
+  static async start(opts: BullMQWorkerOptions): Promise<BullMQWorker> {
+    ensureRedisDriver();
+    const worker = new BullMQWorker(opts);
+    await worker.ready();
+    return worker;
+  }
+
+  private constructor(private readonly opts: BullMQWorkerOptions) {
+    this.allow = new AllowList(opts.allow);
+    const connection: ConnectionOptions = { url: opts.redis };
+    const prefix = opts.prefix ?? 'bull';
+    this.subscriber = connectRedis({ url: opts.redis });
+    this.subscriber.on('message', (_channel: string, text: string) => this.onCancel(text));
+    this.subscriber.on('error', () => undefined);
+    this.worker = new Worker(opts.queue, (job, _token, signal) => this.process(job, signal), {
+      connection,
+      prefix,
+      concurrency: opts.concurrency,
+      autorun: false,
+      lockDuration: opts.lockDuration ?? 30_000,
+      stalledInterval: opts.stalledInterval ?? 30_000,
+    });
+    this.worker.on('error', () => undefined);
+    this.worker.on('completed', () => this.count(true));
+    this.worker.on('failed', () => this.count(false));
+  }
+
+  private async ready(): Promise<void> {
+    await this.subscriber.call('subscribe', cancelChannel(this.opts.prefix ?? 'bull', this.opts.queue));
+    await this.worker.waitUntilReady();
+    void this.worker.run().catch(() => undefined);
+  }
+
+  private count(ok: boolean): void {
+    if (ok) this.done++;
+    else this.failed++;
+    const every = this.opts.progressEvery ?? 0;
+    const total = this.done + this.failed;
+    if (every > 0 && total % every === 0) {
+      (this.opts.log ?? console.log)(`runtime-traits-worker ${process.pid}: ${total} jobs finished on queue ${this.opts.queue} (${this.done} ok, ${this.failed} failed)`);
+    }
+  }
+
+  private onCancel(text: string): void {
+    const message = decodeCancel(text);
+    if (!message) return;
+    const controller = this.running.get(message.jobId);
+    if (controller) {
+      controller.abort(message.reason);
+      return;
+    }
+    const now = Date.now();
+    this.recentCancels.set(message.jobId, { reason: message.reason, at: now });
+    for (const [id, entry] of this.recentCancels) {
+      if (now - entry.at < RECENT_CANCEL_MS) break;
+      this.recentCancels.delete(id);
+    }
+  }
+
+  private async process(job: Job, bullSignal?: AbortSignal): Promise<string> {
+    const id = job.id!;
+    const heard = this.recentCancels.get(id);
+    if (heard) {
+      this.recentCancels.delete(id);
+      throw new UnrecoverableError(encodeError(cancelledError(heard.reason)));
+    }
+    const controller = new AbortController();
+    const onBullAbort = (): void => controller.abort(bullSignal!.reason);
+    bullSignal?.addEventListener('abort', onBullAbort, { once: true });
+    this.running.set(id, controller);
+    try {
+      const data = job.data as TaskJob;
+      const def = await this.resolve(data);
+      let args: unknown[];
+      try {
+        args = decodeValue(data.a) as unknown[];
+      } catch (error) {
+        throw new Refusal(`args of job ${id} could not be decoded: ${(error as Error).message}`);
+      }
+      const executor = this.opts.local.executor;
+      const task = data.b === 1
+        ? executor.spawnBlocking(def, args, { signal: controller.signal })
+        : executor.spawn(def, args, { signal: controller.signal });
+      const result = await task;
+      try {
+        return encodeValue(result);
+      } catch (error) {
+        throw new Refusal(`the result of ${data.n} cannot be sent back: ${(error as Error).message}`);
+      }
+    } catch (error) {
+      throw this.failure(error, controller.signal);
+    } finally {
+      this.running.delete(id);
+      bullSignal?.removeEventListener('abort', onBullAbort);
+    }
+  }
+
+  private async resolve(data: TaskJob): Promise<TaskDef<unknown[], unknown>> {
+    if (typeof data?.m !== 'string' || typeof data.n !== 'string' || typeof data.a !== 'string') {
+      throw new Refusal('the job is not a runtime-traits task (expected { m, n, a })');
+    }
+    try {
+      this.allow.check(data.m);
+      return await resolveTask({ module: data.m, name: data.n, fn: () => undefined });
+    } catch (error) {
+      throw Object.assign(error as Error, { refused: true });
+    }
+  }
+
+  /** What the processor throws: retried only when the task itself failed and was not cancelled. */
+  private failure(error: unknown, signal: AbortSignal): Error {
+    if (signal.aborted) return new UnrecoverableError(encodeError(cancelledError(signal.reason)));
+    const refused = error instanceof Refusal ? new TypeError(error.message)
+      : (error as { refused?: boolean } | null)?.refused ? error : undefined;
+    if (refused) return new UnrecoverableError(encodeError(refused));
+    const wrapped = new Error(encodeError(error));
+    if (error instanceof Error && error.stack) wrapped.stack = error.stack;
+    return wrapped;
+  }
+
+  /**
+   * Stops taking jobs. Graceful: running jobs finish first. `force`: running jobs are abandoned
+   * in Redis, where BullMQ's stalled-job check gives them to another worker.
+   */
+  close(force = false): Promise<void> {
+    this.closing ??= (async () => {
+      await this.worker.close(force).catch(() => undefined);
+      await this.subscriber.quit().catch(() => undefined);
+      await this.opts.local.shutdown();
+    })();
+    return this.closing;
+  }
+}

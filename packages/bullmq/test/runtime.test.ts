@@ -1,0 +1,232 @@
+// BullMQRuntime against a real Redis and one worker process: values, errors, cancellation, checks, shutdown.
+import { mkdtempSync, existsSync, readFileSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { expect } from 'chai';
+import { Queue } from 'bullmq';
+import { CancelledError, NetError, RuntimeError, RuntimeShutdownError, TimeoutError } from '@runtime-traits/core';
+import { BullMQRuntime } from '../src/index.js';
+import { echo, double, flaky, misnamed, throwError, waitForCancel, markAndSleep } from './fixtures/tasks.js';
+import { evil } from './outside/evil.js';
+import { startRedis, type TestRedis } from './helpers/redis.js';
+import { startWorker, type WorkerProcess } from './helpers/workers.js';
+import { waitFor } from './helpers/wait.js';
+
+describe('BullMQRuntime', function () {
+  this.timeout(60_000);
+  let redis: TestRedis;
+  let worker: WorkerProcess;
+  let runtime: BullMQRuntime;
+  let dir: string;
+  const queue = 'runtime-test';
+
+  before(async () => {
+    redis = await startRedis();
+    worker = await startWorker({ redis: redis.url, queue, concurrency: 4 });
+  });
+  after(async () => {
+    await worker?.stop();
+    await redis?.stop();
+  });
+  beforeEach(async () => {
+    runtime = await BullMQRuntime.create({ connection: redis.url, queue });
+    dir = mkdtempSync(path.join(os.tmpdir(), 'rt-bullmq-'));
+  });
+  afterEach(async () => {
+    await runtime.shutdown();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  describe('having a worker on the queue', () => {
+    it('should name itself bullmq and claim spawn.distributed', () => {
+      expect(runtime.name).to.equal('bullmq');
+      expect(runtime.capabilities.has('spawn.distributed')).to.equal(true);
+    });
+
+    it('should settle a spawned task with the result computed by the worker', async () => {
+      const task = runtime.executor.spawn(double, [21]);
+      expect(task.id).to.be.a('number').greaterThan(0);
+      expect(await task).to.equal(42);
+      expect(task.state).to.equal('completed');
+    });
+
+    it('should carry Map, Set, Date, typed arrays and bigint there and back', async () => {
+      const value = {
+        map: new Map<string, unknown>([['a', 1], ['b', new Set([1n, 2n])]]),
+        when: new Date(1_700_000_000_000),
+        bytes: new Uint8Array([1, 2, 250]),
+        floats: new Float64Array([0.5, -1]),
+        big: 2n ** 70n,
+        nested: [undefined, null, -0, NaN],
+      };
+      const back = await runtime.executor.spawn(echo, [value]) as typeof value;
+      expect(back.map).to.be.instanceOf(Map);
+      expect([...(back.map.get('b') as Set<bigint>)]).to.deep.equal([1n, 2n]);
+      expect(back.when).to.be.instanceOf(Date);
+      expect(back.when.getTime()).to.equal(1_700_000_000_000);
+      expect(back.bytes).to.be.instanceOf(Uint8Array);
+      expect([...back.bytes]).to.deep.equal([1, 2, 250]);
+      expect([...back.floats]).to.deep.equal([0.5, -1]);
+      expect(back.big).to.equal(2n ** 70n);
+      expect(Object.is(back.nested[2], -0)).to.equal(true);
+      expect(Number.isNaN(back.nested[3])).to.equal(true);
+    });
+
+    it('should run spawnBlocking tasks on the worker too', async () => {
+      expect(await runtime.executor.spawnBlocking(double, [5])).to.equal(10);
+    });
+
+    it('should run spawnLocal bodies here, with cx.runtime being this runtime', async () => {
+      const seen = await runtime.executor.spawnLocal((cx) => cx.runtime);
+      expect(seen).to.equal(runtime);
+    });
+  });
+
+  describe('when a task fails on the worker', () => {
+    const cases: Array<[string, new (...args: never[]) => Error, string | undefined]> = [
+      ['TypeError', TypeError, 'E_TYPE'],
+      ['RangeError', RangeError, undefined],
+      ['TimeoutError', TimeoutError, 'ETIMEDOUT'],
+      ['NetError', NetError, 'ECONNRESET'],
+      ['RuntimeError', RuntimeError, 'ERR_X'],
+      ['Error', Error, 'E_PLAIN'],
+    ];
+    for (const [kind, ErrorClass, code] of cases) {
+      it(`should reject with the same class, message and code (${kind})`, async () => {
+        const error = await runtime.executor.spawn(throwError, [kind, `boom ${kind}`, code]).then(() => undefined, (e: unknown) => e as Error & { code?: string; remoteStack?: string });
+        expect(error).to.be.instanceOf(ErrorClass);
+        if (kind === 'Error') expect(error!.constructor).to.equal(Error);
+        expect(error!.message).to.equal(`boom ${kind}`);
+        expect(error!.code).to.equal(code);
+        expect(error!.remoteStack).to.include('fixtures/tasks.js');
+      });
+    }
+
+    it('should refuse a module outside --allow with a TypeError naming it and the allowed directories', async () => {
+      const error = await runtime.executor.spawn(evil, []).then(() => undefined, (e: unknown) => e as Error);
+      expect(error).to.be.instanceOf(TypeError);
+      expect(error!.message).to.include(evil.module);
+      expect(error!.message).to.include('allowed directories');
+      expect(error!.message).to.include('fixtures');
+    });
+
+    it('should reject with a TypeError when the module does not export the def under its name', async () => {
+      const error = await runtime.executor.spawn(misnamed, []).then(() => undefined, (e: unknown) => e as Error);
+      expect(error).to.be.instanceOf(TypeError);
+      expect(error!.message).to.include('notTheExportName');
+    });
+  });
+
+  describe('with attempts and backoff', () => {
+    it('should retry a failing task until it succeeds within its attempts', async () => {
+      const retrying = await BullMQRuntime.create({ connection: redis.url, queue, attempts: 3, backoff: 10 });
+      try {
+        expect(await retrying.executor.spawn(flaky, [path.join(dir, 'tries'), 3])).to.equal(3);
+      } finally {
+        await retrying.shutdown();
+      }
+    });
+
+    it('should reject with the last error once attempts are used up', async () => {
+      const retrying = await BullMQRuntime.create({ connection: redis.url, queue, attempts: 2, backoff: 10 });
+      try {
+        const error = await retrying.executor.spawn(flaky, [path.join(dir, 'tries'), 5]).then(() => undefined, (e: unknown) => e as Error);
+        expect(error!.message).to.equal('try 2 failed');
+        expect(readFileSync(path.join(dir, 'tries'), 'utf8')).to.equal('2');
+      } finally {
+        await retrying.shutdown();
+      }
+    });
+  });
+
+  describe('cancel()', () => {
+    it('should abort the running task on the worker, reject CancelledError, and not retry it', async () => {
+      const retrying = await BullMQRuntime.create({ connection: redis.url, queue, attempts: 3, backoff: 10 });
+      try {
+        const task = retrying.executor.spawn(waitForCancel, [dir, 'a']);
+        await waitFor(() => existsSync(path.join(dir, 'a.started')));
+        await task.cancel('enough');
+        expect(task.state).to.equal('cancelled');
+        const error = await Promise.resolve(task).then(() => undefined, (e: unknown) => e);
+        expect(CancelledError.is(error)).to.equal(true);
+        expect(readFileSync(path.join(dir, 'a.aborted'), 'utf8')).to.equal('enough');
+        const jobs = new Queue(queue, { connection: { url: redis.url } });
+        try {
+          const jobId = (task as unknown as { jobId: string }).jobId;
+          const job = await jobs.getJob(jobId);
+          expect(job?.attemptsMade ?? 0).to.be.at.most(1);
+          expect(await job?.getState()).to.equal('failed');
+        } finally {
+          await jobs.close();
+        }
+      } finally {
+        await retrying.shutdown();
+      }
+    });
+
+    it('should remove a queued task so that it never runs', async () => {
+      // Four blockers fill the worker's four slots; the fifth task waits in Redis.
+      const blockers = [0, 1, 2, 3].map((i) => runtime.executor.spawn(waitForCancel, [dir, `b${i}`]));
+      await waitFor(() => [0, 1, 2, 3].every((i) => existsSync(path.join(dir, `b${i}.started`))));
+      const queued = runtime.executor.spawn(markAndSleep, [dir, 'queued', 0]);
+      const jobId = (queued as unknown as { jobId: string }).jobId;
+      const jobs = new Queue(queue, { connection: { url: redis.url } });
+      try {
+        await waitFor(async () => (await jobs.getJob(jobId)) !== undefined, 'the job in Redis');
+        await queued.cancel();
+        expect(queued.state).to.equal('cancelled');
+        expect(await jobs.getJob(jobId)).to.equal(undefined);
+      } finally {
+        await jobs.close();
+      }
+      await Promise.all(blockers.map((b) => b.cancel()));
+      // A task spawned now runs: had the cancelled one stayed queued it would have run before it.
+      expect(await runtime.executor.spawn(double, [1])).to.equal(2);
+      expect(existsSync(path.join(dir, `queued.${worker.pid}`))).to.equal(false);
+    });
+
+    it('should never send a task cancelled in the same tick it was spawned', async () => {
+      const task = runtime.executor.spawn(markAndSleep, [dir, 'never', 0]);
+      await task.cancel();
+      expect(await runtime.executor.spawn(double, [2])).to.equal(4);
+      expect(existsSync(path.join(dir, `never.${worker.pid}`))).to.equal(false);
+    });
+
+    it('should cancel when the spawn signal aborts', async () => {
+      const controller = new AbortController();
+      const task = runtime.executor.spawn(waitForCancel, [dir, 'sig'], { signal: controller.signal });
+      await waitFor(() => existsSync(path.join(dir, 'sig.started')));
+      controller.abort('signal');
+      const error = await Promise.resolve(task).then(() => undefined, (e: unknown) => e);
+      expect(CancelledError.is(error)).to.equal(true);
+    });
+  });
+
+  describe('argument checks', () => {
+    it('should throw the kit TypeErrors synchronously', () => {
+      expect(() => runtime.executor.spawn({} as never, [])).to.throw(TypeError, /def/);
+      expect(() => runtime.executor.spawn(double, 1 as never)).to.throw(TypeError, /args/);
+      expect(() => runtime.executor.spawn(echo, [() => 1] as never)).to.throw(TypeError, /args\[0\]/);
+      expect(() => runtime.executor.spawn(double, [1], 'x' as never)).to.throw(TypeError, /opts/);
+    });
+
+    it('should reject bad create options with errors naming them', async () => {
+      const failure = (p: Promise<unknown>): Promise<unknown> => p.then(() => undefined, (e: unknown) => e);
+      expect(await failure(BullMQRuntime.create({ connection: 'http://x' }))).to.be.instanceOf(TypeError);
+      expect(await failure(BullMQRuntime.create({ attempts: 0 }))).to.be.instanceOf(RangeError);
+      expect(await failure(BullMQRuntime.create({ queue: '' }))).to.be.instanceOf(TypeError);
+    });
+  });
+
+  describe('shutdown()', () => {
+    it('should cancel live remote tasks, then make spawn throw RuntimeShutdownError', async () => {
+      const task = runtime.executor.spawn(waitForCancel, [dir, 'sd']);
+      await waitFor(() => existsSync(path.join(dir, 'sd.started')));
+      await runtime.shutdown();
+      expect(task.state).to.equal('cancelled');
+      expect(() => runtime.executor.spawn(double, [1])).to.throw(RuntimeShutdownError);
+      await waitFor(() => existsSync(path.join(dir, 'sd.aborted')));
+      await runtime.shutdown(); // idempotent
+    });
+  });
+});
