@@ -1,0 +1,129 @@
+// Several runtime-traits-worker processes on one queue: correctness at volume, crash recovery, no lost jobs, graceful stop.
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { expect } from 'chai';
+import { Queue } from 'bullmq';
+import { BullMQRuntime } from '../src/index.js';
+import { double, echo, markAndSleep, whoAmI } from './fixtures/tasks.js';
+import { startRedis, type TestRedis } from './helpers/redis.js';
+import { startWorker, type WorkerProcess } from './helpers/workers.js';
+import { waitFor } from './helpers/wait.js';
+
+describe('runtime-traits-worker processes', function () {
+  this.timeout(90_000);
+  let redis: TestRedis;
+  let workers: WorkerProcess[] = [];
+  let runtime: BullMQRuntime | undefined;
+  let dir: string;
+
+  before(async () => {
+    redis = await startRedis();
+  });
+  after(async () => {
+    await redis?.stop();
+  });
+  beforeEach(() => {
+    dir = mkdtempSync(path.join(os.tmpdir(), 'rt-bullmq-workers-'));
+  });
+  afterEach(async () => {
+    await runtime?.shutdown();
+    runtime = undefined;
+    await Promise.all(workers.map((w) => w.kill()));
+    workers = [];
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  describe('with two workers and one producer', () => {
+    it('should run 2,000 tasks with every result correct, spread over both workers', async () => {
+      const queue = 'volume';
+      workers = await Promise.all([0, 1].map(() => startWorker({ redis: redis.url, queue, concurrency: 8, progress: 500 })));
+      runtime = await BullMQRuntime.create({ connection: redis.url, queue });
+      const tasks = Array.from({ length: 2000 }, (_, i) => runtime!.executor.spawn(whoAmI, [i]));
+      const results = await Promise.all(tasks);
+      const perWorker = new Map<number, number>();
+      results.forEach(([n, pid], i) => {
+        expect(n).to.equal(i);
+        perWorker.set(pid, (perWorker.get(pid) ?? 0) + 1);
+      });
+      expect([...perWorker.keys()].sort()).to.deep.equal(workers.map((w) => w.pid).sort());
+      expect(runtime.metrics()).to.include({ spawned: 2000, completed: 2000, active: 0, queueDepth: 0 });
+      // Each worker printed a progress line per 500 finished jobs.
+      const progress = workers.flatMap((w) => w.lines.filter((line) => /jobs finished/.test(line)));
+      expect(progress.length).to.be.at.least(2);
+    });
+
+    it('should round-trip structured values at volume', async () => {
+      const queue = 'volume-values';
+      workers = await Promise.all([0, 1].map(() => startWorker({ redis: redis.url, queue, concurrency: 8 })));
+      runtime = await BullMQRuntime.create({ connection: redis.url, queue });
+      const values = Array.from({ length: 300 }, (_, i) => new Map<number, bigint>([[i, BigInt(i) ** 3n]]));
+      const back = await Promise.all(values.map((v) => runtime!.executor.spawn(echo, [v])));
+      back.forEach((m, i) => expect((m as Map<number, bigint>).get(i)).to.equal(BigInt(i) ** 3n));
+    });
+  });
+
+  describe('when a worker is killed with SIGKILL mid-task', () => {
+    it('should let the other worker finish its job (stalled-job recovery)', async () => {
+      const queue = 'crash';
+      const flags = { redis: redis.url, queue, concurrency: 2, lockDuration: 1000, stalledInterval: 300 };
+      workers = await Promise.all([0, 1].map(() => startWorker(flags)));
+      runtime = await BullMQRuntime.create({ connection: redis.url, queue });
+      const task = runtime.executor.spawn(markAndSleep, [dir, 'victim', 1500]);
+      await waitFor(() => readdirSync(dir).some((f) => f.startsWith('victim.')), 'the task to start');
+      const firstPid = Number(readdirSync(dir).find((f) => f.startsWith('victim.'))!.split('.')[1]);
+      const victim = workers.find((w) => w.pid === firstPid)!;
+      await victim.kill();
+      const finisher = await task;
+      const survivor = workers.find((w) => w !== victim)!;
+      expect(finisher).to.equal(survivor.pid);
+      expect(readdirSync(dir).filter((f) => f.startsWith('victim.')).sort()).to.deep.equal([`victim.${firstPid}`, `victim.${survivor.pid}`].sort());
+    });
+
+    it('should still settle every task of a busy queue', async () => {
+      const queue = 'crash-busy';
+      const flags = { redis: redis.url, queue, concurrency: 4, lockDuration: 1000, stalledInterval: 300 };
+      workers = await Promise.all([0, 1].map(() => startWorker(flags)));
+      runtime = await BullMQRuntime.create({ connection: redis.url, queue });
+      const tasks = Array.from({ length: 40 }, (_, i) => runtime!.executor.spawn(markAndSleep, [dir, `t${i}`, 100]));
+      await waitFor(() => readdirSync(dir).length >= 4, 'some tasks to start');
+      await workers[0]!.kill();
+      const pids = await Promise.all(tasks);
+      expect(pids).to.have.length(40);
+      expect(runtime.metrics()).to.include({ completed: 40, failed: 0, active: 0 });
+    });
+  });
+
+  describe('no job is lost', () => {
+    it('should keep every unsettled task in Redis while no worker runs, and settle them all once one starts', async () => {
+      const queue = 'no-loss';
+      runtime = await BullMQRuntime.create({ connection: redis.url, queue });
+      const tasks = Array.from({ length: 100 }, (_, i) => runtime!.executor.spawn(double, [i]));
+      const jobs = new Queue(queue, { connection: { url: redis.url } });
+      try {
+        await waitFor(async () => (await jobs.getWaitingCount()) === 100, 'the 100 jobs in Redis');
+        const ids = tasks.map((t) => (t as unknown as { jobId: string }).jobId);
+        const found = await Promise.all(ids.map((id) => jobs.getJob(id)));
+        expect(found.every((job) => job !== undefined)).to.equal(true);
+        expect(tasks.every((t) => t.state === 'running')).to.equal(true);
+        workers = [await startWorker({ redis: redis.url, queue, concurrency: 8 })];
+        expect(await Promise.all(tasks)).to.deep.equal(Array.from({ length: 100 }, (_, i) => i * 2));
+      } finally {
+        await jobs.close();
+      }
+    });
+  });
+
+  describe('on SIGTERM', () => {
+    it('should finish the running job, then exit by itself with code 0', async () => {
+      const queue = 'graceful';
+      workers = [await startWorker({ redis: redis.url, queue, concurrency: 2 })];
+      runtime = await BullMQRuntime.create({ connection: redis.url, queue });
+      const task = runtime.executor.spawn(markAndSleep, [dir, 'slow', 500]);
+      await waitFor(() => readdirSync(dir).length > 0, 'the task to start');
+      const exited = workers[0]!.stop();
+      expect(await task).to.equal(workers[0]!.pid);
+      expect(await exited).to.equal(0);
+    });
+  });
+});
