@@ -32,15 +32,20 @@ interface DoneMessage { type: 'done'; id: number; ok: boolean; value?: unknown; 
 
 /** A Task whose body runs on a pool thread; cancelling it tells that thread. */
 export class BlockingCell<T> extends TaskCell<T> {
-  constructor(id: number, owner: TaskOwner, name: string | undefined, signal: AbortSignal | undefined, private readonly pool: BlockingPool) {
+  declare private pool: BlockingPool;
+
+  constructor(id: number, owner: TaskOwner, name: string | undefined, signal: AbortSignal | undefined, pool: BlockingPool) {
     super(id, owner, name, signal);
+    this.pool = pool;
   }
 
   protected override abortRunning(reason: unknown): void {
     super.abortRunning(reason);
-    this.pool.cancel(this as BlockingCell<unknown>, reason);
+    this.pool?.cancel(this as BlockingCell<unknown>, reason);
   }
 }
+// Like TaskCell's: the cell is a native promise, and `then` must make plain promises (not call this constructor).
+Object.defineProperty(BlockingCell.prototype, 'constructor', { value: Promise, writable: true, configurable: true });
 
 export class BlockingPool {
   // Invariants: a worker is in `idle` iff its job is undefined; `queue` holds jobs not yet handed out.

@@ -5,7 +5,7 @@
 //   main → { type: 'cancel', id, reason }              abort that job's cx.signal
 //   worker → { type: 'done', id, ok: true, value }     or { ok: false, error: WireError }
 import { parentPort } from 'node:worker_threads';
-import type { Runtime, TaskContext, TaskDef } from '@runtime-traits/core';
+import { CancelledError, type Runtime, type TaskContext, type TaskDef } from '@runtime-traits/core';
 import { resolveTask } from '@runtime-traits/core/kit';
 import { NodeRuntime } from '../node-runtime.js';
 import { decodeError, encodeError, type WireError } from './error-wire.js';
@@ -38,6 +38,8 @@ async function run(message: RunMessage): Promise<void> {
   let reply: { type: 'done'; id: number; ok: boolean; value?: unknown; error?: WireError };
   try {
     const def = await resolveTask({ module: message.module, name: message.name } as TaskDef<unknown[], unknown>);
+    // Cancelled while its module loaded: the main side has its outcome already; do not start the body.
+    if (controller.signal.aborted) throw new CancelledError('The task was cancelled before its body started');
     const value = await def.fn(cx, ...message.args);
     reply = { type: 'done', id: message.id, ok: true, value };
   } catch (error) {
