@@ -133,3 +133,12 @@ describe('execute(args)', () => {
     expect(run('ECHO', 'a', 'b')).to.equal("-ERR wrong number of arguments for 'echo' command\r\n");
   });
 });
+
+describe('CONFIG GET', () => {
+  it('should answer the parameters redis-benchmark asks for, as name/value pairs', () => {
+    const { run } = session();
+    expect(run('CONFIG', 'GET', 'save')).to.equal('*2\r\n$4\r\nsave\r\n$0\r\n\r\n');
+    expect(run('CONFIG', 'GET', 'appendonly')).to.equal('*2\r\n$10\r\nappendonly\r\n$2\r\nno\r\n');
+    expect(run('CONFIG', 'GET', 'maxmemory')).to.equal('*0\r\n');
+  });
+});

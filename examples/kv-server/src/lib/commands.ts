@@ -1,5 +1,6 @@
 // The command table: each command's arity and what it does to the store and the reply.
 import { fromLatin1, latin1 } from './bytes.js';
+import { compileGlob } from './glob.js';
 import type { RespWriter } from './resp-writer.js';
 import type { Store } from './store.js';
 
@@ -15,6 +16,9 @@ interface Command {
   arity: number;
   run(args: Uint8Array[], cx: CommandContext): void;
 }
+
+/** The only configuration there is: no persistence. */
+const CONFIG: Record<string, string> = { save: '', appendonly: 'no' };
 
 const NOT_INTEGER = 'ERR value is not an integer or out of range';
 const INT64_MIN = -(2n ** 63n);
@@ -122,10 +126,15 @@ const COMMANDS: Record<string, Command> = {
     cx.out.simple('OK');
   } },
 
-  // What redis-benchmark asks before it starts: answer politely that there is nothing to report.
+  // redis-benchmark asks for `save` and `appendonly` before it starts: this server persists nothing.
   config: { arity: -2, run(args, { out }) {
-    if (latin1(args[1]!).toLowerCase() === 'get') out.arrayHeader(0);
-    else out.error('ERR CONFIG supports only GET here');
+    if (latin1(args[1]!).toLowerCase() !== 'get' || args.length !== 3) {
+      return void out.error('ERR only CONFIG GET <parameter> is supported');
+    }
+    const match = compileGlob(latin1(args[2]!).toLowerCase());
+    const found = Object.entries(CONFIG).filter(([param]) => match(param));
+    out.arrayHeader(found.length * 2);
+    for (const [param, value] of found) out.bulk(fromLatin1(param)).bulk(fromLatin1(value));
   } },
 };
 
