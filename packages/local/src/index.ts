@@ -1,2 +1,5 @@
-// Single-threaded deterministic runtime: virtual clock, simulated network with faults, seeds that replay. (being built)
-export {};
+// @runtime-traits/local: a single-threaded deterministic runtime with a virtual clock and a simulated network.
+export { LocalRuntime, VIRTUAL_EPOCH } from './local-runtime.js';
+
+export type { LocalRuntimeOptions } from './local-runtime.js';
+export type { LinkOptions, Latency } from './sim-net/network.js';

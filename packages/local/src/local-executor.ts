@@ -1,0 +1,127 @@
+// The Executor of a local runtime: every task runs on this thread, started from the deterministic ready queue.
+import type { Awaitable, Executor, SpawnOptions, Task, TaskContext, TaskDef } from '@runtime-traits/core';
+import {
+  checkArgs, checkFunction, checkSpawnOptions, checkTaskDef, isThenable, isVerified, resolveTask, TaskCell, TaskSet,
+} from '@runtime-traits/core/kit';
+import type { HostState } from './host-state.js';
+import type { Scheduler, Wakeable } from './scheduler.js';
+
+/** Starts a task's body when the ready queue wakes it (never inside the spawn call). */
+class TaskStart<T> implements Wakeable {
+  constructor(private readonly cell: TaskCell<T>, private readonly body: (cx: TaskContext) => Awaitable<T>, private readonly hostName: string) {}
+
+  wake(): void {
+    this.cell.run(this.body);
+  }
+
+  label(): string {
+    return `${this.hostName} start task ${this.cell.id}${this.cell.name === undefined ? '' : ` (${this.cell.name})`}`;
+  }
+}
+
+class Resume implements Wakeable {
+  constructor(private readonly resolve: () => void, private readonly hostName: string) {}
+  wake(): void {
+    this.resolve();
+  }
+  label(): string {
+    return `${this.hostName} yield resumed`;
+  }
+}
+
+const noop = (): void => {};
+
+export class LocalExecutor implements Executor {
+  constructor(
+    private readonly tasks: TaskSet,
+    private readonly scheduler: Scheduler,
+    private readonly host: HostState,
+    /** Holds the simulation still while a TaskDef's module is imported (false with a foreign reactor). */
+    private readonly holdForImports: boolean,
+  ) {}
+
+  spawn<A extends unknown[], R>(def: TaskDef<A, R>, args: A, opts?: SpawnOptions): Task<R> {
+    checkTaskDef(def);
+    const options = checkSpawnOptions(opts);
+    checkArgs(args, 'args', options?.transfer);
+    return this.spawnDef(def, args, options, 'spawn');
+  }
+
+  spawnBlocking<A extends unknown[], R>(def: TaskDef<A, R>, args: A, opts?: SpawnOptions): Task<R> {
+    checkTaskDef(def);
+    const options = checkSpawnOptions(opts);
+    checkArgs(args, 'args', options?.transfer);
+    return this.spawnDef(def, args, options, 'spawnBlocking');
+  }
+
+  spawnLocal<R>(fn: (cx: TaskContext) => Awaitable<R>, opts?: SpawnOptions): Task<R> {
+    checkFunction(fn, 'fn');
+    const options = checkSpawnOptions(opts);
+    const cell = this.admit<R>(options, 'spawnLocal');
+    if (!cell.isSettled()) this.scheduler.wakeSoon(new TaskStart(cell, fn, this.host.name));
+    return cell;
+  }
+
+  join<A1 extends unknown[], R1, A2 extends unknown[], R2>(a: TaskDef<A1, R1>, aArgs: A1, b: TaskDef<A2, R2>, bArgs: A2): [R1, R2] {
+    checkTaskDef(a, 'a');
+    checkArgs(aArgs, 'aArgs');
+    checkTaskDef(b, 'b');
+    checkArgs(bArgs, 'bArgs');
+    this.checkUp();
+    const cx = this.joinContext();
+    const ra = syncResult(a.fn(cx, ...aArgs), 'a');
+    const rb = syncResult(b.fn(cx, ...bArgs), 'b');
+    return [ra, rb];
+  }
+
+  yieldNow(): Promise<void> {
+    return new Promise<void>((resolve) => this.scheduler.wakeSoon(new Resume(resolve, this.host.name)));
+  }
+
+  private spawnDef<A extends unknown[], R>(def: TaskDef<A, R>, args: A, options: SpawnOptions | undefined, how: string): Task<R> {
+    const cell = this.admit<R>(options, `${how} ${def.name}`);
+    if (cell.isSettled()) return cell;
+    const release = this.holdForImports && !isVerified(def as TaskDef<unknown[], unknown>) ? this.scheduler.hold() : noop;
+    const hostName = this.host.name;
+    resolveTask(def).then((found) => {
+      release();
+      this.scheduler.wakeSoon(new TaskStart(cell, (cx) => found.fn(cx, ...args), hostName));
+    }, (error: unknown) => {
+      release();
+      if (cell.start()) cell.fail(error);
+    });
+    return cell;
+  }
+
+  private admit<R>(options: SpawnOptions | undefined, what: string): TaskCell<R> {
+    this.checkUp();
+    const cell = this.tasks.create<R>(options);
+    this.scheduler.record(`${this.host.name} ${what} task ${cell.id}${cell.name === undefined ? '' : ` (${cell.name})`}`);
+    return cell;
+  }
+
+  private checkUp(): void {
+    this.tasks.admit();
+    const down = this.host.downError();
+    if (down) throw down;
+  }
+
+  private joinContext(): TaskContext {
+    let controller: AbortController | undefined;
+    const runtime = this.tasks.runtime;
+    return {
+      get signal() {
+        return (controller ??= new AbortController()).signal;
+      },
+      runtime,
+    };
+  }
+}
+
+function syncResult<R>(value: Awaitable<R>, arg: string): R {
+  if (isThenable(value)) {
+    Promise.resolve(value).then(undefined, noop); // its failure is not ours to report
+    throw new TypeError(`${arg} returned a promise: join runs synchronous bodies only; spawn async work instead`);
+  }
+  return value;
+}

@@ -1,0 +1,206 @@
+// LocalRuntime: one thread, its own deterministic ready queue, a virtual (or real) clock and a simulated network.
+import type {
+  Awaitable, Capability, Reactor, Runtime, RuntimeMetrics, RuntimeOptions, ShutdownOptions, TaskContext,
+} from '@runtime-traits/core';
+import { CancelledError, DeadlockError, RuntimeShutdownError } from '@runtime-traits/core';
+import { checkFunction, checkMs, checkOptions, show, TaskCell, TaskSet } from '@runtime-traits/core/kit';
+import { ForeignReactor } from './foreign-reactor.js';
+import type { HostState } from './host-state.js';
+import { LocalClock } from './local-clock.js';
+import { LocalExecutor } from './local-executor.js';
+import { SimNet } from './sim-net/sim-net.js';
+import { World, type WorldMember } from './world.js';
+
+export interface LocalRuntimeOptions extends RuntimeOptions {
+  /** Fixes every random choice (order of tasks woken together, latency, loss). Default 1. */
+  seed?: number | string;
+  /** 'virtual' (default): time jumps to the next timer once every task is idle. 'real': wall time. */
+  clock?: 'virtual' | 'real';
+  /**
+   * Drive another runtime's reactor (e.g. `new NodeReactor()`) instead of the simulated network.
+   * Time is then that reactor's clock (real time), and deadlock detection is off (real IO is foreign).
+   */
+  reactor?: Reactor;
+  /** What the given `reactor` can do. Default: net.tcp, net.udp, net.dns. */
+  reactorCapabilities?: Iterable<Capability>;
+  /** Bytes a TCP connection may have in flight (sent, not yet read by the peer) before write() waits. Default 65536. */
+  tcpWindow?: number;
+  /** Keep an event trace: true (the log and its hash), false (hash only). Default: no trace. */
+  trace?: boolean;
+}
+
+/** Default wallClock() at virtual time 0: 2000-01-01T00:00:00Z, the same on every run. */
+export const VIRTUAL_EPOCH = 946_684_800_000;
+
+class TracedTaskSet extends TaskSet {
+  record: ((line: string) => void) | undefined;
+  override settled(cell: TaskCell<unknown>): void {
+    super.settled(cell);
+    this.record?.(`task ${cell.id}${cell.name === undefined ? '' : ` (${cell.name})`} ${cell.state}`);
+  }
+}
+
+export class LocalRuntime implements Runtime, WorldMember {
+  readonly name = 'local';
+  readonly executor: LocalExecutor;
+  readonly reactor: Reactor;
+  readonly capabilities: ReadonlySet<Capability>;
+  private readonly tasks: TracedTaskSet;
+  private readonly foreign: ForeignReactor | undefined;
+  private shuttingDown: Promise<void> | undefined;
+
+  /** A started runtime. */
+  static async create(opts: LocalRuntimeOptions = {}): Promise<LocalRuntime> {
+    const options = checkOptions<LocalRuntimeOptions>(opts, 'opts') ?? {};
+    if (options.clock !== undefined && options.clock !== 'virtual' && options.clock !== 'real') {
+      throw new TypeError(`opts.clock must be 'virtual' or 'real', got ${show(options.clock)}`);
+    }
+    if (options.onUnhandledError !== undefined) checkFunction(options.onUnhandledError, 'opts.onUnhandledError');
+    if (options.reactor !== undefined && (typeof options.reactor !== 'object' || options.reactor === null
+      || typeof options.reactor.clock !== 'object' || typeof options.reactor.net !== 'object')) {
+      throw new TypeError(`opts.reactor must be a Reactor ({ clock, net }), got ${show(options.reactor)}`);
+    }
+    const window = options.tcpWindow ?? 65536;
+    if (typeof window !== 'number' || !Number.isInteger(window) || window < 1) throw new RangeError(`opts.tcpWindow must be an integer >= 1, got ${show(window)}`);
+    const world = new World({
+      seed: options.seed ?? 1,
+      clock: options.reactor ? 'real' : options.clock ?? 'virtual',
+      latency: { min: 0, max: 0 },
+      lossRate: 0,
+      tcpWindow: window,
+      trace: options.trace === undefined ? null : options.trace,
+      epoch: VIRTUAL_EPOCH,
+      namesWithHost: false,
+    });
+    const host = world.network.addHost('localhost', '127.0.0.1');
+    return new LocalRuntime(world, host, options, true);
+  }
+
+  /** @internal Use LocalRuntime.create() or Simulation.host(). */
+  constructor(
+    /** @internal */ readonly world: World,
+    /** @internal */ readonly host: HostState,
+    options: LocalRuntimeOptions,
+    private readonly ownsWorld: boolean,
+  ) {
+    world.members.push(this);
+    this.tasks = new TracedTaskSet(this, options.onUnhandledError);
+    const scheduler = world.scheduler;
+    if (world.trace) this.tasks.record = (line) => scheduler.record(`${host.name} ${line}`);
+    this.executor = new LocalExecutor(this.tasks, scheduler, host, !options.reactor && world.virtual);
+    if (options.reactor) {
+      this.foreign = new ForeignReactor(options.reactor);
+      this.reactor = this.foreign;
+      this.capabilities = new Set<Capability>(options.reactorCapabilities ?? ['net.tcp', 'net.udp', 'net.dns']);
+    } else {
+      const epoch = world.virtual ? world.options.epoch : undefined;
+      this.reactor = { clock: new LocalClock(scheduler, host, epoch), net: new SimNet(world.network, host) };
+      this.capabilities = world.capabilities();
+    }
+  }
+
+  get hostName(): string {
+    return this.host.name;
+  }
+
+  /** Virtual (or real) milliseconds since the runtime started. */
+  now(): number {
+    return this.world.scheduler.now();
+  }
+
+  run<T>(main: (cx: TaskContext) => Awaitable<T>): Promise<T> {
+    checkFunction(main, 'main');
+    const task = this.executor.spawnLocal(main, { name: 'main' }) as TaskCell<T>;
+    if (this.foreign) return Promise.resolve(task);
+    return new Promise<T>((resolve, reject) => {
+      const unwatch = this.world.scheduler.watchIdle(() => {
+        if (task.isSettled()) return;
+        unwatch();
+        reject(this.deadlock());
+      });
+      task.then((value) => { unwatch(); resolve(value); }, (error: unknown) => { unwatch(); reject(error); });
+    });
+  }
+
+  shutdown(opts?: ShutdownOptions): Promise<void> {
+    const options = checkOptions<ShutdownOptions>(opts);
+    const graceMs = options?.graceMs === undefined ? 0 : checkMs(options.graceMs, 'opts.graceMs');
+    this.shuttingDown ??= this.stop(graceMs);
+    return this.shuttingDown;
+  }
+
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.shutdown();
+  }
+
+  metrics(): RuntimeMetrics {
+    let pending = 0;
+    for (const cell of this.tasks.live) if (cell.state === 'pending') pending++;
+    const scheduler = this.world.scheduler;
+    return {
+      ...this.tasks.counters(pending),
+      virtualTime: this.world.virtual ? scheduler.now() : undefined,
+      turns: scheduler.turns,
+      woken: scheduler.woken,
+      timers: scheduler.timers.size,
+    };
+  }
+
+  /** @internal Names of this host's unsettled tasks. */
+  stuckTasks(): string[] {
+    return [...this.tasks.live].map((cell) => cell.name ?? `task ${cell.id}`);
+  }
+
+  /** @internal The host crashes: tasks cancelled, timers dropped, sockets gone, peers reset. */
+  crash(): void {
+    const host = this.host;
+    if (host.status !== 'up') return;
+    host.status = 'crashed';
+    host.incarnation++;
+    this.world.scheduler.record(`${host.name} CRASH`);
+    const error = new CancelledError(`host ${host.name} crashed`);
+    this.dropHost(error, true);
+    for (const cell of [...this.tasks.live]) cell.forceCancel(error);
+  }
+
+  /** @internal A crashed host comes back empty: no tasks, no sockets, fresh ports. */
+  restart(): void {
+    if (this.host.status !== 'crashed') return;
+    this.host.status = 'up';
+    this.world.scheduler.record(`${this.host.name} RESTART`);
+  }
+
+  private async stop(graceMs: number): Promise<void> {
+    const sleep = (ms: number, signal: AbortSignal): Promise<void> => this.reactor.clock.sleep(ms, { signal });
+    await this.tasks.shutdown(graceMs, sleep);
+    if (this.foreign) {
+      await this.foreign.shutdown();
+    } else {
+      const host = this.host;
+      this.world.scheduler.record(`${host.name} SHUTDOWN`);
+      if (host.status === 'up') host.status = 'shutdown';
+      else host.status = 'shutdown';
+      this.dropHost(new RuntimeShutdownError(), false);
+    }
+    if (this.ownsWorld) this.world.scheduler.stop();
+  }
+
+  /** Rejects the host's timers with `error` and closes its sockets (crash: peers get RST). */
+  private dropHost(error: Error, crash: boolean): void {
+    const host = this.host;
+    const index = host.index;
+    for (const timer of this.world.scheduler.timers.removeWhere((t) => t.owner === index)) timer.abandon?.(error);
+    for (const list of [...host.tcpListeners.values()]) for (const listener of list) void listener.close();
+    for (const listener of [...host.unixListeners.values()]) void listener.close();
+    for (const list of [...host.udpSockets.values()]) for (const socket of list) void socket.close();
+    for (const end of [...host.endpoints]) {
+      if (crash) end.die(error);
+      else void end.close();
+    }
+    host.clientPorts.clear();
+  }
+
+  private deadlock(): DeadlockError {
+    return new DeadlockError(this.world.stuckTasks());
+  }
+}

@@ -1,0 +1,186 @@
+// The deterministic scheduler: one ready queue, one timer heap, one clock, driven one host macrotask at a time.
+//
+// HOW (one turn = one host macrotask, see host-turn.ts):
+//   1. If the ready queue is empty, nothing has been woken since the last turn and — because a
+//      macrotask only runs once the microtask queue is drained — every task has run as far as it
+//      can: it waits on a timer, on the network, on another task, or on a foreign promise.
+//      a. timers queued (and no hold): move time to the earliest one (virtual: jump; real: wait
+//         for the host timer) and move EVERY timer due at that instant to the ready queue — one
+//         turn per instant, however many timers share it;
+//      b. nothing queued and no hold: the runtime is idle. Idle watchers (run()'s deadlock check)
+//         are told; no further turn is asked for, so an idle runtime holds no host handle.
+//   2. Wake the ready queue in an order drawn from the seeded PRNG (Fisher–Yates over the batch).
+//      Waking resolves the awaitable a task is blocked on; its continuation runs as a microtask
+//      after this turn. Wakes caused synchronously by a wake (a segment delivered → its reader
+//      woken) join a new batch, shuffled and woken in the same turn.
+//   3. Ask for another turn: the continuations may wake more, and the next turn sees the result.
+//
+// WHY this is deterministic: JavaScript runs one microtask at a time in FIFO order, so what the
+// tasks do between turns depends only on the order in which they were woken, and that order comes
+// from the seed. Nothing else (no real time, no host IO) enters the simulation.
+//
+// WHY holds: some waits are foreign by nature (resolving a TaskDef imports a module). Under virtual
+// time a hold freezes the simulation (no wake, no time step) and keeps idleness undecided until it
+// is released, however many turns that takes, so the import's real duration cannot leak into the
+// order of events.
+//
+// Invariants: `ready` is appended to only by wakeSoon(); `turnPending` is true iff a host turn is
+// queued; time moves only inside turn() step 1a.
+import { findMacrotaskTurn } from './host-turn.js';
+import { TimerHeap, type Timed } from './internal/timer-heap.js';
+import { Rng } from './rng.js';
+import { Trace } from './trace.js';
+import type { TimeSource } from './virtual-clock.js';
+
+/** Something the ready queue can wake. `label()` is called only when a trace is kept. */
+export interface Wakeable {
+  wake(): void;
+  label(): string;
+}
+
+/** A timer: due at `at`, woken through the ready queue. `owner` is the host it belongs to (-1: none). */
+export interface TimerItem extends Timed, Wakeable {
+  readonly owner: number;
+  /** Called instead of wake() when the owning host crashes or shuts down. */
+  abandon?(error: unknown): void;
+}
+
+export class Scheduler {
+  readonly timers = new TimerHeap<TimerItem>();
+  readonly rng: Rng;
+  readonly trace: Trace | null;
+  private ready: Wakeable[] = [];
+  private spare: Wakeable[] = [];
+  private holds = 0;
+  private turnPending = false;
+  private stopped = false;
+  private readonly macrotask = findMacrotaskTurn();
+  private readonly onTurn = (): void => this.turn();
+  private readonly onDue = (): void => this.kick();
+  private readonly idleWatchers = new Set<() => void>();
+  /** Counters for metrics(). */
+  turns = 0;
+  woken = 0;
+
+  constructor(readonly time: TimeSource, seed: number | string, trace: Trace | null) {
+    this.rng = new Rng(seed);
+    this.trace = trace;
+  }
+
+  now(): number {
+    return this.time.now();
+  }
+
+  /** Adds a trace line (when a trace is kept). */
+  record(what: string): void {
+    this.trace?.record(this.time.now(), what);
+  }
+
+  /** Puts `item` on the ready queue; it is woken in a later turn (or later in this one). */
+  wakeSoon(item: Wakeable): void {
+    this.ready.push(item);
+    if (!this.turnPending) this.kick();
+  }
+
+  addTimer(item: TimerItem): void {
+    this.timers.push(item);
+    if (!this.turnPending) this.kick();
+  }
+
+  removeTimer(item: TimerItem): void {
+    this.timers.remove(item);
+  }
+
+  /** Keeps time still and idleness undecided until the returned function is called. */
+  hold(): () => void {
+    this.holds++;
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      this.holds--;
+      this.kick();
+    };
+  }
+
+  /** `fn` runs (inside a turn) each time the scheduler finds nothing at all left to do. */
+  watchIdle(fn: () => void): () => void {
+    this.idleWatchers.add(fn);
+    this.kick();
+    return () => this.idleWatchers.delete(fn);
+  }
+
+  /** Tasks waiting to be woken (for metrics). */
+  get readyCount(): number {
+    return this.ready.length;
+  }
+
+  /** Stops driving: no more turns, no host timer left behind. */
+  stop(): void {
+    this.stopped = true;
+    this.time.cancel();
+  }
+
+  get isStopped(): boolean {
+    return this.stopped;
+  }
+
+  private kick(): void {
+    if (this.turnPending || this.stopped) return;
+    this.turnPending = true;
+    this.macrotask(this.onTurn);
+  }
+
+  private turn(): void {
+    this.turnPending = false;
+    if (this.stopped) return;
+    this.turns++;
+    // Virtual time: a hold (a foreign wait such as a module import) freezes the whole simulation,
+    // so when the foreign wait ends cannot change what the tasks see. release() kicks us again.
+    if (this.holds > 0 && this.time.virtual) return;
+    if (this.ready.length === 0) {
+      const first = this.timers.peek();
+      if (first === undefined) {
+        if (this.holds === 0) this.idle();
+        return;
+      }
+      const at = first.at;
+      if (!this.time.reach(at, this.onDue)) return; // real time: the host timer will kick us
+      // Every timer due by now (virtual: exactly at `at`) wakes in this one turn.
+      const due = this.time.virtual ? at : this.time.now();
+      const ready = this.ready;
+      const timers = this.timers;
+      let next: TimerItem | undefined = first;
+      while (next !== undefined && next.at <= due) {
+        ready.push(timers.pop()!);
+        next = timers.peek();
+      }
+    }
+    this.wakeReady();
+    this.kick();
+  }
+
+  private wakeReady(): void {
+    const rng = this.rng;
+    const trace = this.trace;
+    while (this.ready.length > 0) {
+      const batch = this.ready;
+      this.ready = this.spare;
+      if (batch.length > 1) rng.shuffle(batch);
+      const now = this.time.now();
+      for (let i = 0; i < batch.length; i++) {
+        const item = batch[i]!;
+        if (trace) trace.record(now, item.label());
+        item.wake();
+      }
+      this.woken += batch.length;
+      batch.length = 0;
+      this.spare = batch;
+    }
+  }
+
+  private idle(): void {
+    if (this.idleWatchers.size === 0) return;
+    for (const watcher of [...this.idleWatchers]) watcher();
+  }
+}

@@ -1,0 +1,142 @@
+// One direction of a simulated TCP connection: an ordered queue of segments on the wire.
+//
+// HOW: send() stamps each segment with an arrival time (now + transit, never earlier than the
+// previous segment's: a stream is never reordered) and appends it. The flow itself is the heap
+// entry, armed for its head segment only, so a burst of writes costs one heap entry. When woken:
+//   1. the link is down (partition, crashed receiver): retransmit later — re-arm after the RTO,
+//      doubling up to 60 s; after GIVE_UP_MS without progress the sender's end fails ETIMEDOUT;
+//   2. else deliver every segment due by now, in order, to the receiving end.
+// WHY segments and not bytes: the receiver's read() hands out what one write() sent, as a socket
+// read would with small writes; backpressure is counted in bytes by the ends (tcp.ts).
+import type { Scheduler, TimerItem } from '../scheduler.js';
+import type { HostState } from '../host-state.js';
+import type { Network } from './network.js';
+
+export const enum SegmentKind { Data, Fin, Rst }
+
+export interface Segment {
+  kind: SegmentKind;
+  data: Uint8Array | null;
+  arrival: number;
+}
+
+/** What a flow delivers to. */
+export interface FlowReceiver {
+  readonly host: HostState;
+  readonly id: number;
+  receive(segment: Segment): void;
+  /** The flow gave up: the link stayed down too long. */
+  timedOut(): void;
+}
+
+const RTO_MIN = 200;
+const RTO_MAX = 60_000;
+/** About Linux's tcp_retries2 default: 15 retransmissions ≈ 15 minutes. */
+const GIVE_UP_MS = 900_000;
+
+export class Flow implements TimerItem {
+  at = 0;
+  seq = 0;
+  slot = -1;
+  readonly owner: number;
+  // Invariant: segments[head..] are on the wire in send order, arrival times non-decreasing;
+  // `armed` is true from addTimer until wake() runs, so the flow sits in the heap at most once.
+  private segments: Segment[] = [];
+  private head = 0;
+  private armed = false;
+  private lastArrival = 0;
+  private rto = RTO_MIN;
+  private stalledSince = -1;
+
+  constructor(
+    private readonly net: Network,
+    private readonly scheduler: Scheduler,
+    private readonly from: HostState,
+    private readonly sender: FlowReceiver,
+    private readonly to: FlowReceiver,
+  ) {
+    this.owner = from.index;
+  }
+
+  get idle(): boolean {
+    return this.head === this.segments.length;
+  }
+
+  send(kind: SegmentKind, data: Uint8Array | null): void {
+    const now = this.scheduler.now();
+    let arrival = now + this.net.transit(this.from, this.to.host, RTO_MIN);
+    if (arrival < this.lastArrival) arrival = this.lastArrival;
+    this.lastArrival = arrival;
+    this.segments.push({ kind, data, arrival });
+    if (!this.armed) this.arm(this.segments[this.head]!.arrival);
+  }
+
+  /** Forgets what is still on the wire (the sending end is gone). */
+  drop(): void {
+    this.segments = [];
+    this.head = 0;
+    if (this.armed && this.slot >= 0) {
+      this.scheduler.removeTimer(this);
+      this.armed = false;
+    }
+  }
+
+  wake(): void {
+    this.armed = false;
+    const scheduler = this.scheduler;
+    const now = scheduler.now();
+    if (this.head === this.segments.length) return;
+    if (this.to.host.status === 'shutdown') {
+      this.drop(); // a host shut down for good answers nothing, ever
+      return;
+    }
+    if (!this.net.reachable(this.from, this.to.host)) {
+      if (this.stalledSince < 0) this.stalledSince = now;
+      if (now - this.stalledSince >= GIVE_UP_MS) {
+        scheduler.record(`${this.from.name} #${this.to.id} gave up retransmitting`);
+        this.drop();
+        this.sender.timedOut();
+        return;
+      }
+      this.rto = Math.min(this.rto * 2, RTO_MAX);
+      scheduler.record(`${this.from.name}->${this.to.host.name} #${this.to.id} unreachable, retransmit in ${this.rto}`);
+      this.arm(now + this.rto);
+      return;
+    }
+    this.stalledSince = -1;
+    this.rto = RTO_MIN;
+    const segments = this.segments;
+    while (this.head < segments.length && segments[this.head]!.arrival <= now) {
+      const segment = segments[this.head]!;
+      segments[this.head++] = undefined as unknown as Segment;
+      this.to.receive(segment);
+    }
+    if (this.head === segments.length) {
+      segments.length = 0;
+      this.head = 0;
+    } else {
+      if (this.head > 1024) {
+        this.segments = segments.slice(this.head);
+        this.head = 0;
+      }
+      this.arm(this.segments[this.head]!.arrival);
+    }
+  }
+
+  /** Abandoned with the sender's host (crash/shutdown): nothing more travels. */
+  abandon(): void {
+    this.armed = false;
+    this.segments = [];
+    this.head = 0;
+  }
+
+  label(): string {
+    return `${this.to.host.name} #${this.to.id} segments arrive`;
+  }
+
+  private arm(at: number): void {
+    this.at = Math.max(at, this.scheduler.now());
+    this.armed = true;
+    this.scheduler.addTimer(this);
+  }
+}

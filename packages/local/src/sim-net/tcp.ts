@@ -1,0 +1,360 @@
+// One end of a simulated TCP connection: a byte stream with a bounded window, half-close, FIN and RST.
+//
+// HOW the window works: `unread` counts bytes this end sent that the peer's application has not
+// read yet (on the wire + in the peer's receive queue). write() is accepted at once while
+// unread < window, else it waits in `writers` until the peer reads (the peer's read lowers our
+// `unread` and wakes our first writer). So a writer whose peer does not read stops after about one
+// window, however fast it loops. (Window updates take effect at once, without a return trip.)
+//
+// HOW the ends close:
+//   closeWrite() sends FIN after the data: the peer reads it all, then null.
+//   close()      sends FIN — or RST when unread data is left here, as Linux does — and reads return
+//                null from now on; data that still arrives is answered with RST.
+//   RST          fails pending and later reads/writes with ECONNRESET (a read after a FIN that
+//                already arrived still gives the data, then null).
+//   `closed` resolves once both directions have ended, on RST, or on local close(); never rejects.
+import type { Connection, SocketAddress } from '@runtime-traits/core';
+import { NetError } from '@runtime-traits/core';
+import { abortError, checkData, checkOptions, checkSignal, deferred } from '@runtime-traits/core/kit';
+import type { HostState } from '../host-state.js';
+import type { Scheduler, Wakeable } from '../scheduler.js';
+import { Flow, SegmentKind, type FlowReceiver, type Segment } from './flow.js';
+import type { Network } from './network.js';
+import { encodeUtf8 } from './utf8.js';
+
+type SignalOpts = { signal?: AbortSignal };
+
+/** A read() or write() that has to wait; woken through the ready queue. */
+class Waiter<T> implements Wakeable {
+  scheduled = false;
+  done = false;
+  resolve!: (value: T) => void;
+  reject!: (error: unknown) => void;
+  signal: AbortSignal | undefined;
+  onAbort: (() => void) | undefined;
+  readonly promise: Promise<T>;
+
+  constructor(private readonly end: TcpEndpoint, private readonly kind: 'read' | 'write', readonly data: Uint8Array | null) {
+    this.promise = new Promise<T>((resolve, reject) => {
+      this.resolve = resolve;
+      this.reject = reject;
+    });
+  }
+
+  settle(ok: boolean, value: unknown): void {
+    if (this.done) return;
+    this.done = true;
+    if (this.onAbort) this.signal!.removeEventListener('abort', this.onAbort);
+    if (ok) this.resolve(value as T);
+    else this.reject(value);
+  }
+
+  wake(): void {
+    this.scheduled = false;
+    if (this.done) return;
+    if (this.kind === 'read') this.end.serveReader(this as unknown as Waiter<Uint8Array | null>);
+    else this.end.serveWriter(this as unknown as Waiter<void>);
+  }
+
+  label(): string {
+    return `${this.end.host.name} #${this.end.id} ${this.kind} woken`;
+  }
+}
+
+export class TcpEndpoint implements Connection, FlowReceiver {
+  readonly id: number;
+  peer!: TcpEndpoint;
+  out!: Flow;
+  // Receive side. Invariant: queue[head..] holds unread chunks, `queued` their total bytes.
+  private queue: Uint8Array[] = [];
+  private head = 0;
+  private queued = 0;
+  private finReceived = false;
+  private resetError: Error | undefined;
+  // Send side.
+  /** Bytes sent by this end and not yet read by the peer's application. */
+  unread = 0;
+  private writeEnded = false;
+  private localClosed = false;
+  private readonly readers: Waiter<Uint8Array | null>[] = [];
+  private readonly writers: Waiter<void>[] = [];
+  private readonly closedSignal = deferred<void>();
+  private closedDone = false;
+  /** Called once when this end no longer needs its port (closed, reset, dead). */
+  onRelease: (() => void) | undefined;
+  readonly closed: Promise<void> = this.closedSignal.promise;
+
+  constructor(
+    private readonly net: Network,
+    private readonly scheduler: Scheduler,
+    readonly host: HostState,
+    readonly incarnation: number,
+    readonly localAddress: SocketAddress,
+    readonly remoteAddress: SocketAddress,
+    private readonly window: number,
+  ) {
+    this.id = net.nextConnId();
+    host.endpoints.add(this);
+  }
+
+  /** Joins two fresh ends into a connection. */
+  static pair(a: TcpEndpoint, b: TcpEndpoint): void {
+    a.peer = b;
+    b.peer = a;
+    a.out = new Flow(a.net, a.scheduler, a.host, a, b);
+    b.out = new Flow(b.net, b.scheduler, b.host, b, a);
+  }
+
+  private get stale(): boolean {
+    return this.host.incarnation !== this.incarnation;
+  }
+
+  // ── Connection ─────────────────────────────────────────────────────────────
+  read(opts?: SignalOpts): Promise<Uint8Array | null> {
+    const signal = checkSignal(checkOptions<SignalOpts>(opts)?.signal, 'opts.signal');
+    if (signal?.aborted) return Promise.reject(abortError(signal.reason));
+    if (this.readers.length === 0) {
+      if (this.queued > 0) return Promise.resolve(this.take());
+      if (this.localClosed || this.finReceived) return Promise.resolve(null);
+      if (this.resetError) return Promise.reject(this.resetError);
+    }
+    const waiter = new Waiter<Uint8Array | null>(this, 'read', null);
+    this.park(waiter, this.readers, signal);
+    return waiter.promise;
+  }
+
+  write(data: Uint8Array | string, opts?: SignalOpts): Promise<void> {
+    checkData(data);
+    const signal = checkSignal(checkOptions<SignalOpts>(opts)?.signal, 'opts.signal');
+    if (signal?.aborted) return Promise.reject(abortError(signal.reason));
+    const failure = this.writeFailure();
+    if (failure) return Promise.reject(failure);
+    const bytes = typeof data === 'string' ? encodeUtf8(data) : data.slice();
+    if (bytes.length === 0) return Promise.resolve();
+    if (this.writers.length === 0 && this.unread < this.window) {
+      this.transmit(bytes);
+      return Promise.resolve();
+    }
+    const waiter = new Waiter<void>(this, 'write', bytes);
+    this.park(waiter, this.writers, signal);
+    return waiter.promise;
+  }
+
+  closeWrite(): Promise<void> {
+    if (this.writeEnded || this.resetError || this.stale) return Promise.resolve();
+    this.writeEnded = true;
+    this.failAll(this.writers, this.pipeError());
+    this.out.send(SegmentKind.Fin, null);
+    this.checkClosed();
+    return Promise.resolve();
+  }
+
+  close(): Promise<void> {
+    if (this.localClosed) return Promise.resolve();
+    this.localClosed = true;
+    this.failAll(this.writers, this.pipeError());
+    for (const reader of this.readers.splice(0)) reader.settle(true, null);
+    if (!this.resetError && !this.stale) {
+      if (this.queued > 0) {
+        this.out.drop();
+        this.out.send(SegmentKind.Rst, null);
+      } else if (!this.writeEnded) {
+        this.out.send(SegmentKind.Fin, null);
+      }
+    }
+    this.writeEnded = true;
+    this.queue = [];
+    this.head = 0;
+    this.queued = 0;
+    this.finish();
+    return Promise.resolve();
+  }
+
+  async *[Symbol.asyncIterator](): AsyncIterator<Uint8Array> {
+    for (;;) {
+      const chunk = await this.read();
+      if (chunk === null) return;
+      yield chunk;
+    }
+  }
+
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.close();
+  }
+
+  // ── From the wire ──────────────────────────────────────────────────────────
+  receive(segment: Segment): void {
+    const scheduler = this.scheduler;
+    if (segment.kind === SegmentKind.Data) {
+      const bytes = segment.data!;
+      if (this.localClosed || this.resetError || this.stale) {
+        // Nobody will read this: the sender learns it with a reset.
+        this.peer.unread -= bytes.length;
+        this.answerWithReset();
+        return;
+      }
+      this.queue.push(bytes);
+      this.queued += bytes.length;
+      if (scheduler.trace) scheduler.record(`${this.host.name} #${this.id} received ${bytes.length} bytes`);
+      this.pokeReader();
+    } else if (segment.kind === SegmentKind.Fin) {
+      scheduler.record(`${this.host.name} #${this.id} received FIN`);
+      this.finReceived = true;
+      for (const reader of this.readers) if (!reader.scheduled) { reader.scheduled = true; scheduler.wakeSoon(reader); }
+      this.checkClosed();
+    } else {
+      scheduler.record(`${this.host.name} #${this.id} received RST`);
+      this.reset(new NetError('ECONNRESET', 'read ECONNRESET: the connection was reset by the peer', { syscall: 'read' }));
+    }
+  }
+
+  timedOut(): void {
+    this.reset(new NetError('ETIMEDOUT', 'The connection timed out: the peer stopped answering', { syscall: 'write' }));
+  }
+
+  /** The host crashed: this end vanishes, and the peer is told with RST. */
+  die(error: Error): void {
+    this.out.drop();
+    this.out.send(SegmentKind.Rst, null);
+    this.failAll(this.readers, error);
+    this.failAll(this.writers, error);
+    this.resetError ??= error;
+    this.finish();
+  }
+
+  /** Sent RST from this end (listener closed before accept, aborted connect). */
+  abort(): void {
+    if (this.resetError || this.localClosed) return;
+    this.out.drop();
+    this.out.send(SegmentKind.Rst, null);
+    this.localClosed = true;
+    this.finish();
+  }
+
+  // ── Served from the ready queue ────────────────────────────────────────────
+  serveReader(waiter: Waiter<Uint8Array | null>): void {
+    if (this.readers[0] !== waiter) return; // an earlier reader goes first; this one is poked later
+    if (this.queued > 0) {
+      this.readers.shift();
+      waiter.settle(true, this.take());
+    } else if (this.finReceived || this.localClosed) {
+      this.readers.shift();
+      waiter.settle(true, null);
+    } else if (this.resetError) {
+      this.readers.shift();
+      waiter.settle(false, this.resetError);
+    }
+    this.pokeReader();
+  }
+
+  serveWriter(waiter: Waiter<void>): void {
+    if (this.writers[0] !== waiter) return;
+    const failure = this.writeFailure();
+    if (failure) {
+      this.failAll(this.writers, failure);
+      return;
+    }
+    if (this.unread >= this.window) return;
+    this.writers.shift();
+    this.transmit(waiter.data!);
+    waiter.settle(true, undefined);
+    this.pokeWriter();
+  }
+
+  // ── Internals ──────────────────────────────────────────────────────────────
+  private take(): Uint8Array {
+    const chunk = this.queue[this.head]!;
+    this.queue[this.head++] = undefined as unknown as Uint8Array;
+    if (this.head === this.queue.length) {
+      this.queue.length = 0;
+      this.head = 0;
+    }
+    this.queued -= chunk.length;
+    const peer = this.peer;
+    peer.unread -= chunk.length;
+    peer.pokeWriter();
+    return chunk;
+  }
+
+  private transmit(bytes: Uint8Array): void {
+    this.unread += bytes.length;
+    this.out.send(SegmentKind.Data, bytes);
+  }
+
+  private pokeReader(): void {
+    const reader = this.readers[0];
+    if (reader && !reader.scheduled && (this.queued > 0 || this.finReceived || this.resetError)) {
+      reader.scheduled = true;
+      this.scheduler.wakeSoon(reader);
+    }
+  }
+
+  pokeWriter(): void {
+    const writer = this.writers[0];
+    if (writer && !writer.scheduled && (this.unread < this.window || this.writeFailure())) {
+      writer.scheduled = true;
+      this.scheduler.wakeSoon(writer);
+    }
+  }
+
+  private park<T>(waiter: Waiter<T>, list: Waiter<T>[], signal: AbortSignal | undefined): void {
+    list.push(waiter);
+    if (signal) {
+      waiter.signal = signal;
+      waiter.onAbort = () => {
+        const i = list.indexOf(waiter);
+        if (i >= 0) list.splice(i, 1);
+        waiter.settle(false, abortError(signal.reason));
+        // The next waiter may now be first in line.
+        if (list === (this.readers as unknown)) this.pokeReader();
+        else this.pokeWriter();
+      };
+      signal.addEventListener('abort', waiter.onAbort, { once: true });
+    }
+  }
+
+  private writeFailure(): Error | undefined {
+    if (this.stale) return this.host.downError() ?? new NetError('ECONNRESET', 'write ECONNRESET', { syscall: 'write' });
+    if (this.writeEnded) return this.pipeError();
+    return this.resetError;
+  }
+
+  private pipeError(): NetError {
+    return new NetError('EPIPE', 'write EPIPE: this end of the connection was closed for writing', { syscall: 'write' });
+  }
+
+  private failAll<T>(list: Waiter<T>[], error: unknown): void {
+    for (const waiter of list.splice(0)) waiter.settle(false, error);
+  }
+
+  private answerWithReset(): void {
+    if (this.resetError) return;
+    this.out.drop();
+    this.out.send(SegmentKind.Rst, null);
+    this.resetError = new NetError('ECONNRESET', 'ECONNRESET: the connection was reset', { syscall: 'read' });
+    this.finish();
+  }
+
+  private reset(error: Error): void {
+    if (this.resetError) return;
+    this.resetError = error;
+    this.out.drop();
+    // Readers fail, unless a FIN already promised them the rest of the data and then null.
+    if (!this.finReceived) this.failAll(this.readers, error);
+    else this.pokeReader();
+    this.failAll(this.writers, error);
+    this.finish();
+  }
+
+  private checkClosed(): void {
+    if (this.writeEnded && this.finReceived) this.finish();
+  }
+
+  private finish(): void {
+    if (this.closedDone) return;
+    this.closedDone = true;
+    this.host.endpoints.delete(this);
+    this.onRelease?.();
+    this.closedSignal.resolve();
+  }
+}

@@ -1,0 +1,60 @@
+// What the hosts of one simulation share: the scheduler (clock, ready queue, PRNG), the trace and the network.
+import type { Capability } from '@runtime-traits/core';
+import { RealTime } from './real-clock.js';
+import { Scheduler } from './scheduler.js';
+import { Network, type Latency } from './sim-net/network.js';
+import { Trace } from './trace.js';
+import { VirtualTime } from './virtual-clock.js';
+
+export interface WorldOptions {
+  seed: number | string;
+  clock: 'virtual' | 'real';
+  latency: Latency;
+  lossRate: number;
+  tcpWindow: number;
+  /** null: no trace at all; false: hash only; true: hash and the event log. */
+  trace: boolean | null;
+  /** wallClock() at virtual time 0. */
+  epoch: number;
+  /** Prefix task names with their host in DeadlockError (a Simulation). */
+  namesWithHost: boolean;
+}
+
+/** One member of a world: a host's runtime, seen from the world (for deadlock reports). */
+export interface WorldMember {
+  readonly hostName: string;
+  stuckTasks(): string[];
+}
+
+export class World {
+  readonly scheduler: Scheduler;
+  readonly network: Network;
+  readonly trace: Trace | null;
+  readonly members: WorldMember[] = [];
+
+  constructor(readonly options: WorldOptions) {
+    this.trace = options.trace === null ? null : new Trace(options.trace);
+    const time = options.clock === 'real' ? new RealTime() : new VirtualTime();
+    this.scheduler = new Scheduler(time, options.seed, this.trace);
+    this.network = new Network(this.scheduler, { latency: options.latency, lossRate: options.lossRate, tcpWindow: options.tcpWindow });
+  }
+
+  get virtual(): boolean {
+    return this.scheduler.time.virtual;
+  }
+
+  /** Every live task of every host, by name (`host/name` in a simulation). */
+  stuckTasks(): string[] {
+    const names: string[] = [];
+    for (const member of this.members) {
+      for (const name of member.stuckTasks()) names.push(this.options.namesWithHost ? `${member.hostName}/${name}` : name);
+    }
+    return names;
+  }
+
+  capabilities(): Set<Capability> {
+    const caps = new Set<Capability>(['net.tcp', 'net.udp', 'net.unix', 'net.dns', 'net.simulated']);
+    if (this.virtual) caps.add('time.virtual');
+    return caps;
+  }
+}
