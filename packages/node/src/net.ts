@@ -144,16 +144,13 @@ export class NodeNet implements Net, ListenerOwner, UdpOwner {
     });
   }
 
-  async lookup(hostname: string): Promise<string[]> {
+  lookup(hostname: string): Promise<string[]> {
     checkHost(hostname, 'hostname');
-    if (this.closing) throw new RuntimeShutdownError();
-    let found: Array<{ address: string }>;
-    try {
-      found = await dns.lookup(hostname, { all: true });
-    } catch (error) {
-      throw toNetError(error, 'ENOTFOUND');
-    }
-    return [...new Set(found.map((entry) => entry.address))];
+    if (this.closing) return Promise.reject(new RuntimeShutdownError());
+    return dns.lookup(hostname, { all: true }).then(
+      (found) => [...new Set(found.map((entry) => entry.address))],
+      (error: unknown) => { throw toNetError(error, 'ENOTFOUND'); },
+    );
   }
 
   /** Closes every listener, connection and UDP socket; pending connects reject; later calls reject RuntimeShutdownError. */
