@@ -118,7 +118,7 @@ export class LocalRuntime implements Runtime, WorldMember {
         unwatch();
         reject(this.deadlock());
       });
-      task.then((value) => { unwatch(); resolve(value); }, (error: unknown) => { unwatch(); reject(error); });
+      task.then((value) => { unwatch(); resolve(value); }, (error: unknown) => { unwatch(); reject(this.world.tagSeed(error)); });
     });
   }
 
@@ -148,7 +148,7 @@ export class LocalRuntime implements Runtime, WorldMember {
 
   /** @internal Names of this host's unsettled tasks. */
   stuckTasks(): string[] {
-    return [...this.tasks.live].map((cell) => cell.name ?? `task ${cell.id}`);
+    return [...this.tasks.live].sort((a, b) => a.id - b.id).map((cell) => cell.name ?? `task ${cell.id}`);
   }
 
   /** @internal The host crashes: tasks cancelled, timers dropped, sockets gone, peers reset. */
@@ -201,6 +201,7 @@ export class LocalRuntime implements Runtime, WorldMember {
   }
 
   private deadlock(): DeadlockError {
-    return new DeadlockError(this.world.stuckTasks());
+    const stuck = this.world.stuckTasks();
+    return this.world.tagSeed(new DeadlockError(stuck)) as DeadlockError;
   }
 }

@@ -16,7 +16,7 @@ export interface WorldOptions {
   trace: boolean | null;
   /** wallClock() at virtual time 0. */
   epoch: number;
-  /** Prefix task names with their host in DeadlockError (a Simulation). */
+  /** A Simulation: task names carry their host in DeadlockError, and failures of run() name the seed. */
   namesWithHost: boolean;
 }
 
@@ -50,6 +50,17 @@ export class World {
       for (const name of member.stuckTasks()) names.push(this.options.namesWithHost ? `${member.hostName}/${name}` : name);
     }
     return names;
+  }
+
+  /** In a simulation, appends `[seed=…]` to an Error's message so a failing run can be replayed. */
+  tagSeed(error: unknown): unknown {
+    if (!this.options.namesWithHost || !(error instanceof Error)) return error;
+    const tag = `[seed=${JSON.stringify(this.options.seed)}]`;
+    try {
+      if (!error.message.includes(tag)) error.message = `${error.message} ${tag}`;
+      (error as Error & { seed?: unknown }).seed = this.options.seed;
+    } catch { /* a frozen error keeps its message */ }
+    return error;
   }
 
   capabilities(): Set<Capability> {

@@ -1,0 +1,152 @@
+// Simulation: several named hosts on one seeded virtual network, with partitions, loss, crashes and a trace.
+//
+// Every host is a LocalRuntime sharing one scheduler (one clock, one ready queue, one PRNG), so
+// `sim.host('client').run(main)` drives the whole world until `main` settles, and one seed fixes
+// every choice: which of the tasks woken at the same instant runs first, each packet's latency,
+// each loss. Same seed ⇒ same trace, byte for byte (compare `traceHash()`).
+import type { RuntimeOptions } from '@runtime-traits/core';
+import { checkOptions, show } from '@runtime-traits/core/kit';
+import { LocalRuntime, VIRTUAL_EPOCH } from './local-runtime.js';
+import { isIp, type Latency, type LinkOptions } from './sim-net/network.js';
+import type { TraceEvent } from './trace.js';
+import { World } from './world.js';
+
+export interface SimulationOptions extends RuntimeOptions {
+  /** Default 1. The seed of a failing run is printed in its error message: pass it here to replay. */
+  seed?: number | string;
+  /** One-way latency of every link between two hosts, in virtual ms. Default { min: 1, max: 5 }. */
+  latency?: Latency;
+  /** Probability that a packet between two hosts is lost (TCP: retransmitted later; UDP: gone). Default 0. */
+  lossRate?: number;
+  /** TCP window per connection, bytes. Default 65536. */
+  tcpWindow?: number;
+  /** Keep the event log for trace() (default true); false keeps only traceHash(). */
+  keepTrace?: boolean;
+}
+
+export class Simulation implements AsyncDisposable {
+  readonly seed: number | string;
+  private readonly world: World;
+  private readonly hosts = new Map<string, LocalRuntime>();
+  private readonly onUnhandledError: RuntimeOptions['onUnhandledError'];
+
+  constructor(opts: SimulationOptions = {}) {
+    const options = checkOptions<SimulationOptions>(opts, 'opts') ?? {};
+    this.seed = options.seed ?? 1;
+    const latency = checkLatency(options.latency ?? { min: 1, max: 5 }, 'opts.latency');
+    const lossRate = checkRate(options.lossRate ?? 0, 'opts.lossRate');
+    const tcpWindow = options.tcpWindow ?? 65536;
+    if (!Number.isInteger(tcpWindow) || tcpWindow < 1) throw new RangeError(`opts.tcpWindow must be an integer >= 1, got ${show(tcpWindow)}`);
+    this.onUnhandledError = options.onUnhandledError;
+    this.world = new World({
+      seed: this.seed,
+      clock: 'virtual',
+      latency,
+      lossRate,
+      tcpWindow,
+      trace: options.keepTrace ?? true,
+      epoch: VIRTUAL_EPOCH,
+      namesWithHost: true,
+    });
+  }
+
+  /** The runtime of host `name`, made on first use; its address is 10.0.x.y and `lookup(name)` finds it. */
+  host(name: string): LocalRuntime {
+    let runtime = this.hosts.get(name);
+    if (runtime) return runtime;
+    if (typeof name !== 'string' || name === '' || /\s/.test(name)) throw new TypeError(`name must be a non-empty string without spaces, got ${show(name)}`);
+    if (name.toLowerCase() === 'localhost' || isIp(name)) throw new TypeError(`name must be a host name, not ${show(name)}`);
+    const n = this.hosts.size + 2;
+    const ip = `10.0.${Math.floor(n / 256)}.${n % 256}`;
+    const host = this.world.network.addHost(name, ip);
+    this.world.scheduler.record(`${name} HOST ${ip}`);
+    runtime = new LocalRuntime(this.world, host, { onUnhandledError: this.onUnhandledError }, false);
+    this.hosts.set(name, runtime);
+    return runtime;
+  }
+
+  /** Virtual milliseconds since the simulation began. */
+  now(): number {
+    return this.world.scheduler.now();
+  }
+
+  /** Packets between `a` and `b` stop (TCP retransmits until repair or gives up; UDP is dropped). */
+  partition(a: string, b: string): void {
+    const [ha, hb] = [this.known(a, 'a'), this.known(b, 'b')];
+    this.world.network.link(ha, hb).partitioned = true;
+    this.world.scheduler.record(`PARTITION ${a} ${b}`);
+  }
+
+  repair(a: string, b: string): void {
+    const [ha, hb] = [this.known(a, 'a'), this.known(b, 'b')];
+    this.world.network.link(ha, hb).partitioned = false;
+    this.world.scheduler.record(`REPAIR ${a} ${b}`);
+  }
+
+  /** Latency and loss of the link between `a` and `b` (both directions). */
+  setLink(a: string, b: string, opts: LinkOptions): void {
+    const [ha, hb] = [this.known(a, 'a'), this.known(b, 'b')];
+    const options = checkOptions<LinkOptions>(opts) ?? {};
+    const link = this.world.network.link(ha, hb);
+    if (options.latency !== undefined) link.latency = checkLatency(options.latency, 'opts.latency');
+    if (options.lossRate !== undefined) link.lossRate = checkRate(options.lossRate, 'opts.lossRate');
+    this.world.scheduler.record(`LINK ${a} ${b} latency ${link.latency.min}..${link.latency.max} loss ${link.lossRate}`);
+  }
+
+  /** Host `name` dies: its tasks are cancelled, its listeners vanish, its connections reset at the peers. */
+  crash(name: string): void {
+    this.known(name, 'name');
+    this.hosts.get(name)!.crash();
+  }
+
+  /** A crashed host is up again, empty: spawn its services anew. Returns its runtime. */
+  restart(name: string): LocalRuntime {
+    this.known(name, 'name');
+    const runtime = this.hosts.get(name)!;
+    runtime.restart();
+    return runtime;
+  }
+
+  /** The ordered event log: spawns, task starts and ends, wakes, timers, connects, bytes delivered, faults. */
+  trace(): TraceEvent[] {
+    return this.world.trace!.events();
+  }
+
+  /** A hash of the whole trace: equal for equal seeds (and equal programs). */
+  traceHash(): string {
+    return this.world.trace!.hash();
+  }
+
+  /** Shuts every host down and stops the clock. */
+  async shutdown(): Promise<void> {
+    await Promise.all([...this.hosts.values()].map((runtime) => runtime.shutdown()));
+    this.world.scheduler.stop();
+  }
+
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.shutdown();
+  }
+
+  private known(name: string, arg: string) {
+    const runtime = this.hosts.get(name);
+    if (!runtime) throw new TypeError(`${arg} must name a host of this simulation, got ${show(name)}`);
+    return runtime.host;
+  }
+}
+
+function checkLatency(value: unknown, arg: string): Latency {
+  const v = value as Latency;
+  if (typeof v !== 'object' || v === null || typeof v.min !== 'number' || typeof v.max !== 'number') {
+    throw new TypeError(`${arg} must be { min, max } in ms, got ${show(value)}`);
+  }
+  if (!Number.isFinite(v.min) || !Number.isFinite(v.max) || v.min < 0 || v.max < v.min) {
+    throw new RangeError(`${arg} must have 0 <= min <= max, got { min: ${v.min}, max: ${v.max} }`);
+  }
+  return { min: v.min, max: v.max };
+}
+
+function checkRate(value: unknown, arg: string): number {
+  if (typeof value !== 'number') throw new TypeError(`${arg} must be a number from 0 to 1, got ${show(value)}`);
+  if (!(value >= 0 && value < 1)) throw new RangeError(`${arg} must be >= 0 and < 1, got ${value}`);
+  return value;
+}
