@@ -1,2 +1,4 @@
-// Multi-threaded work-stealing runtime on worker_threads and SharedArrayBuffer. (being built)
-export {};
+// @runtime-traits/worksteal: a multi-threaded work-stealing runtime on worker_threads and SharedArrayBuffer.
+export { WorkStealingRuntime } from './scheduler.js';
+
+export type { WorkStealingRuntimeOptions } from './scheduler.js';

@@ -1,0 +1,146 @@
+// How task arguments and results cross threads: inline in the slot's shared payload when they are small.
+//
+// Order of preference (cheapest first):
+//   INLINE  numbers, booleans, null, undefined and short strings, written with a tag byte each
+//           straight into the slot (no serializer, no allocation on the reading side but the values);
+//   V8      anything else whose v8.serialize() output fits in the slot's payload bytes;
+//   SIDE    too big for the slot, or has a transfer list: the value travels by postMessage on the
+//           target thread's mail port and the slot only says so.
+// The KIND_ERROR bit marks a result that is an error record (see error-codec.ts) instead of a value.
+import { deserialize, serialize } from 'node:v8';
+
+export const enum Kind {
+  INLINE = 1,
+  V8 = 2,
+  SIDE = 3,
+}
+export const KIND_ERROR = 8;
+
+const enum Tag {
+  UNDEFINED = 0,
+  NULL = 1,
+  TRUE = 2,
+  FALSE = 3,
+  INT = 4,
+  DOUBLE = 5,
+  STRING = 6,
+}
+
+/** Longest string written inline; longer ones go through v8.serialize. */
+const INLINE_STRING_MAX = 64;
+
+export interface PayloadView {
+  readonly u8: Uint8Array;
+  readonly dv: DataView;
+}
+
+export function payloadView(buffer: SharedArrayBuffer): PayloadView {
+  return { u8: new Uint8Array(buffer), dv: new DataView(buffer) };
+}
+
+/**
+ * Writes `values` at `at` (at most `limit` bytes). Returns [kind, length]; kind SIDE means it did
+ * not fit and the caller must send the values by message.
+ */
+export function encodeValues(view: PayloadView, at: number, limit: number, values: readonly unknown[]): [Kind, number] {
+  const n = encodeInline(view, at, limit, values);
+  if (n >= 0) return [Kind.INLINE, n];
+  let bytes: Buffer;
+  try {
+    bytes = serialize(values);
+  } catch {
+    return [Kind.SIDE, 0];
+  }
+  if (bytes.length > limit) return [Kind.SIDE, 0];
+  view.u8.set(bytes, at);
+  return [Kind.V8, bytes.length];
+}
+
+export function decodeValues(view: PayloadView, at: number, kind: Kind, length: number): unknown[] {
+  if (kind === Kind.INLINE) return decodeInline(view, at);
+  // Copy out of shared memory first: the deserializer wants a stable, ordinary buffer.
+  return deserialize(Buffer.from(view.u8.slice(at, at + length))) as unknown[];
+}
+
+/** Encodes the single value `value`; same contract as encodeValues. */
+export function encodeValue(view: PayloadView, at: number, limit: number, value: unknown): [Kind, number] {
+  return encodeValues(view, at, limit, [value]);
+}
+
+export function decodeValue(view: PayloadView, at: number, kind: Kind, length: number): unknown {
+  return decodeValues(view, at, kind, length)[0];
+}
+
+function encodeInline(view: PayloadView, at: number, limit: number, values: readonly unknown[]): number {
+  const { dv } = view;
+  const count = values.length;
+  if (count > 255 || limit < 1) return -1;
+  let p = at + 1;
+  const end = at + limit;
+  for (let i = 0; i < count; i++) {
+    const v = values[i];
+    switch (typeof v) {
+      case 'number':
+        if ((v | 0) === v && !Object.is(v, -0)) {
+          if (p + 5 > end) return -1;
+          dv.setUint8(p, Tag.INT);
+          dv.setInt32(p + 1, v, true);
+          p += 5;
+        } else {
+          if (p + 9 > end) return -1;
+          dv.setUint8(p, Tag.DOUBLE);
+          dv.setFloat64(p + 1, v, true);
+          p += 9;
+        }
+        break;
+      case 'string': {
+        const len = v.length;
+        if (len > INLINE_STRING_MAX || p + 2 + 2 * len > end) return -1;
+        dv.setUint8(p, Tag.STRING);
+        dv.setUint8(p + 1, len);
+        p += 2;
+        for (let c = 0; c < len; c++, p += 2) dv.setUint16(p, v.charCodeAt(c), true);
+        break;
+      }
+      case 'boolean':
+        if (p + 1 > end) return -1;
+        dv.setUint8(p++, v ? Tag.TRUE : Tag.FALSE);
+        break;
+      case 'undefined':
+        if (p + 1 > end) return -1;
+        dv.setUint8(p++, Tag.UNDEFINED);
+        break;
+      default:
+        if (v !== null || p + 1 > end) return -1;
+        dv.setUint8(p++, Tag.NULL);
+    }
+  }
+  dv.setUint8(at, count);
+  return p - at;
+}
+
+function decodeInline(view: PayloadView, at: number): unknown[] {
+  const { dv } = view;
+  const count = dv.getUint8(at);
+  const out = new Array<unknown>(count);
+  let p = at + 1;
+  for (let i = 0; i < count; i++) {
+    const tag = dv.getUint8(p++);
+    switch (tag) {
+      case Tag.INT: out[i] = dv.getInt32(p, true); p += 4; break;
+      case Tag.DOUBLE: out[i] = dv.getFloat64(p, true); p += 8; break;
+      case Tag.STRING: {
+        const len = dv.getUint8(p++);
+        let s = '';
+        for (let c = 0; c < len; c++, p += 2) s += String.fromCharCode(dv.getUint16(p, true));
+        out[i] = s;
+        break;
+      }
+      case Tag.TRUE: out[i] = true; break;
+      case Tag.FALSE: out[i] = false; break;
+      case Tag.NULL: out[i] = null; break;
+      default: out[i] = undefined;
+    }
+  }
+  return out;
+}

@@ -1,0 +1,43 @@
+// The handle of a task whose body runs on another thread: the kit's TaskCell plus its slot number.
+//
+// While the task sits in a queue the handle stays 'pending'; cancel() then takes the slot back with a
+// CAS (QUEUED → CANCELLED) and settles at once, and whoever later pops the number skips it. When the
+// CAS fails the body has started elsewhere: the handle moves to 'running' and abortRunning() raises
+// the slot's cancel flag and tells the runner, whose cx.signal then aborts; the handle settles when
+// the runner reports back.
+import { TaskCell, type TaskOwner } from '@runtime-traits/core/kit';
+
+export interface RemoteHost {
+  tryCancelQueued(slot: number): boolean;
+  requestCancel(slot: number, reason: unknown): void;
+}
+
+export class RemoteTask<T> extends TaskCell<T> {
+  /** -1 until submitted (the def may still be being verified). */
+  declare slot: number;
+  declare host: RemoteHost;
+
+  constructor(id: number, owner: TaskOwner, name: string | undefined, signal: AbortSignal | undefined, host: RemoteHost) {
+    super(id, owner, name, signal);
+    this.slot ??= -1;
+    this.host = host;
+  }
+
+  override cancel(reason?: unknown): Promise<void> {
+    // (Also called from TaskCell's constructor for an already-aborted signal, before slot is set.)
+    if (this.slot >= 0 && this.state === 'pending') {
+      if (this.host.tryCancelQueued(this.slot)) return super.cancel(reason);
+      this.start(); // it already runs on another thread
+    }
+    return super.cancel(reason);
+  }
+
+  protected override abortRunning(reason: unknown): void {
+    super.abortRunning(reason);
+    if (this.slot >= 0) this.host.requestCancel(this.slot, reason);
+  }
+}
+
+// TaskCell is a native promise whose prototype reports `constructor === Promise` (so `then` and
+// `await` make plain promises); a subclass must say the same or `then` would construct a RemoteTask.
+Object.defineProperty(RemoteTask.prototype, 'constructor', { value: Promise, writable: true, configurable: true });

@@ -1,0 +1,53 @@
+// Every thread's typed views over the runtime's shared buffers, built from the same Layout.
+import { Deque } from '../deque.js';
+import { Injector } from '../injector.js';
+import { Parker } from '../parker.js';
+import { payloadView, type PayloadView } from './codec.js';
+import { DefTable } from './def-table.js';
+import { Layout, type LayoutConfig, type SharedBuffers } from './layout.js';
+
+export class Shared {
+  readonly layout: Layout;
+  readonly control: Int32Array;
+  /** Int32 view of the slots buffer (slot headers). */
+  readonly slots: Int32Array;
+  readonly payload: PayloadView;
+  /** deques[w] for worker w (index 0 unused). */
+  readonly deques: Deque[] = [];
+  readonly injector: Injector;
+  readonly blockingQueue: Injector;
+  /** rings[e]: completions for tasks endpoint e owns. */
+  readonly rings: Injector[] = [];
+  readonly defs: DefTable;
+  readonly parker: Parker;
+
+  constructor(readonly config: LayoutConfig, readonly buffers: SharedBuffers) {
+    this.layout = new Layout(config);
+    this.control = new Int32Array(buffers.control);
+    this.slots = new Int32Array(buffers.slots);
+    this.payload = payloadView(buffers.slots);
+    const L = this.layout;
+    for (let w = 1; w <= config.workers; w++) this.deques[w] = new Deque(this.control, L.dequeOffset(w), config.queueCapacity);
+    this.injector = new Injector(this.control, L.injectorBase, L.injectorCapacity);
+    this.blockingQueue = new Injector(this.control, L.blockingQueueBase, L.injectorCapacity);
+    for (let e = 0; e < L.endpoints; e++) this.rings[e] = new Injector(this.control, L.ringOffset(e), L.ringCapacity(e));
+    this.defs = new DefTable(this.control, buffers.defs);
+    this.parker = new Parker(this.control, L);
+  }
+
+  /** Made by the main thread: fresh buffers with every queue initialised. */
+  static create(config: LayoutConfig): Shared {
+    const layout = new Layout(config);
+    const shared = new Shared(config, layout.allocate());
+    shared.injector.init();
+    shared.blockingQueue.init();
+    for (const ring of shared.rings) ring.init();
+    for (let e = 0; e < layout.endpoints; e++) {
+      const base = layout.slotBase(e);
+      for (let i = 0; i < layout.slotCount(e); i++) {
+        Atomics.store(shared.slots, Layout.slotWord(base + i) + 6 /* S.OWNER */, e);
+      }
+    }
+    return shared;
+  }
+}

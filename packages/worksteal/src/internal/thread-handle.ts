@@ -1,0 +1,69 @@
+// The main thread's handle on one pool thread: starting it, its mail port, and noticing when it dies.
+import { MessageChannel, Worker, type MessagePort, type ResourceLimits } from 'node:worker_threads';
+import { deferred } from '@runtime-traits/core/kit';
+import { E } from './layout.js';
+import type { ToMain, ToThread, WorkerInit } from './messages.js';
+import type { Shared } from './shared.js';
+
+const WORKER_URL = new URL('../worker.js', import.meta.url);
+
+export interface ThreadEvents {
+  onMessage(from: number, message: ToMain): void;
+  /** The thread ended without being asked to (throw at top level, process.exit, out of memory). */
+  onDeath(from: number, error: unknown): void;
+}
+
+export class ThreadHandle {
+  readonly worker: Worker;
+  readonly port: MessagePort;
+  readonly ready: Promise<void>;
+  private stopping = false;
+  private lastError: unknown;
+
+  constructor(
+    private readonly shared: Shared,
+    readonly me: number,
+    role: 'worker' | 'blocking',
+    spinCount: number,
+    fresh: boolean,
+    resourceLimits: ResourceLimits | undefined,
+    events: ThreadEvents,
+  ) {
+    const channel = new MessageChannel();
+    this.port = channel.port1;
+    const init: WorkerInit = { buffers: shared.buffers, config: shared.config, me, role, spinCount, fresh, port: channel.port2 };
+    this.worker = new Worker(WORKER_URL, { workerData: init, transferList: [channel.port2], resourceLimits });
+    const ready = deferred<void>();
+    this.ready = ready.promise;
+    this.port.on('message', (message: ToMain) => {
+      if (message.t === 'ready') ready.resolve();
+      else events.onMessage(me, message);
+    });
+    // Neither the port nor the thread keeps the process alive: the runtime holds a ref'd handle
+    // only while tasks are in flight, so a process whose work is done can exit.
+    this.port.unref();
+    this.worker.unref();
+    this.worker.on('error', (error) => { this.lastError = error; });
+    this.worker.on('exit', (code) => {
+      this.port.close();
+      if (this.stopping) return;
+      const cause = this.lastError ?? new Error(`worker thread exited with code ${code}`);
+      ready.reject(cause);
+      this.ready.catch(() => undefined);
+      events.onDeath(me, cause);
+    });
+  }
+
+  /** Sends a message and makes sure the thread looks at it even if it sleeps in Atomics.wait. */
+  post(message: ToThread, transfer?: readonly Transferable[]): void {
+    this.port.postMessage(message, transfer as never);
+    Atomics.store(this.shared.control, this.shared.layout.endpointBase(this.me) + E.MAIL, 1);
+    this.shared.parker.unpark(this.me);
+  }
+
+  async terminate(): Promise<void> {
+    this.stopping = true;
+    this.port.close();
+    await this.worker.terminate();
+  }
+}

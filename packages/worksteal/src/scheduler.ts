@@ -1,0 +1,558 @@
+// WorkStealingRuntime: the main thread's side of the pool — submitting tasks, collecting completions, recovery.
+//
+// HOW a task spawned on the main thread travels:
+//   1. spawn() checks its arguments with the kit, makes the handle, and (once per def, asynchronously)
+//      proves the def is exported where it says (resolveTask). It then takes a free slot of the main
+//      thread's range, encodes the arguments into it (codec.ts) and pushes the slot number on the
+//      injector. Nothing is posted.
+//   2. One microtask per synchronous burst of spawns wakes at most one parked worker (parker.ts).
+//   3. A worker runs it and writes the result into the same slot, stores DONE, pushes the number on
+//      the main thread's completion ring and wakes the main thread only if it sleeps.
+//   4. The main thread sleeps in Atomics.waitAsync (no thread blocked) while tasks are in flight, and
+//      holds a ref'd timer only then (a pending waitAsync alone would let the process exit early).
+//      On waking it drains the whole ring: one wake per burst of completions.
+// Arguments with a transfer list, or too big for a slot, go by postMessage to one worker (round
+// robin) which runs them itself; big results come back by message. Cancel, crash recovery, join and
+// metrics are below.
+import type { ResourceLimits } from 'node:worker_threads';
+import { receiveMessageOnPort } from 'node:worker_threads';
+import {
+  WorkerCrashedError, type Awaitable, type Capability, type Executor, type Runtime, type RuntimeMetrics, type RuntimeOptions,
+  type ShutdownOptions, type SpawnOptions, type Task, type TaskContext, type TaskDef,
+} from '@runtime-traits/core';
+import {
+  checkArgs, checkCount, checkFunction, checkMs, checkOptions, checkSpawnOptions, checkTaskDef, isThenable, resolveTask, show,
+  TaskSet,
+} from '@runtime-traits/core/kit';
+import { NodeReactor } from '@runtime-traits/node';
+import { BlockingPool } from './blocking-pool.js';
+import { reactorCapabilities, runtimeCapabilities } from './internal/capabilities.js';
+import { Endpoint, readResult, writeResult } from './internal/endpoint.js';
+import { fromRecord, type ErrorRecord } from './internal/error-codec.js';
+import { E, G, Layout, S, SlotMode, SlotState, type LayoutConfig } from './internal/layout.js';
+import type { ToMain, ToThread } from './internal/messages.js';
+import { RemoteTask } from './internal/remote-task.js';
+import { Shared } from './internal/shared.js';
+import { ThreadHandle } from './internal/thread-handle.js';
+import { waitAsync } from './internal/wait-async.js';
+import { PState } from './parker.js';
+import { availableParallelism } from 'node:os';
+
+export interface WorkStealingRuntimeOptions extends RuntimeOptions {
+  /** Stealing worker threads. Default: the number of cores. */
+  workers?: number;
+  /** Threads for spawnBlocking, started on first use. Default 2. */
+  blockingThreads?: number;
+  /** Capacity of each worker's deque (a power of two >= 2). Default 256; tests use 4. */
+  queueCapacity?: number;
+  /** Passed to every worker thread (a worker over its heap limit dies and is replaced). */
+  resourceLimits?: ResourceLimits;
+  /** Looks at the queues before a worker parks. Default 64. */
+  spinCount?: number;
+  /** Tasks the main thread can have in shared slots at once (more wait in a backlog). Default 16384. */
+  mainSlots?: number;
+  /** Tasks each worker can have in shared slots at once (more run on that worker only). Default 4096. */
+  workerSlots?: number;
+}
+
+type AnyDef = TaskDef<unknown[], unknown>;
+interface Pending { cell: RemoteTask<unknown>; n: number; args: unknown[]; blocking: boolean }
+
+const MAIN = 0;
+const noop = (): void => {};
+
+export class WorkStealingRuntime implements Runtime {
+  readonly name = 'worksteal';
+  readonly executor: Executor;
+  readonly capabilities: ReadonlySet<Capability>;
+  private readonly tasks: TaskSet;
+  private readonly endpoint: Endpoint;
+  private readonly threads: Array<ThreadHandle | undefined> = [];
+  private readonly blocking: BlockingPool;
+  private readonly cells: Array<RemoteTask<unknown> | undefined> = [];
+  private readonly sideResults = new Map<number, { ok: boolean; value: unknown } | null>();
+  private readonly verified = new Map<AnyDef, number>();
+  private readonly backlog: Pending[] = [];
+  private readonly keepAlive: NodeJS.Timeout;
+  private readonly joinCx: TaskContext;
+  private flushScheduled = false;
+  private waiting = false;
+  private nextSide = 0;
+  private crashes = 0;
+  private closing: Promise<void> | undefined;
+
+  static async create(opts?: WorkStealingRuntimeOptions): Promise<WorkStealingRuntime> {
+    const o = checkOptions<WorkStealingRuntimeOptions>(opts, 'opts') ?? {};
+    const workers = o.workers === undefined ? Math.max(1, availableParallelism()) : checkCount(o.workers, 'opts.workers');
+    const blocking = o.blockingThreads === undefined ? 2 : checkCount(o.blockingThreads, 'opts.blockingThreads');
+    const queueCapacity = o.queueCapacity === undefined ? 256 : checkCount(o.queueCapacity, 'opts.queueCapacity', 2);
+    if ((queueCapacity & (queueCapacity - 1)) !== 0) throw new RangeError(`opts.queueCapacity must be a power of two, got ${queueCapacity}`);
+    const spinCount = o.spinCount === undefined ? 64 : checkCount(o.spinCount, 'opts.spinCount', 0);
+    const mainSlots = o.mainSlots === undefined ? 16384 : checkCount(o.mainSlots, 'opts.mainSlots');
+    const workerSlots = o.workerSlots === undefined ? 4096 : checkCount(o.workerSlots, 'opts.workerSlots');
+    if (o.onUnhandledError !== undefined) checkFunction(o.onUnhandledError, 'opts.onUnhandledError');
+    if (o.resourceLimits !== undefined) checkOptions(o.resourceLimits, 'opts.resourceLimits');
+    const config: LayoutConfig = { workers, blocking, queueCapacity, mainSlots, workerSlots, blockingSlots: 256 };
+    const runtime = new WorkStealingRuntime(Shared.create(config), new NodeReactor(), spinCount, o);
+    try {
+      await runtime.startWorkers();
+    } catch (error) {
+      await runtime.shutdown();
+      throw error;
+    }
+    return runtime;
+  }
+
+  private constructor(
+    private readonly shared: Shared,
+    readonly reactor: NodeReactor,
+    private readonly spinCount: number,
+    private readonly options: WorkStealingRuntimeOptions,
+  ) {
+    this.capabilities = runtimeCapabilities(reactorCapabilities());
+    this.tasks = new TaskSet(this, options.onUnhandledError);
+    this.endpoint = new Endpoint(shared, MAIN, true);
+    this.blocking = new BlockingPool(shared, (e) => this.startThread(e, 'blocking', true));
+    this.keepAlive = setInterval(noop, 1 << 30);
+    this.keepAlive.unref();
+    this.joinCx = { signal: new AbortController().signal, runtime: this };
+    this.executor = this.makeExecutor();
+  }
+
+  private async startWorkers(): Promise<void> {
+    const ready: Promise<void>[] = [];
+    this.keepAlive.ref(); // the threads are unref'd: keep the process up until they answer
+    for (let w = 1; w <= this.shared.config.workers; w++) {
+      const thread = this.startThread(w, 'worker', true);
+      this.threads[w] = thread;
+      ready.push(thread.ready);
+    }
+    try {
+      await Promise.all(ready);
+    } finally {
+      if (this.inFlight === 0) this.keepAlive.unref();
+    }
+  }
+
+  private startThread(e: number, role: 'worker' | 'blocking', fresh: boolean): ThreadHandle {
+    const thread = new ThreadHandle(this.shared, e, role, this.spinCount, fresh, this.options.resourceLimits, {
+      onMessage: (from, message) => this.onThreadMessage(from, message),
+      onDeath: (from, error) => this.recover(from, error),
+    });
+    this.threads[e] = thread;
+    return thread;
+  }
+
+  // ── Executor ────────────────────────────────────────────────────────────────
+  private makeExecutor(): Executor {
+    const self = this;
+    return {
+      spawn<A extends unknown[], R>(def: TaskDef<A, R>, args: A, opts?: SpawnOptions): Task<R> {
+        return self.spawnPortable(def as unknown as AnyDef, args, opts, false) as Task<R>;
+      },
+      spawnLocal<R>(fn: (cx: TaskContext) => Awaitable<R>, opts?: SpawnOptions): Task<R> {
+        checkFunction(fn, 'fn');
+        const o = checkSpawnOptions(opts);
+        const cell = self.tasks.create<R>(o);
+        queueMicrotask(() => cell.run(fn));
+        return cell;
+      },
+      spawnBlocking<A extends unknown[], R>(def: TaskDef<A, R>, args: A, opts?: SpawnOptions): Task<R> {
+        return self.spawnPortable(def as unknown as AnyDef, args, opts, true) as Task<R>;
+      },
+      join<A1 extends unknown[], R1, A2 extends unknown[], R2>(a: TaskDef<A1, R1>, aArgs: A1, b: TaskDef<A2, R2>, bArgs: A2): [R1, R2] {
+        return self.join(a as unknown as AnyDef, aArgs, b as unknown as AnyDef, bArgs) as [R1, R2];
+      },
+      yieldNow(): Promise<void> {
+        return new Promise((resolve) => setImmediate(resolve));
+      },
+    };
+  }
+
+  private spawnPortable(def: AnyDef, args: unknown[], opts: SpawnOptions | undefined, blocking: boolean): Task<unknown> {
+    checkTaskDef(def);
+    const o = checkSpawnOptions(opts);
+    checkArgs(args, 'args', o?.transfer);
+    const cell = this.tasks.create<unknown>(o, (id, owner, name, signal) => new RemoteTask(id, owner, name, signal, this));
+    if (cell.isSettled()) return cell;
+    const remote = cell as RemoteTask<unknown>;
+    const n = this.verified.get(def);
+    const transfer = o?.transfer;
+    if (n !== undefined && !(transfer && transfer.length > 0)) {
+      this.submit({ cell: remote, n, args, blocking });
+    } else {
+      this.keepAlive.ref();
+      resolveTask(def).then(() => {
+        const number = this.shared.defs.number(def.module, def.name);
+        this.verified.set(def, number);
+        if (remote.isSettled()) return;
+        if (transfer && transfer.length > 0) this.sendSide({ cell: remote, n: number, args, blocking }, -1, transfer);
+        else this.submit({ cell: remote, n: number, args, blocking });
+      }, (error) => remote.fail(error)).finally(() => this.armWait());
+    }
+    return cell;
+  }
+
+  /** Step 1: into a slot and onto a queue. */
+  private submit(p: Pending): void {
+    const slot = this.endpoint.alloc();
+    if (slot < 0) {
+      this.backlog.push(p);
+      this.keepAlive.ref();
+      return;
+    }
+    if (!this.endpoint.write(slot, p.n, p.args, SlotMode.TASK)) {
+      this.sendSide(p, slot, undefined);
+      return;
+    }
+    this.cells[slot] = p.cell;
+    p.cell.slot = slot;
+    if (p.blocking) {
+      this.blocking.submit(slot);
+    } else {
+      this.shared.injector.push(slot);
+      this.scheduleFlush();
+    }
+    if (!this.waiting) this.armWait();
+  }
+
+  /** A task whose arguments must travel by message: one worker (round robin) or a blocking thread runs it. */
+  private sendSide(p: Pending, slot: number, transfer: readonly unknown[] | undefined): void {
+    if (slot < 0) slot = this.endpoint.alloc();
+    if (slot < 0) {
+      this.backlog.push(p);
+      return;
+    }
+    let target: number;
+    if (p.blocking) {
+      this.blocking.ensureStarted();
+      const ends = this.blocking.endpoints;
+      target = ends[this.nextSide++ % ends.length]!;
+    } else {
+      target = 1 + (this.nextSide++ % this.shared.config.workers);
+    }
+    const s = this.shared.slots;
+    const h = Layout.slotWord(slot);
+    s[h + S.DEF] = p.n;
+    s[h + S.MODE] = SlotMode.TASK;
+    Atomics.store(s, h + S.FLAGS, 0);
+    Atomics.store(s, h + S.RUNNER, target);
+    Atomics.store(s, h + S.STATE, SlotState.RUNNING);
+    this.cells[slot] = p.cell;
+    p.cell.slot = slot;
+    p.cell.start();
+    this.threads[target]!.post({ t: 'run', slot, args: p.args }, transfer as Transferable[] | undefined);
+    if (!this.waiting) this.armWait();
+  }
+
+  /** Step 2: one wake for the whole synchronous burst. */
+  private scheduleFlush(): void {
+    if (this.flushScheduled) return;
+    this.flushScheduled = true;
+    queueMicrotask(() => {
+      this.flushScheduled = false;
+      this.shared.parker.notifyWork();
+    });
+  }
+
+  // ── completions (step 4) ────────────────────────────────────────────────────
+  private get inFlight(): number {
+    return this.endpoint.inFlight + this.backlog.length;
+  }
+
+  private armWait(): void {
+    if (this.waiting) return;
+    const parker = this.shared.parker;
+    for (;;) {
+      this.drain();
+      if (this.inFlight === 0 && this.sideResults.size === 0) {
+        this.keepAlive.unref();
+        return;
+      }
+      this.keepAlive.ref();
+      parker.prepareParking(MAIN);
+      if (this.shared.rings[MAIN]!.length > 0) {
+        parker.cancelParking(MAIN);
+        continue;
+      }
+      const wait = waitAsync(this.shared.control, parker.parkWord(MAIN), 0);
+      if (!wait.async) {
+        parker.cancelParking(MAIN);
+        continue;
+      }
+      this.waiting = true;
+      wait.value.then(() => {
+        this.waiting = false;
+        parker.finishParking(MAIN);
+        this.armWait();
+      });
+      return;
+    }
+  }
+
+  private drain(): void {
+    this.endpoint.drain((slot) => this.onCompletion(slot));
+    while (this.backlog.length > 0 && this.endpoint.inFlight < this.endpoint.count) {
+      const p = this.backlog.shift()!;
+      if (!p.cell.isSettled()) this.submit(p);
+    }
+  }
+
+  private onCompletion(slot: number): void {
+    const cell = this.cells[slot];
+    if (cell && this.endpoint.state(slot) === SlotState.DONE) {
+      const result = this.endpoint.readResult(slot);
+      if (result.side) {
+        const early = this.sideResults.get(slot);
+        if (!early) {
+          this.sideResults.set(slot, null); // the ring entry came first; the message will finish it
+          return;
+        }
+        this.sideResults.delete(slot);
+        this.settle(slot, early);
+        return;
+      }
+      this.settle(slot, result);
+      return;
+    }
+    this.settle(slot, undefined);
+  }
+
+  private settle(slot: number, outcome: { ok: boolean; value: unknown } | undefined): void {
+    const cell = this.cells[slot];
+    this.cells[slot] = undefined;
+    this.endpoint.release(slot);
+    if (!cell || !outcome) return;
+    if (outcome.ok) cell.complete(outcome.value);
+    else cell.fail(outcome.value);
+  }
+
+  private onThreadMessage(from: number, message: ToMain): void {
+    switch (message.t) {
+      case 'result': {
+        const outcome = { ok: message.ok, value: message.ok ? message.value : fromRecord(message.value as ErrorRecord) };
+        if (message.owner !== MAIN) {
+          this.threads[message.owner]?.post({ t: 'result', slot: message.slot, ok: message.ok, value: message.value });
+          return;
+        }
+        if (this.sideResults.get(message.slot) === null) {
+          this.sideResults.delete(message.slot);
+          this.settle(message.slot, outcome);
+          this.armWait();
+        } else {
+          this.sideResults.set(message.slot, outcome);
+        }
+        return;
+      }
+      case 'blocking':
+        this.blocking.ensureStarted();
+        return;
+      case 'shutdown':
+        void this.shutdown();
+        return;
+      default:
+        void from;
+    }
+  }
+
+  // ── RemoteHost: cancel ──────────────────────────────────────────────────────
+  tryCancelQueued(slot: number): boolean {
+    return this.endpoint.tryCancelQueued(slot);
+  }
+
+  requestCancel(slot: number, reason: unknown): void {
+    const runner = this.endpoint.requestCancel(slot);
+    const thread = runner > 0 ? this.threads[runner] : undefined;
+    if (!thread) return;
+    let sendable: unknown = reason;
+    try {
+      structuredClone(reason);
+    } catch {
+      sendable = undefined;
+    }
+    thread.post({ t: 'cancel', slot, reason: sendable } satisfies ToThread);
+  }
+
+  // ── join (main thread): a here, b through the pool unless nobody took it ──
+  private join(a: AnyDef, aArgs: unknown[], b: AnyDef, bArgs: unknown[]): [unknown, unknown] {
+    checkTaskDef(a, 'a');
+    checkArgs(aArgs, 'aArgs');
+    checkTaskDef(b, 'b');
+    checkArgs(bArgs, 'bArgs');
+    this.tasks.admit();
+    const n = this.shared.defs.number(b.module, b.name);
+    const slot = this.endpoint.alloc();
+    if (slot < 0 || !this.endpoint.write(slot, n, bArgs, SlotMode.JOIN)) {
+      if (slot >= 0) this.endpoint.release(slot);
+      return [this.runBody(a, aArgs, 'a'), this.runBody(b, bArgs, 'b')];
+    }
+    this.shared.injector.push(slot);
+    this.shared.parker.notifyWork();
+    let ra: unknown;
+    let aError: { error: unknown } | undefined;
+    try {
+      ra = this.runBody(a, aArgs, 'a');
+    } catch (error) {
+      aError = { error };
+    }
+    let rb: { ok: boolean; value: unknown };
+    if (this.endpoint.tryCancelQueued(slot)) {
+      // Nobody took b: run it here; its number comes back through the ring and is freed then.
+      this.armWait();
+      try {
+        rb = { ok: true, value: this.runBody(b, bArgs, 'b') };
+      } catch (error) {
+        rb = { ok: false, value: error };
+      }
+    } else {
+      rb = this.awaitJoinSlot(slot);
+    }
+    if (aError) throw aError.error;
+    if (!rb.ok) throw rb.value;
+    return [ra, rb.value];
+  }
+
+  /** Blocks the main thread (join is synchronous by contract) until b's thief stores DONE. */
+  private awaitJoinSlot(slot: number): { ok: boolean; value: unknown } {
+    const s = this.shared.slots;
+    const h = Layout.slotWord(slot);
+    for (let spin = 0; Atomics.load(s, h + S.STATE) !== SlotState.DONE; spin++) {
+      if (spin < 256) continue;
+      Atomics.store(s, h + S.WAITER, 1);
+      Atomics.wait(s, h + S.STATE, SlotState.RUNNING, 5);
+    }
+    let result = readResult(s, this.shared.payload, slot);
+    if (result.side) result = { ...this.awaitSideSync(slot, Atomics.load(s, h + S.RUNNER)), side: false };
+    this.endpoint.release(slot);
+    return result;
+  }
+
+  private awaitSideSync(slot: number, runner: number): { ok: boolean; value: unknown } {
+    const port = this.threads[runner]?.port;
+    for (;;) {
+      const early = this.sideResults.get(slot);
+      if (early) {
+        this.sideResults.delete(slot);
+        return early;
+      }
+      const m = port && receiveMessageOnPort(port);
+      if (m) this.onThreadMessage(runner, m.message as ToMain);
+      else Atomics.wait(this.shared.control, this.shared.layout.endpointBase(MAIN) + E.MAIL, 0, 1);
+    }
+  }
+
+  private runBody(def: AnyDef, args: unknown[], label: 'a' | 'b'): unknown {
+    const result = def.fn(this.joinCx, ...args);
+    if (isThenable(result)) {
+      result.then(undefined, noop);
+      throw new TypeError(`join: ${label} returned a promise; join bodies must be synchronous`);
+    }
+    return result;
+  }
+
+  // ── crash recovery ──────────────────────────────────────────────────────────
+  /** A thread died: fail what it was running, requeue what it held, start a replacement. */
+  private recover(dead: number, cause: unknown): void {
+    if (this.closing) return;
+    this.crashes++;
+    const sh = this.shared;
+    const s = sh.slots;
+    const error = new WorkerCrashedError(`worker thread ${dead} died: ${cause instanceof Error ? cause.message : show(cause)}`, { cause });
+    for (let slot = 0; slot < sh.layout.totalSlots; slot++) {
+      const h = Layout.slotWord(slot);
+      if (Atomics.load(s, h + S.STATE) !== SlotState.RUNNING || Atomics.load(s, h + S.RUNNER) !== dead) continue;
+      writeResult(s, sh.payload, slot, false, error);
+      Atomics.store(s, h + S.STATE, SlotState.DONE);
+      if (s[h + S.MODE] === SlotMode.JOIN) {
+        Atomics.notify(s, h + S.STATE);
+        continue;
+      }
+      const owner = s[h + S.OWNER]!;
+      sh.rings[owner]!.push(slot);
+      sh.parker.unpark(owner);
+    }
+    const deque = sh.layout.isWorker(dead) ? sh.deques[dead] : undefined;
+    if (deque) {
+      for (let t = deque.steal(); t >= 0 || deque.length > 0; t = deque.steal()) if (t >= 0) sh.injector.push(t);
+      deque.reset();
+    }
+    Atomics.store(sh.control, sh.layout.endpointBase(dead) + E.PSTATE, PState.ACTIVE);
+    const replacement = this.startThread(dead, sh.layout.isWorker(dead) ? 'worker' : 'blocking', false);
+    if (!sh.layout.isWorker(dead)) this.blocking.threads.set(dead, replacement);
+    replacement.ready.catch(noop);
+    this.armWait();
+    sh.parker.notifyWork();
+  }
+
+  // ── Runtime ─────────────────────────────────────────────────────────────────
+  run<T>(main: (cx: TaskContext) => Awaitable<T>): Promise<T> {
+    return Promise.resolve(this.executor.spawnLocal(main));
+  }
+
+  shutdown(opts?: ShutdownOptions): Promise<void> {
+    const o = checkOptions<ShutdownOptions>(opts, 'opts');
+    const graceMs = o?.graceMs === undefined ? 0 : checkMs(o.graceMs, 'opts.graceMs');
+    this.closing ??= this.stop(graceMs);
+    return this.closing;
+  }
+
+  private async stop(graceMs: number): Promise<void> {
+    await this.tasks.shutdown(graceMs, (ms, signal) => this.reactor.clock.sleep(ms, { signal }));
+    const sh = this.shared;
+    Atomics.store(sh.control, G.SHUTDOWN, 1);
+    for (let e = 1; e < sh.layout.endpoints; e++) {
+      Atomics.store(sh.control, sh.layout.endpointBase(e) + E.PARK, 1);
+      Atomics.notify(sh.control, sh.layout.endpointBase(e) + E.PARK);
+    }
+    await Promise.all(this.threads.map((t) => t?.terminate()));
+    await this.blocking.terminate();
+    clearInterval(this.keepAlive);
+    Atomics.store(sh.control, sh.layout.endpointBase(MAIN) + E.PARK, 1);
+    Atomics.notify(sh.control, sh.layout.endpointBase(MAIN) + E.PARK);
+    await this.reactor.close();
+  }
+
+  metrics(): RuntimeMetrics {
+    const sh = this.shared;
+    const c = sh.control;
+    const perWorker = [];
+    let steals = 0;
+    let parks = 0;
+    let wakes = 0;
+    let dequeDepth = 0;
+    for (let w = 1; w <= sh.config.workers; w++) {
+      const base = sh.layout.endpointBase(w);
+      const entry = {
+        worker: w,
+        tasks: Atomics.load(c, base + E.TASKS),
+        steals: Atomics.load(c, base + E.STEALS),
+        parks: Atomics.load(c, base + E.PARKS),
+        wakes: Atomics.load(c, base + E.WAKES),
+        spawns: Atomics.load(c, base + E.SPAWNS),
+        dequeDepth: sh.deques[w]!.length,
+      };
+      steals += entry.steals;
+      parks += entry.parks;
+      wakes += entry.wakes;
+      dequeDepth += entry.dequeDepth;
+      perWorker.push(entry);
+    }
+    const injectorDepth = sh.injector.length;
+    return {
+      ...this.tasks.counters(injectorDepth + dequeDepth + this.backlog.length + this.blocking.depth),
+      workers: perWorker,
+      tasksPerWorker: perWorker.map((w) => w.tasks),
+      steals,
+      parks,
+      wakes,
+      injectorDepth,
+      dequeDepths: perWorker.map((w) => w.dequeDepth),
+      blockingDepth: this.blocking.depth,
+      crashes: this.crashes,
+    };
+  }
+
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.shutdown();
+  }
+}

@@ -1,0 +1,523 @@
+// A pool thread: its run loop (pop, take from the injector, steal, spin, park) and its side of spawn and join.
+//
+// HOW, one turn of the loop (`tick`), on the worker's own event loop:
+//   1. read mail (only when E.MAIL says there is some: receiveMessageOnPort, no event needed),
+//      drain this thread's completion ring, abort signals of running tasks whose cancel flag is up;
+//   2. run tasks until none is found or ~2 ms passed: own deque (LIFO pop) → injector (takes a small
+//      batch into the deque) → steal about half of a random victim's deque;
+//   3. if it ran anything, yield to the event loop (setImmediate: promises, timers and sockets of
+//      async tasks progress) and come back; otherwise become a searcher, spin `spinCount` looks, then
+//      park (parker.ts): Atomics.wait when the thread holds nothing asynchronous (nothing else could
+//      need its event loop), else Atomics.waitAsync (the mail port keeps the thread alive).
+//   A blocking thread runs the same loop over the blocking queue only, and never steals.
+//
+// join (rayon's): push b on the own deque, run a here, then pop b back and run it here if nobody
+// stole it; if a thief has it, help (run other tasks) and, when there is nothing to help with,
+// wait on b's STATE word until the thief stores DONE.
+import { receiveMessageOnPort, workerData } from 'node:worker_threads';
+import { performance } from 'node:perf_hooks';
+import type { Reactor, SpawnOptions, Task, TaskContext, TaskDef } from '@runtime-traits/core';
+import { isThenable } from '@runtime-traits/core/kit';
+import { EMPTY } from './deque.js';
+import { Endpoint } from './internal/endpoint.js';
+import { fromRecord, type ErrorRecord } from './internal/error-codec.js';
+import { E, G, Layout, S, SlotMode, SlotState } from './internal/layout.js';
+import type { ToMain, ToThread, WorkerInit } from './internal/messages.js';
+import { RemoteTask } from './internal/remote-task.js';
+import { Shared } from './internal/shared.js';
+import { TaskRunner } from './internal/task-runner.js';
+import { waitAsync } from './internal/wait-async.js';
+import { WorkerRuntime, type ThreadHost } from './internal/worker-runtime.js';
+import { reactorCapabilities, runtimeCapabilities } from './internal/capabilities.js';
+import { PState } from './parker.js';
+
+type AnyDef = TaskDef<unknown[], unknown>;
+const BATCH_MS = 2;
+
+class PoolThread implements ThreadHost {
+  readonly endpoint: Endpoint;
+  readonly runner: TaskRunner;
+  readonly view: WorkerRuntime;
+  private readonly control: Int32Array;
+  private readonly base: number;
+  private readonly isWorker: boolean;
+  private readonly deque;
+  /** Handles of tasks this thread spawned into shared slots, by slot - endpoint.base. */
+  private readonly cells: Array<RemoteTask<unknown> | undefined> = [];
+  private readonly keptArgs: Array<unknown[] | undefined> = [];
+  /** Work only this thread may run: closures (no free slot, transfer lists) and messaged tasks. */
+  private readonly local: Array<() => void> = [];
+  private readonly sideResults = new Map<number, { ok: boolean; value: unknown }>();
+  private readonly stolen: number[] = [];
+  private tickScheduled = false;
+  private asyncWaiting = false;
+  private searching = false;
+  private counters = { steals: 0, parks: 0, spawns: 0 };
+  private askedForBlocking = false;
+  private readonly joinCx: TaskContext;
+
+  constructor(private readonly shared: Shared, readonly me: number, private readonly init: WorkerInit, reactor: Reactor) {
+    this.control = shared.control;
+    this.base = shared.layout.endpointBase(me);
+    this.isWorker = init.role === 'worker';
+    this.deque = this.isWorker ? shared.deques[me]! : undefined;
+    this.endpoint = new Endpoint(shared, me, init.fresh);
+    this.view = new WorkerRuntime(reactor, runtimeCapabilities(reactorCapabilities()));
+    this.view.host = this;
+    this.runner = new TaskRunner(shared, me, {
+      completeLocal: (slot, outcome) => this.completeLocal(slot, outcome),
+      sendResult: (slot, owner, ok, value) => this.post({ t: 'result', slot, owner, ok, value }),
+      localArgs: (slot) => (this.endpoint.owns(slot) ? this.keptArgs[slot - this.endpoint.base] : undefined),
+    });
+    this.runner.runtime = this.view;
+    this.joinCx = { signal: new AbortController().signal, runtime: this.view };
+    init.port.on('message', (message: ToThread) => this.onMessage(message));
+  }
+
+  post(message: ToMain, transfer?: Transferable[]): void {
+    this.init.port.postMessage(message, transfer as never);
+  }
+
+  // ── the loop ─────────────────────────────────────────────────────────────────
+  scheduleTick(): void {
+    if (this.tickScheduled) return;
+    this.tickScheduled = true;
+    setImmediate(() => this.tick());
+  }
+
+  tick(): void {
+    this.tickScheduled = false;
+    if (this.asyncWaiting) this.leaveAsyncPark();
+    for (;;) {
+      if (Atomics.load(this.control, G.SHUTDOWN) !== 0) return;
+      this.pollEvents();
+      if (this.runBatch() > 0) {
+        this.scheduleTick();
+        return;
+      }
+      if (!this.idle()) return;
+    }
+  }
+
+  private pollEvents(): void {
+    if (Atomics.load(this.control, this.base + E.MAIL) !== 0) {
+      Atomics.store(this.control, this.base + E.MAIL, 0);
+      for (let m = receiveMessageOnPort(this.init.port); m; m = receiveMessageOnPort(this.init.port)) this.onMessage(m.message as ToThread);
+    }
+    this.endpoint.drain((slot) => this.onCompletion(slot));
+    if (this.runner.running.size > 0) this.runner.pollCancels();
+  }
+
+  private runBatch(): number {
+    let ran = 0;
+    const deadline = performance.now() + BATCH_MS;
+    while (this.local.length > 0) {
+      this.local.shift()!();
+      ran++;
+    }
+    for (;;) {
+      const slot = this.findWork();
+      if (slot === EMPTY) break;
+      if (this.searching) this.stopSearching();
+      this.runner.run(slot);
+      ran++;
+      if ((ran & 63) === 0) {
+        this.endpoint.drain((s) => this.onCompletion(s));
+        if (performance.now() > deadline) break;
+      }
+    }
+    if (ran > 0) this.publishCounters();
+    return ran;
+  }
+
+  private stopSearching(): void {
+    this.searching = false;
+    // The last searcher to find work wakes one more worker: the burst spreads one wake at a time.
+    if (this.shared.parker.stopSearching()) this.shared.parker.notifyWork();
+  }
+
+  /** Own deque → injector (a small batch) → steal half of a random victim. Blocking threads: their queue only. */
+  findWork(): number {
+    if (!this.deque) return this.shared.blockingQueue.pop();
+    const own = this.deque.pop();
+    if (own !== EMPTY) return own;
+    const injector = this.shared.injector;
+    const first = injector.pop();
+    if (first !== EMPTY) {
+      const workers = this.shared.config.workers;
+      const room = (this.deque.capacity >> 1) - this.deque.length;
+      const extra = Math.min(room, Math.ceil(injector.length / workers), 32);
+      for (let i = 0; i < extra; i++) {
+        const next = injector.pop();
+        if (next === EMPTY) break;
+        this.deque.push(next);
+      }
+      return first;
+    }
+    return this.steal();
+  }
+
+  private steal(): number {
+    const workers = this.shared.config.workers;
+    if (workers < 2) return EMPTY;
+    const start = (Math.random() * workers) | 0;
+    for (let i = 0; i < workers; i++) {
+      const victim = 1 + ((start + i) % workers);
+      if (victim === this.me) continue;
+      const got = this.shared.deques[victim]!.stealHalf(this.stolen, this.deque!.capacity >> 1);
+      if (got === 0) continue;
+      this.counters.steals += got;
+      for (let k = 1; k < got; k++) this.deque!.push(this.stolen[k]!); // our deque was empty: they fit
+      const first = this.stolen[0]!;
+      this.stolen.length = 0;
+      return first;
+    }
+    return EMPTY;
+  }
+
+  /** Anything this thread could do right now (cheap looks only). */
+  private hasWork(): boolean {
+    const sh = this.shared;
+    if (this.local.length > 0 || Atomics.load(this.control, this.base + E.MAIL) !== 0) return true;
+    if (sh.rings[this.me]!.length > 0) return true;
+    if (!this.deque) return sh.blockingQueue.length > 0;
+    if (this.deque.length > 0 || sh.injector.length > 0) return true;
+    for (let w = 1; w <= sh.config.workers; w++) if (sh.deques[w]!.length > 0) return true;
+    return false;
+  }
+
+  /** No work: search, spin, park. True when the caller should loop again right away. */
+  private idle(): boolean {
+    const parker = this.shared.parker;
+    if (this.isWorker && !this.searching) this.searching = parker.tryStartSearching();
+    for (let i = 0; i < this.init.spinCount; i++) if (this.hasWork()) return true;
+    if (this.searching) {
+      this.searching = false;
+      parker.stopSearching();
+    }
+    parker.prepareParking(this.me);
+    if (this.hasWork()) {
+      this.afterPark(parker.cancelParking(this.me));
+      return true;
+    }
+    this.counters.parks++;
+    this.publishCounters();
+    const word = parker.parkWord(this.me);
+    if (this.canBlock()) {
+      const outcome = Atomics.wait(this.control, word, 0, 250);
+      this.afterPark(parker.finishParking(this.me));
+      if (outcome === 'timed-out') {
+        this.scheduleTick(); // let the event loop turn now and then
+        return false;
+      }
+      return true;
+    }
+    const wait = waitAsync(this.control, word, 0);
+    if (!wait.async) {
+      this.afterPark(parker.finishParking(this.me));
+      return true;
+    }
+    this.asyncWaiting = true;
+    wait.value.then(() => {
+      if (this.asyncWaiting) this.leaveAsyncPark();
+      this.scheduleTick();
+    });
+    return false;
+  }
+
+  private leaveAsyncPark(): void {
+    this.asyncWaiting = false;
+    this.afterPark(this.shared.parker.finishParking(this.me));
+  }
+
+  private afterPark(state: PState): void {
+    if (state === PState.NOTIFIED_SEARCH) this.searching = true;
+  }
+
+  /** Blocking the thread is safe only when nothing on its event loop could need attention. */
+  private canBlock(): boolean {
+    if (this.runner.running.size > 0 || this.view.tasks.active > 0 || this.sideResults.size > 0) return false;
+    for (const kind of process.getActiveResourcesInfo()) if (kind !== 'MessagePort') return false;
+    return true;
+  }
+
+  private publishCounters(): void {
+    const c = this.control;
+    Atomics.store(c, this.base + E.TASKS, this.runner.tasksRun);
+    Atomics.store(c, this.base + E.STEALS, this.counters.steals);
+    Atomics.store(c, this.base + E.PARKS, this.counters.parks);
+    Atomics.store(c, this.base + E.SPAWNS, this.counters.spawns);
+  }
+
+  // ── mail and completions ────────────────────────────────────────────────────
+  private onMessage(message: ToThread): void {
+    switch (message.t) {
+      case 'run':
+        this.local.push(() => this.runner.execute(message.slot, message.args));
+        this.scheduleTick();
+        break;
+      case 'cancel':
+        this.runner.noteReason(message.slot, message.reason);
+        this.runner.pollCancels();
+        break;
+      case 'result':
+        this.onSideResult(message.slot, message.ok, message.value);
+        break;
+    }
+  }
+
+  private onCompletion(slot: number): void {
+    const i = slot - this.endpoint.base;
+    const cell = this.cells[i];
+    if (cell && this.endpoint.state(slot) === SlotState.DONE) {
+      const result = this.endpoint.readResult(slot);
+      if (result.side) {
+        const early = this.sideResults.get(slot);
+        if (!early) {
+          this.sideResults.set(slot, { ok: false, value: undefined }); // marks "ring entry seen"
+          return;
+        }
+        this.sideResults.delete(slot);
+        this.completeLocal(slot, early);
+        return;
+      }
+      this.completeLocal(slot, result);
+      return;
+    }
+    this.completeLocal(slot, undefined);
+  }
+
+  private onSideResult(slot: number, ok: boolean, value: unknown): void {
+    const seen = this.sideResults.get(slot);
+    const outcome = { ok, value: ok ? value : fromRecordLazy(value) };
+    if (seen) {
+      this.sideResults.delete(slot);
+      this.completeLocal(slot, outcome);
+    } else {
+      this.sideResults.set(slot, outcome);
+    }
+  }
+
+  /** A slot this thread owns is finished (outcome) or was skipped (undefined): settle its handle, free the slot. */
+  private completeLocal(slot: number, outcome: { ok: boolean; value: unknown } | undefined): void {
+    const i = slot - this.endpoint.base;
+    const cell = this.cells[i];
+    this.cells[i] = undefined;
+    this.keptArgs[i] = undefined;
+    this.endpoint.release(slot);
+    if (!cell || !outcome) return;
+    if (outcome.ok) cell.complete(outcome.value);
+    else cell.fail(outcome.value);
+  }
+
+  // ── ThreadHost: what cx.runtime does on this thread ─────────────────────────
+  spawn<R>(def: TaskDef<unknown[], R>, args: unknown[], opts: SpawnOptions | undefined): Task<R> {
+    return this.spawnInto(def as AnyDef, args, opts, false) as Task<R>;
+  }
+
+  spawnBlocking<R>(def: TaskDef<unknown[], R>, args: unknown[], opts: SpawnOptions | undefined): Task<R> {
+    return this.spawnInto(def as AnyDef, args, opts, true) as Task<R>;
+  }
+
+  private spawnInto(def: AnyDef, args: unknown[], opts: SpawnOptions | undefined, blocking: boolean): Task<unknown> {
+    const cell = this.view.tasks.create<unknown>(opts, (id, owner, name, signal) => new RemoteTask(id, owner, name, signal, this));
+    if (cell.isSettled()) return cell;
+    const n = this.shared.defs.number(def.module, def.name);
+    if (this.runner.knows(n)) {
+      this.submit(cell as RemoteTask<unknown>, n, def, args, opts?.transfer, blocking);
+    } else {
+      // First use on this thread: prove the def is exported where it says (TypeError otherwise).
+      this.runner.load(n).then(
+        () => this.submit(cell as RemoteTask<unknown>, n, def, args, opts?.transfer, blocking),
+        (error) => cell.fail(error),
+      );
+    }
+    return cell;
+  }
+
+  private submit(cell: RemoteTask<unknown>, n: number, def: AnyDef, args: unknown[], transfer: unknown[] | undefined, blocking: boolean): void {
+    if (cell.isSettled()) return;
+    this.counters.spawns++;
+    const slot = transfer && transfer.length > 0 ? -1 : this.endpoint.alloc();
+    if (slot < 0 || !this.endpoint.write(slot, n, args, SlotMode.TASK)) {
+      if (slot >= 0) this.endpoint.release(slot);
+      // Too big for shared memory or no free slot: this thread runs it itself, later.
+      this.local.push(() => cell.run((cx) => def.fn(cx, ...args)));
+      this.scheduleTick();
+      return;
+    }
+    const i = slot - this.endpoint.base;
+    this.cells[i] = cell;
+    this.keptArgs[i] = args;
+    cell.slot = slot;
+    if (blocking) {
+      this.shared.blockingQueue.push(slot);
+      if (Atomics.load(this.control, G.BLOCKING_STARTED) === 0 && !this.askedForBlocking) {
+        this.askedForBlocking = true;
+        this.post({ t: 'blocking' });
+      }
+      this.shared.parker.notifyBlocking();
+      return;
+    }
+    this.pushLocal(slot);
+    this.shared.parker.notifyWork();
+    this.scheduleTick();
+  }
+
+  /** Onto the own deque; when full, half of it (and then this task) moves to the injector (tokio's overflow). */
+  private pushLocal(slot: number): void {
+    if (this.deque) {
+      if (this.deque.push(slot)) return;
+      const half = this.deque.capacity >> 1;
+      for (let k = 0; k < half; k++) {
+        const moved = this.deque.steal();
+        if (moved === EMPTY) break;
+        this.shared.injector.push(moved);
+      }
+      if (this.deque.push(slot)) return;
+    }
+    this.shared.injector.push(slot);
+  }
+
+  join(a: AnyDef, aArgs: unknown[], b: AnyDef, bArgs: unknown[]): [unknown, unknown] {
+    const n = this.shared.defs.number(b.module, b.name);
+    this.runner.know(n, b);
+    const slot = this.endpoint.alloc();
+    if (slot < 0 || !this.endpoint.write(slot, n, bArgs, SlotMode.JOIN)) {
+      if (slot >= 0) this.endpoint.release(slot);
+      return [this.runBody(a, aArgs, 'a'), this.runBody(b, bArgs, 'b')];
+    }
+    const i = slot - this.endpoint.base;
+    this.keptArgs[i] = bArgs;
+    if (this.deque) this.pushLocal(slot);
+    else this.shared.injector.push(slot);
+    this.shared.parker.notifyWork();
+    let ra: unknown;
+    let aError: { error: unknown } | undefined;
+    try {
+      ra = this.runBody(a, aArgs, 'a');
+    } catch (error) {
+      aError = { error };
+    }
+    const rb = this.joinB(slot, b, bArgs);
+    if (aError) throw aError.error;
+    if (!rb.ok) throw rb.value;
+    return [ra, rb.value];
+  }
+
+  /** Gets b's outcome: run it here if still queued, else help until its thief is done. */
+  private joinB(slot: number, b: AnyDef, bArgs: unknown[]): { ok: boolean; value: unknown } {
+    const h = Layout.slotWord(slot);
+    const slots = this.shared.slots;
+    let idle = 0;
+    for (;;) {
+      const state = Atomics.load(slots, h + S.STATE);
+      if (state === SlotState.QUEUED) {
+        const top = this.deque ? this.deque.pop() : EMPTY;
+        if (top === slot) {
+          Atomics.store(slots, h + S.STATE, SlotState.RUNNING);
+          this.keptArgs[slot - this.endpoint.base] = undefined;
+          this.endpoint.release(slot);
+          return this.tryBody(b, bArgs);
+        }
+        if (top !== EMPTY) {
+          this.runner.run(top);
+          continue;
+        }
+        if (this.endpoint.tryCancelQueued(slot)) {
+          // Still in the injector: its number will come back through our ring and be freed then.
+          this.keptArgs[slot - this.endpoint.base] = undefined;
+          return this.tryBody(b, bArgs);
+        }
+        continue;
+      }
+      if (state === SlotState.DONE) {
+        const result = this.endpoint.readResult(slot);
+        this.keptArgs[slot - this.endpoint.base] = undefined;
+        const outcome = result.side ? this.awaitSideResult(slot) : result;
+        this.endpoint.release(slot);
+        return outcome;
+      }
+      // RUNNING on a thief: help with other work, or wait for it.
+      const other = this.deque ? this.findWork() : EMPTY;
+      if (other !== EMPTY) {
+        this.runner.run(other);
+        idle = 0;
+        continue;
+      }
+      if (++idle < 64) continue;
+      Atomics.store(slots, h + S.WAITER, 1);
+      Atomics.wait(slots, h + S.STATE, SlotState.RUNNING, 1);
+    }
+  }
+
+  /** A JOIN result too big for its slot: main forwards it on the port; read it synchronously. */
+  private awaitSideResult(slot: number): { ok: boolean; value: unknown } {
+    for (;;) {
+      const early = this.sideResults.get(slot);
+      if (early) {
+        this.sideResults.delete(slot);
+        return early;
+      }
+      const m = receiveMessageOnPort(this.init.port);
+      if (m) this.onMessage(m.message as ToThread);
+      else Atomics.wait(this.control, this.base + E.MAIL, 0, 1);
+    }
+  }
+
+  private tryBody(def: AnyDef, args: unknown[]): { ok: boolean; value: unknown } {
+    try {
+      return { ok: true, value: this.runBody(def, args, 'b') };
+    } catch (error) {
+      return { ok: false, value: error };
+    }
+  }
+
+  private runBody(def: AnyDef, args: unknown[], label: 'a' | 'b'): unknown {
+    const result = def.fn(this.joinCx, ...args);
+    if (isThenable(result)) {
+      result.then(undefined, () => undefined);
+      throw new TypeError(`join: ${label} returned a promise; join bodies must be synchronous`);
+    }
+    return result;
+  }
+
+  metrics(): Record<string, unknown> {
+    return { worker: this.me, tasksRun: this.runner.tasksRun, ...this.counters };
+  }
+
+  requestShutdown(): void {
+    this.post({ t: 'shutdown' });
+  }
+
+  // ── RemoteHost: cancelling a task this thread spawned ───────────────────────
+  tryCancelQueued(slot: number): boolean {
+    return this.endpoint.tryCancelQueued(slot);
+  }
+
+  requestCancel(slot: number, reason: unknown): void {
+    const runner = this.endpoint.requestCancel(slot);
+    if (runner === this.me) {
+      this.runner.noteReason(slot, reason);
+      this.runner.pollCancels();
+    } else if (runner > 0) {
+      this.shared.parker.unpark(runner);
+    }
+  }
+}
+
+function fromRecordLazy(value: unknown): unknown {
+  return fromRecord(value as ErrorRecord);
+}
+
+async function main(): Promise<void> {
+  const init = workerData as WorkerInit;
+  const shared = new Shared(init.config, init.buffers);
+  const { NodeReactor } = await import('@runtime-traits/node');
+  const thread = new PoolThread(shared, init.me, init, new NodeReactor());
+  process.on('exit', (code) => thread.runner.failAll(new Error(`worker exited with code ${code}`)));
+  thread.post({ t: 'ready' });
+  thread.scheduleTick();
+}
+
+void main();
