@@ -1,2 +1,5 @@
-// The adapter conformance suite (mocha) and its CLI. (being built)
-export {};
+// @runtime-traits/conformance: one body of tests every runtime must pass, registered with mocha.
+export { conformanceSuite, AREAS } from './suite.js';
+export { TEST_CERT, TEST_KEY } from './fixtures/test-cert.js';
+
+export type { ConformanceOptions, Case, Gate } from './harness.js';

@@ -1,0 +1,264 @@
+// Area: the Executor — spawnLocal, spawn, spawnBlocking, join, yieldNow, run and metrics, results and errors.
+import { expect } from 'chai';
+import { NetError, type Task } from '@runtime-traits/core';
+import type { Harness } from '../harness.js';
+import * as tasks from '../tasks.js';
+import { expectReject, expectThrowSync, eventually, expectSameBytes } from '../util.js';
+
+export function executorArea(h: Harness): void {
+  h.describe('executor', () => {
+    h.describe('spawnLocal', () => {
+      h.it('resolves with the value a synchronous body returns', async (t) => {
+        expect(await t.ex.spawnLocal(() => 42)).to.equal(42);
+      });
+      h.it('resolves with the value an async body resolves to', async (t) => {
+        expect(await t.ex.spawnLocal(async () => { await t.ex.yieldNow(); return 'done'; })).to.equal('done');
+      });
+      h.it('rejects with the very error a body throws', async (t) => {
+        const boom = new Error('boom');
+        const error = await t.ex.spawnLocal(() => { throw boom; }).then(() => undefined, (e: unknown) => e);
+        expect(error).to.equal(boom);
+      });
+      h.it('rejects with a non-Error value a body throws, unchanged', async (t) => {
+        const error = await t.ex.spawnLocal(() => { throw 'a string'; }).then(() => undefined, (e: unknown) => e);
+        expect(error).to.equal('a string');
+      });
+      h.it('never runs the body synchronously inside the call', async (t) => {
+        let ran = false;
+        const task = t.ex.spawnLocal(() => { ran = true; });
+        expect(ran, 'body ran inside spawnLocal()').to.equal(false);
+        await task;
+        expect(ran).to.equal(true);
+      });
+      h.it('gives the body cx.runtime === the runtime itself', async (t) => {
+        expect(await t.ex.spawnLocal((cx) => cx.runtime === t.rt)).to.equal(true);
+      });
+      h.it('gives the body a signal that is not aborted', async (t) => {
+        expect(await t.ex.spawnLocal((cx) => cx.signal.aborted)).to.equal(false);
+      });
+      h.it('runs a thousand tasks, each with its own result', async (t) => {
+        const handles = Array.from({ length: 1000 }, (_, i) => t.ex.spawnLocal(async () => { await t.ex.yieldNow(); return i * 2; }));
+        const results = await Promise.all(handles);
+        expect(results).to.deep.equal(Array.from({ length: 1000 }, (_, i) => i * 2));
+      });
+      h.it('runs tasks spawned from inside a task', async (t) => {
+        const outer = await t.ex.spawnLocal(async (cx) => {
+          const inner = cx.runtime.executor.spawnLocal(() => 'inner');
+          return `outer+${await inner}`;
+        });
+        expect(outer).to.equal('outer+inner');
+      });
+      h.it('accepts opts.name and still runs the task', async (t) => {
+        expect(await t.ex.spawnLocal(() => 7, { name: 'named task' })).to.equal(7);
+      });
+      h.it('lets a handle be awaited many times, always with the same value', async (t) => {
+        const task = t.ex.spawnLocal(() => ({ n: 1 }));
+        const [a, b] = await Promise.all([task, task]);
+        expect(a).to.equal(b);
+        expect(await task).to.equal(a);
+      });
+    });
+
+    h.describe('spawn (portable tasks)', () => {
+      h.it('runs a portable task and resolves with its result', async (t) => {
+        expect(await t.ex.spawn(tasks.add, [2, 3])).to.equal(5);
+      });
+      h.it('runs an async portable task', async (t) => {
+        expect(await t.ex.spawn(tasks.addLater, [20, 22])).to.equal(42);
+      });
+      h.it('never completes the task synchronously inside the call', async (t) => {
+        const task = t.ex.spawn(tasks.add, [1, 1]);
+        expect(task.state, 'state right after spawn()').to.be.oneOf(['pending', 'running']);
+        expect(await task).to.equal(2);
+      });
+      h.it('carries structured-cloneable arguments and results intact', async (t) => {
+        const value = { list: [1, 'two', null, [3]], map: new Map([['k', 1]]), date: new Date(86_400_000), big: 10n, bytes: new Uint8Array([1, 2, 3]), nested: { deep: { x: true } } };
+        const back = await t.ex.spawn(tasks.echo, [value]) as typeof value;
+        expect(back.list).to.deep.equal(value.list);
+        expect([...back.map]).to.deep.equal([['k', 1]]);
+        expect(back.date.getTime()).to.equal(86_400_000);
+        expect(back.big).to.equal(10n);
+        expect([...back.bytes]).to.deep.equal([1, 2, 3]);
+        expect(back.nested.deep.x).to.equal(true);
+      });
+      h.it('returns a Uint8Array result intact (64 KiB)', async (t) => {
+        const bytes = await t.ex.spawn(tasks.makeBytes, [65536, 9]);
+        expect(bytes).to.be.instanceOf(Uint8Array);
+        const expected = new Uint8Array(65536).map((_, i) => (i * 7 + 9) & 255);
+        expectSameBytes(bytes, expected);
+      });
+      h.it('accepts SpawnOptions.transfer for an ArrayBuffer argument', async (t) => {
+        const buffer = new Uint8Array([1, 2, 3, 4]).buffer;
+        expect(await t.ex.spawn(tasks.sumBuffer, [buffer], { transfer: [buffer] })).to.equal(10);
+      });
+      h.it('rejects with a TypeError of the same message when the task throws one', async (t) => {
+        await expectReject(t.ex.spawn(tasks.failWith, ['TypeError', 'bad thing']), TypeError, { message: /^bad thing$/ });
+      });
+      h.it('rejects with the task\'s async rejection', async (t) => {
+        await expectReject(t.ex.spawn(tasks.failLater, ['later']), TypeError, { message: /^later$/ });
+      });
+      h.it('rejects with a TypeError when the def is not exported under its name (async, not at the call)', async (t) => {
+        let task: Task<number> | undefined;
+        expect(() => { task = t.ex.spawn(tasks.misnamed, []); }).to.not.throw();
+        await expectReject(task!, TypeError, { message: /notExportedUnderThisName/ });
+      });
+      h.it('rejects with a TypeError when the def\'s module cannot be imported', async (t) => {
+        await expectReject(t.ex.spawn(tasks.missingModule, []), TypeError);
+      });
+      h.it('gives the task a context with a signal and a runtime', async (t) => {
+        const seen = await t.ex.spawn(tasks.inspectContext, []);
+        expect(seen).to.deep.equal({ aborted: false, hasSignal: true, runtimeName: seen.runtimeName, hasExecutor: true, hasClock: true });
+        expect(seen.runtimeName).to.be.a('string');
+      });
+      h.it('lets a task sleep on cx.runtime\'s clock', async (t) => {
+        const [start, end] = await t.ex.spawn(tasks.sleepFor, [20]);
+        expect(end - start).to.be.at.least(20);
+      });
+      h.it('lets a task spawn another through cx.runtime', async (t) => {
+        expect(await t.ex.spawn(tasks.spawnNested, [4, 5])).to.equal(9);
+      });
+      h.it('runs two hundred portable tasks concurrently', async (t) => {
+        const results = await Promise.all(Array.from({ length: 200 }, (_, i) => t.ex.spawn(tasks.add, [i, 1])));
+        expect(results).to.deep.equal(Array.from({ length: 200 }, (_, i) => i + 1));
+      });
+      h.it('spawns portable tasks from inside spawnLocal', async (t) => {
+        expect(await t.ex.spawnLocal(async (cx) => cx.runtime.executor.spawn(tasks.add, [1, 2]))).to.equal(3);
+      });
+    });
+
+    h.describe('spawnBlocking', () => {
+      h.it('runs a portable task and resolves with its result', async (t) => {
+        expect(await t.ex.spawnBlocking(tasks.add, [40, 2])).to.equal(42);
+      }, { needs: ['spawn.blocking'] });
+      h.it('never completes the task synchronously inside the call', async (t) => {
+        const task = t.ex.spawnBlocking(tasks.add, [1, 1]);
+        expect(task.state).to.be.oneOf(['pending', 'running']);
+        expect(await task).to.equal(2);
+      }, { needs: ['spawn.blocking'] });
+      h.it('rejects with the task\'s TypeError, same message', async (t) => {
+        await expectReject(t.ex.spawnBlocking(tasks.failWith, ['TypeError', 'blocked badly']), TypeError, { message: /^blocked badly$/ });
+      }, { needs: ['spawn.blocking'] });
+      h.it('rejects with a NetError keeping its code', async (t) => {
+        await expectReject(t.ex.spawnBlocking(tasks.failWith, ['NetError', 'reset', 'ECONNRESET']), NetError, { code: 'ECONNRESET', message: /^reset$/ });
+      }, { needs: ['spawn.blocking'] });
+      h.it('rejects with a TypeError when the def is not exported under its name', async (t) => {
+        await expectReject(t.ex.spawnBlocking(tasks.misnamed, []), TypeError, { message: /notExportedUnderThisName/ });
+      }, { needs: ['spawn.blocking'] });
+      h.it('carries structured-cloneable arguments and results intact', async (t) => {
+        expect(await t.ex.spawnBlocking(tasks.echo, [{ a: [1, { b: 'c' }] }])).to.deep.equal({ a: [1, { b: 'c' }] });
+      }, { needs: ['spawn.blocking'] });
+      h.it('runs several blocking tasks concurrently, each with its own result', async (t) => {
+        const results = await Promise.all(Array.from({ length: 8 }, (_, i) => t.ex.spawnBlocking(tasks.fib, [10 + i])));
+        expect(results).to.deep.equal([55, 89, 144, 233, 377, 610, 987, 1597]);
+      }, { needs: ['spawn.blocking'] });
+    });
+
+    h.describe('join', () => {
+      h.it('returns [ra, rb] synchronously', (t) => {
+        const result = t.ex.join(tasks.fib, [15], tasks.add, [1, 2]);
+        expect(result).to.be.an('array').that.deep.equals([610, 3]);
+      });
+      h.it('throws the error a throws', (t) => {
+        expectThrowSync(() => t.ex.join(tasks.failWith, ['RangeError', 'a failed'], tasks.fib, [5]), RangeError, { message: /^a failed$/ });
+      });
+      h.it('throws the error b throws', (t) => {
+        expectThrowSync(() => t.ex.join(tasks.fib, [5], tasks.failWith, ['TypeError', 'b failed']), TypeError, { message: /^b failed$/ });
+      });
+      h.it('throws a TypeError naming a when a returns a promise', (t) => {
+        expectThrowSync(() => t.ex.join(tasks.returnsPromise, [1], tasks.fib, [3]), TypeError, { message: /\ba\b/ });
+      });
+      h.it('throws a TypeError naming b when b returns a promise', (t) => {
+        expectThrowSync(() => t.ex.join(tasks.fib, [3], tasks.returnsPromise, [1]), TypeError, { message: /\bb\b/ });
+      });
+      h.it('nests: a join inside a spawned task', async (t) => {
+        const result = await t.ex.spawnLocal((cx) => cx.runtime.executor.join(tasks.fib, [10], tasks.fib, [11]));
+        expect(result).to.deep.equal([55, 89]);
+      });
+    });
+
+    h.describe('yieldNow', () => {
+      h.it('resolves', async (t) => {
+        await t.ex.yieldNow();
+      });
+      h.it('lets another ready task run before the caller continues', async (t) => {
+        let other = false;
+        const task = t.ex.spawnLocal(() => { other = true; });
+        await t.ex.yieldNow();
+        await t.ex.yieldNow();
+        expect(other, 'the other task had not run after yieldNow()').to.equal(true);
+        await task;
+      });
+      h.it('interleaves two tasks that yield in turn', async (t) => {
+        const trace: string[] = [];
+        const worker = (name: string) => async () => {
+          for (let i = 0; i < 3; i++) { trace.push(`${name}${i}`); await t.ex.yieldNow(); }
+        };
+        await Promise.all([t.ex.spawnLocal(worker('a')), t.ex.spawnLocal(worker('b'))]);
+        const firstB = trace.indexOf('b0');
+        const lastA = trace.indexOf('a2');
+        expect(firstB, `trace ${trace.join(' ')}`).to.be.below(lastA);
+      });
+    });
+
+    h.describe('run', () => {
+      h.it('returns what main returns', async (t) => {
+        expect(await t.rt.run(() => 'main result')).to.equal('main result');
+      }, { outside: true });
+      h.it('rejects with the error main throws', async (t) => {
+        const boom = new RangeError('main failed');
+        const error = await t.rt.run(() => { throw boom; }).then(() => undefined, (e: unknown) => e);
+        expect(error).to.equal(boom);
+      }, { outside: true });
+      h.it('gives main cx.runtime === the runtime itself', async (t) => {
+        expect(await t.rt.run((cx) => cx.runtime === t.rt)).to.equal(true);
+      }, { outside: true });
+      h.it('waits for an async main that awaits spawned tasks', async (t) => {
+        const result = await t.rt.run(async (cx) => {
+          const a = cx.runtime.executor.spawn(tasks.addLater, [1, 2]);
+          await cx.runtime.reactor.clock.sleep(5);
+          return (await a) * 10;
+        });
+        expect(result).to.equal(30);
+      }, { outside: true });
+    });
+
+    h.describe('task ids and metrics', () => {
+      h.it('gives every task a unique positive integer id', async (t) => {
+        const handles = [
+          ...Array.from({ length: 20 }, () => t.ex.spawnLocal(() => 1)),
+          ...Array.from({ length: 20 }, () => t.ex.spawn(tasks.add, [1, 1])),
+        ];
+        const ids = handles.map((task) => task.id);
+        for (const id of ids) expect(Number.isInteger(id) && id > 0, `id ${id}`).to.equal(true);
+        expect(new Set(ids).size).to.equal(ids.length);
+        await Promise.all(handles);
+      });
+      h.it('metrics() reports spawned, completed, failed, cancelled, active and queueDepth as numbers', (t) => {
+        const m = t.rt.metrics();
+        for (const key of ['spawned', 'completed', 'failed', 'cancelled', 'active', 'queueDepth']) {
+          expect(m[key], key).to.be.a('number');
+        }
+      });
+      h.it('metrics() counts spawned, completed and failed tasks', async (t) => {
+        const before = t.rt.metrics();
+        await t.ex.spawnLocal(() => 1);
+        await t.ex.spawn(tasks.add, [1, 2]);
+        await t.ex.spawnLocal(() => { throw new Error('x'); }).then(undefined, () => undefined);
+        const after = t.rt.metrics();
+        expect(after.spawned - before.spawned).to.be.at.least(3);
+        expect(after.completed - before.completed).to.be.at.least(2);
+        expect(after.failed - before.failed).to.be.at.least(1);
+      });
+      h.it('metrics() counts an active task while it runs and not after', async (t) => {
+        const gate = new AbortController();
+        const task = t.ex.spawnLocal(() => new Promise<void>((resolve) => gate.signal.addEventListener('abort', () => resolve())));
+        await t.ex.yieldNow();
+        expect(t.rt.metrics().active).to.be.at.least(1);
+        const during = t.rt.metrics().active;
+        gate.abort();
+        await task;
+        await eventually(t, () => t.rt.metrics().active < during, 'active dropped after the task finished');
+      });
+    });
+  });
+}

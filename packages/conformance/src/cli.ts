@@ -1,0 +1,92 @@
+#!/usr/bin/env node
+// runtime-traits-conformance <module>: runs the conformance suite against the `create` a module exports by default.
+import { existsSync } from 'node:fs';
+import { basename, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import Mocha from 'mocha';
+import type { Runtime, RuntimeOptions } from '@runtime-traits/core';
+
+const USAGE = `usage: runtime-traits-conformance <module> [--name <name>] [--grep <pattern>] [--timeout <ms>] [--reporter <spec|dot|...>]
+
+  <module>   a file path or package specifier whose default export is create(options?) => Runtime | Promise<Runtime>
+  --name     the name shown in the report (default: the module's \`name\` export, else its file name)
+  --grep     run only the cases whose full title matches (e.g. "tcp", "clock interval")
+  --timeout  per-case safety limit in ms of real time (default 20000)
+  --reporter any mocha reporter (default spec)
+
+Prints a closing line "N passed, N failed, N skipped" and exits 1 on any failure (2 on a usage error).`;
+
+interface Args { module: string; name?: string; grep?: string; timeout?: number; reporter: string }
+
+function parse(argv: string[]): Args | string {
+  const args: Partial<Args> & { reporter: string } = { reporter: 'spec' };
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    const value = (): string => {
+      const v = argv[++i];
+      if (v === undefined) throw new Error(`${arg} needs a value`);
+      return v;
+    };
+    if (arg === '--help' || arg === '-h') return USAGE;
+    else if (arg === '--name') args.name = value();
+    else if (arg === '--grep' || arg === '-g') args.grep = value();
+    else if (arg === '--reporter' || arg === '-R') args.reporter = value();
+    else if (arg === '--timeout' || arg === '-t') {
+      const ms = Number(value());
+      if (!Number.isFinite(ms) || ms <= 0) throw new RangeError('--timeout must be a positive number of ms');
+      args.timeout = ms;
+    } else if (arg.startsWith('-')) throw new Error(`unknown option ${arg}`);
+    else if (args.module === undefined) args.module = arg;
+    else throw new Error(`unexpected argument ${arg}`);
+  }
+  if (args.module === undefined) throw new Error('missing <module>');
+  return args as Args;
+}
+
+async function loadCreate(specifier: string): Promise<{ create: (o?: RuntimeOptions) => Runtime | Promise<Runtime>; name: string }> {
+  const isPath = specifier.startsWith('.') || specifier.startsWith('/') || existsSync(specifier);
+  const url = isPath ? pathToFileURL(resolve(specifier)).href : specifier;
+  const mod = await import(url) as { default?: unknown; name?: unknown };
+  if (typeof mod.default !== 'function') {
+    throw new TypeError(`${specifier} must export a default function create() returning a Runtime (got ${typeof mod.default})`);
+  }
+  const name = typeof mod.name === 'string' && mod.name ? mod.name : basename(specifier).replace(/\.[cm]?[jt]s$/, '');
+  return { create: mod.default as (o?: RuntimeOptions) => Runtime, name };
+}
+
+async function main(): Promise<number> {
+  let args: Args | string;
+  try {
+    args = parse(process.argv.slice(2));
+  } catch (error) {
+    console.error(`${(error as Error).message}\n\n${USAGE}`);
+    return 2;
+  }
+  if (typeof args === 'string') { console.log(args); return 0; }
+  let loaded;
+  try {
+    loaded = await loadCreate(args.module);
+  } catch (error) {
+    console.error(`runtime-traits-conformance: cannot load ${args.module}: ${(error as Error).message}`);
+    return 2;
+  }
+  const mocha = new Mocha({ reporter: args.reporter, timeout: args.timeout ?? 20_000 });
+  if (args.grep) mocha.grep(args.grep);
+  // Binds mocha's describe/it to this instance, as loading a spec file would, then registers the suite.
+  mocha.suite.emit('pre-require', globalThis, args.module, mocha);
+  const { conformanceSuite } = await import('./suite.js');
+  conformanceSuite({ name: args.name ?? loaded.name, create: loaded.create, timeoutMs: args.timeout });
+  const started = process.hrtime.bigint();
+  const stats = await new Promise<Mocha.Stats>((done) => {
+    const runner = mocha.run(() => done(runner.stats ?? { passes: 0, failures: 1, pending: 0 } as Mocha.Stats));
+  });
+  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  console.log(`\nconformance of ${args.name ?? loaded.name}: ${seconds.toFixed(1)} s`);
+  console.log(`${stats.passes} passed, ${stats.failures} failed, ${stats.pending} skipped`);
+  return stats.failures > 0 ? 1 : 0;
+}
+
+main().then((code) => process.exit(code), (error: unknown) => {
+  console.error(error);
+  process.exit(2);
+});

@@ -1,0 +1,107 @@
+// Portable tasks the suite spawns: each a named export, so any thread (a worker, a machine) can import this module by URL.
+//
+// This module must stay importable on its own: it imports only @runtime-traits/core.
+import { defineTask, NetError, RuntimeError, TimeoutError, type TaskContext } from '@runtime-traits/core';
+
+/** a + b. */
+export const add = defineTask(import.meta.url, 'add', (_cx: TaskContext, a: number, b: number): number => a + b);
+
+/** Returns its argument: proves arguments and results survive the trip (structured clone where there is one). */
+export const echo = defineTask(import.meta.url, 'echo', (_cx: TaskContext, value: unknown): unknown => value);
+
+/** Async variant of add: resolves after one turn, so the task is observably running first. */
+export const addLater = defineTask(import.meta.url, 'addLater', async (cx: TaskContext, a: number, b: number): Promise<number> => {
+  await cx.runtime.executor.yieldNow();
+  return a + b;
+});
+
+/** The kinds of error `failWith` can throw. */
+export type FailKind = 'TypeError' | 'RangeError' | 'Error' | 'ErrorWithCode' | 'NetError' | 'TimeoutError' | 'RuntimeError';
+
+/** Throws the error named by `kind`, with `message` (and `code` where the kind has one). */
+export const failWith = defineTask(import.meta.url, 'failWith', (_cx: TaskContext, kind: FailKind, message: string, code?: string): never => {
+  switch (kind) {
+    case 'TypeError': throw new TypeError(message);
+    case 'RangeError': throw new RangeError(message);
+    case 'Error': throw new Error(message);
+    case 'ErrorWithCode': throw Object.assign(new Error(message), { code });
+    case 'NetError': throw new NetError(code ?? 'ECONNRESET', message);
+    case 'TimeoutError': throw new TimeoutError(message);
+    case 'RuntimeError': throw new RuntimeError(message, code ?? 'E_CUSTOM');
+  }
+});
+
+/** Rejects (asynchronously) with a TypeError. */
+export const failLater = defineTask(import.meta.url, 'failLater', async (cx: TaskContext, message: string): Promise<never> => {
+  await cx.runtime.executor.yieldNow();
+  throw new TypeError(message);
+});
+
+/** Sleeps `ms` on its own runtime's clock, honouring cancellation; returns [start, end] as read from that clock. */
+export const sleepFor = defineTask(import.meta.url, 'sleepFor', async (cx: TaskContext, ms: number): Promise<[number, number]> => {
+  const clock = cx.runtime.reactor.clock;
+  const start = clock.now();
+  await clock.sleep(ms, { signal: cx.signal });
+  return [start, clock.now()];
+});
+
+/** Waits until cancelled, then RETURNS normally with `result`: a cancelled handle must reject anyway. */
+export const untilCancelled = defineTask(import.meta.url, 'untilCancelled', (cx: TaskContext, result: string): Promise<string> => {
+  return new Promise((resolve) => {
+    if (cx.signal.aborted) resolve(result);
+    else cx.signal.addEventListener('abort', () => resolve(result), { once: true });
+  });
+});
+
+/** What the task sees of its context: whether the signal is aborted and what cx.runtime looks like. */
+export const inspectContext = defineTask(import.meta.url, 'inspectContext', (cx: TaskContext) => ({
+  aborted: cx.signal.aborted,
+  hasSignal: typeof cx.signal?.addEventListener === 'function',
+  runtimeName: typeof cx.runtime?.name === 'string' ? cx.runtime.name : null,
+  hasExecutor: typeof cx.runtime?.executor?.spawn === 'function',
+  hasClock: typeof cx.runtime?.reactor?.clock?.now === 'function',
+}));
+
+/** Spawns `add` through cx.runtime from inside a task and returns its result. */
+export const spawnNested = defineTask(import.meta.url, 'spawnNested', async (cx: TaskContext, a: number, b: number): Promise<number> => {
+  return await cx.runtime.executor.spawn(add, [a, b]);
+});
+
+/** The id of the thread running the task (0 = main thread), read without a static node: import. */
+export const threadId = defineTask(import.meta.url, 'threadId', async (): Promise<number> => {
+  const workerThreads = await import('node:worker_threads').catch(() => undefined);
+  return workerThreads?.threadId ?? 0;
+});
+
+/** Synchronous Fibonacci, the classic join workload. */
+export const fib = defineTask(import.meta.url, 'fib', (_cx: TaskContext, n: number): number => fibonacci(n));
+
+function fibonacci(n: number): number {
+  return n < 2 ? n : fibonacci(n - 1) + fibonacci(n - 2);
+}
+
+/** Returns a promise: join must refuse it with a TypeError (join is synchronous). */
+export const returnsPromise = defineTask(import.meta.url, 'returnsPromise', (_cx: TaskContext, n: number): Promise<number> => Promise.resolve(n));
+
+/** `n` bytes where byte i is (i * 7 + seed) & 255. */
+export const makeBytes = defineTask(import.meta.url, 'makeBytes', (_cx: TaskContext, n: number, seed: number): Uint8Array => {
+  const out = new Uint8Array(n);
+  for (let i = 0; i < n; i++) out[i] = (i * 7 + seed) & 255;
+  return out;
+});
+
+/** Sum of the bytes of an ArrayBuffer (used with SpawnOptions.transfer). */
+export const sumBuffer = defineTask(import.meta.url, 'sumBuffer', (_cx: TaskContext, buffer: ArrayBuffer): number => {
+  let sum = 0;
+  for (const byte of new Uint8Array(buffer)) sum += byte;
+  return sum;
+});
+
+/**
+ * A def exported under a DIFFERENT name than the one it declares ('notExportedUnderThisName'):
+ * spawning it must reject with a TypeError naming the module and the export.
+ */
+export const misnamed = defineTask(import.meta.url, 'notExportedUnderThisName', (): number => 1);
+
+/** Declared in a module that does not exist: spawning it must reject with a TypeError. */
+export const missingModule = defineTask(new URL('./no-such-module-for-conformance.js', import.meta.url).href, 'missingModule', (): number => 1);
