@@ -31,7 +31,7 @@ export async function writeChart(dir: string, bench: string, rows: readonly Benc
           mark: { type: 'bar' },
           encoding: {
             y: { field: 'contender', type: 'nominal', title: null, sort: null },
-            x: { field: 'median', type: 'quantitative', title: null },
+            x: { field: 'median', type: 'quantitative', title: null, axis: { format: '~s', tickCount: 5 } },
             color: {
               field: 'target', type: 'nominal', title: null,
               scale: { domain: ['target met', 'target NOT met', 'no target'], range: ['#2e7d32', '#c62828', '#78909c'] },
