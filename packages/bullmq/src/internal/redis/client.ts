@@ -83,6 +83,8 @@ export class RedisClient extends EventEmitter {
   private readonly pending: Pending[] = [];
   private pendingHead = 0;
   private outbox: Buffer[] = [];
+  /** Commands sent before the connection was ready, in order. */
+  private waiting: Array<{ args: Arg[]; pending: Pending }> = [];
   private flushScheduled = false;
   private subscriber = false;
   private connecting: Promise<void> | undefined;
@@ -128,11 +130,14 @@ export class RedisClient extends EventEmitter {
         this.emit('connect');
         this.handshake().then(() => {
           this.status = 'ready';
-          this.emit('ready');
+          for (const { args, pending } of this.waiting.splice(0)) {
+            this.pending.push(pending);
+            this.outbox.push(encodeCommand(args));
+          }
           this.flush();
+          this.emit('ready');
           resolve();
         }, reject);
-        this.flush();
       });
     });
     return this.connecting;
@@ -185,7 +190,7 @@ export class RedisClient extends EventEmitter {
 
   async quit(): Promise<string> {
     if (this.status === 'end') return 'OK';
-    if (!this.socket || this.status === 'wait') {
+    if (this.status !== 'ready') {
       this.disconnect();
       return 'OK';
     }
@@ -207,16 +212,20 @@ export class RedisClient extends EventEmitter {
   /** Queues one command; resolves with its (transformed) reply or rejects with its ReplyError. */
   send(args: Arg[], map?: (reply: Reply) => unknown, handshake = false): Promise<unknown> {
     if (this.status === 'end' || this.status === 'closing' && args[0] !== 'QUIT') return Promise.reject(new Error(CLOSED_MESSAGE));
-    if (this.status === 'wait') this.connect().catch(() => undefined);
     const isScript = args[0] === 'EVAL';
     const sha = isScript ? createHash('sha1').update(String(args[1])).digest('hex') : undefined;
     return new Promise((resolve, reject) => {
-      this.pending.push({
-        resolve: (value) => { if (sha) this.loaded.add(sha); resolve(value); },
+      const pending: Pending = {
+        resolve: sha ? (value) => { this.loaded.add(sha); resolve(value); } : resolve,
         reject,
         map,
-      });
-      this.write(encodeCommand(args), handshake);
+      };
+      if (handshake) {
+        this.pending.push(pending);
+        this.socket!.write(encodeCommand(args));
+      } else {
+        this.enqueue(args, pending);
+      }
     });
   }
 
@@ -226,20 +235,18 @@ export class RedisClient extends EventEmitter {
       for (const { pending } of commands) pending.reject(new Error(CLOSED_MESSAGE));
       return;
     }
-    if (this.status === 'wait') this.connect().catch(() => undefined);
-    for (const { args, pending } of commands) {
-      this.pending.push(pending);
-      this.write(encodeCommand(args), false);
-    }
+    for (const { args, pending } of commands) this.enqueue(args, pending);
   }
 
-  private write(bytes: Buffer, handshake: boolean): void {
-    // Before the handshake is done only handshake commands may go out; the rest wait in the outbox.
-    if (handshake) {
-      this.socket!.write(bytes);
+  /** Until the connection is ready (handshake done), commands wait in `waiting`, so replies stay in order. */
+  private enqueue(args: Arg[], pending: Pending): void {
+    if (this.status !== 'ready' && this.status !== 'closing') {
+      this.waiting.push({ args, pending });
+      if (this.status === 'wait') this.connect().catch(() => undefined);
       return;
     }
-    this.outbox.push(bytes);
+    this.pending.push(pending);
+    this.outbox.push(encodeCommand(args));
     if (!this.flushScheduled) {
       this.flushScheduled = true;
       process.nextTick(() => this.flush());
@@ -287,7 +294,7 @@ export class RedisClient extends EventEmitter {
     const wasOpen = this.status !== 'end';
     this.status = 'end';
     this.outbox = [];
-    const pending = this.pending.splice(this.pendingHead);
+    const pending = [...this.pending.splice(this.pendingHead), ...this.waiting.splice(0).map((w) => w.pending)];
     this.pending.length = 0;
     this.pendingHead = 0;
     for (const entry of pending) entry?.reject(new Error(CLOSED_MESSAGE));
