@@ -5,6 +5,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { performance } from 'node:perf_hooks';
+import { setSampleTimeout } from './harness/alternate.js';
 import { currentLoad, describeMachine } from './harness/machine.js';
 import { writeChart } from './report/charts.js';
 import { mergeBench, readResults, writeResults, type Results } from './report/json.js';
@@ -29,6 +30,7 @@ async function main(argv: readonly string[]): Promise<number> {
     console.error(`unknown benchmark ${unknown.join(', ')}; known: ${BENCHMARKS.join(', ')}`);
     return 2;
   }
+  setSampleTimeout(quick ? 15_000 : 60_000);
   const chosen = names.length > 0 ? names : [...BENCHMARKS];
   const outDir = quick ? join(benchRoot, 'results', 'tmp') : join(benchRoot, 'results');
   mkdirSync(outDir, { recursive: true });
@@ -95,7 +97,9 @@ function summaryLine(r: BenchRow): string {
   return `${fmt(r.median)} ${r.unit} [${fmt(r.min)}..${fmt(r.max)}]${ratio} ${fmtTarget(r)}`.trim();
 }
 
+// Exits explicitly: a runtime that failed a benchmark may have left threads or handles behind,
+// and that must not keep the command from finishing once the results are written.
 main(process.argv.slice(2)).then(
-  (code) => { process.exitCode = code; },
-  (error) => { console.error(error); process.exitCode = 1; },
+  (code) => { process.stdout.write('', () => process.exit(code)); },
+  (error) => { console.error(error); process.exit(1); },
 );

@@ -3,11 +3,11 @@
 import type { Runtime } from '@runtime-traits/core';
 import type { Contender } from '../harness/alternate.js';
 import { alternate } from '../harness/alternate.js';
-import { atLeast, toRows } from '../harness/rows.js';
+import { atLeast, reaches, toRows } from '../harness/rows.js';
 import { closeRuntime, openRuntime } from '../harness/runtimes.js';
 import { runWindow } from '../harness/window.js';
 import { PEERS, openPool, type Pool } from '../peers/pools.js';
-import { addOne } from '../tasks/tiny.js';
+import { addOne, spawnFromWorker } from '../tasks/tiny.js';
 import type { BenchContext, BenchRow, Benchmark } from '../types.js';
 
 const THREADS = 2;
@@ -36,6 +36,8 @@ const bench: Benchmark = {
     let rt: Runtime | string = 'not opened';
     const pools = new Map<string, Pool>();
     const rows: BenchRow[] = [];
+    // Once worksteal fails a case (a wedged runtime times out), later cases skip it.
+    let broken: string | undefined;
     try {
       rt = await openRuntime('worksteal', { workers: THREADS });
       for (const peer of PEERS) {
@@ -48,7 +50,7 @@ const bench: Benchmark = {
       for (const c of cases) {
         ctx.log(`  threads: ${c.label}`);
         const contenders: Contender[] = [];
-        const runtime = rt;
+        const runtime = broken ?? rt;
         contenders.push(
           typeof runtime === 'string'
             ? { name: 'worksteal', unavailable: runtime, measure: async () => NaN }
@@ -66,12 +68,15 @@ const bench: Benchmark = {
           );
         }
         const outcomes = await alternate(contenders, { rounds, warmup: c === cases[0] ? 1 : 0, log: ctx.log, label: c.label });
+        const ws = outcomes.get('worksteal')?.problem;
+        if (ws?.status === 'failed') broken = `failed in an earlier case (${ws.note})`;
         const big = c.inflight >= 64 && c.inflight <= 256;
         rows.push(...toRows({
           bench: 'threads', case: c.label, unit: 'tasks/s', better: 'higher', baseline: 'piscina',
           targets: big ? [atLeast('worksteal', 5, 'piscina', 'higher'), atLeast('worksteal', 3, 'poolifier', 'higher')] : [],
         }, outcomes));
       }
+      rows.push(...await insideWorker(ctx, broken ?? rt, total));
     } finally {
       await closeRuntime(rt, ctx.log);
       for (const pool of pools.values()) await pool.close().catch(() => undefined);
@@ -79,6 +84,22 @@ const bench: Benchmark = {
     return rows;
   },
 };
+
+/** Spawns from inside a worker (issue 5: at least 1M/s); pools cannot do this, so worksteal alone. */
+async function insideWorker(ctx: BenchContext, rt: Runtime | string, count: number): Promise<BenchRow[]> {
+  const label = `${count / 1000}k spawns from inside a worker`;
+  ctx.log(`  threads: ${label}`);
+  const outcomes = await alternate([
+    typeof rt === 'string'
+      ? { name: 'worksteal', unavailable: rt, measure: async () => NaN }
+      : { name: 'worksteal', measure: async () => rate(count, await rt.executor.spawn(spawnFromWorker, [count])) },
+  ], { rounds: ctx.quick ? 1 : 3, warmup: 1, log: ctx.log, label });
+  return toRows({
+    bench: 'threads', case: label, unit: 'tasks/s', better: 'higher',
+    targets: [reaches('worksteal', 1e6, 'higher', '>= 1M spawns/s inside a worker')],
+    notes: { worksteal: 'spawn + await of x + 1 from a task running in a worker, timed inside the worker' },
+  }, outcomes);
+}
 
 function isNext(i: number, value: unknown): boolean {
   return value === i + 1;

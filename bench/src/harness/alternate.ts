@@ -28,6 +28,15 @@ export interface AlternateOptions {
   warmup?: number;
   log?: (message: string) => void;
   label?: string;
+  /** A sample that takes longer fails the contender (a wedged runtime must not hang the run). Default: see setSampleTimeout. */
+  timeoutMs?: number;
+}
+
+let defaultTimeoutMs = 60_000;
+
+/** The default time limit of one sample (main sets a short one for --quick runs). */
+export function setSampleTimeout(ms: number): void {
+  defaultTimeoutMs = ms;
 }
 
 export async function alternate(contenders: readonly Contender[], opts: AlternateOptions): Promise<Map<string, Outcome>> {
@@ -50,7 +59,7 @@ export async function alternate(contenders: readonly Contender[], opts: Alternat
   const attempt = async (c: Contender, record: boolean): Promise<void> => {
     if (failed.has(c)) return;
     try {
-      const value = await c.measure();
+      const value = await withTimeout(c.measure(), opts.timeoutMs ?? defaultTimeoutMs);
       if (!Number.isFinite(value)) throw new Error(`measure() returned ${value}`);
       if (record) out.get(c.name)!.samples.push(value);
     } catch (error) {
@@ -75,6 +84,14 @@ export async function alternate(contenders: readonly Contender[], opts: Alternat
     }
   }
   return out;
+}
+
+function withTimeout<T>(work: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const limit = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`no result within ${ms / 1000} s (abandoned)`)), ms);
+  });
+  return Promise.race([work, limit]).finally(() => clearTimeout(timer));
 }
 
 export function describe(error: unknown): string {
