@@ -6,8 +6,7 @@ import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('../../../', import.meta.url));
 const LIBRARIES = ['examples/echo/src/lib', 'examples/kv-server/src/lib', 'examples/parallel/src/lib', 'examples/showcase/src/lib'];
-/** `reflect-metadata` is the polyfill inversify's decorators need; it is not a runtime. */
-const ALLOWED = new Set(['@runtime-traits/core', 'inversify', 'reflect-metadata']);
+const ALLOWED = new Set(['@runtime-traits/core', 'inversify']);
 
 /** Every module specifier a TypeScript source names: static and dynamic imports, re-exports, require. */
 export function specifiers(source: string): string[] {

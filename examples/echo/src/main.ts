@@ -2,7 +2,6 @@
 //
 //   npm run build && node examples/echo/dist/src/main.js --runtime worksteal
 //   RUNTIME=local node examples/echo/dist/src/main.js
-import 'reflect-metadata';
 import { Container } from 'inversify';
 import { loadRuntime, runtimeModule } from '@runtime-traits/inversify';
 import type { RuntimeName } from '@runtime-traits/inversify';

@@ -4,7 +4,6 @@
 //
 // Prints `listening on <host>:<port>` once connections are accepted (--port 0 picks a free port and
 // prints it). SIGINT/SIGTERM close the server, shut the runtime down, and the process exits by itself.
-import 'reflect-metadata';
 import { Container } from 'inversify';
 import { loadRuntime, runtimeModule } from '@runtime-traits/inversify';
 import type { LoadRuntimeOptions, RuntimeName } from '@runtime-traits/inversify';

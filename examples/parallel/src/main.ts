@@ -2,7 +2,6 @@
 // and prints the speedup.
 //
 //   npm run build && node examples/parallel/dist/src/main.js [--runtime worksteal] [--size 1200x800] [--iter 2000]
-import 'reflect-metadata';
 import { Container } from 'inversify';
 import { loadRuntime, runtimeModule } from '@runtime-traits/inversify';
 import type { RuntimeName } from '@runtime-traits/inversify';

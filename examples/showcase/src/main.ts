@@ -2,7 +2,6 @@
 //
 // Nothing in ./lib knows which runtime it is on: it receives RUNTIME, EXECUTOR, CLOCK and NET from
 // an inversify container, and this file is the only place a runtime is chosen.
-import 'reflect-metadata';
 import { Container } from 'inversify';
 import { loadRuntime, runtimeModule, RUNTIME_NAMES } from '@runtime-traits/inversify';
 import type { RuntimeName } from '@runtime-traits/inversify';

@@ -1,5 +1,4 @@
 // runtimeModule: every token bound to the right part, and unbinding the runtime shuts it down.
-import 'reflect-metadata';
 import { expect } from 'chai';
 import { Container } from 'inversify';
 import { CLOCK, EXECUTOR, NET, REACTOR, RUNTIME } from '@runtime-traits/core';

@@ -1,5 +1,4 @@
 // The echo library: an echo server and a one-shot client, given an executor and a network by injection.
-import 'reflect-metadata';
 import { EXECUTOR, NET } from '@runtime-traits/core';
 import type { Connection, Executor, ListenAddress, Listener, Net, SocketAddress, Task } from '@runtime-traits/core';
 import { inject, injectable } from 'inversify';

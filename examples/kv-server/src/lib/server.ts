@@ -1,5 +1,4 @@
 // KvServer: accepts connections and serves RESP2 commands, using only an injected executor, net and clock.
-import 'reflect-metadata';
 import { CLOCK, EXECUTOR, NET } from '@runtime-traits/core';
 import type { Clock, Connection, Executor, ListenAddress, Listener, Net, SocketAddress, Task } from '@runtime-traits/core';
 import { inject, injectable } from 'inversify';

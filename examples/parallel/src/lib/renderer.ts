@@ -1,5 +1,4 @@
 // Renderer: the injectable face of the Mandelbrot job — sequential on this thread, or fork-join on the executor.
-import 'reflect-metadata';
 import { EXECUTOR } from '@runtime-traits/core';
 import type { Executor } from '@runtime-traits/core';
 import { inject, injectable } from 'inversify';

@@ -1,5 +1,4 @@
 // Tour: one runtime-agnostic library that exercises a runtime — tasks, timers, a TCP round trip, a parallel job.
-import 'reflect-metadata';
 import { CLOCK, EXECUTOR, NET, RUNTIME, TaskGroup, TimeoutError } from '@runtime-traits/core';
 import type { Clock, Executor, Net, Runtime } from '@runtime-traits/core';
 import { inject, injectable } from 'inversify';
