@@ -94,7 +94,7 @@ export class NodeExecutor implements Executor {
       this.head += 2;
       cell.run(body);
     }
-    this.ready = [];
+    ready.length = 0;
     this.head = 0;
     this.drainScheduled = false;
   };

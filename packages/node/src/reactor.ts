@@ -1,12 +1,14 @@
 // NodeReactor: a standalone Reactor (clock + net) on this thread's event loop, with close() that releases everything it opened.
-import type { Reactor } from '@runtime-traits/core';
-import { hasReusePort } from './capabilities.js';
+import type { Capability, Reactor } from '@runtime-traits/core';
+import { hasReusePort, reactorCapabilities } from './capabilities.js';
 import { NodeClock } from './clock.js';
 import { NodeNet } from './net.js';
 
 export class NodeReactor implements Reactor, AsyncDisposable {
   readonly clock: NodeClock;
   readonly net: NodeNet;
+  /** What this reactor can do on this Node (net.* only); a runtime built on it adds its executor's. */
+  readonly capabilities: ReadonlySet<Capability> = reactorCapabilities();
   private closed = false;
 
   constructor() {
