@@ -1,2 +1,0 @@
-// Example: distributed (being built)
-export {};
