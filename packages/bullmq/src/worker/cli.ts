@@ -37,11 +37,8 @@ async function localRuntime(threads: number | undefined): Promise<Runtime> {
     const { NodeRuntime } = await import('@runtime-traits/node');
     return NodeRuntime.create();
   }
-  const module = await import('@runtime-traits/worksteal') as unknown as {
-    WorkStealingRuntime?: { create(opts: { workers: number }): Promise<Runtime> };
-  };
-  if (!module.WorkStealingRuntime) fail('--threads needs @runtime-traits/worksteal, which does not export WorkStealingRuntime here');
-  return module.WorkStealingRuntime.create({ workers: threads });
+  const { WorkStealingRuntime } = await import('@runtime-traits/worksteal');
+  return WorkStealingRuntime.create({ workers: threads });
 }
 
 async function main(): Promise<void> {
