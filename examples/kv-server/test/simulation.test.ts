@@ -1,0 +1,121 @@
+// The kv-server library inside the local runtime's Simulation: two hosts, a simulated network, virtual time.
+import { expect } from 'chai';
+import { Container } from 'inversify';
+import { Simulation } from '@runtime-traits/local';
+import type { LocalRuntime } from '@runtime-traits/local';
+import { runtimeModule } from '@runtime-traits/inversify';
+import { KvClient, KvServer, RedisError } from '../src/lib/index.js';
+
+const PORT = 6379;
+
+/** A server host wired through inversify, exactly as the app wires a real runtime. */
+async function serve(host: LocalRuntime): Promise<KvServer> {
+  const container = new Container();
+  container.load(runtimeModule(host));
+  container.bind(KvServer).toSelf();
+  const server = container.get(KvServer);
+  await host.run(() => server.listen({ host: '0.0.0.0', port: PORT }));
+  return server;
+}
+
+async function connect(host: LocalRuntime): Promise<KvClient> {
+  const [ip] = await host.reactor.net.lookup('server');
+  return KvClient.connect(host.reactor.net, { host: ip!, port: PORT });
+}
+
+describe('kv-server in a Simulation (local runtime, virtual clock)', function () {
+  this.timeout(30_000);
+  let sim: Simulation;
+
+  beforeEach(() => { sim = new Simulation({ seed: 42, latency: { min: 1, max: 20 } }); });
+  afterEach(async () => { await sim.shutdown(); });
+
+  it('should serve commands from another host over the simulated network', async () => {
+    await serve(sim.host('server'));
+    const client = sim.host('client');
+    const replies = await client.run(async () => {
+      const kv = await connect(client);
+      const out = [await kv.command('PING'), await kv.command('SET', 'k', 'v'), await kv.command('GET', 'k'),
+        await kv.command('INCR', 'n'), await kv.command('DBSIZE')];
+      await kv.close();
+      return out;
+    });
+    expect(replies).to.deep.equal(['PONG', 'OK', 'v', 1, 2]);
+  });
+
+  it('should expire SET ... EX 3600 after an hour of virtual time', async () => {
+    await serve(sim.host('server'));
+    const client = sim.host('client');
+    const started = sim.now();
+    const seen = await client.run(async () => {
+      const kv = await connect(client);
+      await kv.command('SET', 'session', 'abc', 'EX', '3600');
+      const ttl = await kv.command('TTL', 'session');
+      await client.reactor.clock.sleep(3_599_000);
+      const almost = await kv.command('GET', 'session');
+      await client.reactor.clock.sleep(1_000);
+      const gone = await kv.command('GET', 'session');
+      const ttlAfter = await kv.command('TTL', 'session');
+      await kv.close();
+      return { ttl, almost, gone, ttlAfter };
+    });
+    expect(seen).to.deep.equal({ ttl: 3600, almost: 'abc', gone: null, ttlAfter: -2 });
+    expect(sim.now() - started).to.be.at.least(3_600_000);
+  });
+
+  it('should answer a pipeline of 200 commands in order', async () => {
+    await serve(sim.host('server'));
+    const client = sim.host('client');
+    const replies = await client.run(async () => {
+      const kv = await connect(client);
+      const commands = Array.from({ length: 200 }, (_, i) => (i % 2 === 0 ? ['INCR', 'counter'] : ['GET', 'counter']));
+      const out = await kv.pipeline(commands);
+      await kv.close();
+      return out;
+    });
+    expect(replies).to.have.length(200);
+    expect(replies[198]).to.equal(100);
+    expect(replies[199]).to.equal('100');
+  });
+
+  it('should close a connection that sends a malformed frame, and keep serving the others', async () => {
+    await serve(sim.host('server'));
+    const client = sim.host('client');
+    const outcome = await client.run(async () => {
+      const good = await connect(client);
+      const bad = await connect(client);
+      await bad.writeRaw('*1\r\n$4\r\nPING\r\n*1\r\n:5\r\n');
+      const pong = await bad.readReply();
+      const error = await bad.readReply();
+      const ended = await bad.ended();
+      const stillServing = await good.command('ECHO', 'still here');
+      const unknown = await good.command('NOPE').catch((e: unknown) => e);
+      await Promise.all([good.close(), bad.close()]);
+      return { pong, error, ended, stillServing, unknown };
+    });
+    expect(outcome.pong).to.equal('PONG');
+    expect(outcome.error).to.be.instanceOf(RedisError);
+    expect((outcome.error as Error).message).to.equal("ERR Protocol error: expected '$', got ':'");
+    expect(outcome.ended).to.equal(true);
+    expect(outcome.stillServing).to.equal('still here');
+    expect((outcome.unknown as Error).message).to.match(/^ERR unknown command 'NOPE'/);
+  });
+
+  it('should replay the same run event for event under the same seed', async () => {
+    const scenario = async (seed: number) => {
+      const world = new Simulation({ seed, latency: { min: 1, max: 20 } });
+      await serve(world.host('server'));
+      const host = world.host('client');
+      await host.run(async () => {
+        const kvs = await Promise.all([connect(host), connect(host), connect(host)]);
+        await Promise.all(kvs.map((kv, i) => kv.pipeline([['INCR', 'shared'], ['SET', `k${i}`, 'v', 'PX', '500'], ['DBSIZE']])));
+        await host.reactor.clock.sleep(600);
+        await Promise.all(kvs.map((kv) => kv.close()));
+      });
+      const hash = world.traceHash();
+      await world.shutdown();
+      return hash;
+    };
+    expect(await scenario(7)).to.equal(await scenario(7));
+  });
+});
