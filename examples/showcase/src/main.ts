@@ -28,7 +28,11 @@ async function tour(name: RuntimeName): Promise<Outcome> {
   container.load(module);
   container.bind(Tour).toSelf();
   try {
-    const steps = await runtime.run(() => container.get(Tour).run());
+    const steps = await runtime.run(async () => {
+      const tour = container.get(Tour);
+      await tour.warmUp();
+      return tour.run();
+    });
     return { runtime: name, steps };
   } finally {
     await container.unloadAsync(module); // shuts the runtime down

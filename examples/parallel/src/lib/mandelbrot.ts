@@ -84,7 +84,9 @@ export function preview(frame: Frame, pixels: Uint16Array, cols: number, rows: n
     for (let c = 0; c < cols; c++) {
       const x = Math.floor(((c + 0.5) * frame.width) / cols);
       const n = pixels[y * frame.width + x]!;
-      line += n >= frame.maxIter ? '@' : shades[Math.min(shades.length - 2, Math.floor(Math.sqrt(n / frame.maxIter) * (shades.length - 1)))];
+      // Escape counts span orders of magnitude: shade by their logarithm, the set itself is '@'.
+      const level = Math.floor((Math.log(n + 1) / Math.log(frame.maxIter + 1)) * (shades.length - 1));
+      line += n >= frame.maxIter ? '@' : shades[Math.min(shades.length - 2, level)];
     }
     lines.push(line);
   }
