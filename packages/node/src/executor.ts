@@ -1,7 +1,8 @@
 // NodeExecutor: tasks on this thread's event loop, blocking work on the pool, join run in sequence.
 //
 // HOW: spawnLocal/spawn create a TaskCell (the kit's state machine) and append it to a ready queue
-// that one microtask drains; the body therefore never runs inside the spawn call, and a task
+// that one promise job drains (not queueMicrotask: Node wraps each of those in an AsyncResource,
+// which cost more than the rest of a spawn together); the body therefore never runs inside the spawn call, and a task
 // cancelled before the drain never runs. Per task that is one cell, one queue slot, no closure
 // (spawnLocal) and no AbortController unless the body reads cx.signal.
 import type { Awaitable, Executor, SpawnOptions, Task, TaskContext, TaskDef } from '@runtime-traits/core';
@@ -12,10 +13,17 @@ import { BlockingCell, type BlockingPool } from './blocking-pool.js';
 
 type Body = (cx: TaskContext) => Awaitable<unknown>;
 
+/** Drains are scheduled as V8 promise jobs: Node's queueMicrotask wraps each callback in an AsyncResource. */
+const RESOLVED = Promise.resolve();
+
 export class NodeExecutor implements Executor {
-  /** Cells and their bodies, interleaved: [cell0, body0, cell1, body1, …]; `head` is the next cell. */
-  private ready: Array<TaskCell<unknown> | Body> = [];
+  /**
+   * Cells and their bodies, interleaved: [cell0, body0, cell1, body1, …]. Slots head..tail-1 wait to
+   * run; the array is reused (never shrunk) so a steady stream of spawns allocates nothing here.
+   */
+  private readonly ready: Array<TaskCell<unknown> | Body | undefined> = [];
   private head = 0;
+  private tail = 0;
   private drainScheduled = false;
 
   constructor(
@@ -73,30 +81,39 @@ export class NodeExecutor implements Executor {
 
   /** Tasks waiting for their first run. */
   get queueDepth(): number {
-    return (this.ready.length - this.head) / 2;
+    return (this.tail - this.head) / 2;
   }
 
   private enqueue(cell: TaskCell<unknown>, body: Body): void {
-    this.ready.push(cell, body);
+    const ready = this.ready;
+    const tail = this.tail;
+    if (tail === ready.length) ready.push(cell, body);
+    else {
+      ready[tail] = cell;
+      ready[tail + 1] = body;
+    }
+    this.tail = tail + 2;
     if (!this.drainScheduled) {
       this.drainScheduled = true;
-      queueMicrotask(this.drain);
+      void RESOLVED.then(this.drain);
     }
   }
 
   /** Runs every ready task, including those spawned while draining. */
   private readonly drain = (): void => {
     const ready = this.ready;
-    while (this.head < ready.length) {
-      const cell = ready[this.head] as TaskCell<unknown>;
-      const body = ready[this.head + 1] as Body;
-      ready[this.head] = ready[this.head + 1] = undefined as never;
-      this.head += 2;
+    while (this.head < this.tail) {
+      const at = this.head;
+      const cell = ready[at] as TaskCell<unknown>;
+      const body = ready[at + 1] as Body;
+      ready[at] = ready[at + 1] = undefined;
+      this.head = at + 2;
       cell.run(body);
     }
-    ready.length = 0;
-    this.head = 0;
+    this.head = this.tail = 0;
     this.drainScheduled = false;
+    // A burst left a big array behind: let it go rather than keep it for ever.
+    if (ready.length > 8192) ready.length = 0;
   };
 }
 
