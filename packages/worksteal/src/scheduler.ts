@@ -27,6 +27,7 @@ import {
 import { NodeReactor } from '@runtime-traits/node';
 import { BlockingPool } from './blocking-pool.js';
 import { reactorCapabilities, runtimeCapabilities } from './internal/capabilities.js';
+import { Fifo } from './internal/fifo.js';
 import { Endpoint, readResult, writeResult } from './internal/endpoint.js';
 import { fromRecord, type ErrorRecord } from './internal/error-codec.js';
 import { E, G, Layout, S, SlotMode, SlotState, type LayoutConfig } from './internal/layout.js';
@@ -72,7 +73,7 @@ export class WorkStealingRuntime implements Runtime {
   private readonly cells: Array<RemoteTask<unknown> | undefined> = [];
   private readonly sideResults = new Map<number, { ok: boolean; value: unknown } | null>();
   private readonly verified = new Map<AnyDef, number>();
-  private readonly backlog: Pending[] = [];
+  private readonly backlog = new Fifo<Pending>();
   private readonly keepAlive: NodeJS.Timeout;
   private readonly joinCx: TaskContext;
   private flushScheduled = false;
@@ -356,6 +357,11 @@ export class WorkStealingRuntime implements Runtime {
   }
 
   // ── RemoteHost: cancel ──────────────────────────────────────────────────────
+  started(slot: number): boolean {
+    const state = this.endpoint.state(slot);
+    return state === SlotState.RUNNING || state === SlotState.DONE;
+  }
+
   tryCancelQueued(slot: number): boolean {
     return this.endpoint.tryCancelQueued(slot);
   }

@@ -20,6 +20,7 @@ import type { Reactor, SpawnOptions, Task, TaskContext, TaskDef } from '@runtime
 import { isThenable } from '@runtime-traits/core/kit';
 import { EMPTY } from './deque.js';
 import { Endpoint } from './internal/endpoint.js';
+import { Fifo } from './internal/fifo.js';
 import { fromRecord, type ErrorRecord } from './internal/error-codec.js';
 import { E, G, Layout, S, SlotMode, SlotState } from './internal/layout.js';
 import type { ToMain, ToThread, WorkerInit } from './internal/messages.js';
@@ -46,7 +47,7 @@ class PoolThread implements ThreadHost {
   private readonly cells: Array<RemoteTask<unknown> | undefined> = [];
   private readonly keptArgs: Array<unknown[] | undefined> = [];
   /** Work only this thread may run: closures (no free slot, transfer lists) and messaged tasks. */
-  private readonly local: Array<() => void> = [];
+  private readonly local = new Fifo<() => void>();
   private readonly sideResults = new Map<number, { ok: boolean; value: unknown }>();
   private readonly stolen: number[] = [];
   private tickScheduled = false;
@@ -491,6 +492,11 @@ class PoolThread implements ThreadHost {
   }
 
   // ── RemoteHost: cancelling a task this thread spawned ───────────────────────
+  started(slot: number): boolean {
+    const state = this.endpoint.state(slot);
+    return state === SlotState.RUNNING || state === SlotState.DONE;
+  }
+
   tryCancelQueued(slot: number): boolean {
     return this.endpoint.tryCancelQueued(slot);
   }

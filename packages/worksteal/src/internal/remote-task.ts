@@ -5,9 +5,12 @@
 // CAS fails the body has started elsewhere: the handle moves to 'running' and abortRunning() raises
 // the slot's cancel flag and tells the runner, whose cx.signal then aborts; the handle settles when
 // the runner reports back.
+import type { TaskState } from '@runtime-traits/core';
 import { TaskCell, type TaskOwner } from '@runtime-traits/core/kit';
 
 export interface RemoteHost {
+  /** True once a thread claimed the slot (RUNNING or DONE). */
+  started(slot: number): boolean;
   tryCancelQueued(slot: number): boolean;
   requestCancel(slot: number, reason: unknown): void;
 }
@@ -16,9 +19,16 @@ export class RemoteTask<T> extends TaskCell<T> {
   /** -1 until submitted (the def may still be being verified). */
   declare slot: number;
   declare host: RemoteHost;
+  declare localState: TaskState;
 
   constructor(id: number, owner: TaskOwner, name: string | undefined, signal: AbortSignal | undefined, host: RemoteHost) {
     super(id, owner, name, signal);
+    // TaskCell may have made `state` an own data property; the accessor below must see every write.
+    if (Object.prototype.hasOwnProperty.call(this, 'state')) {
+      const initial = (this as { state: TaskState }).state;
+      delete (this as { state?: TaskState }).state;
+      this.localState = initial;
+    }
     this.slot ??= -1;
     this.host = host;
   }
@@ -41,3 +51,18 @@ export class RemoteTask<T> extends TaskCell<T> {
 // TaskCell is a native promise whose prototype reports `constructor === Promise` (so `then` and
 // `await` make plain promises); a subclass must say the same or `then` would construct a RemoteTask.
 Object.defineProperty(RemoteTask.prototype, 'constructor', { value: Promise, writable: true, configurable: true });
+
+// 'pending' until a thread claims the slot, then 'running' (read from shared memory) until it settles.
+// Defined on the prototype (TaskCell declares `state` as a plain property); TaskCell's own reads and
+// writes of `state` go through it too, so cancel() sees a task that already started elsewhere.
+Object.defineProperty(RemoteTask.prototype, 'state', {
+  configurable: true,
+  get(this: RemoteTask<unknown>): TaskState {
+    const state = this.localState;
+    if (state === 'pending' && this.slot >= 0 && this.host.started(this.slot)) return (this.localState = 'running');
+    return state;
+  },
+  set(this: RemoteTask<unknown>, value: TaskState) {
+    this.localState = value;
+  },
+});
