@@ -66,7 +66,7 @@ export class NodeListener implements Listener {
     this.ready = [];
     for (const conn of unaccepted) conn.destroy();
     this.owner.forgetListener(this);
-    return Promise.resolve();
+    return Promise.all(unaccepted.map((conn) => conn.closed)).then(() => undefined);
   }
 
   async *[Symbol.asyncIterator](): AsyncIterator<Connection> {

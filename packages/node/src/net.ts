@@ -153,14 +153,22 @@ export class NodeNet implements Net, ListenerOwner, UdpOwner {
     );
   }
 
-  /** Closes every listener, connection and UDP socket; pending connects reject; later calls reject RuntimeShutdownError. */
-  close(): void {
+  /**
+   * Closes every listener, connection and UDP socket; pending connects reject; later calls reject
+   * RuntimeShutdownError. Resolves once every socket has really closed.
+   */
+  close(): Promise<void> {
     this.closing = true;
     const error = new RuntimeShutdownError();
     for (const fail of [...this.connecting.values()]) fail(error);
-    for (const listener of [...this.listeners]) void listener.close();
-    for (const conn of [...this.connections]) conn.destroy();
-    for (const udp of [...this.udpSockets]) void udp.close();
+    const waits: Array<Promise<void>> = [];
+    for (const listener of [...this.listeners]) waits.push(listener.close());
+    for (const conn of [...this.connections]) {
+      conn.destroy();
+      waits.push(conn.closed);
+    }
+    for (const udp of [...this.udpSockets]) waits.push(udp.close());
+    return Promise.all(waits).then(() => undefined);
   }
 
   /** How much is open (for metrics and tests). */

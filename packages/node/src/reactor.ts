@@ -9,21 +9,20 @@ export class NodeReactor implements Reactor, AsyncDisposable {
   readonly net: NodeNet;
   /** What this reactor can do on this Node (net.* only); a runtime built on it adds its executor's. */
   readonly capabilities: ReadonlySet<Capability> = reactorCapabilities();
-  private closed = false;
+  private closing: Promise<void> | undefined;
 
   constructor() {
     this.clock = new NodeClock();
     this.net = new NodeNet(hasReusePort());
   }
 
-  /** Closes listeners, connections and UDP sockets, clears timers (pending sleeps reject RuntimeShutdownError). Idempotent. */
+  /** Closes listeners, connections and UDP sockets, clears timers (pending sleeps reject RuntimeShutdownError); resolves once all are closed. Idempotent. */
   close(): Promise<void> {
-    if (!this.closed) {
-      this.closed = true;
-      this.net.close();
+    if (!this.closing) {
       this.clock.close();
+      this.closing = this.net.close();
     }
-    return Promise.resolve();
+    return this.closing;
   }
 
   [Symbol.asyncDispose](): Promise<void> {
