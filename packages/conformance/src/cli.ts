@@ -1,22 +1,25 @@
 #!/usr/bin/env node
 // runtime-traits-conformance <module>: runs the conformance suite against the `create` a module exports by default.
-import { existsSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import { basename, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import Mocha from 'mocha';
 import type { Runtime, RuntimeOptions } from '@runtime-traits/core';
 
 const USAGE = `usage: runtime-traits-conformance <module> [--name <name>] [--grep <pattern>] [--timeout <ms>] [--reporter <spec|dot|...>]
+                                            [--bail] [--report-json <file>]
 
   <module>   a file path or package specifier whose default export is create(options?) => Runtime | Promise<Runtime>
   --name     the name shown in the report (default: the module's \`name\` export, else its file name)
-  --grep     run only the cases whose full title matches (e.g. "tcp", "clock interval")
+  --grep     run only the cases whose full title matches this regular expression (e.g. "tcp", "clock interval")
   --timeout  per-case safety limit in ms of real time (default 20000)
   --reporter any mocha reporter (default spec)
+  --bail     stop at the first failing case
+  --report-json <file>  also write { passes, failures, pending, failed: [{ title, error }] } to <file>
 
 Prints a closing line "N passed, N failed, N skipped" and exits 1 on any failure (2 on a usage error).`;
 
-interface Args { module: string; name?: string; grep?: string; timeout?: number; reporter: string }
+interface Args { module: string; name?: string; grep?: string; timeout?: number; reporter: string; bail?: boolean; reportJson?: string }
 
 function parse(argv: string[]): Args | string {
   const args: Partial<Args> & { reporter: string } = { reporter: 'spec' };
@@ -31,6 +34,8 @@ function parse(argv: string[]): Args | string {
     else if (arg === '--name') args.name = value();
     else if (arg === '--grep' || arg === '-g') args.grep = value();
     else if (arg === '--reporter' || arg === '-R') args.reporter = value();
+    else if (arg === '--bail' || arg === '-b') args.bail = true;
+    else if (arg === '--report-json') args.reportJson = value();
     else if (arg === '--timeout' || arg === '-t') {
       const ms = Number(value());
       if (!Number.isFinite(ms) || ms <= 0) throw new RangeError('--timeout must be a positive number of ms');
@@ -70,19 +75,24 @@ async function main(): Promise<number> {
     console.error(`runtime-traits-conformance: cannot load ${args.module}: ${(error as Error).message}`);
     return 2;
   }
-  const mocha = new Mocha({ reporter: args.reporter, timeout: args.timeout ?? 20_000 });
-  if (args.grep) mocha.grep(args.grep);
+  const mocha = new Mocha({ reporter: args.reporter, timeout: args.timeout ?? 20_000, bail: args.bail ?? false });
+  if (args.grep) mocha.grep(new RegExp(args.grep));
   // Binds mocha's describe/it to this instance, as loading a spec file would, then registers the suite.
   mocha.suite.emit('pre-require', globalThis, args.module, mocha);
   const { conformanceSuite } = await import('./suite.js');
   conformanceSuite({ name: args.name ?? loaded.name, create: loaded.create, timeoutMs: args.timeout });
   const started = process.hrtime.bigint();
+  const failed: Array<{ title: string; error: string }> = [];
   const stats = await new Promise<Mocha.Stats>((done) => {
     const runner = mocha.run(() => done(runner.stats ?? { passes: 0, failures: 1, pending: 0 } as Mocha.Stats));
+    runner.on('fail', (test, error: Error) => failed.push({ title: test.fullTitle(), error: String(error?.message ?? error) }));
   });
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
   console.log(`\nconformance of ${args.name ?? loaded.name}: ${seconds.toFixed(1)} s`);
   console.log(`${stats.passes} passed, ${stats.failures} failed, ${stats.pending} skipped`);
+  if (args.reportJson) {
+    writeFileSync(args.reportJson, JSON.stringify({ name: args.name ?? loaded.name, seconds, passes: stats.passes, failures: stats.failures, pending: stats.pending, failed }, null, 2));
+  }
   return stats.failures > 0 ? 1 : 0;
 }
 

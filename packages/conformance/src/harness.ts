@@ -110,7 +110,7 @@ export class Harness {
     if (!caps) return undefined; // before() failed; let the case fail on its own
     const missing = (gate.needs ?? []).filter((c) => !caps.has(c));
     if (missing.length) return `runtime lacks ${missing.join(', ')}`;
-    if (gate.lacks && caps.has(gate.lacks)) return `runtime has ${gate.lacks}; this case checks its absence`;
+    if (gate.lacks && caps.has(gate.lacks)) return `runtime has ${gate.lacks}`;
     return undefined;
   }
 

@@ -188,6 +188,13 @@ export function executorArea(h: Harness): void {
         expect(other, 'the other task had not run after yieldNow()').to.equal(true);
         await task;
       });
+      h.it('lets a due timer fire in a loop that only yields (a busy task cannot starve the reactor)', async (t) => {
+        let fired = false;
+        void t.clock.sleep(1).then(() => { fired = true; });
+        let rounds = 0;
+        while (!fired && rounds < 100_000) { await t.ex.yieldNow(); rounds++; }
+        expect(fired, `the timer had not fired after ${rounds} yieldNow() calls`).to.equal(true);
+      }, { lacks: 'time.virtual' });
       h.it('interleaves two tasks that yield in turn', async (t) => {
         const trace: string[] = [];
         const worker = (name: string) => async () => {
