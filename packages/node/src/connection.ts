@@ -6,8 +6,9 @@
 // under LOW_WATER — memory stays bounded however slow the reader. An aborted read removes only its
 // own waiter, so no chunk is ever handed to a read that already gave up.
 //
-// HOW writing works: write() resolves when Node's write callback fires, i.e. when the bytes went to
-// the kernel. A peer that stops reading fills the kernel buffers, the callback waits, and so does the
+// HOW writing works: write() resolves when the bytes went to the kernel: at once when socket.write()
+// wrote them all synchronously (the usual case; no promise is made), else when Node's write callback
+// fires. A peer that stops reading fills the kernel buffers, the callback waits, and so does the
 // writer: backpressure without an unbounded user-space buffer, and the caller may reuse its buffer.
 import type { Socket } from 'node:net';
 import type { Connection, SocketAddress } from '@runtime-traits/core';
@@ -20,6 +21,40 @@ const HIGH_WATER = 256 * 1024;
 const LOW_WATER = 64 * 1024;
 /** How long close() lets unflushed writes drain before it destroys the socket anyway. */
 const CLOSE_FLUSH_MS = 2000;
+
+const RESOLVED = Promise.resolve();
+
+/**
+ * One write's completion. Node calls `done` once the bytes left its buffer (or failed); a write that
+ * did not finish inside socket.write() hands the caller a promise settled by it.
+ */
+class PendingWrite {
+  /** undefined: not finished; null: finished fine; an Error: failed. */
+  error: Error | null | undefined = undefined;
+  private resolve: (() => void) | undefined;
+  private reject: ((error: unknown) => void) | undefined;
+
+  readonly done = (error?: Error | null): void => {
+    this.error = error ? toNetError(error, 'EPIPE') : null;
+    if (this.error) this.reject?.(this.error);
+    else this.resolve?.();
+  };
+
+  wait(signal: AbortSignal | undefined): Promise<void> {
+    if (this.error !== undefined) return this.error ? Promise.reject(this.error) : RESOLVED;
+    return new Promise<void>((resolve, reject) => {
+      if (!signal) {
+        this.resolve = resolve;
+        this.reject = reject;
+        return;
+      }
+      const onAbort = (): void => reject(abortError(signal.reason));
+      signal.addEventListener('abort', onAbort, { once: true });
+      this.resolve = () => { signal.removeEventListener('abort', onAbort); resolve(); };
+      this.reject = (error) => { signal.removeEventListener('abort', onAbort); reject(error); };
+    });
+  }
+}
 
 /** Who tracks this connection (the reactor), told once it is fully closed. */
 export interface ConnectionOwner {
@@ -92,20 +127,12 @@ export class NodeConnection implements Connection {
     if (signal?.aborted) return Promise.reject(abortError(signal.reason));
     if (this.writeClosed || this.isClosed) return Promise.reject(epipe());
     if (this.failure) return Promise.reject(this.failure);
-    if (!signal) {
-      return new Promise<void>((resolve, reject) => {
-        this.socket.write(data, (error) => (error ? reject(toNetError(error, 'EPIPE')) : resolve()));
-      });
-    }
-    return new Promise<void>((resolve, reject) => {
-      const onAbort = (): void => reject(abortError(signal.reason));
-      signal.addEventListener('abort', onAbort, { once: true });
-      this.socket.write(data, (error) => {
-        signal.removeEventListener('abort', onAbort);
-        if (error) reject(toNetError(error, 'EPIPE'));
-        else resolve();
-      });
-    });
+    const socket = this.socket;
+    const write = new PendingWrite();
+    socket.write(data, write.done);
+    // Everything went to the kernel inside write(): the caller may go on (and reuse its buffer) now.
+    if (socket.writableLength === 0 && !socket.destroyed && write.error === undefined) return RESOLVED;
+    return write.wait(signal);
   }
 
   closeWrite(): Promise<void> {
