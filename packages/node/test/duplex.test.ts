@@ -48,6 +48,24 @@ describe('toNodeDuplex', () => {
     });
   });
 
+  it('should let Node\'s own http server serve accepted Connections', async () => {
+    const listener = await rt.reactor.net.listen({ port: 0 });
+    rt.executor.spawnLocal(async () => {
+      for await (const conn of listener) http.emit('connection', toNodeDuplex(conn));
+    }).detach();
+    const address = listener.address as { host: string; port: number };
+    const json = await new Promise<Record<string, unknown>>((resolve, reject) => {
+      const req = request({ host: address.host, port: address.port, method: 'PUT', path: '/over-a-connection', agent: false }, (res) => {
+        const parts: Buffer[] = [];
+        res.on('data', (chunk: Buffer) => parts.push(chunk));
+        res.on('end', () => resolve(JSON.parse(Buffer.concat(parts).toString()) as Record<string, unknown>));
+      });
+      req.on('error', reject);
+      req.end('abc');
+    });
+    expect(json).to.include({ method: 'PUT', url: '/over-a-connection', length: 3 });
+  });
+
   it('should pass end() on as a half-close and the peer\'s end as the stream\'s end', async () => {
     const { client, server } = await connectedPair(rt.reactor.net);
     const duplex = toNodeDuplex(client);
