@@ -105,8 +105,10 @@ export class NodeConnection implements Connection {
     if (signal?.aborted) return Promise.reject(abortError(signal.reason));
     if (this.localClosed) return Promise.resolve(null);
     if (this.head < this.chunks.length) return Promise.resolve(this.take());
+    // Once end of stream was read it stays so, even if a later write fails.
+    if (this.eof) return Promise.resolve(null);
     if (this.failure) return Promise.reject(this.failure);
-    if (this.eof || this.isClosed) return Promise.resolve(null);
+    if (this.isClosed) return Promise.resolve(null);
     return new Promise<Uint8Array | null>((resolve, reject) => {
       const reader: Reader = { resolve, reject, signal, onAbort: undefined };
       if (signal) {

@@ -179,6 +179,22 @@ describe('NodeRuntime TCP', () => {
       }
     });
 
+    it('should keep reading null after end of stream even once writes start failing', async () => {
+      const { client, server } = await connectedPair(rt.reactor.net);
+      await server.write('bye');
+      await server.close();
+      expect((await readAll(client)).toString()).to.equal('bye');
+      let failure: unknown;
+      for (let i = 0; i < 1000 && failure === undefined; i++) {
+        failure = await client.write('anyone there?').then(() => undefined, (error: unknown) => error);
+        if (failure === undefined) await rt.reactor.clock.sleep(1);
+      }
+      expect(NetError.is(failure), 'writing to a closed peer fails').to.equal(true);
+      expect(['EPIPE', 'ECONNRESET']).to.include((failure as NetError).code);
+      expect(await client.read()).to.equal(null);
+      await client.closed;
+    });
+
     it('should make a fast writer wait while the peer does not read, with memory bounded', async () => {
       const { client, server } = await connectedPair(rt.reactor.net);
       const chunk = randomBytes(64 * 1024);
