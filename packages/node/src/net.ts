@@ -14,6 +14,8 @@ import { NodeListener, type ListenerOwner } from './listener.js';
 import { tlsClientOptions, tlsServerOptions } from './tls-options.js';
 import { NodeUdpSocket, type UdpOwner } from './udp.js';
 
+const ignore = (): void => {};
+
 function checkFlag(value: unknown, arg: string): boolean | undefined {
   if (value === undefined || typeof value === 'boolean') return value;
   throw new TypeError(`${arg} must be a boolean, got ${show(value)}`);
@@ -61,6 +63,7 @@ export class NodeNet implements Net, ListenerOwner, UdpOwner {
       /** `asIs`: a cancellation or shutdown error, passed on unmapped. */
       const fail = (error: unknown, asIs = false): void => {
         cleanup();
+        socket.on('error', ignore); // a late error from the abandoned socket must not go uncaught
         socket.destroy();
         reject(asIs ? error : toNetError(error, 'ECONNREFUSED'));
       };
