@@ -1,22 +1,70 @@
-// `npm run bench [-- <name>...] [--quick]`: runs the benchmarks, prints a progress line per step
-// on stderr and a table on stdout, and writes results/latest.{json,md}, results/<bench>.svg and the
-// generated block of README.md (a --quick smoke run writes under results/tmp/ instead).
-import { mkdirSync } from 'node:fs';
+// `npm run bench [-- <name>...] [--quick]`: runs each benchmark in its own child process
+// (run-bench.ts), prints a progress line per step on stderr and the table on stdout, and writes
+// results/latest.{json,md}, results/<bench>.svg and the generated block of README.md (a --quick
+// smoke run writes under results/tmp/ and leaves the README alone).
+import { spawn } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { performance } from 'node:perf_hooks';
-import { setSampleTimeout } from './harness/alternate.js';
 import { currentLoad, describeMachine } from './harness/machine.js';
 import { writeChart } from './report/charts.js';
+import { fmt, fmtRatio, fmtTarget, verdict } from './report/format.js';
 import { mergeBench, readResults, writeResults, type Results } from './report/json.js';
 import { table, toMarkdown } from './report/markdown.js';
 import { updateReadme } from './report/readme.js';
-import { BENCHMARKS, loadBenchmark } from './registry.js';
+import { BENCHMARKS } from './registry.js';
+import type { ChildReport } from './run-bench.js';
 import type { BenchRow } from './types.js';
-import { fmt, fmtRatio, fmtTarget, verdict } from './report/format.js';
-import { writeFileSync } from 'node:fs';
 
 const benchRoot = fileURLToPath(new URL('../../', import.meta.url));
+const CHILD = fileURLToPath(new URL('./run-bench.js', import.meta.url));
+const t0 = Date.now();
+
+function clock(): string {
+  const s = Math.round((Date.now() - t0) / 1000);
+  return `${String(Math.floor(s / 60)).padStart(2, '0')}:${String(s % 60).padStart(2, '0')}`;
+}
+
+function log(message: string): void {
+  process.stderr.write(`[${clock()}] ${message}\n`);
+}
+
+/** Runs one benchmark in a child process; its stderr (the progress lines) passes through. */
+function runIsolated(name: string, quick: boolean): Promise<ChildReport> {
+  const out = join(tmpdir(), `runtime-traits-bench-${process.pid}-${name}.json`);
+  rmSync(out, { force: true });
+  const limitMs = quick ? 120_000 : 480_000;
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [CHILD, name, out, ...(quick ? ['--quick'] : [])], {
+      stdio: ['ignore', 'inherit', 'pipe'], env: { ...process.env, BENCH_T0: String(t0) },
+    });
+    const tail: string[] = [];
+    child.stderr.on('data', (chunk: Buffer) => {
+      process.stderr.write(chunk);
+      tail.push(...chunk.toString().split('\n').filter(Boolean));
+      tail.splice(0, Math.max(0, tail.length - 6));
+    });
+    const timer = setTimeout(() => { tail.push(`killed after ${limitMs / 1000} s`); child.kill('SIGKILL'); }, limitMs);
+    child.on('exit', (code, signal) => {
+      clearTimeout(timer);
+      if (existsSync(out)) {
+        const report = JSON.parse(readFileSync(out, 'utf8')) as ChildReport;
+        rmSync(out, { force: true });
+        resolve(report);
+        return;
+      }
+      const why = tail.filter((l) => !/round \d+\/\d+ done/.test(l)).slice(-3).join(' / ').replace(/\[\d\d:\d\d\]\s*/g, '');
+      resolve({ rows: [], skipped: `crashed (exit ${code ?? signal}): ${why}` });
+    });
+  });
+}
+
+function summaryLine(r: BenchRow): string {
+  if (r.status && r.status !== 'ok') return `${r.status}: ${r.note ?? ''}`;
+  const ratio = r.baseline && r.baseline !== r.contender ? ` = ${fmtRatio(r.ratio)} ${r.baseline}` : '';
+  return `${fmt(r.median)} ${r.unit} [${fmt(r.min)}..${fmt(r.max)}]${ratio} ${fmtTarget(r)}`.trim();
+}
 
 async function main(argv: readonly string[]): Promise<number> {
   const quick = argv.includes('--quick');
@@ -30,43 +78,24 @@ async function main(argv: readonly string[]): Promise<number> {
     console.error(`unknown benchmark ${unknown.join(', ')}; known: ${BENCHMARKS.join(', ')}`);
     return 2;
   }
-  setSampleTimeout(quick ? 15_000 : 60_000);
   const chosen = names.length > 0 ? names : [...BENCHMARKS];
   const outDir = quick ? join(benchRoot, 'results', 'tmp') : join(benchRoot, 'results');
   mkdirSync(outDir, { recursive: true });
   const jsonFile = join(outDir, 'latest.json');
   let results: Results = readResults(jsonFile);
   results.command = 'npm run bench';
-
-  const started = performance.now();
-  const clock = (): string => {
-    const s = Math.round((performance.now() - started) / 1000);
-    return `${String(Math.floor(s / 60)).padStart(2, '0')}:${String(s % 60).padStart(2, '0')}`;
-  };
-  const log = (message: string): void => { process.stderr.write(`[${clock()}] ${message}\n`); };
   const fresh: BenchRow[] = [];
 
   for (const [i, name] of chosen.entries()) {
+    const step = `(${i + 1}/${chosen.length}) ${name}`;
     const machine = describeMachine();
     const date = new Date().toISOString();
-    const t0 = performance.now();
-    log(`(${i + 1}/${chosen.length}) ${name}: starting (load average ${machine.loadStart.toFixed(2)})`);
-    const bench = await loadBenchmark(name);
-    let rows: BenchRow[] = [];
-    let skipped: string | undefined;
-    if (typeof bench === 'string') {
-      skipped = bench;
-      log(`(${i + 1}/${chosen.length}) ${name}: SKIPPED — ${bench}`);
-    } else {
-      try {
-        rows = await bench.run({ quick, log });
-      } catch (error) {
-        skipped = `crashed: ${(error as Error).stack ?? String(error)}`.split('\n').slice(0, 3).join(' ');
-        log(`(${i + 1}/${chosen.length}) ${name}: CRASHED — ${skipped}`);
-      }
-    }
+    const started = Date.now();
+    log(`${step}: starting (load average ${machine.loadStart.toFixed(2)})`);
+    const { rows, skipped } = await runIsolated(name, quick);
     machine.loadEnd = currentLoad();
-    const seconds = (performance.now() - t0) / 1000;
+    const seconds = (Date.now() - started) / 1000;
+    for (const row of rows) for (const k of ['median', 'min', 'max'] as const) if (row[k] === null) row[k] = NaN;
     results = mergeBench(results, name, { date, seconds, quick, machine, ...(skipped ? { skipped } : {}) }, rows);
     fresh.push(...rows);
     writeResults(jsonFile, results);
@@ -75,8 +104,9 @@ async function main(argv: readonly string[]): Promise<number> {
     } catch (error) {
       log(`  ${name}: chart failed: ${(error as Error).message}`);
     }
-    if (rows.length > 0) {
-      log(`(${i + 1}/${chosen.length}) ${name}: done in ${seconds.toFixed(1)} s`);
+    if (skipped) log(`${step}: SKIPPED — ${skipped}`);
+    else {
+      log(`${step}: done in ${seconds.toFixed(1)} s`);
       for (const r of rows) log(`  ${r.case} | ${r.contender}: ${summaryLine(r)}`);
     }
   }
@@ -91,15 +121,7 @@ async function main(argv: readonly string[]): Promise<number> {
   return 0;
 }
 
-function summaryLine(r: BenchRow): string {
-  if (r.status && r.status !== 'ok') return `${r.status}: ${r.note ?? ''}`;
-  const ratio = r.baseline && r.baseline !== r.contender ? ` = ${fmtRatio(r.ratio)} ${r.baseline}` : '';
-  return `${fmt(r.median)} ${r.unit} [${fmt(r.min)}..${fmt(r.max)}]${ratio} ${fmtTarget(r)}`.trim();
-}
-
-// Exits explicitly: a runtime that failed a benchmark may have left threads or handles behind,
-// and that must not keep the command from finishing once the results are written.
 main(process.argv.slice(2)).then(
-  (code) => { process.stdout.write('', () => process.exit(code)); },
-  (error) => { console.error(error); process.exit(1); },
+  (code) => { process.exitCode = code; },
+  (error) => { console.error(error); process.exitCode = 1; },
 );

@@ -59,7 +59,7 @@ export async function alternate(contenders: readonly Contender[], opts: Alternat
   const attempt = async (c: Contender, record: boolean): Promise<void> => {
     if (failed.has(c)) return;
     try {
-      const value = await withTimeout(c.measure(), opts.timeoutMs ?? defaultTimeoutMs);
+      const value = await guard(c.measure(), opts.timeoutMs ?? defaultTimeoutMs);
       if (!Number.isFinite(value)) throw new Error(`measure() returned ${value}`);
       if (record) out.get(c.name)!.samples.push(value);
     } catch (error) {
@@ -86,12 +86,28 @@ export async function alternate(contenders: readonly Contender[], opts: Alternat
   return out;
 }
 
-function withTimeout<T>(work: Promise<T>, ms: number): Promise<T> {
+// The sample under way, so an uncaught exception (thrown by a runtime from one of its own
+// callbacks) fails that sample rather than the whole run. At most one sample runs at a time.
+let failCurrent: ((error: unknown) => void) | undefined;
+
+/** Fails the sample under way with `error`; false when no sample is running. */
+export function failCurrentSample(error: unknown): boolean {
+  if (!failCurrent) return false;
+  failCurrent(error);
+  return true;
+}
+
+/** The sample's outcome, unless the time limit passes first or the sample is failed from outside. */
+function guard<T>(work: Promise<T>, ms: number): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   const limit = new Promise<never>((_, reject) => {
     timer = setTimeout(() => reject(new Error(`no result within ${ms / 1000} s (abandoned)`)), ms);
+    failCurrent = (error) => reject(new Error(`uncaught in the process during this sample: ${describe(error)}`));
   });
-  return Promise.race([work, limit]).finally(() => clearTimeout(timer));
+  return Promise.race([work, limit]).finally(() => {
+    clearTimeout(timer);
+    failCurrent = undefined;
+  });
 }
 
 export function describe(error: unknown): string {

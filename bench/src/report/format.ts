@@ -10,7 +10,7 @@ export function fmt(value: number | null | undefined): string {
 }
 
 export function fmtRatio(ratio: number | undefined): string {
-  return ratio === undefined || !Number.isFinite(ratio) ? '—' : `${ratio.toFixed(2)}x`;
+  return ratio === undefined || !Number.isFinite(ratio) ? '—' : `${ratio.toFixed(ratio < 0.1 ? 3 : 2)}x`;
 }
 
 /** 'met (…)', 'NOT MET (…)', or 'not measured (…)' when the row has no figure. */

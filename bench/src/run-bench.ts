@@ -1,0 +1,53 @@
+// Child entry: runs ONE benchmark in its own process and writes its rows to a JSON file.
+// `node run-bench.js <name> <out.json> [--quick]`. main.ts starts one of these per benchmark, so
+// a runtime that crashes the process, wedges, or leaves threads spinning cannot spoil the others.
+import { writeFileSync } from 'node:fs';
+import { describe, failCurrentSample, setSampleTimeout } from './harness/alternate.js';
+import { loadBenchmark } from './registry.js';
+import type { BenchRow } from './types.js';
+
+/** What the child leaves in its out file. */
+export interface ChildReport {
+  rows: BenchRow[];
+  skipped?: string;
+}
+
+const [name = '', outFile = '', ...flags] = process.argv.slice(2);
+const quick = flags.includes('--quick');
+const t0 = Number(process.env.BENCH_T0 ?? Date.now());
+
+function log(message: string): void {
+  const s = Math.round((Date.now() - t0) / 1000);
+  process.stderr.write(`[${String(Math.floor(s / 60)).padStart(2, '0')}:${String(s % 60).padStart(2, '0')}] ${message}\n`);
+}
+
+// An exception a runtime throws from one of its own callbacks fails the sample under way (the
+// row says so); outside a sample it ends this benchmark, whose parent records the crash.
+const onStray = (kind: string) => (error: unknown): void => {
+  if (failCurrentSample(error)) {
+    log(`  ${kind} during a sample (the sample fails): ${describe(error)}`);
+    return;
+  }
+  log(`  ${kind} outside any sample: ${error instanceof Error ? error.stack : String(error)}`);
+  process.exit(70);
+};
+process.on('uncaughtException', onStray('uncaught exception'));
+process.on('unhandledRejection', onStray('unhandled rejection'));
+
+async function main(): Promise<void> {
+  setSampleTimeout(quick ? 15_000 : 60_000);
+  const bench = await loadBenchmark(name);
+  const report: ChildReport = typeof bench === 'string'
+    ? { rows: [], skipped: bench }
+    : { rows: await bench.run({ quick, log }) };
+  writeFileSync(outFile, JSON.stringify(report));
+}
+
+// Exits explicitly: a runtime that failed may have left threads or handles behind.
+main().then(
+  () => process.exit(0),
+  (error: unknown) => {
+    log(`  ${name} crashed: ${error instanceof Error ? error.stack : String(error)}`);
+    process.exit(1);
+  },
+);
