@@ -6,10 +6,13 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { expect } from 'chai';
 import { FAULTS } from './broken/faults.js';
+import type { BatchResult } from './broken/run-batch.js';
 
 const CLI = fileURLToPath(new URL('../src/cli.js', import.meta.url));
 const BROKEN = fileURLToPath(new URL('./broken/adapter.js', import.meta.url));
 const NODE = fileURLToPath(new URL('./adapters/node.js', import.meta.url));
+const BATCH = fileURLToPath(new URL('./broken/run-batch.js', import.meta.url));
+const FAULT_TIMEOUT_MS = 3000;
 const PARALLEL = 3;
 
 interface Report { passes: number; failures: number; pending: number; seconds: number; failed: Array<{ title: string; error: string }> }
@@ -32,6 +35,20 @@ function runCli(args: string[], env: Record<string, string> = {}): Promise<Outco
       try { report = JSON.parse(readFileSync(reportFile, 'utf8')) as Report; } catch { /* no report: usage error or crash */ }
       rmSync(dir, { recursive: true, force: true });
       resolve({ code, stdout, report });
+    });
+  });
+}
+
+/** Runs a batch of faults in one child process (one fresh Mocha per fault); resolves with one result per fault. */
+function runBatch(faults: string[]): Promise<BatchResult[]> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [BATCH, String(FAULT_TIMEOUT_MS), ...faults], { stdio: ['ignore', 'pipe', 'ignore'] });
+    let stdout = '';
+    child.stdout.on('data', (d: Buffer) => { stdout += d; });
+    child.on('error', reject);
+    child.on('close', () => {
+      const results = stdout.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as BatchResult);
+      resolve(results);
     });
   });
 }
@@ -79,47 +96,49 @@ describe('the conformance suite', function () {
 
   describe('against broken adapters (a good runtime with one fault each)', () => {
     const names = Object.keys(FAULTS).filter((n) => n !== 'none');
-    const started = process.hrtime.bigint();
-    const outcomes = new Map<string, Outcome>();
-    let control: Outcome;
+    const results = new Map<string, BatchResult>();
+    let seconds = 0;
 
     before(async () => {
-      const all = await pool(['none', ...names], PARALLEL, async (name) => {
-        // The control runs everything; a broken adapter stops at its first failing case.
-        // Each fault runs against the area it belongs to (the whole suite when it names none).
-        const area = FAULTS[name]!.area;
-        const grep = area ? ['--grep', `^runtime-traits conformance: \\S+ ${area} `] : [];
-        const args = name === 'none' ? [BROKEN, '--reporter', 'dot'] : [BROKEN, '--reporter', 'dot', '--bail', '--timeout', '4000', ...grep];
-        return [name, await runCli(args, { CONFORMANCE_FAULT: name })] as const;
-      });
-      for (const [name, outcome] of all) outcomes.set(name, outcome);
-      control = outcomes.get('none')!;
+      const started = process.hrtime.bigint();
+      // The control runs the whole suite; a broken adapter runs its area and stops at its first failing case.
+      const batches: string[][] = Array.from({ length: PARALLEL }, (_, i) => (i === 0 ? ['none'] : []));
+      names.forEach((name, i) => batches[(i + 1) % PARALLEL]!.push(name));
+      const lines = await pool(batches, PARALLEL, (batch) => runBatch(batch));
+      for (const result of lines.flat()) results.set(result.fault, result);
+      seconds = Number(process.hrtime.bigint() - started) / 1e9;
     });
 
     after(() => {
-      const caught = names.filter((n) => (outcomes.get(n)?.report?.failures ?? 0) > 0);
-      const seconds = (Number(process.hrtime.bigint() - started) / 1e9).toFixed(1);
-      console.log(`\n      caught ${caught.length} of ${names.length} broken adapters (${seconds} s)`);
+      const caught = names.filter((n) => (results.get(n)?.failures ?? 0) > 0);
+      console.log(`\n      caught ${caught.length} of ${names.length} broken adapters (${seconds.toFixed(1)} s)`);
       for (const n of names) {
-        const report = outcomes.get(n)?.report;
-        const first = report?.failed[0];
+        const result = results.get(n);
+        const first = result?.failed[0];
         const by = first ? ` by: ${first.title.replace(/^runtime-traits conformance: \S+ /, '')}` : '';
-        console.log(`        ${first ? 'caught' : 'MISSED'} ${n} (${report?.seconds.toFixed(1) ?? '?'} s)${by}`);
+        console.log(`        ${first ? 'caught' : 'MISSED'} ${n} (${result?.seconds.toFixed(1) ?? '?'} s)${by}`);
       }
     });
 
     it('passes the fault-free wrapper (the control), so every failure below is the fault\'s', () => {
-      const failed = control.report?.failed.map((f) => `${f.title}: ${f.error}`) ?? ['no report'];
+      const control = results.get('none');
+      const failed = control?.failed.map((f) => `${f.title}: ${f.error}`) ?? ['no result'];
       expect(failed, failed.join('\n')).to.deep.equal([]);
+      expect(control!.passes).to.be.above(150);
     });
 
     for (const name of names) {
       it(`fails the adapter whose fault is: ${FAULTS[name]!.description} (${name})`, () => {
-        const outcome = outcomes.get(name)!;
-        expect(outcome.report, `no report from the run (exit ${outcome.code})`).to.not.equal(undefined);
-        expect(outcome.report!.failures, 'the suite passed a broken adapter').to.be.above(0);
-        expect(outcome.code).to.equal(1);
+        const result = results.get(name);
+        expect(result, 'no result from the run').to.not.equal(undefined);
+        expect(result!.failures, 'the suite passed a broken adapter').to.be.above(0);
       });
     }
+
+    it('fails a broken adapter through the CLI too: exit code 1', async () => {
+      const outcome = await runCli([BROKEN, '--reporter', 'dot', '--bail', '--grep', 'tcp listen'], { CONFORMANCE_FAULT: 'listens-on-0.0.0.0-by-default' });
+      expect(outcome.report!.failures).to.be.above(0);
+      expect(outcome.code).to.equal(1);
+    });
   });
 });

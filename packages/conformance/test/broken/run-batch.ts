@@ -1,0 +1,38 @@
+// Child-process driver: runs the suite against several broken adapters in turn, a fresh Mocha for each; one JSON line per fault.
+//   node run-batch.js <timeoutMs> <fault> [<fault> ...]
+import Mocha from 'mocha';
+import type { RuntimeOptions } from '@runtime-traits/core';
+import { NodeRuntime } from '@runtime-traits/node';
+import { FAULTS } from './faults.js';
+import { wrapRuntime } from './wrap.js';
+
+export interface BatchResult { fault: string; passes: number; failures: number; pending: number; seconds: number; failed: Array<{ title: string; error: string }> }
+
+async function runOne(faultName: string, timeoutMs: number): Promise<BatchResult> {
+  const fault = FAULTS[faultName];
+  if (!fault) throw new Error(`unknown fault ${faultName}`);
+  const mocha = new Mocha({ reporter: 'base', timeout: timeoutMs, bail: faultName !== 'none' });
+  if (fault.area) mocha.grep(new RegExp(`^runtime-traits conformance: \\S+ ${fault.area} `));
+  mocha.suite.emit('pre-require', globalThis, faultName, mocha);
+  const { conformanceSuite } = await import('../../src/suite.js');
+  const create = async (options?: RuntimeOptions) => wrapRuntime(await NodeRuntime.create(fault.options ? fault.options(options) : options), fault);
+  conformanceSuite({ name: `node+${faultName}`, create, timeoutMs });
+  const failed: BatchResult['failed'] = [];
+  const started = process.hrtime.bigint();
+  const stats = await new Promise<Mocha.Stats>((done) => {
+    const runner = mocha.run(() => done(runner.stats!));
+    runner.on('fail', (test, error: Error) => failed.push({ title: test.fullTitle(), error: String(error?.message ?? error) }));
+  });
+  mocha.dispose();
+  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  return { fault: faultName, passes: stats.passes, failures: stats.failures, pending: stats.pending, seconds, failed };
+}
+
+const [timeout, ...faults] = process.argv.slice(2);
+// A broken adapter may leave rejections and exceptions behind (that is what it is for); they must not end this process.
+process.on('unhandledRejection', () => undefined);
+for (const fault of faults) {
+  const result = await runOne(fault, Number(timeout));
+  process.stdout.write(`${JSON.stringify(result)}\n`);
+}
+process.exit(0);
