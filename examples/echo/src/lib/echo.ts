@@ -29,11 +29,13 @@ export class Echo {
   async roundTrip(to: SocketAddress, message: string): Promise<string> {
     const conn = await this.net.connect(to);
     try {
-      await conn.write(message);
-      await conn.closeWrite();
+      // Send and receive at the same time: the server echoes while we are still sending, and if
+      // we read only after sending, a message larger than both windows would wedge both sides.
+      const sending = conn.write(message).then(() => conn.closeWrite());
       const decoder = new TextDecoder();
       let reply = '';
       for await (const chunk of conn) reply += decoder.decode(chunk, { stream: true });
+      await sending;
       return reply + decoder.decode();
     } finally {
       await conn.close();

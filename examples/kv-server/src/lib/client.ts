@@ -38,9 +38,14 @@ export class KvClient {
   /** Sends every command in one write, then reads as many replies (error replies stay in place). */
   pipeline(commands: Arg[][]): Promise<Reply[]> {
     const run = this.queue.then(async () => {
-      await this.conn.write(concat(commands.map(encodeCommand)));
+      // Read while still writing: a long pipeline's replies can fill the window before it is all sent.
+      const sending = this.conn.write(concat(commands.map(encodeCommand)));
       const replies: Reply[] = [];
-      while (replies.length < commands.length) replies.push(await this.readReply());
+      try {
+        while (replies.length < commands.length) replies.push(await this.readReply());
+      } finally {
+        await sending;
+      }
       return replies;
     });
     this.queue = run.catch(() => undefined);
