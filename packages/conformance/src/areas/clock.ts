@@ -79,6 +79,10 @@ export function clockArea(h: Harness): void {
         controller.abort(); // after the fact: nothing may happen
         await t.clock.sleep(1);
       });
+      h.it('accepts sleep(ms, {}) and sleep(ms, { signal: undefined })', async (t) => {
+        await t.clock.sleep(1, {});
+        await t.clock.sleep(1, { signal: undefined });
+      });
       h.it('an hour-long sleep completes (virtual time)', async (t) => {
         const start = t.clock.now();
         await t.clock.sleep(HOUR);
@@ -190,6 +194,15 @@ export function clockArea(h: Harness): void {
         const start = t.clock.now();
         await expectReject(t.clock.timeout(30, never()), TimeoutError, { code: 'ETIMEDOUT', name: 'TimeoutError' });
         expect(t.clock.now() - start).to.be.at.least(30);
+      });
+      h.it('accepts a Task (a PromiseLike, not a Promise) as work', async (t) => {
+        const task = t.ex.spawnLocal(async () => { await t.clock.sleep(5); return 'task result'; });
+        expect(await t.clock.timeout(HOUR, task)).to.equal('task result');
+      });
+      h.it('times out a Task that outlives the deadline', async (t) => {
+        const task = t.ex.spawnLocal((cx) => t.clock.sleep(HOUR, { signal: cx.signal }));
+        await expectReject(t.clock.timeout(20, task), TimeoutError);
+        await task.cancel();
       });
       h.it('times out timeout(0, never)', async (t) => {
         await expectReject(t.clock.timeout(0, never()), TimeoutError);

@@ -66,6 +66,7 @@ export function errorsArea(h: Harness): void {
         const error = await expectReject(t.net.connect(listener.address), NetError, { code: 'ECONNREFUSED', name: 'NetError' });
         expect(RuntimeError.is(error)).to.equal(true);
         expect(error).to.be.instanceOf(Error);
+        expect((error as Error).message).to.be.a('string').that.is.not.empty;
       }, { needs: ['net.tcp'] });
       h.it('an aborted sleep is a CancelledError, not a TimeoutError', async (t) => {
         const error = await expectReject(t.clock.sleep(10, { signal: AbortSignal.abort() }), CancelledError);

@@ -51,6 +51,18 @@ export function executorArea(h: Harness): void {
       h.it('accepts opts.name and still runs the task', async (t) => {
         expect(await t.ex.spawnLocal(() => 7, { name: 'named task' })).to.equal(7);
       });
+      h.it('resolves with the value of a returned thenable that is not a Promise', async (t) => {
+        const thenable = { then: (resolve: (v: string) => void) => resolve('from thenable') };
+        expect(await t.ex.spawnLocal(() => thenable as unknown as PromiseLike<string>)).to.equal('from thenable');
+      });
+      h.it('chains task.then(onfulfilled, onrejected) like a promise', async (t) => {
+        expect(await t.ex.spawnLocal(() => 1).then((v) => v + 1)).to.equal(2);
+        expect(await t.ex.spawnLocal(() => { throw new Error('e'); }).then(() => 'no', (e: Error) => e.message)).to.equal('e');
+      });
+      h.it('accepts { signal: undefined } in SpawnOptions', async (t) => {
+        expect(await t.ex.spawnLocal(() => 3, { signal: undefined })).to.equal(3);
+        expect(await t.ex.spawn(tasks.add, [1, 1], { signal: undefined })).to.equal(2);
+      });
       h.it('lets a handle be awaited many times, always with the same value', async (t) => {
         const task = t.ex.spawnLocal(() => ({ n: 1 }));
         const [a, b] = await Promise.all([task, task]);
@@ -80,6 +92,19 @@ export function executorArea(h: Harness): void {
         expect(back.big).to.equal(10n);
         expect([...back.bytes]).to.deep.equal([1, 2, 3]);
         expect(back.nested.deep.x).to.equal(true);
+      });
+      h.it('carries undefined, null, NaN, -0 and a long string as arguments', async (t) => {
+        const long = 'x'.repeat(100_000);
+        const back = await t.ex.spawn(tasks.echo, [[undefined, null, NaN, -0, long]]) as unknown[];
+        expect(back.length).to.equal(5);
+        expect(back[0]).to.equal(undefined);
+        expect(back[1]).to.equal(null);
+        expect(Number.isNaN(back[2])).to.equal(true);
+        expect(Object.is(back[3], -0)).to.equal(true);
+        expect(back[4]).to.equal(long);
+      });
+      h.it('resolves undefined for a task that returns nothing', async (t) => {
+        expect(await t.ex.spawn(tasks.echo, [undefined])).to.equal(undefined);
       });
       h.it('returns a Uint8Array result intact (64 KiB)', async (t) => {
         const bytes = await t.ex.spawn(tasks.makeBytes, [65536, 9]);

@@ -180,6 +180,41 @@ export function tcpArea(h: Harness): void {
         await readAll(server);
         expectSameBytes(concat(chunks), snapshot, 'earlier chunks after later reads');
       }, gate);
+      h.it('delivers one 8 MiB write whole', async (t) => {
+        const { client, server } = await connectedPair(t);
+        const data = pattern(8 * MiB, 13);
+        const reader = readAll(server);
+        await client.write(data);
+        await client.closeWrite();
+        expectSameBytes(await reader, data, 'one 8 MiB write');
+      }, gate);
+      h.it('keeps the order of writes issued without awaiting each other (pipelining)', async (t) => {
+        const { client, server } = await connectedPair(t);
+        const parts = Array.from({ length: 50 }, (_, i) => pattern(10_000 + i, i));
+        const writes = parts.map((p) => client.write(p));
+        await Promise.all(writes);
+        await client.closeWrite();
+        expectSameBytes(await readAll(server), concat(parts), 'pipelined writes');
+      }, gate);
+      h.it('resolves a write of an empty buffer, and the peer never reads an empty chunk', async (t) => {
+        const { client, server } = await connectedPair(t);
+        await client.write(new Uint8Array(0));
+        await client.write('');
+        await client.write('x');
+        await client.closeWrite();
+        for (;;) {
+          const chunk = await server.read();
+          if (chunk === null) break;
+          expect(chunk.length, 'read() returned an empty chunk').to.be.above(0);
+        }
+      }, gate);
+      h.it('accepts { signal: undefined } on read(), write() and connect()', async (t) => {
+        const listener = await echoServer(t);
+        const client = await t.net.connect(listener.address, { signal: undefined });
+        t.defer(() => client.close());
+        await client.write('u', { signal: undefined });
+        expect(text((await client.read({ signal: undefined }))!)).to.equal('u');
+      }, gate);
       h.it('iterates a connection with for await until end of stream', async (t) => {
         const { client, server } = await connectedPair(t);
         await client.write('one');
@@ -246,6 +281,31 @@ export function tcpArea(h: Harness): void {
         await client.close();
         await client.close();
         await Promise.all([client.close(), client.close()]);
+      }, gate);
+      h.it('closeWrite() twice resolves', async (t) => {
+        const { client, server } = await connectedPair(t);
+        await client.closeWrite();
+        await client.closeWrite();
+        expect(await server.read()).to.equal(null);
+      }, gate);
+      h.it('settles a write that waits on backpressure when the connection is closed', async (t) => {
+        const { client } = await connectedPair(t);
+        const chunk = pattern(MiB, 1);
+        let pending: Promise<void> | undefined;
+        for (let i = 0; i < 64 && !pending; i++) {
+          const write = client.write(chunk);
+          const done = await Promise.race([write.then(() => true, () => true), t.clock.sleep(20).then(() => false)]);
+          if (!done) pending = write;
+        }
+        expect(pending, 'no write ever waited though the peer read nothing').to.not.equal(undefined);
+        await client.close();
+        await settle(pending!); // resolves or rejects; it must not hang
+      }, gate);
+      h.it('keeps its addresses readable after close()', async (t) => {
+        const { listener, client } = await connectedPair(t);
+        await client.close();
+        expect(portOf(client.remoteAddress)).to.equal(portOf(listener.address));
+        expect(portOf(client.localAddress)).to.be.above(0);
       }, gate);
       h.it('closed resolves after close()', async (t) => {
         const { client } = await connectedPair(t);

@@ -22,6 +22,12 @@ export function udpArea(h: Harness): void {
       expectSameBytes(got!.data, payload);
       expect(got!.from).to.deep.equal({ host: '127.0.0.1', port: portOf(a.address) });
     }, gate);
+    h.it('delivers an 8 KiB datagram intact', async (t) => {
+      const [a, b] = await Promise.all([bindUdp(t), bindUdp(t)]);
+      const payload = pattern(8192, 17);
+      await a.send(payload, b.address);
+      expectSameBytes((await b.recv())!.data, payload);
+    }, gate);
     h.it('encodes a string datagram as UTF-8', async (t) => {
       const [a, b] = await Promise.all([bindUdp(t), bindUdp(t)]);
       await a.send('héllo ✓', b.address);
