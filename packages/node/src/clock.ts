@@ -1,4 +1,4 @@
-// NodeClock: monotonic time from performance.now(), sleeps on Node timers, interval/timeout from the kit.
+// NodeClock: monotonic time (the system's, shared by every thread), sleeps on Node timers, interval/timeout from the kit.
 //
 // HOW: each sleep owns one timer and at most one abort listener. Node's timers count from the event
 // loop's cached time, so one may fire a little before `now() + ms` on performance.now(); and a timer
@@ -8,6 +8,30 @@
 import { performance } from 'node:perf_hooks';
 import { RuntimeShutdownError, type Clock } from '@runtime-traits/core';
 import { abortError, checkMs, checkOptions, checkSignal, intervalOver, timeoutOver } from '@runtime-traits/core/kit';
+
+/**
+ * performance.now() counts from this thread's start, so two threads disagree. Adding this offset
+ * turns it into the system's monotonic clock (hrtime, in ms), which every thread of the process
+ * shares: a `now()` taken on one worker thread compares with one taken on another (to within the
+ * microsecond it takes to read both clocks here).
+ */
+const THREAD_OFFSET = measureOffset();
+
+/** The tightest of a few bracketed readings, so a thread descheduled mid-reading does not skew it. */
+function measureOffset(): number {
+  let best = Infinity;
+  let offset = 0;
+  for (let i = 0; i < 5; i++) {
+    const before = performance.now();
+    const system = Number(process.hrtime.bigint()) / 1e6;
+    const after = performance.now();
+    if (after - before < best) {
+      best = after - before;
+      offset = system - (before + after) / 2;
+    }
+  }
+  return offset;
+}
 
 /** The longest delay setTimeout accepts. */
 const MAX_TIMER_MS = 2 ** 31 - 1;
@@ -38,8 +62,12 @@ class Sleep {
   }
 }
 
+function monotonic(): number {
+  return performance.now() + THREAD_OFFSET;
+}
+
 function fire(sleep: Sleep): void {
-  const remaining = sleep.deadline - performance.now();
+  const remaining = sleep.deadline - monotonic();
   if (remaining > 0) {
     sleep.arm(remaining);
     return;
@@ -54,7 +82,7 @@ export class NodeClock implements Clock {
   private closing = false;
 
   now(): number {
-    return performance.now();
+    return performance.now() + THREAD_OFFSET;
   }
 
   wallClock(): number {
@@ -66,7 +94,7 @@ export class NodeClock implements Clock {
     const signal = opts === undefined ? undefined : checkSignal(checkOptions<{ signal?: AbortSignal }>(opts)?.signal, 'opts.signal');
     if (this.closing) return Promise.reject(new RuntimeShutdownError());
     if (signal?.aborted) return Promise.reject(abortError(signal.reason));
-    const deadline = performance.now() + ms;
+    const deadline = monotonic() + ms;
     return new Promise<void>((resolve, reject) => {
       const sleep = new Sleep(this, deadline, resolve, reject, signal);
       if (signal) {

@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import { RuntimeShutdownError } from '@runtime-traits/core';
 import { NodeReactor, NodeRuntime } from '../src/index.js';
 import { connectedPair, outcome } from './helpers.js';
-import { sleepHere } from './fixtures/tasks.js';
+import { nowThere, sleepHere } from './fixtures/tasks.js';
 
 describe('NodeReactor on its own', () => {
   it('should release every listener, connection, socket and timer it opened on close()', async () => {
@@ -42,6 +42,17 @@ describe('a blocking task\'s cx.runtime', () => {
     expect(seen.runtime).to.equal('node');
     expect(seen.thread).to.not.equal(0);
     expect(seen.slept).to.be.at.least(5);
+    await rt.shutdown();
+  });
+
+  it('should read the same monotonic clock as the main thread', async () => {
+    const rt = await NodeRuntime.create({ blockingThreads: 1 });
+    await rt.executor.spawnBlocking(nowThere, []); // the thread is up
+    const before = rt.reactor.clock.now();
+    const there = await rt.executor.spawnBlocking(nowThere, []);
+    const after = rt.reactor.clock.now();
+    // To within each thread's offset measurement (microseconds); performance.now() alone would differ by the thread's start time.
+    expect(there).to.be.within(before - 1, after + 1);
     await rt.shutdown();
   });
 });
