@@ -24,6 +24,12 @@ function block(results: Results, order: readonly string[]): string {
     return `${m.cores} cores, ${m.cpuModel}, ${m.memoryGiB} GiB, Node ${m.node}, ${m.platform}`;
   }));
   out.push(`Machine: ${[...machines].join(' / ')}.`, '');
+  const loads = names.flatMap((n) => [results.runs[n]!.machine.loadStart, results.runs[n]!.machine.loadEnd ?? 0]);
+  const cores = Math.min(...names.map((n) => results.runs[n]!.machine.cores));
+  const peak = Math.max(...loads);
+  if (peak > cores) {
+    out.push(`**The machine was under load** while these figures were taken (1-minute load average up to ${peak.toFixed(1)} on ${cores} cores: other builds and test runs shared it). Contenders were alternated so the load fell on all of them, but absolute figures are lower and noisier than on an idle machine; the ratios are the figures to read.`, '');
+  }
   out.push('| benchmark | run (UTC) | seconds | load avg start → end | table | chart |', '|---|---|---:|---|---|---|');
   for (const n of names) {
     const r = results.runs[n]!;
