@@ -133,6 +133,7 @@ const bench: Benchmark = {
       await Promise.all(workers.map((w, i) => started(w, 'ready', `worker ${i + 1}`)));
       runtime = await pkg.BullMQRuntime.create({ connection: redis, queue: 'rt' });
       raw.queue = new Queue('raw', { connection: { url: redis } });
+      raw.queue.setMaxListeners(0); // waitUntilFinished adds a 'closing' listener per job
       raw.events = new QueueEvents('raw', { connection: { url: redis } });
       await raw.events.waitUntilReady();
       const rt = runtime;

@@ -66,8 +66,7 @@ export class BullMQRuntime implements Runtime {
       dispatcher = await Dispatcher.open({
         connection, queue, prefix, sweepMs,
         jobOptions: {
-          attempts,
-          backoff,
+          ...(attempts > 1 ? { attempts, backoff } : {}),
           // Kept a while after the outcome, so the sweep can still read an outcome whose event was lost.
           removeOnComplete: { age: 3600 },
           removeOnFail: { age: 24 * 3600 },

@@ -2,7 +2,7 @@
 //
 // HOW
 // 1. submit(): the cell joins a batch; at the end of the current tick the batch goes out as addBulk
-//    (one round trip for every task spawned in that tick). A cell cancelled before the flush is dropped
+//    in MULTIs of at most BULK_LIMIT jobs (one round trip for the tasks spawned in that tick). A cell cancelled before the flush is dropped
 //    and never reaches Redis; the others move pending → running as they are sent.
 // 2. One QueueEvents reader (one blocking XREAD on the queue's event stream) serves every task:
 //    'completed', 'failed' and 'removed' settle the cell with that job id, 'active' marks it started.
@@ -29,8 +29,8 @@ export interface DispatcherOptions {
 
 type Cell = RemoteTaskCell<unknown>;
 
-/** Most jobs per addBulk call (one MULTI each). */
-const BULK_LIMIT = 1000;
+/** Most jobs per addBulk call (one MULTI each): small enough that workers start on the first jobs while later ones are still being added. */
+const BULK_LIMIT = 100;
 
 export class Dispatcher {
   /** Cells sent (or about to be) whose outcome has not arrived; keyed by job id. */

@@ -10,6 +10,8 @@ import { fileURLToPath } from 'node:url';
 export class AllowList {
   /** The allowed directories, absolute and with symlinks resolved. */
   readonly dirs: readonly string[];
+  /** Module URLs already found inside (a worker sees the same few modules over and over). */
+  private readonly admitted = new Set<string>();
 
   constructor(dirs: readonly string[]) {
     if (!Array.isArray(dirs) || dirs.length === 0) {
@@ -27,6 +29,7 @@ export class AllowList {
 
   /** Throws a TypeError naming the module and the allowed directories unless `moduleUrl` is a file under one of them. */
   check(moduleUrl: string): void {
+    if (this.admitted.has(moduleUrl)) return;
     let file: string;
     try {
       if (!moduleUrl.startsWith('file:')) throw new Error('not a file: URL');
@@ -36,7 +39,10 @@ export class AllowList {
     }
     for (const dir of this.dirs) {
       const relative = path.relative(dir, file);
-      if (relative !== '' && !relative.startsWith('..') && !path.isAbsolute(relative)) return;
+      if (relative !== '' && !relative.startsWith('..') && !path.isAbsolute(relative)) {
+        this.admitted.add(moduleUrl);
+        return;
+      }
     }
     throw this.refusal(moduleUrl, 'it is outside every allowed directory');
   }

@@ -5,11 +5,11 @@
 // 2. The module URL is checked against the allow-list, then imported and its export verified (kit's
 //    resolveTask). A refusal or a missing export fails the job without retry: retrying cannot help.
 // 3. The arguments are decoded and the task spawned on the local runtime (spawnBlocking when the caller
-//    used spawnBlocking) with a signal the cancel channel can abort.
+//    used spawnBlocking); a cancel heard on the channel cancels that local task (its cx.signal aborts).
 // 4. The result goes back v8-serialized; an error goes back as an encoded failedReason. A task's own
 //    error may be retried (the job's attempts); a cancelled task's never is (UnrecoverableError).
 import { UnrecoverableError, Worker, type ConnectionOptions, type Job } from 'bullmq';
-import type { Runtime, TaskDef } from '@runtime-traits/core';
+import type { Runtime, Task, TaskDef } from '@runtime-traits/core';
 import { cancelledError, resolveTask } from '@runtime-traits/core/kit';
 import { cancelChannel, decodeCancel } from '../internal/control.js';
 import { connectRedis, ensureRedisDriver } from '../internal/redis/driver.js';
@@ -44,14 +44,23 @@ const RECENT_CANCEL_MS = 60_000;
 
 class Refusal extends Error {}
 
+/** A job running on this worker. `task` is set once spawned; a cancel before that is applied right after. */
+interface Running {
+  task: Task<unknown> | undefined;
+  cancelled: boolean;
+  reason: unknown;
+}
+
 export class BullMQWorker {
   done = 0;
   failed = 0;
   private readonly worker: Worker;
   private readonly subscriber: RedisClient;
   private readonly allow: AllowList;
-  /** Jobs running here: job id → the controller that cancels its task. */
-  private readonly running = new Map<string, AbortController>();
+  /** Jobs running here: job id → its local task (once spawned) and whether a cancel arrived. */
+  private readonly running = new Map<string, Running>();
+  /** Task defs already imported and verified, by "module#name". */
+  private readonly resolved = new Map<string, TaskDef<unknown[], unknown>>();
   /** Cancels heard for jobs not running here: job id → [reason, when]. */
   private readonly recentCancels = new Map<string, { reason: unknown; at: number }>();
   private closing: Promise<void> | undefined;
@@ -70,7 +79,7 @@ export class BullMQWorker {
     this.subscriber = connectRedis({ url: opts.redis });
     this.subscriber.on('message', (_channel: string, text: string) => this.onCancel(text));
     this.subscriber.on('error', () => undefined);
-    this.worker = new Worker(opts.queue, (job, _token, signal) => this.process(job, signal), {
+    this.worker = new Worker(opts.queue, (job) => this.process(job), {
       connection,
       prefix,
       concurrency: opts.concurrency,
@@ -102,9 +111,13 @@ export class BullMQWorker {
   private onCancel(text: string): void {
     const message = decodeCancel(text);
     if (!message) return;
-    const controller = this.running.get(message.jobId);
-    if (controller) {
-      controller.abort(message.reason);
+    const run = this.running.get(message.jobId);
+    if (run) {
+      if (!run.cancelled) {
+        run.cancelled = true;
+        run.reason = message.reason;
+        void run.task?.cancel(message.reason);
+      }
       return;
     }
     const now = Date.now();
@@ -115,30 +128,28 @@ export class BullMQWorker {
     }
   }
 
-  private async process(job: Job, bullSignal?: AbortSignal): Promise<string> {
+  private async process(job: Job): Promise<string> {
     const id = job.id!;
     const heard = this.recentCancels.get(id);
     if (heard) {
       this.recentCancels.delete(id);
       throw new UnrecoverableError(encodeError(cancelledError(heard.reason)));
     }
-    const controller = new AbortController();
-    const onBullAbort = (): void => controller.abort(bullSignal!.reason);
-    bullSignal?.addEventListener('abort', onBullAbort, { once: true });
-    this.running.set(id, controller);
+    const run: Running = { task: undefined, cancelled: false, reason: undefined };
+    this.running.set(id, run);
     try {
       const data = job.data as TaskJob;
-      const def = await this.resolve(data);
+      const def = this.resolved.get(`${data?.m}#${data?.n}`) ?? await this.resolve(data);
       let args: unknown[];
       try {
         args = decodeValue(data.a) as unknown[];
       } catch (error) {
         throw new Refusal(`args of job ${id} could not be decoded: ${(error as Error).message}`);
       }
+      if (run.cancelled) throw cancelledError(run.reason);
       const executor = this.opts.local.executor;
-      const task = data.b === 1
-        ? executor.spawnBlocking(def, args, { signal: controller.signal })
-        : executor.spawn(def, args, { signal: controller.signal });
+      const task = data.b === 1 ? executor.spawnBlocking(def, args) : executor.spawn(def, args);
+      run.task = task;
       const result = await task;
       try {
         return encodeValue(result);
@@ -146,10 +157,9 @@ export class BullMQWorker {
         throw new Refusal(`the result of ${data.n} cannot be sent back: ${(error as Error).message}`);
       }
     } catch (error) {
-      throw this.failure(error, controller.signal);
+      throw this.failure(error, run);
     } finally {
       this.running.delete(id);
-      bullSignal?.removeEventListener('abort', onBullAbort);
     }
   }
 
@@ -159,15 +169,17 @@ export class BullMQWorker {
     }
     try {
       this.allow.check(data.m);
-      return await resolveTask({ module: data.m, name: data.n, fn: () => undefined });
+      const def = await resolveTask({ module: data.m, name: data.n, fn: () => undefined });
+      this.resolved.set(`${data.m}#${data.n}`, def);
+      return def;
     } catch (error) {
       throw Object.assign(error as Error, { refused: true });
     }
   }
 
   /** What the processor throws: retried only when the task itself failed and was not cancelled. */
-  private failure(error: unknown, signal: AbortSignal): Error {
-    if (signal.aborted) return new UnrecoverableError(encodeError(cancelledError(signal.reason)));
+  private failure(error: unknown, run: Running): Error {
+    if (run.cancelled) return new UnrecoverableError(encodeError(cancelledError(run.reason)));
     const refused = error instanceof Refusal ? new TypeError(error.message)
       : (error as { refused?: boolean } | null)?.refused ? error : undefined;
     if (refused) return new UnrecoverableError(encodeError(refused));

@@ -17,7 +17,8 @@ function hasIORedis(): boolean {
 
 /**
  * Installs a BullMQ client factory backed by `RedisClient`, once per process, unless ioredis is
- * present or the application set its own factory. Idempotent.
+ * present or the application set its own factory. Idempotent. Public as `installRedisDriver`: plain
+ * BullMQ objects (Queue, Worker, QueueEvents) made in the same process then work without ioredis.
  */
 export function ensureRedisDriver(): void {
   if (installed) return;
