@@ -5,7 +5,7 @@
 import { Container } from 'inversify';
 import { loadRuntime, runtimeModule } from '@runtime-traits/inversify';
 import type { RuntimeName } from '@runtime-traits/inversify';
-import { Echo } from './lib/index.js';
+import { EchoService } from './lib/index.js';
 
 const flag = process.argv.indexOf('--runtime');
 const name = (flag >= 0 ? process.argv[flag + 1] : process.env.RUNTIME) ?? 'node';
@@ -14,9 +14,9 @@ const runtime = await loadRuntime(name as RuntimeName);
 const module = runtimeModule(runtime);
 const container = new Container();
 container.load(module);
-container.bind(Echo).toSelf();
+container.bind(EchoService).toSelf();
 
-const echo = container.get(Echo);
+const echo = container.get(EchoService);
 await runtime.run(async () => {
   const address = await echo.listen({ port: 0 });
   const message = `hello from the ${runtime.name} runtime`;

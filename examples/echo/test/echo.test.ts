@@ -5,7 +5,7 @@ import type { Runtime } from '@runtime-traits/core';
 import { runtimeModule } from '@runtime-traits/inversify';
 import { LocalRuntime } from '@runtime-traits/local';
 import { NodeRuntime } from '@runtime-traits/node';
-import { Echo } from '../src/lib/index.js';
+import { EchoService } from '../src/lib/index.js';
 
 const runtimes: Array<[string, () => Promise<Runtime>]> = [
   ['node', () => NodeRuntime.create()],
@@ -13,18 +13,18 @@ const runtimes: Array<[string, () => Promise<Runtime>]> = [
 ];
 
 for (const [name, create] of runtimes) {
-  describe(`Echo on the ${name} runtime`, function () {
+  describe(`EchoService on the ${name} runtime`, function () {
     this.timeout(30_000);
     let runtime: Runtime;
     let container: Container;
-    let echo: Echo;
+    let echo: EchoService;
 
     beforeEach(async () => {
       runtime = await create();
       container = new Container();
       container.load(runtimeModule(runtime));
-      container.bind(Echo).toSelf();
-      echo = container.get(Echo);
+      container.bind(EchoService).toSelf();
+      echo = container.get(EchoService);
     });
 
     afterEach(async () => { await container.unbindAllAsync(); });

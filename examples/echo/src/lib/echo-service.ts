@@ -4,7 +4,7 @@ import type { Connection, Executor, ListenAddress, Listener, Net, SocketAddress,
 import { inject, injectable } from 'inversify';
 
 @injectable()
-export class Echo {
+export class EchoService {
   private listener: Listener | null = null;
   private acceptLoop: Task<void> | null = null;
 

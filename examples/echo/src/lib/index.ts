@@ -1,2 +1,2 @@
 // The echo library's public face.
-export { Echo } from './echo.js';
+export { EchoService } from './echo-service.js';
