@@ -71,6 +71,11 @@ const bench: Benchmark = {
         },
       }, outcomes);
       if (sink === 0 && rows.some((r) => r.status === 'ok')) throw new Error('no batch ran');
+      const deferred = rows.find((r) => r.contender === 'raw deferred call')?.median ?? NaN;
+      for (const r of rows) {
+        if (r.contender.startsWith('raw') || !Number.isFinite(r.median) || !Number.isFinite(deferred)) continue;
+        r.note = `${(r.median / deferred).toFixed(2)}x raw deferred call`;
+      }
       return rows;
     } finally {
       for (const rt of runtimes.values()) await closeRuntime(rt, ctx.log);
