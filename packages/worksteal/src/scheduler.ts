@@ -477,6 +477,13 @@ export class WorkStealingRuntime implements Runtime {
       sh.rings[owner]!.push(slot);
       sh.parker.unpark(owner);
     }
+    // Big results the dead thread had announced but whose message never came.
+    for (const [slot, early] of this.sideResults) {
+      if (early === null && Atomics.load(s, Layout.slotWord(slot) + S.RUNNER) === dead) {
+        this.sideResults.delete(slot);
+        this.settle(slot, { ok: false, value: error });
+      }
+    }
     const deque = sh.layout.isWorker(dead) ? sh.deques[dead] : undefined;
     if (deque) {
       for (let t = deque.steal(); t >= 0 || deque.length > 0; t = deque.steal()) if (t >= 0) sh.injector.push(t);

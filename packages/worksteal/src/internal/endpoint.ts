@@ -119,7 +119,20 @@ export function readResult(slots: Int32Array, payload: PayloadView, slot: number
  */
 export function writeResult(slots: Int32Array, payload: PayloadView, slot: number, ok: boolean, value: unknown): boolean {
   const h = Layout.slotWord(slot);
-  let [kind, length] = encodeValue(payload, Layout.payloadByte(slot), PAYLOAD_BYTES, ok ? value : toRecord(value));
+  const at = Layout.payloadByte(slot);
+  let [kind, length] = encodeValue(payload, at, PAYLOAD_BYTES, ok ? value : toRecord(value));
+  if (!ok && kind === Kind.SIDE) {
+    // Errors stay in shared memory (a message could be lost with a dying thread): drop the stack,
+    // then shorten the message, until the record fits.
+    const record = toRecord(value);
+    delete record.stack;
+    [kind, length] = encodeValue(payload, at, PAYLOAD_BYTES, record);
+    if (kind === Kind.SIDE) {
+      record.message = record.message.slice(0, 80);
+      delete record.value;
+      [kind, length] = encodeValue(payload, at, PAYLOAD_BYTES, record);
+    }
+  }
   if (kind === Kind.SIDE) length = 0;
   slots[h + S.KIND] = ok ? kind : kind | KIND_ERROR;
   slots[h + S.LEN] = length;

@@ -120,6 +120,10 @@ export class TaskRunner {
   private call(slot: number, def: AnyDef, given: unknown[] | undefined): void {
     const h = Layout.slotWord(slot);
     const mode = this.slots[h + S.MODE] as SlotMode;
+    if ((Atomics.load(this.slots, h + S.FLAGS) & FLAG_CANCEL) !== 0) {
+      this.finish(slot, false, this.cancelError(slot)); // cancelled while its module was loading
+      return;
+    }
     let args = given ?? this.hooks.localArgs(slot);
     let result: unknown;
     const cx = new PoolContext(slot, this);

@@ -1,0 +1,52 @@
+// Fork-join on the pool: rayon-style join and async spawn give the sequential answers, nested and in parallel.
+import { expect } from 'chai';
+import { WorkStealingRuntime } from '../src/index.js';
+import { add, fibJoin, fibSeq, fibSpawn, sortArray, sortJoin, whereAmI } from './fixtures/tasks.js';
+
+describe('WorkStealingRuntime fork-join', function () {
+  this.timeout(60_000);
+  let rt: WorkStealingRuntime;
+  before(async () => { rt = await WorkStealingRuntime.create({ workers: 4, queueCapacity: 4 }); });
+  after(() => rt.shutdown());
+
+  it('computes fib(27) with nested joins (cutoff 12) exactly as the sequential code does', async () => {
+    expect(await rt.executor.spawn(fibJoin, [27, 12])).to.equal(fibSeq(27));
+  });
+
+  it('computes fib(24) with nested async spawns exactly as the sequential code does', async () => {
+    expect(await rt.executor.spawn(fibSpawn, [24, 10])).to.equal(fibSeq(24));
+  });
+
+  it('spreads a deep join over several workers (steals happen)', async () => {
+    const before = rt.metrics();
+    await rt.executor.spawn(fibJoin, [30, 14]);
+    const after = rt.metrics();
+    expect(after.steals as number).to.be.greaterThan(before.steals as number);
+  });
+
+  it('merge-sorts 200k numbers in a SharedArrayBuffer with join, matching Array#sort', async () => {
+    const n = 200_000;
+    const data = new SharedArrayBuffer(n * 8);
+    const values = new Float64Array(data);
+    for (let i = 0; i < n; i++) values[i] = Math.sin(i * 7919) * 1e6;
+    const expected = Float64Array.from(values).sort();
+    expect(await rt.executor.spawn(sortJoin, [data, new SharedArrayBuffer(n * 8), 0, n])).to.equal(n);
+    expect(Array.from(values)).to.deep.equal(Array.from(expected));
+  });
+
+  it('merge-sorts an array passed by value with join, matching Array#sort', async () => {
+    const values = Array.from({ length: 5000 }, (_, i) => (i * 7919) % 5003);
+    const sorted = await rt.executor.spawn(sortArray, [values]);
+    expect(sorted).to.deep.equal(values.slice().sort((x, y) => x - y));
+  });
+
+  it('joins from the main thread: a runs here, b in the pool or here', () => {
+    const [a, b] = rt.executor.join(add, [1, 2], fibJoin, [20, 8]);
+    expect([a, b]).to.deep.equal([3, fibSeq(20)]);
+  });
+
+  it('runs join\'s a on the calling thread', () => {
+    const [here] = rt.executor.join(whereAmI, [], add, [1, 1]);
+    expect(here).to.equal(0);
+  });
+});

@@ -1,0 +1,40 @@
+// Inside a worker: cx.runtime spawns into that worker's pool, spawnLocal stays on its thread, the reactor is its own.
+import { expect } from 'chai';
+import { createServer, type Server } from 'node:net';
+import { threadId } from 'node:worker_threads';
+import { WorkStealingRuntime } from '../src/index.js';
+import { blockFor, fetchLine, spawnInside } from './fixtures/tasks.js';
+
+describe('WorkStealingRuntime inside a worker', function () {
+  this.timeout(30_000);
+  let rt: WorkStealingRuntime;
+  before(async () => { rt = await WorkStealingRuntime.create({ workers: 2, blockingThreads: 1, queueCapacity: 4 }); });
+  after(() => rt.shutdown());
+
+  it('spawns thousands of tasks from a task, more than its deque holds, and awaits them all', async () => {
+    const result = await rt.executor.spawn(spawnInside, [5000]);
+    expect(result.sum).to.equal((5000 * 5001) / 2);
+    expect(result.here).to.not.equal(threadId);
+    expect(result.local, 'spawnLocal inside a worker runs on that worker').to.equal(result.here);
+  });
+
+  it('runs spawnBlocking on a blocking thread, not on a stealing worker', async () => {
+    const workerThreads = new Set<number>();
+    const inside = await Promise.all([1, 2, 3, 4].map(() => rt.executor.spawn(spawnInside, [10])));
+    for (const r of inside) workerThreads.add(r.here);
+    const blockingThread = await rt.executor.spawnBlocking(blockFor, [5]);
+    expect(blockingThread).to.not.equal(threadId);
+    expect(workerThreads.has(blockingThread)).to.equal(false);
+  });
+
+  it('lets a portable task sleep and connect with its worker\'s own reactor', async () => {
+    const server: Server = createServer((socket) => socket.end('hello from main\n'));
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const port = (server.address() as { port: number }).port;
+      expect(await rt.executor.spawn(fetchLine, [port])).to.equal('hello from main\n');
+    } finally {
+      server.close();
+    }
+  });
+});
