@@ -1,6 +1,6 @@
 // A host's Clock over the scheduler: sleep is a timer on the heap, woken at exactly now() + ms.
 import type { Clock } from '@runtime-traits/core';
-import { abortError, checkMs, checkOptions, checkSignal, intervalOver, timeoutOver } from '@runtime-traits/core/kit';
+import { abortError, checkMs, checkOptions, checkSignal, intervalOver, isThenable, show, timeoutOver } from '@runtime-traits/core/kit';
 import type { HostState } from './host-state.js';
 import type { Scheduler, TimerItem } from './scheduler.js';
 
@@ -79,6 +79,14 @@ export class LocalClock implements Clock {
   }
 
   timeout<T>(ms: number, work: PromiseLike<T> | ((signal: AbortSignal) => PromiseLike<T>)): Promise<T> {
+    const down = this.host.downError();
+    if (down) {
+      // The same argument checks first, then the refusal (timeoutOver would wait forever on a refused timer).
+      checkMs(ms);
+      if (typeof work !== 'function' && !isThenable(work)) throw new TypeError(`work must be a promise or a function (signal) => promise, got ${show(work)}`);
+      if (isThenable(work)) Promise.resolve(work).then(undefined, () => undefined);
+      return Promise.reject(down);
+    }
     return timeoutOver((m, o) => this.sleep(m, o), ms, work);
   }
 }

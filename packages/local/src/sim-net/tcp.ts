@@ -1,14 +1,16 @@
 // One end of a simulated TCP connection: a byte stream with a bounded window, half-close, FIN and RST.
 //
 // HOW the window works: `unread` counts bytes this end sent that the peer's application has not
-// read yet (on the wire + in the peer's receive queue). write() is accepted at once while
-// unread < window, else it waits in `writers` until the peer reads (the peer's read lowers our
-// `unread` and wakes our first writer). So a writer whose peer does not read stops after about one
-// window, however fast it loops. (Window updates take effect at once, without a return trip.)
+// read yet (on the wire + in the peer's receive queue); it never exceeds `window`. write() sends
+// what fits at once and resolves when all of its bytes are sent; the rest waits in `writers` until
+// the peer reads (the peer's read lowers our `unread` and wakes our first writer). So a writer whose
+// peer does not read stops after one window, however big its writes or fast its loop. (Window
+// updates take effect at once, without a return trip.)
 //
 // HOW the ends close:
 //   closeWrite() sends FIN after the data: the peer reads it all, then null.
-//   close()      sends FIN — or RST when unread data is left here, as Linux does — and reads return
+//   close()      sends FIN — or RST when data is left unread (here, on the wire to us, or waiting
+//                in the peer's writes), as Linux does — and reads return
 //                null from now on; data that still arrives is answered with RST.
 //   RST          fails pending and later reads/writes with ECONNRESET (a read after a FIN that
 //                already arrived still gives the data, then null).
@@ -24,6 +26,9 @@ import { encodeUtf8 } from './utf8.js';
 
 type SignalOpts = { signal?: AbortSignal };
 
+/** Largest segment on the wire, so one huge write() arrives as several reads. */
+const SEGMENT = 65536;
+
 /** A read() or write() that has to wait; woken through the ready queue. */
 class Waiter<T> implements Wakeable {
   scheduled = false;
@@ -34,7 +39,7 @@ class Waiter<T> implements Wakeable {
   onAbort: (() => void) | undefined;
   readonly promise: Promise<T>;
 
-  constructor(private readonly end: TcpEndpoint, private readonly kind: 'read' | 'write', readonly data: Uint8Array | null) {
+  constructor(private readonly end: TcpEndpoint, private readonly kind: 'read' | 'write', public data: Uint8Array | null) {
     this.promise = new Promise<T>((resolve, reject) => {
       this.resolve = resolve;
       this.reject = reject;
@@ -77,7 +82,8 @@ export class TcpEndpoint implements Connection, FlowReceiver {
   private writeEnded = false;
   private localClosed = false;
   private readonly readers: Waiter<Uint8Array | null>[] = [];
-  private readonly writers: Waiter<void>[] = [];
+  /** Writes waiting for the window (read by the peer's close()). */
+  readonly writers: Waiter<void>[] = [];
   private readonly closedSignal = deferred<void>();
   private closedDone = false;
   /** Called once when this end no longer needs its port (closed, reset, dead). */
@@ -129,11 +135,19 @@ export class TcpEndpoint implements Connection, FlowReceiver {
     if (signal?.aborted) return Promise.reject(abortError(signal.reason));
     const failure = this.writeFailure();
     if (failure) return Promise.reject(failure);
-    const bytes = typeof data === 'string' ? encodeUtf8(data) : data.slice();
+    let bytes = typeof data === 'string' ? encodeUtf8(data) : data.slice();
     if (bytes.length === 0) return Promise.resolve();
-    if (this.writers.length === 0 && this.unread < this.window) {
-      this.transmit(bytes);
-      return Promise.resolve();
+    if (this.writers.length === 0) {
+      const room = this.window - this.unread;
+      if (bytes.length <= room) {
+        this.transmit(bytes);
+        return Promise.resolve();
+      }
+      // What fits goes now; the rest waits for the peer to read.
+      if (room > 0) {
+        this.transmit(bytes.subarray(0, room));
+        bytes = bytes.subarray(room);
+      }
     }
     const waiter = new Waiter<void>(this, 'write', bytes);
     this.park(waiter, this.writers, signal);
@@ -155,7 +169,8 @@ export class TcpEndpoint implements Connection, FlowReceiver {
     this.failAll(this.writers, this.pipeError());
     for (const reader of this.readers.splice(0)) reader.settle(true, null);
     if (!this.resetError && !this.stale) {
-      if (this.queued > 0) {
+      // Unread data here, on the wire towards us, or still waiting to be sent by the peer: RST.
+      if (this.queued > 0 || this.peer.unread > 0 || this.peer.writers.length > 0) {
         this.out.drop();
         this.out.send(SegmentKind.Rst, null);
       } else if (!this.writeEnded) {
@@ -254,9 +269,16 @@ export class TcpEndpoint implements Connection, FlowReceiver {
       this.failAll(this.writers, failure);
       return;
     }
-    if (this.unread >= this.window) return;
+    const room = this.window - this.unread;
+    if (room <= 0) return;
+    const rest = waiter.data!;
+    if (rest.length > room) {
+      this.transmit(rest.subarray(0, room));
+      waiter.data = rest.subarray(room);
+      return; // still first in line; the peer's next read wakes it again
+    }
     this.writers.shift();
-    this.transmit(waiter.data!);
+    this.transmit(rest);
     waiter.settle(true, undefined);
     this.pokeWriter();
   }
@@ -276,9 +298,14 @@ export class TcpEndpoint implements Connection, FlowReceiver {
     return chunk;
   }
 
+  /** Sends `bytes` as segments of at most SEGMENT bytes (a loopback-sized MSS). */
   private transmit(bytes: Uint8Array): void {
     this.unread += bytes.length;
-    this.out.send(SegmentKind.Data, bytes);
+    if (bytes.length <= SEGMENT) {
+      this.out.send(SegmentKind.Data, bytes);
+      return;
+    }
+    for (let at = 0; at < bytes.length; at += SEGMENT) this.out.send(SegmentKind.Data, bytes.subarray(at, at + SEGMENT));
   }
 
   private pokeReader(): void {
