@@ -118,6 +118,20 @@ export class WorkStealingRuntime implements Runtime {
     this.keepAlive.unref();
     this.joinCx = { signal: new AbortController().signal, runtime: this };
     this.executor = this.makeExecutor();
+    shared.sabs.announce = (id, sab) => {
+      for (const thread of this.threads) thread?.post({ t: 'sab', id, sab });
+    };
+    shared.sabs.pump = () => {
+      let any = false;
+      for (const [e, thread] of this.threads.entries()) {
+        const m = thread && receiveMessageOnPort(thread.port);
+        if (m) {
+          any = true;
+          this.onThreadMessage(e, m.message as ToMain);
+        }
+      }
+      return any;
+    };
   }
 
   private async startWorkers(): Promise<void> {
@@ -348,11 +362,13 @@ export class WorkStealingRuntime implements Runtime {
       case 'blocking':
         this.blocking.ensureStarted();
         return;
+      case 'sab':
+        this.shared.sabs.learn(message.id, message.sab);
+        for (const [e, thread] of this.threads.entries()) if (e !== from) thread?.post({ t: 'sab', id: message.id, sab: message.sab });
+        return;
       case 'shutdown':
         void this.shutdown();
         return;
-      default:
-        void from;
     }
   }
 

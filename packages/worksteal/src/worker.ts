@@ -73,6 +73,13 @@ class PoolThread implements ThreadHost {
     this.runner.runtime = this.view;
     this.joinCx = { signal: new AbortController().signal, runtime: this.view };
     init.port.on('message', (message: ToThread) => this.onMessage(message));
+    for (const [id, sab] of init.sabs) shared.sabs.learn(id, sab);
+    shared.sabs.announce = (id, sab) => this.post({ t: 'sab', id, sab });
+    shared.sabs.pump = () => {
+      const m = receiveMessageOnPort(this.init.port);
+      if (m) this.onMessage(m.message as ToThread);
+      return m !== undefined;
+    };
   }
 
   post(message: ToMain, transfer?: Transferable[]): void {
@@ -263,6 +270,9 @@ class PoolThread implements ThreadHost {
         break;
       case 'result':
         this.onSideResult(message.slot, message.ok, message.value);
+        break;
+      case 'sab':
+        this.shared.sabs.learn(message.id, message.sab);
         break;
     }
   }

@@ -8,6 +8,7 @@
 //           target thread's mail port and the slot only says so.
 // The KIND_ERROR bit marks a result that is an error record (see error-codec.ts) instead of a value.
 import { deserialize, serialize } from 'node:v8';
+import type { SabRegistry } from './sab-registry.js';
 
 export const enum Kind {
   INLINE = 1,
@@ -24,6 +25,8 @@ const enum Tag {
   INT = 4,
   DOUBLE = 5,
   STRING = 6,
+  /** A SharedArrayBuffer, by its number in the SabRegistry. */
+  SAB = 7,
 }
 
 /** Longest string written inline; longer ones go through v8.serialize. */
@@ -32,10 +35,11 @@ const INLINE_STRING_MAX = 64;
 export interface PayloadView {
   readonly u8: Uint8Array;
   readonly dv: DataView;
+  readonly sabs: SabRegistry;
 }
 
-export function payloadView(buffer: SharedArrayBuffer): PayloadView {
-  return { u8: new Uint8Array(buffer), dv: new DataView(buffer) };
+export function payloadView(buffer: SharedArrayBuffer, sabs: SabRegistry): PayloadView {
+  return { u8: new Uint8Array(buffer), dv: new DataView(buffer), sabs };
 }
 
 /**
@@ -111,6 +115,13 @@ function encodeInline(view: PayloadView, at: number, limit: number, values: read
         dv.setUint8(p++, Tag.UNDEFINED);
         break;
       default:
+        if (v instanceof SharedArrayBuffer) {
+          if (p + 5 > end) return -1;
+          dv.setUint8(p, Tag.SAB);
+          dv.setInt32(p + 1, view.sabs.idOf(v), true);
+          p += 5;
+          break;
+        }
         if (v !== null || p + 1 > end) return -1;
         dv.setUint8(p++, Tag.NULL);
     }
@@ -136,6 +147,7 @@ function decodeInline(view: PayloadView, at: number): unknown[] {
         out[i] = s;
         break;
       }
+      case Tag.SAB: out[i] = view.sabs.get(dv.getInt32(p, true)); p += 4; break;
       case Tag.TRUE: out[i] = true; break;
       case Tag.FALSE: out[i] = false; break;
       case Tag.NULL: out[i] = null; break;

@@ -34,6 +34,8 @@ export const G = {
   WAKE_CURSOR: 5,
   /** 1 once the blocking threads were started. Main writes; workers read (they ask main by message otherwise). */
   BLOCKING_STARTED: 6,
+  /** Next SharedArrayBuffer number (sab-registry.ts). Any thread: Atomics.add. */
+  SAB_NEXT: 7,
 } as const;
 const GLOBAL_WORDS = 16;
 

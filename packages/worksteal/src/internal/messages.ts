@@ -13,6 +13,8 @@ export interface WorkerInit {
   /** true for the first thread of an endpoint; false for a replacement (inherits in-flight slots). */
   fresh: boolean;
   port: MessagePort;
+  /** Every SharedArrayBuffer numbered so far. */
+  sabs: Array<[number, SharedArrayBuffer]>;
 }
 
 /** Main → thread. */
@@ -22,7 +24,9 @@ export type ToThread =
   /** The reason for a cancel whose flag is already raised in the slot. */
   | { t: 'cancel'; slot: number; reason: unknown }
   /** A big result for a task this thread owns (forwarded by main from the thread that ran it). */
-  | { t: 'result'; slot: number; ok: boolean; value: unknown };
+  | { t: 'result'; slot: number; ok: boolean; value: unknown }
+  /** A SharedArrayBuffer's number (sab-registry.ts). */
+  | { t: 'sab'; id: number; sab: SharedArrayBuffer };
 
 /** Thread → main. */
 export type ToMain =
@@ -31,5 +35,7 @@ export type ToMain =
   | { t: 'result'; slot: number; owner: number; ok: boolean; value: unknown }
   /** A worker submitted blocking work: start the blocking threads if they are not running. */
   | { t: 'blocking' }
+  /** A SharedArrayBuffer this thread numbered: main learns it and forwards it to the others. */
+  | { t: 'sab'; id: number; sab: SharedArrayBuffer }
   /** A task called cx.runtime.shutdown(). */
   | { t: 'shutdown' };

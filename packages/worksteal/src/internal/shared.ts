@@ -4,6 +4,7 @@ import { Injector } from '../injector.js';
 import { Parker } from '../parker.js';
 import { payloadView, type PayloadView } from './codec.js';
 import { DefTable } from './def-table.js';
+import { SabRegistry } from './sab-registry.js';
 import { Layout, type LayoutConfig, type SharedBuffers } from './layout.js';
 
 export class Shared {
@@ -20,12 +21,14 @@ export class Shared {
   readonly rings: Injector[] = [];
   readonly defs: DefTable;
   readonly parker: Parker;
+  readonly sabs: SabRegistry;
 
   constructor(readonly config: LayoutConfig, readonly buffers: SharedBuffers) {
     this.layout = new Layout(config);
     this.control = new Int32Array(buffers.control);
     this.slots = new Int32Array(buffers.slots);
-    this.payload = payloadView(buffers.slots);
+    this.sabs = new SabRegistry(this.control);
+    this.payload = payloadView(buffers.slots, this.sabs);
     const L = this.layout;
     for (let w = 1; w <= config.workers; w++) this.deques[w] = new Deque(this.control, L.dequeOffset(w), config.queueCapacity);
     this.injector = new Injector(this.control, L.injectorBase, L.injectorCapacity);

@@ -31,7 +31,7 @@ export class ThreadHandle {
   ) {
     const channel = new MessageChannel();
     this.port = channel.port1;
-    const init: WorkerInit = { buffers: shared.buffers, config: shared.config, me, role, spinCount, fresh, port: channel.port2 };
+    const init: WorkerInit = { buffers: shared.buffers, config: shared.config, me, role, spinCount, fresh, port: channel.port2, sabs: [...shared.sabs.byId] };
     this.worker = new Worker(WORKER_URL, { workerData: init, transferList: [channel.port2], resourceLimits });
     const ready = deferred<void>();
     this.ready = ready.promise;
