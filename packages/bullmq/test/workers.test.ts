@@ -4,8 +4,11 @@ import os from 'node:os';
 import path from 'node:path';
 import { expect } from 'chai';
 import { Queue } from 'bullmq';
+import { CancelledError } from '@runtime-traits/core';
 import { BullMQRuntime } from '../src/index.js';
-import { double, echo, markAndSleep, whoAmI } from './fixtures/tasks.js';
+import { execFile } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { double, echo, forkJoin, markAndSleep, whoAmI } from './fixtures/tasks.js';
 import { startRedis, type TestRedis } from './helpers/redis.js';
 import { startWorker, type WorkerProcess } from './helpers/workers.js';
 import { waitFor } from './helpers/wait.js';
@@ -111,6 +114,63 @@ describe('runtime-traits-worker processes', function () {
       } finally {
         await jobs.close();
       }
+    });
+  });
+
+  describe('a job removed behind the runtime\'s back', () => {
+    it('should reject its handle with CancelledError when removed through BullMQ (removed event)', async () => {
+      const queue = 'removed-event';
+      runtime = await BullMQRuntime.create({ connection: redis.url, queue });
+      const task = runtime.executor.spawn(double, [1]);
+      const jobId = (task as unknown as { jobId: string }).jobId;
+      const jobs = new Queue(queue, { connection: { url: redis.url } });
+      try {
+        await waitFor(async () => (await jobs.getJob(jobId)) !== undefined, 'the job in Redis');
+        expect(await jobs.remove(jobId)).to.equal(1);
+      } finally {
+        await jobs.close();
+      }
+      const error = await Promise.resolve(task).then(() => undefined, (e: unknown) => e);
+      expect(CancelledError.is(error)).to.equal(true);
+    });
+
+    it('should reject its handle once the sweep finds the job gone, even when no event said so', async () => {
+      const queue = 'removed-silently';
+      runtime = await BullMQRuntime.create({ connection: redis.url, queue, sweepMs: 200 });
+      const task = runtime.executor.spawn(double, [1]);
+      const jobId = (task as unknown as { jobId: string }).jobId;
+      const jobs = new Queue(queue, { connection: { url: redis.url } });
+      try {
+        await waitFor(async () => (await jobs.getJob(jobId)) !== undefined, 'the job in Redis');
+        const client = await jobs.backend.client as unknown as Record<string, (...a: unknown[]) => Promise<unknown>>;
+        await client.lrem!(jobs.keys.wait, 0, jobId);
+        await client.del!(`${jobs.keys['']}${jobId}`);
+      } finally {
+        await jobs.close();
+      }
+      const error = await Promise.resolve(task).then(() => undefined, (e: unknown) => e);
+      expect(CancelledError.is(error)).to.equal(true);
+    });
+  });
+
+  describe('with --threads', () => {
+    it('should run tasks on the work-stealing runtime, so join inside a task uses that machine\'s threads', async () => {
+      const queue = 'threads';
+      workers = [await startWorker({ redis: redis.url, queue, concurrency: 2, threads: 2 })];
+      runtime = await BullMQRuntime.create({ connection: redis.url, queue });
+      expect(await runtime.executor.spawn(forkJoin, [10])).to.deep.equal(['worksteal', 20, 22]);
+    });
+  });
+
+  describe('a producer process', () => {
+    it('should exit by itself after shutdown()', async () => {
+      const queue = 'producer-exit';
+      workers = [await startWorker({ redis: redis.url, queue, concurrency: 1 })];
+      const script = fileURLToPath(new URL('./fixtures/producer.js', import.meta.url));
+      const stdout = await new Promise<string>((resolve, reject) => {
+        execFile(process.execPath, [script, redis.url, queue], { timeout: 30_000 }, (error, out) => (error ? reject(error) : resolve(out)));
+      });
+      expect(stdout).to.equal('result 42\n');
     });
   });
 
