@@ -72,4 +72,16 @@ console.log();
 console.log('"runtime clock" is each runtime\'s own Clock: on the local runtime it is virtual, so an hour');
 console.log('of sleeping costs no wall time. "ran on" names the threads that ran portable tasks.');
 
+const step = (runtime: RuntimeName, name: Step['step']) => outcomes.find((o) => o.runtime === runtime)?.steps.find((s) => s.step === name);
+const virtual = step('local', 'timers');
+const forkJoin = step('worksteal', 'parallel');
+const sequential = step('node', 'parallel');
+const notes: string[] = [];
+if (virtual) notes.push(`local: ${ms(virtual.clockMs)} of timers passed in ${ms(virtual.wallMs)} of wall time`);
+if (forkJoin && sequential) {
+  notes.push(`worksteal: the fork-join job ran on ${forkJoin.where.length} thread(s) in ${ms(forkJoin.wallMs)}, `
+    + `${(sequential.wallMs / forkJoin.wallMs).toFixed(2)}x the speed of node's sequential join (${ms(sequential.wallMs)})`);
+}
+if (notes.length > 0) console.log(`\n${notes.map((n) => `• ${n}`).join('\n')}`);
+
 if (outcomes.some((o) => o.error)) process.exitCode = 1;
