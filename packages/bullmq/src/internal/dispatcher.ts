@@ -106,6 +106,7 @@ export class Dispatcher {
 
   /** Stops a sent job: removed if it has not started, else told to abort on whichever worker runs it. */
   cancel(cell: Cell, reason: unknown): void {
+    if (!this.out.has(cell.jobId)) return; // never sent (dropped at the flush) or already settled
     this.track((async () => {
       let removed = 0;
       try {
