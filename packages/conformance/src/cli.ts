@@ -15,11 +15,13 @@ const USAGE = `usage: runtime-traits-conformance <module> [--name <name>] [--gre
   --timeout  per-case safety limit in ms of real time (default 20000)
   --reporter any mocha reporter (default spec)
   --bail     stop at the first failing case
+  --no-exit  do not force the process to exit at the end: it must then exit by itself
+             (a runtime that leaks a handle, timer or thread after shutdown() keeps it alive)
   --report-json <file>  also write { passes, failures, pending, failed: [{ title, error }] } to <file>
 
 Prints a closing line "N passed, N failed, N skipped" and exits 1 on any failure (2 on a usage error).`;
 
-interface Args { module: string; name?: string; grep?: string; timeout?: number; reporter: string; bail?: boolean; reportJson?: string }
+interface Args { module: string; name?: string; grep?: string; timeout?: number; reporter: string; bail?: boolean; reportJson?: string; noExit?: boolean }
 
 function parse(argv: string[]): Args | string {
   const args: Partial<Args> & { reporter: string } = { reporter: 'spec' };
@@ -36,6 +38,7 @@ function parse(argv: string[]): Args | string {
     else if (arg === '--reporter' || arg === '-R') args.reporter = value();
     else if (arg === '--bail' || arg === '-b') args.bail = true;
     else if (arg === '--report-json') args.reportJson = value();
+    else if (arg === '--no-exit') args.noExit = true;
     else if (arg === '--timeout' || arg === '-t') {
       const ms = Number(value());
       if (!Number.isFinite(ms) || ms <= 0) throw new RangeError('--timeout must be a positive number of ms');
@@ -59,6 +62,8 @@ async function loadCreate(specifier: string): Promise<{ create: (o?: RuntimeOpti
   return { create: mod.default as (o?: RuntimeOptions) => Runtime, name };
 }
 
+let forceExit = true;
+
 async function main(): Promise<number> {
   let args: Args | string;
   try {
@@ -68,6 +73,7 @@ async function main(): Promise<number> {
     return 2;
   }
   if (typeof args === 'string') { console.log(args); return 0; }
+  forceExit = !args.noExit;
   let loaded;
   try {
     loaded = await loadCreate(args.module);
@@ -96,7 +102,10 @@ async function main(): Promise<number> {
   return stats.failures > 0 ? 1 : 0;
 }
 
-main().then((code) => process.exit(code), (error: unknown) => {
+main().then((code) => {
+  if (forceExit) process.exit(code);
+  process.exitCode = code;
+}, (error: unknown) => {
   console.error(error);
   process.exit(2);
 });

@@ -16,10 +16,10 @@ const FAULT_TIMEOUT_MS = 3000;
 const PARALLEL = 3;
 
 interface Report { passes: number; failures: number; pending: number; seconds: number; failed: Array<{ title: string; error: string }> }
-interface Outcome { code: number | null; stdout: string; report?: Report }
+interface Outcome { code: number | null; stdout: string; report?: Report; killed: boolean }
 
 /** Runs the CLI in a child process (a fresh mocha, a fresh runtime module) and reads its JSON report. */
-function runCli(args: string[], env: Record<string, string> = {}): Promise<Outcome> {
+function runCli(args: string[], env: Record<string, string> = {}, killAfterMs = 240_000): Promise<Outcome> {
   const dir = mkdtempSync(join(tmpdir(), 'rt-conformance-self-'));
   const reportFile = join(dir, 'report.json');
   return new Promise((resolve, reject) => {
@@ -27,14 +27,17 @@ function runCli(args: string[], env: Record<string, string> = {}): Promise<Outco
       env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'],
     });
     let stdout = '';
+    let killed = false;
+    const killer = setTimeout(() => { killed = true; child.kill('SIGKILL'); }, killAfterMs);
     child.stdout.on('data', (d: Buffer) => { stdout += d; });
     child.stderr.on('data', () => { /* the broken adapters are noisy on purpose */ });
     child.on('error', reject);
     child.on('close', (code) => {
+      clearTimeout(killer);
       let report: Report | undefined;
       try { report = JSON.parse(readFileSync(reportFile, 'utf8')) as Report; } catch { /* no report: usage error or crash */ }
       rmSync(dir, { recursive: true, force: true });
-      resolve({ code, stdout, report });
+      resolve({ code, stdout, report, killed });
     });
   });
 }
@@ -79,6 +82,14 @@ describe('the conformance suite', function () {
     it('ends with the line "N passed, N failed, N skipped" and exits 0', () => {
       const { passes, failures, pending } = outcome.report!;
       expect(outcome.stdout.trimEnd().split('\n').at(-1)).to.equal(`${passes} passed, ${failures} failed, ${pending} skipped`);
+      expect(outcome.code).to.equal(0);
+    });
+  });
+
+  describe('leaks', () => {
+    it('lets the process exit by itself after every runtime was shut down (node, --no-exit)', async () => {
+      const outcome = await runCli([NODE, '--reporter', 'dot', '--no-exit', '--grep', 'executor|tcp|udp|tls|shutdown'], {}, 90_000);
+      expect(outcome.killed, 'the process was still alive 90 s later: a handle, timer or thread leaked').to.equal(false);
       expect(outcome.code).to.equal(0);
     });
   });

@@ -336,5 +336,109 @@ export const FAULTS: Record<string, Fault> = {
     description: 'claims no net.udp, yet bindUdp works instead of rejecting UnsupportedError',
     capabilities: (c) => new Set([...c].filter((x) => x !== 'net.udp')),
   },
+  // ── more: each a difference a library would trip over ──
+  'cancel-before-start-still-runs': {
+    area: 'task lifecycle',
+    description: 'a task cancelled before it started runs its body anyway',
+    executor: (base, outer) => ({
+      spawnLocal: (fn, opts) => {
+        const task = base.spawnLocal(fn, opts);
+        if (typeof fn !== 'function') return task;
+        const outerTask: typeof task = {
+          get id() { return task.id; },
+          get state() { return task.state; },
+          then: (a, b) => task.then(a, b),
+          cancel: (reason?: unknown) => {
+            if (task.state === 'pending') queueMicrotask(() => { try { void fn({ signal: new AbortController().signal, runtime: outer }); } catch { /* dropped */ } });
+            return task.cancel(reason);
+          },
+          detach: () => { task.detach(); return outerTask; },
+        };
+        return outerTask;
+      },
+    }),
+  },
+  'cancel-reason-lost': {
+    area: 'task lifecycle',
+    description: 'cancel(reason) aborts the signal with some other reason',
+    task: (inner) => ({ cancel: () => inner.cancel(new Error('not the reason you gave')) }),
+  },
+  'join-returns-promise': {
+    area: 'executor',
+    description: 'join returns a promise of [ra, rb] instead of the pair',
+    executor: (base) => ({ join: (a, aArgs, b, bArgs) => Promise.resolve().then(() => base.join(a, aArgs, b, bArgs)) as never }),
+  },
+  'metrics-frozen': {
+    area: 'executor',
+    description: 'metrics() always reports the counters of a fresh runtime',
+    runtime: (inner) => { const first = inner.metrics(); return { metrics: () => ({ ...first }) }; },
+  },
+  'interval-accepts-zero': {
+    area: 'clock',
+    description: 'interval(0) is accepted (ticks as fast as it can)',
+    clock: (c) => ({ interval: (ms, opts) => c.interval(ms === 0 ? 1 : ms, opts) }),
+  },
+  'timeout-signal-never-aborted': {
+    area: 'clock',
+    description: 'the function form of timeout() gets a signal that is never aborted',
+    clock: (c) => ({ timeout: (ms, work) => c.timeout(ms, typeof work === 'function' ? work(new AbortController().signal) : work) }),
+  },
+  'read-after-close-rejects': {
+    area: 'tcp',
+    description: 'read() after a local close() rejects instead of resolving null',
+    connection: (conn) => {
+      let closed = false;
+      return {
+        close: () => { closed = true; return conn.close(); },
+        read: (o) => (closed ? Promise.reject(new Error('read on a closed connection')) : conn.read(o)),
+      };
+    },
+  },
+  'epipe-misreported': {
+    area: 'tcp',
+    description: 'a write after closeWrite()/close() rejects with ECONNRESET instead of EPIPE',
+    connection: (conn) => ({
+      write: (d, o) => conn.write(d, o).catch((e: unknown) => {
+        if ((e as { code?: unknown })?.code === 'EPIPE') Object.defineProperty(e, 'code', { value: 'ECONNRESET' });
+        throw e;
+      }),
+    }),
+  },
+  'listener-close-closes-connections': {
+    area: 'tcp',
+    description: 'closing a listener also closes the connections it accepted',
+    listener: (l) => {
+      const accepted: Array<{ close(): Promise<void> }> = [];
+      return {
+        accept: async (o) => { const c = await l.accept(o); if (c) accepted.push(c); return c; },
+        close: async () => { await l.close(); await Promise.all(accepted.map((c) => c.close())); },
+      };
+    },
+  },
+  'udp-truncates-datagrams': {
+    area: 'udp',
+    description: 'datagrams are cut to 4 KiB',
+    udp: (u) => ({ recv: async (o) => { const d = await u.recv(o); return d && { data: d.data.subarray(0, 4096), from: d.from }; } }),
+  },
+  'udp-recv-hangs-after-close': {
+    area: 'udp',
+    description: 'recv() never resolves null once the socket is closed',
+    udp: (u) => ({ recv: async (o) => (await u.recv(o)) ?? never() }),
+  },
+  'unix-remote-address-missing': {
+    area: 'unix sockets',
+    description: 'a Unix connection reports { host: \'\', port: 0 } as its remote address',
+    connection: (conn) => ({ get remoteAddress() { const a = conn.remoteAddress; return 'path' in a ? { host: '', port: 0 } : a; } }),
+  },
+  'shutdown-keeps-tasks-running': {
+    area: 'shutdown',
+    description: 'shutdown() settles handles but never aborts the running tasks\' signals',
+    executor: (base) => ({
+      spawnLocal: (fn, opts) => (typeof fn !== 'function' ? base.spawnLocal(fn, opts) : base.spawnLocal((cx) => {
+        const own = new AbortController();
+        cx.signal.addEventListener('abort', () => { if (!RuntimeShutdownError.is(cx.signal.reason)) own.abort(cx.signal.reason); }, { once: true });
+        return fn({ signal: own.signal, runtime: cx.runtime });
+      }, opts)),
+    }),
+  },
 };
-
