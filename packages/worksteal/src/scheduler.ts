@@ -22,7 +22,7 @@ import {
 } from '@runtime-traits/core';
 import {
   checkArgs, checkCount, checkFunction, checkMs, checkOptions, checkSpawnOptions, checkTaskDef, isThenable, resolveTask, show,
-  TaskSet,
+  TaskSet, type TaskOwner,
 } from '@runtime-traits/core/kit';
 import { NodeReactor } from '@runtime-traits/node';
 import { BlockingPool } from './blocking-pool.js';
@@ -77,6 +77,8 @@ export class WorkStealingRuntime implements Runtime {
   private readonly keepAlive: NodeJS.Timeout;
   private readonly joinCx: TaskContext;
   private flushScheduled = false;
+  private readonly makeCell = (id: number, owner: TaskOwner, name: string | undefined, signal?: AbortSignal): RemoteTask<unknown> =>
+    new RemoteTask(id, owner, name, signal, this);
   private waiting = false;
   private nextSide = 0;
   private crashes = 0;
@@ -188,7 +190,7 @@ export class WorkStealingRuntime implements Runtime {
     checkTaskDef(def);
     const o = checkSpawnOptions(opts);
     checkArgs(args, 'args', o?.transfer);
-    const cell = this.tasks.create<unknown>(o, (id, owner, name, signal) => new RemoteTask(id, owner, name, signal, this));
+    const cell = this.tasks.create<unknown>(o, this.makeCell);
     if (cell.isSettled()) return cell;
     const remote = cell as RemoteTask<unknown>;
     const n = this.verified.get(def);
@@ -369,6 +371,14 @@ export class WorkStealingRuntime implements Runtime {
       case 'shutdown':
         void this.shutdown();
         return;
+      case 'unhandled': {
+        // The handle lives on the worker; the handler gets a settled stand-in with the same id.
+        const error = fromRecord(message.error as ErrorRecord);
+        const stand = { id: message.id, state: 'failed', cancel: () => Promise.resolve(), detach() { return this; },
+          then: (_ok: unknown, onRejected?: (e: unknown) => unknown) => Promise.reject(error).then(undefined, onRejected) } as unknown as Task<unknown>;
+        this.tasks.unhandled(error, stand as never);
+        return;
+      }
     }
   }
 

@@ -17,11 +17,11 @@
 import { receiveMessageOnPort, workerData } from 'node:worker_threads';
 import { performance } from 'node:perf_hooks';
 import type { Reactor, SpawnOptions, Task, TaskContext, TaskDef } from '@runtime-traits/core';
-import { isThenable } from '@runtime-traits/core/kit';
+import { isThenable, type TaskOwner } from '@runtime-traits/core/kit';
 import { EMPTY } from './deque.js';
 import { Endpoint } from './internal/endpoint.js';
 import { Fifo } from './internal/fifo.js';
-import { fromRecord, type ErrorRecord } from './internal/error-codec.js';
+import { fromRecord, toRecord, type ErrorRecord } from './internal/error-codec.js';
 import { E, G, Layout, S, SlotMode, SlotState } from './internal/layout.js';
 import type { ToMain, ToThread, WorkerInit } from './internal/messages.js';
 import { RemoteTask } from './internal/remote-task.js';
@@ -46,6 +46,13 @@ class PoolThread implements ThreadHost {
   /** Handles of tasks this thread spawned into shared slots, by slot - endpoint.base. */
   private readonly cells: Array<RemoteTask<unknown> | undefined> = [];
   private readonly keptArgs: Array<unknown[] | undefined> = [];
+  private readonly keptDefs: Array<AnyDef | undefined> = [];
+  /** Def numbers by def object (a string key per spawn would cost more than the spawn). */
+  private readonly defNumbers = new WeakMap<AnyDef, number>();
+  private readonly makeCell = (id: number, owner: TaskOwner, name: string | undefined, signal?: AbortSignal): RemoteTask<unknown> =>
+    new RemoteTask(id, owner, name, signal, this);
+  /** A spawn happened since the last wake-up check: other workers may want to steal. */
+  private notifyPending = false;
   /** Work only this thread may run: closures (no free slot, transfer lists) and messaged tasks. */
   private readonly local = new Fifo<() => void>();
   private readonly sideResults = new Map<number, { ok: boolean; value: unknown }>();
@@ -99,6 +106,10 @@ class PoolThread implements ThreadHost {
     for (;;) {
       if (Atomics.load(this.control, G.SHUTDOWN) !== 0) return;
       this.pollEvents();
+      if (this.notifyPending) {
+        this.notifyPending = false;
+        this.shared.parker.notifyWork();
+      }
       if (this.runBatch() > 0) {
         this.scheduleTick();
         return;
@@ -127,8 +138,12 @@ class PoolThread implements ThreadHost {
       const slot = this.findWork();
       if (slot === EMPTY) break;
       if (this.searching) this.stopSearching();
-      this.runner.run(slot);
+      this.runSlot(slot);
       ran++;
+      if (this.notifyPending) {
+        this.notifyPending = false;
+        this.shared.parker.notifyWork();
+      }
       if ((ran & 63) === 0) {
         this.endpoint.drain((s) => this.onCompletion(s));
         if (performance.now() > deadline) break;
@@ -136,6 +151,42 @@ class PoolThread implements ThreadHost {
     }
     if (ran > 0) this.publishCounters();
     return ran;
+  }
+
+  /**
+   * A slot popped from a queue. When it is this thread's own task, nobody else can reach it any more
+   * (it left every queue, and only this thread cancels it), so it runs straight through its handle:
+   * no decoding, no shared result, the slot is free again at once.
+   */
+  private runSlot(slot: number): void {
+    const i = slot - this.endpoint.base;
+    const cell = i >= 0 && i < this.endpoint.count ? this.cells[i] : undefined;
+    if (!cell) {
+      this.runner.run(slot);
+      return;
+    }
+    if (this.endpoint.state(slot) !== SlotState.QUEUED) {
+      this.completeLocal(slot, undefined); // cancelled while queued
+      return;
+    }
+    const def = this.keptDefs[i]!;
+    const args = this.keptArgs[i]!;
+    this.cells[i] = undefined;
+    this.keptArgs[i] = undefined;
+    this.keptDefs[i] = undefined;
+    cell.slot = -1;
+    this.endpoint.release(slot);
+    this.runner.tasksRun++;
+    if (!cell.start()) return;
+    let result: unknown;
+    try {
+      result = def.fn(cell, ...args);
+    } catch (error) {
+      cell.fail(error);
+      return;
+    }
+    if (isThenable(result)) result.then((value) => cell.complete(value), (error) => cell.fail(error));
+    else cell.complete(result);
   }
 
   private stopSearching(): void {
@@ -315,6 +366,7 @@ class PoolThread implements ThreadHost {
     const cell = this.cells[i];
     this.cells[i] = undefined;
     this.keptArgs[i] = undefined;
+    this.keptDefs[i] = undefined;
     this.endpoint.release(slot);
     if (!cell || !outcome) return;
     if (outcome.ok) cell.complete(outcome.value);
@@ -331,9 +383,9 @@ class PoolThread implements ThreadHost {
   }
 
   private spawnInto(def: AnyDef, args: unknown[], opts: SpawnOptions | undefined, blocking: boolean): Task<unknown> {
-    const cell = this.view.tasks.create<unknown>(opts, (id, owner, name, signal) => new RemoteTask(id, owner, name, signal, this));
+    const cell = this.view.tasks.create<unknown>(opts, this.makeCell);
     if (cell.isSettled()) return cell;
-    const n = this.shared.defs.number(def.module, def.name);
+    const n = this.defNumber(def);
     if (this.runner.knows(n)) {
       this.submit(cell as RemoteTask<unknown>, n, def, args, opts?.transfer, blocking);
     } else {
@@ -344,6 +396,15 @@ class PoolThread implements ThreadHost {
       );
     }
     return cell;
+  }
+
+  private defNumber(def: AnyDef): number {
+    let n = this.defNumbers.get(def);
+    if (n === undefined) {
+      n = this.shared.defs.number(def.module, def.name);
+      this.defNumbers.set(def, n);
+    }
+    return n;
   }
 
   private submit(cell: RemoteTask<unknown>, n: number, def: AnyDef, args: unknown[], transfer: unknown[] | undefined, blocking: boolean): void {
@@ -360,6 +421,7 @@ class PoolThread implements ThreadHost {
     const i = slot - this.endpoint.base;
     this.cells[i] = cell;
     this.keptArgs[i] = args;
+    this.keptDefs[i] = def;
     cell.slot = slot;
     if (blocking) {
       this.shared.blockingQueue.push(slot);
@@ -371,7 +433,7 @@ class PoolThread implements ThreadHost {
       return;
     }
     this.pushLocal(slot);
-    this.shared.parker.notifyWork();
+    this.notifyPending = true; // one wake check per task that spawned, not per spawn
     this.scheduleTick();
   }
 
@@ -391,7 +453,7 @@ class PoolThread implements ThreadHost {
   }
 
   join(a: AnyDef, aArgs: unknown[], b: AnyDef, bArgs: unknown[]): [unknown, unknown] {
-    const n = this.shared.defs.number(b.module, b.name);
+    const n = this.defNumber(b);
     this.runner.know(n, b);
     const slot = this.endpoint.alloc();
     if (slot < 0 || !this.endpoint.write(slot, n, bArgs, SlotMode.JOIN)) {
@@ -495,6 +557,10 @@ class PoolThread implements ThreadHost {
 
   metrics(): Record<string, unknown> {
     return { worker: this.me, tasksRun: this.runner.tasksRun, ...this.counters };
+  }
+
+  unhandled(error: unknown, task: Task<unknown>): void {
+    this.post({ t: 'unhandled', id: task.id, error: toRecord(error) });
   }
 
   requestShutdown(): void {

@@ -26,7 +26,9 @@ export type ToThread =
   /** A big result for a task this thread owns (forwarded by main from the thread that ran it). */
   | { t: 'result'; slot: number; ok: boolean; value: unknown }
   /** A SharedArrayBuffer's number (sab-registry.ts). */
-  | { t: 'sab'; id: number; sab: SharedArrayBuffer };
+  | { t: 'sab'; id: number; sab: SharedArrayBuffer }
+  /** A detached task spawned on this thread failed: main calls onUnhandledError. */
+  | { t: 'unhandled'; id: number; error: unknown };
 
 /** Thread → main. */
 export type ToMain =
@@ -37,5 +39,7 @@ export type ToMain =
   | { t: 'blocking' }
   /** A SharedArrayBuffer this thread numbered: main learns it and forwards it to the others. */
   | { t: 'sab'; id: number; sab: SharedArrayBuffer }
+  /** A detached task spawned on this thread failed: main calls onUnhandledError. */
+  | { t: 'unhandled'; id: number; error: unknown }
   /** A task called cx.runtime.shutdown(). */
   | { t: 'shutdown' };

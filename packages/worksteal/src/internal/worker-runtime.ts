@@ -13,6 +13,7 @@ export interface ThreadHost {
   join(a: TaskDef<unknown[], unknown>, aArgs: unknown[], b: TaskDef<unknown[], unknown>, bArgs: unknown[]): [unknown, unknown];
   metrics(): Record<string, unknown>;
   requestShutdown(): void;
+  unhandled(error: unknown, task: Task<unknown>): void;
 }
 
 export class WorkerRuntime implements Runtime {
@@ -22,9 +23,8 @@ export class WorkerRuntime implements Runtime {
   host!: ThreadHost;
 
   constructor(readonly reactor: Reactor, readonly capabilities: ReadonlySet<Capability>) {
-    this.tasks = new TaskSet(this, (error, task) => {
-      console.error(`runtime-traits worksteal: detached task ${task.id} failed on a worker:`, error);
-    });
+    // A detached task spawned on a worker reports to the main thread's onUnhandledError.
+    this.tasks = new TaskSet(this, (error, task) => this.host.unhandled(error, task));
     const self = this;
     this.executor = {
       spawn<A extends unknown[], R>(def: TaskDef<A, R>, args: A, opts?: SpawnOptions): Task<R> {
