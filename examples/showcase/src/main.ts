@@ -2,6 +2,7 @@
 //
 // Nothing in ./lib knows which runtime it is on: it receives RUNTIME, EXECUTOR, CLOCK and NET from
 // an inversify container, and this file is the only place a runtime is chosen.
+import { availableParallelism } from 'node:os';
 import { Container } from 'inversify';
 import { loadRuntime, runtimeModule, RUNTIME_NAMES } from '@runtime-traits/inversify';
 import type { RuntimeName } from '@runtime-traits/inversify';
@@ -49,7 +50,7 @@ function describeThreads(where: string[]): string {
   return `${where.length} threads (${where.slice(0, 2).join(', ')}, …)`;
 }
 
-console.log('runtime-traits: one library, three runtimes\n');
+console.log(`runtime-traits: one library, three runtimes (Node ${process.version}, ${availableParallelism()} cores)\n`);
 console.log('The same Tour class (examples/showcase/src/lib) gets its executor, clock and network');
 console.log('from inversify. Only the runtime bound in the container changes.\n');
 
