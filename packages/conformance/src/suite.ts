@@ -11,6 +11,7 @@ import { streamsArea } from './areas/streams.js';
 import { taskGroupArea } from './areas/task-group.js';
 import { taskLifecycleArea } from './areas/task-lifecycle.js';
 import { tcpArea } from './areas/tcp.js';
+import { tcpCloseArea } from './areas/tcp-close.js';
 import { tlsArea } from './areas/tls.js';
 import { udpArea } from './areas/udp.js';
 import { unixArea } from './areas/unix.js';
@@ -22,6 +23,7 @@ export const AREAS = [
   ['TaskGroup', taskGroupArea],
   ['clock', clockArea],
   ['tcp', tcpArea],
+  ['tcp (endings)', tcpCloseArea],
   ['udp', udpArea],
   ['unix sockets', unixArea],
   ['dns', dnsArea],

@@ -1,0 +1,259 @@
+// Area: TCP connection endings — end of stream, half-close, reset, backpressure, aborts and listener close.
+import { expect } from 'chai';
+import { CancelledError, NetError } from '@runtime-traits/core';
+import type { Harness } from '../harness.js';
+import {
+  connectedPair, eventually, expectReject, listen, pattern, portOf, readAll, readExactly, settle, text,
+} from '../util.js';
+
+const MiB = 1024 * 1024;
+const gate = { needs: ['net.tcp' as const] };
+
+export function tcpCloseArea(h: Harness): void {
+  h.describe('tcp', () => {
+    h.describe('end of stream and half-close', () => {
+      h.it('read() gives null at end of stream, and null forever after', async (t) => {
+        const { client, server } = await connectedPair(t);
+        await server.write('bye');
+        await server.close();
+        expect(text(await readExactly(client, 3))).to.equal('bye');
+        expect(await client.read()).to.equal(null);
+        expect(await client.read()).to.equal(null);
+        expect(await client.read()).to.equal(null);
+      }, gate);
+      h.it('closeWrite() makes the peer read null while this side can still read', async (t) => {
+        const { client, server } = await connectedPair(t);
+        await client.write('request');
+        await client.closeWrite();
+        expect(text(await readAll(server))).to.equal('request');
+        await server.write('response');
+        await server.closeWrite();
+        expect(text(await readAll(client))).to.equal('response');
+      }, gate);
+      h.it('rejects write() after closeWrite() with NetError EPIPE', async (t) => {
+        const { client } = await connectedPair(t);
+        await client.closeWrite();
+        await expectReject(client.write('too late'), NetError, { code: 'EPIPE' });
+      }, gate);
+      h.it('rejects write() after close() with NetError EPIPE', async (t) => {
+        const { client } = await connectedPair(t);
+        await client.close();
+        await expectReject(client.write('too late'), NetError, { code: 'EPIPE' });
+      }, gate);
+      h.it('read() after a local close() resolves null', async (t) => {
+        const { client, server } = await connectedPair(t);
+        await server.write('unread');
+        await client.close();
+        expect(await client.read()).to.equal(null);
+      }, gate);
+      h.it('a read() pending when the connection is closed locally resolves null', async (t) => {
+        const { client } = await connectedPair(t);
+        const pending = client.read();
+        await t.clock.sleep(5);
+        await client.close();
+        expect(await pending).to.equal(null);
+      }, gate);
+      h.it('close() is idempotent', async (t) => {
+        const { client } = await connectedPair(t);
+        await client.close();
+        await client.close();
+        await Promise.all([client.close(), client.close()]);
+      }, gate);
+      h.it('closeWrite() twice resolves', async (t) => {
+        const { client, server } = await connectedPair(t);
+        await client.closeWrite();
+        await client.closeWrite();
+        expect(await server.read()).to.equal(null);
+      }, gate);
+      h.it('settles a write that waits on backpressure when the connection is closed', async (t) => {
+        const { client } = await connectedPair(t);
+        const chunk = pattern(MiB, 1);
+        let pending: Promise<void> | undefined;
+        for (let i = 0; i < 64 && !pending; i++) {
+          const write = client.write(chunk);
+          const done = await Promise.race([write.then(() => true, () => true), t.clock.sleep(20).then(() => false)]);
+          if (!done) pending = write;
+        }
+        expect(pending, 'no write ever waited though the peer read nothing').to.not.equal(undefined);
+        await client.close();
+        await settle(pending!); // resolves or rejects; it must not hang
+      }, gate);
+      h.it('keeps its addresses readable after close()', async (t) => {
+        const { listener, client } = await connectedPair(t);
+        await client.close();
+        expect(portOf(client.remoteAddress)).to.equal(portOf(listener.address));
+        expect(portOf(client.localAddress)).to.be.above(0);
+      }, gate);
+      h.it('closed resolves after close()', async (t) => {
+        const { client } = await connectedPair(t);
+        await client.close();
+        await client.closed;
+      }, gate);
+      h.it('closed resolves once the peer closed and this side ended its writes', async (t) => {
+        const { client, server } = await connectedPair(t);
+        let resolved = false;
+        void client.closed.then(() => { resolved = true; });
+        await server.close();
+        expect(await client.read()).to.equal(null);
+        await client.closeWrite();
+        await eventually(t, () => resolved, 'closed resolved after both directions ended');
+      }, gate);
+      h.it('asyncDispose closes the connection: the peer reads null', async (t) => {
+        const { client, server } = await connectedPair(t);
+        await client[Symbol.asyncDispose]();
+        expect(await server.read()).to.equal(null);
+      }, gate);
+      h.it('a peer that closes with unread data resets: read() rejects NetError ECONNRESET, closed still resolves', async (t) => {
+        const { client, server } = await connectedPair(t);
+        const big = pattern(4 * MiB, 2);
+        const writing = client.write(big).catch(() => undefined);
+        expect(await server.read()).to.not.equal(null); // data is arriving, most of it unread
+        await server.close();
+        const outcome = await settle((async () => { for (;;) if (await client.read() === null) return 'end of stream'; })());
+        expect('error' in outcome, 'read() reached end of stream instead of a reset').to.equal(true);
+        const error = (outcome as { error: unknown }).error;
+        expect(NetError.is(error), `expected NetError, got ${String(error)}`).to.equal(true);
+        expect((error as NetError).code).to.equal('ECONNRESET');
+        await writing;
+        await client.close();
+        await client.closed;
+      }, gate);
+    });
+
+    h.describe('backpressure', () => {
+      h.it('write() waits while the peer is not reading, then everything arrives intact', async (t) => {
+        const { client, server } = await connectedPair(t);
+        const total = 32 * MiB;
+        const chunk = pattern(64 * 1024, 4);
+        let accepted = 0;
+        const writer = t.ex.spawnLocal(async () => {
+          while (accepted < total) { await client.write(chunk); accepted += chunk.length; }
+          await client.closeWrite();
+        });
+        // Wait until the writer stops making progress (or finishes): the peer reads nothing meanwhile.
+        let last = -1;
+        let still = 0;
+        while (still < 3 && accepted < total) {
+          await t.clock.sleep(20);
+          still = accepted === last ? still + 1 : 0;
+          last = accepted;
+        }
+        expect(accepted, `write() accepted ${accepted / MiB} MiB while the peer read nothing`).to.be.below(16 * MiB);
+        let received = 0;
+        let corrupt = false;
+        for (;;) {
+          const c = await server.read();
+          if (c === null) break;
+          for (let i = 0; i < c.length; i++) if (c[i] !== chunk[(received + i) % chunk.length]) corrupt = true;
+          received += c.length;
+        }
+        await writer;
+        expect(corrupt, 'data corrupted').to.equal(false);
+        expect(received).to.equal(total);
+      }, gate);
+    });
+
+    h.describe('aborts', () => {
+      h.it('read() rejects with CancelledError when its signal aborts', async (t) => {
+        const { client } = await connectedPair(t);
+        const controller = new AbortController();
+        const pending = client.read({ signal: controller.signal });
+        await t.clock.sleep(5);
+        controller.abort();
+        await expectReject(pending, CancelledError, { code: 'ABORT_ERR' });
+      }, gate);
+      h.it('an aborted read() loses no data: a later read() returns what arrives', async (t) => {
+        const { client, server } = await connectedPair(t);
+        const controller = new AbortController();
+        const pending = client.read({ signal: controller.signal });
+        await t.clock.sleep(5);
+        controller.abort();
+        await settle(pending);
+        await server.write('after abort');
+        await server.closeWrite();
+        expect(text(await readAll(client))).to.equal('after abort');
+      }, gate);
+      h.it('a read() with an already-aborted signal rejects and leaves buffered data for the next read()', async (t) => {
+        const { client, server } = await connectedPair(t);
+        await server.write('waiting');
+        await server.closeWrite();
+        await t.clock.sleep(10);
+        await expectReject(client.read({ signal: AbortSignal.abort() }), CancelledError);
+        expect(text(await readAll(client))).to.equal('waiting');
+      }, gate);
+      h.it('write() with an already-aborted signal rejects with CancelledError', async (t) => {
+        const { client } = await connectedPair(t);
+        await expectReject(client.write('x', { signal: AbortSignal.abort() }), CancelledError);
+      }, gate);
+      h.it('accept() rejects with CancelledError when its signal aborts', async (t) => {
+        const listener = await listen(t);
+        const controller = new AbortController();
+        const pending = listener.accept({ signal: controller.signal });
+        await t.clock.sleep(5);
+        controller.abort();
+        await expectReject(pending, CancelledError, { code: 'ABORT_ERR' });
+      }, gate);
+      h.it('accept() rejects at once for an already-aborted signal', async (t) => {
+        const listener = await listen(t);
+        await expectReject(listener.accept({ signal: AbortSignal.abort() }), CancelledError);
+      }, gate);
+      h.it('an aborted accept() loses no connection: the next accept() gets it', async (t) => {
+        const listener = await listen(t);
+        const controller = new AbortController();
+        const pending = listener.accept({ signal: controller.signal });
+        await t.clock.sleep(5);
+        controller.abort();
+        await settle(pending);
+        const [client, server] = await Promise.all([t.net.connect(listener.address), listener.accept()]);
+        t.defer(() => client.close());
+        expect(server).to.not.equal(null);
+        await server!.close();
+      }, gate);
+    });
+
+    h.describe('listener close', () => {
+      h.it('a pending accept() resolves null when the listener closes', async (t) => {
+        const listener = await listen(t);
+        const pending = listener.accept();
+        await t.clock.sleep(5);
+        await listener.close();
+        expect(await pending).to.equal(null);
+      }, gate);
+      h.it('accept() after close() resolves null', async (t) => {
+        const listener = await t.net.listen({ port: 0 });
+        await listener.close();
+        expect(await listener.accept()).to.equal(null);
+        expect(await listener.accept()).to.equal(null);
+      }, gate);
+      h.it('close() is idempotent', async (t) => {
+        const listener = await t.net.listen({ port: 0 });
+        await listener.close();
+        await listener.close();
+      }, gate);
+      h.it('a closed listener refuses new connections', async (t) => {
+        const listener = await t.net.listen({ port: 0 });
+        await listener.close();
+        await expectReject(t.net.connect(listener.address), NetError, { code: 'ECONNREFUSED' });
+      }, gate);
+      h.it('asyncDispose closes the listener: accept() resolves null', async (t) => {
+        const listener = await t.net.listen({ port: 0 });
+        await listener[Symbol.asyncDispose]();
+        expect(await listener.accept()).to.equal(null);
+      }, gate);
+      h.it('closing the listener leaves accepted connections open', async (t) => {
+        const { listener, client, server } = await connectedPair(t);
+        await listener.close();
+        await client.write('still here');
+        await client.closeWrite();
+        expect(text(await readAll(server))).to.equal('still here');
+      }, gate);
+      h.it('for await over a listener ends when it is closed', async (t) => {
+        const listener = await t.net.listen({ port: 0 });
+        const loop = (async () => { let n = 0; for await (const c of listener) { n++; await c.close(); } return n; })();
+        await t.clock.sleep(5);
+        await listener.close();
+        expect(await loop).to.equal(0);
+      }, gate);
+    });
+  });
+}
