@@ -30,6 +30,7 @@ describe('RedisClient', function () {
     await client.set('s', 'x');
     const error = await client.incr('s').then(() => undefined, (e: unknown) => e);
     expect(error).to.be.instanceOf(ReplyError);
+    expect(await client.hgetall('s').then(() => undefined, (e: unknown) => e)).to.be.instanceOf(ReplyError);
   });
 
   it('should run defined scripts, sending the source once and the SHA afterwards', async () => {

@@ -12,6 +12,8 @@
 import { createHash } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import net from 'node:net';
+import { Batch } from './batch.js';
+import { commandProxy, flatten, transformFor, type Pending, type Script } from './commands.js';
 import { encodeCommand, INCOMPLETE, ReplyError, ReplyParser, type Arg, type Reply } from './resp.js';
 
 export interface RedisClientOptions {
@@ -27,52 +29,7 @@ export interface RedisClientOptions {
   [other: string]: unknown;
 }
 
-interface Pending {
-  resolve(value: unknown): void;
-  reject(error: Error): void;
-  /** Replies to skip before this entry's own (MULTI's OK and QUEUED lines). */
-  map?: (reply: Reply) => unknown;
-}
-
 const CLOSED_MESSAGE = 'Connection is closed.';
-/** Names that look like commands but must not be treated as ones (thenables, inspection, cluster probes). */
-const NOT_COMMANDS = new Set(['then', 'catch', 'finally', 'constructor', 'inspect', 'nodes', 'toJSON', 'valueOf', 'toString']);
-const COMMAND_NAME = /^[a-z]+$/;
-
-function flatten(args: unknown[]): Arg[] {
-  const out: Arg[] = [];
-  for (const arg of args) {
-    if (Array.isArray(arg)) out.push(...flatten(arg));
-    else if (arg instanceof Uint8Array || typeof arg === 'string' || typeof arg === 'number') out.push(arg);
-    else if (arg !== undefined && arg !== null) out.push(String(arg));
-  }
-  return out;
-}
-
-/** ioredis turns HGETALL's flat array into an object; BullMQ relies on that. */
-function transformFor(command: string): ((reply: Reply) => unknown) | undefined {
-  if (command !== 'hgetall') return undefined;
-  return (reply) => {
-    if (!Array.isArray(reply)) return reply;
-    const object: Record<string, unknown> = {};
-    for (let i = 0; i + 1 < reply.length; i += 2) object[String(reply[i])] = reply[i + 1];
-    return object;
-  };
-}
-
-/** Makes `client.anyCommand(...args)` send that command, like ioredis does. */
-function commandProxy<T extends object>(target: T, send: (command: string, args: unknown[]) => unknown): T {
-  return new Proxy(target, {
-    get(object, prop, receiver) {
-      if (typeof prop !== 'string' || prop in object || NOT_COMMANDS.has(prop) || !COMMAND_NAME.test(prop)) {
-        return Reflect.get(object, prop, receiver);
-      }
-      return (...args: unknown[]) => send(prop, args);
-    },
-  });
-}
-
-interface Script { sha: string; lua: string; keys: number }
 
 export class RedisClient extends EventEmitter {
   status = 'wait';
@@ -278,7 +235,8 @@ export class RedisClient extends EventEmitter {
         this.pending.splice(0, this.pendingHead);
         this.pendingHead = 0;
       }
-      if (reply instanceof ReplyError && !entry.map) entry.reject(reply);
+      if (reply instanceof ReplyError && !entry.keepErrors) entry.reject(reply);
+      else if (reply instanceof ReplyError) entry.resolve(reply);
       else {
         try {
           entry.resolve(entry.map ? entry.map(reply) : reply);
@@ -315,88 +273,5 @@ export class RedisClient extends EventEmitter {
 
   markLoaded(sha: string): void {
     this.loaded.add(sha);
-  }
-}
-
-/** A pipeline (or MULTI/EXEC transaction): commands collected, sent in one write by `exec()`. */
-export class Batch {
-  readonly proxy: Batch;
-  private readonly commands: Array<{ args: Arg[]; map?: (reply: Reply) => unknown; sha?: string }> = [];
-
-  constructor(private readonly client: RedisClient, private readonly atomic: boolean) {
-    this.proxy = new Proxy(this, {
-      get: (object, prop, receiver) => {
-        if (typeof prop === 'string' && !(prop in object)) {
-          const script = client.scriptNamed(prop);
-          if (script) {
-            return (...args: unknown[]) => {
-              this.commands.push({ args: client.scriptArgs(script, flatten(args)), sha: script.sha });
-              return this.proxy;
-            };
-          }
-          if (!NOT_COMMANDS.has(prop) && COMMAND_NAME.test(prop)) {
-            return (...args: unknown[]) => {
-              this.commands.push({ args: [prop, ...flatten(args)], map: transformFor(prop) });
-              return this.proxy;
-            };
-          }
-        }
-        return Reflect.get(object, prop, receiver);
-      },
-    });
-  }
-
-  get length(): number {
-    return this.commands.length;
-  }
-
-  /** Resolves with one `[error, result]` pair per command, like ioredis. */
-  exec(): Promise<Array<[Error | null, unknown]> | null> {
-    const commands = this.commands.splice(0);
-    if (commands.length === 0) return Promise.resolve([]);
-    return this.atomic ? this.execMulti(commands) : this.execPipeline(commands);
-  }
-
-  private execPipeline(commands: Array<{ args: Arg[]; map?: (reply: Reply) => unknown; sha?: string }>): Promise<Array<[Error | null, unknown]>> {
-    const results = commands.map((command) => new Promise<[Error | null, unknown]>((resolve) => {
-      this.client.sendMany([{
-        args: command.args,
-        pending: {
-          resolve: (value) => {
-            if (command.sha) this.client.markLoaded(command.sha);
-            resolve(value instanceof ReplyError ? [value, null] : [null, command.map ? command.map(value as Reply) : value]);
-          },
-          reject: (error) => resolve([error, null]),
-          map: (reply) => reply,
-        },
-      }]);
-    }));
-    return Promise.all(results);
-  }
-
-  private execMulti(commands: Array<{ args: Arg[]; map?: (reply: Reply) => unknown; sha?: string }>): Promise<Array<[Error | null, unknown]> | null> {
-    return new Promise((resolve, reject) => {
-      const ignore: Pending = { resolve: () => undefined, reject: () => undefined, map: (reply) => reply };
-      const batch = [{ args: ['MULTI'] as Arg[], pending: ignore }, ...commands.map((c) => ({ args: c.args, pending: ignore }))];
-      batch.push({
-        args: ['EXEC'],
-        pending: {
-          resolve: (value) => {
-            if (value instanceof ReplyError) return reject(value);
-            if (value === null) return resolve(null);
-            const replies = value as Reply[];
-            resolve(replies.map((reply, i) => {
-              const command = commands[i]!;
-              if (reply instanceof ReplyError) return [reply, null];
-              if (command.sha) this.client.markLoaded(command.sha);
-              return [null, command.map ? command.map(reply) : reply];
-            }));
-          },
-          reject,
-          map: (reply) => reply,
-        },
-      });
-      this.client.sendMany(batch);
-    });
   }
 }
