@@ -101,6 +101,27 @@ describe('kv-server in a Simulation (local runtime, virtual clock)', function ()
     expect((outcome.unknown as Error).message).to.match(/^ERR unknown command 'NOPE'/);
   });
 
+  it('should end a connected client\'s stream when the server\'s module is unloaded (runtime shut down)', async () => {
+    const serverHost = sim.host('server');
+    const container = new Container();
+    const module = runtimeModule(serverHost);
+    container.load(module);
+    container.bind(KvServer).toSelf();
+    await serverHost.run(() => container.get(KvServer).listen({ host: '0.0.0.0', port: PORT }));
+    const client = sim.host('client');
+    const kv = await client.run(async () => {
+      const c = await connect(client);
+      await c.command('SET', 'k', 'v');
+      return c;
+    });
+    await container.unloadAsync(module);
+    const outcome = await client.run(() => kv.command('GET', 'k').then(() => 'answered', (e: unknown) => (e as Error).message));
+    expect(outcome).to.match(/connection closed by the server|ECONNRESET|reset/i);
+    const refused = await client.run(() => connect(client).then(() => 'connected', (e: unknown) => (e as { code?: string }).code));
+    // Nobody listens any more: refused, or (the simulation's choice for a host whose runtime is gone) no answer at all.
+    expect(refused).to.be.oneOf(['ECONNREFUSED', 'ETIMEDOUT']);
+  });
+
   it('should replay the same run event for event under the same seed', async () => {
     const scenario = async (seed: number) => {
       const world = new Simulation({ seed, latency: { min: 1, max: 20 } });
