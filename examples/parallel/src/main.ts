@@ -2,6 +2,7 @@
 // and prints the speedup.
 //
 //   npm run build && node examples/parallel/dist/src/main.js [--runtime worksteal] [--size 1200x800] [--iter 2000]
+import { availableParallelism } from 'node:os';
 import { Container } from 'inversify';
 import { loadRuntime, runtimeModule } from '@runtime-traits/inversify';
 import type { RuntimeName } from '@runtime-traits/inversify';
@@ -42,7 +43,7 @@ await runtime.run(async () => {
   const same = checksum(pixels) === checksum(expected);
   console.log(preview(frame, pixels, 72, 24));
   console.log();
-  console.log(`Mandelbrot ${width}x${height}, ${maxIter} iterations max, bands of ${grain} rows`);
+  console.log(`Mandelbrot ${width}x${height}, ${maxIter} iterations max, bands of ${grain} rows, ${availableParallelism()} cores`);
   console.log(`  sequential (this thread)      ${sequentialMs.toFixed(0).padStart(6)} ms`);
   console.log(`  fork-join (${runtime.name.padEnd(9)} runtime) ${parallelMs.toFixed(0).padStart(6)} ms`);
   console.log(`  speedup                       ${(sequentialMs / parallelMs).toFixed(2).padStart(6)}x`);
