@@ -21,22 +21,24 @@ import {
   type ShutdownOptions, type SpawnOptions, type Task, type TaskContext, type TaskDef,
 } from '@runtime-traits/core';
 import {
-  checkArgs, checkCount, checkFunction, checkMs, checkOptions, checkSpawnOptions, checkTaskDef, isThenable, resolveTask, show,
+  checkArgs, checkCount, checkFunction, checkMs, checkOptions, checkSpawnOptions, checkTaskDef, resolveTask, show,
   TaskSet, type TaskOwner,
 } from '@runtime-traits/core/kit';
 import { NodeReactor } from '@runtime-traits/node';
 import { BlockingPool } from './blocking-pool.js';
 import { reactorCapabilities, runtimeCapabilities } from './internal/capabilities.js';
 import { Fifo } from './internal/fifo.js';
-import { Endpoint, readResult, writeResult } from './internal/endpoint.js';
+import { Endpoint, readResult } from './internal/endpoint.js';
 import { fromRecord, type ErrorRecord } from './internal/error-codec.js';
 import { E, G, Layout, S, SlotMode, SlotState, type LayoutConfig } from './internal/layout.js';
 import type { ToMain, ToThread } from './internal/messages.js';
 import { RemoteTask } from './internal/remote-task.js';
 import { Shared } from './internal/shared.js';
+import { runJoinBody } from './internal/join.js';
+import { poolMetrics } from './internal/metrics.js';
+import { failSlotsRunOn, requeueDeque } from './internal/recovery.js';
 import { ThreadHandle } from './internal/thread-handle.js';
 import { waitAsync } from './internal/wait-async.js';
-import { PState } from './parker.js';
 import { availableParallelism } from 'node:os';
 
 export interface WorkStealingRuntimeOptions extends RuntimeOptions {
@@ -416,14 +418,14 @@ export class WorkStealingRuntime implements Runtime {
     const slot = this.endpoint.alloc();
     if (slot < 0 || !this.endpoint.write(slot, n, bArgs, SlotMode.JOIN)) {
       if (slot >= 0) this.endpoint.release(slot);
-      return [this.runBody(a, aArgs, 'a'), this.runBody(b, bArgs, 'b')];
+      return [runJoinBody(this.joinCx, a, aArgs, 'a'), runJoinBody(this.joinCx, b, bArgs, 'b')];
     }
     this.shared.injector.push(slot);
     this.shared.parker.notifyWork();
     let ra: unknown;
     let aError: { error: unknown } | undefined;
     try {
-      ra = this.runBody(a, aArgs, 'a');
+      ra = runJoinBody(this.joinCx, a, aArgs, 'a');
     } catch (error) {
       aError = { error };
     }
@@ -432,7 +434,7 @@ export class WorkStealingRuntime implements Runtime {
       // Nobody took b: run it here; its number comes back through the ring and is freed then.
       this.armWait();
       try {
-        rb = { ok: true, value: this.runBody(b, bArgs, 'b') };
+        rb = { ok: true, value: runJoinBody(this.joinCx, b, bArgs, 'b') };
       } catch (error) {
         rb = { ok: false, value: error };
       }
@@ -473,15 +475,6 @@ export class WorkStealingRuntime implements Runtime {
     }
   }
 
-  private runBody(def: AnyDef, args: unknown[], label: 'a' | 'b'): unknown {
-    const result = def.fn(this.joinCx, ...args);
-    if (isThenable(result)) {
-      result.then(undefined, noop);
-      throw new TypeError(`join: ${label} returned a promise; join bodies must be synchronous`);
-    }
-    return result;
-  }
-
   // ── crash recovery ──────────────────────────────────────────────────────────
   /** A thread died: fail what it was running, requeue what it held, start a replacement. */
   private recover(dead: number, cause: unknown): void {
@@ -490,19 +483,7 @@ export class WorkStealingRuntime implements Runtime {
     const sh = this.shared;
     const s = sh.slots;
     const error = new WorkerCrashedError(`worker thread ${dead} died: ${cause instanceof Error ? cause.message : show(cause)}`, { cause });
-    for (let slot = 0; slot < sh.layout.totalSlots; slot++) {
-      const h = Layout.slotWord(slot);
-      if (Atomics.load(s, h + S.STATE) !== SlotState.RUNNING || Atomics.load(s, h + S.RUNNER) !== dead) continue;
-      writeResult(s, sh.payload, slot, false, error);
-      Atomics.store(s, h + S.STATE, SlotState.DONE);
-      if (s[h + S.MODE] === SlotMode.JOIN) {
-        Atomics.notify(s, h + S.STATE);
-        continue;
-      }
-      const owner = s[h + S.OWNER]!;
-      sh.rings[owner]!.push(slot);
-      sh.parker.unpark(owner);
-    }
+    failSlotsRunOn(sh, dead, error);
     // Big results the dead thread had announced but whose message never came.
     for (const [slot, early] of this.sideResults) {
       if (early === null && Atomics.load(s, Layout.slotWord(slot) + S.RUNNER) === dead) {
@@ -510,12 +491,7 @@ export class WorkStealingRuntime implements Runtime {
         this.settle(slot, { ok: false, value: error });
       }
     }
-    const deque = sh.layout.isWorker(dead) ? sh.deques[dead] : undefined;
-    if (deque) {
-      for (let t = deque.steal(); t >= 0 || deque.length > 0; t = deque.steal()) if (t >= 0) sh.injector.push(t);
-      deque.reset();
-    }
-    Atomics.store(sh.control, sh.layout.endpointBase(dead) + E.PSTATE, PState.ACTIVE);
+    requeueDeque(sh, dead);
     const replacement = this.startThread(dead, sh.layout.isWorker(dead) ? 'worker' : 'blocking', false);
     if (!sh.layout.isWorker(dead)) this.blocking.threads.set(dead, replacement);
     replacement.ready.catch(noop);
@@ -552,40 +528,10 @@ export class WorkStealingRuntime implements Runtime {
   }
 
   metrics(): RuntimeMetrics {
-    const sh = this.shared;
-    const c = sh.control;
-    const perWorker = [];
-    let steals = 0;
-    let parks = 0;
-    let wakes = 0;
-    let dequeDepth = 0;
-    for (let w = 1; w <= sh.config.workers; w++) {
-      const base = sh.layout.endpointBase(w);
-      const entry = {
-        worker: w,
-        tasks: Atomics.load(c, base + E.TASKS),
-        steals: Atomics.load(c, base + E.STEALS),
-        parks: Atomics.load(c, base + E.PARKS),
-        wakes: Atomics.load(c, base + E.WAKES),
-        spawns: Atomics.load(c, base + E.SPAWNS),
-        dequeDepth: sh.deques[w]!.length,
-      };
-      steals += entry.steals;
-      parks += entry.parks;
-      wakes += entry.wakes;
-      dequeDepth += entry.dequeDepth;
-      perWorker.push(entry);
-    }
-    const injectorDepth = sh.injector.length;
+    const { queued, ...pool } = poolMetrics(this.shared);
     return {
-      ...this.tasks.counters(injectorDepth + dequeDepth + this.backlog.length + this.blocking.depth),
-      workers: perWorker,
-      tasksPerWorker: perWorker.map((w) => w.tasks),
-      steals,
-      parks,
-      wakes,
-      injectorDepth,
-      dequeDepths: perWorker.map((w) => w.dequeDepth),
+      ...this.tasks.counters(queued + this.backlog.length + this.blocking.depth),
+      ...pool,
       blockingDepth: this.blocking.depth,
       crashes: this.crashes,
     };

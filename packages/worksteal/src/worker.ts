@@ -18,11 +18,12 @@ import { receiveMessageOnPort, workerData } from 'node:worker_threads';
 import { performance } from 'node:perf_hooks';
 import type { Reactor, SpawnOptions, Task, TaskContext, TaskDef } from '@runtime-traits/core';
 import { isThenable, type TaskOwner } from '@runtime-traits/core/kit';
-import { EMPTY } from './deque.js';
+import { EMPTY, type Deque } from './deque.js';
+import { joinOnPool, type JoinSite } from './internal/join.js';
 import { Endpoint } from './internal/endpoint.js';
 import { Fifo } from './internal/fifo.js';
 import { fromRecord, toRecord, type ErrorRecord } from './internal/error-codec.js';
-import { E, G, Layout, S, SlotMode, SlotState } from './internal/layout.js';
+import { E, G, SlotMode, SlotState } from './internal/layout.js';
 import type { ToMain, ToThread, WorkerInit } from './internal/messages.js';
 import { RemoteTask } from './internal/remote-task.js';
 import { Shared } from './internal/shared.js';
@@ -35,14 +36,14 @@ import { PState } from './parker.js';
 type AnyDef = TaskDef<unknown[], unknown>;
 const BATCH_MS = 2;
 
-class PoolThread implements ThreadHost {
+class PoolThread implements ThreadHost, JoinSite {
   readonly endpoint: Endpoint;
   readonly runner: TaskRunner;
   readonly view: WorkerRuntime;
   private readonly control: Int32Array;
   private readonly base: number;
   private readonly isWorker: boolean;
-  private readonly deque;
+  readonly deque: Deque | undefined;
   /** Handles of tasks this thread spawned into shared slots, by slot - endpoint.base. */
   private readonly cells: Array<RemoteTask<unknown> | undefined> = [];
   private readonly keptArgs: Array<unknown[] | undefined> = [];
@@ -62,9 +63,9 @@ class PoolThread implements ThreadHost {
   private searching = false;
   private counters = { steals: 0, parks: 0, spawns: 0 };
   private askedForBlocking = false;
-  private readonly joinCx: TaskContext;
+  readonly joinCx: TaskContext;
 
-  constructor(private readonly shared: Shared, readonly me: number, private readonly init: WorkerInit, reactor: Reactor) {
+  constructor(readonly shared: Shared, readonly me: number, private readonly init: WorkerInit, reactor: Reactor) {
     this.control = shared.control;
     this.base = shared.layout.endpointBase(me);
     this.isWorker = init.role === 'worker';
@@ -158,7 +159,7 @@ class PoolThread implements ThreadHost {
    * (it left every queue, and only this thread cancels it), so it runs straight through its handle:
    * no decoding, no shared result, the slot is free again at once.
    */
-  private runSlot(slot: number): void {
+  runSlot(slot: number): void {
     const i = slot - this.endpoint.base;
     const cell = i >= 0 && i < this.endpoint.count ? this.cells[i] : undefined;
     if (!cell) {
@@ -398,7 +399,7 @@ class PoolThread implements ThreadHost {
     return cell;
   }
 
-  private defNumber(def: AnyDef): number {
+  defNumber(def: AnyDef): number {
     let n = this.defNumbers.get(def);
     if (n === undefined) {
       n = this.shared.defs.number(def.module, def.name);
@@ -438,7 +439,7 @@ class PoolThread implements ThreadHost {
   }
 
   /** Onto the own deque; when full, half of it (and then this task) moves to the injector (tokio's overflow). */
-  private pushLocal(slot: number): void {
+  pushLocal(slot: number): void {
     if (this.deque) {
       if (this.deque.push(slot)) return;
       const half = this.deque.capacity >> 1;
@@ -453,79 +454,16 @@ class PoolThread implements ThreadHost {
   }
 
   join(a: AnyDef, aArgs: unknown[], b: AnyDef, bArgs: unknown[]): [unknown, unknown] {
-    const n = this.defNumber(b);
-    this.runner.know(n, b);
-    const slot = this.endpoint.alloc();
-    if (slot < 0 || !this.endpoint.write(slot, n, bArgs, SlotMode.JOIN)) {
-      if (slot >= 0) this.endpoint.release(slot);
-      return [this.runBody(a, aArgs, 'a'), this.runBody(b, bArgs, 'b')];
-    }
-    const i = slot - this.endpoint.base;
-    this.keptArgs[i] = bArgs;
-    if (this.deque) this.pushLocal(slot);
-    else this.shared.injector.push(slot);
-    this.shared.parker.notifyWork();
-    let ra: unknown;
-    let aError: { error: unknown } | undefined;
-    try {
-      ra = this.runBody(a, aArgs, 'a');
-    } catch (error) {
-      aError = { error };
-    }
-    const rb = this.joinB(slot, b, bArgs);
-    if (aError) throw aError.error;
-    if (!rb.ok) throw rb.value;
-    return [ra, rb.value];
+    this.runner.know(this.defNumber(b), b);
+    return joinOnPool(this, a, aArgs, b, bArgs);
   }
 
-  /** Gets b's outcome: run it here if still queued, else help until its thief is done. */
-  private joinB(slot: number, b: AnyDef, bArgs: unknown[]): { ok: boolean; value: unknown } {
-    const h = Layout.slotWord(slot);
-    const slots = this.shared.slots;
-    let idle = 0;
-    for (;;) {
-      const state = Atomics.load(slots, h + S.STATE);
-      if (state === SlotState.QUEUED) {
-        const top = this.deque ? this.deque.pop() : EMPTY;
-        if (top === slot) {
-          Atomics.store(slots, h + S.STATE, SlotState.RUNNING);
-          this.keptArgs[slot - this.endpoint.base] = undefined;
-          this.endpoint.release(slot);
-          return this.tryBody(b, bArgs);
-        }
-        if (top !== EMPTY) {
-          this.runner.run(top);
-          continue;
-        }
-        if (this.endpoint.tryCancelQueued(slot)) {
-          // Still in the injector: its number will come back through our ring and be freed then.
-          this.keptArgs[slot - this.endpoint.base] = undefined;
-          return this.tryBody(b, bArgs);
-        }
-        continue;
-      }
-      if (state === SlotState.DONE) {
-        const result = this.endpoint.readResult(slot);
-        this.keptArgs[slot - this.endpoint.base] = undefined;
-        const outcome = result.side ? this.awaitSideResult(slot) : result;
-        this.endpoint.release(slot);
-        return outcome;
-      }
-      // RUNNING on a thief: help with other work, or wait for it.
-      const other = this.deque ? this.findWork() : EMPTY;
-      if (other !== EMPTY) {
-        this.runner.run(other);
-        idle = 0;
-        continue;
-      }
-      if (++idle < 64) continue;
-      Atomics.store(slots, h + S.WAITER, 1);
-      Atomics.wait(slots, h + S.STATE, SlotState.RUNNING, 1);
-    }
+  keepArgs(slot: number, args: unknown[] | undefined): void {
+    this.keptArgs[slot - this.endpoint.base] = args;
   }
 
   /** A JOIN result too big for its slot: main forwards it on the port; read it synchronously. */
-  private awaitSideResult(slot: number): { ok: boolean; value: unknown } {
+  awaitSideResult(slot: number): { ok: boolean; value: unknown } {
     for (;;) {
       const early = this.sideResults.get(slot);
       if (early) {
@@ -536,23 +474,6 @@ class PoolThread implements ThreadHost {
       if (m) this.onMessage(m.message as ToThread);
       else Atomics.wait(this.control, this.base + E.MAIL, 0, 1);
     }
-  }
-
-  private tryBody(def: AnyDef, args: unknown[]): { ok: boolean; value: unknown } {
-    try {
-      return { ok: true, value: this.runBody(def, args, 'b') };
-    } catch (error) {
-      return { ok: false, value: error };
-    }
-  }
-
-  private runBody(def: AnyDef, args: unknown[], label: 'a' | 'b'): unknown {
-    const result = def.fn(this.joinCx, ...args);
-    if (isThenable(result)) {
-      result.then(undefined, () => undefined);
-      throw new TypeError(`join: ${label} returned a promise; join bodies must be synchronous`);
-    }
-    return result;
   }
 
   metrics(): Record<string, unknown> {
