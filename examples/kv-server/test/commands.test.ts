@@ -142,3 +142,16 @@ describe('CONFIG GET', () => {
     expect(run('CONFIG', 'GET', 'maxmemory')).to.equal('*0\r\n');
   });
 });
+
+describe('a command that throws', () => {
+  it('should answer -ERR instead of a half-written reply, and leave earlier replies intact', () => {
+    const { run, cx } = session();
+    const enc2 = new TextEncoder();
+    execute([enc2.encode('PING')], cx);
+    // Break the store on purpose: KEYS writes its array header, then fails on the second key.
+    (cx.store as unknown as { keys: () => unknown[] }).keys = () => ['fine', { length: 1, charCodeAt() { throw new Error('boom'); } }];
+    execute([enc2.encode('KEYS'), enc2.encode('*')], cx);
+    expect(new TextDecoder().decode(cx.out.take())).to.equal("+PONG\r\n-ERR internal error in 'keys': boom\r\n");
+    expect(run('PING')).to.equal('+PONG\r\n');
+  });
+});

@@ -153,5 +153,12 @@ export function execute(args: Uint8Array[], cx: CommandContext): void {
   if ((arity > 0 && args.length !== arity) || (arity < 0 && args.length < -arity)) {
     return void cx.out.error(`ERR wrong number of arguments for '${name.toLowerCase()}' command`);
   }
-  command.run(args, cx);
+  const mark = cx.out.length;
+  try {
+    command.run(args, cx);
+  } catch (error) {
+    // A bug in one command must not take the connection down with it: answer, and carry on.
+    cx.out.rewind(mark);
+    cx.out.error(`ERR internal error in '${name.toLowerCase()}': ${error instanceof Error ? error.message : String(error)}`);
+  }
 }

@@ -36,6 +36,11 @@ export class RespWriter {
     return this.ascii(`*${count}\r\n`);
   }
 
+  /** Drops whatever was written after `length` was `mark` (a reply half-written when a command failed). */
+  rewind(mark: number): void {
+    if (mark >= 0 && mark <= this.len) this.len = mark;
+  }
+
   /** The batch so far; the writer starts empty again. */
   take(): Uint8Array {
     const out = this.buf.slice(0, this.len);
