@@ -39,10 +39,20 @@ function runIsolated(name: string, quick: boolean): Promise<ChildReport> {
     const child = spawn(process.execPath, [CHILD, name, out, ...(quick ? ['--quick'] : [])], {
       stdio: ['ignore', 'inherit', 'pipe'], env: { ...process.env, BENCH_T0: String(t0) },
     });
+    // The child's progress lines pass through; anything else it prints (a runtime's own debug
+    // output, a stack trace) passes through too, up to a limit, and is kept for the crash note.
     const tail: string[] = [];
+    let foreign = 0;
+    let pending = '';
     child.stderr.on('data', (chunk: Buffer) => {
-      process.stderr.write(chunk);
-      tail.push(...chunk.toString().split('\n').filter(Boolean));
+      const lines = (pending + chunk.toString()).split('\n');
+      pending = lines.pop() ?? '';
+      for (const line of lines) {
+        const ours = /^\[\d\d:\d\d\] /.test(line);
+        if (ours || ++foreign <= 40) process.stderr.write(`${line}\n`);
+        else if (foreign === 41) process.stderr.write('  (more output from the benchmark process hidden)\n');
+        if (line.trim()) tail.push(line);
+      }
       tail.splice(0, Math.max(0, tail.length - 6));
     });
     const timer = setTimeout(() => { tail.push(`killed after ${limitMs / 1000} s`); child.kill('SIGKILL'); }, limitMs);

@@ -34,6 +34,15 @@ const onStray = (kind: string) => (error: unknown): void => {
 process.on('uncaughtException', onStray('uncaught exception'));
 process.on('unhandledRejection', onStray('unhandled rejection'));
 
+// A runtime whose pending work holds no ref'd handle (e.g. only Atomics.waitAsync) would let the
+// event loop run dry and the process exit mid-sample; this interval keeps it alive until the
+// sample's time limit fails it instead. The exit hook says so if the process ends early anyway.
+const keepAlive = setInterval(() => undefined, 1_000);
+let reported = false;
+process.on('exit', (code) => {
+  if (!reported) log(`  ${name}: process exiting with code ${code} before the benchmark finished`);
+});
+
 async function main(): Promise<void> {
   setSampleTimeout(quick ? 15_000 : 60_000);
   const bench = await loadBenchmark(name);
@@ -41,6 +50,8 @@ async function main(): Promise<void> {
     ? { rows: [], skipped: bench }
     : { rows: await bench.run({ quick, log }) };
   writeFileSync(outFile, JSON.stringify(report));
+  reported = true;
+  clearInterval(keepAlive);
 }
 
 // Exits explicitly: a runtime that failed may have left threads or handles behind.

@@ -61,7 +61,8 @@ const bench: Benchmark = {
       }, fibOutcomes));
 
       // Sorting: the input is copied into shared memory before each sample (untimed), the result
-      // is checked after it (untimed).
+      // is checked after it (untimed). No warm-up run: a 4M sort is seconds under load, and the
+      // median of three alternated rounds absorbs a cold first one.
       const input = randomNumbers(sortN);
       const dataSab = new SharedArrayBuffer(sortN * 8);
       const tmpSab = new SharedArrayBuffer(sortN * 8);
@@ -95,7 +96,7 @@ const bench: Benchmark = {
         wsSort('worksteal join', (r) => () => r.executor.spawn(sortJoin, [dataSab, tmpSab, 0, sortN])),
         wsSort('worksteal spawn', (r) => () => r.executor.spawn(sortSpawn, [dataSab, tmpSab, 0, sortN])),
         { name: 'piscina (main-driven)', measure: () => sortTimed(() => sortPool(0, sortN)) },
-      ], { rounds: ctx.quick ? 1 : 3, warmup: 1, log: ctx.log, label: sortLabel });
+      ], { rounds: ctx.quick ? 1 : 3, log: ctx.log, label: sortLabel });
       rows.push(...toRows({
         bench: 'forkjoin', case: sortLabel, unit: 'ms', better: 'lower', baseline: 'sequential',
         notes: {
