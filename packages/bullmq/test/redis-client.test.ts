@@ -3,6 +3,7 @@ import { expect } from 'chai';
 import { RedisClient } from '../src/internal/redis/client.js';
 import { ReplyError } from '../src/internal/redis/resp.js';
 import { startRedis, type TestRedis } from './helpers/redis.js';
+import { waitFor } from './helpers/wait.js';
 
 type Client = RedisClient & Record<string, (...args: unknown[]) => Promise<unknown>>;
 
@@ -75,5 +76,30 @@ describe('RedisClient', function () {
     expect((await blocked)!.message).to.equal('Connection is closed.');
     expect(client.status).to.equal('end');
     expect((await client.get('k').then(() => undefined, (e: unknown) => e as Error))!.message).to.equal('Connection is closed.');
+  });
+
+  it('should reconnect after the server restarts and subscribe to its channels again', async () => {
+    const subscriber = new RedisClient({ url: redis.url, retryStrategy: () => 50 }) as Client;
+    const publisher = new RedisClient({ url: redis.url, retryStrategy: () => 50 }) as Client;
+    try {
+      await subscriber.call('subscribe', 'again');
+      await publisher.ping();
+      await redis.restart();
+      await waitFor(async () => (await publisher.ping().catch(() => null)) === 'PONG', 'the publisher to reconnect');
+      const got = new Promise<string>((resolve) => subscriber.once('message', (_channel: string, message: string) => resolve(message)));
+      await waitFor(async () => (await publisher.publish('again', 'hello')) === 1, 'the subscriber to subscribe again');
+      expect(await got).to.equal('hello');
+    } finally {
+      await subscriber.quit();
+      await publisher.quit();
+    }
+  });
+
+  it('should fail fast, not retry, when the first connection is refused', async () => {
+    const dead = new RedisClient({ port: 1, lazyConnect: true });
+    const error = await dead.connect().then(() => undefined, (e: unknown) => e as NodeJS.ErrnoException);
+    expect(error!.code).to.equal('ECONNREFUSED');
+    if (dead.status !== 'end') await new Promise((resolve) => dead.once('end', resolve));
+    expect(dead.status).to.equal('end');
   });
 });

@@ -186,4 +186,23 @@ describe('runtime-traits-worker processes', function () {
       expect(await exited).to.equal(0);
     });
   });
+
+  describe('when Redis restarts (last: it empties the shared server)', () => {
+    it('should let the worker and the producer reconnect and run new tasks', async () => {
+      const queue = 'restart';
+      workers = [await startWorker({ redis: redis.url, queue, concurrency: 2 })];
+      runtime = await BullMQRuntime.create({ connection: redis.url, queue });
+      expect(await runtime.executor.spawn(double, [1])).to.equal(2);
+      await redis.restart();
+      const jobs = new Queue(queue, { connection: { url: redis.url } });
+      try {
+        // The worker is back once it has registered as a worker of the queue again.
+        await waitFor(async () => (await jobs.getWorkers().catch(() => [])).length > 0, 'the worker to reconnect', 60_000);
+      } finally {
+        await jobs.close();
+      }
+      expect(await runtime.executor.spawn(double, [2])).to.equal(4);
+      expect(workers[0]!.child.exitCode).to.equal(null);
+    });
+  });
 });

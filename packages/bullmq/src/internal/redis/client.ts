@@ -3,8 +3,9 @@
 // WHY: BullMQ 6 ships without a driver (ioredis, node-redis... are optional peers). This client speaks
 // RESP2 over one node:net socket and looks enough like ioredis (commands as methods, defineCommand,
 // pipeline/multi with `[error, result]` pairs, duplicate, status and events, pub/sub) that BullMQ's own
-// ioredis adapter wraps it unchanged. It does not reconnect: a lost connection rejects what is pending
-// with "Connection is closed." and ends the client (status 'end'), which BullMQ already handles.
+// ioredis adapter wraps it unchanged. A lost connection rejects what is in flight with "Connection is
+// closed." and reconnects (after it was ready once; a first connection that fails ends the client, so
+// startup against a dead Redis fails fast instead of hanging), subscribing to its channels again.
 //
 // Invariants: `pending` holds one entry per command written and not yet answered, in write order
 // (Redis answers in order); `outbox` holds encoded commands not yet written; both are only touched on
@@ -36,7 +37,7 @@ export class RedisClient extends EventEmitter {
   readonly isCluster = false;
   readonly options: RedisClientOptions;
   private socket: net.Socket | undefined;
-  private readonly parser = new ReplyParser();
+  private parser = new ReplyParser();
   private readonly pending: Pending[] = [];
   private pendingHead = 0;
   private outbox: Buffer[] = [];
@@ -45,6 +46,12 @@ export class RedisClient extends EventEmitter {
   private flushScheduled = false;
   private subscriber = false;
   private connecting: Promise<void> | undefined;
+  /** Set once the first connection got ready: only then is a lost connection re-established. */
+  private everReady = false;
+  private retries = 0;
+  private reconnectTimer: NodeJS.Timeout | undefined;
+  /** Channels subscribed to, subscribed again after a reconnect. */
+  private readonly channels = new Set<string>();
   private readonly scripts = new Map<string, Script>();
   /** Script SHAs this connection has seen run, so later calls send EVALSHA instead of the source. */
   private readonly loaded = new Set<string>();
@@ -70,8 +77,9 @@ export class RedisClient extends EventEmitter {
 
   connect(): Promise<void> {
     if (this.connecting) return this.connecting;
-    if (this.status === 'end') return Promise.reject(new Error(CLOSED_MESSAGE));
+    if (this.status !== 'wait' && this.status !== 'reconnecting') return Promise.reject(new Error(CLOSED_MESSAGE));
     this.status = 'connecting';
+    this.parser = new ReplyParser();
     this.connecting = new Promise<void>((resolve, reject) => {
       const socket = net.connect({ host: this.options.host ?? '127.0.0.1', port: this.options.port ?? 6379 });
       this.socket = socket;
@@ -87,6 +95,8 @@ export class RedisClient extends EventEmitter {
         this.emit('connect');
         this.handshake().then(() => {
           this.status = 'ready';
+          this.everReady = true;
+          this.retries = 0;
           for (const { args, pending } of this.waiting.splice(0)) {
             this.pending.push(pending);
             this.outbox.push(encodeCommand(args));
@@ -105,12 +115,16 @@ export class RedisClient extends EventEmitter {
     if (password) await this.send(username ? ['AUTH', username, password] : ['AUTH', password], undefined, true);
     if (db) await this.send(['SELECT', db], undefined, true);
     if (connectionName) await this.send(['CLIENT', 'SETNAME', connectionName], undefined, true);
+    for (const channel of this.channels) await this.send(['SUBSCRIBE', channel], undefined, true);
   }
 
   /** Sends any command: `call('hget', key, field)`. */
   call(command: string, ...args: unknown[]): Promise<unknown> {
     const lower = command.toLowerCase();
-    if (lower === 'subscribe' || lower === 'psubscribe') this.subscriber = true;
+    if (lower === 'subscribe') {
+      this.subscriber = true;
+      for (const channel of flatten(args)) this.channels.add(String(channel));
+    }
     return this.send([command, ...flatten(args)], transformFor(lower));
   }
 
@@ -161,6 +175,8 @@ export class RedisClient extends EventEmitter {
   disconnect(_reconnect?: boolean): void {
     if (this.status === 'end') return;
     this.status = 'closing';
+    clearTimeout(this.reconnectTimer);
+    this.reconnectTimer = undefined;
     if (this.socket) this.socket.destroy();
     else this.onClose();
   }
@@ -248,14 +264,39 @@ export class RedisClient extends EventEmitter {
     if (this.status === 'ready') this.flush();
   }
 
+  /**
+   * The socket closed. Commands in flight reject with "Connection is closed." (BullMQ treats that as a
+   * connection error and retries). Unless the caller closed it or it never got ready, the client
+   * reconnects after `retryStrategy(attempt)` ms (BullMQ passes one), keeping new commands until then.
+   */
   private onClose(): void {
     const wasOpen = this.status !== 'end';
-    this.status = 'end';
+    const closedByCaller = this.status === 'closing' || this.status === 'end';
+    this.socket = undefined;
+    this.connecting = undefined;
     this.outbox = [];
-    const pending = [...this.pending.splice(this.pendingHead), ...this.waiting.splice(0).map((w) => w.pending)];
+    this.loaded.clear(); // the server we reconnect to may have lost its script cache (a restart)
+    const inflight = this.pending.splice(this.pendingHead);
     this.pending.length = 0;
     this.pendingHead = 0;
-    for (const entry of pending) entry?.reject(new Error(CLOSED_MESSAGE));
+    for (const entry of inflight) entry?.reject(new Error(CLOSED_MESSAGE));
+    if (!closedByCaller && this.everReady) {
+      const strategy = this.options.retryStrategy as ((times: number) => number | void | null) | undefined;
+      const attempt = ++this.retries;
+      const delay = typeof strategy === 'function' ? strategy(attempt) : Math.min(attempt * 200, 2000);
+      if (typeof delay === 'number') {
+        this.status = 'reconnecting';
+        this.emit('close');
+        this.emit('reconnecting', delay);
+        this.reconnectTimer = setTimeout(() => {
+          this.reconnectTimer = undefined;
+          this.connect().catch(() => undefined);
+        }, delay);
+        return;
+      }
+    }
+    this.status = 'end';
+    for (const { pending } of this.waiting.splice(0)) pending.reject(new Error(CLOSED_MESSAGE));
     if (wasOpen) {
       this.emit('close');
       this.emit('end');
