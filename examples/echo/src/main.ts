@@ -10,7 +10,10 @@ import { EchoService } from './lib/index.js';
 const flag = process.argv.indexOf('--runtime');
 const name = (flag >= 0 ? process.argv[flag + 1] : process.env.RUNTIME) ?? 'node';
 
-const runtime = await loadRuntime(name as RuntimeName);
+const runtime = await loadRuntime(name as RuntimeName).catch((error: unknown) => {
+  console.error(error instanceof Error ? error.message : String(error));
+  process.exit(2);
+});
 const module = runtimeModule(runtime);
 const container = new Container();
 container.load(module);

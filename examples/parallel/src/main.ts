@@ -18,7 +18,10 @@ const [width, height] = option('--size', '1200x800').split('x').map(Number) as [
 const maxIter = Number(option('--iter', '2000'));
 const grain = Number(option('--grain', '8'));
 
-const runtime = await loadRuntime(name);
+const runtime = await loadRuntime(name).catch((error: unknown) => {
+  console.error(error instanceof Error ? error.message : String(error));
+  process.exit(2);
+});
 const module = runtimeModule(runtime);
 const container = new Container();
 container.load(module);
