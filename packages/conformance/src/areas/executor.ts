@@ -241,6 +241,10 @@ export function executorArea(h: Harness): void {
         const error = await t.rt.run(() => { throw boom; }).then(() => undefined, (e: unknown) => e);
         expect(error).to.equal(boom);
       }, { outside: true });
+      h.it('can be called again after it returned', async (t) => {
+        expect(await t.rt.run(() => 1)).to.equal(1);
+        expect(await t.rt.run(async (cx) => { await cx.runtime.reactor.clock.sleep(1); return 2; })).to.equal(2);
+      }, { outside: true });
       h.it('gives main cx.runtime === the runtime itself', async (t) => {
         expect(await t.rt.run((cx) => cx.runtime === t.rt)).to.equal(true);
       }, { outside: true });

@@ -194,6 +194,9 @@ export function taskLifecycleArea(h: Harness): void {
         expect(task.detach()).to.equal(task);
         await task;
       });
+      h.it('can still be awaited after detach()', async (t) => {
+        expect(await t.ex.spawnLocal(async () => { await t.ex.yieldNow(); return 'still mine'; }).detach()).to.equal('still mine');
+      });
       h.it('sends a detached task\'s failure to onUnhandledError, with the task', async (t) => {
         const seen: Array<{ error: unknown; task: Task<unknown> }> = [];
         const rt = await t.create({ onUnhandledError: (error, task) => seen.push({ error, task }) });

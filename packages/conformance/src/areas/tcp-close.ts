@@ -225,6 +225,12 @@ export function tcpCloseArea(h: Harness): void {
         expect(await listener.accept()).to.equal(null);
         expect(await listener.accept()).to.equal(null);
       }, gate);
+      h.it('keeps its address readable after close()', async (t) => {
+        const listener = await t.net.listen({ port: 0 });
+        const port = portOf(listener.address);
+        await listener.close();
+        expect(portOf(listener.address)).to.equal(port);
+      }, gate);
       h.it('close() is idempotent', async (t) => {
         const listener = await t.net.listen({ port: 0 });
         await listener.close();

@@ -102,6 +102,19 @@ export function tcpArea(h: Harness): void {
         }));
         replies.forEach((reply, i) => expect(reply).to.equal(`client ${i} `.repeat(10)));
       }, gate);
+      h.it('gives two pending accept() calls two distinct connections', async (t) => {
+        const listener = await listen(t);
+        const accepts = [listener.accept(), listener.accept()];
+        const clients = await Promise.all([t.net.connect(listener.address), t.net.connect(listener.address)]);
+        clients.forEach((c) => t.defer(() => c.close()));
+        const [a, b] = await Promise.all(accepts);
+        t.defer(() => a?.close());
+        t.defer(() => b?.close());
+        expect(a).to.not.equal(null);
+        expect(b).to.not.equal(null);
+        expect(a).to.not.equal(b);
+        expect(portOf(a!.remoteAddress)).to.not.equal(portOf(b!.remoteAddress));
+      }, gate);
       h.it('iterates a listener with for await, one connection per client', async (t) => {
         const listener = await listen(t);
         const clients = await Promise.all([t.net.connect(listener.address), t.net.connect(listener.address)]);

@@ -56,6 +56,14 @@ export function tlsArea(h: Harness): void {
       await client.closeWrite();
       expect(text(await readAll(client))).to.equal('bytes');
     }, gate);
+    h.it('accepts alpn on both sides', async (t) => {
+      const listener = await echoServer(t, { port: 0 }, { tls: { ...serverTls, alpn: ['x-conformance', 'http/1.1'] } });
+      const client = await t.net.connect(listener.address, { tls: { ...trusted, alpn: ['x-conformance'] } });
+      t.defer(() => client.close());
+      await client.write('alpn');
+      await client.closeWrite();
+      expect(text(await readAll(client))).to.equal('alpn');
+    }, gate);
     h.it('keeps 1 MiB intact over TLS', async (t) => {
       const listener = await echoServer(t, { port: 0 }, { tls: serverTls });
       const client = await t.net.connect(listener.address, { tls: trusted });
