@@ -198,7 +198,7 @@ export class WorkStealingRuntime implements Runtime {
     const n = this.verified.get(def);
     const transfer = o?.transfer;
     if (n !== undefined && !(transfer && transfer.length > 0)) {
-      this.submit({ cell: remote, n, args, blocking });
+      this.submit(remote, n, args, blocking);
     } else {
       this.keepAlive.ref();
       resolveTask(def).then(() => {
@@ -206,27 +206,27 @@ export class WorkStealingRuntime implements Runtime {
         this.verified.set(def, number);
         if (remote.isSettled()) return;
         if (transfer && transfer.length > 0) this.sendSide({ cell: remote, n: number, args, blocking }, -1, transfer);
-        else this.submit({ cell: remote, n: number, args, blocking });
+        else this.submit(remote, number, args, blocking);
       }, (error) => remote.fail(error)).finally(() => this.armWait());
     }
     return cell;
   }
 
   /** Step 1: into a slot and onto a queue. */
-  private submit(p: Pending): void {
+  private submit(cell: RemoteTask<unknown>, n: number, args: unknown[], blocking: boolean): void {
     const slot = this.endpoint.alloc();
     if (slot < 0) {
-      this.backlog.push(p);
+      this.backlog.push({ cell, n, args, blocking });
       this.keepAlive.ref();
       return;
     }
-    if (!this.endpoint.write(slot, p.n, p.args, SlotMode.TASK)) {
-      this.sendSide(p, slot, undefined);
+    if (!this.endpoint.write(slot, n, args, SlotMode.TASK)) {
+      this.sendSide({ cell, n, args, blocking }, slot, undefined);
       return;
     }
-    this.cells[slot] = p.cell;
-    p.cell.slot = slot;
-    if (p.blocking) {
+    this.cells[slot] = cell;
+    cell.slot = slot;
+    if (blocking) {
       this.blocking.submit(slot);
     } else {
       this.shared.injector.push(slot);
@@ -313,7 +313,7 @@ export class WorkStealingRuntime implements Runtime {
     this.endpoint.drain((slot) => this.onCompletion(slot));
     while (this.backlog.length > 0 && this.endpoint.inFlight < this.endpoint.count) {
       const p = this.backlog.shift()!;
-      if (!p.cell.isSettled()) this.submit(p);
+      if (!p.cell.isSettled()) this.submit(p.cell, p.n, p.args, p.blocking);
     }
   }
 
