@@ -172,6 +172,11 @@ export function executorArea(h: Harness): void {
       h.it('carries structured-cloneable arguments and results intact', async (t) => {
         expect(await t.ex.spawnBlocking(tasks.echo, [{ a: [1, { b: 'c' }] }])).to.deep.equal({ a: [1, { b: 'c' }] });
       }, { needs: ['spawn.blocking'] });
+      h.it('runs off the event loop\'s thread', async (t) => {
+        const here = await t.ex.spawnLocal(() => tasks.threadId.fn(t.cx));
+        const there = await t.ex.spawnBlocking(tasks.threadId, []);
+        expect(there, 'spawnBlocking ran on the event loop\'s own thread').to.not.equal(here);
+      }, { needs: ['spawn.blocking'] });
       h.it('runs several blocking tasks concurrently, each with its own result', async (t) => {
         const results = await Promise.all(Array.from({ length: 8 }, (_, i) => t.ex.spawnBlocking(tasks.fib, [10 + i])));
         expect(results).to.deep.equal([55, 89, 144, 233, 377, 610, 987, 1597]);

@@ -363,6 +363,11 @@ export const FAULTS: Record<string, Fault> = {
     description: 'cancel(reason) aborts the signal with some other reason',
     task: (inner) => ({ cancel: () => inner.cancel(new Error('not the reason you gave')) }),
   },
+  'blocking-runs-on-the-loop': {
+    area: 'executor',
+    description: 'spawnBlocking runs the task on the event loop\'s own thread',
+    executor: (base) => ({ spawnBlocking: (def, args, opts) => base.spawn(def, args, opts) }),
+  },
   'join-returns-promise': {
     area: 'executor',
     description: 'join returns a promise of [ra, rb] instead of the pair',
