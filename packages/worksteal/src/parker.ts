@@ -77,7 +77,9 @@ export class Parker {
   private wake(base: number): void {
     Atomics.add(this.control, base + E.WAKES, 1);
     Atomics.store(this.control, base + E.PARK, 1);
-    Atomics.notify(this.control, base + E.PARK, 1);
+    // Every waiter on this word belongs to the one thread that owns it (at most one sync wait, or
+    // async waiters left over from parks it left on its own): wake them all.
+    Atomics.notify(this.control, base + E.PARK);
   }
 
   // ── the thread itself ────────────────────────────────────────────────────────

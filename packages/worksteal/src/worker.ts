@@ -59,7 +59,10 @@ class PoolThread implements ThreadHost, JoinSite {
   private readonly sideResults = new Map<number, { ok: boolean; value: unknown }>();
   private readonly stolen: number[] = [];
   private tickScheduled = false;
+  /** Parked with Atomics.waitAsync (the event loop goes on; a local event may end the park first). */
   private asyncWaiting = false;
+  /** A waitAsync promise is outstanding on the park word. */
+  private waiterPending = false;
   private searching = false;
   private counters = { steals: 0, parks: 0, spawns: 0 };
   private askedForBlocking = false;
@@ -272,13 +275,17 @@ class PoolThread implements ThreadHost, JoinSite {
       }
       return true;
     }
+    this.asyncWaiting = true;
+    if (this.waiterPending) return false; // a waiter from an earlier park still listens on the word
     const wait = waitAsync(this.control, word, 0);
     if (!wait.async) {
+      this.asyncWaiting = false;
       this.afterPark(parker.finishParking(this.me));
       return true;
     }
-    this.asyncWaiting = true;
+    this.waiterPending = true;
     wait.value.then(() => {
+      this.waiterPending = false;
       if (this.asyncWaiting) this.leaveAsyncPark();
       this.scheduleTick();
     });
