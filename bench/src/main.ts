@@ -34,6 +34,7 @@ function log(message: string): void {
 function runIsolated(name: string, quick: boolean): Promise<ChildReport> {
   const out = join(tmpdir(), `runtime-traits-bench-${process.pid}-${name}.json`);
   rmSync(out, { force: true });
+  rmSync(`${out}.partial`, { force: true });
   const limitMs = quick ? 120_000 : 480_000;
   return new Promise((resolve) => {
     const child = spawn(process.execPath, [CHILD, name, out, ...(quick ? ['--quick'] : [])], {
@@ -58,14 +59,22 @@ function runIsolated(name: string, quick: boolean): Promise<ChildReport> {
     const timer = setTimeout(() => { tail.push(`killed after ${limitMs / 1000} s`); child.kill('SIGKILL'); }, limitMs);
     child.on('exit', (code, signal) => {
       clearTimeout(timer);
-      if (existsSync(out)) {
-        const report = JSON.parse(readFileSync(out, 'utf8')) as ChildReport;
-        rmSync(out, { force: true });
-        resolve(report);
+      const partial = `${out}.partial`;
+      const read = (file: string): ChildReport | undefined => {
+        if (!existsSync(file)) return undefined;
+        const report = JSON.parse(readFileSync(file, 'utf8')) as ChildReport;
+        rmSync(file, { force: true });
+        return report;
+      };
+      const done = read(out);
+      const some = read(partial);
+      if (done) {
+        resolve(done);
         return;
       }
       const why = tail.filter((l) => !/round \d+\/\d+ done/.test(l)).slice(-3).join(' / ').replace(/\[\d\d:\d\d\]\s*/g, '');
-      resolve({ rows: [], skipped: `crashed (exit ${code ?? signal}): ${why}` });
+      const crash = `crashed (exit ${code ?? signal}): ${why}`;
+      resolve(some && some.rows.length > 0 ? { rows: some.rows, incomplete: crash } : { rows: [], skipped: crash });
     });
   });
 }
@@ -102,11 +111,11 @@ async function main(argv: readonly string[]): Promise<number> {
     const date = new Date().toISOString();
     const started = Date.now();
     log(`${step}: starting (load average ${machine.loadStart.toFixed(2)})`);
-    const { rows, skipped } = await runIsolated(name, quick);
+    const { rows, skipped, incomplete } = await runIsolated(name, quick);
     machine.loadEnd = currentLoad();
     const seconds = (Date.now() - started) / 1000;
     for (const row of rows) for (const k of ['median', 'min', 'max'] as const) if (row[k] === null) row[k] = NaN;
-    results = mergeBench(results, name, { date, seconds, quick, machine, ...(skipped ? { skipped } : {}) }, rows);
+    results = mergeBench(results, name, { date, seconds, quick, machine, ...(skipped ? { skipped } : {}), ...(incomplete ? { incomplete } : {}) }, rows);
     fresh.push(...rows);
     writeResults(jsonFile, results);
     try {
@@ -116,6 +125,7 @@ async function main(argv: readonly string[]): Promise<number> {
     }
     if (skipped) log(`${step}: SKIPPED — ${skipped}`);
     else {
+      if (incomplete) log(`${step}: INCOMPLETE — ${incomplete}; keeping the ${rows.length} rows of the cases it finished`);
       log(`${step}: done in ${seconds.toFixed(1)} s`);
       for (const r of rows) log(`  ${r.case} | ${r.contender}: ${summaryLine(r)}`);
     }

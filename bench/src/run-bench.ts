@@ -10,6 +10,8 @@ import type { BenchRow } from './types.js';
 export interface ChildReport {
   rows: BenchRow[];
   skipped?: string;
+  /** Set by the parent when the process died after recording some rows. */
+  incomplete?: string;
 }
 
 const [name = '', outFile = '', ...flags] = process.argv.slice(2);
@@ -43,12 +45,20 @@ process.on('exit', (code) => {
   if (!reported) log(`  ${name}: process exiting with code ${code} before the benchmark finished`);
 });
 
+// Rows of finished cases, rewritten to <out>.partial each time, for the parent to keep if this
+// process dies before run() returns.
+const finished: BenchRow[] = [];
+function record(rows: readonly BenchRow[]): void {
+  finished.push(...rows);
+  writeFileSync(`${outFile}.partial`, JSON.stringify({ rows: finished }));
+}
+
 async function main(): Promise<void> {
   setSampleTimeout(quick ? 15_000 : 60_000);
   const bench = await loadBenchmark(name);
   const report: ChildReport = typeof bench === 'string'
     ? { rows: [], skipped: bench }
-    : { rows: await bench.run({ quick, log }) };
+    : { rows: await bench.run({ quick, log, record }) };
   writeFileSync(outFile, JSON.stringify(report));
   reported = true;
   clearInterval(keepAlive);

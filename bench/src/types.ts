@@ -33,6 +33,12 @@ export interface BenchContext {
   quick: boolean;
   /** A progress line on stderr. */
   log(message: string): void;
+  /**
+   * Hands over rows as soon as a case is finished (optional to call, optional to provide): if the
+   * benchmark's process then dies, these rows are kept. The rows returned by `run()` still count
+   * on their own; rows recorded and also returned are not duplicated (run()'s list wins).
+   */
+  record?(rows: readonly BenchRow[]): void;
 }
 
 /** A module under src/benches/ exports one of these as default. */

@@ -59,6 +59,7 @@ const bench: Benchmark = {
         targets: [atLeast('worksteal join', 1.8, 'sequential', 'lower', `>= 1.8x sequential on ${THREADS} workers`)],
         notes: { 'piscina (main-driven)': `main thread recurses down to n <= ${FIB_CUTOFF}, each leaf is one pool.run()` },
       }, fibOutcomes));
+      ctx.record?.(rows);
 
       // Sorting: the input is copied into shared memory before each sample (untimed), the result
       // is checked after it (untimed). No warm-up run: a 4M sort is seconds under load, and the

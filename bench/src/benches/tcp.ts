@@ -47,6 +47,7 @@ const bench: Benchmark = {
         targets: [atLeast(NODE, 0.9, RAW, 'higher'), atLeast(WORKER, 0.9, RAW, 'higher')],
         notes: { [WORKER]: 'client and echo server both inside one worker, timed there', [RAW]: 'server pipes the socket into itself' },
       }, echo));
+      ctx.record?.(rows);
 
       const ppLabel = `ping-pong 1 byte, ${rounds / 1000}k round trips`;
       ctx.log(`  tcp: ${ppLabel}`);

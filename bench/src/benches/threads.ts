@@ -74,10 +74,10 @@ const bench: Benchmark = {
           rt = await openRuntime('worksteal', { workers: THREADS });
         }
         const big = c.inflight >= 64 && c.inflight <= 256;
-        rows.push(...toRows({
+        rows.push(...record(ctx, toRows({
           bench: 'threads', case: c.label, unit: 'tasks/s', better: 'higher', baseline: 'piscina',
           targets: big ? [atLeast('worksteal', 5, 'piscina', 'higher'), atLeast('worksteal', 3, 'poolifier', 'higher')] : [],
-        }, outcomes));
+        }, outcomes)));
       }
       rows.push(...await insideWorker(ctx, rt, total));
     } finally {
@@ -102,6 +102,12 @@ async function insideWorker(ctx: BenchContext, rt: Runtime | string, count: numb
     targets: [reaches('worksteal', 1e6, 'higher', '>= 1M spawns/s inside a worker')],
     notes: { worksteal: 'spawn + await of x + 1 from a task running in a worker, timed inside the worker' },
   }, outcomes);
+}
+
+/** Hands a finished case's rows to the harness early (kept if the process dies later). */
+function record(ctx: BenchContext, rows: BenchRow[]): BenchRow[] {
+  ctx.record?.(rows);
+  return rows;
 }
 
 function isNext(i: number, value: unknown): boolean {

@@ -12,6 +12,8 @@ export interface BenchRun {
   machine: Machine;
   /** Set when the benchmark module could not run (missing file, missing service, crash). */
   skipped?: string;
+  /** Set when the benchmark's process died part-way: its finished cases' rows are kept. */
+  incomplete?: string;
 }
 
 export interface Results {

@@ -17,6 +17,7 @@ export function toMarkdown(results: Results, order: readonly string[]): string {
       out.push(`Skipped: ${run.skipped}`, '');
       continue;
     }
+    if (run.incomplete) out.push(`**Incomplete**: ${run.incomplete}. The rows below are the cases it finished before that.`, '');
     out.push(`![${name}](${name}.svg)`, '');
     out.push(...table(results.rows.filter((r) => r.bench === name)), '');
   }

@@ -34,7 +34,7 @@ function block(results: Results, order: readonly string[]): string {
   for (const n of names) {
     const r = results.runs[n]!;
     const load = `${r.machine.loadStart.toFixed(2)} → ${(r.machine.loadEnd ?? NaN).toFixed(2)}`;
-    const what = r.skipped ? `skipped: ${r.skipped}` : `[${n}](results/latest.md#${n})`;
+    const what = r.skipped ? `skipped: ${r.skipped}` : `[${n}](results/latest.md#${n})${r.incomplete ? ` (incomplete: ${r.incomplete})` : ''}`;
     out.push(`| ${n} | ${r.date.slice(0, 16).replace('T', ' ')} | ${r.seconds.toFixed(0)} | ${load} | ${what} | ${r.skipped ? '' : `[${n}.svg](results/${n}.svg)`} |`);
   }
   out.push('', 'Targets from the issues:', '', '| benchmark | case | contender | median | ratio | target | |', '|---|---|---|---:|---:|---|---|');
