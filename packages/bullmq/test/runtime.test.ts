@@ -226,6 +226,8 @@ describe('BullMQRuntime', function () {
       expect(task.state).to.equal('cancelled');
       expect(() => runtime.executor.spawn(double, [1])).to.throw(RuntimeShutdownError);
       await waitFor(() => existsSync(path.join(dir, 'sd.aborted')));
+      // The worker's cx.signal was aborted with the same reason, class and all.
+      expect(readFileSync(path.join(dir, 'sd.aborted'), 'utf8')).to.match(/^RuntimeShutdownError: /);
       await runtime.shutdown(); // idempotent
     });
   });

@@ -97,6 +97,22 @@ describe('runtime-traits-worker processes', function () {
     });
   });
 
+  describe('when the worker running a cancelled task dies', () => {
+    it('should still settle the handle as cancelled once the job is recovered', async () => {
+      const queue = 'orphan';
+      const flags = { redis: redis.url, queue, concurrency: 2, lockDuration: 1000, stalledInterval: 300 };
+      workers = [await startWorker(flags)];
+      runtime = await BullMQRuntime.create({ connection: redis.url, queue, sweepMs: 500 });
+      const task = runtime.executor.spawn(markAndSleep, [dir, 'orphan', 1500]);
+      await waitFor(() => readdirSync(dir).length > 0, 'the task to start');
+      await workers[0]!.kill();
+      const cancelled = task.cancel('no longer needed');
+      workers.push(await startWorker(flags));
+      await cancelled;
+      expect(task.state).to.equal('cancelled');
+    });
+  });
+
   describe('no job is lost', () => {
     it('should keep every unsettled task in Redis while no worker runs, and settle them all once one starts', async () => {
       const queue = 'no-loss';

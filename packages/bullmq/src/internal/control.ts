@@ -4,12 +4,13 @@
 // running it, and a caller does not know which machine that is. So the caller publishes the job id and
 // every worker of the queue hears it; the one running the job aborts it. A worker also remembers recent
 // cancels for a while, for the job it has just fetched but not yet started when the message arrives.
-import { decodeValue, encodeValue } from './wire.js';
+import { decodeError, decodeValue, encodeError, encodeValue } from './wire.js';
 
 export interface CancelMessage {
   jobId: string;
-  /** The cancel reason, v8-serialized in base64 (a string when the reason cannot be cloned). */
+  /** The cancel reason: an error as encodeError makes it (`e`), anything else as encodeValue does (`v`). */
   reason: string;
+  kind: 'e' | 'v';
 }
 
 export function cancelChannel(prefix: string, queue: string): string {
@@ -17,20 +18,23 @@ export function cancelChannel(prefix: string, queue: string): string {
 }
 
 export function encodeCancel(jobId: string, reason: unknown): string {
+  if (reason instanceof Error) return JSON.stringify({ jobId, reason: encodeError(reason), kind: 'e' } satisfies CancelMessage);
   let encoded: string;
   try {
     encoded = encodeValue(reason);
   } catch {
     encoded = encodeValue(String(reason));
   }
-  return JSON.stringify({ jobId, reason: encoded } satisfies CancelMessage);
+  return JSON.stringify({ jobId, reason: encoded, kind: 'v' } satisfies CancelMessage);
 }
 
+/** The job id and the reason, rebuilt (an error keeps its class and code); undefined for a malformed message. */
 export function decodeCancel(text: string): { jobId: string; reason: unknown } | undefined {
   try {
     const message = JSON.parse(text) as CancelMessage;
-    if (typeof message.jobId !== 'string') return undefined;
-    return { jobId: message.jobId, reason: decodeValue(message.reason) };
+    if (typeof message.jobId !== 'string' || typeof message.reason !== 'string') return undefined;
+    const reason = message.kind === 'e' ? decodeError(message.reason, 'the cancelling caller') : decodeValue(message.reason);
+    return { jobId: message.jobId, reason };
   } catch {
     return undefined;
   }

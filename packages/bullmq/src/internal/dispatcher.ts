@@ -37,6 +37,8 @@ export class Dispatcher {
   private readonly out = new Map<string, Cell>();
   private batch: Array<{ cell: Cell; job: TaskJob; name: string }> = [];
   private flushScheduled = false;
+  /** Running jobs told to stop, not yet settled: the sweep tries to remove them again (their worker may have died). */
+  private readonly stopping = new Set<Cell>();
   /** Cancel and send operations still talking to Redis; shutdown waits for them. */
   private readonly busy = new Set<Promise<unknown>>();
   private sweepTimer: NodeJS.Timeout | undefined;
@@ -118,6 +120,8 @@ export class Dispatcher {
         this.settle(cell.jobId, (c) => c.fail(cancelledError(reason)));
         return;
       }
+      if (!this.out.has(cell.jobId)) return;
+      this.stopping.add(cell);
       const client = await this.queue.backend.client as unknown as { publish?(channel: string, message: string): Promise<unknown> };
       await client.publish?.(this.channel, encodeCancel(cell.jobId, reason));
     })().catch(() => undefined));
@@ -127,6 +131,7 @@ export class Dispatcher {
     const cell = this.out.get(jobId);
     if (!cell) return;
     this.out.delete(jobId);
+    this.stopping.delete(cell);
     if (cell.remoteActive) this.remoteActive--;
     how(cell);
   }
@@ -160,8 +165,16 @@ export class Dispatcher {
     }
   }
 
-  /** Looks up jobs out for longer than sweepMs (oldest first, a bounded number per pass). */
+  /**
+   * Looks up jobs out for longer than sweepMs (oldest first, a bounded number per pass), and tries
+   * again to remove jobs told to stop: one whose worker died goes back to waiting, and is removed then.
+   */
   private async sweep(): Promise<void> {
+    await Promise.all([...this.stopping].map(async (cell) => {
+      const removed = await this.queue.remove(cell.jobId).catch(() => 0);
+      // fail() of a cell being cancelled settles it with CancelledError carrying the cancel's own reason.
+      if (removed === 1) this.settle(cell.jobId, (c) => c.fail(new Error(`job ${cell.jobId} removed after its cancel`)));
+    }));
     const now = performance.now();
     const due: Cell[] = [];
     for (const cell of this.out.values()) {
