@@ -48,8 +48,10 @@ export interface RunnerHooks {
 export class TaskRunner {
   private readonly fns: Array<AnyDef | undefined> = [];
   private readonly loading = new Map<number, Promise<AnyDef>>();
-  /** Slots whose body is running (sync, on the stack, or async, awaiting) on this thread. */
+  /** Slots whose body is awaiting something on this thread (null: its module is still loading). */
   readonly running = new Map<number, PoolContext | null>();
+  /** Slots whose body is on the call stack right now (joins nest them). */
+  private readonly stack: number[] = [];
   private readonly reasons = new Map<number, unknown>();
   private readonly slots: Int32Array;
   runtime!: Runtime;
@@ -127,26 +129,26 @@ export class TaskRunner {
     let args = given ?? this.hooks.localArgs(slot);
     let result: unknown;
     const cx = new PoolContext(slot, this);
-    this.running.set(slot, cx);
+    this.stack.push(slot);
     try {
       args ??= decodeValues(this.shared.payload, Layout.payloadByte(slot), this.slots[h + S.KIND] as Kind, this.slots[h + S.LEN]!);
       result = def.fn(cx, ...args);
     } catch (error) {
-      this.running.delete(slot);
+      this.stack.pop();
       this.finish(slot, false, error);
       return;
     }
+    this.stack.pop();
     if (!isThenable(result)) {
-      this.running.delete(slot);
       this.finish(slot, true, result);
       return;
     }
     if (mode === SlotMode.JOIN) {
-      this.running.delete(slot);
       result.then(undefined, () => undefined);
       this.finish(slot, false, new TypeError('join: b returned a promise; join bodies must be synchronous'));
       return;
     }
+    this.running.set(slot, cx);
     result.then(
       (value) => { this.running.delete(slot); this.finish(slot, true, value); },
       (error) => { this.running.delete(slot); this.finish(slot, false, error); },
@@ -157,7 +159,7 @@ export class TaskRunner {
   finish(slot: number, ok: boolean, value: unknown): void {
     const s = this.slots;
     const h = Layout.slotWord(slot);
-    this.reasons.delete(slot);
+    if (this.reasons.size > 0) this.reasons.delete(slot);
     const owner = s[h + S.OWNER]!;
     const mode = s[h + S.MODE] as SlotMode;
     if (owner === this.me && mode === SlotMode.TASK) {
@@ -231,7 +233,7 @@ export class TaskRunner {
 
   /** The thread is dying: every task it holds fails with WorkerCrashedError so no owner waits forever. */
   failAll(cause: unknown): void {
-    for (const slot of [...this.running.keys()]) {
+    for (const slot of [...this.stack, ...this.running.keys()]) {
       this.running.delete(slot);
       const owner = this.slots[Layout.slotWord(slot) + S.OWNER]!;
       if (owner === this.me) continue;
