@@ -8,6 +8,9 @@ import { expect } from 'chai';
 import { FAULTS } from './broken/faults.js';
 import type { BatchResult } from './broken/run-batch.js';
 
+/** Correct adapters among FAULTS (kept in step with run-batch's CORRECT, which this file must not import: it runs on import). */
+const CORRECT = new Set(['none', 'honest-without-udp-and-blocking']);
+
 const CLI = fileURLToPath(new URL('../src/cli.js', import.meta.url));
 const BROKEN = fileURLToPath(new URL('./broken/adapter.js', import.meta.url));
 const NODE = fileURLToPath(new URL('./adapters/node.js', import.meta.url));
@@ -106,15 +109,15 @@ describe('the conformance suite', function () {
   });
 
   describe('against broken adapters (a good runtime with one fault each)', () => {
-    const names = Object.keys(FAULTS).filter((n) => n !== 'none');
+    const names = Object.keys(FAULTS).filter((n) => !CORRECT.has(n));
     const results = new Map<string, BatchResult>();
     let seconds = 0;
 
     before(async () => {
       const started = process.hrtime.bigint();
       // The control runs the whole suite; a broken adapter runs its area and stops at its first failing case.
-      const batches: string[][] = Array.from({ length: PARALLEL }, (_, i) => (i === 0 ? ['none'] : []));
-      names.forEach((name, i) => batches[(i + 1) % PARALLEL]!.push(name));
+      const batches: string[][] = Array.from({ length: PARALLEL }, (_, i) => (i === 0 ? ['none'] : i === 1 ? ['honest-without-udp-and-blocking'] : []));
+      names.forEach((name, i) => batches[(i + 2) % PARALLEL]!.push(name));
       const lines = await pool(batches, PARALLEL, (batch) => runBatch(batch));
       for (const result of lines.flat()) results.set(result.fault, result);
       seconds = Number(process.hrtime.bigint() - started) / 1e9;
@@ -136,6 +139,23 @@ describe('the conformance suite', function () {
       const failed = control?.failed.map((f) => `${f.title}: ${f.error}`) ?? ['no result'];
       expect(failed, failed.join('\n')).to.deep.equal([]);
       expect(control!.passes).to.be.above(150);
+    });
+
+    it('passes a correct adapter that lacks net.udp and spawn.blocking: their cases skip, naming the capability', () => {
+      const result = results.get('honest-without-udp-and-blocking');
+      const failed = result?.failed.map((f) => `${f.title}: ${f.error}`) ?? ['no result'];
+      expect(failed, failed.join('\n')).to.deep.equal([]);
+      const udpSkips = result!.skipped.filter((title) => / udp /.test(title));
+      expect(udpSkips.length, 'udp cases were not skipped').to.be.above(10);
+      for (const title of udpSkips) expect(title).to.match(/\(skipped: runtime lacks net\.udp\)$/);
+      expect(result!.passed.some((title) => /bindUdp\(\) rejects with UnsupportedError\(net\.udp\)/.test(title)), 'the UnsupportedError case for net.udp did not run').to.equal(true);
+      expect(result!.passed.some((title) => /spawnBlocking throws UnsupportedError\(spawn\.blocking\)/.test(title)), 'the UnsupportedError case for spawn.blocking did not run').to.equal(true);
+    });
+
+    it('shuts down every runtime it created, for every adapter, passing or failing', () => {
+      const leaks = [...results.values()].filter((r) => r.leaked > 0).map((r) => `${r.fault}: ${r.leaked} of ${r.created}`);
+      expect(leaks, leaks.join(', ')).to.deep.equal([]);
+      expect(results.get('none')!.created).to.be.above(150);
     });
 
     for (const name of names) {

@@ -33,6 +33,19 @@ export function clockArea(h: Harness): void {
         await t.clock.sleep(50);
         expect(t.clock.now() - start).to.be.at.least(50);
       });
+      h.it('resolves a 250 ms sleep no earlier than now() + 250', async (t) => {
+        const start = t.clock.now();
+        await t.clock.sleep(250);
+        expect(t.clock.now() - start).to.be.at.least(250);
+      });
+      h.it('resolves a sleep after a shorter one started later (deadline order across calls)', async (t) => {
+        const order: string[] = [];
+        const long = t.clock.sleep(80).then(() => order.push('80'));
+        await t.clock.sleep(10);
+        const short = t.clock.sleep(40).then(() => order.push('10+40'));
+        await Promise.all([long, short]);
+        expect(order).to.deep.equal(['10+40', '80']);
+      });
       h.it('resolves sleep(0), asynchronously', async (t) => {
         let done = false;
         const promise = t.clock.sleep(0).then(() => { done = true; });
@@ -184,6 +197,10 @@ export function clockArea(h: Harness): void {
     h.describe('timeout', () => {
       h.it('resolves with the work\'s value when it settles first', async (t) => {
         expect(await t.clock.timeout(1000, t.clock.sleep(5).then(() => 'work'))).to.equal('work');
+      });
+      h.it('lets work due before the deadline win (work at 60 ms, deadline at 100 ms)', async (t) => {
+        // Both are timers of this clock, so their order does not depend on how busy the machine is.
+        expect(await t.clock.timeout(100, t.clock.sleep(60).then(() => 'work'))).to.equal('work');
       });
       h.it('rejects with the work\'s error when it fails first', async (t) => {
         const boom = new RangeError('work failed');

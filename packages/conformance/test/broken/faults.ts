@@ -1,6 +1,6 @@
 // The broken adapters: each a good runtime with exactly one fault a library would trip over. The suite must fail every one.
 import {
-  CancelledError, RuntimeShutdownError, type Clock, type RuntimeMetrics, type Task, type TaskContext,
+  CancelledError, RuntimeShutdownError, UnsupportedError, type Clock, type RuntimeMetrics, type Task, type TaskContext,
 } from '@runtime-traits/core';
 import { checkMs, isThenable } from '@runtime-traits/core/kit';
 import { add } from '../../src/tasks.js';
@@ -47,6 +47,12 @@ function driftingInterval(c: Clock, ms: number, opts?: { signal?: AbortSignal })
 
 export const FAULTS: Record<string, Fault> = {
   none: { description: 'no fault: the control, must pass everything' },
+  'honest-without-udp-and-blocking': {
+    description: 'a CORRECT adapter that lacks net.udp and spawn.blocking and says so (must pass; those cases skip)',
+    capabilities: (c) => new Set([...c].filter((x) => x !== 'net.udp' && x !== 'spawn.blocking')),
+    executor: () => ({ spawnBlocking: () => { throw new UnsupportedError('spawn.blocking'); } }),
+    net: () => ({ bindUdp: async () => { throw new UnsupportedError('net.udp'); } }),
+  },
 
   // ── executor and tasks ──
   'spawn-runs-synchronously': {
