@@ -1,0 +1,43 @@
+// metrics() and capabilities: the kit's counters plus the pool's own (per worker, steals, parks, wakes, depths).
+import { expect } from 'chai';
+import { WorkStealingRuntime } from '../src/index.js';
+import { add } from './fixtures/tasks.js';
+
+describe('WorkStealingRuntime metrics and capabilities', function () {
+  this.timeout(30_000);
+  let rt: WorkStealingRuntime;
+  before(async () => { rt = await WorkStealingRuntime.create({ workers: 2, queueCapacity: 4 }); });
+  after(() => rt.shutdown());
+
+  it('counts every task, per worker too, and reports empty queues once all are done', async () => {
+    const results = await Promise.all(Array.from({ length: 500 }, (_, i) => rt.executor.spawn(add, [i, 1])));
+    expect(results[499]).to.equal(500);
+    const m = rt.metrics();
+    expect(m).to.include({ spawned: 500, completed: 500, failed: 0, cancelled: 0, active: 0, queueDepth: 0, injectorDepth: 0 });
+    const perWorker = m.tasksPerWorker as number[];
+    expect(perWorker).to.have.length(2);
+    expect(perWorker.reduce((a, b) => a + b, 0)).to.be.at.least(500);
+    expect(m.dequeDepths).to.deep.equal([0, 0]);
+    for (const key of ['steals', 'parks', 'wakes']) expect(m[key], key).to.be.a('number');
+    expect(m.parks as number, 'idle workers park').to.be.greaterThan(0);
+  });
+
+  it('claims parallel spawn and join, blocking threads, and the reactor\'s network capabilities', () => {
+    for (const cap of ['spawn.parallel', 'spawn.blocking', 'join.parallel', 'net.tcp', 'net.udp', 'net.dns', 'net.tls'] as const) {
+      expect(rt.capabilities.has(cap), cap).to.equal(true);
+    }
+    expect(rt.capabilities.has('time.virtual')).to.equal(false);
+    expect(rt.name).to.equal('worksteal');
+  });
+
+  it('rejects bad options with the argument named', async () => {
+    let error: unknown;
+    try { await WorkStealingRuntime.create({ workers: 0 }); } catch (e) { error = e; }
+    expect(error).to.be.instanceOf(RangeError);
+    expect((error as Error).message).to.contain('opts.workers');
+    error = undefined;
+    try { await WorkStealingRuntime.create({ queueCapacity: 6 }); } catch (e) { error = e; }
+    expect(error).to.be.instanceOf(RangeError);
+    expect((error as Error).message).to.contain('opts.queueCapacity');
+  });
+});
