@@ -181,13 +181,11 @@ export class NodeConnection implements Connection {
     this.socket.destroy();
   }
 
+  /** Reads until end of stream; breaking out leaves the connection open. */
   [Symbol.asyncIterator](): AsyncIterator<Uint8Array> {
     return {
-      next: async () => {
-        const chunk = await this.read();
-        return chunk === null ? { done: true, value: undefined } : { done: false, value: chunk };
-      },
-      return: async () => ({ done: true, value: undefined }),
+      next: () => this.read().then(toIteratorResult),
+      return: () => Promise.resolve({ done: true, value: undefined }),
     };
   }
 
@@ -271,6 +269,10 @@ export class NodeConnection implements Connection {
       reader.resolve(value);
     }
   }
+}
+
+function toIteratorResult(chunk: Uint8Array | null): IteratorResult<Uint8Array> {
+  return chunk === null ? { done: true, value: undefined } : { done: false, value: chunk };
 }
 
 /** The addresses of a connected socket; `path` is the Unix socket's path when there is one. */
