@@ -1,3 +1,4 @@
+// spawnBlocking: really off the main thread, errors that keep their class, crashed threads, cancellation, shutdown.
 import { threadId } from 'node:worker_threads';
 import { expect } from 'chai';
 import { CancelledError, NetError, RuntimeShutdownError, WorkerCrashedError } from '@runtime-traits/core';

@@ -1,3 +1,4 @@
+// The clock: sleeps measured on the runtime's own clock, cancellation, long sleeps, interval, timeout, shutdown.
 import { expect } from 'chai';
 import { CancelledError, RuntimeShutdownError, TimeoutError } from '@runtime-traits/core';
 import { NodeReactor, NodeRuntime } from '../src/index.js';

@@ -1,3 +1,4 @@
+// toNodeDuplex: Node's own http client and server running over Connections.
 import { createHash, randomBytes } from 'node:crypto';
 import { createServer, request, type Server } from 'node:http';
 import { expect } from 'chai';

@@ -1,3 +1,4 @@
+// The executor on this thread: spawnLocal, spawn, join, yieldNow, cancel, detach, run, metrics, shutdown.
 import { threadId } from 'node:worker_threads';
 import { expect } from 'chai';
 import { CancelledError, RuntimeShutdownError, type Task } from '@runtime-traits/core';

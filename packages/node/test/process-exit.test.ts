@@ -1,3 +1,4 @@
+// A whole program in a child process: after shutdown() it must exit by itself, with code 0.
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { expect } from 'chai';

@@ -1,3 +1,4 @@
+// NodeReactor on its own (close releases everything) and the runtime a blocking thread sees.
 import { expect } from 'chai';
 import { RuntimeShutdownError } from '@runtime-traits/core';
 import { NodeReactor, NodeRuntime } from '../src/index.js';

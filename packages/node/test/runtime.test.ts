@@ -1,3 +1,4 @@
+// NodeRuntime as a whole: capabilities, options, metrics, graceful shutdown, await using, the pool's knobs.
 import { expect } from 'chai';
 import { CancelledError } from '@runtime-traits/core';
 import { NodeReactor, NodeRuntime } from '../src/index.js';

@@ -1,3 +1,4 @@
+// TCP: listen/connect, byte-exact transfer, half-close, cancelled reads and accepts, resets, backpressure, shutdown.
 import { createHash, randomBytes } from 'node:crypto';
 import { createServer, type Server } from 'node:net';
 import { expect } from 'chai';

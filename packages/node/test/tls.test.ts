@@ -1,3 +1,4 @@
+// TLS through the tls options of connect/listen, with certificates made by openssl at test time.
 import { randomBytes } from 'node:crypto';
 import { expect } from 'chai';
 import { NetError } from '@runtime-traits/core';

@@ -1,3 +1,4 @@
+// Unix sockets, UDP and DNS on the Node runtime.
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
