@@ -13,6 +13,9 @@ import { BlockingCell, type BlockingPool } from './blocking-pool.js';
 
 type Body = (cx: TaskContext) => Awaitable<unknown>;
 
+/** Defs whose module was seen to export them, and the export itself: later spawns skip the import's promise. */
+const exported = new WeakMap<TaskDef<unknown[], unknown>, TaskDef<unknown[], unknown>>();
+
 /** Drains are scheduled as V8 promise jobs: Node's queueMicrotask wraps each callback in an AsyncResource. */
 const RESOLVED = Promise.resolve();
 
@@ -46,8 +49,16 @@ export class NodeExecutor implements Executor {
     const options = opts === undefined ? undefined : checkSpawnOptions(opts);
     checkArgs(args, 'args', options?.transfer);
     const cell = this.tasks.create<R>(options);
+    const known = exported.get(checked);
+    if (known) {
+      this.enqueue(cell as TaskCell<unknown>, (cx) => known.fn(cx, ...args));
+      return cell;
+    }
     resolveTask(checked).then(
-      (found) => this.enqueue(cell as TaskCell<unknown>, (cx) => found.fn(cx, ...args)),
+      (found) => {
+        exported.set(checked, found);
+        this.enqueue(cell as TaskCell<unknown>, (cx) => found.fn(cx, ...args));
+      },
       (error) => { if (cell.start()) cell.fail(error); },
     );
     return cell;
