@@ -28,15 +28,13 @@ const KEEP = { removeOnComplete: { age: 3600 }, removeOnFail: { age: 24 * 3600 }
 interface BullMQPackage {
   BullMQRuntime: { create(opts: { connection: string; queue: string }): Promise<Runtime> };
   BullMQWorker: { start(opts: { redis: string; queue: string; concurrency: number; local: Runtime; allow: string[] }): Promise<{ close(): Promise<void> }> };
-  installRedisDriver(): void;
 }
 const PACKAGE = '@runtime-traits/bullmq';
 const loadPackage = async (): Promise<BullMQPackage> => (await import(PACKAGE)) as BullMQPackage;
 
 /** Worker process: both workers on one Redis until SIGTERM. */
 async function workerMain(redis: string): Promise<void> {
-  const { BullMQWorker, installRedisDriver } = await loadPackage();
-  installRedisDriver();
+  const { BullMQWorker } = await loadPackage();
   const { Worker } = await import('bullmq');
   const { NodeRuntime } = await import('@runtime-traits/node');
   const ours = await BullMQWorker.start({ redis, queue: 'rt', concurrency: CONCURRENCY, local: await NodeRuntime.create(), allow: [path.dirname(HERE)] });
@@ -116,7 +114,6 @@ const bench: Benchmark = {
     } catch (error) {
       throw new Error(`${PACKAGE} is not built: ${(error as Error).message}`);
     }
-    pkg.installRedisDriver();
     const { Queue, QueueEvents } = await import('bullmq');
     const port = await freePort();
     const redis = `redis://127.0.0.1:${port}`;

@@ -1,13 +1,14 @@
 // memory: heap bytes held per pending task (100k tasks parked on one promise) on each runtime's
-// spawnLocal vs a raw async function awaiting the same promise. One child process per sample.
-import { alternate, type Contender } from '../harness/alternate.js';
+// spawnLocal vs a raw async function awaiting the same promise. One child process per contender,
+// which measures three times (bytes do not depend on the machine's load, so no alternation).
+import type { Outcome } from '../harness/alternate.js';
 import { runChild } from '../harness/child.js';
 import { toRows } from '../harness/rows.js';
 import type { BenchContext, BenchRow, Benchmark } from '../types.js';
 
 const CHILD = new URL('../child/memory-child.js', import.meta.url);
 
-interface ChildResult { bytesPerTask?: number; unavailable?: string; failed?: string }
+interface ChildResult { bytesPerTask?: number[]; unavailable?: string; failed?: string }
 
 const CONTENDERS: readonly { name: string; arg: string }[] = [
   { name: 'raw async function', arg: 'raw' },
@@ -23,24 +24,16 @@ const bench: Benchmark = {
     const n = ctx.quick ? 10_000 : 100_000;
     const label = `${n / 1000}k pending tasks`;
     ctx.log(`  memory: ${label}`);
-    const contenders: Contender[] = [];
+    const rounds = ctx.quick ? 1 : 3;
+    const out = new Map<string, Outcome>();
     for (const c of CONTENDERS) {
-      // One probe tells whether the contender can run at all (its runtime may not be built yet).
-      const probe = await runChild<ChildResult>(CHILD, [c.arg, '100'], ['--expose-gc']).catch((e: Error): ChildResult => ({ failed: e.message }));
-      if (probe.unavailable) {
-        contenders.push({ name: c.name, unavailable: probe.unavailable, measure: async () => NaN });
-        continue;
-      }
-      contenders.push({
-        name: c.name,
-        measure: async () => {
-          const r = await runChild<ChildResult>(CHILD, [c.arg, String(n)], ['--expose-gc']);
-          if (r.bytesPerTask === undefined) throw new Error(r.failed ?? r.unavailable ?? 'no figure');
-          return r.bytesPerTask;
-        },
-      });
+      const r = await runChild<ChildResult>(CHILD, [c.arg, String(n), String(rounds)], ['--expose-gc'])
+        .catch((e: Error): ChildResult => ({ failed: e.message }));
+      if (r.bytesPerTask) out.set(c.name, { samples: r.bytesPerTask });
+      else if (r.unavailable) out.set(c.name, { samples: [], problem: { status: 'not available', note: r.unavailable } });
+      else out.set(c.name, { samples: [], problem: { status: 'failed', note: r.failed ?? 'no figure' } });
+      ctx.log(`    ${c.name} measured`);
     }
-    const out = await alternate(contenders, { rounds: ctx.quick ? 1 : 3, log: ctx.log, label });
     return toRows({
       bench: 'memory', case: label, unit: 'heap bytes/task', better: 'lower', baseline: 'raw async function',
       notes: { 'raw async function': '`(async () => { await gate })()`, kept in an array' },

@@ -1,15 +1,17 @@
 // Child process of the memory benchmark (run with --expose-gc): creates one contender's 100k
-// pending tasks and prints the heap bytes they hold per task as one JSON line on stdout.
+// pending tasks, `samples` times over, and prints the heap bytes they hold per task (one figure
+// per sample) as one JSON line on stdout.
 //
-// HOW: 1. create the runtime (if any), warm up with a small batch, gc; 2. read heapUsed;
+// HOW: 1. create the runtime (if any), run one untimed full-size batch, gc; 2. read heapUsed;
 // 3. start n tasks that each await one shared gate promise; 4. let them all start (their bodies
-// are parked on the gate), gc, read heapUsed again; 5. open the gate, await all, shut down.
-// WHY a child per sample: each measurement starts from a clean heap with nothing else allocated.
+// are parked on the gate), gc, read heapUsed again; 5. open the gate, await all; repeat 2-5.
+// WHY a child per contender: its heap holds nothing but that contender's runtime and tasks.
 import type { Runtime } from '@runtime-traits/core';
 import { closeRuntime, openRuntime, type RuntimeName } from '../harness/runtimes.js';
 
-const [contender = 'raw', countArg = '100000'] = process.argv.slice(2);
+const [contender = 'raw', countArg = '100000', samplesArg = '3'] = process.argv.slice(2);
 const n = Number(countArg);
+const samples = Number(samplesArg);
 const gc = (globalThis as { gc?: () => void }).gc;
 
 interface Gate { promise: Promise<void>; open: () => void }
@@ -27,19 +29,27 @@ function collect(): number {
 /** Starts `count` tasks parked on the gate; returns their handles (awaited only after measuring). */
 type Starter = (count: number, g: Gate) => PromiseLike<unknown>[];
 
-async function measure(start: Starter, settle: () => Promise<void>): Promise<number> {
-  const warm = gate();
-  const w = start(1_000, warm);
-  await settle();
-  warm.open();
-  await Promise.all(w);
+async function measure(start: Starter, settle: () => Promise<void>): Promise<number[]> {
+  await once(start, settle); // untimed: warms up the runtime and the JIT at full size
+  const out: number[] = [];
+  for (let s = 0; s < samples; s++) out.push(await once(start, settle));
+  return out;
+}
+
+/**
+ * One sample, in its own call frame: a suspended async frame can keep a previous iteration's
+ * locals alive, and a batch of completed tasks still held while the next one is measured would
+ * be subtracted from it (that once made the figures ~40% too low after the first sample).
+ */
+async function once(start: Starter, settle: () => Promise<void>): Promise<number> {
   const g = gate();
   const before = collect();
-  const all = start(n, g);
+  let all: PromiseLike<unknown>[] | undefined = start(n, g);
   await settle();
   const after = collect();
   g.open();
   await Promise.all(all);
+  all = undefined;
   return (after - before) / n;
 }
 
