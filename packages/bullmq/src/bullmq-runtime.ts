@@ -10,7 +10,7 @@ import {
   type TaskOwner,
 } from '@runtime-traits/core/kit';
 import { Dispatcher } from './internal/dispatcher.js';
-import { ensureRedisDriver } from './internal/redis/driver.js';
+import { probeRedis } from './internal/redis.js';
 import { RemoteTaskCell } from './internal/remote-cell.js';
 import { encodeValue, type TaskJob } from './internal/wire.js';
 
@@ -59,7 +59,7 @@ export class BullMQRuntime implements Runtime {
     if (options.local !== undefined && (typeof options.local !== 'object' || options.local === null || !('executor' in options.local))) {
       throw new TypeError('opts.local must be a Runtime');
     }
-    ensureRedisDriver();
+    await probeRedis(connection);
     const local = options.local ?? await defaultLocal();
     let dispatcher: Dispatcher;
     try {

@@ -1,7 +1,6 @@
 // @runtime-traits/bullmq: a distributed executor on BullMQ and Redis, and the worker that runs its tasks.
 export { BullMQRuntime } from './bullmq-runtime.js';
 export { BullMQWorker } from './worker/task-worker.js';
-export { ensureRedisDriver as installRedisDriver } from './internal/redis/driver.js';
 
 export type { Backoff, BullMQRuntimeOptions } from './bullmq-runtime.js';
 export type { BullMQWorkerOptions } from './worker/task-worker.js';

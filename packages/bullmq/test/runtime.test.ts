@@ -216,6 +216,12 @@ describe('BullMQRuntime', function () {
       expect(await failure(BullMQRuntime.create({ attempts: 0 }))).to.be.instanceOf(RangeError);
       expect(await failure(BullMQRuntime.create({ queue: '' }))).to.be.instanceOf(TypeError);
     });
+
+    it('should reject create() at once when Redis refuses the connection, instead of hanging', async () => {
+      const error = await BullMQRuntime.create({ connection: 'redis://127.0.0.1:1' }).then(() => undefined, (e: unknown) => e as NodeJS.ErrnoException);
+      expect(error).to.be.instanceOf(Error);
+      expect(`${error!.code} ${error!.message}`).to.include('ECONNREFUSED');
+    });
   });
 
   describe('shutdown()', () => {

@@ -10,7 +10,7 @@ import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { double, echo, forkJoin, markAndSleep, whoAmI } from './fixtures/tasks.js';
 import { startRedis, type TestRedis } from './helpers/redis.js';
-import { startWorker, type WorkerProcess } from './helpers/workers.js';
+import { CLI, FIXTURES, startWorker, type WorkerProcess } from './helpers/workers.js';
 import { waitFor } from './helpers/wait.js';
 
 describe('runtime-traits-worker processes', function () {
@@ -187,6 +187,31 @@ describe('runtime-traits-worker processes', function () {
         execFile(process.execPath, [script, redis.url, queue], { timeout: 30_000 }, (error, out) => (error ? reject(error) : resolve(out)));
       });
       expect(stdout).to.equal('result 42\n');
+    });
+  });
+
+  describe('the CLI', () => {
+    const run = (args: string[]): Promise<{ code: number | null; stderr: string }> => new Promise((resolve) => {
+      execFile(process.execPath, [CLI, ...args], { timeout: 30_000 }, (error, _out, stderr) => {
+        resolve({ code: error ? (error as { code?: number }).code ?? null : 0, stderr });
+      });
+    });
+
+    it('should refuse to start without --allow, saying why', async () => {
+      const { code, stderr } = await run(['--redis', redis.url, '--queue', 'q']);
+      expect(code).to.equal(2);
+      expect(stderr).to.include('--allow');
+    });
+
+    it('should refuse a bad --concurrency and a non-redis URL', async () => {
+      expect((await run(['--redis', redis.url, '--queue', 'q', '--allow', FIXTURES, '--concurrency', '0'])).stderr).to.include('--concurrency must be an integer >= 1');
+      expect((await run(['--redis', 'http://x', '--queue', 'q', '--allow', FIXTURES])).stderr).to.include('--redis');
+    });
+
+    it('should exit non-zero when Redis cannot be reached', async () => {
+      const { code, stderr } = await run(['--redis', 'redis://127.0.0.1:1', '--queue', 'q', '--allow', FIXTURES]);
+      expect(code).to.not.equal(0);
+      expect(stderr).to.include('ECONNREFUSED');
     });
   });
 

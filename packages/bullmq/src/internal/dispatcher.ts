@@ -1,9 +1,9 @@
 // The producer side of the runtime: sends tasks as BullMQ jobs, routes their outcomes back, cancels them.
 //
 // HOW
-// 1. submit(): the cell joins a batch; at the end of the current tick the batch goes out as addBulk
-//    in MULTIs of at most BULK_LIMIT jobs (one round trip for the tasks spawned in that tick). A cell cancelled before the flush is dropped
-//    and never reaches Redis; the others move pending → running as they are sent.
+// 1. submit(): the cell joins a batch; at the end of the current tick the batch goes out as addBulk,
+//    in MULTIs of at most BULK_LIMIT jobs. A cell cancelled before the flush is dropped and never
+//    reaches Redis; the others move pending → running as they are sent.
 // 2. One QueueEvents reader (one blocking XREAD on the queue's event stream) serves every task:
 //    'completed', 'failed' and 'removed' settle the cell with that job id, 'active' marks it started.
 //    It starts reading just after the stream's last entry as of create(), so no event is missed.
@@ -11,7 +11,8 @@
 //    runs); when it is already running, publish its id on the cancel channel; the worker aborts
 //    cx.signal and fails the job without retry; that 'failed' event settles the cell as cancelled.
 // 4. A sweep looks up jobs that have been out for a while without an outcome (an event stream trimmed
-//    under load, a job removed by hand), so no handle is ever left hanging.
+//    under load, a job removed by hand, a Redis that lost its data) and retries removing cancelled
+//    jobs whose worker died, so no handle is ever left hanging.
 import { Queue, QueueEvents, type ConnectionOptions, type JobsOptions } from 'bullmq';
 import { cancelledError } from '@runtime-traits/core/kit';
 import { cancelChannel, encodeCancel } from './control.js';

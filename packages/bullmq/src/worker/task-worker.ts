@@ -6,14 +6,14 @@
 //    resolveTask). A refusal or a missing export fails the job without retry: retrying cannot help.
 // 3. The arguments are decoded and the task spawned on the local runtime (spawnBlocking when the caller
 //    used spawnBlocking); a cancel heard on the channel cancels that local task (its cx.signal aborts).
-// 4. The result goes back v8-serialized; an error goes back as an encoded failedReason. A task's own
+// 4. The result goes back encoded (JSON or v8, see wire.ts); an error as an encoded failedReason. A task's own
 //    error may be retried (the job's attempts); a cancelled task's never is (UnrecoverableError).
 import { UnrecoverableError, Worker, type ConnectionOptions, type Job } from 'bullmq';
 import type { Runtime, Task, TaskDef } from '@runtime-traits/core';
-import { cancelledError, resolveTask } from '@runtime-traits/core/kit';
+import { cancelledError, checkCount, checkHost, checkOptions, resolveTask } from '@runtime-traits/core/kit';
 import { cancelChannel, decodeCancel } from '../internal/control.js';
-import { connectRedis, ensureRedisDriver } from '../internal/redis/driver.js';
-import type { RedisClient } from '../internal/redis/client.js';
+import type { Redis } from 'ioredis';
+import { probeRedis, subscriber } from '../internal/redis.js';
 import { decodeValue, encodeError, encodeValue, type TaskJob } from '../internal/wire.js';
 import { AllowList } from './allow-list.js';
 
@@ -55,7 +55,7 @@ export class BullMQWorker {
   done = 0;
   failed = 0;
   private readonly worker: Worker;
-  private readonly subscriber: RedisClient;
+  private readonly subscriber: Redis;
   private readonly allow: AllowList;
   /** Jobs running here: job id → its local task (once spawned) and whether a cancel arrived. */
   private readonly running = new Map<string, Running>();
@@ -65,10 +65,25 @@ export class BullMQWorker {
   private readonly recentCancels = new Map<string, { reason: unknown; at: number }>();
   private closing: Promise<void> | undefined;
 
+  /** A worker taking jobs. Rejects (and releases its connections) when Redis cannot be reached. */
   static async start(opts: BullMQWorkerOptions): Promise<BullMQWorker> {
-    ensureRedisDriver();
-    const worker = new BullMQWorker(opts);
-    await worker.ready();
+    const options = checkOptions<BullMQWorkerOptions>(opts);
+    if (!options) throw new TypeError('opts must be an options object');
+    checkHost(options.redis, 'opts.redis');
+    checkHost(options.queue, 'opts.queue');
+    checkCount(options.concurrency, 'opts.concurrency');
+    if (typeof options.local !== 'object' || options.local === null || !('executor' in options.local)) {
+      throw new TypeError('opts.local must be a Runtime');
+    }
+    await probeRedis({ url: options.redis });
+    const worker = new BullMQWorker(options);
+    try {
+      await worker.ready();
+    } catch (error) {
+      await worker.worker.close(true).catch(() => undefined);
+      worker.subscriber.disconnect();
+      throw error;
+    }
     return worker;
   }
 
@@ -76,9 +91,8 @@ export class BullMQWorker {
     this.allow = new AllowList(opts.allow);
     const connection: ConnectionOptions = { url: opts.redis };
     const prefix = opts.prefix ?? 'bull';
-    this.subscriber = connectRedis({ url: opts.redis });
+    this.subscriber = subscriber(opts.redis);
     this.subscriber.on('message', (_channel: string, text: string) => this.onCancel(text));
-    this.subscriber.on('error', () => undefined);
     this.worker = new Worker(opts.queue, (job) => this.process(job), {
       connection,
       prefix,
@@ -93,7 +107,7 @@ export class BullMQWorker {
   }
 
   private async ready(): Promise<void> {
-    await this.subscriber.call('subscribe', cancelChannel(this.opts.prefix ?? 'bull', this.opts.queue));
+    await this.subscriber.subscribe(cancelChannel(this.opts.prefix ?? 'bull', this.opts.queue));
     await this.worker.waitUntilReady();
     void this.worker.run().catch(() => undefined);
   }
