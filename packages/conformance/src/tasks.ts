@@ -73,6 +73,13 @@ export const threadId = defineTask(import.meta.url, 'threadId', async (): Promis
   return workerThreads?.threadId ?? 0;
 });
 
+/** Where the task runs: "<process id>:<thread id>" (distinct for every thread of every process). */
+export const whereAmI = defineTask(import.meta.url, 'whereAmI', async (): Promise<string> => {
+  const workerThreads = await import('node:worker_threads').catch(() => undefined);
+  const pid = (globalThis as { process?: { pid?: number } }).process?.pid ?? 0;
+  return `${pid}:${workerThreads?.threadId ?? 0}`;
+});
+
 /** Synchronous Fibonacci, the classic join workload. */
 export const fib = defineTask(import.meta.url, 'fib', (_cx: TaskContext, n: number): number => fibonacci(n));
 

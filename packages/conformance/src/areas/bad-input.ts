@@ -6,6 +6,12 @@ import { connectedPair, expectThrowOrReject, expectThrowSync } from '../util.js'
 
 type BadCall = [title: string, call: (t: Case) => unknown, cls: typeof TypeError | typeof RangeError, names: RegExp, needs?: Capability[]];
 
+/** Private state does not survive a structured clone (the copy is an empty plain object): refused everywhere. */
+class WithPrivateState {
+  #secret = 42;
+  get secret(): number { return this.#secret; }
+}
+
 const def = tasks.add as TaskDef<unknown[], unknown>;
 const noSuchDef = { module: 'x', name: 'y' } as unknown as TaskDef<unknown[], unknown>;
 const fn = (): number => 1;
@@ -22,6 +28,7 @@ const CALLS: BadCall[] = [
   ['spawn(def, [1, a symbol])', (t) => t.ex.spawn(def, [1, Symbol('s')]), TypeError, /args\[1\]/],
   ['spawn(def, [an object holding a function])', (t) => t.ex.spawn(def, [{ f: fn }]), TypeError, /args\[0\]/],
   ['spawn(def, [a WeakMap])', (t) => t.ex.spawn(def, [new WeakMap()]), TypeError, /args\[0\]/],
+  ['spawn(def, [an instance of a class with private state])', (t) => t.ex.spawn(def, [new WithPrivateState()]), TypeError, /args\[0\]/],
   ['spawn(def, [a promise])', (t) => t.ex.spawn(def, [Promise.resolve(1)]), TypeError, /args\[0\]/],
   ['spawn(def, [], "opts")', (t) => t.ex.spawn(def, [], 'x' as never), TypeError, /opts/],
   ['spawn(def, [], { signal: "x" })', (t) => t.ex.spawn(def, [], { signal: 'x' as never }), TypeError, /signal/],
@@ -66,6 +73,8 @@ const CALLS: BadCall[] = [
   ['connect({ host: "", port: 80 })', (t) => t.net.connect({ host: '', port: 80 }), TypeError, /host/, TCP],
   ['connect({ port: 80 }) without host', (t) => t.net.connect({ port: 80 } as never), TypeError, /host/, TCP],
   ['connect({ path: "" })', (t) => t.net.connect({ path: '' }), TypeError, /path/, TCP],
+  ['connect({ host: "127.0.0.1" }) without port', (t) => t.net.connect({ host: '127.0.0.1' } as never), TypeError, /port/, TCP],
+  ['connect({ host: "127.0.0.1", port: 80 }, { tls: "yes" })', (t) => t.net.connect(addr, { tls: 'yes' as never }), TypeError, /tls/, TCP],
   ['connect(addr, "opts")', (t) => t.net.connect(addr, 'x' as never), TypeError, /opts/, TCP],
   ['connect(addr, { signal: 1 })', (t) => t.net.connect(addr, { signal: 1 as never }), TypeError, /signal/, TCP],
   ['listen("x")', (t) => t.net.listen('x' as never), TypeError, /at/, TCP],
@@ -73,6 +82,8 @@ const CALLS: BadCall[] = [
   ['listen({ port: 65536 })', (t) => t.net.listen({ port: 65536 }), RangeError, /port/, TCP],
   ['listen({ port: NaN })', (t) => t.net.listen({ port: NaN }), RangeError, /port/, TCP],
   ['listen({ host: 5, port: 0 })', (t) => t.net.listen({ host: 5 as never, port: 0 }), TypeError, /host/, TCP],
+  ['listen({ path: "" })', (t) => t.net.listen({ path: '' }), TypeError, /path/, TCP],
+  ['listen(null)', (t) => t.net.listen(null as never), TypeError, /at/, TCP],
   ['listen({ port: 0 }, "opts")', (t) => t.net.listen({ port: 0 }, 'x' as never), TypeError, /opts/, TCP],
   ['bindUdp({ port: 65536 })', (t) => t.net.bindUdp({ port: 65536 }), RangeError, /port/, UDP],
   ['bindUdp({ port: "0" })', (t) => t.net.bindUdp({ port: '0' as never }), TypeError, /port/, UDP],
@@ -127,6 +138,11 @@ export function badInputArea(h: Harness): void {
       const socket = await t.net.bindUdp({ port: 0 });
       t.defer(() => socket.close());
       expectThrowSync(() => socket.send('x', { host: '127.0.0.1', port: -1 }), RangeError, { message: /port/ });
+    }, { needs: UDP });
+    h.it('udp.send("x", null) throws TypeError synchronously naming to', async (t) => {
+      const socket = await t.net.bindUdp({ port: 0 });
+      t.defer(() => socket.close());
+      expectThrowSync(() => socket.send('x', null as never), TypeError, { message: /\bto\b/ });
     }, { needs: UDP });
     h.it('udp.recv({ signal: "x" }) throws TypeError synchronously naming signal', async (t) => {
       const socket = await t.net.bindUdp({ port: 0 });

@@ -146,6 +146,11 @@ export function executorArea(h: Harness): void {
         const results = await Promise.all(Array.from({ length: 200 }, (_, i) => t.ex.spawn(tasks.add, [i, 1])));
         expect(results).to.deep.equal(Array.from({ length: 200 }, (_, i) => i + 1));
       });
+      h.it('runs portable tasks on other threads than the caller\'s', async (t) => {
+        const here = await tasks.whereAmI.fn(t.cx);
+        const places = await Promise.all(Array.from({ length: 16 }, () => t.ex.spawn(tasks.whereAmI, [])));
+        expect(places.some((p) => p !== here), `all 16 tasks ran on the caller's thread ${here}`).to.equal(true);
+      }, { needs: ['spawn.parallel'] });
       h.it('spawns portable tasks from inside spawnLocal', async (t) => {
         expect(await t.ex.spawnLocal(async (cx) => cx.runtime.executor.spawn(tasks.add, [1, 2]))).to.equal(3);
       });

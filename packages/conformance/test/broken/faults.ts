@@ -332,6 +332,11 @@ export const FAULTS: Record<string, Fault> = {
     description: 'capabilities include net.reusePort, which this Node cannot do',
     capabilities: (c) => new Set([...c, 'net.reusePort']),
   },
+  'claims-spawn-parallel-it-lacks': {
+    area: 'executor',
+    description: 'capabilities include spawn.parallel, yet spawn runs every task on the caller\'s thread',
+    capabilities: (c) => new Set([...c, 'spawn.parallel']),
+  },
   'claims-virtual-time-it-lacks': {
     area: 'clock',
     description: 'capabilities include time.virtual on a real clock',
