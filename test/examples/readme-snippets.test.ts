@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { ROOT } from './run-app.js';
 
 const READMES = [
+  'README.md',
   'packages/inversify/README.md',
   'examples/echo/README.md',
   'examples/kv-server/README.md',
