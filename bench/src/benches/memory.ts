@@ -1,6 +1,7 @@
 // memory: heap bytes held per pending task (100k tasks parked on one promise) on each runtime's
 // spawnLocal vs a raw async function awaiting the same promise. One child process per contender,
-// which measures three times (bytes do not depend on the machine's load, so no alternation).
+// which measures three times; bytes do not depend on the machine's load, so the children run
+// side by side rather than alternated.
 import type { Outcome } from '../harness/alternate.js';
 import { runChild } from '../harness/child.js';
 import { toRows } from '../harness/rows.js';
@@ -25,14 +26,18 @@ const bench: Benchmark = {
     const label = `${n / 1000}k pending tasks`;
     ctx.log(`  memory: ${label}`);
     const rounds = ctx.quick ? 1 : 3;
-    const out = new Map<string, Outcome>();
-    for (const c of CONTENDERS) {
+    // The children run at the same time: heap bytes do not depend on CPU time.
+    const results = await Promise.all(CONTENDERS.map(async (c) => {
       const r = await runChild<ChildResult>(CHILD, [c.arg, String(n), String(rounds)], ['--expose-gc'])
         .catch((e: Error): ChildResult => ({ failed: e.message }));
-      if (r.bytesPerTask) out.set(c.name, { samples: r.bytesPerTask });
-      else if (r.unavailable) out.set(c.name, { samples: [], problem: { status: 'not available', note: r.unavailable } });
-      else out.set(c.name, { samples: [], problem: { status: 'failed', note: r.failed ?? 'no figure' } });
       ctx.log(`    ${c.name} measured`);
+      return [c.name, r] as const;
+    }));
+    const out = new Map<string, Outcome>();
+    for (const [name, r] of results) {
+      if (r.bytesPerTask) out.set(name, { samples: r.bytesPerTask });
+      else if (r.unavailable) out.set(name, { samples: [], problem: { status: 'not available', note: r.unavailable } });
+      else out.set(name, { samples: [], problem: { status: 'failed', note: r.failed ?? 'no figure' } });
     }
     return toRows({
       bench: 'memory', case: label, unit: 'heap bytes/task', better: 'lower', baseline: 'raw async function',
