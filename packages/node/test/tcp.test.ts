@@ -84,6 +84,17 @@ describe('NodeRuntime TCP', () => {
       expect((error as NetError).code).to.equal('ECONNREFUSED');
     });
 
+    it('should reject a cancelled connect() with CancelledError', async () => {
+      const listener = await rt.reactor.net.listen({ port: 0 });
+      const controller = new AbortController();
+      const connecting = rt.reactor.net.connect(listener.address, { signal: controller.signal });
+      controller.abort('too slow');
+      const error = await outcome(connecting);
+      expect(CancelledError.is(error)).to.equal(true);
+      expect((error as Error).cause).to.equal('too slow');
+      expect(CancelledError.is(await outcome(rt.reactor.net.connect(listener.address, { signal: AbortSignal.abort() })))).to.equal(true);
+    });
+
     it('should report both addresses of a connection', async () => {
       const { client, server } = await connectedPair(rt.reactor.net);
       expect(client.remoteAddress).to.deep.equal(server.localAddress);
