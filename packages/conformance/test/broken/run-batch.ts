@@ -1,5 +1,8 @@
 // Child-process driver: runs the suite against several broken adapters in turn, a fresh Mocha for each; one JSON line per fault.
 //   node run-batch.js <timeoutMs> <fault> [<fault> ...]
+// CONFORMANCE_EXCLUDE (a JSON array of case titles, without the "runtime-traits conformance: <name> " prefix)
+// names cases the fault-free control itself fails: their failures do not count, and a broken adapter's run
+// stops at its first failure outside that list.
 import Mocha from 'mocha';
 import type { RuntimeOptions } from '@runtime-traits/core';
 import { NodeRuntime } from '@runtime-traits/node';
@@ -14,13 +17,20 @@ export interface BatchResult {
   created: number; leaked: number;
 }
 
+const EXCLUDE = new Set<string>(JSON.parse(process.env.CONFORMANCE_EXCLUDE ?? '[]') as string[]);
+
+/** A case's title without the suite's "runtime-traits conformance: <name> " prefix, the same for every adapter. */
+export function caseTitle(fullTitle: string): string {
+  return fullTitle.replace(/^runtime-traits conformance: \S+ /, '');
+}
+
 /** Adapters that are correct (the controls): they run the whole suite, without bail. */
 export const CORRECT = new Set(['none', 'honest-without-udp-and-blocking']);
 
 async function runOne(faultName: string, timeoutMs: number): Promise<BatchResult> {
   const fault = FAULTS[faultName];
   if (!fault) throw new Error(`unknown fault ${faultName}`);
-  const mocha = new Mocha({ reporter: 'base', timeout: timeoutMs, bail: !CORRECT.has(faultName) });
+  const mocha = new Mocha({ reporter: 'base', timeout: timeoutMs });
   if (fault.area) mocha.grep(new RegExp(`^runtime-traits conformance: \\S+ ${fault.area} `));
   mocha.suite.emit('pre-require', globalThis, faultName, mocha);
   const { conformanceSuite } = await import('../../src/suite.js');
@@ -41,7 +51,11 @@ async function runOne(faultName: string, timeoutMs: number): Promise<BatchResult
   const started = process.hrtime.bigint();
   const stats = await new Promise<Mocha.Stats>((done) => {
     const runner = mocha.run(() => done(runner.stats!));
-    runner.on('fail', (test, error: Error) => failed.push({ title: test.fullTitle(), error: String(error?.message ?? error) }));
+    runner.on('fail', (test, error: Error) => {
+      const title = test.fullTitle();
+      failed.push({ title, error: String(error?.message ?? error) });
+      if (!CORRECT.has(faultName) && !EXCLUDE.has(caseTitle(title))) runner.abort();
+    });
     runner.on('pass', (test) => passed.push(test.fullTitle()));
     runner.on('pending', (test) => skipped.push(test.fullTitle()));
   });
