@@ -101,7 +101,9 @@ export class Dispatcher {
         jobs.push({ name, data: job, opts: { ...this.opts.jobOptions, jobId: cell.jobId } });
       }
       if (jobs.length === 0) continue;
-      this.track(this.queue.addBulk(jobs).catch((error: unknown) => {
+      // A lone job goes out as a plain add: one script call instead of MULTI/EXEC around it.
+      const sent: Promise<unknown> = jobs.length === 1 ? this.queue.add(jobs[0]!.name, jobs[0]!.data, jobs[0]!.opts) : this.queue.addBulk(jobs);
+      this.track(sent.catch((error: unknown) => {
         for (const cell of cells) this.settle(cell.jobId, (c) => c.fail(error));
       }));
     }
