@@ -30,6 +30,19 @@ export function tcpCloseArea(h: Harness): void {
         await server.closeWrite();
         expect(text(await readAll(client))).to.equal('response');
       }, gate);
+      h.it('surfaces an error to a writer whose peer has closed, instead of accepting writes forever', async (t) => {
+        const { client, server } = await connectedPair(t);
+        await server.close();
+        expect(await client.read()).to.equal(null);
+        let error: unknown;
+        for (let i = 0; i < 50 && error === undefined; i++) {
+          try { await client.write(pattern(1024, i)); } catch (e) { error = e; }
+          if (error === undefined) await t.clock.sleep(5);
+        }
+        expect(error, '50 writes to a closed peer all succeeded').to.not.equal(undefined);
+        expect(NetError.is(error), `expected NetError, got ${String(error)}`).to.equal(true);
+        expect(['EPIPE', 'ECONNRESET']).to.include((error as NetError).code);
+      }, gate);
       h.it('rejects write() after closeWrite() with NetError EPIPE', async (t) => {
         const { client } = await connectedPair(t);
         await client.closeWrite();
@@ -230,6 +243,18 @@ export function tcpCloseArea(h: Harness): void {
         const port = portOf(listener.address);
         await listener.close();
         expect(portOf(listener.address)).to.equal(port);
+      }, gate);
+      h.it('lets a new listener take the same port right after close(), even after traffic', async (t) => {
+        const first = await t.net.listen({ port: 0 });
+        const port = portOf(first.address);
+        const [client, server] = await Promise.all([t.net.connect(first.address), first.accept()]);
+        await client.write('x');
+        await readExactly(server!, 1);
+        await server!.close();
+        await client.close();
+        await first.close();
+        const second = await listen(t, { port });
+        expect(portOf(second.address)).to.equal(port);
       }, gate);
       h.it('close() is idempotent', async (t) => {
         const listener = await t.net.listen({ port: 0 });

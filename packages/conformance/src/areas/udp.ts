@@ -105,6 +105,14 @@ export function udpArea(h: Harness): void {
       const first = await bindUdp(t);
       await expectReject(t.net.bindUdp({ port: portOf(first.address) }), NetError, { code: 'EADDRINUSE' });
     }, gate);
+    h.it('lets a new socket bind the same port right after close()', async (t) => {
+      const first = await t.net.bindUdp({ port: 0 });
+      const port = portOf(first.address);
+      await first.close();
+      const second = await t.net.bindUdp({ port });
+      t.defer(() => second.close());
+      expect(portOf(second.address)).to.equal(port);
+    }, gate);
     h.it('asyncDispose closes the socket: recv() resolves null', async (t) => {
       const socket = await t.net.bindUdp({ port: 0 });
       await socket[Symbol.asyncDispose]();
