@@ -33,7 +33,7 @@ export class NodeUdpSocket implements UdpSocket {
   send(data: Uint8Array | string, to: SocketAddress): Promise<void> {
     checkData(data);
     const target = checkAddress(to, 'to');
-    if (!('port' in target)) return Promise.reject(new TypeError('to must be { host, port } for a UDP socket, got a { path }'));
+    if (!('port' in target)) throw new TypeError('to must be { host, port } for a UDP socket, got a { path }');
     if (this.isClosed) return Promise.reject(new NetError('EPIPE', 'This UDP socket is closed'));
     return new Promise<void>((resolve, reject) => {
       this.socket.send(data, target.port, target.host, (error) => (error ? reject(toNetError(error, 'EPIPE')) : resolve()));

@@ -118,3 +118,26 @@ describe('NodeRuntime as a whole', () => {
     });
   });
 });
+
+describe('NodeRuntime bad input', () => {
+  let rt: NodeRuntime;
+  beforeEach(async () => { rt = await NodeRuntime.create(); });
+  afterEach(() => rt.shutdown());
+
+  it('should throw at the call, naming the argument, for bad net arguments', async () => {
+    const net = rt.reactor.net;
+    expect(() => net.listen({ port: 0 }, { backlog: 0 })).to.throw(RangeError, /opts\.backlog/);
+    expect(() => net.listen({ port: 0 }, { reusePort: 'yes' as never })).to.throw(TypeError, /opts\.reusePort/);
+    expect(() => net.connect({ host: '127.0.0.1', port: 1 }, { noDelay: 1 as never })).to.throw(TypeError, /opts\.noDelay/);
+    expect(() => net.connect({ host: '', port: 1 })).to.throw(TypeError, /to\.host/);
+    expect(() => net.bindUdp({ path: '/tmp/x' } as never)).to.throw(TypeError, /at/);
+    const udp = await net.bindUdp({ port: 0 });
+    expect(() => udp.send('x', { path: '/tmp/x' })).to.throw(TypeError, /to/);
+    expect(() => udp.send(42 as never, udp.address)).to.throw(TypeError, /data/);
+  });
+
+  it('should throw at the call for bad spawn options and join arguments', () => {
+    expect(() => rt.executor.spawnLocal(() => 1, { signal: 'x' as never })).to.throw(TypeError, /opts\.signal/);
+    expect(() => rt.executor.join({} as never, [], {} as never, [])).to.throw(TypeError, /\ba\b/);
+  });
+});
