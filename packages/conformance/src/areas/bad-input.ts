@@ -111,15 +111,18 @@ const CONN_CALLS: ConnCall[] = [
   ['read("opts")', (c) => c.read('x' as never), TypeError, /opts/],
 ];
 
+/** The argument a pattern names, for a readable title ('args\\[0\\]' → 'args[0]', '\\ba\\b' → 'a'). */
+const named = (pattern: RegExp): string => pattern.source.replace(/\\b/g, '').replace(/\\/g, '');
+
 export function badInputArea(h: Harness): void {
   h.describe('bad input', () => {
     for (const [title, call, cls, names, needs] of CALLS) {
-      h.it(`${title} throws ${cls.name} synchronously naming ${names.source}`, (t) => {
+      h.it(`${title} throws ${cls.name} synchronously naming ${named(names)}`, (t) => {
         expectThrowSync(() => call(t), cls, { message: names });
       }, needs ? { needs } : {});
     }
     for (const [title, call, cls, names] of CONN_CALLS) {
-      h.it(`connection.${title} throws ${cls.name} synchronously naming ${names.source}`, async (t) => {
+      h.it(`connection.${title} throws ${cls.name} synchronously naming ${named(names)}`, async (t) => {
         const { client } = await connectedPair(t);
         expectThrowSync(() => call(client), cls, { message: names });
       }, { needs: TCP });
@@ -152,7 +155,7 @@ export function badInputArea(h: Harness): void {
     // Methods whose arguments the pinned list does not name (run's main, lookup's hostname, shutdown's
     // options): a synchronous throw or a rejection are both accepted, but the class and the name are not optional.
     for (const [title, call, cls, names, needs] of ASYNC_CALLS) {
-      h.it(`${title} throws or rejects with ${cls.name} naming ${names.source}`, async (t) => {
+      h.it(`${title} throws or rejects with ${cls.name} naming ${named(names)}`, async (t) => {
         await expectThrowOrReject(() => call(t), cls, { message: names });
       }, needs ? { needs } : {});
     }
