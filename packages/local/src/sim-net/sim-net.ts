@@ -20,7 +20,9 @@ export class SimNet implements Net {
     checkAddress(to, 'to');
     const options = checkOptions<ConnectOptions>(opts);
     const signal = checkSignal(options?.signal, 'opts.signal');
-    if (options?.tls !== undefined) return Promise.reject(new UnsupportedError('net.tls'));
+    if (options?.noDelay !== undefined && typeof options.noDelay !== 'boolean') throw new TypeError(`opts.noDelay must be a boolean, got ${show(options.noDelay)}`);
+    // Bad options are a TypeError on every runtime; well-formed TLS options are then refused: no net.tls here.
+    if (checkOptions(options?.tls, 'opts.tls') !== undefined) return Promise.reject(new UnsupportedError('net.tls'));
     const down = this.host.downError();
     if (down) return Promise.reject(down);
     if (signal?.aborted) return Promise.reject(abortError(signal.reason));
@@ -46,7 +48,7 @@ export class SimNet implements Net {
     if (options?.reusePort !== undefined && typeof options.reusePort !== 'boolean') {
       throw new TypeError(`opts.reusePort must be a boolean, got ${show(options.reusePort)}`);
     }
-    if (options?.tls !== undefined) return Promise.reject(new UnsupportedError('net.tls'));
+    if (checkOptions(options?.tls, 'opts.tls') !== undefined) return Promise.reject(new UnsupportedError('net.tls'));
     if (options?.reusePort) return Promise.reject(new UnsupportedError('net.reusePort'));
     const down = this.host.downError();
     if (down) return Promise.reject(down);
