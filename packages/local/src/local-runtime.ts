@@ -103,6 +103,16 @@ export class LocalRuntime implements Runtime, WorldMember {
     return this.host.name;
   }
 
+  /** The event log kept with `trace: true` (empty otherwise). In a Simulation: the whole simulation's. */
+  trace(): string[] {
+    return this.world.trace?.events() ?? [];
+  }
+
+  /** The hash of the event trace, or undefined without `trace`. Equal seeds give equal hashes. */
+  traceHash(): string | undefined {
+    return this.world.trace?.hash();
+  }
+
   /** Virtual (or real) milliseconds since the runtime started. */
   now(): number {
     return this.world.scheduler.now();
@@ -111,7 +121,9 @@ export class LocalRuntime implements Runtime, WorldMember {
   run<T>(main: (cx: TaskContext) => Awaitable<T>): Promise<T> {
     checkFunction(main, 'main');
     const task = this.executor.spawnLocal(main, { name: 'main' }) as TaskCell<T>;
-    if (this.foreign) return Promise.resolve(task);
+    // Deadlock detection needs a closed world: virtual time. With real time (or a foreign reactor)
+    // waiting on the outside world is normal, and a macrotask turn proves nothing.
+    if (this.foreign || !this.world.virtual) return Promise.resolve(task);
     return new Promise<T>((resolve, reject) => {
       const unwatch = this.world.scheduler.watchIdle(() => {
         if (task.isSettled()) return;
