@@ -46,6 +46,20 @@ export function streamsArea(h: Harness): void {
       const [, back] = await Promise.all([source.pipeTo(writable), drain(readable)]);
       expectSameBytes(back, data, '1 MiB through web streams');
     }, gate);
+    h.it('aborting the writable closes the connection', async (t) => {
+      const { client, server } = await connectedPair(t);
+      await toWebStreams(client).writable.abort(new Error('give up'));
+      expect(await server.read()).to.equal(null);
+    }, gate);
+    h.it('lets a TextDecoderStream read text through the readable', async (t) => {
+      const { client, server } = await connectedPair(t);
+      await server.write('héllo ✓');
+      await server.closeWrite();
+      const reader = toWebStreams(client).readable.pipeThrough(new TextDecoderStream() as unknown as ReadableWritablePair<string, Uint8Array>).getReader();
+      let out = '';
+      for (;;) { const { done, value } = await reader.read(); if (done) break; out += value; }
+      expect(out).to.equal('héllo ✓');
+    }, gate);
     h.it('cancelling the readable closes the connection', async (t) => {
       const { client, server } = await connectedPair(t);
       await toWebStreams(client).readable.cancel();

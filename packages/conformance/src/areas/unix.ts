@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { expect } from 'chai';
 import { NetError } from '@runtime-traits/core';
 import type { Harness } from '../harness.js';
-import { echoServer, expectReject, listen, readAll, text, uniqueSocketPath } from '../util.js';
+import { echoServer, expectReject, expectSameBytes, listen, pattern, readAll, text, uniqueSocketPath } from '../util.js';
 
 const gate = { needs: ['net.unix' as const] };
 const socketPath = (): string => uniqueSocketPath(tmpdir());
@@ -59,6 +59,32 @@ export function unixArea(h: Harness): void {
       const path = socketPath();
       await listen(t, { path });
       await expectReject(t.net.listen({ path }), NetError, { code: 'EADDRINUSE' });
+    }, gate);
+    h.it('rejects write() after closeWrite() with NetError EPIPE', async (t) => {
+      const path = socketPath();
+      await echoServer(t, { path });
+      const client = await t.net.connect({ path });
+      t.defer(() => client.close());
+      await client.closeWrite();
+      await expectReject(client.write('late'), NetError, { code: 'EPIPE' });
+    }, gate);
+    h.it('read() after a local close() resolves null', async (t) => {
+      const path = socketPath();
+      await echoServer(t, { path });
+      const client = await t.net.connect({ path });
+      await client.close();
+      expect(await client.read()).to.equal(null);
+    }, gate);
+    h.it('keeps 1 MiB intact through a Unix socket echo', async (t) => {
+      const path = socketPath();
+      await echoServer(t, { path });
+      const client = await t.net.connect({ path });
+      t.defer(() => client.close());
+      const data = pattern(1024 * 1024, 31);
+      const writer = (async () => { for (let i = 0; i < data.length; i += 65536) await client.write(data.subarray(i, i + 65536)); await client.closeWrite(); })();
+      const back = await readAll(client);
+      await writer;
+      expectSameBytes(back, data, '1 MiB over a Unix socket');
     }, gate);
     h.it('serves ten concurrent clients on one path', async (t) => {
       const path = socketPath();
