@@ -25,8 +25,8 @@ const CLOSE_FLUSH_MS = 2000;
 const RESOLVED = Promise.resolve();
 
 /**
- * One write's completion. Node calls `done` once the bytes left its buffer (or failed); a write that
- * did not finish inside socket.write() hands the caller a promise settled by it.
+ * A write that did not finish inside socket.write(): the caller waits on it. (A write that did finish
+ * there gets no object at all.)
  */
 class PendingWrite {
   /** undefined: not finished; null: finished fine; an Error: failed. */
@@ -34,11 +34,11 @@ class PendingWrite {
   private resolve: (() => void) | undefined;
   private reject: ((error: unknown) => void) | undefined;
 
-  readonly done = (error?: Error | null): void => {
+  settle(error: Error | null | undefined): void {
     this.error = error ? toNetError(error, 'EPIPE') : null;
     if (this.error) this.reject?.(this.error);
     else this.resolve?.();
-  };
+  }
 
   wait(signal: AbortSignal | undefined): Promise<void> {
     if (this.error !== undefined) return this.error ? Promise.reject(this.error) : RESOLVED;
@@ -83,6 +83,12 @@ export class NodeConnection implements Connection {
   private readers: Reader[] = [];
   private eof = false;
   private failure: Error | undefined;
+
+  // Write side. writes[writesHead..writesTail-1]: one entry per write whose callback has not come yet,
+  // in write order; null for a write its caller no longer waits for.
+  private writes: Array<PendingWrite | null | undefined> = [];
+  private writesHead = 0;
+  private writesTail = 0;
 
   // Lifecycle: writeClosed after closeWrite()/close(); localClosed after close(); isClosed after 'close'.
   private writeClosed = false;
@@ -129,12 +135,17 @@ export class NodeConnection implements Connection {
     if (signal?.aborted) return Promise.reject(abortError(signal.reason));
     if (this.writeClosed || this.isClosed) return Promise.reject(epipe());
     if (this.failure) return Promise.reject(this.failure);
+    // Node calls write callbacks asynchronously (documented) and in the order of the writes; one
+    // shared callback therefore settles `writes` front to back, and a write finished at once needs no object.
+    const at = this.writesTail++;
+    this.writes[at] = null;
     const socket = this.socket;
-    const write = new PendingWrite();
-    socket.write(data, write.done);
+    socket.write(data, this.onWritten);
     // Everything went to the kernel inside write(): the caller may go on (and reuse its buffer) now.
-    if (socket.writableLength === 0 && !socket.destroyed && write.error === undefined) return RESOLVED;
-    return write.wait(signal);
+    if (socket.writableLength === 0 && !socket.destroyed) return RESOLVED;
+    const pending = new PendingWrite();
+    this.writes[at] = pending;
+    return pending.wait(signal);
   }
 
   closeWrite(): Promise<void> {
@@ -194,6 +205,19 @@ export class NodeConnection implements Connection {
   }
 
   // ── socket events ──────────────────────────────────────────────────────────
+  private readonly onWritten = (error?: Error | null): void => {
+    const at = this.writesHead;
+    if (at === this.writesTail) return; // not one of ours (cannot happen: every write passes this callback)
+    const pending = this.writes[at];
+    this.writes[at] = undefined;
+    this.writesHead = at + 1;
+    if (this.writesHead === this.writesTail) {
+      this.writesHead = this.writesTail = 0;
+      if (this.writes.length > 1024) this.writes = [];
+    }
+    pending?.settle(error);
+  };
+
   private onData(chunk: Buffer): void {
     if (this.localClosed) return;
     const reader = this.readers.shift();
