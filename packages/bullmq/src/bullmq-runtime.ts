@@ -23,7 +23,7 @@ export interface BullMQRuntimeOptions extends RuntimeOptions {
   queue?: string;
   /** BullMQ key prefix. Default `'bull'`. */
   prefix?: string;
-  /** Runs spawnLocal's bodies' neighbours: join, yieldNow and the reactor. Default: a new NodeRuntime. Shut down with this runtime. */
+  /** This process's runtime: provides join, yieldNow and the reactor. Default: a new NodeRuntime. Shut down with this runtime. */
   local?: Runtime;
   /** Tries per task (a task that throws is retried until this many tries failed). Default 1. */
   attempts?: number;
