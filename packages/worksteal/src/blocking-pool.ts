@@ -38,6 +38,6 @@ export class BlockingPool {
   }
 
   async terminate(): Promise<void> {
-    await Promise.all([...this.threads.values()].map((t) => t.terminate()));
+    await Promise.all([...this.threads.values()].map((t) => t.stop()));
   }
 }

@@ -519,7 +519,7 @@ export class WorkStealingRuntime implements Runtime {
       Atomics.store(sh.control, sh.layout.endpointBase(e) + E.PARK, 1);
       Atomics.notify(sh.control, sh.layout.endpointBase(e) + E.PARK);
     }
-    await Promise.all(this.threads.map((t) => t?.terminate()));
+    await Promise.all(this.threads.map((t) => t?.stop()));
     await this.blocking.terminate();
     clearInterval(this.keepAlive);
     Atomics.store(sh.control, sh.layout.endpointBase(MAIN) + E.PARK, 1);

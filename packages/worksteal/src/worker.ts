@@ -59,6 +59,7 @@ class PoolThread implements ThreadHost, JoinSite {
   private readonly sideResults = new Map<number, { ok: boolean; value: unknown }>();
   private readonly stolen: number[] = [];
   private tickScheduled = false;
+  private stopped = false;
   /** Parked with Atomics.waitAsync (the event loop goes on; a local event may end the park first). */
   private asyncWaiting = false;
   /** A waitAsync promise is outstanding on the park word. */
@@ -68,7 +69,7 @@ class PoolThread implements ThreadHost, JoinSite {
   private askedForBlocking = false;
   readonly joinCx: TaskContext;
 
-  constructor(readonly shared: Shared, readonly me: number, private readonly init: WorkerInit, reactor: Reactor) {
+  constructor(readonly shared: Shared, readonly me: number, private readonly init: WorkerInit, private readonly reactor: Reactor & { close(): Promise<void> }) {
     this.control = shared.control;
     this.base = shared.layout.endpointBase(me);
     this.isWorker = init.role === 'worker';
@@ -93,7 +94,16 @@ class PoolThread implements ThreadHost, JoinSite {
     };
   }
 
+  /** Shutdown: let go of everything that keeps this thread's event loop alive, so the thread ends. */
+  private stop(): void {
+    if (this.stopped) return;
+    this.stopped = true;
+    this.init.port.close();
+    void this.reactor.close();
+  }
+
   post(message: ToMain, transfer?: Transferable[]): void {
+    if (this.stopped) return;
     this.init.port.postMessage(message, transfer as never);
   }
 
@@ -108,7 +118,10 @@ class PoolThread implements ThreadHost, JoinSite {
     this.tickScheduled = false;
     if (this.asyncWaiting) this.leaveAsyncPark();
     for (;;) {
-      if (Atomics.load(this.control, G.SHUTDOWN) !== 0) return;
+      if (Atomics.load(this.control, G.SHUTDOWN) !== 0) {
+        this.stop();
+        return;
+      }
       this.pollEvents();
       if (this.notifyPending) {
         this.notifyPending = false;

@@ -61,9 +61,19 @@ export class ThreadHandle {
     this.shared.parker.unpark(this.me);
   }
 
-  async terminate(): Promise<void> {
+  /**
+   * Stops the thread: it was told (G.SHUTDOWN, and woken) to close its port and reactor, so it
+   * normally ends by itself once its event loop is empty; a thread still busy after `graceMs` (a
+   * task that ignores its signal, a timer it left behind) is terminated.
+   */
+  async stop(graceMs = 500): Promise<void> {
     this.stopping = true;
+    const exited = new Promise<void>((resolve) => this.worker.once('exit', () => resolve()));
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<'late'>((resolve) => { timer = setTimeout(() => resolve('late'), graceMs); });
+    const outcome = await Promise.race([exited, late]);
+    clearTimeout(timer);
+    if (outcome === 'late') await this.worker.terminate();
     this.port.close();
-    await this.worker.terminate();
   }
 }
