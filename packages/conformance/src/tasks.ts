@@ -87,6 +87,18 @@ function fibonacci(n: number): number {
   return n < 2 ? n : fibonacci(n - 1) + fibonacci(n - 2);
 }
 
+/**
+ * Marks slot 0 of a shared Int32Array 1 on entry, blocks the thread `ms` (Atomics.wait), marks it 2 and returns 2.
+ * Lets a caller see from shared memory whether the body never ran (0), is running (1) or finished (2).
+ */
+export const markAndBlock = defineTask(import.meta.url, 'markAndBlock', (_cx: TaskContext, shared: SharedArrayBuffer, ms: number): number => {
+  const cells = new Int32Array(shared);
+  Atomics.store(cells, 0, 1);
+  Atomics.wait(cells, 1, 0, ms); // nobody notifies slot 1: this is a synchronous block of ms
+  Atomics.store(cells, 0, 2);
+  return 2;
+});
+
 /** Returns a promise: join must refuse it with a TypeError (join is synchronous). */
 export const returnsPromise = defineTask(import.meta.url, 'returnsPromise', (_cx: TaskContext, n: number): Promise<number> => Promise.resolve(n));
 

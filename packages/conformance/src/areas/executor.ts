@@ -199,6 +199,16 @@ export function executorArea(h: Harness): void {
       h.it('throws the error b throws', (t) => {
         expectThrowSync(() => t.ex.join(tasks.fib, [5], tasks.failWith, ['TypeError', 'b failed']), TypeError, { message: /^b failed$/ });
       });
+      h.it('throws a\'s error only once b is done or never started (never while b still runs)', (t) => {
+        const shared = new SharedArrayBuffer(8);
+        expectThrowSync(() => t.ex.join(tasks.failWith, ['TypeError', 'a failed fast'], tasks.markAndBlock, [shared, 50]), TypeError, { message: /a failed fast/ });
+        expect(Atomics.load(new Int32Array(shared), 0), 'join threw while b was still running').to.be.oneOf([0, 2]);
+      });
+      h.it('shares a SharedArrayBuffer with both sides', (t) => {
+        const shared = new SharedArrayBuffer(8);
+        expect(t.ex.join(tasks.markAndBlock, [shared, 1], tasks.add, [1, 1])).to.deep.equal([2, 2]);
+        expect(Atomics.load(new Int32Array(shared), 0)).to.equal(2);
+      });
       h.it('throws a TypeError naming a when a returns a promise', (t) => {
         expectThrowSync(() => t.ex.join(tasks.returnsPromise, [1], tasks.fib, [3]), TypeError, { message: /\ba\b/ });
       });
