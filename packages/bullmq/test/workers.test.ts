@@ -72,7 +72,7 @@ describe('runtime-traits-worker processes', function () {
       const flags = { redis: redis.url, queue, concurrency: 2, lockDuration: 1000, stalledInterval: 300 };
       workers = await Promise.all([0, 1].map(() => startWorker(flags)));
       runtime = await BullMQRuntime.create({ connection: redis.url, queue });
-      const task = runtime.executor.spawn(markAndSleep, [dir, 'victim', 1500]);
+      const task = runtime.executor.spawn(markAndSleep, [dir, 'victim', 3000]);
       await waitFor(() => readdirSync(dir).some((f) => f.startsWith('victim.')), 'the task to start');
       const firstPid = Number(readdirSync(dir).find((f) => f.startsWith('victim.'))!.split('.')[1]);
       const victim = workers.find((w) => w.pid === firstPid)!;
