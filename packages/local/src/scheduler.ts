@@ -32,7 +32,7 @@ import { Rng } from './rng.js';
 import { Trace } from './trace.js';
 import type { TimeSource } from './virtual-clock.js';
 
-/** Something the ready queue can wake. `label()` is called only when a trace is kept. */
+/** Something the ready queue can wake. `label()` is called only when a trace is kept; '' records nothing. */
 export interface Wakeable {
   wake(): void;
   label(): string;
@@ -170,7 +170,10 @@ export class Scheduler {
       const now = this.time.now();
       for (let i = 0; i < batch.length; i++) {
         const item = batch[i]!;
-        if (trace) trace.record(now, item.label());
+        if (trace) {
+          const label = item.label();
+          if (label !== '') trace.record(now, label);
+        }
         item.wake();
       }
       this.woken += batch.length;

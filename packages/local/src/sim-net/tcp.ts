@@ -29,6 +29,13 @@ type SignalOpts = { signal?: AbortSignal };
 /** Largest segment on the wire, so one huge write() arrives as several reads. */
 const SEGMENT = 65536;
 
+// One executor for every waiter's promise (no closure per wait): it hands the resolvers over.
+let making: Waiter<unknown> | undefined;
+function capture(resolve: (value: unknown) => void, reject: (error: unknown) => void): void {
+  making!.resolve = resolve;
+  making!.reject = reject;
+}
+
 /** A read() or write() that has to wait; woken through the ready queue. */
 class Waiter<T> implements Wakeable {
   scheduled = false;
@@ -40,10 +47,11 @@ class Waiter<T> implements Wakeable {
   readonly promise: Promise<T>;
 
   constructor(private readonly end: TcpEndpoint, private readonly kind: 'read' | 'write', public data: Uint8Array | null) {
-    this.promise = new Promise<T>((resolve, reject) => {
-      this.resolve = resolve;
-      this.reject = reject;
-    });
+    this.signal = undefined;
+    this.onAbort = undefined;
+    making = this as Waiter<unknown>;
+    this.promise = new Promise<T>(capture as (resolve: (value: T) => void, reject: (error: unknown) => void) => void);
+    making = undefined;
   }
 
   settle(ok: boolean, value: unknown): void {
