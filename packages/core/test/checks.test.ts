@@ -53,6 +53,22 @@ describe('argument checks', () => {
       expect(() => checkArgs([1, () => 2])).to.throw(TypeError, /args\[1\]/);
       expect(() => checkArgs([{ nested: Symbol('s') }])).to.throw(TypeError, /args\[0\]/);
     });
+    it('should refuse a class instance, which a clone would strip of its prototype and private fields', () => {
+      class Account { #balance = 10; get balance(): number { return this.#balance; } }
+      expect(() => checkArgs([1, { owner: new Account() }])).to.throw(TypeError, /args\[1\]\.owner.*Account/);
+    });
+    it('should refuse values the platform cannot clone: a WeakMap, a promise, a nested symbol', () => {
+      expect(() => checkArgs([new WeakMap()])).to.throw(TypeError, /args\[0\].*WeakMap/);
+      expect(() => checkArgs([Promise.resolve()])).to.throw(TypeError, /args\[0\].*Promise/);
+      expect(() => checkArgs([[1, [Symbol('deep')]]])).to.throw(TypeError, /args\[0\]\[1\]\[0\]/);
+    });
+    it('should accept cycles, typed arrays, errors, maps and sets of plain data, and transferred buffers', () => {
+      const cyclic: Record<string, unknown> = { a: 1 };
+      cyclic.self = cyclic;
+      const buffer = new ArrayBuffer(8);
+      const args = [cyclic, new Float64Array(2), Buffer.from('node'), new RangeError('r'), new Map([['k', new Set([1])]]), buffer, Object.create(null)];
+      expect(checkArgs(args, 'args', [buffer])).to.equal(args);
+    });
     it('should reject a non-array', () => {
       expect(() => checkArgs({ 0: 1 })).to.throw(TypeError, /args must be an array/);
     });

@@ -1,5 +1,7 @@
 import { expect } from 'chai';
 import { CancelledError, RuntimeShutdownError } from '../src/index.js';
+import type { Runtime } from '../src/index.js';
+import { TaskCell, TaskSet } from '../src/kit/index.js';
 import { MiniExecutor, turn } from './fixtures/mini-executor.js';
 
 describe('TaskCell through a minimal executor', () => {
@@ -113,5 +115,35 @@ describe('TaskCell through a minimal executor', () => {
     const error = await Promise.resolve(stubborn).then(() => null, (e: unknown) => e) as CancelledError;
     expect(RuntimeShutdownError.is(error.cause)).to.equal(true);
     expect(() => executor.spawnLocal(() => 1)).to.throw(RuntimeShutdownError);
+  });
+
+  describe('having a runtime subclass of TaskCell', () => {
+    class RemoteCell<T> extends TaskCell<T> {
+      aborted: unknown[] = [];
+      protected override abortRunning(reason: unknown): void {
+        this.aborted.push(reason);
+      }
+    }
+
+    it('should be awaitable and chainable like a plain promise', async () => {
+      const set = new TaskSet({} as Runtime);
+      const cell = set.create<number>(undefined, (id, owner, name, signal) => new RemoteCell<number>(id, owner, name, signal));
+      cell.start();
+      cell.complete(5);
+      expect(await cell).to.equal(5);
+      expect(await cell.then((v) => v + 1)).to.equal(6);
+      expect(Promise.resolve(cell)).to.equal(cell);
+    });
+
+    it('should forward a running cancel to abortRunning', async () => {
+      const set = new TaskSet({} as Runtime);
+      const cell = set.create<number>(undefined, (id, owner, name, signal) => new RemoteCell<number>(id, owner, name, signal)) as RemoteCell<number>;
+      cell.start();
+      const cancelled = cell.cancel('why');
+      expect(cell.aborted).to.deep.equal(['why']);
+      cell.complete(1);
+      await cancelled;
+      expect(cell.state).to.equal('cancelled');
+    });
   });
 });

@@ -90,7 +90,7 @@ function isPrimitive(value: unknown): boolean {
 /**
  * Arguments of a portable task must survive a structured clone, because on a multi-threaded runtime
  * they do. Checked everywhere, so the error shows on the developer's single-threaded laptop too.
- * Primitives are the fast path; anything else is cloned once to prove it can be.
+ * Primitives are the fast path; anything else is walked once by `checkCloneable`.
  */
 export function checkArgs(value: unknown, arg = 'args', transfer?: readonly unknown[]): unknown[] {
   if (!Array.isArray(value)) throw new TypeError(`${arg} must be an array of arguments, got ${show(value)}`);
@@ -102,19 +102,57 @@ export function checkArgs(value: unknown, arg = 'args', transfer?: readonly unkn
   return value;
 }
 
-/** Throws a TypeError naming `arg` when `value` cannot be structured-cloned. */
+/**
+ * Throws a TypeError naming `arg` (and the path inside it) when `value` would not arrive intact on
+ * another thread. Stricter than `structuredClone`, which silently turns a class instance into a
+ * plain object (its methods and private fields gone) — the bug that otherwise shows only once a task
+ * really crosses threads. Accepted: primitives but symbols, plain objects, arrays, and the built-in
+ * types the structured clone algorithm copies. Walks the value once; cycles are fine.
+ */
 export function checkCloneable(value: unknown, arg: string, transfer?: readonly unknown[]): void {
-  if (isPrimitive(value)) return;
-  if (typeof value === 'function' || typeof value === 'symbol') {
-    throw new TypeError(`${arg} cannot be sent to another thread: ${show(value)} is not structured-cloneable`);
+  walkCloneable(value, arg, transfer, new Set());
+}
+
+const PLAIN = new Set<unknown>([Object.prototype, null, Array.prototype]);
+const CLONEABLE_LEAVES: Array<new (...args: never[]) => unknown> = [
+  Date, RegExp, ArrayBuffer, Boolean, Number, String, Error, EvalError, RangeError, ReferenceError,
+  SyntaxError, TypeError, URIError,
+];
+if (typeof SharedArrayBuffer === 'function') CLONEABLE_LEAVES.push(SharedArrayBuffer);
+const LEAF_PROTOTYPES = new Set<unknown>(CLONEABLE_LEAVES.map((type) => type.prototype));
+
+function walkCloneable(value: unknown, path: string, transfer: readonly unknown[] | undefined, seen: Set<object>): void {
+  if (typeof value === 'symbol') throw new TypeError(`${path} cannot be sent to another thread: a symbol is not structured-cloneable`);
+  if (typeof value === 'function') throw new TypeError(`${path} cannot be sent to another thread: ${show(value)} is not structured-cloneable`);
+  if (value === null || typeof value !== 'object' || seen.has(value)) return;
+  seen.add(value);
+  const proto = Object.getPrototypeOf(value) as object | null;
+  // Views (typed arrays, DataView, Node's Buffer) arrive as their platform type: close enough to keep.
+  if (LEAF_PROTOTYPES.has(proto) || ArrayBuffer.isView(value)) return;
+  if (transfer?.includes(value)) return;
+  if (proto === Map.prototype) {
+    let i = 0;
+    for (const [key, item] of value as Map<unknown, unknown>) {
+      walkCloneable(key, `${path}.<key ${i}>`, transfer, seen);
+      walkCloneable(item, `${path}.get(${i++})`, transfer, seen);
+    }
+    return;
   }
-  // Buffers listed for transfer move instead of being copied; cloning them here would be waste.
-  if (transfer && transfer.includes(value)) return;
-  try {
-    structuredClone(value);
-  } catch (error) {
-    throw new TypeError(`${arg} cannot be sent to another thread: ${(error as Error).message}`, { cause: error });
+  if (proto === Set.prototype) {
+    let i = 0;
+    for (const item of value as Set<unknown>) walkCloneable(item, `${path}.<item ${i++}>`, transfer, seen);
+    return;
   }
+  if (!PLAIN.has(proto)) {
+    const type = (proto as { constructor?: { name?: string } }).constructor?.name ?? 'an unknown type';
+    throw new TypeError(`${path} cannot be sent to another thread: an instance of ${type} would arrive as a plain object `
+      + '(its prototype, methods and private fields lost); send plain data instead');
+  }
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) walkCloneable(value[i], `${path}[${i}]`, transfer, seen);
+    return;
+  }
+  for (const key of Object.keys(value)) walkCloneable((value as Record<string, unknown>)[key], `${path}.${key}`, transfer, seen);
 }
 
 export function checkData(value: unknown, arg = 'data'): Uint8Array | string {

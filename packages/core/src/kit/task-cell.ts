@@ -33,22 +33,28 @@ function capture(resolve: (value: unknown) => void, reject: (reason: unknown) =>
   captureReject = reject;
 }
 
+/** What a task needs only once it is named, cancelled, detached, failed or asked for its signal. */
+interface CellExtras {
+  name: string | undefined;
+  controller: AbortController | undefined;
+  cancelRequested: boolean;
+  cancelReason: unknown;
+  cancelWaiters: Array<() => void> | undefined;
+  detached: boolean;
+  failure: unknown;
+  parentSignal: AbortSignal | undefined;
+  onParentAbort: (() => void) | undefined;
+}
+
 export class TaskCell<T> extends Promise<T> implements Task<T>, TaskContext {
-  // Fields are declared, then assigned in the constructor: cheaper than define-semantics class fields.
+  // Eight fields, assigned in the constructor (cheaper than define-semantics class fields); the rare
+  // ones live in `extras`, made on first need. Each field costs about 3 ns a task here.
   declare state: TaskState;
   declare readonly id: number;
-  declare readonly name: string | undefined;
   declare private readonly owner: TaskOwner;
   declare private readonly resolveFn: (value: unknown) => void;
   declare private readonly rejectFn: (reason: unknown) => void;
-  declare private outcome: unknown;
-  declare private cancelWaiters: Array<() => void> | undefined;
-  declare private controller: AbortController | undefined;
-  declare private cancelReason: unknown;
-  declare private cancelRequested: boolean;
-  declare private detached: boolean;
-  declare private parentSignal: AbortSignal | undefined;
-  declare private onParentAbort: (() => void) | undefined;
+  declare private extras: CellExtras | undefined;
   /** Links of the owner's intrusive list of live tasks; only the owning TaskSet touches them. */
   declare liveNext: TaskCell<unknown> | undefined;
   declare livePrev: TaskCell<unknown> | undefined;
@@ -59,27 +65,27 @@ export class TaskCell<T> extends Promise<T> implements Task<T>, TaskContext {
     this.rejectFn = captureReject!;
     this.state = 'pending';
     this.id = id;
-    this.name = name;
     this.owner = owner;
-    this.outcome = undefined;
-    this.cancelWaiters = undefined;
-    this.controller = undefined;
-    this.cancelReason = undefined;
-    this.cancelRequested = false;
-    this.detached = false;
-    this.parentSignal = undefined;
-    this.onParentAbort = undefined;
+    this.extras = undefined;
     this.liveNext = undefined;
     this.livePrev = undefined;
+    if (new.target !== TaskCell) actAsPromise(new.target.prototype);
+    if (name !== undefined) this.more().name = name;
     if (signal) {
       if (signal.aborted) {
         this.cancel(signal.reason);
       } else {
-        this.parentSignal = signal;
-        this.onParentAbort = () => void this.cancel(signal.reason);
-        signal.addEventListener('abort', this.onParentAbort, { once: true });
+        const extras = this.more();
+        extras.parentSignal = signal;
+        extras.onParentAbort = () => void this.cancel(signal.reason);
+        signal.addEventListener('abort', extras.onParentAbort, { once: true });
       }
     }
+  }
+
+  /** The `name` given at spawn, if any. */
+  get name(): string | undefined {
+    return this.extras?.name;
   }
 
   // ── TaskContext ────────────────────────────────────────────────────────────
@@ -88,51 +94,55 @@ export class TaskCell<T> extends Promise<T> implements Task<T>, TaskContext {
   }
 
   get signal(): AbortSignal {
-    if (!this.controller) {
-      this.controller = new AbortController();
-      if (this.cancelRequested || this.state === 'cancelled') this.controller.abort(this.cancelReason);
+    const extras = this.more();
+    if (!extras.controller) {
+      extras.controller = new AbortController();
+      if (extras.cancelRequested || this.state === 'cancelled') extras.controller.abort(extras.cancelReason);
     }
-    return this.controller.signal;
+    return extras.controller.signal;
   }
 
   /** True once cancellation was asked for (cheaper than reading `signal`, which makes a controller). */
   get cancelling(): boolean {
-    return this.cancelRequested;
+    return this.extras?.cancelRequested === true;
   }
 
   // ── Task ───────────────────────────────────────────────────────────────────
   cancel(reason?: unknown): Promise<void> {
     if (this.isSettled()) return Promise.resolve();
+    const extras = this.more();
     if (this.state === 'pending') {
-      this.cancelRequested = true;
-      this.cancelReason = reason;
-      this.controller?.abort(reason);
+      extras.cancelRequested = true;
+      extras.cancelReason = reason;
+      extras.controller?.abort(reason);
       this.settle('cancelled', cancelledError(reason));
       return Promise.resolve();
     }
-    if (!this.cancelRequested) {
-      this.cancelRequested = true;
-      this.cancelReason = reason;
+    if (!extras.cancelRequested) {
+      extras.cancelRequested = true;
+      extras.cancelReason = reason;
       this.abortRunning(reason);
     }
-    return new Promise<void>((resolve) => (this.cancelWaiters ??= []).push(resolve));
+    return new Promise<void>((resolve) => (extras.cancelWaiters ??= []).push(resolve));
   }
 
   /** Cancels and settles now, without waiting for a running body to notice (shutdown uses this). */
   forceCancel(reason?: unknown): void {
     if (this.isSettled()) return;
-    if (!this.cancelRequested) {
-      this.cancelRequested = true;
-      this.cancelReason = reason;
+    const extras = this.more();
+    if (!extras.cancelRequested) {
+      extras.cancelRequested = true;
+      extras.cancelReason = reason;
       this.abortRunning(reason);
     }
     this.settle('cancelled', cancelledError(reason));
   }
 
   detach(): this {
-    if (!this.detached) {
-      this.detached = true;
-      if (this.state === 'failed') this.owner.unhandled(this.outcome, this);
+    const extras = this.more();
+    if (!extras.detached) {
+      extras.detached = true;
+      if (this.state === 'failed') this.owner.unhandled(extras.failure, this);
     }
     return this;
   }
@@ -161,13 +171,13 @@ export class TaskCell<T> extends Promise<T> implements Task<T>, TaskContext {
 
   complete(value: T): void {
     if (this.isSettled()) return;
-    if (this.cancelRequested) this.settle('cancelled', cancelledError(this.cancelReason));
+    if (this.extras?.cancelRequested) this.settle('cancelled', cancelledError(this.extras.cancelReason));
     else this.settle('completed', value);
   }
 
   fail(error: unknown): void {
     if (this.isSettled()) return;
-    if (this.cancelRequested) this.settle('cancelled', CancelledError.is(error) ? error : cancelledError(this.cancelReason));
+    if (this.extras?.cancelRequested) this.settle('cancelled', CancelledError.is(error) ? error : cancelledError(this.extras.cancelReason));
     else this.settle('failed', error);
   }
 
@@ -177,32 +187,55 @@ export class TaskCell<T> extends Promise<T> implements Task<T>, TaskContext {
 
   /** Asks a running body to stop. A runtime whose body runs on another thread overrides this to tell that thread. */
   protected abortRunning(reason: unknown): void {
-    this.controller?.abort(reason);
+    this.extras?.controller?.abort(reason);
+  }
+
+  private more(): CellExtras {
+    return this.extras ??= {
+      name: undefined, controller: undefined, cancelRequested: false, cancelReason: undefined,
+      cancelWaiters: undefined, detached: false, failure: undefined, parentSignal: undefined, onParentAbort: undefined,
+    };
   }
 
   private settle(state: 'completed' | 'failed' | 'cancelled', outcome: unknown): void {
     this.state = state;
-    this.outcome = outcome;
-    if (this.parentSignal) {
-      this.parentSignal.removeEventListener('abort', this.onParentAbort!);
-      this.parentSignal = undefined;
+    const extras = this.extras;
+    if (extras?.parentSignal) {
+      extras.parentSignal.removeEventListener('abort', extras.onParentAbort!);
+      extras.parentSignal = undefined;
     }
     this.owner.settled(this);
     if (state === 'completed') {
       this.resolveFn(outcome);
-    } else {
-      // Marks the rejection handled before it happens: awaiting it still rejects, nobody awaiting stays quiet.
-      Promise.prototype.then.call(this, undefined, noop);
-      this.rejectFn(outcome);
+      return;
     }
-    if (state === 'failed' && this.detached) this.owner.unhandled(outcome, this);
-    const cancelWaiters = this.cancelWaiters;
+    // Marks the rejection handled before it happens: awaiting it still rejects, nobody awaiting stays quiet.
+    Promise.prototype.then.call(this, undefined, noop);
+    this.rejectFn(outcome);
+    if (state === 'failed') {
+      this.more().failure = outcome;
+      if (extras?.detached) this.owner.unhandled(outcome, this);
+    }
+    const cancelWaiters = extras?.cancelWaiters;
     if (cancelWaiters) {
-      this.cancelWaiters = undefined;
+      extras.cancelWaiters = undefined;
       for (const resolve of cancelWaiters) resolve();
     }
   }
 }
+
+/**
+ * `constructor === Promise` on a cell's prototype: `await`, `Promise.resolve(task)` and `then` treat
+ * the cell as the native promise it is — no thenable job, and `then` never calls TaskCell (or a
+ * runtime's subclass, whose class syntax puts its own `constructor` there) as a species constructor.
+ */
+const actingAsPromise = new WeakSet<object>();
+function actAsPromise(proto: object): void {
+  if (actingAsPromise.has(proto)) return;
+  Object.defineProperty(proto, 'constructor', { value: Promise, writable: true, configurable: true });
+  actingAsPromise.add(proto);
+}
+actAsPromise(TaskCell.prototype);
 
 export function cancelledError(reason: unknown): CancelledError {
   if (CancelledError.is(reason)) return reason;
@@ -213,7 +246,3 @@ export function isThenable<T>(value: unknown): value is PromiseLike<T> {
   return value !== null && (typeof value === 'object' || typeof value === 'function')
     && typeof (value as PromiseLike<T>).then === 'function';
 }
-
-// `constructor === Promise` on the prototype: `await`, `Promise.resolve(task)` and `then` treat a
-// cell as the native promise it is, without species lookups or thenable jobs.
-Object.defineProperty(TaskCell.prototype, 'constructor', { value: Promise, writable: true, configurable: true });
