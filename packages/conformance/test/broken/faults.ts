@@ -457,4 +457,56 @@ export const FAULTS: Record<string, Fault> = {
       }, opts)),
     }),
   },
+  'tls-ignores-servername': {
+    area: 'tls',
+    description: 'TLS connect drops the servername (verifies against the IP only)',
+    net: (n) => ({ connect: (to, o) => n.connect(to, o?.tls ? { ...o, tls: { ...o.tls, servername: undefined } } : o) }),
+  },
+  'lookup-localhost-ipv6-only': {
+    area: 'dns',
+    description: 'lookup(\'localhost\') answers only ::1',
+    net: (n) => ({ lookup: async (host) => { const all = await n.lookup(host); return host === 'localhost' ? ['::1'] : all; } }),
+  },
+  'listen-clamps-bad-ports': {
+    area: 'bad input',
+    description: 'listen() quietly turns an out-of-range port into 0 instead of throwing RangeError',
+    net: (n) => ({
+      listen: (at, o) => n.listen(typeof at === 'object' && at !== null && 'port' in at && typeof at.port === 'number' && !(at.port >= 0 && at.port <= 65535) ? { ...at, port: 0 } : at, o),
+    }),
+  },
+  'aborted-accept-loses-connection': {
+    area: 'tcp',
+    description: 'an aborted accept() leaves an accept pending underneath, whose connection is dropped',
+    listener: (l) => ({
+      accept: (o) => {
+        const signal = o?.signal;
+        if (!signal) return l.accept(o);
+        if (signal.aborted) return Promise.reject(new CancelledError());
+        return new Promise((resolve, reject) => {
+          l.accept().then(resolve, reject);
+          signal.addEventListener('abort', () => reject(new CancelledError()), { once: true });
+        });
+      },
+    }),
+  },
+  'aborted-recv-loses-datagram': {
+    area: 'udp',
+    description: 'an aborted recv() leaves a recv pending underneath, whose datagram is dropped',
+    udp: (u) => ({
+      recv: (o) => {
+        const signal = o?.signal;
+        if (!signal) return u.recv(o);
+        if (signal.aborted) return Promise.reject(new CancelledError());
+        return new Promise((resolve, reject) => {
+          u.recv().then(resolve, reject);
+          signal.addEventListener('abort', () => reject(new CancelledError()), { once: true });
+        });
+      },
+    }),
+  },
+  'remote-address-is-local': {
+    area: 'tcp',
+    description: 'a connection reports its own local address as its remote address',
+    connection: (conn) => ({ get remoteAddress() { return conn.localAddress; } }),
+  },
 };
