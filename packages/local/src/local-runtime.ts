@@ -120,7 +120,12 @@ export class LocalRuntime implements Runtime, WorldMember {
 
   run<T>(main: (cx: TaskContext) => Awaitable<T>): Promise<T> {
     checkFunction(main, 'main');
-    const task = this.executor.spawnLocal(main, { name: 'main' }) as TaskCell<T>;
+    let task: TaskCell<T>;
+    try {
+      task = this.executor.spawnLocal(main, { name: 'main' }) as TaskCell<T>;
+    } catch (error) {
+      return Promise.reject(error); // shut down or crashed: run() rejects, it does not throw
+    }
     // Deadlock detection needs a closed world: virtual time. With real time (or a foreign reactor)
     // waiting on the outside world is normal, and a macrotask turn proves nothing.
     if (this.foreign || !this.world.virtual) return Promise.resolve(task);

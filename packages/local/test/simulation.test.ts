@@ -237,6 +237,19 @@ describe('Simulation', () => {
       expect(outcome.cancelled).to.equal(2);
     });
 
+    it('refuses work on a crashed host until restart: spawn throws, run() and reactor calls reject', async () => {
+      sim = new Simulation({ seed: 13 });
+      const down = sim.host('down');
+      sim.crash('down');
+      expect(() => down.executor.spawnLocal(() => 1)).to.throw(CancelledError, /crashed/);
+      const runError = await down.run(() => 1).catch((e: unknown) => e);
+      const sleepError = await down.reactor.clock.sleep(1).catch((e: unknown) => e);
+      expect(CancelledError.is(runError)).to.equal(true);
+      expect(CancelledError.is(sleepError)).to.equal(true);
+      sim.restart('down');
+      expect(await down.run(() => 'up again')).to.equal('up again');
+    });
+
     it('names the seed in the error of a failing run, so it can be replayed', async () => {
       sim = new Simulation({ seed: 'replay-me' });
       const error = await sim.host('a').run(() => { throw new Error('boom'); }).catch((e: Error) => e);
