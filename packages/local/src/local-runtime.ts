@@ -2,7 +2,7 @@
 import type {
   Awaitable, Capability, Reactor, Runtime, RuntimeMetrics, RuntimeOptions, ShutdownOptions, TaskContext,
 } from '@runtime-traits/core';
-import { CancelledError, DeadlockError, RuntimeShutdownError } from '@runtime-traits/core';
+import { CancelledError, DeadlockError, RuntimeShutdownError, TimeoutError } from '@runtime-traits/core';
 import { checkFunction, checkMs, checkOptions, show, TaskCell, TaskSet } from '@runtime-traits/core/kit';
 import { ForeignReactor } from './foreign-reactor.js';
 import type { HostState } from './host-state.js';
@@ -27,6 +27,8 @@ export interface LocalRuntimeOptions extends RuntimeOptions {
   tcpWindow?: number;
   /** Keep an event trace: true (the log and its hash), false (hash only). Default: no trace. */
   trace?: boolean;
+  /** Virtual time never passes this many ms; a run() still going then rejects TimeoutError. Default: no limit. */
+  maxTime?: number;
 }
 
 /** Default wallClock() at virtual time 0: 2000-01-01T00:00:00Z, the same on every run. */
@@ -72,6 +74,7 @@ export class LocalRuntime implements Runtime, WorldMember {
       epoch: VIRTUAL_EPOCH,
       namesWithHost: false,
     });
+    if (options.maxTime !== undefined) world.scheduler.timeLimit = checkMs(options.maxTime, 'opts.maxTime');
     const host = world.network.addHost('localhost', '127.0.0.1');
     return new LocalRuntime(world, host, options, true);
   }
@@ -130,10 +133,10 @@ export class LocalRuntime implements Runtime, WorldMember {
     // waiting on the outside world is normal, and a macrotask turn proves nothing.
     if (this.foreign || !this.world.virtual) return Promise.resolve(task);
     return new Promise<T>((resolve, reject) => {
-      const unwatch = this.world.scheduler.watchIdle(() => {
+      const unwatch = this.world.scheduler.watchIdle((why) => {
         if (task.isSettled()) return;
         unwatch();
-        reject(this.deadlock());
+        reject(why === 'idle' ? this.deadlock() : this.overLimit());
       });
       task.then((value) => { unwatch(); resolve(value); }, (error: unknown) => { unwatch(); reject(this.world.tagSeed(error)); });
     });
@@ -215,6 +218,13 @@ export class LocalRuntime implements Runtime, WorldMember {
       else void end.close();
     }
     host.clientPorts.clear();
+  }
+
+  private overLimit(): TimeoutError {
+    const limit = this.world.scheduler.timeLimit;
+    const stuck = this.world.stuckTasks();
+    const error = new TimeoutError(`The simulation reached its virtual time limit of ${limit} ms (still running: ${stuck.join(', ')})`);
+    return this.world.tagSeed(error) as TimeoutError;
   }
 
   private deadlock(): DeadlockError {

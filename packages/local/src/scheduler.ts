@@ -9,6 +9,8 @@
 //         turn per instant, however many timers share it;
 //      b. nothing queued and no hold: the runtime is idle. Idle watchers (run()'s deadlock check)
 //         are told; no further turn is asked for, so an idle runtime holds no host handle.
+//      c. the earliest timer lies beyond `timeLimit` (virtual time only): the watchers are told
+//         'limit', and time stops there — a runaway simulation ends instead of spinning forever.
 //   2. Wake the ready queue in an order drawn from the seeded PRNG (Fisher–Yates over the batch).
 //      Waking resolves the awaitable a task is blocked on; its continuation runs as a microtask
 //      after this turn. Wakes caused synchronously by a wake (a segment delivered → its reader
@@ -57,7 +59,9 @@ export class Scheduler {
   private readonly macrotask = findMacrotaskTurn();
   private readonly onTurn = (): void => this.turn();
   private readonly onDue = (): void => this.kick();
-  private readonly idleWatchers = new Set<() => void>();
+  private readonly idleWatchers = new Set<(why: 'idle' | 'limit') => void>();
+  /** Virtual time never moves past this (Infinity: no limit). */
+  timeLimit = Infinity;
   /** Counters for metrics(). */
   turns = 0;
   woken = 0;
@@ -104,7 +108,7 @@ export class Scheduler {
   }
 
   /** `fn` runs (inside a turn) each time the scheduler finds nothing at all left to do. */
-  watchIdle(fn: () => void): () => void {
+  watchIdle(fn: (why: 'idle' | 'limit') => void): () => void {
     this.idleWatchers.add(fn);
     this.kick();
     return () => this.idleWatchers.delete(fn);
@@ -141,10 +145,14 @@ export class Scheduler {
     if (this.ready.length === 0) {
       const first = this.timers.peek();
       if (first === undefined) {
-        if (this.holds === 0) this.idle();
+        if (this.holds === 0) this.idle('idle');
         return;
       }
       const at = first.at;
+      if (at > this.timeLimit && this.time.virtual) {
+        this.idle('limit');
+        return;
+      }
       if (!this.time.reach(at, this.onDue)) return; // real time: the host timer will kick us
       // Every timer due by now (virtual: exactly at `at`) wakes in this one turn.
       const due = this.time.virtual ? at : this.time.now();
@@ -182,8 +190,8 @@ export class Scheduler {
     }
   }
 
-  private idle(): void {
+  private idle(why: 'idle' | 'limit'): void {
     if (this.idleWatchers.size === 0) return;
-    for (const watcher of [...this.idleWatchers]) watcher();
+    for (const watcher of [...this.idleWatchers]) watcher(why);
   }
 }

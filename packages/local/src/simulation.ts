@@ -5,7 +5,7 @@
 // every choice: which of the tasks woken at the same instant runs first, each packet's latency,
 // each loss. Same seed ⇒ same trace, byte for byte (compare `traceHash()`).
 import type { RuntimeOptions } from '@runtime-traits/core';
-import { checkOptions, show } from '@runtime-traits/core/kit';
+import { checkMs, checkOptions, show } from '@runtime-traits/core/kit';
 import { LocalRuntime, VIRTUAL_EPOCH } from './local-runtime.js';
 import { isIp, type Latency, type LinkOptions } from './sim-net/network.js';
 import type { TraceEvent } from './trace.js';
@@ -22,6 +22,8 @@ export interface SimulationOptions extends RuntimeOptions {
   tcpWindow?: number;
   /** Keep the event log for trace() (default true); false keeps only traceHash(). */
   keepTrace?: boolean;
+  /** Virtual time never passes this many ms; a run() still going then rejects TimeoutError naming the seed. Default: no limit. */
+  maxTime?: number;
 }
 
 export class Simulation implements AsyncDisposable {
@@ -48,6 +50,7 @@ export class Simulation implements AsyncDisposable {
       epoch: VIRTUAL_EPOCH,
       namesWithHost: true,
     });
+    if (options.maxTime !== undefined) this.world.scheduler.timeLimit = checkMs(options.maxTime, 'opts.maxTime');
   }
 
   /** The runtime of host `name`, made on first use; its address is 10.0.x.y and `lookup(name)` finds it. */

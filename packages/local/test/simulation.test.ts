@@ -256,6 +256,17 @@ describe('Simulation', () => {
       expect(error.message).to.equal('boom [seed="replay-me"]');
     });
 
+    it('ends a runaway simulation at maxTime: run() rejects TimeoutError naming the seed, time stops there', async () => {
+      sim = new Simulation({ seed: 14, maxTime: 60_000 });
+      sim.host('noisy').executor.spawnLocal(async (cx) => {
+        for (;;) await cx.runtime.reactor.clock.sleep(1_000); // a heartbeat that never ends
+      }, { name: 'heartbeat' });
+      const error = await sim.host('a').run(() => new Promise(() => {})).catch((e: unknown) => e);
+      expect(TimeoutError.is(error)).to.equal(true);
+      expect((error as Error).message).to.match(/60000 ms/).and.to.match(/noisy\/heartbeat/).and.to.match(/seed=14/);
+      expect(sim.now()).to.equal(60_000);
+    });
+
     it('rejects run() with DeadlockError naming host/task when every host waits forever', async () => {
       sim = new Simulation({ seed: 12 });
       echoServer(sim.host('server'));
