@@ -19,6 +19,19 @@ class TaskStart<T> implements Wakeable {
   }
 }
 
+/** A task whose TaskDef could not be resolved fails from the ready queue, like any other start. */
+class TaskFailure implements Wakeable {
+  constructor(private readonly cell: TaskCell<unknown>, private readonly error: unknown, private readonly hostName: string) {}
+
+  wake(): void {
+    if (this.cell.start()) this.cell.fail(this.error);
+  }
+
+  label(): string {
+    return `${this.hostName} task ${this.cell.id} cannot start: its def does not resolve`;
+  }
+}
+
 class Resume implements Wakeable {
   constructor(private readonly resolve: () => void, private readonly hostName: string) {}
   wake(): void {
@@ -81,15 +94,15 @@ export class LocalExecutor implements Executor {
   private spawnDef<A extends unknown[], R>(def: TaskDef<A, R>, args: A, options: SpawnOptions | undefined, how: string): Task<R> {
     const cell = this.admit<R>(options, `${how} ${def.name}`);
     if (cell.isSettled()) return cell;
-    const release = this.holdForImports && !isVerified(def as TaskDef<unknown[], unknown>) ? this.scheduler.hold() : noop;
+    const scheduler = this.scheduler;
+    const deliver = this.holdForImports && !isVerified(def as TaskDef<unknown[], unknown>)
+      ? scheduler.hold()
+      : (item: Wakeable) => scheduler.wakeSoon(item);
     const hostName = this.host.name;
-    resolveTask(def).then((found) => {
-      release();
-      this.scheduler.wakeSoon(new TaskStart(cell, (cx) => found.fn(cx, ...args), hostName));
-    }, (error: unknown) => {
-      release();
-      if (cell.start()) cell.fail(error);
-    });
+    resolveTask(def).then(
+      (found) => deliver(new TaskStart(cell, (cx) => found.fn(cx, ...args), hostName)),
+      (error: unknown) => deliver(new TaskFailure(cell as TaskCell<unknown>, error, hostName)),
+    );
     return cell;
   }
 

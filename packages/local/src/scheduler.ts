@@ -54,6 +54,9 @@ export class Scheduler {
   private ready: Wakeable[] = [];
   private spare: Wakeable[] = [];
   private holds = 0;
+  private holdSeq = 0;
+  /** Items released by holds while others are still held. */
+  private held: Array<{ seq: number; item: Wakeable }> = [];
   private turnPending = false;
   private stopped = false;
   private readonly macrotask = findMacrotaskTurn();
@@ -95,14 +98,25 @@ export class Scheduler {
     this.timers.remove(item);
   }
 
-  /** Keeps time still and idleness undecided until the returned function is called. */
-  hold(): () => void {
+  /**
+   * Keeps time still and idleness undecided until the returned function is called. The item handed
+   * to release joins the ready queue only once every hold is released, in the order the holds were
+   * taken — so concurrent foreign waits (imports) that end in any order still wake in one order.
+   */
+  hold(): (item?: Wakeable) => void {
     this.holds++;
+    const seq = this.holdSeq++;
     let released = false;
-    return () => {
+    return (item) => {
       if (released) return;
       released = true;
       this.holds--;
+      if (item) this.held.push({ seq, item });
+      if (this.holds === 0 && this.held.length > 0) {
+        const held = this.held.sort((a, b) => a.seq - b.seq);
+        this.held = [];
+        for (const { item: next } of held) this.ready.push(next);
+      }
       this.kick();
     };
   }
