@@ -134,6 +134,23 @@ describe('Simulation', () => {
       expect(result.intact).to.equal(true);
     });
 
+    it('closeWrite() still sends a write waiting for the window, then FIN; later writes fail EPIPE', async () => {
+      sim = new Simulation({ seed: 15, tcpWindow: 1000 });
+      const server = sim.host('server');
+      const result = await sim.host('client').run(async (cx) => {
+        const listener = await server.reactor.net.listen({ host: '0.0.0.0', port: 9 });
+        const conn = await cx.runtime.reactor.net.connect({ host: 'server', port: 9 });
+        const peer = (await listener.accept())!;
+        const big = conn.write(pattern(5000)); // five windows: most of it waits
+        await conn.closeWrite();
+        const late = await conn.write('x').catch((e: NetError) => e.code);
+        const got = await readAll(peer);
+        await big;
+        return { late, got: got.length };
+      });
+      expect(result).to.deep.equal({ late: 'EPIPE', got: 5000 });
+    });
+
     it('keeps a stream whole and in order under 30% packet loss (loss only delays TCP)', async () => {
       sim = new Simulation({ seed: 7, lossRate: 0.3 });
       echoServer(sim.host('server'));

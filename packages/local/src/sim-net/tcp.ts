@@ -8,7 +8,8 @@
 // updates take effect at once, without a return trip.)
 //
 // HOW the ends close:
-//   closeWrite() sends FIN after the data: the peer reads it all, then null.
+//   closeWrite() sends FIN after the data — writes still waiting for the window go out first —
+//                and new writes fail EPIPE: the peer reads it all, then null.
 //   close()      sends FIN — or RST when data is left unread (here, on the wire to us, or waiting
 //                in the peer's writes), as Linux does — and reads return
 //                null from now on; data that still arrives is answered with RST.
@@ -87,7 +88,10 @@ export class TcpEndpoint implements Connection, FlowReceiver {
   // Send side.
   /** Bytes sent by this end and not yet read by the peer's application. */
   unread = 0;
+  /** closeWrite()/close() was called: new writes fail EPIPE. */
   private writeEnded = false;
+  /** FIN is on the wire (after the writes queued before closeWrite() went out). */
+  private finSent = false;
   private localClosed = false;
   private readonly readers: Waiter<Uint8Array | null>[] = [];
   /** Writes waiting for the window (read by the peer's close()). */
@@ -165,9 +169,8 @@ export class TcpEndpoint implements Connection, FlowReceiver {
   closeWrite(): Promise<void> {
     if (this.writeEnded || this.resetError || this.stale) return Promise.resolve();
     this.writeEnded = true;
-    this.failAll(this.writers, this.pipeError());
-    this.out.send(SegmentKind.Fin, null);
-    this.checkClosed();
+    // Writes already waiting still go out (as a socket's end() flushes them); FIN follows the last.
+    if (this.writers.length === 0) this.sendFin();
     return Promise.resolve();
   }
 
@@ -181,8 +184,8 @@ export class TcpEndpoint implements Connection, FlowReceiver {
       if (this.queued > 0 || this.peer.unread > 0 || this.peer.writers.length > 0) {
         this.out.drop();
         this.out.send(SegmentKind.Rst, null);
-      } else if (!this.writeEnded) {
-        this.out.send(SegmentKind.Fin, null);
+      } else if (!this.finSent) {
+        this.sendFin();
       }
     }
     this.writeEnded = true;
@@ -272,7 +275,8 @@ export class TcpEndpoint implements Connection, FlowReceiver {
 
   serveWriter(waiter: Waiter<void>): void {
     if (this.writers[0] !== waiter) return;
-    const failure = this.writeFailure();
+    // Not writeFailure(): a write queued before closeWrite() is still owed to the peer.
+    const failure = this.stale || this.resetError || this.localClosed ? this.writeFailure() ?? this.pipeError() : undefined;
     if (failure) {
       this.failAll(this.writers, failure);
       return;
@@ -288,7 +292,14 @@ export class TcpEndpoint implements Connection, FlowReceiver {
     this.writers.shift();
     this.transmit(rest);
     waiter.settle(true, undefined);
-    this.pokeWriter();
+    if (this.writers.length === 0 && this.writeEnded && !this.finSent) this.sendFin();
+    else this.pokeWriter();
+  }
+
+  private sendFin(): void {
+    this.finSent = true;
+    this.out.send(SegmentKind.Fin, null);
+    this.checkClosed();
   }
 
   // ── Internals ──────────────────────────────────────────────────────────────
@@ -342,6 +353,7 @@ export class TcpEndpoint implements Connection, FlowReceiver {
         waiter.settle(false, abortError(signal.reason));
         // The next waiter may now be first in line.
         if (list === (this.readers as unknown)) this.pokeReader();
+        else if (this.writers.length === 0 && this.writeEnded && !this.finSent && !this.resetError && !this.stale) this.sendFin();
         else this.pokeWriter();
       };
       signal.addEventListener('abort', waiter.onAbort, { once: true });
@@ -382,7 +394,7 @@ export class TcpEndpoint implements Connection, FlowReceiver {
   }
 
   private checkClosed(): void {
-    if (this.writeEnded && this.finReceived) this.finish();
+    if (this.finSent && this.finReceived) this.finish();
   }
 
   private finish(): void {
