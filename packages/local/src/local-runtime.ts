@@ -198,8 +198,7 @@ export class LocalRuntime implements Runtime, WorldMember {
     } else {
       const host = this.host;
       this.world.scheduler.record(`${host.name} SHUTDOWN`);
-      if (host.status === 'up') host.status = 'shutdown';
-      else host.status = 'shutdown';
+      host.status = 'shutdown'; // for good, also from 'crashed'
       this.dropHost(new RuntimeShutdownError(), false);
     }
     if (this.ownsWorld) this.world.scheduler.stop();

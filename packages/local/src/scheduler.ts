@@ -26,8 +26,8 @@
 // is released, however many turns that takes, so the import's real duration cannot leak into the
 // order of events.
 //
-// Invariants: `ready` is appended to only by wakeSoon(); `turnPending` is true iff a host turn is
-// queued; time moves only inside turn() step 1a.
+// Invariants: `ready` is appended to by wakeSoon(), by turn() (due timers) and by the last hold's
+// release; `turnPending` is true iff a host turn is queued; time moves only inside turn() step 1a.
 import { findMacrotaskTurn } from './host-turn.js';
 import { TimerHeap, type Timed } from './internal/timer-heap.js';
 import { Rng } from './rng.js';
