@@ -41,7 +41,8 @@ export class Endpoint {
   }
 
   release(slot: number): void {
-    Atomics.store(this.slots, Layout.slotWord(slot) + S.STATE, SlotState.FREE);
+    // Only this thread uses a slot of its range between release and the next publishing push.
+    this.slots[Layout.slotWord(slot) + S.STATE] = SlotState.FREE;
     this.free.push(slot);
   }
 
@@ -63,9 +64,11 @@ export class Endpoint {
     s[h + S.KIND] = kind;
     s[h + S.LEN] = length;
     s[h + S.RUNNER] = -1;
-    Atomics.store(s, h + S.FLAGS, 0);
-    Atomics.store(s, h + S.WAITER, 0);
-    Atomics.store(s, h + S.STATE, SlotState.QUEUED);
+    s[h + S.FLAGS] = 0;
+    s[h + S.WAITER] = 0;
+    // Plain stores are enough: no other thread looks at this slot until it takes the number from a
+    // queue, and the queue's publishing Atomics.store (deque bottom, injector seq) comes after these.
+    s[h + S.STATE] = SlotState.QUEUED;
     return kind !== Kind.SIDE;
   }
 
