@@ -198,7 +198,7 @@ export class LocalRuntime implements Runtime, WorldMember {
     } else {
       const host = this.host;
       this.world.scheduler.record(`${host.name} SHUTDOWN`);
-      host.status = 'shutdown'; // for good, also from 'crashed'
+      host.status = 'shutdown'; // for good, even after a crash
       this.dropHost(new RuntimeShutdownError(), false);
     }
     if (this.ownsWorld) this.world.scheduler.stop();
