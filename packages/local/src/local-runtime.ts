@@ -94,7 +94,7 @@ export class LocalRuntime implements Runtime, WorldMember {
     if (options.reactor) {
       this.foreign = new ForeignReactor(options.reactor);
       this.reactor = this.foreign;
-      this.capabilities = new Set<Capability>(['spawn.blocking', ...(options.reactorCapabilities ?? ['net.tcp', 'net.udp', 'net.dns'])]);
+      this.capabilities = new Set<Capability>([...(options.reactorCapabilities ?? ['net.tcp', 'net.udp', 'net.dns'])]);
     } else {
       const epoch = world.virtual ? world.options.epoch : undefined;
       this.reactor = { clock: new LocalClock(scheduler, host, epoch), net: new SimNet(world.network, host) };

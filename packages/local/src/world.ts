@@ -64,8 +64,8 @@ export class World {
   }
 
   capabilities(): Set<Capability> {
-    // spawn.blocking: spawnBlocking works — on this one thread, like everything here (see README).
-    const caps = new Set<Capability>(['spawn.blocking', 'net.tcp', 'net.udp', 'net.unix', 'net.dns', 'net.simulated']);
+    // No spawn.blocking: spawnBlocking works, but on this one thread like everything here (see README).
+    const caps = new Set<Capability>(['net.tcp', 'net.udp', 'net.unix', 'net.dns', 'net.simulated']);
     if (this.virtual) caps.add('time.virtual');
     return caps;
   }

@@ -87,7 +87,7 @@ export function errorsArea(h: Harness): void {
           const outcome = await settle(t.ex.spawnBlocking(tasks.failWith, [kind, 'crossed', code]));
           expect(outcome, 'the task resolved').to.have.property('error');
           check((outcome as { error: unknown }).error);
-        }, { needs: ['spawn.blocking'] });
+        });
       }
       h.it('join: a NetError keeps class and code', (t) => {
         expectThrowSync(() => t.ex.join(tasks.fib, [3], tasks.failWith, ['NetError', 'crossed', 'ECONNRESET']), NetError, { code: 'ECONNRESET' });
@@ -111,9 +111,11 @@ export function errorsArea(h: Harness): void {
     });
 
     h.describe('a missing capability raises UnsupportedError, never a silent fallback', () => {
-      h.it('spawnBlocking throws UnsupportedError(spawn.blocking) synchronously', (t) => {
-        const error = expectThrowSync(() => t.ex.spawnBlocking(tasks.add, [1, 2]), UnsupportedError, { code: 'ERR_UNSUPPORTED' });
-        expect((error as UnsupportedError).capability).to.equal('spawn.blocking');
+      // spawn.blocking, like spawn.parallel and join.parallel, says WHERE work runs, not whether it
+      // can: without it spawnBlocking runs the task on the loop, so a library works (and is testable
+      // under the deterministic runtime) everywhere.
+      h.it('spawnBlocking still runs the task without spawn.blocking (on the loop)', async (t) => {
+        expect(await t.ex.spawnBlocking(tasks.add, [1, 2])).to.equal(3);
       }, { lacks: 'spawn.blocking' });
       h.it('listen() rejects with UnsupportedError(net.tcp)', async (t) => {
         await expectUnsupported(() => t.net.listen({ port: 0 }), 'net.tcp');

@@ -159,24 +159,24 @@ export function executorArea(h: Harness): void {
     h.describe('spawnBlocking', () => {
       h.it('runs a portable task and resolves with its result', async (t) => {
         expect(await t.ex.spawnBlocking(tasks.add, [40, 2])).to.equal(42);
-      }, { needs: ['spawn.blocking'] });
+      });
       h.it('never completes the task synchronously inside the call', async (t) => {
         const task = t.ex.spawnBlocking(tasks.add, [1, 1]);
         expect(task.state).to.be.oneOf(['pending', 'running']);
         expect(await task).to.equal(2);
-      }, { needs: ['spawn.blocking'] });
+      });
       h.it('rejects with the task\'s TypeError, same message', async (t) => {
         await expectReject(t.ex.spawnBlocking(tasks.failWith, ['TypeError', 'blocked badly']), TypeError, { message: /^blocked badly$/ });
-      }, { needs: ['spawn.blocking'] });
+      });
       h.it('rejects with a NetError keeping its code', async (t) => {
         await expectReject(t.ex.spawnBlocking(tasks.failWith, ['NetError', 'reset', 'ECONNRESET']), NetError, { code: 'ECONNRESET', message: /^reset$/ });
-      }, { needs: ['spawn.blocking'] });
+      });
       h.it('rejects with a TypeError when the def is not exported under its name', async (t) => {
         await expectReject(t.ex.spawnBlocking(tasks.misnamed, []), TypeError, { message: /notExportedUnderThisName/ });
-      }, { needs: ['spawn.blocking'] });
+      });
       h.it('carries structured-cloneable arguments and results intact', async (t) => {
         expect(await t.ex.spawnBlocking(tasks.echo, [{ a: [1, { b: 'c' }] }])).to.deep.equal({ a: [1, { b: 'c' }] });
-      }, { needs: ['spawn.blocking'] });
+      });
       h.it('runs off the event loop\'s thread', async (t) => {
         const here = await t.ex.spawnLocal(() => tasks.threadId.fn(t.cx));
         const there = await t.ex.spawnBlocking(tasks.threadId, []);
@@ -185,7 +185,7 @@ export function executorArea(h: Harness): void {
       h.it('runs several blocking tasks concurrently, each with its own result', async (t) => {
         const results = await Promise.all(Array.from({ length: 8 }, (_, i) => t.ex.spawnBlocking(tasks.fib, [10 + i])));
         expect(results).to.deep.equal([55, 89, 144, 233, 377, 610, 987, 1597]);
-      }, { needs: ['spawn.blocking'] });
+      });
     });
 
     h.describe('join', () => {

@@ -21,7 +21,7 @@ export function shutdownArea(h: Harness): void {
       h.it('spawnBlocking afterwards throws RuntimeShutdownError synchronously', async (t) => {
         await t.rt.shutdown();
         expectThrowSync(() => t.ex.spawnBlocking(tasks.add, [1, 2]), RuntimeShutdownError);
-      }, { outside: true, needs: ['spawn.blocking'] });
+      }, outside);
       h.it('run() afterwards rejects with RuntimeShutdownError', async (t) => {
         await t.rt.shutdown();
         let result: Promise<unknown> | undefined;

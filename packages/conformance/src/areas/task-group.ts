@@ -88,7 +88,7 @@ export function taskGroupArea(h: Harness): void {
       const child = group.spawnBlocking(tasks.fib, [20]);
       await group.wait();
       expect(await child).to.equal(6765);
-    }, { needs: ['spawn.blocking'] });
+    });
     h.it('settles every child even when several fail at once', async (t) => {
       const group = new TaskGroup(t.ex);
       const children = Array.from({ length: 5 }, (_, i) => group.spawnLocal(async () => { await t.ex.yieldNow(); throw new Error(`child ${i}`); }));

@@ -50,7 +50,7 @@ export const FAULTS: Record<string, Fault> = {
   'honest-without-udp-and-blocking': {
     description: 'a CORRECT adapter that lacks net.udp and spawn.blocking and says so (must pass; those cases skip)',
     capabilities: (c) => new Set([...c].filter((x) => x !== 'net.udp' && x !== 'spawn.blocking')),
-    executor: () => ({ spawnBlocking: () => { throw new UnsupportedError('spawn.blocking'); } }),
+    executor: (base) => ({ spawnBlocking: (def, args, opts) => base.spawn(def, args, opts) }),
     net: () => ({ bindUdp: async () => { throw new UnsupportedError('net.udp'); } }),
   },
 
