@@ -5,7 +5,7 @@ import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('../../../', import.meta.url));
-const LIBRARIES = ['examples/echo/src/lib', 'examples/kv-server/src/lib', 'examples/parallel/src/lib', 'examples/showcase/src/lib'];
+const LIBRARIES = ['examples/echo/src/lib', 'examples/kv-server/src/lib', 'examples/parallel/src/lib', 'examples/showcase/src/lib', 'examples/retry-client/src/lib'];
 const ALLOWED = new Set(['@runtime-traits/core', 'inversify']);
 
 /** Every module specifier a TypeScript source names: static and dynamic imports, re-exports, require. */

@@ -7,6 +7,8 @@ import { ROOT } from './run-app.js';
 const READMES = [
   'README.md',
   'packages/inversify/README.md',
+  'packages/local/README.md',
+  'examples/retry-client/README.md',
   'examples/echo/README.md',
   'examples/kv-server/README.md',
   'examples/parallel/README.md',
