@@ -21,7 +21,7 @@ const bench: Benchmark = {
   async run(ctx: BenchContext): Promise<BenchRow[]> {
     const fibN = ctx.quick ? 27 : 34;
     const sortN = ctx.quick ? 1 << 18 : 4 * 1024 * 1024;
-    const rounds = ctx.quick ? 1 : 5;
+    const rounds = ctx.quick ? 1 : 9; // fib is ~0.1-0.4 s a sample: cheap enough for more rounds against the noise
     const rows: BenchRow[] = [];
     let rt: Runtime | string = 'not opened';
     const pool = new Piscina({ filename: new URL('../peers/forkjoin-worker.js', import.meta.url).pathname, minThreads: THREADS, maxThreads: THREADS });
