@@ -37,6 +37,8 @@ function block(results: Results, order: readonly string[]): string {
     const what = r.skipped ? `skipped: ${r.skipped}` : `[${n}](results/latest.md#${n})${r.incomplete ? ` (incomplete: ${r.incomplete})` : ''}`;
     out.push(`| ${n} | ${r.date.slice(0, 16).replace('T', ' ')} | ${r.seconds.toFixed(0)} | ${load} | ${what} | ${r.skipped ? '' : `[${n}.svg](results/${n}.svg)`} |`);
   }
+  const total = names.reduce((sum, n) => sum + results.runs[n]!.seconds, 0);
+  out.push('', `Total ${Math.round(total)} s of benchmarks (\`${results.command}\`; the root script also builds first).`);
   out.push('', 'Targets from the issues:', '', '| benchmark | case | contender | median | ratio | target | |', '|---|---|---|---:|---:|---|---|');
   for (const row of results.rows.filter((r) => r.target)) {
     out.push(`| ${row.bench} | ${row.case} | ${row.contender} | ${fmt(row.median)} ${row.unit} | ${fmtRatio(row.ratio)}${row.baseline ? ` vs ${row.baseline}` : ''} | ${row.target!.text} | **${verdict(row)}**${row.status && row.status !== 'ok' ? ` (${row.status})` : ''} |`);
