@@ -82,6 +82,7 @@ export class WorkStealingRuntime implements Runtime {
   private readonly makeCell = (id: number, owner: TaskOwner, name: string | undefined, signal?: AbortSignal): RemoteTask<unknown> =>
     new RemoteTask(id, owner, name, signal, this);
   private waiting = false;
+  private arming = false;
   private nextSide = 0;
   private crashes = 0;
   private closing: Promise<void> | undefined;
@@ -280,7 +281,16 @@ export class WorkStealingRuntime implements Runtime {
   }
 
   private armWait(): void {
-    if (this.waiting) return;
+    if (this.waiting || this.arming) return; // (drain() resubmits the backlog, which calls back here)
+    this.arming = true;
+    try {
+      this.armWaitLoop();
+    } finally {
+      this.arming = false;
+    }
+  }
+
+  private armWaitLoop(): void {
     const parker = this.shared.parker;
     for (;;) {
       this.drain();

@@ -22,6 +22,18 @@ describe('WorkStealingRuntime metrics and capabilities', function () {
     expect(m.parks as number, 'idle workers park').to.be.greaterThan(0);
   });
 
+  it('takes more tasks at once than it has slots: the rest wait in a backlog and all complete', async () => {
+    // 4x the main thread's slots in one go: thousands wait in the backlog and are resubmitted as slots free.
+    const small = await WorkStealingRuntime.create({ workers: 2, mainSlots: 16384 });
+    try {
+      const results = await Promise.all(Array.from({ length: 65_536 }, (_, i) => small.executor.spawn(add, [i, 1])));
+      expect(results.every((v, i) => v === i + 1)).to.equal(true);
+      expect(small.metrics()).to.include({ completed: 65_536, active: 0, queueDepth: 0 });
+    } finally {
+      await small.shutdown();
+    }
+  });
+
   it('claims parallel spawn and join, blocking threads, and the reactor\'s network capabilities', () => {
     for (const cap of ['spawn.parallel', 'spawn.blocking', 'join.parallel', 'net.tcp', 'net.udp', 'net.dns', 'net.tls'] as const) {
       expect(rt.capabilities.has(cap), cap).to.equal(true);

@@ -1,5 +1,6 @@
 // Quick self-measurement (not a test): tiny tasks/s from the main thread, fork-join fib speedup, spawns/s inside a worker.
 // Run: node packages/worksteal/dist/test/perf/measure.js [rounds]  — prints medians; the machine is shared, so repeat.
+import { Worker } from 'node:worker_threads';
 import { WorkStealingRuntime } from '../../src/index.js';
 import { addOne, fibJoin, fibSeq, fibSeqTask, spawnManyInside } from '../fixtures/tasks.js';
 
@@ -23,6 +24,25 @@ async function tiny(rt: WorkStealingRuntime, total: number, inflight: number): P
     for (let k = 0; k < inflight; k++) next();
   });
   return (total * 1000) / (performance.now() - t0);
+}
+
+/** What this machine gives two threads right now: 2.0 = two free cores (other users lower it). */
+async function parallelCeiling(): Promise<number> {
+  const code = `const { parentPort } = require('node:worker_threads'); const f = (n) => n < 2 ? n : f(n - 1) + f(n - 2);
+parentPort.on('message', (n) => { f(n); parentPort.postMessage(0); });`;
+  const ws = [new Worker(code, { eval: true }), new Worker(code, { eval: true })];
+  const ask = (w: Worker, n: number): Promise<unknown> => new Promise((r) => { w.once('message', r); w.postMessage(n); });
+  const ratios: number[] = [];
+  for (let i = 0; i < 5; i++) {
+    let t = performance.now();
+    await ask(ws[0]!, 32);
+    const one = performance.now() - t;
+    t = performance.now();
+    await Promise.all([ask(ws[0]!, 32), ask(ws[1]!, 32)]);
+    ratios.push((2 * one) / (performance.now() - t));
+  }
+  await Promise.all(ws.map((w) => w.terminate()));
+  return median(ratios);
 }
 
 const rt = await WorkStealingRuntime.create({ workers: 2 });
@@ -52,6 +72,7 @@ try {
     par.push(performance.now() - t);
   }
   console.log(`fib(34) cutoff 20 on 2 workers: sequential main ${median(seqMain).toFixed(0)} ms, sequential on a worker ${median(seqWorker).toFixed(0)} ms, join ${median(par).toFixed(0)} ms -> speedup ${(median(seqMain) / median(par)).toFixed(2)}x (vs worker-sequential ${(median(seqWorker) / median(par)).toFixed(2)}x)`);
+  console.log(`parallel ceiling of this machine right now (two raw workers vs one): ${(await parallelCeiling()).toFixed(2)}x`);
 } finally {
   await rt.shutdown();
 }
