@@ -405,16 +405,20 @@ export class WorkStealingRuntime implements Runtime {
   }
 
   requestCancel(slot: number, reason: unknown): void {
-    const runner = this.endpoint.requestCancel(slot);
+    // The reason is posted BEFORE the flag goes up, so a worker that sees the flag finds the reason
+    // in its mail (task-runner.ts pumps the mail before aborting without one).
+    const s = this.shared.slots;
+    const runner = Atomics.load(s, Layout.slotWord(slot) + S.RUNNER);
     const thread = runner > 0 ? this.threads[runner] : undefined;
-    if (!thread) return;
     let sendable: unknown = reason;
     try {
       structuredClone(reason);
     } catch {
       sendable = undefined;
     }
-    thread.post({ t: 'cancel', slot, reason: sendable } satisfies ToThread);
+    thread?.post({ t: 'cancel', slot, reason: sendable } satisfies ToThread);
+    this.endpoint.requestCancel(slot);
+    if (runner > 0) this.shared.parker.unpark(runner);
   }
 
   // ── join (main thread): a here, b through the pool unless nobody took it ──

@@ -81,6 +81,10 @@ class PoolThread implements ThreadHost, JoinSite {
       completeLocal: (slot, outcome) => this.completeLocal(slot, outcome),
       sendResult: (slot, owner, ok, value) => this.post({ t: 'result', slot, owner, ok, value }),
       localArgs: (slot) => (this.endpoint.owns(slot) ? this.keptArgs[slot - this.endpoint.base] : undefined),
+      pumpMail: () => {
+        if (this.stopped) return;
+        for (let m = receiveMessageOnPort(this.init.port); m; m = receiveMessageOnPort(this.init.port)) this.onMessage(m.message as ToThread);
+      },
     });
     this.runner.runtime = this.view;
     this.joinCx = { signal: new AbortController().signal, runtime: this.view };

@@ -21,11 +21,12 @@ describe('Deque (Chase-Lev, in a SharedArrayBuffer)', function () {
     const capacity = 4;
     const tasks = 1_000_000;
     const doneIndex = dequeWords(capacity);
-    const words = new SharedArrayBuffer((doneIndex + 1) * 4);
+    const words = new SharedArrayBuffer((doneIndex + 2) * 4);
     const counts = new SharedArrayBuffer(tasks * 4);
     const deque = new Deque(new Int32Array(words), 0, capacity);
     const c = new Int32Array(counts);
     const thieves = [1, 2, 3].map(() => startThread({ role: 'thief', words, counts, capacity, doneIndex }));
+    while (Atomics.load(new Int32Array(words), doneIndex + 1) < 3) await new Promise((r) => setTimeout(r, 1));
     let ownRuns = 0;
     const run = (task: number): void => {
       Atomics.add(c, task, 1);
@@ -80,7 +81,7 @@ describe('Injector (bounded MPMC, in a SharedArrayBuffer)', function () {
     const capacity = 4;
     const perThread = 300_000;
     const doneIndex = injectorWords(capacity);
-    const words = new SharedArrayBuffer((doneIndex + 1) * 4);
+    const words = new SharedArrayBuffer((doneIndex + 2) * 4);
     const counts = new SharedArrayBuffer(3 * perThread * 4);
     const injector = new Injector(new Int32Array(words), 0, capacity);
     injector.init();

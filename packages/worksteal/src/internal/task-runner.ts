@@ -43,6 +43,8 @@ export interface RunnerHooks {
   sendResult(slot: number, owner: number, ok: boolean, value: unknown): void;
   /** Local arguments kept for a slot this thread spawned (skips decoding), if any. */
   localArgs(slot: number): unknown[] | undefined;
+  /** Reads this thread's pending mail now (a cancel reason may be in it). */
+  pumpMail(): void;
 }
 
 export class TaskRunner {
@@ -216,6 +218,7 @@ export class TaskRunner {
   }
 
   cancelReason(slot: number): unknown {
+    if (!this.reasons.has(slot)) this.hooks.pumpMail(); // the main thread posts the reason before raising the flag
     return this.reasons.has(slot) ? this.reasons.get(slot) : new CancelledError('The task was cancelled');
   }
 
