@@ -42,22 +42,30 @@ export function payloadView(buffer: SharedArrayBuffer, sabs: SabRegistry): Paylo
   return { u8: new Uint8Array(buffer), dv: new DataView(buffer), sabs };
 }
 
+/** Byte length written by the last encodeValues/encodeValue call (a number, not a tuple: no allocation per task). */
+export let encodedLength = 0;
+
 /**
- * Writes `values` at `at` (at most `limit` bytes). Returns [kind, length]; kind SIDE means it did
- * not fit and the caller must send the values by message.
+ * Writes `values` at `at` (at most `limit` bytes) and returns how: kind SIDE means it did not fit
+ * and the caller must send the values by message. The length written is left in `encodedLength`.
  */
-export function encodeValues(view: PayloadView, at: number, limit: number, values: readonly unknown[]): [Kind, number] {
+export function encodeValues(view: PayloadView, at: number, limit: number, values: readonly unknown[]): Kind {
   const n = encodeInline(view, at, limit, values);
-  if (n >= 0) return [Kind.INLINE, n];
+  if (n >= 0) {
+    encodedLength = n;
+    return Kind.INLINE;
+  }
+  encodedLength = 0;
   let bytes: Buffer;
   try {
     bytes = serialize(values);
   } catch {
-    return [Kind.SIDE, 0];
+    return Kind.SIDE;
   }
-  if (bytes.length > limit) return [Kind.SIDE, 0];
+  if (bytes.length > limit) return Kind.SIDE;
   view.u8.set(bytes, at);
-  return [Kind.V8, bytes.length];
+  encodedLength = bytes.length;
+  return Kind.V8;
 }
 
 export function decodeValues(view: PayloadView, at: number, kind: Kind, length: number): unknown[] {
@@ -67,7 +75,7 @@ export function decodeValues(view: PayloadView, at: number, kind: Kind, length: 
 }
 
 /** Encodes the single value `value`; same contract as encodeValues. */
-export function encodeValue(view: PayloadView, at: number, limit: number, value: unknown): [Kind, number] {
+export function encodeValue(view: PayloadView, at: number, limit: number, value: unknown): Kind {
   return encodeValues(view, at, limit, [value]);
 }
 

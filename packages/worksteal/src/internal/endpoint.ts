@@ -5,7 +5,7 @@
 // thread that allocates or frees them, so the free list is a plain array. A slot is freed only when
 // no queue can still hold its number: after its completion came through the ring (or, for a join's
 // b, after the joiner saw DONE, since a JOIN slot is never put on the ring).
-import { decodeValue, encodeValue, encodeValues, Kind, KIND_ERROR, type PayloadView } from './codec.js';
+import { decodeValue, encodedLength, encodeValue, encodeValues, Kind, KIND_ERROR, type PayloadView } from './codec.js';
 import { fromRecord, toRecord, type ErrorRecord } from './error-codec.js';
 import { FLAG_CANCEL, Layout, PAYLOAD_BYTES, S, SlotMode, SlotState } from './layout.js';
 import type { Shared } from './shared.js';
@@ -58,7 +58,8 @@ export class Endpoint {
   write(slot: number, def: number, args: readonly unknown[], mode: SlotMode): boolean {
     const s = this.slots;
     const h = Layout.slotWord(slot);
-    const [kind, length] = encodeValues(this.payload, Layout.payloadByte(slot), PAYLOAD_BYTES, args);
+    const kind = encodeValues(this.payload, Layout.payloadByte(slot), PAYLOAD_BYTES, args);
+    const length = encodedLength;
     s[h + S.DEF] = def;
     s[h + S.MODE] = mode;
     s[h + S.KIND] = kind;
@@ -123,20 +124,20 @@ export function readResult(slots: Int32Array, payload: PayloadView, slot: number
 export function writeResult(slots: Int32Array, payload: PayloadView, slot: number, ok: boolean, value: unknown): boolean {
   const h = Layout.slotWord(slot);
   const at = Layout.payloadByte(slot);
-  let [kind, length] = encodeValue(payload, at, PAYLOAD_BYTES, ok ? value : toRecord(value));
+  let kind = encodeValue(payload, at, PAYLOAD_BYTES, ok ? value : toRecord(value));
   if (!ok && kind === Kind.SIDE) {
     // Errors stay in shared memory (a message could be lost with a dying thread): drop the stack,
     // then shorten the message, until the record fits.
     const record = toRecord(value);
     delete record.stack;
-    [kind, length] = encodeValue(payload, at, PAYLOAD_BYTES, record);
+    kind = encodeValue(payload, at, PAYLOAD_BYTES, record);
     if (kind === Kind.SIDE) {
       record.message = record.message.slice(0, 80);
       delete record.value;
-      [kind, length] = encodeValue(payload, at, PAYLOAD_BYTES, record);
+      kind = encodeValue(payload, at, PAYLOAD_BYTES, record);
     }
   }
-  if (kind === Kind.SIDE) length = 0;
+  const length = kind === Kind.SIDE ? 0 : encodedLength;
   slots[h + S.KIND] = ok ? kind : kind | KIND_ERROR;
   slots[h + S.LEN] = length;
   return kind !== Kind.SIDE;
