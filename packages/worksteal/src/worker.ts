@@ -56,6 +56,8 @@ class PoolThread implements ThreadHost, JoinSite {
   private notifyPending = false;
   /** Work only this thread may run: closures (no free slot, transfer lists) and messaged tasks. */
   private readonly local = new Fifo<() => void>();
+  /** Own tasks that did not get a slot, as (cell, def, args) triples: three pushes, no closures. */
+  private readonly unslotted = new Fifo<unknown>();
   private readonly sideResults = new Map<number, { ok: boolean; value: unknown }>();
   private readonly stolen: number[] = [];
   private tickScheduled = false;
@@ -155,6 +157,14 @@ class PoolThread implements ThreadHost, JoinSite {
       this.local.shift()!();
       ran++;
     }
+    while (this.unslotted.length > 0) {
+      const cell = this.unslotted.shift() as RemoteTask<unknown>;
+      const def = this.unslotted.shift() as AnyDef;
+      const args = this.unslotted.shift() as unknown[];
+      this.runOwn(cell, def, args);
+      ran++;
+      if ((ran & 1023) === 0 && performance.now() > deadline) return ran;
+    }
     for (;;) {
       const slot = this.findWork();
       if (slot === EMPTY) break;
@@ -197,6 +207,11 @@ class PoolThread implements ThreadHost, JoinSite {
     this.keptDefs[i] = undefined;
     cell.slot = -1;
     this.endpoint.release(slot);
+    this.runOwn(cell, def, args);
+  }
+
+  /** Runs one of this thread's own tasks through its handle (the handle is its context). */
+  private runOwn(cell: RemoteTask<unknown>, def: AnyDef, args: unknown[]): void {
     this.runner.tasksRun++;
     if (!cell.start()) return;
     let result: unknown;
@@ -258,7 +273,7 @@ class PoolThread implements ThreadHost, JoinSite {
   /** Anything this thread could do right now (cheap looks only). */
   private hasWork(): boolean {
     const sh = this.shared;
-    if (this.local.length > 0 || Atomics.load(this.control, this.base + E.MAIL) !== 0) return true;
+    if (this.local.length > 0 || this.unslotted.length > 0 || Atomics.load(this.control, this.base + E.MAIL) !== 0) return true;
     if (sh.rings[this.me]!.length > 0) return true;
     if (!this.deque) return sh.blockingQueue.length > 0;
     if (this.deque.length > 0 || sh.injector.length > 0) return true;
@@ -439,7 +454,9 @@ class PoolThread implements ThreadHost, JoinSite {
     if (slot < 0 || !this.endpoint.write(slot, n, args, SlotMode.TASK)) {
       if (slot >= 0) this.endpoint.release(slot);
       // Too big for shared memory or no free slot: this thread runs it itself, later.
-      this.local.push(() => cell.run((cx) => def.fn(cx, ...args)));
+      this.unslotted.push(cell);
+      this.unslotted.push(def);
+      this.unslotted.push(args);
       this.scheduleTick();
       return;
     }
