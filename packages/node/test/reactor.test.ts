@@ -19,7 +19,7 @@ describe('NodeReactor on its own', () => {
     expect(await unaccepted.read()).to.equal(null); // its server side was closed with the listener
     expect(await udp.recv()).to.equal(null);
     expect(RuntimeShutdownError.is(await sleeping)).to.equal(true);
-    expect(reactor.clock.pending.size).to.equal(0);
+    expect(reactor.clock.pendingCount).to.equal(0);
     expect(reactor.net.openCount).to.deep.equal({ connections: 0, listeners: 0, udpSockets: 0 });
     expect(RuntimeShutdownError.is(await outcome(reactor.net.lookup('localhost')))).to.equal(true);
     await reactor.close(); // idempotent
