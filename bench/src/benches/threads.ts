@@ -82,7 +82,11 @@ const bench: Benchmark = {
       rows.push(...await insideWorker(ctx, rt, total));
     } finally {
       await closeRuntime(rt, ctx.log);
-      for (const pool of pools.values()) await pool.close().catch(() => undefined);
+      for (const [peer, pool] of pools) {
+        const t0 = Date.now();
+        await bounded(pool.close(), 10_000);
+        if (Date.now() - t0 > 5_000) ctx.log(`    ${peer}: close took ${((Date.now() - t0) / 1000).toFixed(0)} s`);
+      }
     }
     return rows;
   },
@@ -108,6 +112,13 @@ async function insideWorker(ctx: BenchContext, rt: Runtime | string, count: numb
 function record(ctx: BenchContext, rows: BenchRow[]): BenchRow[] {
   ctx.record?.(rows);
   return rows;
+}
+
+/** Waits for `work`, but no longer than `ms` (a pool that will not close must not hold the run). */
+async function bounded(work: Promise<unknown>, ms: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([work.catch(() => undefined), new Promise((resolve) => { timer = setTimeout(resolve, ms); })]);
+  clearTimeout(timer);
 }
 
 function isNext(i: number, value: unknown): boolean {
