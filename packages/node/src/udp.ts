@@ -1,7 +1,7 @@
 // NodeUdpSocket: the contract's UdpSocket over a dgram.Socket, with a bounded queue of received datagrams.
 import type { Socket as DgramSocket, RemoteInfo } from 'node:dgram';
 import { NetError, type Datagram, type SocketAddress, type UdpSocket } from '@runtime-traits/core';
-import { abortError, checkAddress, checkData, checkOptions, checkSignal } from '@runtime-traits/core/kit';
+import { WaitQueue, checkAddress, checkData } from '@runtime-traits/core/kit';
 import { toNetError } from './errors.js';
 
 /** Datagrams kept for a reader that is not keeping up; beyond this the oldest are dropped (UDP may drop). */
@@ -11,18 +11,9 @@ export interface UdpOwner {
   forgetUdp(socket: NodeUdpSocket): void;
 }
 
-interface Receiver {
-  resolve(datagram: Datagram | null): void;
-  reject(error: unknown): void;
-  signal: AbortSignal | undefined;
-  onAbort: (() => void) | undefined;
-}
-
 export class NodeUdpSocket implements UdpSocket {
-  // Invariant: `receivers` is non-empty only while `queue` is empty and the socket is open.
-  private queue: Datagram[] = [];
-  private receivers: Receiver[] = [];
-  private isClosed = false;
+  // Datagrams not yet received (at most MAX_QUEUED, oldest dropped first), and the recv() calls waiting.
+  private readonly queue = new WaitQueue<Datagram>({ limit: MAX_QUEUED });
   private closing: Promise<void> | undefined;
 
   constructor(readonly socket: DgramSocket, readonly address: SocketAddress, private readonly owner: UdpOwner) {
@@ -34,43 +25,21 @@ export class NodeUdpSocket implements UdpSocket {
     checkData(data);
     const target = checkAddress(to, 'to');
     if (!('port' in target)) throw new TypeError('to must be { host, port } for a UDP socket, got a { path }');
-    if (this.isClosed) return Promise.reject(new NetError('EPIPE', 'This UDP socket is closed'));
+    if (this.queue.closed) return Promise.reject(new NetError('EPIPE', 'This UDP socket is closed'));
     return new Promise<void>((resolve, reject) => {
       this.socket.send(data, target.port, target.host, (error) => (error ? reject(toNetError(error, 'EPIPE')) : resolve()));
     });
   }
 
   recv(opts?: { signal?: AbortSignal }): Promise<Datagram | null> {
-    const signal = opts === undefined ? undefined : checkSignal(checkOptions<{ signal?: AbortSignal }>(opts)?.signal, 'opts.signal');
-    if (signal?.aborted) return Promise.reject(abortError(signal.reason));
-    const datagram = this.queue.shift();
-    if (datagram) return Promise.resolve(datagram);
-    if (this.isClosed) return Promise.resolve(null);
-    return new Promise<Datagram | null>((resolve, reject) => {
-      const receiver: Receiver = { resolve, reject, signal, onAbort: undefined };
-      if (signal) {
-        receiver.onAbort = () => {
-          const at = this.receivers.indexOf(receiver);
-          if (at >= 0) this.receivers.splice(at, 1);
-          reject(abortError(signal.reason));
-        };
-        signal.addEventListener('abort', receiver.onAbort, { once: true });
-      }
-      this.receivers.push(receiver);
-    });
+    return this.queue.take(opts);
   }
 
   /** Idempotent; pending recv() calls resolve null. */
   close(): Promise<void> {
     if (!this.closing) {
-      this.isClosed = true;
-      this.queue = [];
-      const receivers = this.receivers;
-      this.receivers = [];
-      for (const receiver of receivers) {
-        if (receiver.onAbort) receiver.signal!.removeEventListener('abort', receiver.onAbort);
-        receiver.resolve(null);
-      }
+      this.queue.close();
+      this.queue.drain();
       this.owner.forgetUdp(this);
       this.closing = new Promise<void>((resolve) => {
         try {
@@ -96,15 +65,7 @@ export class NodeUdpSocket implements UdpSocket {
   }
 
   private onMessage(msg: Buffer, rinfo: RemoteInfo): void {
-    if (this.isClosed) return;
-    const datagram: Datagram = { data: msg, from: { host: rinfo.address, port: rinfo.port } };
-    const receiver = this.receivers.shift();
-    if (receiver) {
-      if (receiver.onAbort) receiver.signal!.removeEventListener('abort', receiver.onAbort);
-      receiver.resolve(datagram);
-      return;
-    }
-    if (this.queue.length >= MAX_QUEUED) this.queue.shift();
-    this.queue.push(datagram);
+    if (this.queue.closed) return;
+    this.queue.push({ data: msg, from: { host: rinfo.address, port: rinfo.port } });
   }
 }

@@ -8,7 +8,9 @@ export { TaskCell, cancelledError, isThenable } from './task-cell.js';
 export { TaskSet } from './task-set.js';
 export { intervalOver, timeoutOver, abortError } from './clock-helpers.js';
 export { resolveTask, isVerified } from './resolve-task.js';
+export { WaitQueue } from './wait-queue.js';
 
 export type { Deferred } from './deferred.js';
 export type { TaskOwner } from './task-cell.js';
 export type { UnhandledErrorHandler } from './task-set.js';
+export type { QueueWaker, WaitQueueOptions } from './wait-queue.js';

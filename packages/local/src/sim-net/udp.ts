@@ -1,9 +1,9 @@
 // A simulated UDP socket: datagrams that really are lost, delayed and unordered, never retransmitted.
 import type { Datagram, SocketAddress, UdpSocket } from '@runtime-traits/core';
 import { NetError } from '@runtime-traits/core';
-import { abortError, checkAddress, checkData, checkOptions, checkSignal } from '@runtime-traits/core/kit';
+import { WaitQueue, checkAddress, checkData } from '@runtime-traits/core/kit';
 import type { HostState } from '../host-state.js';
-import type { Scheduler, TimerItem, Wakeable } from '../scheduler.js';
+import type { TimerItem } from '../scheduler.js';
 import { Network } from './network.js';
 import { encodeUtf8 } from './utf8.js';
 
@@ -44,42 +44,9 @@ class InFlight implements TimerItem {
   }
 }
 
-class RecvWaiter implements Wakeable {
-  scheduled = false;
-  done = false;
-  resolve!: (value: Datagram | null) => void;
-  reject!: (error: unknown) => void;
-  signal: AbortSignal | undefined;
-  onAbort: (() => void) | undefined;
-  readonly promise = new Promise<Datagram | null>((resolve, reject) => {
-    this.resolve = resolve;
-    this.reject = reject;
-  });
-  constructor(private readonly socket: SimUdpSocket) {}
-
-  settle(value: Datagram | null, error?: unknown): void {
-    if (this.done) return;
-    this.done = true;
-    if (this.onAbort) this.signal!.removeEventListener('abort', this.onAbort);
-    if (error !== undefined) this.reject(error);
-    else this.resolve(value);
-  }
-
-  wake(): void {
-    this.scheduled = false;
-    this.socket.serve(this);
-  }
-
-  label(): string {
-    return `${this.socket.host.name} udp recv woken`;
-  }
-}
-
 export class SimUdpSocket implements UdpSocket {
-  // Invariant: `queue` holds datagrams not yet received; `waiters` recv() calls not yet served.
-  private readonly queue: Datagram[] = [];
-  private readonly waiters: RecvWaiter[] = [];
-  private isClosed = false;
+  // Datagrams not yet received, and the recv() calls waiting; wakes go through the scheduler.
+  private readonly queue: WaitQueue<Datagram>;
 
   constructor(
     private readonly net: Network,
@@ -87,7 +54,12 @@ export class SimUdpSocket implements UdpSocket {
     readonly address: { host: string; port: number },
     readonly boundIp: string,
     private readonly unregister: () => void,
-  ) {}
+  ) {
+    this.queue = new WaitQueue<Datagram>({
+      schedule: (waker) => net.scheduler.wakeSoon(waker),
+      label: () => `${host.name} udp recv woken`,
+    });
+  }
 
   send(data: Uint8Array | string, to: SocketAddress): Promise<void> {
     checkData(data);
@@ -95,7 +67,7 @@ export class SimUdpSocket implements UdpSocket {
     if ('path' in to) throw new TypeError('to must be { host, port } for a UDP socket, got a path');
     const down = this.host.downError();
     if (down) return Promise.reject(down);
-    if (this.isClosed) return Promise.reject(new NetError('EBADF', 'send EBADF: the socket is closed', { syscall: 'send' }));
+    if (this.queue.closed) return Promise.reject(new NetError('EBADF', 'send EBADF: the socket is closed', { syscall: 'send' }));
     const bytes = typeof data === 'string' ? encodeUtf8(data) : data.slice();
     if (bytes.length > MAX_DATAGRAM) {
       return Promise.reject(new NetError('EMSGSIZE', `send EMSGSIZE: ${bytes.length} bytes exceed ${MAX_DATAGRAM}`, { syscall: 'send' }));
@@ -121,31 +93,14 @@ export class SimUdpSocket implements UdpSocket {
   }
 
   recv(opts?: { signal?: AbortSignal }): Promise<Datagram | null> {
-    const signal = checkSignal(checkOptions<{ signal?: AbortSignal }>(opts)?.signal, 'opts.signal');
-    if (signal?.aborted) return Promise.reject(abortError(signal.reason));
-    if (this.isClosed) return Promise.resolve(null);
-    if (this.waiters.length === 0 && this.queue.length > 0) return Promise.resolve(this.queue.shift()!);
-    const waiter = new RecvWaiter(this);
-    this.waiters.push(waiter);
-    if (signal) {
-      waiter.signal = signal;
-      waiter.onAbort = () => {
-        const i = this.waiters.indexOf(waiter);
-        if (i >= 0) this.waiters.splice(i, 1);
-        waiter.settle(null, abortError(signal.reason));
-        this.poke();
-      };
-      signal.addEventListener('abort', waiter.onAbort, { once: true });
-    }
-    return waiter.promise;
+    return this.queue.take(opts);
   }
 
   close(): Promise<void> {
-    if (this.isClosed) return Promise.resolve();
-    this.isClosed = true;
+    if (this.queue.closed) return Promise.resolve();
+    this.queue.close();
     this.unregister();
-    this.queue.length = 0;
-    for (const waiter of this.waiters.splice(0)) waiter.settle(null);
+    this.queue.drain();
     return Promise.resolve();
   }
 
@@ -162,33 +117,13 @@ export class SimUdpSocket implements UdpSocket {
   }
 
   deliver(datagram: Datagram): void {
-    if (this.isClosed) return;
-    if (this.queue.length >= RECV_QUEUE) {
+    if (this.queue.closed) return;
+    // A full socket buffer drops the newest datagram (the node runtime's recv queue drops the oldest).
+    if (this.queue.size >= RECV_QUEUE) {
       this.net.scheduler.record(`${this.host.name} udp ${this.address.port} dropped: queue full`);
       return;
     }
     this.net.scheduler.record(`${this.host.name} udp ${this.address.port} received ${datagram.data.length} bytes`);
     this.queue.push(datagram);
-    this.poke();
-  }
-
-  serve(waiter: RecvWaiter): void {
-    if (waiter.done || this.waiters[0] !== waiter) return;
-    if (this.isClosed) {
-      this.waiters.shift();
-      waiter.settle(null);
-    } else if (this.queue.length > 0) {
-      this.waiters.shift();
-      waiter.settle(this.queue.shift()!);
-    }
-    this.poke();
-  }
-
-  private poke(): void {
-    const waiter = this.waiters[0];
-    if (waiter && !waiter.scheduled && this.queue.length > 0) {
-      waiter.scheduled = true;
-      this.net.scheduler.wakeSoon(waiter);
-    }
   }
 }
