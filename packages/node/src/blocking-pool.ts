@@ -8,8 +8,7 @@
 // WorkerCrashedError and is dropped; the next job starts a fresh one. close() terminates them all.
 import { Worker, type Transferable as WorkerTransferable } from 'node:worker_threads';
 import { RuntimeShutdownError, WorkerCrashedError, type TaskDef } from '@runtime-traits/core';
-import { TaskCell, type TaskOwner } from '@runtime-traits/core/kit';
-import { decodeError, encodeReason, type WireError } from './internal/error-wire.js';
+import { TaskCell, decodeError, encodeError, type ErrorRecord, type TaskOwner } from '@runtime-traits/core/kit';
 
 const WORKER_URL = new URL('./internal/blocking-worker.js', import.meta.url);
 
@@ -28,7 +27,7 @@ interface PoolWorker {
   lastError: unknown;
 }
 
-interface DoneMessage { type: 'done'; id: number; ok: boolean; value?: unknown; error?: WireError }
+interface DoneMessage { type: 'done'; id: number; ok: boolean; value?: unknown; error?: ErrorRecord }
 
 /** A Task whose body runs on a pool thread; cancelling it tells that thread. */
 export class BlockingCell<T> extends TaskCell<T> {
@@ -72,7 +71,7 @@ export class BlockingPool {
   cancel(cell: BlockingCell<unknown>, reason: unknown): void {
     for (const w of this.workers) {
       if (w.job?.cell === cell) {
-        w.worker.postMessage({ type: 'cancel', id: cell.id, reason: encodeReason(reason) });
+        w.worker.postMessage({ type: 'cancel', id: cell.id, reason: reason === undefined ? undefined : encodeError(reason) });
         return;
       }
     }

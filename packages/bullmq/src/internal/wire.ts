@@ -6,10 +6,8 @@
 // carries) as a readable line followed by a tagged base64 record, so dashboards stay legible and the
 // caller can rebuild the same class, code, message and remote stack.
 import { deserialize, serialize } from 'node:v8';
-import {
-  CancelledError, DeadlockError, NetError, RuntimeError, RuntimeShutdownError, TimeoutError, UnsupportedError,
-  WorkerCrashedError, type Capability,
-} from '@runtime-traits/core';
+import { WorkerCrashedError } from '@runtime-traits/core';
+import { decodeError as decodeRecord, encodeError as encodeRecord, isErrorLike, type ErrorRecord } from '@runtime-traits/core/kit';
 
 /** The job data of one task. */
 export interface TaskJob {
@@ -66,34 +64,12 @@ function jsonExact(value: unknown, depth: number): boolean {
   }
 }
 
-interface ErrorRecord {
-  kind: string;
-  name: string;
-  message: string;
-  code?: unknown;
-  stack?: string;
-  capability?: string;
-  tasks?: string[];
-  syscall?: string;
-}
-
-const KIND = Symbol.for('@runtime-traits/core/error-kind');
 const TAG = ' [runtime-traits:';
 
+/** The kit's record of a task's error; a thrown non-error becomes an Error saying so (the record travels as JSON). */
 function recordOf(error: unknown): ErrorRecord {
-  if (!(error instanceof Error) && !RuntimeError.is(error)) {
-    return { kind: 'Error', name: 'Error', message: `A task threw a non-error value: ${safeText(error)}` };
-  }
-  const e = error as Error & Record<string | symbol, unknown>;
-  const runtimeKind = e[KIND];
-  const kind = typeof runtimeKind === 'string' ? runtimeKind
-    : e instanceof TypeError ? 'TypeError' : e instanceof RangeError ? 'RangeError' : 'Error';
-  const record: ErrorRecord = { kind, name: e.name, message: e.message, stack: e.stack };
-  if (e.code !== undefined && (typeof e.code === 'string' || typeof e.code === 'number')) record.code = e.code;
-  if (typeof e.capability === 'string') record.capability = e.capability;
-  if (Array.isArray(e.tasks)) record.tasks = e.tasks.map(String);
-  if (typeof e.syscall === 'string') record.syscall = e.syscall;
-  return record;
+  if (!isErrorLike(error)) return { kind: 'Error', name: 'Error', message: `A task threw a non-error value: ${safeText(error)}` };
+  return encodeRecord(error);
 }
 
 function safeText(value: unknown): string {
@@ -128,35 +104,7 @@ export function decodeError(reason: string | undefined, where: string): Error {
   } catch {
     return new Error(text.slice(0, at));
   }
-  const error = rebuild(record);
-  const remoteStack = record.stack ?? `${record.name}: ${record.message}`;
-  Object.defineProperty(error, 'remoteStack', { value: remoteStack, enumerable: false, configurable: true, writable: true });
-  error.stack = `${error.stack ?? ''}\n    --- remote (${where}) ---\n${remoteStack}`;
-  return error;
-}
-
-function rebuild(r: ErrorRecord): Error {
-  const code = typeof r.code === 'string' ? r.code : undefined;
-  switch (r.kind) {
-    case 'CancelledError': return new CancelledError(r.message);
-    case 'TimeoutError': return new TimeoutError(r.message);
-    case 'RuntimeShutdownError': return new RuntimeShutdownError(r.message);
-    case 'UnsupportedError': return new UnsupportedError((r.capability ?? 'spawn.distributed') as Capability, r.message);
-    case 'WorkerCrashedError': return new WorkerCrashedError(r.message);
-    case 'DeadlockError': return new DeadlockError(r.tasks ?? [], r.message);
-    case 'NetError': return new NetError(code ?? 'EIO', r.message, { syscall: r.syscall });
-    case 'RuntimeError': return new RuntimeError(r.message, code ?? 'ERR_RUNTIME');
-    case 'TypeError': return withCode(new TypeError(r.message), r);
-    case 'RangeError': return withCode(new RangeError(r.message), r);
-    default: {
-      const error = withCode(new Error(r.message), r);
-      if (r.name && r.name !== 'Error') error.name = r.name;
-      return error;
-    }
-  }
-}
-
-function withCode(error: Error, r: ErrorRecord): Error {
-  if (r.code !== undefined) (error as Error & { code?: unknown }).code = r.code;
-  return error;
+  // recordOf never writes kind 'value' (a thrown non-error becomes an Error); one that says so is not ours.
+  if (record?.kind === 'value') return new Error(text.slice(0, at));
+  return decodeRecord(record, { where }) as Error;
 }

@@ -9,8 +9,10 @@ export { TaskSet } from './task-set.js';
 export { intervalOver, timeoutOver, abortError } from './clock-helpers.js';
 export { resolveTask, isVerified } from './resolve-task.js';
 export { WaitQueue } from './wait-queue.js';
+export { encodeError, decodeError, isErrorLike } from './error-codec.js';
 
 export type { Deferred } from './deferred.js';
 export type { TaskOwner } from './task-cell.js';
 export type { UnhandledErrorHandler } from './task-set.js';
 export type { QueueWaker, WaitQueueOptions } from './wait-queue.js';
+export type { ErrorRecord } from './error-codec.js';

@@ -3,15 +3,14 @@
 // Protocol (main ⇄ worker, one job at a time per worker):
 //   main → { type: 'run', id, module, name, args }     run this export with these arguments
 //   main → { type: 'cancel', id, reason }              abort that job's cx.signal
-//   worker → { type: 'done', id, ok: true, value }     or { ok: false, error: WireError }
+//   worker → { type: 'done', id, ok: true, value }     or { ok: false, error: ErrorRecord }
 import { parentPort } from 'node:worker_threads';
 import { CancelledError, type Runtime, type TaskContext, type TaskDef } from '@runtime-traits/core';
-import { resolveTask } from '@runtime-traits/core/kit';
+import { decodeError, encodeError, resolveTask, type ErrorRecord } from '@runtime-traits/core/kit';
 import { NodeRuntime } from '../node-runtime.js';
-import { decodeError, encodeError, type WireError } from './error-wire.js';
 
 interface RunMessage { type: 'run'; id: number; module: string; name: string; args: unknown[] }
-interface CancelMessage { type: 'cancel'; id: number; reason: WireError | undefined }
+interface CancelMessage { type: 'cancel'; id: number; reason: ErrorRecord | undefined }
 
 const port = parentPort!;
 const running = new Map<number, AbortController>();
@@ -35,7 +34,7 @@ async function run(message: RunMessage): Promise<void> {
   const controller = new AbortController();
   running.set(message.id, controller);
   const cx: TaskContext = { signal: controller.signal, get runtime() { return threadRuntime(); } };
-  let reply: { type: 'done'; id: number; ok: boolean; value?: unknown; error?: WireError };
+  let reply: { type: 'done'; id: number; ok: boolean; value?: unknown; error?: ErrorRecord };
   try {
     const def = await resolveTask({ module: message.module, name: message.name } as TaskDef<unknown[], unknown>);
     // Cancelled while its module loaded: the main side has its outcome already; do not start the body.
