@@ -60,6 +60,20 @@ describe('WaitQueue', () => {
       expect(queue.waiting).to.equal(0);
     });
 
+    it('should keep the others in order when a waiter in the middle aborts', async () => {
+      const queue = new WaitQueue<number>();
+      const controller = new AbortController();
+      const first = queue.take();
+      const middle = queue.take({ signal: controller.signal });
+      const last = queue.take();
+      controller.abort();
+      expect(await middle.then(() => 'resolved', (e: unknown) => e)).to.be.instanceOf(CancelledError);
+      expect(queue.waiting).to.equal(2);
+      queue.push(1);
+      queue.push(2);
+      expect([await first, await last]).to.deep.equal([1, 2]);
+    });
+
     it('should reject at once for an already-aborted signal, leaving the item queued', async () => {
       const queue = new WaitQueue<string>();
       queue.push('kept');
@@ -123,6 +137,10 @@ describe('WaitQueue', () => {
       for (const n of [1, 2, 3]) queue.push(n);
       expect(queue.size).to.equal(2);
       expect([await queue.take(), await queue.take()]).to.deep.equal([2, 3]);
+    });
+
+    it('should refuse a limit below 1', () => {
+      expect(() => new WaitQueue<number>({ limit: 0 })).to.throw(RangeError, /opts\.limit/);
     });
   });
 

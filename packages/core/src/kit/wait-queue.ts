@@ -11,8 +11,9 @@
 // scheduler to run the oldest waiter's wake(), which then takes the item — so hand-overs happen in
 // the scheduler's order, not in the pusher's stack. Close and abort still settle at once.
 //
-// WHY head indexes, not Array.shift: a busy queue would otherwise copy its whole array on every take.
-import { checkOptions, checkSignal } from './checks.js';
+// WHY head/tail indexes over a kept array, not Array.shift or length = 0: a busy queue would otherwise
+// copy or reallocate its array on every hand-over.
+import { checkOptions, checkSignal, show } from './checks.js';
 import { abortError } from './clock-helpers.js';
 
 /** What `schedule` is given: run `wake()` later; `label()` names it for a trace. */
@@ -30,7 +31,7 @@ export interface WaitQueueOptions {
   label?: () => string;
 }
 
-/** Cleared slots at the front of `items` worth compacting away. */
+/** Cleared slots at the front of a Fifo worth compacting away. */
 const COMPACT_AT = 1024;
 
 // One executor for every waiter's promise (no closure per wait): it hands the resolvers over.
@@ -72,14 +73,74 @@ class Waiter<T> implements QueueWaker {
   }
 }
 
+/**
+ * A FIFO over one array that keeps its capacity: slots [head, tail) hold the entries, oldest first;
+ * every other slot is undefined. Emptying resets both indexes (no reallocation); a FIFO that never
+ * empties slides its entries to the front once the dead prefix is big.
+ */
+class Fifo<T> {
+  private slots: Array<T | undefined> = [];
+  private head = 0;
+  private tail = 0;
+
+  get size(): number {
+    return this.tail - this.head;
+  }
+
+  /** The oldest entry, or undefined. */
+  peek(): T | undefined {
+    return this.slots[this.head];
+  }
+
+  push(entry: T): void {
+    this.slots[this.tail++] = entry;
+  }
+
+  /** Removes the oldest entry; the FIFO must not be empty. */
+  shift(): T {
+    const head = this.head;
+    const entry = this.slots[head] as T;
+    this.slots[head] = undefined;
+    this.head = head + 1;
+    if (this.head === this.tail) {
+      this.head = this.tail = 0;
+    } else if (this.head >= COMPACT_AT && this.head * 2 >= this.tail) {
+      this.slots.copyWithin(0, this.head, this.tail);
+      this.slots.fill(undefined, this.tail - this.head, this.tail);
+      this.tail -= this.head;
+      this.head = 0;
+    }
+    return entry;
+  }
+
+  /** Removes `entry` wherever it is; false if absent. */
+  remove(entry: T): boolean {
+    const at = this.slots.indexOf(entry, this.head);
+    if (at < 0 || at >= this.tail) return false;
+    if (at === this.head) {
+      this.shift();
+      return true;
+    }
+    this.slots.copyWithin(at, at + 1, this.tail);
+    this.slots[--this.tail] = undefined;
+    return true;
+  }
+
+  /** Empties it, returning the entries oldest first. */
+  clear(): T[] {
+    const out = this.slots.slice(this.head, this.tail) as T[];
+    this.slots = [];
+    this.head = this.tail = 0;
+    return out;
+  }
+}
+
 export class WaitQueue<T> {
-  // Invariants: items[itemsHead..] are the queued items, oldest first (slots before the head are
-  // cleared); waiters[waitersHead..] the unsettled take() calls, oldest first. Without `schedule`,
-  // waiters exist only while no item is queued. `isClosed` never goes back to false.
-  private items: Array<T | undefined> = [];
-  private itemsHead = 0;
-  private waiters: Array<Waiter<T> | undefined> = [];
-  private waitersHead = 0;
+  // Invariants: `items` holds the queued items and `waiters` the unsettled take() calls, oldest
+  // first. Without `schedule`, waiters exist only while no item is queued. `isClosed` never goes
+  // back to false.
+  private readonly items = new Fifo<T>();
+  private readonly waiters = new Fifo<Waiter<T>>();
   private isClosed = false;
   private readonly limit: number;
   private readonly schedule: ((waker: QueueWaker) => void) | undefined;
@@ -87,18 +148,19 @@ export class WaitQueue<T> {
 
   constructor(opts?: WaitQueueOptions) {
     this.limit = opts?.limit ?? Infinity;
+    if (!(this.limit >= 1)) throw new RangeError(`opts.limit must be at least 1, got ${show(opts?.limit)}`);
     this.schedule = opts?.schedule;
     this.labelOf = opts?.label;
   }
 
   /** Items queued and not yet taken. */
   get size(): number {
-    return this.items.length - this.itemsHead;
+    return this.items.size;
   }
 
   /** take() calls still waiting. */
   get waiting(): number {
-    return this.waiters.length - this.waitersHead;
+    return this.waiters.size;
   }
 
   get closed(): boolean {
@@ -109,7 +171,7 @@ export class WaitQueue<T> {
   take(opts?: { signal?: AbortSignal }): Promise<T | null> {
     const signal = opts === undefined ? undefined : checkSignal(checkOptions<{ signal?: AbortSignal }>(opts)?.signal, 'opts.signal');
     if (signal?.aborted) return Promise.reject(abortError(signal.reason));
-    if (this.itemsHead < this.items.length && this.waitersHead === this.waiters.length) return Promise.resolve(this.shiftItem());
+    if (this.items.size > 0 && this.waiters.size === 0) return Promise.resolve(this.items.shift());
     if (this.isClosed) return Promise.resolve(null);
     const waiter = new Waiter<T>(this, signal);
     if (signal) {
@@ -123,11 +185,11 @@ export class WaitQueue<T> {
   /** Hands `item` to the oldest waiter or queues it. False (item not kept) once closed. */
   push(item: T): boolean {
     if (this.isClosed) return false;
-    if (this.schedule === undefined && this.waitersHead < this.waiters.length) {
-      this.shiftWaiter().settle(item);
+    if (this.schedule === undefined && this.waiters.size > 0) {
+      this.waiters.shift().settle(item);
       return true;
     }
-    if (this.size >= this.limit) this.shiftItem();
+    if (this.items.size >= this.limit) this.items.shift();
     this.items.push(item);
     if (this.schedule !== undefined) this.poke();
     return true;
@@ -137,31 +199,24 @@ export class WaitQueue<T> {
   close(): void {
     if (this.isClosed) return;
     this.isClosed = true;
-    const waiters = this.waiters;
-    const from = this.waitersHead;
-    this.waiters = [];
-    this.waitersHead = 0;
-    for (let i = from; i < waiters.length; i++) waiters[i]!.settle(null);
+    for (const waiter of this.waiters.clear()) waiter.settle(null);
   }
 
   /** Removes and returns every queued item, oldest first. */
   drain(): T[] {
-    const out = this.items.slice(this.itemsHead) as T[];
-    this.items = [];
-    this.itemsHead = 0;
-    return out;
+    return this.items.clear();
   }
 
   /** A scheduled waiter's turn: it takes an item (or null once closed) if it is still the oldest. */
   serve(waker: QueueWaker): void {
     const waiter = waker as Waiter<T>;
-    if (waiter.done || this.waiters[this.waitersHead] !== waiter) return;
+    if (waiter.done || this.waiters.peek() !== waiter) return;
     if (this.isClosed) {
-      this.shiftWaiter();
+      this.waiters.shift();
       waiter.settle(null);
-    } else if (this.itemsHead < this.items.length) {
-      this.shiftWaiter();
-      waiter.settle(this.shiftItem());
+    } else if (this.items.size > 0) {
+      this.waiters.shift();
+      waiter.settle(this.items.shift());
     }
     this.poke();
   }
@@ -171,9 +226,7 @@ export class WaitQueue<T> {
   }
 
   private abandon(waiter: Waiter<T>): void {
-    const at = this.waiters.indexOf(waiter, this.waitersHead);
-    if (at === this.waitersHead) this.shiftWaiter();
-    else if (at > this.waitersHead) this.waiters.splice(at, 1);
+    this.waiters.remove(waiter);
     waiter.onAbort = undefined; // `once` already removed it
     if (!waiter.done) {
       waiter.done = true;
@@ -184,34 +237,10 @@ export class WaitQueue<T> {
   }
 
   private poke(): void {
-    const waiter = this.waiters[this.waitersHead];
-    if (waiter && !waiter.scheduled && this.itemsHead < this.items.length) {
+    const waiter = this.waiters.peek();
+    if (waiter && !waiter.scheduled && this.items.size > 0) {
       waiter.scheduled = true;
       this.schedule!(waiter);
     }
-  }
-
-  private shiftItem(): T {
-    const item = this.items[this.itemsHead] as T;
-    this.items[this.itemsHead++] = undefined;
-    if (this.itemsHead === this.items.length) {
-      this.items.length = 0;
-      this.itemsHead = 0;
-    } else if (this.itemsHead >= COMPACT_AT && this.itemsHead * 2 >= this.items.length) {
-      // Never empty (a steady trickle): drop the cleared front so the array does not grow forever.
-      this.items.splice(0, this.itemsHead);
-      this.itemsHead = 0;
-    }
-    return item;
-  }
-
-  private shiftWaiter(): Waiter<T> {
-    const waiter = this.waiters[this.waitersHead]!;
-    this.waiters[this.waitersHead++] = undefined;
-    if (this.waitersHead === this.waiters.length) {
-      this.waiters.length = 0;
-      this.waitersHead = 0;
-    }
-    return waiter;
   }
 }
