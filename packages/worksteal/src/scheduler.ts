@@ -29,7 +29,7 @@ import { BlockingPool } from './blocking-pool.js';
 import { reactorCapabilities, runtimeCapabilities } from './internal/capabilities.js';
 import { Fifo } from './internal/fifo.js';
 import { Endpoint, readResult } from './internal/endpoint.js';
-import { fromRecord, type ErrorRecord } from './internal/error-codec.js';
+import { decodeError, type ErrorRecord } from '@runtime-traits/core/kit';
 import { E, G, Layout, S, SlotMode, SlotState, type LayoutConfig } from './internal/layout.js';
 import type { ToMain, ToThread } from './internal/messages.js';
 import { RemoteTask } from './internal/remote-task.js';
@@ -359,7 +359,7 @@ export class WorkStealingRuntime implements Runtime {
   private onThreadMessage(from: number, message: ToMain): void {
     switch (message.t) {
       case 'result': {
-        const outcome = { ok: message.ok, value: message.ok ? message.value : fromRecord(message.value as ErrorRecord) };
+        const outcome = { ok: message.ok, value: message.ok ? message.value : decodeError(message.value as ErrorRecord) };
         if (message.owner !== MAIN) {
           this.threads[message.owner]?.post({ t: 'result', slot: message.slot, ok: message.ok, value: message.value });
           return;
@@ -385,7 +385,7 @@ export class WorkStealingRuntime implements Runtime {
         return;
       case 'unhandled': {
         // The handle lives on the worker; the handler gets a settled stand-in with the same id.
-        const error = fromRecord(message.error as ErrorRecord);
+        const error = decodeError(message.error as ErrorRecord);
         const stand = { id: message.id, state: 'failed', cancel: () => Promise.resolve(), detach() { return this; },
           then: (_ok: unknown, onRejected?: (e: unknown) => unknown) => Promise.reject(error).then(undefined, onRejected) } as unknown as Task<unknown>;
         this.tasks.unhandled(error, stand as never);

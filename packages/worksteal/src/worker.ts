@@ -22,7 +22,7 @@ import { EMPTY, type Deque } from './deque.js';
 import { joinOnPool, type JoinSite } from './internal/join.js';
 import { Endpoint } from './internal/endpoint.js';
 import { Fifo } from './internal/fifo.js';
-import { fromRecord, toRecord, type ErrorRecord } from './internal/error-codec.js';
+import { decodeError, encodeError, type ErrorRecord } from '@runtime-traits/core/kit';
 import { E, G, SlotMode, SlotState } from './internal/layout.js';
 import type { ToMain, ToThread, WorkerInit } from './internal/messages.js';
 import { RemoteTask } from './internal/remote-task.js';
@@ -391,7 +391,7 @@ class PoolThread implements ThreadHost, JoinSite {
 
   private onSideResult(slot: number, ok: boolean, value: unknown): void {
     const seen = this.sideResults.get(slot);
-    const outcome = { ok, value: ok ? value : fromRecordLazy(value) };
+    const outcome = { ok, value: ok ? value : decodeRecord(value) };
     if (seen) {
       this.sideResults.delete(slot);
       this.completeLocal(slot, outcome);
@@ -522,7 +522,7 @@ class PoolThread implements ThreadHost, JoinSite {
   }
 
   unhandled(error: unknown, task: Task<unknown>): void {
-    this.post({ t: 'unhandled', id: task.id, error: toRecord(error) });
+    this.post({ t: 'unhandled', id: task.id, error: encodeError(error) });
   }
 
   requestShutdown(): void {
@@ -550,8 +550,8 @@ class PoolThread implements ThreadHost, JoinSite {
   }
 }
 
-function fromRecordLazy(value: unknown): unknown {
-  return fromRecord(value as ErrorRecord);
+function decodeRecord(value: unknown): unknown {
+  return decodeError(value as ErrorRecord);
 }
 
 async function main(): Promise<void> {

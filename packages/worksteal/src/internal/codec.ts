@@ -6,7 +6,7 @@
 //   V8      anything else whose v8.serialize() output fits in the slot's payload bytes;
 //   SIDE    too big for the slot, or has a transfer list: the value travels by postMessage on the
 //           target thread's mail port and the slot only says so.
-// The KIND_ERROR bit marks a result that is an error record (see error-codec.ts) instead of a value.
+// The KIND_ERROR bit marks a result that is an error record (see the kit's error-codec.ts) instead of a value.
 import { deserialize, serialize } from 'node:v8';
 import type { SabRegistry } from './sab-registry.js';
 

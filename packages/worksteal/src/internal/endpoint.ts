@@ -6,7 +6,7 @@
 // no queue can still hold its number: after its completion came through the ring (or, for a join's
 // b, after the joiner saw DONE, since a JOIN slot is never put on the ring).
 import { decodeValue, encodedLength, encodeValue, encodeValues, Kind, KIND_ERROR, type PayloadView } from './codec.js';
-import { fromRecord, toRecord, type ErrorRecord } from './error-codec.js';
+import { decodeError, encodeError, type ErrorRecord } from '@runtime-traits/core/kit';
 import { FLAG_CANCEL, Layout, PAYLOAD_BYTES, S, SlotMode, SlotState } from './layout.js';
 import type { Shared } from './shared.js';
 
@@ -114,7 +114,7 @@ export function readResult(slots: Int32Array, payload: PayloadView, slot: number
   const kind = (kindBits & ~KIND_ERROR) as Kind;
   if (kind === Kind.SIDE) return { ok, value: undefined, side: true };
   const value = decodeValue(payload, Layout.payloadByte(slot), kind, slots[h + S.LEN]!);
-  return { ok, value: ok ? value : fromRecord(value as ErrorRecord), side: false };
+  return { ok, value: ok ? value : decodeError(value as ErrorRecord), side: false };
 }
 
 /**
@@ -124,11 +124,11 @@ export function readResult(slots: Int32Array, payload: PayloadView, slot: number
 export function writeResult(slots: Int32Array, payload: PayloadView, slot: number, ok: boolean, value: unknown): boolean {
   const h = Layout.slotWord(slot);
   const at = Layout.payloadByte(slot);
-  let kind = encodeValue(payload, at, PAYLOAD_BYTES, ok ? value : toRecord(value));
+  let kind = encodeValue(payload, at, PAYLOAD_BYTES, ok ? value : encodeError(value));
   if (!ok && kind === Kind.SIDE) {
     // Errors stay in shared memory (a message could be lost with a dying thread): drop the stack,
     // then shorten the message, until the record fits.
-    const record = toRecord(value);
+    const record = encodeError(value);
     delete record.stack;
     kind = encodeValue(payload, at, PAYLOAD_BYTES, record);
     if (kind === Kind.SIDE) {

@@ -11,7 +11,7 @@
 import { CancelledError, WorkerCrashedError, type Runtime, type TaskContext, type TaskDef } from '@runtime-traits/core';
 import { isThenable, resolveTask } from '@runtime-traits/core/kit';
 import { decodeValues, Kind } from './codec.js';
-import { toRecord } from './error-codec.js';
+import { encodeError } from '@runtime-traits/core/kit';
 import { writeResult } from './endpoint.js';
 import { FLAG_CANCEL, Layout, S, SlotMode, SlotState } from './layout.js';
 import type { Shared } from './shared.js';
@@ -181,9 +181,9 @@ export class TaskRunner {
 
   private sendSide(slot: number, owner: number, ok: boolean, value: unknown): void {
     try {
-      this.hooks.sendResult(slot, owner, ok, ok ? value : toRecord(value));
+      this.hooks.sendResult(slot, owner, ok, ok ? value : encodeError(value));
     } catch (error) {
-      this.hooks.sendResult(slot, owner, false, toRecord(new TypeError(`the task's result cannot be sent to another thread: ${(error as Error).message}`)));
+      this.hooks.sendResult(slot, owner, false, encodeError(new TypeError(`the task's result cannot be sent to another thread: ${(error as Error).message}`)));
     }
   }
 
