@@ -37,6 +37,8 @@
 // grows, so a CAS cannot succeed on a recycled value (ABA needs 2^32 steals in between).
 
 /** Returned by pop/steal when there is nothing to take. */
+import { ringMask } from './internal/layout.js';
+
 export const EMPTY = -1;
 
 /** Int32 words a deque of `capacity` cells needs. */
@@ -52,8 +54,7 @@ export class Deque {
     private readonly base: number,
     readonly capacity: number,
   ) {
-    if (capacity < 2 || (capacity & (capacity - 1)) !== 0) throw new RangeError(`capacity must be a power of two >= 2, got ${capacity}`);
-    this.mask = capacity - 1;
+    this.mask = ringMask(capacity);
   }
 
   /** Empties the deque. Only while no thread uses it (creation, or after its owner died and it was drained). */

@@ -31,6 +31,8 @@
 // read that seq). The same queue serves as the per-thread completion rings and the blocking queue.
 
 /** Returned by `pop` when the queue is empty. */
+import { ringMask } from './internal/layout.js';
+
 export const EMPTY = -1;
 
 /** Int32 words a queue of `capacity` cells needs. */
@@ -46,8 +48,7 @@ export class Injector {
     private readonly base: number,
     readonly capacity: number,
   ) {
-    if (capacity < 2 || (capacity & (capacity - 1)) !== 0) throw new RangeError(`capacity must be a power of two >= 2, got ${capacity}`);
-    this.mask = capacity - 1;
+    this.mask = ringMask(capacity);
   }
 
   /** Writes the initial sequence numbers; called once, by the thread that made the buffer, before sharing it. */

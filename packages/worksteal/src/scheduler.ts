@@ -39,6 +39,7 @@ import { poolMetrics } from './internal/metrics.js';
 import { failSlotsRunOn, requeueDeque } from './internal/recovery.js';
 import { ThreadHandle } from './internal/thread-handle.js';
 import { waitAsync } from './internal/wait-async.js';
+import { SideResults } from './internal/side-results.js';
 import { availableParallelism } from 'node:os';
 
 export interface WorkStealingRuntimeOptions extends RuntimeOptions {
@@ -73,7 +74,7 @@ export class WorkStealingRuntime implements Runtime {
   private readonly threads: Array<ThreadHandle | undefined> = [];
   private readonly blocking: BlockingPool;
   private readonly cells: Array<RemoteTask<unknown> | undefined> = [];
-  private readonly sideResults = new Map<number, { ok: boolean; value: unknown } | null>();
+  private readonly sideResults = new SideResults();
   private readonly verified = new Map<AnyDef, number>();
   private readonly backlog = new Fifo<Pending>();
   private readonly keepAlive: NodeJS.Timeout;
@@ -171,11 +172,7 @@ export class WorkStealingRuntime implements Runtime {
         return self.spawnPortable(def as unknown as AnyDef, args, opts, false) as Task<R>;
       },
       spawnLocal<R>(fn: (cx: TaskContext) => Awaitable<R>, opts?: SpawnOptions): Task<R> {
-        checkFunction(fn, 'fn');
-        const o = checkSpawnOptions(opts);
-        const cell = self.tasks.create<R>(o);
-        queueMicrotask(() => cell.run(fn));
-        return cell;
+        return self.tasks.spawnLocal(fn, opts);
       },
       spawnBlocking<A extends unknown[], R>(def: TaskDef<A, R>, args: A, opts?: SpawnOptions): Task<R> {
         return self.spawnPortable(def as unknown as AnyDef, args, opts, true) as Task<R>;
@@ -332,13 +329,8 @@ export class WorkStealingRuntime implements Runtime {
     if (cell && this.endpoint.state(slot) === SlotState.DONE) {
       const result = this.endpoint.readResult(slot);
       if (result.side) {
-        const early = this.sideResults.get(slot);
-        if (!early) {
-          this.sideResults.set(slot, null); // the ring entry came first; the message will finish it
-          return;
-        }
-        this.sideResults.delete(slot);
-        this.settle(slot, early);
+        const early = this.sideResults.entrySeen(slot);
+        if (early) this.settle(slot, early);
         return;
       }
       this.settle(slot, result);
@@ -364,12 +356,9 @@ export class WorkStealingRuntime implements Runtime {
           this.threads[message.owner]?.post({ t: 'result', slot: message.slot, ok: message.ok, value: message.value });
           return;
         }
-        if (this.sideResults.get(message.slot) === null) {
-          this.sideResults.delete(message.slot);
+        if (this.sideResults.messageCame(message.slot, outcome)) {
           this.settle(message.slot, outcome);
           this.armWait();
-        } else {
-          this.sideResults.set(message.slot, outcome);
         }
         return;
       }
@@ -478,11 +467,8 @@ export class WorkStealingRuntime implements Runtime {
   private awaitSideSync(slot: number, runner: number): { ok: boolean; value: unknown } {
     const port = this.threads[runner]?.port;
     for (;;) {
-      const early = this.sideResults.get(slot);
-      if (early) {
-        this.sideResults.delete(slot);
-        return early;
-      }
+      const early = this.sideResults.takeMessage(slot);
+      if (early) return early;
       const m = port && receiveMessageOnPort(port);
       if (m) this.onThreadMessage(runner, m.message as ToMain);
       else Atomics.wait(this.shared.control, this.shared.layout.endpointBase(MAIN) + E.MAIL, 0, 1);
@@ -499,11 +485,8 @@ export class WorkStealingRuntime implements Runtime {
     const error = new WorkerCrashedError(`worker thread ${dead} died: ${cause instanceof Error ? cause.message : show(cause)}`, { cause });
     failSlotsRunOn(sh, dead, error);
     // Big results the dead thread had announced but whose message never came.
-    for (const [slot, early] of this.sideResults) {
-      if (early === null && Atomics.load(s, Layout.slotWord(slot) + S.RUNNER) === dead) {
-        this.sideResults.delete(slot);
-        this.settle(slot, { ok: false, value: error });
-      }
+    for (const slot of this.sideResults.takeAwaitingMessage((at) => Atomics.load(s, Layout.slotWord(at) + S.RUNNER) === dead)) {
+      this.settle(slot, { ok: false, value: error });
     }
     requeueDeque(sh, dead);
     const replacement = this.startThread(dead, sh.layout.isWorker(dead) ? 'worker' : 'blocking', false);

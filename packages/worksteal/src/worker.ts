@@ -31,6 +31,7 @@ import { TaskRunner } from './internal/task-runner.js';
 import { waitAsync } from './internal/wait-async.js';
 import { WorkerRuntime, type ThreadHost } from './internal/worker-runtime.js';
 import { reactorCapabilities, runtimeCapabilities } from './internal/capabilities.js';
+import { SideResults } from './internal/side-results.js';
 import { PState } from './parker.js';
 
 type AnyDef = TaskDef<unknown[], unknown>;
@@ -58,7 +59,7 @@ class PoolThread implements ThreadHost, JoinSite {
   private readonly local = new Fifo<() => void>();
   /** Own tasks that did not get a slot, as (cell, def, args) triples: three pushes, no closures. */
   private readonly unslotted = new Fifo<unknown>();
-  private readonly sideResults = new Map<number, { ok: boolean; value: unknown }>();
+  private readonly sideResults = new SideResults();
   private readonly stolen: number[] = [];
   private tickScheduled = false;
   private stopped = false;
@@ -374,13 +375,8 @@ class PoolThread implements ThreadHost, JoinSite {
     if (cell && this.endpoint.state(slot) === SlotState.DONE) {
       const result = this.endpoint.readResult(slot);
       if (result.side) {
-        const early = this.sideResults.get(slot);
-        if (!early) {
-          this.sideResults.set(slot, { ok: false, value: undefined }); // marks "ring entry seen"
-          return;
-        }
-        this.sideResults.delete(slot);
-        this.completeLocal(slot, early);
+        const early = this.sideResults.entrySeen(slot);
+        if (early) this.completeLocal(slot, early);
         return;
       }
       this.completeLocal(slot, result);
@@ -390,14 +386,8 @@ class PoolThread implements ThreadHost, JoinSite {
   }
 
   private onSideResult(slot: number, ok: boolean, value: unknown): void {
-    const seen = this.sideResults.get(slot);
     const outcome = { ok, value: ok ? value : decodeRecord(value) };
-    if (seen) {
-      this.sideResults.delete(slot);
-      this.completeLocal(slot, outcome);
-    } else {
-      this.sideResults.set(slot, outcome);
-    }
+    if (this.sideResults.messageCame(slot, outcome)) this.completeLocal(slot, outcome);
   }
 
   /** A slot this thread owns is finished (outcome) or was skipped (undefined): settle its handle, free the slot. */
@@ -506,11 +496,8 @@ class PoolThread implements ThreadHost, JoinSite {
   /** A JOIN result too big for its slot: main forwards it on the port; read it synchronously. */
   awaitSideResult(slot: number): { ok: boolean; value: unknown } {
     for (;;) {
-      const early = this.sideResults.get(slot);
-      if (early) {
-        this.sideResults.delete(slot);
-        return early;
-      }
+      const early = this.sideResults.takeMessage(slot);
+      if (early) return early;
       const m = receiveMessageOnPort(this.init.port);
       if (m) this.onMessage(m.message as ToThread);
       else Atomics.wait(this.control, this.base + E.MAIL, 0, 1);

@@ -219,3 +219,9 @@ export class Layout {
     return e >= 1 && e <= this.config.workers;
   }
 }
+
+/** The index mask of a ring of `capacity` cells, which must be a power of two >= 2 (deques, the injector). */
+export function ringMask(capacity: number): number {
+  if (capacity < 2 || (capacity & (capacity - 1)) !== 0) throw new RangeError(`capacity must be a power of two >= 2, got ${capacity}`);
+  return capacity - 1;
+}

@@ -1,0 +1,60 @@
+// Side results: a result too big for its slot travels by message, and whichever of the slot's ring
+// entry and that message arrives second finishes the task.
+
+export interface Outcome {
+  ok: boolean;
+  value: unknown;
+}
+
+/**
+ * At most one entry per slot. Invariant: `null` means the ring entry was seen and the message is still
+ * due; an Outcome means the message came first and the ring entry is still due. Only the thread that
+ * owns these slots touches it (the main thread for its slots, each worker for its own).
+ */
+export class SideResults {
+  private readonly early = new Map<number, Outcome | null>();
+
+  /** Slots waiting for their other half. */
+  get size(): number {
+    return this.early.size;
+  }
+
+  /** The ring entry says "by message": the outcome to finish with if the message already came, else undefined. */
+  entrySeen(slot: number): Outcome | undefined {
+    const early = this.early.get(slot);
+    if (early) {
+      this.early.delete(slot);
+      return early;
+    }
+    this.early.set(slot, null);
+    return undefined;
+  }
+
+  /** The message arrived: `outcome` back if the ring entry was already seen (finish now), else undefined (kept). */
+  messageCame(slot: number, outcome: Outcome): Outcome | undefined {
+    if (this.early.get(slot) === null) {
+      this.early.delete(slot);
+      return outcome;
+    }
+    this.early.set(slot, outcome);
+    return undefined;
+  }
+
+  /** For synchronous waits (join): the message's outcome if it has arrived, taken. */
+  takeMessage(slot: number): Outcome | undefined {
+    const early = this.early.get(slot);
+    if (!early) return undefined;
+    this.early.delete(slot);
+    return early;
+  }
+
+  /** Slots whose ring entry was seen but whose message never came; each is forgotten as it is returned. */
+  takeAwaitingMessage(matches: (slot: number) => boolean): number[] {
+    const slots: number[] = [];
+    for (const [slot, early] of this.early) {
+      if (early === null && matches(slot)) slots.push(slot);
+    }
+    for (const slot of slots) this.early.delete(slot);
+    return slots;
+  }
+}
