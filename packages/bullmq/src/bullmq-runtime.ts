@@ -114,11 +114,7 @@ export class BullMQRuntime implements Runtime {
   }
 
   private spawnHere<R>(fn: (cx: TaskContext) => Awaitable<R>, opts?: SpawnOptions): Task<R> {
-    checkFunction(fn, 'fn');
-    checkSpawnOptions(opts);
-    const cell = this.tasks.create<R>(opts);
-    queueMicrotask(() => cell.run(fn));
-    return cell;
+    return this.tasks.spawnLocal(fn, opts);
   }
 
   run<T>(main: (cx: TaskContext) => Awaitable<T>): Promise<T> {

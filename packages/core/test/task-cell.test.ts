@@ -146,4 +146,26 @@ describe('TaskCell through a minimal executor', () => {
       expect(cell.state).to.equal('cancelled');
     });
   });
+
+  describe('TaskSet.spawnLocal (the kit\'s ready queue)', () => {
+    it('should run bodies after the current synchronous code, in spawn order, and skip cancelled ones', async () => {
+      const set = new TaskSet({} as Runtime);
+      const order: string[] = [];
+      const a = set.spawnLocal(() => order.push('a'));
+      const skipped = set.spawnLocal(() => order.push('skipped'));
+      const c = set.spawnLocal(() => order.push('c'));
+      order.push('sync');
+      expect(set.ready.depth).to.equal(3);
+      await skipped.cancel();
+      await Promise.all([a, c]);
+      expect(order).to.deep.equal(['sync', 'a', 'c']);
+      expect(set.ready.depth).to.equal(0);
+    });
+
+    it('should check its arguments like every executor', () => {
+      const set = new TaskSet({} as Runtime);
+      expect(() => set.spawnLocal('nope' as never)).to.throw(TypeError, /fn must be a function/);
+      expect(() => set.spawnLocal(() => 1, 5 as never)).to.throw(TypeError, /opts/);
+    });
+  });
 });

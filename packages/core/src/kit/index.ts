@@ -5,6 +5,7 @@ export {
 } from './checks.js';
 export { deferred } from './deferred.js';
 export { TaskCell, cancelledError, isThenable } from './task-cell.js';
+export { ReadyQueue } from './ready-queue.js';
 export { TaskSet } from './task-set.js';
 export { intervalOver, timeoutOver, abortError } from './clock-helpers.js';
 export { resolveTask, isVerified } from './resolve-task.js';

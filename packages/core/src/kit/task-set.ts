@@ -1,7 +1,9 @@
 // TaskSet: the tasks a runtime owns on this thread — ids, counters, detached failures and shutdown.
 import { RuntimeShutdownError } from '../errors.js';
-import type { SpawnOptions, Task } from '../executor.js';
+import type { Awaitable, SpawnOptions, Task, TaskContext } from '../executor.js';
 import type { Runtime, RuntimeMetrics } from '../runtime.js';
+import { checkFunction, checkSpawnOptions } from './checks.js';
+import { ReadyQueue } from './ready-queue.js';
 import { TaskCell, type TaskOwner } from './task-cell.js';
 
 export type UnhandledErrorHandler = (error: unknown, task: Task<unknown>) => void;
@@ -18,6 +20,8 @@ export class TaskSet implements TaskOwner {
   /** Live (spawned, unsettled) tasks as an intrusive list through the cells: a Set costs ~0.4 µs a task here. */
   private head: TaskCell<unknown> | undefined;
   private liveCount = 0;
+  /** Tasks spawned on this thread and waiting for their first run. */
+  readonly ready = new ReadyQueue();
   private nextId = 1;
   private closing = false;
   private readonly onUnhandledError: UnhandledErrorHandler;
@@ -55,6 +59,14 @@ export class TaskSet implements TaskOwner {
 
   get active(): number {
     return this.liveCount;
+  }
+
+  /** `Executor.spawnLocal` for any runtime: checks its arguments, then runs `fn` on this thread soon. */
+  spawnLocal<R>(fn: (cx: TaskContext) => Awaitable<R>, opts?: SpawnOptions): TaskCell<R> {
+    checkFunction(fn, 'fn');
+    const cell = this.create<R>(opts === undefined ? undefined : checkSpawnOptions(opts));
+    this.ready.push(cell as TaskCell<unknown>, fn);
+    return cell;
   }
 
   settled(cell: TaskCell<unknown>): void {

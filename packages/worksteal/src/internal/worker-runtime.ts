@@ -4,7 +4,7 @@ import {
   type Awaitable, type Capability, type Executor, type Reactor, type Runtime, type RuntimeMetrics, type SpawnOptions,
   type Task, type TaskContext, type TaskDef,
 } from '@runtime-traits/core';
-import { checkArgs, checkFunction, checkSpawnOptions, checkTaskDef, TaskSet } from '@runtime-traits/core/kit';
+import { checkArgs, checkSpawnOptions, checkTaskDef, TaskSet } from '@runtime-traits/core/kit';
 
 /** What the view needs from the thread it lives on (worker.ts). */
 export interface ThreadHost {
@@ -35,11 +35,7 @@ export class WorkerRuntime implements Runtime {
         return self.host.spawn(def as unknown as TaskDef<unknown[], R>, args, o);
       },
       spawnLocal<R>(fn: (cx: TaskContext) => Awaitable<R>, opts?: SpawnOptions): Task<R> {
-        checkFunction(fn, 'fn');
-        const o = checkSpawnOptions(opts);
-        const cell = self.tasks.create<R>(o);
-        queueMicrotask(() => cell.run(fn));
-        return cell;
+        return self.tasks.spawnLocal(fn, opts);
       },
       spawnBlocking<A extends unknown[], R>(def: TaskDef<A, R>, args: A, opts?: SpawnOptions): Task<R> {
         checkTaskDef(def);
