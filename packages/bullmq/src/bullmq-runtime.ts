@@ -110,7 +110,7 @@ export class BullMQRuntime implements Runtime {
     const cell = this.tasks.create<R>(opts, (id, owner: TaskOwner, name, signal) =>
       new RemoteTaskCell<R>(id, owner, name, signal, this.tag, (c, reason) => this.dispatcher.cancel(c as RemoteTaskCell<unknown>, reason)));
     if (!cell.isSettled()) this.dispatcher.submit(cell as RemoteTaskCell<unknown>, job, def.name);
-    return cell;
+    return cell.handle;
   }
 
   private spawnHere<R>(fn: (cx: TaskContext) => Awaitable<R>, opts?: SpawnOptions): Task<R> {

@@ -10,6 +10,7 @@ import { echo, double, flaky, misnamed, throwError, waitForCancel, markAndSleep 
 import { evil } from './outside/evil.js';
 import { startRedis, type TestRedis } from './helpers/redis.js';
 import { startWorker, type WorkerProcess } from './helpers/workers.js';
+import { jobIdOf } from './helpers/job-id.js';
 import { waitFor } from './helpers/wait.js';
 
 describe('BullMQRuntime', function () {
@@ -152,7 +153,7 @@ describe('BullMQRuntime', function () {
         expect(readFileSync(path.join(dir, 'a.aborted'), 'utf8')).to.equal('enough');
         const jobs = new Queue(queue, { connection: { url: redis.url } });
         try {
-          const jobId = (task as unknown as { jobId: string }).jobId;
+          const jobId = jobIdOf(task);
           const job = await jobs.getJob(jobId);
           expect(job?.attemptsMade ?? 0).to.be.at.most(1);
           expect(await job?.getState()).to.equal('failed');
@@ -169,7 +170,7 @@ describe('BullMQRuntime', function () {
       const blockers = [0, 1, 2, 3].map((i) => runtime.executor.spawn(waitForCancel, [dir, `b${i}`]));
       await waitFor(() => [0, 1, 2, 3].every((i) => existsSync(path.join(dir, `b${i}.started`))));
       const queued = runtime.executor.spawn(markAndSleep, [dir, 'queued', 0]);
-      const jobId = (queued as unknown as { jobId: string }).jobId;
+      const jobId = jobIdOf(queued);
       const jobs = new Queue(queue, { connection: { url: redis.url } });
       try {
         await waitFor(async () => (await jobs.getJob(jobId)) !== undefined, 'the job in Redis');

@@ -11,6 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { double, echo, forkJoin, markAndSleep, whoAmI } from './fixtures/tasks.js';
 import { startRedis, type TestRedis } from './helpers/redis.js';
 import { CLI, FIXTURES, startWorker, type WorkerProcess } from './helpers/workers.js';
+import { jobIdOf } from './helpers/job-id.js';
 import { waitFor } from './helpers/wait.js';
 
 describe('runtime-traits-worker processes', function () {
@@ -121,7 +122,7 @@ describe('runtime-traits-worker processes', function () {
       const jobs = new Queue(queue, { connection: { url: redis.url } });
       try {
         await waitFor(async () => (await jobs.getWaitingCount()) === 100, 'the 100 jobs in Redis');
-        const ids = tasks.map((t) => (t as unknown as { jobId: string }).jobId);
+        const ids = tasks.map((t) => jobIdOf(t));
         const found = await Promise.all(ids.map((id) => jobs.getJob(id)));
         expect(found.every((job) => job !== undefined)).to.equal(true);
         expect(tasks.every((t) => t.state === 'running')).to.equal(true);
@@ -138,7 +139,7 @@ describe('runtime-traits-worker processes', function () {
       const queue = 'removed-event';
       runtime = await BullMQRuntime.create({ connection: redis.url, queue });
       const task = runtime.executor.spawn(double, [1]);
-      const jobId = (task as unknown as { jobId: string }).jobId;
+      const jobId = jobIdOf(task);
       const jobs = new Queue(queue, { connection: { url: redis.url } });
       try {
         await waitFor(async () => (await jobs.getJob(jobId)) !== undefined, 'the job in Redis');
@@ -154,7 +155,7 @@ describe('runtime-traits-worker processes', function () {
       const queue = 'removed-silently';
       runtime = await BullMQRuntime.create({ connection: redis.url, queue, sweepMs: 200 });
       const task = runtime.executor.spawn(double, [1]);
-      const jobId = (task as unknown as { jobId: string }).jobId;
+      const jobId = jobIdOf(task);
       const jobs = new Queue(queue, { connection: { url: redis.url } });
       try {
         await waitFor(async () => (await jobs.getJob(jobId)) !== undefined, 'the job in Redis');

@@ -1,12 +1,50 @@
 import { expect } from 'chai';
 import { CancelledError, RuntimeShutdownError } from '../src/index.js';
-import type { Runtime } from '../src/index.js';
+import type { Runtime, Task } from '../src/index.js';
 import { TaskCell, TaskSet } from '../src/kit/index.js';
 import { MiniExecutor, turn } from './fixtures/mini-executor.js';
 
-describe('TaskCell through a minimal executor', () => {
+for (const kind of ['job', 'outside'] as const) describe(`TaskCell through a minimal executor, handles settled ${kind === 'job' ? 'by their own job' : 'from outside'}`, () => {
   let executor: MiniExecutor;
-  beforeEach(() => { executor = new MiniExecutor(); });
+  beforeEach(() => { executor = new MiniExecutor(kind); });
+
+  it('should hand out a plain native promise that carries the Task members', async () => {
+    const task = executor.spawnLocal(() => 'value');
+    expect(Object.getPrototypeOf(task)).to.equal(Promise.prototype);
+    expect(Promise.resolve(task)).to.equal(task);
+    expect(task.id).to.be.a('number').greaterThan(0);
+    expect(await task.then((v) => `${v}!`)).to.equal('value!');
+    expect(task.detach()).to.equal(task);
+  });
+
+  it('should resolve with a thenable that calls back synchronously, and one that rejects later', async () => {
+    const sync = { then(resolve: (v: string) => void) { resolve('at once'); } };
+    expect(await executor.spawnLocal(() => sync as unknown as PromiseLike<string>)).to.equal('at once');
+    const later = executor.spawnLocal(() => new Promise((_, reject) => setTimeout(() => reject(new RangeError('later')), 1)));
+    const error = await Promise.resolve(later).then(() => null, (e: unknown) => e);
+    expect(error).to.be.instanceOf(RangeError);
+    expect(later.state).to.equal('failed');
+  });
+
+  it('should settle cancelled a body that cancels its own task while it runs synchronously', async () => {
+    let self: Task<string> | undefined;
+    const task = executor.spawnLocal(() => { void self!.cancel('from inside'); return 'ignored'; });
+    self = task;
+    const error = await Promise.resolve(task).then(() => null, (e: unknown) => e) as CancelledError;
+    expect(CancelledError.is(error)).to.equal(true);
+    expect(error.cause).to.equal('from inside');
+    expect(task.state).to.equal('cancelled');
+  });
+
+  it('should cancel on shutdown a task whose body has not started yet, and never run it', async () => {
+    let ran = false;
+    const queued = executor.spawnLocal(() => { ran = true; });
+    await executor.tasks.shutdown(0, () => Promise.resolve());
+    const error = await Promise.resolve(queued).then(() => null, (e: unknown) => e);
+    expect(CancelledError.is(error)).to.equal(true);
+    expect(ran).to.equal(false);
+    expect(executor.tasks.active).to.equal(0);
+  });
 
   it('should not run the body inside the spawn call', async () => {
     let ran = false;
@@ -130,9 +168,10 @@ describe('TaskCell through a minimal executor', () => {
       const cell = set.create<number>(undefined, (id, owner, name, signal) => new RemoteCell<number>(id, owner, name, signal));
       cell.start();
       cell.complete(5);
-      expect(await cell).to.equal(5);
-      expect(await cell.then((v) => v + 1)).to.equal(6);
-      expect(Promise.resolve(cell)).to.equal(cell);
+      expect(await cell.handle).to.equal(5);
+      expect(await cell.handle.then((v) => v + 1)).to.equal(6);
+      expect(Promise.resolve(cell.handle)).to.equal(cell.handle);
+      expect(Object.getPrototypeOf(cell.handle)).to.equal(Promise.prototype);
     });
 
     it('should forward a running cancel to abortRunning', async () => {
@@ -155,11 +194,11 @@ describe('TaskCell through a minimal executor', () => {
       const skipped = set.spawnLocal(() => order.push('skipped'));
       const c = set.spawnLocal(() => order.push('c'));
       order.push('sync');
-      expect(set.ready.depth).to.equal(3);
+      expect(set.queued).to.equal(3);
       await skipped.cancel();
       await Promise.all([a, c]);
       expect(order).to.deep.equal(['sync', 'a', 'c']);
-      expect(set.ready.depth).to.equal(0);
+      expect(set.queued).to.equal(0);
     });
 
     it('should check its arguments like every executor', () => {

@@ -72,7 +72,7 @@ export class LocalExecutor implements Executor {
     const options = checkSpawnOptions(opts);
     const cell = this.admit<R>(options, 'spawnLocal');
     if (!cell.isSettled()) this.scheduler.wakeSoon(new TaskStart(cell, fn, this.host.name));
-    return cell;
+    return cell.handle;
   }
 
   join<A1 extends unknown[], R1, A2 extends unknown[], R2>(a: TaskDef<A1, R1>, aArgs: A1, b: TaskDef<A2, R2>, bArgs: A2): [R1, R2] {
@@ -93,7 +93,7 @@ export class LocalExecutor implements Executor {
 
   private spawnDef<A extends unknown[], R>(def: TaskDef<A, R>, args: A, options: SpawnOptions | undefined, how: string): Task<R> {
     const cell = this.admit<R>(options, `${how} ${def.name}`);
-    if (cell.isSettled()) return cell;
+    if (cell.isSettled()) return cell.handle;
     const scheduler = this.scheduler;
     const deliver = this.holdForImports && !isVerified(def as TaskDef<unknown[], unknown>)
       ? scheduler.hold()
@@ -103,7 +103,7 @@ export class LocalExecutor implements Executor {
       (found) => deliver(new TaskStart(cell, (cx) => found.fn(cx, ...args), hostName)),
       (error: unknown) => deliver(new TaskFailure(cell as TaskCell<unknown>, error, hostName)),
     );
-    return cell;
+    return cell.handle;
   }
 
   private admit<R>(options: SpawnOptions | undefined, what: string): TaskCell<R> {

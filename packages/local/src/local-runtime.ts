@@ -1,9 +1,9 @@
 // LocalRuntime: one thread, its own deterministic ready queue, a virtual (or real) clock and a simulated network.
 import type {
-  Awaitable, Capability, Reactor, Runtime, RuntimeMetrics, RuntimeOptions, ShutdownOptions, TaskContext,
+  Awaitable, Capability, Reactor, Runtime, RuntimeMetrics, RuntimeOptions, ShutdownOptions, Task, TaskContext,
 } from '@runtime-traits/core';
 import { CancelledError, DeadlockError, RuntimeShutdownError, TimeoutError } from '@runtime-traits/core';
-import { checkFunction, checkMs, checkOptions, show, TaskCell, TaskSet } from '@runtime-traits/core/kit';
+import { cellOf, checkFunction, checkMs, checkOptions, show, TaskCell, TaskSet } from '@runtime-traits/core/kit';
 import { ForeignReactor } from './foreign-reactor.js';
 import type { HostState } from './host-state.js';
 import { LocalClock } from './local-clock.js';
@@ -123,9 +123,9 @@ export class LocalRuntime implements Runtime, WorldMember {
 
   run<T>(main: (cx: TaskContext) => Awaitable<T>): Promise<T> {
     checkFunction(main, 'main');
-    let task: TaskCell<T>;
+    let task: Task<T>;
     try {
-      task = this.executor.spawnLocal(main, { name: 'main' }) as TaskCell<T>;
+      task = this.executor.spawnLocal(main, { name: 'main' });
     } catch (error) {
       return Promise.reject(error); // shut down or crashed: run() rejects, it does not throw
     }
@@ -134,7 +134,7 @@ export class LocalRuntime implements Runtime, WorldMember {
     if (this.foreign || !this.world.virtual) return Promise.resolve(task);
     return new Promise<T>((resolve, reject) => {
       const unwatch = this.world.scheduler.watchIdle((why) => {
-        if (task.isSettled()) return;
+        if (cellOf(task).isSettled()) return;
         unwatch();
         reject(why === 'idle' ? this.deadlock() : this.overLimit());
       });

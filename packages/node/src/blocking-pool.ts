@@ -43,8 +43,6 @@ export class BlockingCell<T> extends TaskCell<T> {
     this.pool?.cancel(this as BlockingCell<unknown>, reason);
   }
 }
-// Like TaskCell's: the cell is a native promise, and `then` must make plain promises (not call this constructor).
-Object.defineProperty(BlockingCell.prototype, 'constructor', { value: Promise, writable: true, configurable: true });
 
 export class BlockingPool {
   // Invariants: a worker is in `idle` iff its job is undefined; `queue` holds jobs not yet handed out.

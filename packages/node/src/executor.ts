@@ -1,12 +1,12 @@
 // NodeExecutor: tasks on this thread's event loop, blocking work on the pool, join run in sequence.
 //
-// HOW: spawnLocal/spawn create a TaskCell (the kit's state machine) and push it onto the task set's
-// ReadyQueue (kit), which one promise job drains: the body never runs inside the spawn call, and a
-// task cancelled before the drain never runs. Per task that is one cell, one queue slot, no closure
-// (spawnLocal) and no AbortController unless the body reads cx.signal.
+// HOW: spawnLocal (and spawn of a def whose export is known) go through the task set's runSoon (kit):
+// one promise job per task, whose promise is the task's handle. The body never runs inside the spawn
+// call, and a task cancelled before its job never runs. Per task that is one cell, one handle, one
+// queue slot, no closure (spawnLocal) and no AbortController unless the body reads cx.signal.
 import type { Awaitable, Executor, SpawnOptions, Task, TaskContext, TaskDef } from '@runtime-traits/core';
 import {
-  checkArgs, checkSpawnOptions, checkTaskDef, isThenable, resolveTask, type TaskCell, type TaskSet,
+  checkArgs, checkSpawnOptions, checkTaskDef, isThenable, resolveTask, type TaskSet,
 } from '@runtime-traits/core/kit';
 import { BlockingCell, type BlockingPool } from './blocking-pool.js';
 
@@ -29,20 +29,17 @@ export class NodeExecutor implements Executor {
     const checked = checkTaskDef(def);
     const options = opts === undefined ? undefined : checkSpawnOptions(opts);
     checkArgs(args, 'args', options?.transfer);
-    const cell = this.tasks.create<R>(options);
     const known = exported.get(checked);
-    if (known) {
-      this.tasks.ready.push(cell as TaskCell<unknown>, (cx) => known.fn(cx, ...args));
-      return cell;
-    }
+    if (known) return this.tasks.runSoon(options, (cx) => known.fn(cx, ...args) as Awaitable<R>);
+    const cell = this.tasks.create<R>(options);
     resolveTask(checked).then(
       (found) => {
         exported.set(checked, found);
-        this.tasks.ready.push(cell as TaskCell<unknown>, (cx) => found.fn(cx, ...args));
+        cell.run((cx) => found.fn(cx, ...args) as Awaitable<R>);
       },
       (error) => { if (cell.start()) cell.fail(error); },
     );
-    return cell;
+    return cell.handle;
   }
 
   spawnBlocking<A extends unknown[], R>(def: TaskDef<A, R>, args: A, opts?: SpawnOptions): Task<R> {
@@ -53,7 +50,7 @@ export class NodeExecutor implements Executor {
     const pool = this.pool();
     const cell = this.tasks.create<R>(options, (id, owner, name, signal) => new BlockingCell<R>(id, owner, name, signal, pool));
     if (!cell.isSettled()) pool.submit(cell as BlockingCell<unknown>, checked, args, options?.transfer);
-    return cell;
+    return cell.handle;
   }
 
   join<A1 extends unknown[], R1, A2 extends unknown[], R2>(a: TaskDef<A1, R1>, aArgs: A1, b: TaskDef<A2, R2>, bArgs: A2): [R1, R2] {
@@ -73,7 +70,7 @@ export class NodeExecutor implements Executor {
 
   /** Tasks waiting for their first run. */
   get queueDepth(): number {
-    return this.tasks.ready.depth;
+    return this.tasks.queued;
   }
 }
 

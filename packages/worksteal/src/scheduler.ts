@@ -191,7 +191,7 @@ export class WorkStealingRuntime implements Runtime {
     const o = checkSpawnOptions(opts);
     checkArgs(args, 'args', o?.transfer);
     const cell = this.tasks.create<unknown>(o, this.makeCell);
-    if (cell.isSettled()) return cell;
+    if (cell.isSettled()) return cell.handle;
     const remote = cell as RemoteTask<unknown>;
     const n = this.verified.get(def);
     const transfer = o?.transfer;
@@ -207,7 +207,7 @@ export class WorkStealingRuntime implements Runtime {
         else this.submit(remote, number, args, blocking);
       }, (error) => remote.fail(error)).finally(() => this.armWait());
     }
-    return cell;
+    return cell.handle;
   }
 
   /** Step 1: into a slot and onto a queue. */

@@ -84,6 +84,7 @@ class PoolThread implements ThreadHost, JoinSite {
       completeLocal: (slot, outcome) => this.completeLocal(slot, outcome),
       sendResult: (slot, owner, ok, value) => this.post({ t: 'result', slot, owner, ok, value }),
       localArgs: (slot) => (this.endpoint.owns(slot) ? this.keptArgs[slot - this.endpoint.base] : undefined),
+      awake: () => this.awake(),
       pumpMail: () => {
         if (this.stopped) return;
         for (let m = receiveMessageOnPort(this.init.port); m; m = receiveMessageOnPort(this.init.port)) this.onMessage(m.message as ToThread);
@@ -325,6 +326,17 @@ class PoolThread implements ThreadHost, JoinSite {
     return false;
   }
 
+  /**
+   * Task code is about to run outside tick (a promise continuation: a def's module finished loading,
+   * an async task resumed and joins). While it runs, this thread must not look PARKED (a pusher's
+   * notifyWork would "wake" it, count it as searching and then wake nobody else) nor hold a
+   * searcher's place: either would keep the other workers asleep for as long as the task runs.
+   */
+  private awake(): void {
+    if (this.asyncWaiting) this.leaveAsyncPark();
+    if (this.searching) this.stopSearching();
+  }
+
   private leaveAsyncPark(): void {
     this.asyncWaiting = false;
     this.afterPark(this.shared.parker.finishParking(this.me));
@@ -414,7 +426,7 @@ class PoolThread implements ThreadHost, JoinSite {
 
   private spawnInto(def: AnyDef, args: unknown[], opts: SpawnOptions | undefined, blocking: boolean): Task<unknown> {
     const cell = this.view.tasks.create<unknown>(opts, this.makeCell);
-    if (cell.isSettled()) return cell;
+    if (cell.isSettled()) return cell.handle;
     const n = this.defNumber(def);
     if (this.runner.knows(n)) {
       this.submit(cell as RemoteTask<unknown>, n, def, args, opts?.transfer, blocking);
@@ -425,7 +437,7 @@ class PoolThread implements ThreadHost, JoinSite {
         (error) => cell.fail(error),
       );
     }
-    return cell;
+    return cell.handle;
   }
 
   defNumber(def: AnyDef): number {
@@ -485,6 +497,7 @@ class PoolThread implements ThreadHost, JoinSite {
   }
 
   join(a: AnyDef, aArgs: unknown[], b: AnyDef, bArgs: unknown[]): [unknown, unknown] {
+    this.awake();
     this.runner.know(this.defNumber(b), b);
     return joinOnPool(this, a, aArgs, b, bArgs);
   }

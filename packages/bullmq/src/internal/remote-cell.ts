@@ -30,6 +30,3 @@ export class RemoteTaskCell<T> extends TaskCell<T> {
     this.onAbort(this, reason);
   }
 }
-
-// Like TaskCell: `then` and `await` treat the cell as the plain native promise it is.
-Object.defineProperty(RemoteTaskCell.prototype, 'constructor', { value: Promise, writable: true, configurable: true });

@@ -4,8 +4,7 @@ export {
   checkTaskDef, checkArgs, checkCloneable, checkData, checkAddress, checkListenAddress, DEFAULT_HOST,
 } from './checks.js';
 export { deferred } from './deferred.js';
-export { TaskCell, cancelledError, isThenable } from './task-cell.js';
-export { ReadyQueue } from './ready-queue.js';
+export { TaskCell, cellOf, cancelledError, isThenable } from './task-cell.js';
 export { TaskSet } from './task-set.js';
 export { intervalOver, timeoutOver, abortError } from './clock-helpers.js';
 export { resolveTask, isVerified } from './resolve-task.js';
@@ -13,7 +12,7 @@ export { WaitQueue } from './wait-queue.js';
 export { encodeError, decodeError, isErrorLike } from './error-codec.js';
 
 export type { Deferred } from './deferred.js';
-export type { TaskOwner } from './task-cell.js';
+export type { TaskHandle, TaskOwner } from './task-cell.js';
 export type { UnhandledErrorHandler } from './task-set.js';
 export type { QueueWaker, WaitQueueOptions } from './wait-queue.js';
 export type { ErrorRecord } from './error-codec.js';

@@ -1,20 +1,35 @@
-// TaskCell: the Task handle and TaskContext in one object, with the state machine every runtime shares.
+// TaskCell: a task's state machine and its TaskContext; the Task the caller awaits is a native promise beside it.
 //
 // States and who moves them:
-//   pending ──run()──▶ running ──fn settles──▶ completed | failed
-//      │                  │
-//      │ cancel()         │ cancel(): signal aborted, state stays running until fn settles,
-//      ▼                  ▼           then the outcome is CancelledError whatever fn returned
-//   cancelled          cancelled      (forceCancel(), used by shutdown, settles at once)
+//   pending ──start()──▶ running ──body settles──▶ completed | failed
+//      │                    │
+//      │ cancel()           │ cancel(): signal aborted, state stays running until the body settles,
+//      ▼                    ▼           then the outcome is CancelledError whatever the body returned
+//   cancelled            cancelled      (forceCancel(), used by shutdown, settles at once)
+// A settled state never changes again.
 //
-// A settled state never changes again. The cell IS a native promise whose prototype reports
-// `constructor === Promise`, so `await task` takes the engine's fast path (no thenable job) and
-// `then` makes plain promises. Before it rejects, the cell attaches a no-op handler of its own, so a
-// failed task nobody awaits never becomes an unhandled rejection; a detached one is reported to
-// `onUnhandledError` instead. The AbortController is made only when someone reads `signal`.
+// WHY the handle is a plain native promise and not this object: `await` takes V8's fastest path only
+// for a promise whose prototype is Promise.prototype, and a promise subclass also costs ~25 ns more to
+// construct. So a handle is a native promise carrying `id`, `state`, `cancel` and `detach` as own
+// properties (the functions are shared, not made per task), and `state` is written through on every
+// transition. Two kinds of handle:
+//   - a job handle: the promise of `RESOLVED.then(runNext)`, made by TaskSet.runSoon. The body runs
+//     in that very job and the handle takes its result, so a task costs one promise and one job, like
+//     `Promise.resolve().then(body)` in plain JavaScript (see runJob);
+//   - a settled-from-outside handle, `new Promise(...)`, for bodies that run elsewhere (another
+//     thread, another machine, a deterministic scheduler): start(), then complete()/fail().
+// A cell whose state lives elsewhere (worksteal reads it from shared memory) sets `liveState`; its
+// handle is then a LiveHandle, a promise subclass whose `state` getter asks the cell.
+//
+// Before a handle rejects it gets a no-op handler, so a failed task nobody awaits never becomes an
+// unhandled rejection; a detached one is reported to `onUnhandledError` instead. The AbortController is
+// made only when someone reads `signal`.
 import { CancelledError } from '../errors.js';
 import type { Awaitable, Task, TaskContext, TaskState } from '../executor.js';
 import type { Runtime } from '../runtime.js';
+
+/** What spawn returns: a native promise that is also the Task. */
+export type TaskHandle<T> = Promise<T> & Task<T>;
 
 /** What a cell reports to the set that owns it. */
 export interface TaskOwner {
@@ -23,9 +38,12 @@ export interface TaskOwner {
   unhandled(error: unknown, cell: TaskCell<unknown>): void;
 }
 
-const noop = (): void => {};
+type Body<T> = (cx: TaskContext) => Awaitable<T>;
 
-// Captures a promise's resolve/reject during super(): module-level so no closure is made per task.
+const noop = (): void => {};
+const CELL = Symbol('runtime-traits/cell');
+
+// Captures a promise's resolve/reject during its construction: module-level, so no closure per task.
 let captureResolve: ((value: unknown) => void) | undefined;
 let captureReject: ((reason: unknown) => void) | undefined;
 function capture(resolve: (value: unknown) => void, reject: (reason: unknown) => void): void {
@@ -41,46 +59,60 @@ interface CellExtras {
   cancelReason: unknown;
   cancelWaiters: Array<() => void> | undefined;
   detached: boolean;
+  /** The rejection of a failed or cancelled task. */
   failure: unknown;
   parentSignal: AbortSignal | undefined;
   onParentAbort: (() => void) | undefined;
 }
 
-export class TaskCell<T> extends Promise<T> implements Task<T>, TaskContext {
-  // Eight fields, assigned in the constructor (cheaper than define-semantics class fields); the rare
-  // ones live in `extras`, made on first need. Each field costs about 3 ns a task here.
+export class TaskCell<T> implements TaskContext {
+  /** Set by a subclass whose `state` is computed: its handle then asks the cell instead of holding a copy. */
+  static readonly liveState: boolean = false;
+
+  // Fields are assigned in the constructor (cheaper than define-semantics class fields); the rare ones
+  // live in `extras`, made on first need.
   declare state: TaskState;
   declare readonly id: number;
+  declare readonly handle: TaskHandle<T>;
   declare private readonly owner: TaskOwner;
-  declare private readonly resolveFn: (value: unknown) => void;
-  declare private readonly rejectFn: (reason: unknown) => void;
+  /** Settle the promise the handle follows; undefined while a job handle's body has not gone async. */
+  declare private resolveFn: ((value: unknown) => void) | undefined;
+  declare private rejectFn: ((reason: unknown) => void) | undefined;
   declare private extras: CellExtras | undefined;
   /** Links of the owner's intrusive list of live tasks; only the owning TaskSet touches them. */
   declare liveNext: TaskCell<unknown> | undefined;
   declare livePrev: TaskCell<unknown> | undefined;
 
-  constructor(id: number, owner: TaskOwner, name: string | undefined, signal?: AbortSignal) {
-    super(capture as (resolve: (value: T | PromiseLike<T>) => void, reject: (reason?: unknown) => void) => void);
-    this.resolveFn = captureResolve!;
-    this.rejectFn = captureReject!;
+  /** `job`: the promise of the job that will call runJob(); without it the handle is settled from outside. */
+  constructor(id: number, owner: TaskOwner, name: string | undefined, signal?: AbortSignal, job?: Promise<unknown>) {
     this.state = 'pending';
     this.id = id;
     this.owner = owner;
     this.extras = undefined;
     this.liveNext = undefined;
     this.livePrev = undefined;
-    if (new.target !== TaskCell) actAsPromise(new.target.prototype);
-    if (name !== undefined) this.more().name = name;
-    if (signal) {
-      if (signal.aborted) {
-        this.cancel(signal.reason);
-      } else {
-        const extras = this.more();
-        extras.parentSignal = signal;
-        extras.onParentAbort = () => void this.cancel(signal.reason);
-        signal.addEventListener('abort', extras.onParentAbort, { once: true });
-      }
+    if ((new.target as typeof TaskCell).liveState) {
+      this.handle = new LiveHandle<T>(capture as never) as unknown as TaskHandle<T>;
+      (this.handle as unknown as { [CELL]: TaskCell<T> })[CELL] = this;
+    } else {
+      this.handle = dress(job ?? new Promise(capture), this) as TaskHandle<T>;
     }
+    this.resolveFn = job ? undefined : captureResolve;
+    this.rejectFn = job ? undefined : captureReject;
+    if (name !== undefined) this.more().name = name;
+    if (signal) this.follow(signal);
+  }
+
+  /** Cancels with the spawn signal. (Its own method: a closure in the constructor would cost every task a context.) */
+  private follow(signal: AbortSignal): void {
+    if (signal.aborted) {
+      this.cancel(signal.reason);
+      return;
+    }
+    const extras = this.more();
+    extras.parentSignal = signal;
+    extras.onParentAbort = () => void this.cancel(signal.reason);
+    signal.addEventListener('abort', extras.onParentAbort, { once: true });
   }
 
   /** The `name` given at spawn, if any. */
@@ -138,18 +170,17 @@ export class TaskCell<T> extends Promise<T> implements Task<T>, TaskContext {
     this.settle('cancelled', cancelledError(reason));
   }
 
-  detach(): this {
+  detach(): void {
     const extras = this.more();
     if (!extras.detached) {
       extras.detached = true;
       if (this.state === 'failed') this.owner.unhandled(extras.failure, this);
     }
-    return this;
   }
 
   // ── For the runtime ────────────────────────────────────────────────────────
-  /** Runs the body on this thread. Does nothing when the task was cancelled before it started. */
-  run(fn: (cx: TaskContext) => Awaitable<T>): void {
+  /** Runs the body on this thread and settles the handle. Does nothing when the task was cancelled before it started. */
+  run(fn: Body<T>): void {
     if (!this.start()) return;
     let result: Awaitable<T>;
     try {
@@ -158,14 +189,54 @@ export class TaskCell<T> extends Promise<T> implements Task<T>, TaskContext {
       this.fail(error);
       return;
     }
-    if (isThenable(result)) result.then(this.complete.bind(this), this.fail.bind(this));
+    if (isThenable(result)) this.settleWith(result);
     else this.complete(result);
+  }
+
+  /**
+   * Runs the body inside the job whose promise is this cell's handle, and returns (or throws) what the
+   * handle settles with. A body that goes async gets a promise the cell can still settle from outside.
+   */
+  runJob(fn: Body<T>): unknown {
+    if (this.start()) {
+      let result: Awaitable<T>;
+      try {
+        result = fn(this);
+      } catch (error) {
+        this.fail(error);
+        throw this.extras!.failure;
+      }
+      if (!isThenable(result)) {
+        if (this.extras === undefined) { // the common tiny task: never named, cancelled or asked for its signal
+          this.setState('completed');
+          this.owner.settled(this as TaskCell<unknown>);
+          return result;
+        }
+        this.complete(result);
+        if (this.state === 'completed') return result;
+      } else if (!this.isSettled()) {
+        const outcome = new Promise(capture); // made first: a thenable may call back synchronously
+        this.resolveFn = captureResolve;
+        this.rejectFn = captureReject;
+        this.settleWith(result);
+        return outcome;
+      } else {
+        this.settleWith(result); // the body cancelled its own task: only observe the thenable
+      }
+    }
+    // Cancelled before it started, or while its body ran synchronously.
+    throw this.extras!.failure;
+  }
+
+  /** Settles the task when the body's thenable does. (Its own method: closures over `this` in the hot paths would cost every task a context.) */
+  private settleWith(result: PromiseLike<T>): void {
+    result.then((value) => this.complete(value), (error: unknown) => this.fail(error));
   }
 
   /** pending → running; false when the task no longer wants to run. A runtime running the body elsewhere calls this, then complete()/fail(). */
   start(): boolean {
     if (this.state !== 'pending') return false;
-    this.state = 'running';
+    this.setState('running');
     return true;
   }
 
@@ -190,6 +261,11 @@ export class TaskCell<T> extends Promise<T> implements Task<T>, TaskContext {
     this.extras?.controller?.abort(reason);
   }
 
+  private setState(state: TaskState): void {
+    this.state = state;
+    (this.handle as { state: TaskState }).state = state;
+  }
+
   private more(): CellExtras {
     return this.extras ??= {
       name: undefined, controller: undefined, cancelRequested: false, cancelReason: undefined,
@@ -198,44 +274,77 @@ export class TaskCell<T> extends Promise<T> implements Task<T>, TaskContext {
   }
 
   private settle(state: 'completed' | 'failed' | 'cancelled', outcome: unknown): void {
-    this.state = state;
+    this.setState(state);
     const extras = this.extras;
     if (extras?.parentSignal) {
       extras.parentSignal.removeEventListener('abort', extras.onParentAbort!);
       extras.parentSignal = undefined;
     }
-    this.owner.settled(this);
+    this.owner.settled(this as TaskCell<unknown>);
     if (state === 'completed') {
-      this.resolveFn(outcome);
+      this.resolveFn?.(outcome); // a job handle takes a synchronous result from runJob's return instead
       return;
     }
     // Marks the rejection handled before it happens: awaiting it still rejects, nobody awaiting stays quiet.
-    Promise.prototype.then.call(this, undefined, noop);
-    this.rejectFn(outcome);
-    if (state === 'failed') {
-      this.more().failure = outcome;
-      if (extras?.detached) this.owner.unhandled(outcome, this);
-    }
-    const cancelWaiters = extras?.cancelWaiters;
+    Promise.prototype.then.call(this.handle, undefined, noop);
+    const more = this.more();
+    more.failure = outcome;
+    this.rejectFn?.(outcome);
+    if (state === 'failed' && more.detached) this.owner.unhandled(outcome, this as TaskCell<unknown>);
+    const cancelWaiters = more.cancelWaiters;
     if (cancelWaiters) {
-      extras.cancelWaiters = undefined;
+      more.cancelWaiters = undefined;
       for (const resolve of cancelWaiters) resolve();
     }
   }
 }
 
-/**
- * `constructor === Promise` on a cell's prototype: `await`, `Promise.resolve(task)` and `then` treat
- * the cell as the native promise it is — no thenable job, and `then` never calls TaskCell (or a
- * runtime's subclass, whose class syntax puts its own `constructor` there) as a species constructor.
- */
-const actingAsPromise = new WeakSet<object>();
-function actAsPromise(proto: object): void {
-  if (actingAsPromise.has(proto)) return;
-  Object.defineProperty(proto, 'constructor', { value: Promise, writable: true, configurable: true });
-  actingAsPromise.add(proto);
+// ── Handles ──────────────────────────────────────────────────────────────────
+
+function cancelTask(this: TaskHandle<unknown>, reason?: unknown): Promise<void> {
+  return cellOf(this).cancel(reason);
 }
-actAsPromise(TaskCell.prototype);
+
+function detachTask<H extends TaskHandle<unknown>>(this: H): H {
+  cellOf(this).detach();
+  return this;
+}
+
+/** Gives a native promise the Task members, always in the same order (one shared hidden class). */
+function dress<T>(promise: Promise<unknown>, cell: TaskCell<T>): TaskHandle<T> {
+  const handle = promise as unknown as Record<string | symbol, unknown>;
+  handle.id = cell.id;
+  handle.state = cell.state;
+  handle.cancel = cancelTask;
+  handle.detach = detachTask;
+  handle[CELL] = cell;
+  return promise as TaskHandle<T>;
+}
+
+/** The handle of a cell with `liveState`: `state` and `id` are read from the cell each time. */
+class LiveHandle<T> extends Promise<T> {
+  declare [CELL]: TaskCell<T>;
+  get id(): number {
+    return this[CELL].id;
+  }
+  get state(): TaskState {
+    return this[CELL].state;
+  }
+  set state(_ignored: TaskState) {
+    // The cell writes every transition through to its handle; this one reads the cell instead.
+  }
+}
+// `constructor === Promise`: `then` makes plain promises and `await` never calls LiveHandle.
+Object.defineProperty(LiveHandle.prototype, 'constructor', { value: Promise, writable: true, configurable: true });
+Object.defineProperty(LiveHandle.prototype, 'cancel', { value: cancelTask, writable: true, configurable: true });
+Object.defineProperty(LiveHandle.prototype, 'detach', { value: detachTask, writable: true, configurable: true });
+
+/** The cell behind a handle this kit made. */
+export function cellOf<T>(task: Task<T>): TaskCell<T> {
+  const cell = (task as unknown as { [CELL]?: TaskCell<T> })[CELL];
+  if (!cell) throw new TypeError('not a task made by the runtime-traits kit');
+  return cell;
+}
 
 export function cancelledError(reason: unknown): CancelledError {
   if (CancelledError.is(reason)) return reason;

@@ -1,12 +1,31 @@
 // TaskSet: the tasks a runtime owns on this thread — ids, counters, detached failures and shutdown.
+//
+// HOW runSoon/spawnLocal run a body: `RESOLVED.then(runNext)` queues one promise job per task, and
+// that job's promise IS the task's handle (TaskCell.runJob). Every job calls the same `runNext`, which
+// takes the oldest entry of `waiting`: promise jobs run in the order they were queued, so the k-th job
+// finds the k-th task, and no closure is made per task. Bodies never run inside the spawn call, and a
+// task cancelled before its job never runs (its job only rejects the handle).
+// WHY not queueMicrotask: Node wraps every queueMicrotask callback in an AsyncResource, which costs
+// more than the rest of a spawn.
+//
+// Where the unsettled tasks are (shutdown must reach every one):
+//   - queued for their job: in `waiting`;
+//   - a body gone async, or a task created for a body that runs elsewhere: the intrusive list from
+//     `liveHead`. A body that finishes synchronously — the common tiny task — is never linked.
+// A body that calls shutdown() in its synchronous part is in neither place during the sweep; its job
+// links it afterwards and, once the sweep is over, cancels it there and then.
 import { RuntimeShutdownError } from '../errors.js';
 import type { Awaitable, SpawnOptions, Task, TaskContext } from '../executor.js';
 import type { Runtime, RuntimeMetrics } from '../runtime.js';
 import { checkFunction, checkSpawnOptions } from './checks.js';
-import { ReadyQueue } from './ready-queue.js';
-import { TaskCell, type TaskOwner } from './task-cell.js';
+import { TaskCell, type TaskHandle, type TaskOwner } from './task-cell.js';
 
 export type UnhandledErrorHandler = (error: unknown, task: Task<unknown>) => void;
+
+type Body = (cx: TaskContext) => Awaitable<unknown>;
+type MakeCell<T> = (id: number, owner: TaskOwner, name: string | undefined, signal?: AbortSignal) => TaskCell<T>;
+
+const RESOLVED = Promise.resolve();
 
 const printUnhandled: UnhandledErrorHandler = (error, task) => {
   console.error(`runtime-traits: detached task ${task.id} failed:`, error);
@@ -17,11 +36,20 @@ export class TaskSet implements TaskOwner {
   completed = 0;
   failed = 0;
   cancelled = 0;
-  /** Live (spawned, unsettled) tasks as an intrusive list through the cells: a Set costs ~0.4 µs a task here. */
-  private head: TaskCell<unknown> | undefined;
-  private liveCount = 0;
-  /** Tasks spawned on this thread and waiting for their first run. */
-  readonly ready = new ReadyQueue();
+  /** Spawned and not settled, wherever they are (see the header). */
+  private unsettled = 0;
+  /** The linked tasks, as an intrusive list through the cells: a Set costs ~0.4 µs a task here. */
+  private liveHead: TaskCell<unknown> | undefined;
+  /**
+   * Tasks whose job is queued, with their bodies, interleaved: [cell, body, cell, body, …] in slots
+   * head..tail-1. Invariant: one queued job per entry. The array is reused (cleared slots, never
+   * shrunk below a burst's size), so a steady stream allocates nothing.
+   */
+  private readonly waiting: Array<TaskCell<unknown> | Body | undefined> = [];
+  private head = 0;
+  private tail = 0;
+  /** True once shutdown cancelled what was live. */
+  private swept = false;
   private nextId = 1;
   private closing = false;
   private readonly onUnhandledError: UnhandledErrorHandler;
@@ -39,38 +67,86 @@ export class TaskSet implements TaskOwner {
     if (this.closing) throw new RuntimeShutdownError();
   }
 
-  /** A new pending task. `make` lets a runtime use its own TaskCell subclass. */
-  create<T>(opts?: SpawnOptions, make?: (id: number, owner: TaskOwner, name: string | undefined, signal?: AbortSignal) => TaskCell<T>): TaskCell<T> {
+  /** A new pending task whose body runs elsewhere (start(), then complete()/fail()). `make` lets a runtime use its own TaskCell subclass. */
+  create<T>(opts?: SpawnOptions, make?: MakeCell<T>): TaskCell<T> {
     this.admit();
+    this.count();
     const id = this.nextId++;
-    this.spawned++;
     const cell = make ? make(id, this, opts?.name, opts?.signal) : new TaskCell<T>(id, this, opts?.name, opts?.signal);
     // A cell whose spawn signal was already aborted settled (and was counted) in its constructor.
     if (!cell.isSettled()) this.link(cell as TaskCell<unknown>);
     return cell;
   }
 
-  /** Tasks spawned and not yet settled, newest first (a snapshot). */
+  /** `Executor.spawnLocal` for any runtime: checks its arguments, then runs `fn` on this thread soon. */
+  spawnLocal<R>(fn: (cx: TaskContext) => Awaitable<R>, opts?: SpawnOptions): TaskHandle<R> {
+    checkFunction(fn, 'fn');
+    return this.runSoon(opts === undefined ? undefined : checkSpawnOptions(opts), fn);
+  }
+
+  /** A new task whose body runs on this thread after the current synchronous code (options already checked). */
+  runSoon<R>(opts: SpawnOptions | undefined, body: (cx: TaskContext) => Awaitable<R>): TaskHandle<R> {
+    this.admit();
+    this.count();
+    const job = RESOLVED.then(this.runNext);
+    const cell = opts === undefined
+      ? new TaskCell<R>(this.nextId++, this, undefined, undefined, job)
+      : new TaskCell<R>(this.nextId++, this, opts.name, opts.signal, job);
+    const waiting = this.waiting;
+    const tail = this.tail;
+    if (tail === waiting.length) waiting.push(cell as TaskCell<unknown>, body);
+    else {
+      waiting[tail] = cell as TaskCell<unknown>;
+      waiting[tail + 1] = body;
+    }
+    this.tail = tail + 2;
+    return cell.handle;
+  }
+
+  private readonly runNext = (): unknown => {
+    const waiting = this.waiting;
+    const at = this.head;
+    const cell = waiting[at] as TaskCell<unknown>;
+    const body = waiting[at + 1] as Body;
+    waiting[at] = waiting[at + 1] = undefined;
+    if (at + 2 === this.tail) {
+      this.head = this.tail = 0;
+      // A burst left a big array behind: let it go rather than keep it for ever.
+      if (waiting.length > 8192) waiting.length = 0;
+    } else {
+      this.head = at + 2;
+    }
+    const outcome = cell.runJob(body); // throws when the task failed or was cancelled
+    if (cell.state === 'running') { // its body went async
+      this.link(cell);
+      if (this.swept) cell.forceCancel(new RuntimeShutdownError());
+    }
+    return outcome;
+  };
+
+  /** Tasks spawned and not yet settled (a snapshot). */
   get live(): ReadonlySet<TaskCell<unknown>> {
     const cells = new Set<TaskCell<unknown>>();
-    for (let cell = this.head; cell; cell = cell.liveNext) cells.add(cell);
+    for (let at = this.head; at < this.tail; at += 2) {
+      const cell = this.waiting[at] as TaskCell<unknown>;
+      if (!cell.isSettled()) cells.add(cell);
+    }
+    for (let cell = this.liveHead; cell; cell = cell.liveNext) cells.add(cell);
     return cells;
   }
 
   get active(): number {
-    return this.liveCount;
+    return this.unsettled;
   }
 
-  /** `Executor.spawnLocal` for any runtime: checks its arguments, then runs `fn` on this thread soon. */
-  spawnLocal<R>(fn: (cx: TaskContext) => Awaitable<R>, opts?: SpawnOptions): TaskCell<R> {
-    checkFunction(fn, 'fn');
-    const cell = this.create<R>(opts === undefined ? undefined : checkSpawnOptions(opts));
-    this.ready.push(cell as TaskCell<unknown>, fn);
-    return cell;
+  /** Tasks spawned on this thread whose first run is still queued. */
+  get queued(): number {
+    return (this.tail - this.head) / 2;
   }
 
   settled(cell: TaskCell<unknown>): void {
     this.unlink(cell);
+    this.unsettled--;
     if (cell.state === 'completed') this.completed++;
     else if (cell.state === 'failed') this.failed++;
     else this.cancelled++;
@@ -78,9 +154,9 @@ export class TaskSet implements TaskOwner {
 
   unhandled(error: unknown, cell: TaskCell<unknown>): void {
     try {
-      this.onUnhandledError(error, cell);
+      this.onUnhandledError(error, cell.handle);
     } catch (secondary) {
-      printUnhandled(secondary, cell);
+      printUnhandled(secondary, cell.handle);
     }
   }
 
@@ -91,7 +167,7 @@ export class TaskSet implements TaskOwner {
       completed: this.completed,
       failed: this.failed,
       cancelled: this.cancelled,
-      active: this.liveCount,
+      active: this.unsettled,
       queueDepth,
     };
   }
@@ -103,32 +179,37 @@ export class TaskSet implements TaskOwner {
    */
   async shutdown(graceMs: number, sleep: (ms: number, signal: AbortSignal) => Promise<void>): Promise<void> {
     this.closing = true;
-    if (graceMs > 0 && this.liveCount > 0) {
+    if (graceMs > 0 && this.unsettled > 0) {
       const stop = new AbortController();
-      const allDone = Promise.all([...this.live].map((cell) => cell.then(undefined, () => undefined)));
+      const allDone = Promise.all([...this.live].map((cell) => cell.handle.then(undefined, () => undefined)));
       await Promise.race([allDone, sleep(graceMs, stop.signal).catch(() => undefined)]);
       stop.abort();
     }
     const error = new RuntimeShutdownError();
-    for (const cell of [...this.live]) cell.forceCancel(error);
+    for (const cell of this.live) cell.forceCancel(error);
+    this.swept = true;
+  }
+
+  /** Counts a task about to be made (before its constructor, which may already settle it). */
+  private count(): void {
+    this.spawned++;
+    this.unsettled++;
   }
 
   private link(cell: TaskCell<unknown>): void {
     cell.livePrev = undefined;
-    cell.liveNext = this.head;
-    if (this.head) this.head.livePrev = cell;
-    this.head = cell;
-    this.liveCount++;
+    cell.liveNext = this.liveHead;
+    if (this.liveHead) this.liveHead.livePrev = cell;
+    this.liveHead = cell;
   }
 
   private unlink(cell: TaskCell<unknown>): void {
     const { livePrev, liveNext } = cell;
-    // A cell settled inside its own constructor was never linked.
-    if (!livePrev && this.head !== cell) return;
+    // Never linked (settled in its constructor, or a job that ran synchronously), or already unlinked.
+    if (!livePrev && this.liveHead !== cell) return;
     if (livePrev) livePrev.liveNext = liveNext;
-    else this.head = liveNext;
+    else this.liveHead = liveNext;
     if (liveNext) liveNext.livePrev = livePrev;
     cell.livePrev = cell.liveNext = undefined;
-    this.liveCount--;
   }
 }

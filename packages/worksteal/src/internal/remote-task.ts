@@ -16,6 +16,9 @@ export interface RemoteHost {
 }
 
 export class RemoteTask<T> extends TaskCell<T> {
+  /** `state` is read from shared memory (below), so the handle asks the cell for it. */
+  static override readonly liveState = true;
+
   /** -1 until submitted (the def may still be being verified). */
   declare slot: number;
   declare host: RemoteHost;
@@ -47,10 +50,6 @@ export class RemoteTask<T> extends TaskCell<T> {
     if (this.slot >= 0) this.host.requestCancel(this.slot, reason);
   }
 }
-
-// TaskCell is a native promise whose prototype reports `constructor === Promise` (so `then` and
-// `await` make plain promises); a subclass must say the same or `then` would construct a RemoteTask.
-Object.defineProperty(RemoteTask.prototype, 'constructor', { value: Promise, writable: true, configurable: true });
 
 // 'pending' until a thread claims the slot, then 'running' (read from shared memory) until it settles.
 // Defined on the prototype (TaskCell declares `state` as a plain property); TaskCell's own reads and
