@@ -7,11 +7,12 @@ import { closeRuntime, openRuntime } from '../harness/runtimes.js';
 import { echoInWorker, pingPongInWorker } from '../tasks/tcp.js';
 import type { BenchContext, BenchRow, Benchmark } from '../types.js';
 import { echoThroughput, pingPong, type Ends } from '../work/tcp-connection.js';
-import { rawEchoThroughput, rawPingPong } from '../work/tcp-raw.js';
+import { promisePingPong, rawEchoThroughput, rawPingPong } from '../work/tcp-raw.js';
 
 const RAW = 'raw net.Socket';
 const NODE = 'node Connection';
 const WORKER = 'worksteal worker Connection';
+const LEAN = 'raw promise loop';
 
 const bench: Benchmark = {
   name: 'tcp',
@@ -55,11 +56,15 @@ const bench: Benchmark = {
         { name: RAW, measure: async () => rtps(await rawPingPong(rounds)) },
         pick(NODE, nodeRt, async (rt) => rtps(await pingPong(ends(rt), rounds))),
         pick(WORKER, wsRt, async (rt) => rtps(await rt.executor.spawn(pingPongInWorker, [rounds]))),
+        { name: LEAN, measure: async () => rtps(await promisePingPong(rounds)) },
       ], { rounds: reps, warmup: 1, log: ctx.log, label: ppLabel });
       rows.push(...toRows({
         bench: 'tcp', case: ppLabel, unit: 'round trips/s', better: 'higher', baseline: RAW,
         targets: [atLeast(NODE, 0.9, RAW, 'higher'), atLeast(WORKER, 0.9, RAW, 'higher')],
-        notes: { [WORKER]: 'client and echo server both inside one worker, timed there' },
+        notes: {
+          [WORKER]: 'client and echo server both inside one worker, timed there',
+          [LEAN]: 'reference: the leanest promise-based read/write loop on raw sockets, both ends (what the awaits alone cost)',
+        },
       }, pp));
     } finally {
       await closeRuntime(node, ctx.log);

@@ -7,9 +7,13 @@
 // own waiter, so no chunk is ever handed to a read that already gave up.
 //
 // HOW writing works: write() resolves when the bytes went to the kernel: at once when socket.write()
-// wrote them all synchronously (the usual case; no promise is made), else when Node's write callback
-// fires. A peer that stops reading fills the kernel buffers, the callback waits, and so does the
-// writer: backpressure without an unbounded user-space buffer, and the caller may reuse its buffer.
+// wrote them all synchronously (the usual case: no callback, no promise is made), else when an empty
+// write queued behind them calls back (Node calls write callbacks in order, after the bytes before
+// them left). A peer that stops reading fills the kernel buffers, that callback waits, and so does
+// the writer: backpressure without an unbounded user-space buffer, and the caller may reuse its buffer.
+//
+// WHY so lean: a 1-byte ping-pong costs a few microseconds a round trip, and a callback per write
+// (Node then schedules its completion) or a closure and record per read are a measurable share of it.
 import type { Socket } from 'node:net';
 import type { Connection, SocketAddress } from '@runtime-traits/core';
 import { abortError, checkData, checkOptions, checkSignal } from '@runtime-traits/core/kit';
@@ -23,6 +27,15 @@ const LOW_WATER = 64 * 1024;
 const CLOSE_FLUSH_MS = 2000;
 
 const RESOLVED = Promise.resolve();
+const EMPTY = new Uint8Array(0);
+
+// Captures a promise's resolve/reject during its construction: no closure per read.
+let captureResolve: ((chunk: Uint8Array | null) => void) | undefined;
+let captureReject: ((error: unknown) => void) | undefined;
+function capture(resolve: (chunk: Uint8Array | null) => void, reject: (error: unknown) => void): void {
+  captureResolve = resolve;
+  captureReject = reject;
+}
 
 /**
  * A write that did not finish inside socket.write(): the caller waits on it. (A write that did finish
@@ -75,7 +88,10 @@ export class NodeConnection implements Connection {
   readonly remoteAddress: SocketAddress;
   readonly closed: Promise<void>;
 
-  // Read side. Invariant: `readers` is non-empty only while the queue is empty and the stream is open.
+  // Read side. Invariant: `sole` and `readers` wait only while the queue is empty and the stream is
+  // open; `sole` (a read without a signal, the common case) is always older than any of `readers`.
+  private soleResolve: ((chunk: Uint8Array | null) => void) | undefined = undefined;
+  private soleReject: ((error: unknown) => void) | undefined = undefined;
   private chunks: Array<Uint8Array | undefined> = [];
   private head = 0;
   private queuedBytes = 0;
@@ -84,11 +100,6 @@ export class NodeConnection implements Connection {
   private eof = false;
   private failure: Error | undefined;
 
-  // Write side. writes[writesHead..writesTail-1]: one entry per write whose callback has not come yet,
-  // in write order; null for a write its caller no longer waits for.
-  private writes: Array<PendingWrite | null | undefined> = [];
-  private writesHead = 0;
-  private writesTail = 0;
 
   // Lifecycle: writeClosed after closeWrite()/close(); localClosed after close(); isClosed after 'close'.
   private writeClosed = false;
@@ -115,6 +126,12 @@ export class NodeConnection implements Connection {
     if (this.eof) return Promise.resolve(null);
     if (this.failure) return Promise.reject(this.failure);
     if (this.isClosed) return Promise.resolve(null);
+    if (!signal && !this.soleResolve && this.readers.length === 0) {
+      const waiting = new Promise<Uint8Array | null>(capture);
+      this.soleResolve = captureResolve;
+      this.soleReject = captureReject;
+      return waiting;
+    }
     return new Promise<Uint8Array | null>((resolve, reject) => {
       const reader: Reader = { resolve, reject, signal, onAbort: undefined };
       if (signal) {
@@ -135,16 +152,14 @@ export class NodeConnection implements Connection {
     if (signal?.aborted) return Promise.reject(abortError(signal.reason));
     if (this.writeClosed || this.isClosed) return Promise.reject(epipe());
     if (this.failure) return Promise.reject(this.failure);
-    // Node calls write callbacks asynchronously (documented) and in the order of the writes; one
-    // shared callback therefore settles `writes` front to back, and a write finished at once needs no object.
-    const at = this.writesTail++;
-    this.writes[at] = null;
     const socket = this.socket;
-    socket.write(data, this.onWritten);
+    socket.write(data);
     // Everything went to the kernel inside write(): the caller may go on (and reuse its buffer) now.
     if (socket.writableLength === 0 && !socket.destroyed) return RESOLVED;
+    // Node calls write callbacks in write order, once the bytes before them left: an empty write's
+    // callback says when this one (and every earlier one) is done.
     const pending = new PendingWrite();
-    this.writes[at] = pending;
+    socket.write(EMPTY, (error?: Error | null) => pending.settle(error));
     return pending.wait(signal);
   }
 
@@ -205,21 +220,14 @@ export class NodeConnection implements Connection {
   }
 
   // ── socket events ──────────────────────────────────────────────────────────
-  private readonly onWritten = (error?: Error | null): void => {
-    const at = this.writesHead;
-    if (at === this.writesTail) return; // not one of ours (cannot happen: every write passes this callback)
-    const pending = this.writes[at];
-    this.writes[at] = undefined;
-    this.writesHead = at + 1;
-    if (this.writesHead === this.writesTail) {
-      this.writesHead = this.writesTail = 0;
-      if (this.writes.length > 1024) this.writes = [];
-    }
-    pending?.settle(error);
-  };
-
   private onData(chunk: Buffer): void {
     if (this.localClosed) return;
+    const sole = this.soleResolve;
+    if (sole) {
+      this.soleResolve = this.soleReject = undefined;
+      sole(chunk);
+      return;
+    }
     const reader = this.readers.shift();
     if (reader) {
       if (reader.onAbort) reader.signal!.removeEventListener('abort', reader.onAbort);
@@ -242,6 +250,9 @@ export class NodeConnection implements Connection {
   private onError(error: Error): void {
     if (this.localClosed) return;
     this.failure ??= toNetError(error);
+    const sole = this.soleReject;
+    this.soleResolve = this.soleReject = undefined;
+    sole?.(this.failure);
     const readers = this.readers;
     this.readers = [];
     for (const reader of readers) {
@@ -285,6 +296,9 @@ export class NodeConnection implements Connection {
   }
 
   private endReaders(value: null): void {
+    const sole = this.soleResolve;
+    this.soleResolve = this.soleReject = undefined;
+    sole?.(value);
     if (this.readers.length === 0) return;
     const readers = this.readers;
     this.readers = [];
