@@ -331,9 +331,13 @@ class PoolThread implements ThreadHost, JoinSite {
    * an async task resumed and joins). While it runs, this thread must not look PARKED (a pusher's
    * notifyWork would "wake" it, count it as searching and then wake nobody else) nor hold a
    * searcher's place: either would keep the other workers asleep for as long as the task runs.
+   * Being ACTIVE, nobody will wake it either: its loop is scheduled to resume after the task code.
    */
   private awake(): void {
-    if (this.asyncWaiting) this.leaveAsyncPark();
+    if (this.asyncWaiting) {
+      this.leaveAsyncPark();
+      this.scheduleTick();
+    }
     if (this.searching) this.stopSearching();
   }
 
@@ -498,8 +502,9 @@ class PoolThread implements ThreadHost, JoinSite {
 
   join(a: AnyDef, aArgs: unknown[], b: AnyDef, bArgs: unknown[]): [unknown, unknown] {
     this.awake();
-    this.runner.know(this.defNumber(b), b);
-    return joinOnPool(this, a, aArgs, b, bArgs);
+    const n = this.defNumber(b);
+    this.runner.know(n, b);
+    return joinOnPool(this, a, aArgs, b, bArgs, n);
   }
 
   keepArgs(slot: number, args: unknown[] | undefined): void {

@@ -1,7 +1,7 @@
 // What the main thread does for a pool thread that died: nobody may wait forever on what it held.
 //
 //   1. every slot RUNNING with RUNNER = the dead thread gets a WorkerCrashedError result and DONE;
-//      a JOIN slot's waiter is notified, any other slot goes to its owner's ring (owner woken);
+//      a JOIN slot's joiner is notified / unparked, any other slot goes to its owner's ring (owner woken);
 //      slots the thread finished itself in its exit handler are already DONE and are left alone;
 //   2. the dead worker's deque is emptied into the injector (tasks that never started run elsewhere)
 //      and reset, so the replacement starts with an empty deque and the same endpoint number.
@@ -18,11 +18,12 @@ export function failSlotsRunOn(shared: Shared, dead: number, error: Error): void
     if (Atomics.load(s, h + S.STATE) !== SlotState.RUNNING || Atomics.load(s, h + S.RUNNER) !== dead) continue;
     writeResult(s, shared.payload, slot, false, error);
     Atomics.store(s, h + S.STATE, SlotState.DONE);
+    const owner = s[h + S.OWNER]!;
     if (s[h + S.MODE] === SlotMode.JOIN) {
-      Atomics.notify(s, h + S.STATE);
+      Atomics.notify(s, h + S.STATE); // the main thread waits on STATE, a pool thread parks (join.ts)
+      if (owner !== 0) shared.parker.unpark(owner);
       continue;
     }
-    const owner = s[h + S.OWNER]!;
     shared.rings[owner]!.push(slot);
     shared.parker.unpark(owner);
   }

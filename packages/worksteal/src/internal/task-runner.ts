@@ -7,7 +7,8 @@
 //   3. the body runs with a PoolContext (lazy AbortController, aborted when the slot's cancel flag is seen).
 //   4. the result or error is written into the slot (or sent by message when too big), then STATE =
 //      DONE is stored, which publishes it; the slot goes to its owner's ring and the owner is woken
-//      if it sleeps. A join's b (mode JOIN) skips the ring: its joiner watches STATE instead.
+//      if it sleeps. A join's b (mode JOIN) skips the ring: its joiner watches STATE instead (and is
+//      unparked, or notified on STATE when it is the main thread, if it set WAITER).
 import { CancelledError, WorkerCrashedError, type Runtime, type TaskContext, type TaskDef } from '@runtime-traits/core';
 import { isThenable, resolveTask } from '@runtime-traits/core/kit';
 import { decodeValues, Kind } from './codec.js';
@@ -45,6 +46,8 @@ export interface RunnerHooks {
   localArgs(slot: number): unknown[] | undefined;
   /** Reads this thread's pending mail now (a cancel reason may be in it). */
   pumpMail(): void;
+  /** Task code is about to run outside the thread's loop (a promise continuation): leave any park first. */
+  awake(): void;
 }
 
 export class TaskRunner {
@@ -93,7 +96,7 @@ export class TaskRunner {
     }
     this.running.set(slot, null);
     this.load(defNumber).then(
-      (loaded) => { this.running.delete(slot); this.call(slot, loaded, args); },
+      (loaded) => { this.running.delete(slot); this.hooks.awake(); this.call(slot, loaded, args); },
       (error) => { this.running.delete(slot); this.finish(slot, false, error); },
     );
   }
@@ -191,7 +194,11 @@ export class TaskRunner {
     const h = Layout.slotWord(slot);
     Atomics.store(this.slots, h + S.STATE, SlotState.DONE); // publishes the result written above
     if (mode === SlotMode.JOIN) {
-      if (Atomics.load(this.slots, h + S.WAITER) !== 0) Atomics.notify(this.slots, h + S.STATE);
+      // A joiner that stopped looking: the main thread waits on STATE, a pool thread parks (join.ts).
+      if (Atomics.load(this.slots, h + S.WAITER) !== 0) {
+        if (owner === 0) Atomics.notify(this.slots, h + S.STATE);
+        else this.shared.parker.unpark(owner);
+      }
       return;
     }
     this.shared.rings[owner]!.push(slot);
