@@ -43,12 +43,12 @@ type Body<T> = (cx: TaskContext) => Awaitable<T>;
 const noop = (): void => {};
 const CELL = Symbol('runtime-traits/cell');
 
-// Captures a promise's resolve/reject during its construction: module-level, so no closure per task.
+// Captures a promise's resolve function during its construction: module-level, so no closure per
+// task. Only `resolve` is kept: a failure resolves with a rejected promise instead, which lets the
+// reject function (about 60 bytes a task) be collected at once.
 let captureResolve: ((value: unknown) => void) | undefined;
-let captureReject: ((reason: unknown) => void) | undefined;
-function capture(resolve: (value: unknown) => void, reject: (reason: unknown) => void): void {
+function capture(resolve: (value: unknown) => void): void {
   captureResolve = resolve;
-  captureReject = reject;
 }
 
 /** What a task needs only once it is named, cancelled, detached, failed or asked for its signal. */
@@ -75,9 +75,8 @@ export class TaskCell<T> implements TaskContext {
   declare readonly id: number;
   declare readonly handle: TaskHandle<T>;
   declare private readonly owner: TaskOwner;
-  /** Settle the promise the handle follows; undefined while a job handle's body has not gone async. */
+  /** Settles the promise the handle follows; undefined while a job handle's body has not gone async. */
   declare private resolveFn: ((value: unknown) => void) | undefined;
-  declare private rejectFn: ((reason: unknown) => void) | undefined;
   declare private extras: CellExtras | undefined;
   /** Links of the owner's intrusive list of live tasks; only the owning TaskSet touches them. */
   declare liveNext: TaskCell<unknown> | undefined;
@@ -92,13 +91,11 @@ export class TaskCell<T> implements TaskContext {
     this.liveNext = undefined;
     this.livePrev = undefined;
     if ((new.target as typeof TaskCell).liveState) {
-      this.handle = new LiveHandle<T>(capture as never) as unknown as TaskHandle<T>;
-      (this.handle as unknown as { [CELL]: TaskCell<T> })[CELL] = this;
+      this.handle = new LiveHandle<T>(this) as unknown as TaskHandle<T>;
     } else {
       this.handle = dress(job ?? new Promise(capture), this) as TaskHandle<T>;
     }
     this.resolveFn = job ? undefined : captureResolve;
-    this.rejectFn = job ? undefined : captureReject;
     if (name !== undefined) this.more().name = name;
     if (signal) this.follow(signal);
   }
@@ -217,7 +214,6 @@ export class TaskCell<T> implements TaskContext {
       } else if (!this.isSettled()) {
         const outcome = new Promise(capture); // made first: a thenable may call back synchronously
         this.resolveFn = captureResolve;
-        this.rejectFn = captureReject;
         this.settleWith(result);
         return outcome;
       } else {
@@ -289,7 +285,11 @@ export class TaskCell<T> implements TaskContext {
     Promise.prototype.then.call(this.handle, undefined, noop);
     const more = this.more();
     more.failure = outcome;
-    this.rejectFn?.(outcome);
+    if (this.resolveFn) {
+      const rejected = Promise.reject(outcome);
+      rejected.then(undefined, noop); // the handle follows it: this copy is handled
+      this.resolveFn(rejected);
+    }
     if (state === 'failed' && more.detached) this.owner.unhandled(outcome, this as TaskCell<unknown>);
     const cancelWaiters = more.cancelWaiters;
     if (cancelWaiters) {
@@ -323,7 +323,14 @@ function dress<T>(promise: Promise<unknown>, cell: TaskCell<T>): TaskHandle<T> {
 
 /** The handle of a cell with `liveState`: `state` and `id` are read from the cell each time. */
 class LiveHandle<T> extends Promise<T> {
-  declare [CELL]: TaskCell<T>;
+  declare readonly [CELL]: TaskCell<T>;
+
+  /** Only TaskCell makes these (`then` makes plain promises: see `constructor` below). */
+  constructor(cell: TaskCell<T>) {
+    super(capture as never);
+    (this as { [CELL]: TaskCell<T> })[CELL] = cell; // set here, so it is kept inside the object
+  }
+
   get id(): number {
     return this[CELL].id;
   }
