@@ -1,13 +1,14 @@
-// Where the per-task floor of a deferred spawn lies: a raw async call vs the least any spawn that
-// must not run its body synchronously can do (a promise plus one job), vs the kit's TaskCell plus one
-// job, vs NodeRuntime's spawnLocal. Run after building: node packages/node/scripts/spawn-floor.mjs
-import { TaskCell } from '@runtime-traits/core/kit';
+// Where the per-task floor of a deferred spawn lies: the same closure called directly, deferred by one
+// promise job (the least any spawn that must not run its body inside the call can do), through the
+// kit's TaskSet.spawnLocal, and through NodeRuntime's spawnLocal. Ratios are to the deferred call.
+// Run after building: node packages/node/scripts/spawn-floor.mjs
+import { TaskSet } from '@runtime-traits/core/kit';
 import { NodeRuntime } from '../dist/src/index.js';
 
 const N = 1_000_000;
 const RESOLVED = Promise.resolve();
-const owner = { settled() {}, unhandled() {}, runtime: null };
 const rt = await NodeRuntime.create();
+const kit = new TaskSet(rt);
 
 async function perTask(fn) {
   const start = performance.now();
@@ -18,28 +19,19 @@ async function perTask(fn) {
 }
 
 const contenders = {
+  'raw deferred call': (i) => RESOLVED.then(() => i + 1),
   'raw async call': (i) => (async () => i + 1)(),
-  'promise + one job (floor)': (i) => {
-    let resolve;
-    const p = new Promise((r) => { resolve = r; });
-    void RESOLVED.then(() => resolve(i + 1));
-    return p;
-  },
-  'TaskCell + one job': (i) => {
-    const cell = new TaskCell(i, owner, undefined);
-    void RESOLVED.then(() => cell.run(() => i + 1));
-    return cell;
-  },
+  'kit TaskSet.spawnLocal': (i) => kit.spawnLocal(() => i + 1),
   'NodeRuntime spawnLocal': (i) => rt.executor.spawnLocal(() => i + 1),
 };
 
-for (let round = 1; round <= 3; round++) {
+for (let round = 1; round <= 5; round++) {
   const line = [];
-  let raw = 0;
+  let deferred = 0;
   for (const [name, fn] of Object.entries(contenders)) {
     const ns = await perTask(fn);
-    if (name === 'raw async call') raw = ns;
-    line.push(`${name} ${ns.toFixed(0)} ns (${(raw / ns).toFixed(2)}x raw)`);
+    if (name === 'raw deferred call') deferred = ns;
+    line.push(`${name} ${ns.toFixed(0)} ns (${(deferred / ns).toFixed(2)}x)`);
   }
   console.log(`round ${round}: ${line.join(' | ')}`);
 }
