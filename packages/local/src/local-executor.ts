@@ -109,7 +109,7 @@ export class LocalExecutor implements Executor {
   private admit<R>(options: SpawnOptions | undefined, what: string): TaskCell<R> {
     this.checkUp();
     const cell = this.tasks.create<R>(options);
-    this.scheduler.record(`${this.host.name} ${what} task ${cell.id}${cell.name === undefined ? '' : ` (${cell.name})`}`);
+    if (this.scheduler.tracing) this.scheduler.record(`${this.host.name} ${what} task ${cell.id}${cell.name === undefined ? '' : ` (${cell.name})`}`);
     return cell;
   }
 

@@ -78,6 +78,11 @@ export class Scheduler {
     return this.time.now();
   }
 
+  /** True when a trace is kept: callers on hot paths build their line only then. */
+  get tracing(): boolean {
+    return this.trace !== null;
+  }
+
   /** Adds a trace line (when a trace is kept). */
   record(what: string): void {
     this.trace?.record(this.time.now(), what);
