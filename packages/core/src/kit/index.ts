@@ -4,7 +4,8 @@ export {
   checkTaskDef, checkArgs, checkCloneable, checkData, checkAddress, checkListenAddress, DEFAULT_HOST,
 } from './checks.js';
 export { deferred } from './deferred.js';
-export { TaskCell, cellOf, cancelledError, isThenable } from './task-cell.js';
+export { TaskCell, cancelledError, isThenable } from './task-cell.js';
+export { cellOf } from './task-handle.js';
 export { TaskSet } from './task-set.js';
 export { intervalOver, timeoutOver, abortError } from './clock-helpers.js';
 export { resolveTask, isVerified } from './resolve-task.js';
@@ -12,7 +13,8 @@ export { WaitQueue } from './wait-queue.js';
 export { encodeError, decodeError, isErrorLike } from './error-codec.js';
 
 export type { Deferred } from './deferred.js';
-export type { TaskHandle, TaskOwner } from './task-cell.js';
+export type { TaskOwner } from './task-cell.js';
+export type { TaskHandle } from './task-handle.js';
 export type { UnhandledErrorHandler } from './task-set.js';
 export type { QueueWaker, WaitQueueOptions } from './wait-queue.js';
 export type { ErrorRecord } from './error-codec.js';

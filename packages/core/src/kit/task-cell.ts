@@ -8,11 +8,9 @@
 //   cancelled            cancelled      (forceCancel(), used by shutdown, settles at once)
 // A settled state never changes again.
 //
-// WHY the handle is a plain native promise and not this object: `await` takes V8's fastest path only
-// for a promise whose prototype is Promise.prototype, and a promise subclass also costs ~25 ns more to
-// construct. So a handle is a native promise carrying `id`, `state`, `cancel` and `detach` as own
-// properties (the functions are shared, not made per task), and `state` is written through on every
-// transition. Two kinds of handle:
+// WHY the handle is not this object: `await` takes V8's fastest path only for a promise whose
+// prototype is Promise.prototype, and a promise subclass also costs ~25 ns more to construct; so the
+// handle is a plain native promise carrying the Task members (task-handle.ts). Two kinds:
 //   - a job handle: the promise of `RESOLVED.then(runNext)`, made by TaskSet.runSoon. The body runs
 //     in that very job and the handle takes its result, so a task costs one promise and one job, like
 //     `Promise.resolve().then(body)` in plain JavaScript (see runJob);
@@ -25,11 +23,9 @@
 // unhandled rejection; a detached one is reported to `onUnhandledError` instead. The AbortController is
 // made only when someone reads `signal`.
 import { CancelledError } from '../errors.js';
-import type { Awaitable, Task, TaskContext, TaskState } from '../executor.js';
+import type { Awaitable, TaskContext, TaskState } from '../executor.js';
 import type { Runtime } from '../runtime.js';
-
-/** What spawn returns: a native promise that is also the Task. */
-export type TaskHandle<T> = Promise<T> & Task<T>;
+import { capture, captureResolve, dress, LiveHandle, type TaskHandle } from './task-handle.js';
 
 /** What a cell reports to the set that owns it. */
 export interface TaskOwner {
@@ -41,15 +37,6 @@ export interface TaskOwner {
 type Body<T> = (cx: TaskContext) => Awaitable<T>;
 
 const noop = (): void => {};
-const CELL = Symbol('runtime-traits/cell');
-
-// Captures a promise's resolve function during its construction: module-level, so no closure per
-// task. Only `resolve` is kept: a failure resolves with a rejected promise instead, which lets the
-// reject function (about 60 bytes a task) be collected at once.
-let captureResolve: ((value: unknown) => void) | undefined;
-function capture(resolve: (value: unknown) => void): void {
-  captureResolve = resolve;
-}
 
 /** What a task needs only once it is named, cancelled, detached, failed or asked for its signal. */
 interface CellExtras {
@@ -297,60 +284,6 @@ export class TaskCell<T> implements TaskContext {
       for (const resolve of cancelWaiters) resolve();
     }
   }
-}
-
-// ── Handles ──────────────────────────────────────────────────────────────────
-
-function cancelTask(this: TaskHandle<unknown>, reason?: unknown): Promise<void> {
-  return cellOf(this).cancel(reason);
-}
-
-function detachTask<H extends TaskHandle<unknown>>(this: H): H {
-  cellOf(this).detach();
-  return this;
-}
-
-/** Gives a native promise the Task members, always in the same order (one shared hidden class). */
-function dress<T>(promise: Promise<unknown>, cell: TaskCell<T>): TaskHandle<T> {
-  const handle = promise as unknown as Record<string | symbol, unknown>;
-  handle.id = cell.id;
-  handle.state = cell.state;
-  handle.cancel = cancelTask;
-  handle.detach = detachTask;
-  handle[CELL] = cell;
-  return promise as TaskHandle<T>;
-}
-
-/** The handle of a cell with `liveState`: `state` and `id` are read from the cell each time. */
-class LiveHandle<T> extends Promise<T> {
-  declare readonly [CELL]: TaskCell<T>;
-
-  /** Only TaskCell makes these (`then` makes plain promises: see `constructor` below). */
-  constructor(cell: TaskCell<T>) {
-    super(capture as never);
-    (this as { [CELL]: TaskCell<T> })[CELL] = cell; // set here, so it is kept inside the object
-  }
-
-  get id(): number {
-    return this[CELL].id;
-  }
-  get state(): TaskState {
-    return this[CELL].state;
-  }
-  set state(_ignored: TaskState) {
-    // The cell writes every transition through to its handle; this one reads the cell instead.
-  }
-}
-// `constructor === Promise`: `then` makes plain promises and `await` never calls LiveHandle.
-Object.defineProperty(LiveHandle.prototype, 'constructor', { value: Promise, writable: true, configurable: true });
-Object.defineProperty(LiveHandle.prototype, 'cancel', { value: cancelTask, writable: true, configurable: true });
-Object.defineProperty(LiveHandle.prototype, 'detach', { value: detachTask, writable: true, configurable: true });
-
-/** The cell behind a handle this kit made. */
-export function cellOf<T>(task: Task<T>): TaskCell<T> {
-  const cell = (task as unknown as { [CELL]?: TaskCell<T> })[CELL];
-  if (!cell) throw new TypeError('not a task made by the runtime-traits kit');
-  return cell;
 }
 
 export function cancelledError(reason: unknown): CancelledError {

@@ -18,7 +18,8 @@ import { RuntimeShutdownError } from '../errors.js';
 import type { Awaitable, SpawnOptions, Task, TaskContext } from '../executor.js';
 import type { Runtime, RuntimeMetrics } from '../runtime.js';
 import { checkFunction, checkSpawnOptions } from './checks.js';
-import { TaskCell, type TaskHandle, type TaskOwner } from './task-cell.js';
+import { TaskCell, type TaskOwner } from './task-cell.js';
+import type { TaskHandle } from './task-handle.js';
 
 export type UnhandledErrorHandler = (error: unknown, task: Task<unknown>) => void;
 
