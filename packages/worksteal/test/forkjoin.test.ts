@@ -2,6 +2,11 @@
 import { expect } from 'chai';
 import { WorkStealingRuntime } from '../src/index.js';
 import { add, fibJoin, fibSeq, fibSpawn, sortArray, sortJoin, whereAmI } from './fixtures/tasks.js';
+import { joinAndHold } from './fixtures/join-hold.js';
+import { E } from '../src/internal/layout.js';
+import { PState } from '../src/parker.js';
+import type { Shared } from '../src/internal/shared.js';
+import type { ThreadHandle } from '../src/internal/thread-handle.js';
 
 describe('WorkStealingRuntime fork-join', function () {
   this.timeout(60_000);
@@ -48,5 +53,28 @@ describe('WorkStealingRuntime fork-join', function () {
   it('runs join\'s a on the calling thread', () => {
     const [here] = rt.executor.join(whereAmI, [], add, [1, 1]);
     expect(here).to.equal(0);
+  });
+
+  it('keeps a worker that runs a just-loaded def awake: ACTIVE while it joins, so it cannot swallow the wakes meant for others', async () => {
+    // The first task of a module a worker runs starts from the module-load promise, after the
+    // worker may already have parked; running task code while marked parked let its own joins'
+    // notifyWork "wake" itself and hold the searcher count, and no other worker was ever woken.
+    const fresh = await WorkStealingRuntime.create({ workers: 2 });
+    try {
+      const sab = new SharedArrayBuffer(12);
+      const words = new Int32Array(sab);
+      const done = fresh.executor.spawn(joinAndHold, [sab]);
+      while (Atomics.load(words, 0) === 0) await new Promise((r) => setTimeout(r, 5));
+      const internals = fresh as unknown as { shared: Shared; threads: Array<ThreadHandle | undefined> };
+      const runner = internals.threads.findIndex((t) => t?.worker.threadId === Atomics.load(words, 1));
+      const pstate = Atomics.load(internals.shared.control, internals.shared.layout.endpointBase(runner) + E.PSTATE);
+      Atomics.store(words, 2, 1);
+      Atomics.notify(words, 2);
+      expect(runner, 'the endpoint running a').to.be.greaterThan(0);
+      expect(pstate, 'park state of the worker running a').to.equal(PState.ACTIVE);
+      expect(await done).to.equal(Atomics.load(words, 1));
+    } finally {
+      await fresh.shutdown();
+    }
   });
 });
