@@ -22,6 +22,7 @@ import { EMPTY, type Deque } from './deque.js';
 import { joinOnPool, type JoinSite } from './internal/join.js';
 import { Endpoint } from './internal/endpoint.js';
 import { Fifo } from './internal/fifo.js';
+import { LocalJobs } from './internal/local-jobs.js';
 import { decodeError, encodeError, type ErrorRecord } from '@runtime-traits/core/kit';
 import { E, G, SlotMode, SlotState } from './internal/layout.js';
 import type { ToMain, ToThread, WorkerInit } from './internal/messages.js';
@@ -57,8 +58,8 @@ class PoolThread implements ThreadHost, JoinSite {
   private notifyPending = false;
   /** Work only this thread may run: closures (no free slot, transfer lists) and messaged tasks. */
   private readonly local = new Fifo<() => void>();
-  /** Own tasks that did not get a slot, as (cell, def, args) triples: three pushes, no closures. */
-  private readonly unslotted = new Fifo<unknown>();
+  /** Own tasks that did not get a slot: promise jobs, released one chunk per loop turn. */
+  private readonly jobs = new LocalJobs();
   private readonly sideResults = new SideResults();
   private readonly stolen: number[] = [];
   private tickScheduled = false;
@@ -119,8 +120,13 @@ class PoolThread implements ThreadHost, JoinSite {
   scheduleTick(): void {
     if (this.tickScheduled) return;
     this.tickScheduled = true;
-    setImmediate(() => this.tick());
+    setImmediate(this.tickFn);
   }
+
+  // Closures that capture `this` live in fields: one inside a method would make V8 allocate a context on
+  // every call of it (at entry, even on paths that never make the closure), i.e. on every spawn.
+  private readonly tickFn = (): void => this.tick();
+  private readonly onSlot = (slot: number): void => this.onCompletion(slot);
 
   tick(): void {
     this.tickScheduled = false;
@@ -148,7 +154,7 @@ class PoolThread implements ThreadHost, JoinSite {
       Atomics.store(this.control, this.base + E.MAIL, 0);
       for (let m = receiveMessageOnPort(this.init.port); m; m = receiveMessageOnPort(this.init.port)) this.onMessage(m.message as ToThread);
     }
-    this.endpoint.drain((slot) => this.onCompletion(slot));
+    this.endpoint.drain(this.onSlot);
     if (this.runner.running.size > 0) this.runner.pollCancels();
   }
 
@@ -159,13 +165,9 @@ class PoolThread implements ThreadHost, JoinSite {
       this.local.shift()!();
       ran++;
     }
-    while (this.unslotted.length > 0) {
-      const cell = this.unslotted.shift() as RemoteTask<unknown>;
-      const def = this.unslotted.shift() as AnyDef;
-      const args = this.unslotted.shift() as unknown[];
-      this.runOwn(cell, def, args);
-      ran++;
-      if ((ran & 1023) === 0 && performance.now() > deadline) return ran;
+    if (this.jobs.waiting > 0) {
+      if (this.searching) this.stopSearching();
+      ran += this.jobs.release(); // its bodies run right after this turn
     }
     for (;;) {
       const slot = this.findWork();
@@ -178,7 +180,7 @@ class PoolThread implements ThreadHost, JoinSite {
         this.shared.parker.notifyWork();
       }
       if ((ran & 63) === 0) {
-        this.endpoint.drain((s) => this.onCompletion(s));
+        this.endpoint.drain(this.onSlot);
         if (performance.now() > deadline) break;
       }
     }
@@ -223,7 +225,7 @@ class PoolThread implements ThreadHost, JoinSite {
       cell.fail(error);
       return;
     }
-    if (isThenable(result)) result.then((value) => cell.complete(value), (error) => cell.fail(error));
+    if (isThenable(result)) settleLater(cell, result);
     else cell.complete(result);
   }
 
@@ -275,7 +277,7 @@ class PoolThread implements ThreadHost, JoinSite {
   /** Anything this thread could do right now (cheap looks only). */
   private hasWork(): boolean {
     const sh = this.shared;
-    if (this.local.length > 0 || this.unslotted.length > 0 || Atomics.load(this.control, this.base + E.MAIL) !== 0) return true;
+    if (this.local.length > 0 || this.jobs.waiting > 0 || Atomics.load(this.control, this.base + E.MAIL) !== 0) return true;
     if (sh.rings[this.me]!.length > 0) return true;
     if (!this.deque) return sh.blockingQueue.length > 0;
     if (this.deque.length > 0 || sh.injector.length > 0) return true;
@@ -359,7 +361,7 @@ class PoolThread implements ThreadHost, JoinSite {
 
   private publishCounters(): void {
     const c = this.control;
-    Atomics.store(c, this.base + E.TASKS, this.runner.tasksRun);
+    Atomics.store(c, this.base + E.TASKS, this.runner.tasksRun + this.jobs.ran);
     Atomics.store(c, this.base + E.STEALS, this.counters.steals);
     Atomics.store(c, this.base + E.PARKS, this.counters.parks);
     Atomics.store(c, this.base + E.SPAWNS, this.counters.spawns);
@@ -429,19 +431,28 @@ class PoolThread implements ThreadHost, JoinSite {
   }
 
   private spawnInto(def: AnyDef, args: unknown[], opts: SpawnOptions | undefined, blocking: boolean): Task<unknown> {
+    const n = this.defNumber(def);
+    const known = this.runner.knows(n);
+    if (known && (this.endpoint.inFlight === this.endpoint.count || (opts?.transfer?.length ?? 0) > 0)) {
+      // No free slot (or a transfer list): this thread runs it itself, as a promise job.
+      this.counters.spawns++;
+      const handle = this.jobs.spawn(this.view.tasks, def, args, opts);
+      this.scheduleTick();
+      return handle;
+    }
     const cell = this.view.tasks.create<unknown>(opts, this.makeCell);
     if (cell.isSettled()) return cell.handle;
-    const n = this.defNumber(def);
-    if (this.runner.knows(n)) {
+    if (known) {
       this.submit(cell as RemoteTask<unknown>, n, def, args, opts?.transfer, blocking);
     } else {
-      // First use on this thread: prove the def is exported where it says (TypeError otherwise).
-      this.runner.load(n).then(
-        () => this.submit(cell as RemoteTask<unknown>, n, def, args, opts?.transfer, blocking),
-        (error) => cell.fail(error),
-      );
+      this.submitAfterLoad(cell as RemoteTask<unknown>, n, def, args, opts?.transfer, blocking);
     }
     return cell.handle;
+  }
+
+  /** First use of a def on this thread: prove it is exported where it says (TypeError otherwise), then submit. */
+  private submitAfterLoad(cell: RemoteTask<unknown>, n: number, def: AnyDef, args: unknown[], transfer: unknown[] | undefined, blocking: boolean): void {
+    this.runner.load(n).then(() => this.submit(cell, n, def, args, transfer, blocking), (error) => cell.fail(error));
   }
 
   defNumber(def: AnyDef): number {
@@ -459,11 +470,8 @@ class PoolThread implements ThreadHost, JoinSite {
     const slot = transfer && transfer.length > 0 ? -1 : this.endpoint.alloc();
     if (slot < 0 || !this.endpoint.write(slot, n, args, SlotMode.TASK)) {
       if (slot >= 0) this.endpoint.release(slot);
-      // Too big for shared memory or no free slot: this thread runs it itself, later.
-      this.unslotted.push(cell);
-      this.unslotted.push(def);
-      this.unslotted.push(args);
-      this.scheduleTick();
+      // Too big for shared memory, or no free slot after the def's first load: this thread runs it itself, later.
+      this.runOwnLater(cell, def, args);
       return;
     }
     const i = slot - this.endpoint.base;
@@ -482,6 +490,11 @@ class PoolThread implements ThreadHost, JoinSite {
     }
     this.pushLocal(slot);
     this.notifyPending = true; // one wake check per task that spawned, not per spawn
+    this.scheduleTick();
+  }
+
+  private runOwnLater(cell: RemoteTask<unknown>, def: AnyDef, args: unknown[]): void {
+    this.local.push(() => this.runOwn(cell, def, args));
     this.scheduleTick();
   }
 
@@ -523,7 +536,7 @@ class PoolThread implements ThreadHost, JoinSite {
   }
 
   metrics(): Record<string, unknown> {
-    return { worker: this.me, tasksRun: this.runner.tasksRun, ...this.counters };
+    return { worker: this.me, tasksRun: this.runner.tasksRun + this.jobs.ran, ...this.counters };
   }
 
   unhandled(error: unknown, task: Task<unknown>): void {
@@ -553,6 +566,10 @@ class PoolThread implements ThreadHost, JoinSite {
       this.shared.parker.unpark(runner);
     }
   }
+}
+
+function settleLater(cell: RemoteTask<unknown>, result: PromiseLike<unknown>): void {
+  result.then((value) => cell.complete(value), (error) => cell.fail(error));
 }
 
 function decodeRecord(value: unknown): unknown {

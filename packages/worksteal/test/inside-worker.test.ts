@@ -3,7 +3,7 @@ import { expect } from 'chai';
 import { createServer, type Server } from 'node:net';
 import { threadId } from 'node:worker_threads';
 import { WorkStealingRuntime } from '../src/index.js';
-import { blockFor, fetchLine, spawnInside } from './fixtures/tasks.js';
+import { blockFor, fetchLine, spawnCancelInside, spawnInside } from './fixtures/tasks.js';
 
 describe('WorkStealingRuntime inside a worker', function () {
   this.timeout(30_000);
@@ -36,5 +36,28 @@ describe('WorkStealingRuntime inside a worker', function () {
     } finally {
       server.close();
     }
+  });
+
+  describe('with no free slot (the task runs as its spawning thread\'s own job)', () => {
+    let small: WorkStealingRuntime;
+    before(async () => { small = await WorkStealingRuntime.create({ workers: 2, workerSlots: 4, queueCapacity: 4 }); });
+    after(() => small.shutdown());
+
+    it('runs each body once, never runs a task cancelled while queued, and reports states, errors and ids', async () => {
+      const count = 3000;
+      const counts = new SharedArrayBuffer(4 * count);
+      const r = await small.executor.spawn(spawnCancelInside, [counts, count]);
+      const ran = new Int32Array(counts);
+      expect(r.statesAtSpawn.every((s) => s === 'pending'), 'no body runs inside spawn').to.equal(true);
+      for (let i = 0; i < count; i++) {
+        const cancelled = i % 3 === 0;
+        expect(ran[i], `body ${i} ran`).to.equal(cancelled ? 0 : 1);
+        expect(r.statesAfter[i]).to.equal(cancelled ? 'cancelled' : 'completed');
+        expect(r.outcomes[i]).to.equal(cancelled ? 'AbortError: The task was cancelled' : i);
+      }
+      expect(r.outcomes[count]).to.equal('RangeError: bad input');
+      expect(r.failedState).to.equal('failed');
+      expect(r.ids, 'task ids are unique').to.equal(count + 1);
+    });
   });
 });

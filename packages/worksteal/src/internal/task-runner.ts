@@ -94,6 +94,11 @@ export class TaskRunner {
       this.call(slot, def, args);
       return;
     }
+    this.callAfterLoad(slot, defNumber, args);
+  }
+
+  // (Closures live in their own methods: in execute/call they would cost a context on every call.)
+  private callAfterLoad(slot: number, defNumber: number, args: unknown[] | undefined): void {
     this.running.set(slot, null);
     this.load(defNumber).then(
       (loaded) => { this.running.delete(slot); this.hooks.awake(); this.call(slot, loaded, args); },
@@ -153,6 +158,10 @@ export class TaskRunner {
       this.finish(slot, false, new TypeError('join: b returned a promise; join bodies must be synchronous'));
       return;
     }
+    this.finishLater(slot, cx, result);
+  }
+
+  private finishLater(slot: number, cx: PoolContext, result: PromiseLike<unknown>): void {
     this.running.set(slot, cx);
     result.then(
       (value) => { this.running.delete(slot); this.finish(slot, true, value); },
