@@ -1,7 +1,8 @@
 // A worker's own tasks that only this thread runs (no free slot, or a transfer list): promise jobs released in chunks.
 //
 // HOW: spawn makes a kit TaskCell whose handle is `gate.then(runNext)`, the promise of the very job
-// that will run the body (TaskCell.runJob), and appends (cell, def, args) to `ring`. Jobs attach to the
+// that will run the body (TaskCell.runJob), and appends an entry to `ring`: cell, def, argument count,
+// then up to MAX_INLINE arguments themselves (else the args array). Jobs attach to the
 // open gate, a promise nobody resolved yet; a gate holds at most CHUNK jobs. The worker's loop
 // releases one gate per turn (`release`): V8 then queues that gate's jobs in the order they were
 // attached and runs them right after the loop's turn, so the k-th job to run takes the k-th entry of
@@ -9,7 +10,8 @@
 // the entries of gates still closed, and take their places.
 // WHY: a task that waits here costs a plain promise, its reaction and the cell — no resolve function
 // with its context per task (about 170 bytes, most of it alive while a burst of 100k waits), and
-// `await`/`Promise.all` take V8's fast path for a plain promise. Such a burst is mostly GC work,
+// `await`/`Promise.all` take V8's fast path for a plain promise; and the caller's args array is not
+// kept (short arrays are copied into the ring, so the array dies young, which costs the GC nothing). Such a burst is mostly GC work,
 // proportional to what each waiting task keeps alive. Releasing by chunks keeps the loop's turns
 // short (mail, cancels and sockets are looked at between chunks), as running them one by one did.
 import type { SpawnOptions, TaskContext, TaskDef } from '@runtime-traits/core';
@@ -19,12 +21,14 @@ type AnyDef = TaskDef<unknown[], unknown>;
 
 /** Jobs per gate: a loop turn runs at most this many of them. */
 const CHUNK = 1024;
+/** Arguments copied into the ring; a longer args array is kept instead. */
+const MAX_INLINE = 3;
 
 export class LocalJobs {
   /**
-   * (cell, def, args) triples in spawn order, in slots head..tail-1. Invariant: one attached job per
-   * entry, and jobs run in entry order. Reused (cleared slots; reset when it empties), so a steady
-   * stream of bursts allocates nothing here.
+   * Entries in spawn order, in slots head..tail-1: [cell, def, n, arg0 … arg(n-1)] for n <= MAX_INLINE,
+   * else [cell, def, -1, args]. Invariant: one attached job per entry, and jobs run in entry order.
+   * Reused (cleared slots; reset when it empties), so a steady stream of bursts allocates nothing here.
    */
   private readonly ring: unknown[] = [];
   private head = 0;
@@ -38,8 +42,12 @@ export class LocalJobs {
   waiting = 0;
   /** Bodies run here (a metric). */
   ran = 0;
-  /** The def and args of the job running now (runJob calls `call` at once: no closure per task). */
+  /** The def and arguments of the job running now (runJob calls `call` at once: no closure per task). */
   private def: AnyDef | undefined;
+  private argc = 0;
+  private a0: unknown;
+  private a1: unknown;
+  private a2: unknown;
   private args: unknown[] | undefined;
 
   private readonly makeCell = (id: number, owner: TaskOwner, name: string | undefined, signal?: AbortSignal): TaskCell<unknown> => {
@@ -51,15 +59,16 @@ export class LocalJobs {
   /** A new task of `tasks` whose body runs on this thread once its gate is released. */
   spawn(tasks: TaskSet, def: AnyDef, args: unknown[], opts: SpawnOptions | undefined): TaskHandle<unknown> {
     const cell = tasks.create(opts, this.makeCell);
-    const ring = this.ring;
-    const at = this.tail;
-    if (at === ring.length) ring.push(cell, def, args);
-    else {
-      ring[at] = cell;
-      ring[at + 1] = def;
-      ring[at + 2] = args;
+    const n = args.length;
+    this.put(cell);
+    this.put(def);
+    if (n <= MAX_INLINE) {
+      this.put(n);
+      for (let i = 0; i < n; i++) this.put(args[i]);
+    } else {
+      this.put(-1);
+      this.put(args);
     }
-    this.tail = at + 3;
     this.waiting++;
     if (++this.openCount === CHUNK) {
       this.full.push(this.open!);
@@ -67,6 +76,13 @@ export class LocalJobs {
       this.openCount = 0;
     }
     return cell.handle;
+  }
+
+  private put(value: unknown): void {
+    const at = this.tail;
+    if (at === this.ring.length) this.ring.push(value);
+    else this.ring[at] = value;
+    this.tail = at + 1;
   }
 
   /** Releases the oldest gate (its jobs run after the current macrotask); returns how many jobs it had. */
@@ -89,25 +105,39 @@ export class LocalJobs {
     const ring = this.ring;
     const at = this.head;
     const cell = ring[at] as TaskCell<unknown>;
+    const def = ring[at + 1] as AnyDef;
+    const n = ring[at + 2] as number;
+    const end = at + 3 + (n < 0 ? 1 : n);
     if (cell.state === 'pending') { // else runJob only rejects the handle
-      this.def = ring[at + 1] as AnyDef;
-      this.args = ring[at + 2] as unknown[];
+      this.def = def;
+      this.argc = n;
+      if (n < 0) this.args = ring[at + 3] as unknown[];
+      else if (n > 0) {
+        this.a0 = ring[at + 3];
+        if (n > 1) this.a1 = ring[at + 4];
+        if (n > 2) this.a2 = ring[at + 5];
+      }
     }
-    ring[at] = ring[at + 1] = ring[at + 2] = undefined;
-    if (at + 3 === this.tail) {
+    for (let i = at; i < end; i++) ring[i] = undefined;
+    if (end === this.tail) {
       this.head = this.tail = 0;
       if (ring.length > 3 * 262144) ring.length = 0; // kept up to 6 MB (a burst of 100k uses 2.4 MB)
     } else {
-      this.head = at + 3;
+      this.head = end;
     }
     this.ran++;
     return cell.runJob(this.call); // throws when the task was cancelled (its handle then rejects)
   };
 
   private readonly call = (cx: TaskContext): unknown => {
-    const def = this.def!;
-    const args = this.args!;
-    this.def = this.args = undefined;
-    return def.fn(cx, ...args);
+    const { def, a0, a1, a2, args } = this;
+    this.def = this.a0 = this.a1 = this.a2 = this.args = undefined;
+    switch (this.argc) {
+      case 0: return def!.fn(cx);
+      case 1: return def!.fn(cx, a0);
+      case 2: return def!.fn(cx, a0, a1);
+      case 3: return def!.fn(cx, a0, a1, a2);
+      default: return def!.fn(cx, ...args!);
+    }
   };
 }
