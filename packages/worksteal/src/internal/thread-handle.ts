@@ -7,22 +7,6 @@ import type { Shared } from './shared.js';
 
 const WORKER_URL = new URL('../worker.js', import.meta.url);
 
-/**
- * A stealing worker's young generation when the options give no `resourceLimits` (MB; V8 makes its
- * semi-spaces a third of it and grows them only while most young objects survive).
- * WHY: a task that spawns a burst keeps every handle alive until it awaits them, so almost nothing
- * allocated during the burst dies young. With the default (~16 MB semi-spaces) the scavenger copies
- * the whole burst, often twice, and promotes it: 100k spawns + await took 45-60 ms of scavenges for
- * 40 ms of work. With room for the burst, a scavenge comes about once per burst and copies only what
- * is still alive then. Measured in README ("Heap"). Memory is taken only when a burst needs it.
- */
-export const WORKER_YOUNG_GENERATION_MB = 192;
-
-function limitsFor(role: 'worker' | 'blocking', given: ResourceLimits | undefined): ResourceLimits | undefined {
-  if (given !== undefined || role !== 'worker') return given;
-  return { maxYoungGenerationSizeMb: WORKER_YOUNG_GENERATION_MB };
-}
-
 export interface ThreadEvents {
   onMessage(from: number, message: ToMain): void;
   /** The thread ended without being asked to (throw at top level, process.exit, out of memory). */
@@ -48,7 +32,7 @@ export class ThreadHandle {
     const channel = new MessageChannel();
     this.port = channel.port1;
     const init: WorkerInit = { buffers: shared.buffers, config: shared.config, me, role, spinCount, fresh, port: channel.port2, sabs: [...shared.sabs.byId] };
-    this.worker = new Worker(WORKER_URL, { workerData: init, transferList: [channel.port2], resourceLimits: limitsFor(role, resourceLimits) });
+    this.worker = new Worker(WORKER_URL, { workerData: init, transferList: [channel.port2], resourceLimits });
     const ready = deferred<void>();
     this.ready = ready.promise;
     this.port.on('message', (message: ToMain) => {
