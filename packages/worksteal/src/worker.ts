@@ -56,7 +56,7 @@ class PoolThread implements ThreadHost, JoinSite {
     new RemoteTask(id, owner, name, signal, this);
   /** A spawn happened since the last wake-up check: other workers may want to steal. */
   private notifyPending = false;
-  /** Work only this thread may run: closures (no free slot, transfer lists) and messaged tasks. */
+  /** Work only this thread may run: closures (args too big for a slot; no free slot after a def's first load) and messaged tasks. */
   private readonly local = new Fifo<() => void>();
   /** Own tasks that did not get a slot: promise jobs, released one chunk per loop turn. */
   private readonly jobs = new LocalJobs();
