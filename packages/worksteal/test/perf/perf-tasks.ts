@@ -1,18 +1,10 @@
 // Tasks for the per-join cost measurement (join-cost.ts): each times itself inside the worker, so dispatch latency is left out.
 import { threadId } from 'node:worker_threads';
 import { defineTask, type TaskContext } from '@runtime-traits/core';
+import { fibJoin as fibJoinPerf, fibSeq as fibPlain } from '../fixtures/tasks.js';
 
-/** Plain recursive Fibonacci: the sequential reference. */
-export function fibPlain(n: number): number {
-  return n < 2 ? n : fibPlain(n - 1) + fibPlain(n - 2);
-}
-
-/** fib by join above the cutoff, fibPlain at or below it. */
-export const fibJoinPerf = defineTask(import.meta.url, 'fibJoinPerf', (cx: TaskContext, n: number, cutoff: number): number => {
-  if (n <= cutoff) return fibPlain(n);
-  const [a, b] = cx.runtime.executor.join(fibJoinPerf, [n - 1, cutoff], fibJoinPerf, [n - 2, cutoff]);
-  return a + b;
-});
+// The plain and the fork-join fib are the package's test fixtures, under the names these scripts use.
+export { fibSeq as fibPlain, fibJoin as fibJoinPerf } from '../fixtures/tasks.js';
 
 // Timings come back as whole microseconds: a double result would go through the codec as a double,
 // and V8 may then generalise (Smi → double) the elements kind of arrays the codec reads, which would
