@@ -1,7 +1,7 @@
 // The Executor of a local runtime: every task runs on this thread, started from the deterministic ready queue.
 import type { Awaitable, Executor, SpawnOptions, Task, TaskContext, TaskDef } from '@runtime-traits/core';
 import {
-  checkArgs, checkFunction, checkSpawnOptions, checkTaskDef, isThenable, isVerified, resolveTask, TaskCell, TaskSet,
+  checkArgs, checkJoinArgs, checkFunction, checkSpawnOptions, checkTaskDef, isThenable, isVerified, resolveTask, TaskCell, TaskSet,
 } from '@runtime-traits/core/kit';
 import type { HostState } from './host-state.js';
 import type { Scheduler, Wakeable } from './scheduler.js';
@@ -76,10 +76,7 @@ export class LocalExecutor implements Executor {
   }
 
   join<A1 extends unknown[], R1, A2 extends unknown[], R2>(a: TaskDef<A1, R1>, aArgs: A1, b: TaskDef<A2, R2>, bArgs: A2): [R1, R2] {
-    checkTaskDef(a, 'a');
-    checkArgs(aArgs, 'aArgs');
-    checkTaskDef(b, 'b');
-    checkArgs(bArgs, 'bArgs');
+    checkJoinArgs(a, aArgs, b, bArgs);
     this.checkUp();
     const cx = this.joinContext();
     const ra = syncResult(a.fn(cx, ...aArgs), 'a');

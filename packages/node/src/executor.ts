@@ -6,7 +6,7 @@
 // queue slot, no closure (spawnLocal) and no AbortController unless the body reads cx.signal.
 import type { Awaitable, Executor, SpawnOptions, Task, TaskContext, TaskDef } from '@runtime-traits/core';
 import {
-  checkArgs, checkSpawnOptions, checkTaskDef, isThenable, resolveTask, type TaskSet,
+  checkArgs, checkJoinArgs, checkSpawnOptions, checkTaskDef, isThenable, resolveTask, type TaskSet,
 } from '@runtime-traits/core/kit';
 import { BlockingCell, type BlockingPool } from './blocking-pool.js';
 
@@ -54,10 +54,7 @@ export class NodeExecutor implements Executor {
   }
 
   join<A1 extends unknown[], R1, A2 extends unknown[], R2>(a: TaskDef<A1, R1>, aArgs: A1, b: TaskDef<A2, R2>, bArgs: A2): [R1, R2] {
-    checkTaskDef(a, 'a');
-    checkArgs(aArgs, 'aArgs');
-    checkTaskDef(b, 'b');
-    checkArgs(bArgs, 'bArgs');
+    checkJoinArgs(a, aArgs, b, bArgs);
     this.tasks.admit();
     const ra = syncResult(a.fn(this.joinContext, ...aArgs), 'a');
     const rb = syncResult(b.fn(this.joinContext, ...bArgs), 'b');

@@ -15,7 +15,7 @@ describe('NodeRuntime Unix sockets', () => {
   let rt: NodeRuntime;
   beforeEach(async function () {
     rt = await NodeRuntime.create();
-    if (!rt.capabilities.has('net.unix')) this.skip();
+    if (!rt.capabilities.has('net.unix')) this.skip(); // capability: this platform has no Unix sockets
   });
   afterEach(() => rt.shutdown());
 

@@ -21,7 +21,7 @@ import {
   type ShutdownOptions, type SpawnOptions, type Task, type TaskContext, type TaskDef,
 } from '@runtime-traits/core';
 import {
-  checkArgs, checkCount, checkFunction, checkMs, checkOptions, checkSpawnOptions, checkTaskDef, resolveTask, show,
+  checkArgs, checkJoinArgs, checkCount, checkFunction, checkMs, checkOptions, checkSpawnOptions, checkTaskDef, resolveTask, show,
   TaskSet, type TaskOwner,
 } from '@runtime-traits/core/kit';
 import { NodeReactor } from '@runtime-traits/node';
@@ -325,18 +325,12 @@ export class WorkStealingRuntime implements Runtime {
   }
 
   private onCompletion(slot: number): void {
-    const cell = this.cells[slot];
-    if (cell && this.endpoint.state(slot) === SlotState.DONE) {
-      const result = this.endpoint.readResult(slot);
-      if (result.side) {
-        const early = this.sideResults.entrySeen(slot);
-        if (early) this.settle(slot, early);
-        return;
-      }
-      this.settle(slot, result);
+    if (!this.cells[slot] || this.endpoint.state(slot) !== SlotState.DONE) {
+      this.settle(slot, undefined);
       return;
     }
-    this.settle(slot, undefined);
+    const outcome = this.sideResults.ofRingEntry(slot, this.endpoint.readResult(slot));
+    if (outcome) this.settle(slot, outcome);
   }
 
   private settle(slot: number, outcome: { ok: boolean; value: unknown } | undefined): void {
@@ -412,10 +406,7 @@ export class WorkStealingRuntime implements Runtime {
 
   // ── join (main thread): a here, b through the pool unless nobody took it ──
   private join(a: AnyDef, aArgs: unknown[], b: AnyDef, bArgs: unknown[]): [unknown, unknown] {
-    checkTaskDef(a, 'a');
-    checkArgs(aArgs, 'aArgs');
-    checkTaskDef(b, 'b');
-    checkArgs(bArgs, 'bArgs');
+    checkJoinArgs(a, aArgs, b, bArgs);
     this.tasks.admit();
     const n = this.shared.defs.number(b.module, b.name);
     const slot = this.endpoint.alloc();

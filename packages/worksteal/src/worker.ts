@@ -388,19 +388,12 @@ class PoolThread implements ThreadHost, JoinSite {
   }
 
   private onCompletion(slot: number): void {
-    const i = slot - this.endpoint.base;
-    const cell = this.cells[i];
-    if (cell && this.endpoint.state(slot) === SlotState.DONE) {
-      const result = this.endpoint.readResult(slot);
-      if (result.side) {
-        const early = this.sideResults.entrySeen(slot);
-        if (early) this.completeLocal(slot, early);
-        return;
-      }
-      this.completeLocal(slot, result);
+    if (!this.cells[slot - this.endpoint.base] || this.endpoint.state(slot) !== SlotState.DONE) {
+      this.completeLocal(slot, undefined);
       return;
     }
-    this.completeLocal(slot, undefined);
+    const outcome = this.sideResults.ofRingEntry(slot, this.endpoint.readResult(slot));
+    if (outcome) this.completeLocal(slot, outcome);
   }
 
   private onSideResult(slot: number, ok: boolean, value: unknown): void {

@@ -102,6 +102,14 @@ export function checkArgs(value: unknown, arg = 'args', transfer?: readonly unkn
   return value;
 }
 
+/** `Executor.join`'s arguments: two TaskDefs and their argument arrays, named `a`, `aArgs`, `b`, `bArgs`. */
+export function checkJoinArgs(a: unknown, aArgs: unknown, b: unknown, bArgs: unknown): void {
+  checkTaskDef(a, 'a');
+  checkArgs(aArgs, 'aArgs');
+  checkTaskDef(b, 'b');
+  checkArgs(bArgs, 'bArgs');
+}
+
 /**
  * Throws a TypeError naming `arg` (and the path inside it) when `value` would not arrive intact on
  * another thread. Stricter than `structuredClone`, which silently turns a class instance into a

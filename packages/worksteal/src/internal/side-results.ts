@@ -19,6 +19,14 @@ export class SideResults {
     return this.early.size;
   }
 
+  /**
+   * A finished slot's ring entry: its outcome, or — when the result travels by message — the message's
+   * if it already came, else undefined (finish when it comes).
+   */
+  ofRingEntry(slot: number, entry: Outcome & { side: boolean }): Outcome | undefined {
+    return entry.side ? this.entrySeen(slot) : entry;
+  }
+
   /** The ring entry says "by message": the outcome to finish with if the message already came, else undefined. */
   entrySeen(slot: number): Outcome | undefined {
     const early = this.early.get(slot);

@@ -4,7 +4,7 @@ import {
   type Awaitable, type Capability, type Executor, type Reactor, type Runtime, type RuntimeMetrics, type SpawnOptions,
   type Task, type TaskContext, type TaskDef,
 } from '@runtime-traits/core';
-import { checkArgs, checkSpawnOptions, checkTaskDef, TaskSet } from '@runtime-traits/core/kit';
+import { checkArgs, checkJoinArgs, checkSpawnOptions, checkTaskDef, TaskSet } from '@runtime-traits/core/kit';
 
 /** What the view needs from the thread it lives on (worker.ts). */
 export interface ThreadHost {
@@ -45,10 +45,7 @@ export class WorkerRuntime implements Runtime {
         return self.host.spawnBlocking(def as unknown as TaskDef<unknown[], R>, args, o);
       },
       join<A1 extends unknown[], R1, A2 extends unknown[], R2>(a: TaskDef<A1, R1>, aArgs: A1, b: TaskDef<A2, R2>, bArgs: A2): [R1, R2] {
-        checkTaskDef(a, 'a');
-        checkArgs(aArgs, 'aArgs');
-        checkTaskDef(b, 'b');
-        checkArgs(bArgs, 'bArgs');
+        checkJoinArgs(a, aArgs, b, bArgs);
         self.tasks.admit();
         return self.host.join(a as unknown as TaskDef<unknown[], unknown>, aArgs, b as unknown as TaskDef<unknown[], unknown>, bArgs) as [R1, R2];
       },
