@@ -6,7 +6,7 @@ import type {
   TaskContext, TaskDef,
 } from '@runtime-traits/core';
 import {
-  checkArgs, checkCount, checkFunction, checkHost, checkMs, checkOptions, checkSpawnOptions, checkTaskDef, TaskSet,
+  checkCount, checkFunction, checkHost, checkMs, checkOptions, checkSpawn, TaskSet,
   type TaskOwner,
 } from '@runtime-traits/core/kit';
 import { Dispatcher } from './internal/dispatcher.js';
@@ -101,9 +101,7 @@ export class BullMQRuntime implements Runtime {
   }
 
   private spawnRemote<A extends unknown[], R>(def: TaskDef<A, R>, args: A, opts: SpawnOptions | undefined, blocking: boolean): Task<R> {
-    checkTaskDef(def);
-    checkArgs(args, 'args', opts?.transfer);
-    checkSpawnOptions(opts);
+    checkSpawn(def, args, opts);
     this.tasks.admit();
     const job: TaskJob = { m: def.module, n: def.name, a: encodeValue(args) };
     if (blocking) job.b = 1;

@@ -1,7 +1,7 @@
 // The Executor of a local runtime: every task runs on this thread, started from the deterministic ready queue.
 import type { Awaitable, Executor, SpawnOptions, Task, TaskContext, TaskDef } from '@runtime-traits/core';
 import {
-  checkArgs, checkJoinArgs, checkFunction, checkSpawnOptions, checkTaskDef, isThenable, isVerified, resolveTask, TaskCell, TaskSet,
+  checkJoinArgs, checkFunction, checkSpawn, checkSpawnOptions, isThenable, isVerified, resolveTask, TaskCell, TaskSet,
 } from '@runtime-traits/core/kit';
 import type { HostState } from './host-state.js';
 import type { Scheduler, Wakeable } from './scheduler.js';
@@ -54,17 +54,11 @@ export class LocalExecutor implements Executor {
   ) {}
 
   spawn<A extends unknown[], R>(def: TaskDef<A, R>, args: A, opts?: SpawnOptions): Task<R> {
-    checkTaskDef(def);
-    const options = checkSpawnOptions(opts);
-    checkArgs(args, 'args', options?.transfer);
-    return this.spawnDef(def, args, options, 'spawn');
+    return this.spawnDef(def, args, checkSpawn(def, args, opts), 'spawn');
   }
 
   spawnBlocking<A extends unknown[], R>(def: TaskDef<A, R>, args: A, opts?: SpawnOptions): Task<R> {
-    checkTaskDef(def);
-    const options = checkSpawnOptions(opts);
-    checkArgs(args, 'args', options?.transfer);
-    return this.spawnDef(def, args, options, 'spawnBlocking');
+    return this.spawnDef(def, args, checkSpawn(def, args, opts), 'spawnBlocking');
   }
 
   spawnLocal<R>(fn: (cx: TaskContext) => Awaitable<R>, opts?: SpawnOptions): Task<R> {

@@ -6,7 +6,7 @@
 // queue slot, no closure (spawnLocal) and no AbortController unless the body reads cx.signal.
 import type { Awaitable, Executor, SpawnOptions, Task, TaskContext, TaskDef } from '@runtime-traits/core';
 import {
-  checkArgs, checkJoinArgs, checkSpawnOptions, checkTaskDef, isThenable, resolveTask, type TaskSet,
+  checkJoinArgs, checkSpawn, isThenable, resolveTask, type TaskSet,
 } from '@runtime-traits/core/kit';
 import { BlockingCell, type BlockingPool } from './blocking-pool.js';
 
@@ -26,9 +26,8 @@ export class NodeExecutor implements Executor {
   }
 
   spawn<A extends unknown[], R>(def: TaskDef<A, R>, args: A, opts?: SpawnOptions): Task<R> {
-    const checked = checkTaskDef(def);
-    const options = opts === undefined ? undefined : checkSpawnOptions(opts);
-    checkArgs(args, 'args', options?.transfer);
+    const options = checkSpawn(def, args, opts);
+    const checked = def as unknown as TaskDef<unknown[], unknown>;
     const known = exported.get(checked);
     if (known) return this.tasks.runSoon(options, (cx) => known.fn(cx, ...args) as Awaitable<R>);
     const cell = this.tasks.create<R>(options);
@@ -43,9 +42,8 @@ export class NodeExecutor implements Executor {
   }
 
   spawnBlocking<A extends unknown[], R>(def: TaskDef<A, R>, args: A, opts?: SpawnOptions): Task<R> {
-    const checked = checkTaskDef(def);
-    const options = opts === undefined ? undefined : checkSpawnOptions(opts);
-    checkArgs(args, 'args', options?.transfer);
+    const options = checkSpawn(def, args, opts);
+    const checked = def as unknown as TaskDef<unknown[], unknown>;
     this.tasks.admit();
     const pool = this.pool();
     const cell = this.tasks.create<R>(options, (id, owner, name, signal) => new BlockingCell<R>(id, owner, name, signal, pool));

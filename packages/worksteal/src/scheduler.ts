@@ -21,7 +21,7 @@ import {
   type ShutdownOptions, type SpawnOptions, type Task, type TaskContext, type TaskDef,
 } from '@runtime-traits/core';
 import {
-  checkArgs, checkJoinArgs, checkCount, checkFunction, checkMs, checkOptions, checkSpawnOptions, checkTaskDef, resolveTask, show,
+  checkJoinArgs, checkCount, checkFunction, checkMs, checkOptions, checkSpawn, resolveTask, show,
   TaskSet, type TaskOwner,
 } from '@runtime-traits/core/kit';
 import { NodeReactor } from '@runtime-traits/node';
@@ -187,9 +187,7 @@ export class WorkStealingRuntime implements Runtime {
   }
 
   private spawnPortable(def: AnyDef, args: unknown[], opts: SpawnOptions | undefined, blocking: boolean): Task<unknown> {
-    checkTaskDef(def);
-    const o = checkSpawnOptions(opts);
-    checkArgs(args, 'args', o?.transfer);
+    const o = checkSpawn(def, args, opts);
     const cell = this.tasks.create<unknown>(o, this.makeCell);
     if (cell.isSettled()) return cell.handle;
     const remote = cell as RemoteTask<unknown>;

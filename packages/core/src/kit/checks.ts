@@ -102,6 +102,14 @@ export function checkArgs(value: unknown, arg = 'args', transfer?: readonly unkn
   return value;
 }
 
+/** `spawn`/`spawnBlocking`'s arguments: a TaskDef, its argument array and the options; returns the checked options. */
+export function checkSpawn(def: unknown, args: unknown, opts: unknown): SpawnOptions | undefined {
+  checkTaskDef(def);
+  const options = opts === undefined ? undefined : checkSpawnOptions(opts);
+  checkArgs(args, 'args', options?.transfer);
+  return options;
+}
+
 /** `Executor.join`'s arguments: two TaskDefs and their argument arrays, named `a`, `aArgs`, `b`, `bArgs`. */
 export function checkJoinArgs(a: unknown, aArgs: unknown, b: unknown, bArgs: unknown): void {
   checkTaskDef(a, 'a');

@@ -1,7 +1,7 @@
 // The adapter kit: what a runtime author reuses so every runtime checks and behaves alike.
 export {
   show, checkMs, checkCount, checkPort, checkHost, checkFunction, checkSignal, checkOptions, checkSpawnOptions,
-  checkTaskDef, checkArgs, checkJoinArgs, checkCloneable, checkData, checkAddress, checkListenAddress, DEFAULT_HOST,
+  checkTaskDef, checkArgs, checkSpawn, checkJoinArgs, checkCloneable, checkData, checkAddress, checkListenAddress, DEFAULT_HOST,
 } from './checks.js';
 export { deferred } from './deferred.js';
 export { TaskCell, cancelledError, isThenable } from './task-cell.js';

@@ -4,7 +4,7 @@ import {
   type Awaitable, type Capability, type Executor, type Reactor, type Runtime, type RuntimeMetrics, type SpawnOptions,
   type Task, type TaskContext, type TaskDef,
 } from '@runtime-traits/core';
-import { checkArgs, checkJoinArgs, checkSpawnOptions, checkTaskDef, TaskSet } from '@runtime-traits/core/kit';
+import { checkJoinArgs, checkSpawn, TaskSet } from '@runtime-traits/core/kit';
 
 /** What the view needs from the thread it lives on (worker.ts). */
 export interface ThreadHost {
@@ -28,9 +28,7 @@ export class WorkerRuntime implements Runtime {
     const self = this;
     this.executor = {
       spawn<A extends unknown[], R>(def: TaskDef<A, R>, args: A, opts?: SpawnOptions): Task<R> {
-        checkTaskDef(def);
-        const o = checkSpawnOptions(opts);
-        checkArgs(args, 'args', o?.transfer);
+        const o = checkSpawn(def, args, opts);
         self.tasks.admit();
         return self.host.spawn(def as unknown as TaskDef<unknown[], R>, args, o);
       },
@@ -38,9 +36,7 @@ export class WorkerRuntime implements Runtime {
         return self.tasks.spawnLocal(fn, opts);
       },
       spawnBlocking<A extends unknown[], R>(def: TaskDef<A, R>, args: A, opts?: SpawnOptions): Task<R> {
-        checkTaskDef(def);
-        const o = checkSpawnOptions(opts);
-        checkArgs(args, 'args', o?.transfer);
+        const o = checkSpawn(def, args, opts);
         self.tasks.admit();
         return self.host.spawnBlocking(def as unknown as TaskDef<unknown[], R>, args, o);
       },
