@@ -50,14 +50,8 @@ const bench: Benchmark = {
         }
         // Each batch runs inside rt.run() so the local runtime's own loop drives it; the node
         // and worksteal runtimes pay that one extra task per thousand too.
-        contenders.push({
-          name: `${name} spawnLocal`,
-          batch: () => rt.run(async () => {
-            let total = 0;
-            for (let i = 0; i < batchSize; i++) total += await rt.executor.spawnLocal(() => work(i));
-            check(total);
-          }),
-        });
+        const loop = await import(`./spawn-loop.js?runtime=${name}`) as typeof import('./spawn-loop.js');
+        contenders.push({ name: `${name} spawnLocal`, batch: () => loop.spawnBatch(rt, batchSize, work, check) });
       }
       const label = `spawnLocal + await, batches of ${batchSize}`;
       ctx.log(`  spawn: ${label}`);

@@ -65,16 +65,22 @@ export class TaskCell<T> implements TaskContext {
   /** Settles the promise the handle follows; undefined while a job handle's body has not gone async. */
   declare private resolveFn: ((value: unknown) => void) | undefined;
   declare private extras: CellExtras | undefined;
+  /** A job handle's body until its job takes it (TaskSet.runSoon). */
+  declare body: Body<T> | undefined;
   /** Links of the owner's intrusive list of live tasks; only the owning TaskSet touches them. */
   declare liveNext: TaskCell<unknown> | undefined;
   declare livePrev: TaskCell<unknown> | undefined;
 
-  /** `job`: the promise of the job that will call runJob(); without it the handle is settled from outside. */
-  constructor(id: number, owner: TaskOwner, name: string | undefined, signal?: AbortSignal, job?: Promise<unknown>) {
+  /**
+   * `job`: the promise of the job that will call runJob(), and `body` what it will run; without a job
+   * the handle is settled from outside.
+   */
+  constructor(id: number, owner: TaskOwner, name: string | undefined, signal?: AbortSignal, job?: Promise<unknown>, body?: Body<T>) {
     this.state = 'pending';
     this.id = id;
     this.owner = owner;
     this.extras = undefined;
+    this.body = body;
     this.liveNext = undefined;
     this.livePrev = undefined;
     if ((new.target as typeof TaskCell).liveState) {
