@@ -438,14 +438,19 @@ export class WorkStealingRuntime implements Runtime {
     return [ra, rb.value];
   }
 
-  /** Blocks the main thread (join is synchronous by contract) until b's thief stores DONE. */
+  /**
+   * Blocks the main thread (join is synchronous by contract) until b's thief stores DONE. A thief
+   * that dies cannot store DONE, and the exit event cannot arrive while this thread is blocked: every
+   * 5 ms wait ends with a look at whether the thief has stopped, and recovery then fails b with
+   * WorkerCrashedError (DONE) as it would from the event.
+   */
   private awaitJoinSlot(slot: number): { ok: boolean; value: unknown } {
     const s = this.shared.slots;
     const h = Layout.slotWord(slot);
     for (let spin = 0; Atomics.load(s, h + S.STATE) !== SlotState.DONE; spin++) {
       if (spin < 256) continue;
       Atomics.store(s, h + S.WAITER, 1);
-      Atomics.wait(s, h + S.STATE, SlotState.RUNNING, 5);
+      if (Atomics.wait(s, h + S.STATE, SlotState.RUNNING, 5) === 'timed-out') this.threadStopped(Atomics.load(s, h + S.RUNNER));
     }
     let result = readResult(s, this.shared.payload, slot);
     if (result.side) result = { ...this.awaitSideSync(slot, Atomics.load(s, h + S.RUNNER)), side: false };
@@ -460,8 +465,14 @@ export class WorkStealingRuntime implements Runtime {
       if (early) return early;
       const m = port && receiveMessageOnPort(port);
       if (m) this.onThreadMessage(runner, m.message as ToMain);
+      else if (this.threadStopped(runner)) return { ok: false, value: new WorkerCrashedError(`worker thread ${runner} died before sending the result of its join`) };
       else Atomics.wait(this.shared.control, this.shared.layout.endpointBase(MAIN) + E.MAIL, 0, 1);
     }
+  }
+
+  /** Whether pool thread `n` has stopped, seen synchronously (recovery runs now if so). */
+  private threadStopped(n: number): boolean {
+    return this.threads[n]?.stoppedWhileBlocked() ?? false;
   }
 
   // ── crash recovery ──────────────────────────────────────────────────────────

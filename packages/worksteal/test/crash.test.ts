@@ -1,6 +1,8 @@
 // Worker deaths: a throw at top level, process.exit and running out of memory each fail the task with
 // WorkerCrashedError, the worker is replaced, and the runtime keeps working.
 import { expect } from 'chai';
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { WorkerCrashedError } from '@runtime-traits/core';
 import { WorkStealingRuntime } from '../src/index.js';
 import { add, exhaustMemory, exitThread, throwAtTopLevel } from './fixtures/tasks.js';
@@ -44,4 +46,19 @@ describe('WorkStealingRuntime when a worker dies', function () {
       else expect(WorkerCrashedError.is(outcome.reason)).to.equal(true);
     }
   });
+
+  it('fails a join blocked on the main thread when the worker running b runs out of memory', async () => {
+    // The main thread cannot see the worker's exit event while join blocks it; before the fix this
+    // join waited for ever. A child process, so that a hang here is a kill, not a hung suite.
+    const child = spawn(process.execPath, [fileURLToPath(new URL('./fixtures/join-oom-child.js', import.meta.url))], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    child.stdout.on('data', (chunk: Buffer) => { out += chunk.toString(); });
+    child.stderr.on('data', (chunk: Buffer) => { out += chunk.toString(); });
+    const killer = setTimeout(() => child.kill('SIGKILL'), 45_000);
+    const [code, signal] = await new Promise<[number | null, string | null]>((resolve) => child.on('exit', (c, s) => resolve([c, s])));
+    clearTimeout(killer);
+    expect(out).to.contain('join threw WorkerCrashedError; then add(2, 3) = 5; crashes 1');
+    expect([code, signal], 'exited by itself (not killed)').to.deep.equal([0, null]);
+  });
 });
+

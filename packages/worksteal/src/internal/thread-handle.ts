@@ -18,7 +18,10 @@ export class ThreadHandle {
   readonly port: MessagePort;
   readonly ready: Promise<void>;
   private stopping = false;
+  /** onDeath was called (from the exit event, or earlier from stoppedWhileBlocked()). */
+  private dead = false;
   private lastError: unknown;
+  private readonly events: ThreadEvents;
 
   constructor(
     private readonly shared: Shared,
@@ -29,6 +32,7 @@ export class ThreadHandle {
     resourceLimits: ResourceLimits | undefined,
     events: ThreadEvents,
   ) {
+    this.events = events;
     const channel = new MessageChannel();
     this.port = channel.port1;
     const init: WorkerInit = { buffers: shared.buffers, config: shared.config, me, role, spinCount, fresh, port: channel.port2, sabs: [...shared.sabs.byId] };
@@ -44,14 +48,35 @@ export class ThreadHandle {
     this.port.unref();
     this.worker.unref();
     this.worker.on('error', (error) => { this.lastError = error; });
+    this.ready.catch(() => undefined);
     this.worker.on('exit', (code) => {
       this.port.close();
       if (this.stopping) return;
       const cause = this.lastError ?? new Error(`worker thread exited with code ${code}`);
       ready.reject(cause);
-      this.ready.catch(() => undefined);
-      events.onDeath(me, cause);
+      this.reportDeath(cause);
     });
+  }
+
+  /**
+   * For a main thread blocked in a synchronous wait (join), which cannot receive the exit event:
+   * reports the death now if the thread has stopped. Returns whether it is dead.
+   *
+   * HOW: Node answers a stopped worker's idle-time query with -1, synchronously, so its event-loop
+   * utilization shows `idle < 0` from the moment the thread is gone (seen on Node 20; where Node
+   * answers otherwise this never fires, and the exit event remains the only signal).
+   */
+  stoppedWhileBlocked(): boolean {
+    if (this.dead) return true;
+    if (this.stopping || this.worker.performance.eventLoopUtilization().idle >= 0) return false;
+    this.reportDeath(new Error(`worker thread ${this.me} stopped while the main thread was blocked waiting for it (out of memory is the usual cause; its own error event had not arrived yet)`));
+    return true;
+  }
+
+  private reportDeath(cause: unknown): void {
+    if (this.dead) return;
+    this.dead = true;
+    this.events.onDeath(this.me, cause);
   }
 
   /** Sends a message and makes sure the thread looks at it even if it sleeps in Atomics.wait. */
