@@ -16,7 +16,7 @@
 // (Node then schedules its completion) or a closure and record per read are a measurable share of it.
 import type { Socket } from 'node:net';
 import type { Connection, SocketAddress } from '@runtime-traits/core';
-import { abortError, checkData, checkOptions, checkSignal } from '@runtime-traits/core/kit';
+import { abortError, checkData, checkOptions, checkSignal, untilEnd } from '@runtime-traits/core/kit';
 import { epipe, toNetError } from './errors.js';
 
 /** Pause the socket when this many bytes wait unread. */
@@ -208,11 +208,8 @@ export class NodeConnection implements Connection {
   }
 
   /** Reads until end of stream; breaking out leaves the connection open. */
-  [Symbol.asyncIterator](): AsyncIterator<Uint8Array> {
-    return {
-      next: () => this.read().then(toIteratorResult),
-      return: () => Promise.resolve({ done: true, value: undefined }),
-    };
+  [Symbol.asyncIterator](): AsyncIterableIterator<Uint8Array> {
+    return untilEnd(() => this.read());
   }
 
   [Symbol.asyncDispose](): Promise<void> {
@@ -309,9 +306,6 @@ export class NodeConnection implements Connection {
   }
 }
 
-function toIteratorResult(chunk: Uint8Array | null): IteratorResult<Uint8Array> {
-  return chunk === null ? { done: true, value: undefined } : { done: false, value: chunk };
-}
 
 /** The addresses of a connected socket; `path` is the Unix socket's path when there is one. */
 export function socketAddresses(socket: Socket, path?: { local?: string; remote?: string }): { local: SocketAddress; remote: SocketAddress } {

@@ -1,7 +1,7 @@
 // NodeListener: the contract's Listener over a net.Server (or a tls.Server): a queue of accepted connections.
 import type { Server, Socket } from 'node:net';
 import type { Connection, Listener, SocketAddress } from '@runtime-traits/core';
-import { WaitQueue } from '@runtime-traits/core/kit';
+import { WaitQueue, untilEnd } from '@runtime-traits/core/kit';
 import { NodeConnection, socketAddresses, type ConnectionOwner } from './connection.js';
 
 /** Who tracks this listener (the reactor). */
@@ -37,12 +37,8 @@ export class NodeListener implements Listener {
     return Promise.all(unaccepted.map((conn) => conn.closed)).then(() => undefined);
   }
 
-  async *[Symbol.asyncIterator](): AsyncIterator<Connection> {
-    for (;;) {
-      const conn = await this.accept();
-      if (conn === null) return;
-      yield conn;
-    }
+  [Symbol.asyncIterator](): AsyncIterableIterator<Connection> {
+    return untilEnd(() => this.accept());
   }
 
   [Symbol.asyncDispose](): Promise<void> {

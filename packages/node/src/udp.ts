@@ -1,7 +1,7 @@
 // NodeUdpSocket: the contract's UdpSocket over a dgram.Socket, with a bounded queue of received datagrams.
 import type { Socket as DgramSocket, RemoteInfo } from 'node:dgram';
 import { NetError, type Datagram, type SocketAddress, type UdpSocket } from '@runtime-traits/core';
-import { WaitQueue, checkAddress, checkData } from '@runtime-traits/core/kit';
+import { WaitQueue, checkAddress, checkData, untilEnd } from '@runtime-traits/core/kit';
 import { toNetError } from './errors.js';
 
 /** Datagrams kept for a reader that is not keeping up; beyond this the oldest are dropped (UDP may drop). */
@@ -52,12 +52,8 @@ export class NodeUdpSocket implements UdpSocket {
     return this.closing;
   }
 
-  async *[Symbol.asyncIterator](): AsyncIterator<Datagram> {
-    for (;;) {
-      const datagram = await this.recv();
-      if (datagram === null) return;
-      yield datagram;
-    }
+  [Symbol.asyncIterator](): AsyncIterableIterator<Datagram> {
+    return untilEnd(() => this.recv());
   }
 
   [Symbol.asyncDispose](): Promise<void> {

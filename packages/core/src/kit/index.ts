@@ -4,6 +4,7 @@ export {
   checkTaskDef, checkArgs, checkSpawn, checkJoinArgs, checkCloneable, checkData, checkAddress, checkListenAddress, DEFAULT_HOST,
 } from './checks.js';
 export { deferred } from './deferred.js';
+export { untilEnd } from './until-end.js';
 export { TaskCell, cancelledError, isThenable } from './task-cell.js';
 export { cellOf } from './task-handle.js';
 export { TaskSet } from './task-set.js';

@@ -1,6 +1,6 @@
 // A simulated TCP (or Unix) listener: an accept queue of connections the handshake already established.
 import type { Connection, Listener, SocketAddress } from '@runtime-traits/core';
-import { WaitQueue } from '@runtime-traits/core/kit';
+import { WaitQueue, untilEnd } from '@runtime-traits/core/kit';
 import type { HostState } from '../host-state.js';
 import type { Scheduler } from '../scheduler.js';
 import type { TcpEndpoint } from './tcp.js';
@@ -46,12 +46,8 @@ export class TcpListener implements Listener {
     return Promise.resolve();
   }
 
-  async *[Symbol.asyncIterator](): AsyncIterator<Connection> {
-    for (;;) {
-      const conn = await this.accept();
-      if (conn === null) return;
-      yield conn;
-    }
+  [Symbol.asyncIterator](): AsyncIterableIterator<Connection> {
+    return untilEnd(() => this.accept());
   }
 
   [Symbol.asyncDispose](): Promise<void> {

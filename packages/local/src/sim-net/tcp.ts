@@ -18,7 +18,7 @@
 //   `closed` resolves once both directions have ended, on RST, or on local close(); never rejects.
 import type { Connection, SocketAddress } from '@runtime-traits/core';
 import { NetError } from '@runtime-traits/core';
-import { abortError, checkData, checkOptions, checkSignal, deferred } from '@runtime-traits/core/kit';
+import { abortError, checkData, checkOptions, checkSignal, deferred, untilEnd } from '@runtime-traits/core/kit';
 import type { HostState } from '../host-state.js';
 import type { Scheduler, Wakeable } from '../scheduler.js';
 import { Flow, SegmentKind, type FlowReceiver, type Segment } from './flow.js';
@@ -196,12 +196,8 @@ export class TcpEndpoint implements Connection, FlowReceiver {
     return Promise.resolve();
   }
 
-  async *[Symbol.asyncIterator](): AsyncIterator<Uint8Array> {
-    for (;;) {
-      const chunk = await this.read();
-      if (chunk === null) return;
-      yield chunk;
-    }
+  [Symbol.asyncIterator](): AsyncIterableIterator<Uint8Array> {
+    return untilEnd(() => this.read());
   }
 
   [Symbol.asyncDispose](): Promise<void> {

@@ -1,7 +1,7 @@
 // A simulated UDP socket: datagrams that really are lost, delayed and unordered, never retransmitted.
 import type { Datagram, SocketAddress, UdpSocket } from '@runtime-traits/core';
 import { NetError } from '@runtime-traits/core';
-import { WaitQueue, checkAddress, checkData } from '@runtime-traits/core/kit';
+import { WaitQueue, checkAddress, checkData, untilEnd } from '@runtime-traits/core/kit';
 import type { HostState } from '../host-state.js';
 import type { TimerItem } from '../scheduler.js';
 import { Network } from './network.js';
@@ -104,12 +104,8 @@ export class SimUdpSocket implements UdpSocket {
     return Promise.resolve();
   }
 
-  async *[Symbol.asyncIterator](): AsyncIterator<Datagram> {
-    for (;;) {
-      const datagram = await this.recv();
-      if (datagram === null) return;
-      yield datagram;
-    }
+  [Symbol.asyncIterator](): AsyncIterableIterator<Datagram> {
+    return untilEnd(() => this.recv());
   }
 
   [Symbol.asyncDispose](): Promise<void> {
