@@ -439,10 +439,11 @@ export class WorkStealingRuntime implements Runtime {
   }
 
   /**
-   * Blocks the main thread (join is synchronous by contract) until b's thief stores DONE. A thief
-   * that dies cannot store DONE, and the exit event cannot arrive while this thread is blocked: every
-   * 5 ms wait ends with a look at whether the thief has stopped, and recovery then fails b with
-   * WorkerCrashedError (DONE) as it would from the event.
+   * Blocks the main thread (join is synchronous by contract) until b's thief stores DONE. A thread
+   * that dies cannot store DONE, and its exit event cannot arrive while this thread is blocked: every
+   * 5 ms wait ends with a look at whether any pool thread has stopped (b's thief, or the thief of a
+   * join nested inside b, whose joiner waits for main's recovery), and recovery then fails what the
+   * dead thread ran with WorkerCrashedError (DONE) as it would from the event.
    */
   private awaitJoinSlot(slot: number): { ok: boolean; value: unknown } {
     const s = this.shared.slots;
@@ -450,7 +451,7 @@ export class WorkStealingRuntime implements Runtime {
     for (let spin = 0; Atomics.load(s, h + S.STATE) !== SlotState.DONE; spin++) {
       if (spin < 256) continue;
       Atomics.store(s, h + S.WAITER, 1);
-      if (Atomics.wait(s, h + S.STATE, SlotState.RUNNING, 5) === 'timed-out') this.threadStopped(Atomics.load(s, h + S.RUNNER));
+      if (Atomics.wait(s, h + S.STATE, SlotState.RUNNING, 5) === 'timed-out') this.recoverStoppedThreads();
     }
     let result = readResult(s, this.shared.payload, slot);
     if (result.side) result = { ...this.awaitSideSync(slot, Atomics.load(s, h + S.RUNNER)), side: false };
@@ -464,15 +465,22 @@ export class WorkStealingRuntime implements Runtime {
       const early = this.sideResults.takeMessage(slot);
       if (early) return early;
       const m = port && receiveMessageOnPort(port);
-      if (m) this.onThreadMessage(runner, m.message as ToMain);
-      else if (this.threadStopped(runner)) return { ok: false, value: new WorkerCrashedError(`worker thread ${runner} died before sending the result of its join`) };
-      else Atomics.wait(this.shared.control, this.shared.layout.endpointBase(MAIN) + E.MAIL, 0, 1);
+      if (m) {
+        this.onThreadMessage(runner, m.message as ToMain);
+      } else if (this.threads[runner]?.stoppedWhileBlocked()) {
+        // It may have posted the result just before it died: look once more.
+        const last = port && receiveMessageOnPort(port);
+        if (last) this.onThreadMessage(runner, last.message as ToMain);
+        return this.sideResults.takeMessage(slot) ?? { ok: false, value: new WorkerCrashedError(`worker thread ${runner} died before sending the result of its join`) };
+      } else {
+        Atomics.wait(this.shared.control, this.shared.layout.endpointBase(MAIN) + E.MAIL, 0, 1);
+      }
     }
   }
 
-  /** Whether pool thread `n` has stopped, seen synchronously (recovery runs now if so). */
-  private threadStopped(n: number): boolean {
-    return this.threads[n]?.stoppedWhileBlocked() ?? false;
+  /** Runs recovery now for every pool thread seen to have stopped (the main thread is blocked: no exit event can arrive). */
+  private recoverStoppedThreads(): void {
+    for (const thread of this.threads) thread?.stoppedWhileBlocked();
   }
 
   // ── crash recovery ──────────────────────────────────────────────────────────

@@ -47,18 +47,35 @@ describe('WorkStealingRuntime when a worker dies', function () {
     }
   });
 
-  it('fails a join blocked on the main thread when the worker running b runs out of memory', async () => {
-    // The main thread cannot see the worker's exit event while join blocks it; before the fix this
-    // join waited for ever. A child process, so that a hang here is a kill, not a hung suite.
-    const child = spawn(process.execPath, [fileURLToPath(new URL('./fixtures/join-oom-child.js', import.meta.url))], { stdio: ['ignore', 'pipe', 'pipe'] });
+  /** Runs fixtures/join-oom-child.js with `args`; returns what it printed and how it ended (killed after 45 s). */
+  async function joinOomChild(args: string[]): Promise<{ out: string; ended: [number | null, string | null] }> {
+    const child = spawn(process.execPath, [fileURLToPath(new URL('./fixtures/join-oom-child.js', import.meta.url)), ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     child.stdout.on('data', (chunk: Buffer) => { out += chunk.toString(); });
     child.stderr.on('data', (chunk: Buffer) => { out += chunk.toString(); });
     const killer = setTimeout(() => child.kill('SIGKILL'), 45_000);
-    const [code, signal] = await new Promise<[number | null, string | null]>((resolve) => child.on('exit', (c, s) => resolve([c, s])));
+    const ended = await new Promise<[number | null, string | null]>((resolve) => child.on('exit', (c, s) => resolve([c, s])));
     clearTimeout(killer);
+    return { out, ended };
+  }
+
+  // The main thread cannot see a worker's exit event while join blocks it; before the fix the two
+  // out-of-memory joins waited for ever.
+  it('fails a join blocked on the main thread when the worker running b runs out of memory', async () => {
+    const { out, ended } = await joinOomChild([]);
     expect(out).to.contain('join threw WorkerCrashedError; then add(2, 3) = 5; crashes 1');
-    expect([code, signal], 'exited by itself (not killed)').to.deep.equal([0, null]);
+    expect(ended, 'exited by itself (not killed)').to.deep.equal([0, null]);
+  });
+
+  it('fails a join blocked on the main thread when a join nested in b loses its b to out-of-memory on the other worker', async () => {
+    const { out, ended } = await joinOomChild(['nested']);
+    expect(out).to.contain('join threw WorkerCrashedError; died on another worker than its joiner: true; then add(2, 3) = 5; crashes 1');
+    expect(ended, 'exited by itself (not killed)').to.deep.equal([0, null]);
+  });
+
+  it('fails a join blocked on the main thread whose b calls process.exit on its worker', async () => {
+    const { out, ended } = await joinOomChild(['exit']);
+    expect(out).to.contain('join threw WorkerCrashedError; then add(2, 3) = 5; crashes 1');
+    expect(ended, 'exited by itself (not killed)').to.deep.equal([0, null]);
   });
 });
-

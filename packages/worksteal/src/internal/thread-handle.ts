@@ -40,8 +40,12 @@ export class ThreadHandle {
     const ready = deferred<void>();
     this.ready = ready.promise;
     this.port.on('message', (message: ToMain) => {
-      if (message.t === 'ready') ready.resolve();
-      else events.onMessage(me, message);
+      if (message.t === 'ready') {
+        ready.resolve();
+        this.readLoopStart();
+      } else {
+        events.onMessage(me, message);
+      }
     });
     // Neither the port nor the thread keeps the process alive: the runtime holds a ref'd handle
     // only while tasks are in flight, so a process whose work is done can exit.
@@ -64,13 +68,23 @@ export class ThreadHandle {
    *
    * HOW: Node answers a stopped worker's idle-time query with -1, synchronously, so its event-loop
    * utilization shows `idle < 0` from the moment the thread is gone (seen on Node 20; where Node
-   * answers otherwise this never fires, and the exit event remains the only signal).
+   * answers otherwise this never fires, and the exit event remains the only signal). Node reads the
+   * worker's loop start once, on the first query that finds the loop running, and answers zeros
+   * until then, also once the thread has stopped: readLoopStart() makes that first query early.
    */
   stoppedWhileBlocked(): boolean {
     if (this.dead) return true;
     if (this.stopping || this.worker.performance.eventLoopUtilization().idle >= 0) return false;
     this.reportDeath(new Error(`worker thread ${this.me} stopped while the main thread was blocked waiting for it (out of memory is the usual cause; its own error event had not arrived yet)`));
     return true;
+  }
+
+  /** Queries the worker's event-loop utilization until Node has its loop start (a few ms after 'ready' at most). */
+  private readLoopStart(tries = 50): void {
+    if (this.dead || this.stopping) return;
+    const { idle, active } = this.worker.performance.eventLoopUtilization();
+    if (idle !== 0 || active !== 0 || tries === 0) return;
+    setTimeout(() => this.readLoopStart(tries - 1), 1).unref();
   }
 
   private reportDeath(cause: unknown): void {
