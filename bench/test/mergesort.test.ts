@@ -22,10 +22,13 @@ describe('merge sort (bench workload)', () => {
     expect(mergeRuns([3, 4], [1, 2])).to.deep.equal([1, 2, 3, 4]);
   });
 
-  it('merges only data[lo, hi) and leaves the rest alone', () => {
-    const data = new Float64Array([9, 9, 1, 4, 2, 3, 0, 0]);
-    merge(data, new Float64Array(8), 2, 4, 6);
-    expect([...data]).to.deep.equal([9, 9, 1, 2, 3, 4, 0, 0]);
+  it('merges only data[lo, hi) and leaves the rest alone, whichever run outlasts the other', () => {
+    const leftLasts = new Float64Array([9, 9, 1, 4, 2, 3, 0, 0]);
+    merge(leftLasts, new Float64Array(8), 2, 4, 6);
+    expect([...leftLasts]).to.deep.equal([9, 9, 1, 2, 3, 4, 0, 0]);
+    const rightLasts = new Float64Array([9, 9, 3, 4, 1, 2, 5, 0]);
+    merge(rightLasts, new Float64Array(8), 2, 4, 7);
+    expect([...rightLasts]).to.deep.equal([9, 9, 1, 2, 3, 4, 5, 0]);
   });
 
   it('sorts the same as TypedArray#sort across several leaves', () => {

@@ -45,8 +45,12 @@ describe('untilEnd', () => {
     expect(src.calls()).to.equal(1);
   });
 
-  it('should pass on a rejection from the source', async () => {
-    const it = untilEnd<number>(() => Promise.reject(new RangeError('boom')));
+  it('should pass on a rejection from the source, then report done without asking it again', async () => {
+    let calls = 0;
+    const it = untilEnd<number>(() => {
+      calls++;
+      return Promise.reject(new RangeError('boom'));
+    });
     let caught: unknown;
     try {
       await it.next();
@@ -54,6 +58,8 @@ describe('untilEnd', () => {
       caught = error;
     }
     expect(caught).to.be.instanceOf(RangeError);
+    expect(await it.next()).to.deep.equal({ done: true, value: undefined });
+    expect(calls).to.equal(1);
   });
 
   it('should be its own async iterable', () => {

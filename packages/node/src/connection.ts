@@ -306,7 +306,6 @@ export class NodeConnection implements Connection {
   }
 }
 
-
 /** The addresses of a connected socket; `path` is the Unix socket's path when there is one. */
 export function socketAddresses(socket: Socket, path?: { local?: string; remote?: string }): { local: SocketAddress; remote: SocketAddress } {
   if (path) return { local: { path: path.local ?? '' }, remote: { path: path.remote ?? '' } };

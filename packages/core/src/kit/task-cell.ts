@@ -72,8 +72,8 @@ export class TaskCell<T> implements TaskContext {
   declare livePrev: TaskCell<unknown> | undefined;
 
   /**
-   * `job`: the promise of the job that will call runJob(), and `body` what it will run; without a job
-   * the handle is settled from outside.
+   * `job`: the promise of the job that will call runJob(); without it the handle is settled from
+   * outside. `body`: what that job runs, when the job finds it on the cell (TaskSet.runSoon's do).
    */
   constructor(id: number, owner: TaskOwner, name: string | undefined, signal?: AbortSignal, job?: Promise<unknown>, body?: Body<T>) {
     this.state = 'pending';

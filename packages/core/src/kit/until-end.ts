@@ -7,8 +7,8 @@
 const DONE: IteratorReturnResult<undefined> = Object.freeze({ done: true, value: undefined });
 
 /**
- * Iterates `next()` until it gives null. Leaving the loop early (`break`, `return`, a throw) leaves
- * the source open; the iterator then reports done, as a generator would.
+ * Iterates `next()` until it gives null or rejects. Leaving the loop early (`break`, `return`, a
+ * throw) leaves the source open; after any of these the iterator reports done, as a generator would.
  */
 export function untilEnd<T>(next: () => Promise<T | null>): AsyncIterableIterator<T> {
   let ended = false;
@@ -17,8 +17,12 @@ export function untilEnd<T>(next: () => Promise<T | null>): AsyncIterableIterato
     ended = true;
     return DONE;
   };
+  const fail = (error: unknown): never => {
+    ended = true;
+    throw error;
+  };
   const iterator: AsyncIterableIterator<T> = {
-    next: () => (ended ? Promise.resolve(DONE) : next().then(step)),
+    next: () => (ended ? Promise.resolve(DONE) : next().then(step, fail)),
     return: () => {
       ended = true;
       return Promise.resolve(DONE);
