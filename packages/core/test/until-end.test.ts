@@ -62,6 +62,20 @@ describe('untilEnd', () => {
     expect(calls).to.equal(1);
   });
 
+  it('should turn a source that throws instead of rejecting into a rejection, then report done', async () => {
+    const it = untilEnd<number>(() => {
+      throw new TypeError('thrown, not rejected');
+    });
+    let caught: unknown;
+    try {
+      await it.next();
+    } catch (error) {
+      caught = error;
+    }
+    expect(caught).to.be.instanceOf(TypeError);
+    expect((await it.next()).done).to.equal(true);
+  });
+
   it('should be its own async iterable', () => {
     const it = untilEnd(source([1]).next);
     expect(it[Symbol.asyncIterator]()).to.equal(it);

@@ -460,17 +460,15 @@ export class WorkStealingRuntime implements Runtime {
   }
 
   private awaitSideSync(slot: number, runner: number): { ok: boolean; value: unknown } {
-    const port = this.threads[runner]?.port;
+    const thread = this.threads[runner];
     for (;;) {
       const early = this.sideResults.takeMessage(slot);
       if (early) return early;
-      const m = port && receiveMessageOnPort(port);
+      const m = thread && receiveMessageOnPort(thread.port);
       if (m) {
         this.onThreadMessage(runner, m.message as ToMain);
-      } else if (this.threads[runner]?.stoppedWhileBlocked()) {
-        // It may have posted the result just before it died: look once more.
-        const last = port && receiveMessageOnPort(port);
-        if (last) this.onThreadMessage(runner, last.message as ToMain);
+      } else if (!thread || thread.stoppedWhileBlocked()) {
+        // Its handle handed over what the port still held before recovery ran (thread-handle.ts).
         return this.sideResults.takeMessage(slot) ?? { ok: false, value: new WorkerCrashedError(`worker thread ${runner} died before sending the result of its join`) };
       } else {
         Atomics.wait(this.shared.control, this.shared.layout.endpointBase(MAIN) + E.MAIL, 0, 1);
@@ -484,9 +482,8 @@ export class WorkStealingRuntime implements Runtime {
   }
 
   // ── crash recovery ──────────────────────────────────────────────────────────
-  /** A thread died: fail what it was running, requeue what it held, start a replacement. */
+  /** A thread died: fail what it was running, requeue what it held, start a replacement (not once closing). */
   private recover(dead: number, cause: unknown): void {
-    if (this.closing) return;
     this.crashes++;
     const sh = this.shared;
     const s = sh.slots;
@@ -496,6 +493,8 @@ export class WorkStealingRuntime implements Runtime {
     for (const slot of this.sideResults.takeAwaitingMessage((at) => Atomics.load(s, Layout.slotWord(at) + S.RUNNER) === dead)) {
       this.settle(slot, { ok: false, value: error });
     }
+    // Closing (a body that called shutdown() dies, say): whoever waits on the dead thread was told above.
+    if (this.closing) return;
     requeueDeque(sh, dead);
     const replacement = this.startThread(dead, sh.layout.isWorker(dead) ? 'worker' : 'blocking', false);
     if (!sh.layout.isWorker(dead)) this.blocking.threads.set(dead, replacement);

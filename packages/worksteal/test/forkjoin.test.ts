@@ -23,10 +23,13 @@ describe('WorkStealingRuntime fork-join', function () {
   });
 
   it('spreads a deep join over several workers (steals happen)', async () => {
-    const before = rt.metrics();
-    await rt.executor.spawn(fibJoin, [30, 14]);
-    const after = rt.metrics();
-    expect(after.steals as number).to.be.greaterThan(before.steals as number);
+    // One run can end before a descheduled second worker wakes on a busy 2-core machine (seen once):
+    // up to five runs, and a pool that never steals still fails.
+    const before = rt.metrics().steals as number;
+    for (let run = 0; run < 5 && (rt.metrics().steals as number) === before; run++) {
+      expect(await rt.executor.spawn(fibJoin, [30, 14])).to.equal(fibSeq(30));
+    }
+    expect(rt.metrics().steals as number).to.be.greaterThan(before);
   });
 
   it('merge-sorts 200k numbers in a SharedArrayBuffer with join, matching Array#sort', async () => {

@@ -22,7 +22,14 @@ export function untilEnd<T>(next: () => Promise<T | null>): AsyncIterableIterato
     throw error;
   };
   const iterator: AsyncIterableIterator<T> = {
-    next: () => (ended ? Promise.resolve(DONE) : next().then(step, fail)),
+    next: () => {
+      if (ended) return Promise.resolve(DONE);
+      try {
+        return next().then(step, fail);
+      } catch (error) {
+        return Promise.reject(error).catch(fail);
+      }
+    },
     return: () => {
       ended = true;
       return Promise.resolve(DONE);

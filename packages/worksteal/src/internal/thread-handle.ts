@@ -1,5 +1,5 @@
 // The main thread's handle on one pool thread: starting it, its mail port, and noticing when it dies.
-import { MessageChannel, Worker, type MessagePort, type ResourceLimits } from 'node:worker_threads';
+import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort, type ResourceLimits } from 'node:worker_threads';
 import { deferred } from '@runtime-traits/core/kit';
 import { E } from './layout.js';
 import type { ToMain, ToThread, WorkerInit } from './messages.js';
@@ -54,11 +54,12 @@ export class ThreadHandle {
     this.worker.on('error', (error) => { this.lastError = error; });
     this.ready.catch(() => undefined);
     this.worker.on('exit', (code) => {
+      if (!this.stopping) {
+        const cause = this.lastError ?? new Error(`worker thread exited with code ${code}`);
+        ready.reject(cause);
+        this.reportDeath(cause);
+      }
       this.port.close();
-      if (this.stopping) return;
-      const cause = this.lastError ?? new Error(`worker thread exited with code ${code}`);
-      ready.reject(cause);
-      this.reportDeath(cause);
     });
   }
 
@@ -70,7 +71,9 @@ export class ThreadHandle {
    * utilization shows `idle < 0` from the moment the thread is gone (seen on Node 20; where Node
    * answers otherwise this never fires, and the exit event remains the only signal). Node reads the
    * worker's loop start once, on the first query that finds the loop running, and answers zeros
-   * until then, also once the thread has stopped: readLoopStart() makes that first query early.
+   * until then, also once the thread has stopped: readLoopStart() queries from 'ready' on until Node
+   * has it. (So a replacement started while the main thread is blocked, which cannot get its 'ready'
+   * until the main thread runs its event loop, is not seen if it too dies before then.)
    */
   stoppedWhileBlocked(): boolean {
     if (this.dead) return true;
@@ -87,9 +90,17 @@ export class ThreadHandle {
     setTimeout(() => this.readLoopStart(tries - 1), 1).unref();
   }
 
+  /**
+   * Hands over what the thread posted before it died (a result it sent just before, say), then
+   * reports the death: recovery then fails only what really got lost.
+   */
   private reportDeath(cause: unknown): void {
     if (this.dead) return;
     this.dead = true;
+    for (let m = receiveMessageOnPort(this.port); m; m = receiveMessageOnPort(this.port)) {
+      const message = m.message as ToMain;
+      if (message.t !== 'ready') this.events.onMessage(this.me, message);
+    }
     this.events.onDeath(this.me, cause);
   }
 
