@@ -45,36 +45,22 @@ describe('untilEnd', () => {
     expect(src.calls()).to.equal(1);
   });
 
-  it('should pass on a rejection from the source, then report done without asking it again', async () => {
-    let calls = 0;
-    const it = untilEnd<number>(() => {
-      calls++;
-      return Promise.reject(new RangeError('boom'));
+  for (const [how, fail] of [
+    ['rejects', () => Promise.reject(new RangeError('boom'))],
+    ['throws instead of rejecting', () => { throw new RangeError('boom'); }],
+  ] as const) {
+    it(`should reject next() when the source ${how}, then report done without asking it again`, async () => {
+      let calls = 0;
+      const it = untilEnd<number>(() => {
+        calls++;
+        return fail();
+      });
+      const caught = await it.next().then(() => undefined, (error: unknown) => error);
+      expect(caught).to.be.instanceOf(RangeError);
+      expect(await it.next()).to.deep.equal({ done: true, value: undefined });
+      expect(calls).to.equal(1);
     });
-    let caught: unknown;
-    try {
-      await it.next();
-    } catch (error) {
-      caught = error;
-    }
-    expect(caught).to.be.instanceOf(RangeError);
-    expect(await it.next()).to.deep.equal({ done: true, value: undefined });
-    expect(calls).to.equal(1);
-  });
-
-  it('should turn a source that throws instead of rejecting into a rejection, then report done', async () => {
-    const it = untilEnd<number>(() => {
-      throw new TypeError('thrown, not rejected');
-    });
-    let caught: unknown;
-    try {
-      await it.next();
-    } catch (error) {
-      caught = error;
-    }
-    expect(caught).to.be.instanceOf(TypeError);
-    expect((await it.next()).done).to.equal(true);
-  });
+  }
 
   it('should be its own async iterable', () => {
     const it = untilEnd(source([1]).next);
