@@ -100,7 +100,6 @@ export class NodeConnection implements Connection {
   private eof = false;
   private failure: Error | undefined;
 
-
   // Lifecycle: writeClosed after closeWrite()/close(); localClosed after close(); isClosed after 'close'.
   private writeClosed = false;
   private localClosed = false;

@@ -13,7 +13,7 @@ describe('NodeRuntime TLS', () => {
 
   before(function () {
     // The certificates are made by openssl at test time; without it there is nothing to test with.
-    if (!hasOpenssl()) this.skip();
+    if (!hasOpenssl()) this.skip(); // capability: openssl is not installed on this machine
     server = selfSigned();
     stranger = selfSigned('someone-else');
   });

@@ -225,7 +225,7 @@ class PoolThread implements ThreadHost, JoinSite {
       cell.fail(error);
       return;
     }
-    if (isThenable(result)) settleLater(cell, result);
+    if (isThenable(result)) cell.settleWith(result);
     else cell.complete(result);
   }
 
@@ -559,10 +559,6 @@ class PoolThread implements ThreadHost, JoinSite {
       this.shared.parker.unpark(runner);
     }
   }
-}
-
-function settleLater(cell: RemoteTask<unknown>, result: PromiseLike<unknown>): void {
-  result.then((value) => cell.complete(value), (error) => cell.fail(error));
 }
 
 function decodeRecord(value: unknown): unknown {

@@ -217,8 +217,11 @@ export class TaskCell<T> implements TaskContext {
     throw this.extras!.failure;
   }
 
-  /** Settles the task when the body's thenable does. (Its own method: closures over `this` in the hot paths would cost every task a context.) */
-  private settleWith(result: PromiseLike<T>): void {
+  /**
+   * Settles the task when the body's thenable does; for a runtime that runs a body itself without
+   * run(). (Its own method: closures over `this` in the hot paths would cost every task a context.)
+   */
+  settleWith(result: PromiseLike<T>): void {
     result.then((value) => this.complete(value), (error: unknown) => this.fail(error));
   }
 
