@@ -1,7 +1,6 @@
 import { expect } from 'chai';
 import { defineTask } from '../src/index.js';
-import { resolveTask } from '../src/kit/index.js';
-import { double, misnamed } from './fixtures/tasks.js';
+import { double } from './fixtures/tasks.js';
 
 describe('defineTask', () => {
   it('should return a frozen def carrying module, name and fn', () => {
@@ -15,25 +14,5 @@ describe('defineTask', () => {
     expect(() => defineTask('', 'x', () => 1)).to.throw(TypeError, /module/);
     expect(() => defineTask(import.meta.url, '', () => 1)).to.throw(TypeError, /name/);
     expect(() => defineTask(import.meta.url, 'x', 42 as never)).to.throw(TypeError, /fn/);
-  });
-
-  describe('resolveTask', () => {
-    it('should find the def its module exports under its name', async () => {
-      const found = await resolveTask(double);
-      expect(found.fn({} as never, 5)).to.equal(10);
-    });
-
-    it('should reject a def not exported under its name', async () => {
-      const error = await resolveTask(misnamed).then(() => null, (e: unknown) => e);
-      expect(error).to.be.instanceOf(TypeError);
-      expect((error as Error).message).to.contain('somethingElse');
-    });
-
-    it('should reject a module that cannot be imported, naming it', async () => {
-      const ghost = defineTask('file:///nowhere/ghost.js', 'ghost', () => 1);
-      const error = await resolveTask(ghost).then(() => null, (e: unknown) => e);
-      expect(error).to.be.instanceOf(TypeError);
-      expect((error as Error).message).to.contain('ghost.js');
-    });
   });
 });

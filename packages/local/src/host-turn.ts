@@ -5,6 +5,7 @@
 // is how the scheduler knows that all tasks are idle before it moves virtual time on. The cheapest
 // turn is preferred: setImmediate (Node, Bun), else a MessageChannel post (browsers, Deno, workers),
 // else setTimeout(0) (any host with timers; browsers clamp nested ones to 4 ms).
+import { Fifo } from '@runtime-traits/kit';
 
 type Callback = () => void;
 type HostGlobals = {
@@ -28,16 +29,13 @@ export function findMacrotaskTurn(): MacrotaskTurn {
     // One channel, a FIFO of callbacks: each post runs the oldest. The port is opened only while
     // callbacks wait (an open port would keep some hosts alive).
     let channel: InstanceType<NonNullable<HostGlobals['MessageChannel']>> | undefined;
-    const queue: Callback[] = [];
-    let head = 0;
+    const queue = new Fifo<Callback>();
     return (cb) => {
       if (!channel) {
         channel = new MessageChannel();
         channel.port1.onmessage = () => {
-          const next = queue[head++]!;
-          if (head === queue.length) {
-            queue.length = 0;
-            head = 0;
+          const next = queue.shift()!;
+          if (queue.length === 0) {
             channel!.port1.close?.();
             channel = undefined;
           }

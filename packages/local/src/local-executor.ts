@@ -1,8 +1,7 @@
 // The Executor of a local runtime: every task runs on this thread, started from the deterministic ready queue.
 import type { Awaitable, Executor, SpawnOptions, Task, TaskContext, TaskDef } from '@runtime-traits/core';
-import {
-  checkJoinArgs, checkFunction, checkSpawn, checkSpawnOptions, isThenable, isVerified, resolveTask, TaskCell, TaskSet,
-} from '@runtime-traits/core/kit';
+import { checkJoinArgs, checkJoinResult, checkFunction, checkSpawn, checkSpawnOptions } from '@runtime-traits/core/kit';
+import { isVerified, resolveTask, TaskCell, TaskSet } from '@runtime-traits/kit';
 import type { HostState } from './host-state.js';
 import type { Scheduler, Wakeable } from './scheduler.js';
 
@@ -42,8 +41,6 @@ class Resume implements Wakeable {
   }
 }
 
-const noop = (): void => {};
-
 export class LocalExecutor implements Executor {
   constructor(
     private readonly tasks: TaskSet,
@@ -73,8 +70,8 @@ export class LocalExecutor implements Executor {
     checkJoinArgs(a, aArgs, b, bArgs);
     this.checkUp();
     const cx = this.joinContext();
-    const ra = syncResult(a.fn(cx, ...aArgs), 'a');
-    const rb = syncResult(b.fn(cx, ...bArgs), 'b');
+    const ra = checkJoinResult(a.fn(cx, ...aArgs), 'a');
+    const rb = checkJoinResult(b.fn(cx, ...bArgs), 'b');
     return [ra, rb];
   }
 
@@ -120,12 +117,4 @@ export class LocalExecutor implements Executor {
       runtime,
     };
   }
-}
-
-function syncResult<R>(value: Awaitable<R>, arg: string): R {
-  if (isThenable(value)) {
-    Promise.resolve(value).then(undefined, noop); // its failure is not ours to report
-    throw new TypeError(`${arg} returned a promise: join runs synchronous bodies only; spawn async work instead`);
-  }
-  return value;
 }

@@ -3,7 +3,8 @@ import type {
   Awaitable, Capability, Reactor, Runtime, RuntimeMetrics, RuntimeOptions, ShutdownOptions, Task, TaskContext,
 } from '@runtime-traits/core';
 import { CancelledError, DeadlockError, RuntimeShutdownError, TimeoutError } from '@runtime-traits/core';
-import { cellOf, checkFunction, checkMs, checkOptions, show, TaskCell, TaskSet } from '@runtime-traits/core/kit';
+import { checkFunction, checkMs, checkOptions, checkShutdownOptions, show } from '@runtime-traits/core/kit';
+import { cellOf, TaskCell, TaskSet } from '@runtime-traits/kit';
 import { ForeignReactor } from './foreign-reactor.js';
 import type { HostState } from './host-state.js';
 import { LocalClock } from './local-clock.js';
@@ -143,8 +144,7 @@ export class LocalRuntime implements Runtime, WorldMember {
   }
 
   shutdown(opts?: ShutdownOptions): Promise<void> {
-    const options = checkOptions<ShutdownOptions>(opts);
-    const graceMs = options?.graceMs === undefined ? 0 : checkMs(options.graceMs, 'opts.graceMs');
+    const graceMs = checkShutdownOptions(opts);
     this.shuttingDown ??= this.stop(graceMs);
     return this.shuttingDown;
   }

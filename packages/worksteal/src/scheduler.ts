@@ -20,14 +20,11 @@ import {
   WorkerCrashedError, type Awaitable, type Capability, type Executor, type Runtime, type RuntimeMetrics, type RuntimeOptions,
   type ShutdownOptions, type SpawnOptions, type Task, type TaskContext, type TaskDef,
 } from '@runtime-traits/core';
-import {
-  checkJoinArgs, checkCount, checkFunction, checkMs, checkOptions, checkSpawn, resolveTask, show,
-  TaskSet, type TaskOwner,
-} from '@runtime-traits/core/kit';
+import { checkJoinArgs, checkCount, checkFunction, checkOptions, checkShutdownOptions, checkSpawn, show } from '@runtime-traits/core/kit';
+import { Fifo, resolveTask, TaskSet, type TaskOwner } from '@runtime-traits/kit';
 import { NodeReactor } from '@runtime-traits/node';
 import { BlockingPool } from './blocking-pool.js';
 import { reactorCapabilities, runtimeCapabilities } from './internal/capabilities.js';
-import { Fifo } from './internal/fifo.js';
 import { Endpoint, readResult } from './internal/endpoint.js';
 import { decodeError, type ErrorRecord } from '@runtime-traits/core/kit';
 import { E, G, Layout, S, SlotMode, SlotState, type LayoutConfig } from './internal/layout.js';
@@ -509,8 +506,7 @@ export class WorkStealingRuntime implements Runtime {
   }
 
   shutdown(opts?: ShutdownOptions): Promise<void> {
-    const o = checkOptions<ShutdownOptions>(opts, 'opts');
-    const graceMs = o?.graceMs === undefined ? 0 : checkMs(o.graceMs, 'opts.graceMs');
+    const graceMs = checkShutdownOptions(opts);
     this.closing ??= this.stop(graceMs);
     return this.closing;
   }

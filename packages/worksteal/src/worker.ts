@@ -17,11 +17,11 @@
 import { receiveMessageOnPort, workerData } from 'node:worker_threads';
 import { performance } from 'node:perf_hooks';
 import type { Reactor, SpawnOptions, Task, TaskContext, TaskDef } from '@runtime-traits/core';
-import { isThenable, type TaskOwner } from '@runtime-traits/core/kit';
+import { isThenable } from '@runtime-traits/core/kit';
+import { Fifo, type TaskOwner } from '@runtime-traits/kit';
 import { EMPTY, type Deque } from './deque.js';
 import { joinOnPool, type JoinSite } from './internal/join.js';
 import { Endpoint } from './internal/endpoint.js';
-import { Fifo } from './internal/fifo.js';
 import { LocalJobs } from './internal/local-jobs.js';
 import { decodeError, encodeError, type ErrorRecord } from '@runtime-traits/core/kit';
 import { E, G, SlotMode, SlotState } from './internal/layout.js';

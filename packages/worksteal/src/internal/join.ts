@@ -16,7 +16,7 @@
 // Bodies must be synchronous (a thenable is a TypeError naming a or b), and join throws a's error
 // only after b is done, as the contract says.
 import type { TaskContext, TaskDef } from '@runtime-traits/core';
-import { isThenable } from '@runtime-traits/core/kit';
+import { checkJoinResult } from '@runtime-traits/core/kit';
 import { EMPTY, type Deque } from '../deque.js';
 import type { Endpoint } from './endpoint.js';
 import { Layout, S, SlotMode, SlotState } from './layout.js';
@@ -186,10 +186,5 @@ function runB(cx: TaskContext, def: AnyDef, args: unknown[]): boolean {
 
 /** Runs a join body here; a body that returns a thenable is a TypeError naming it. */
 export function runJoinBody(cx: TaskContext, def: AnyDef, args: unknown[], label: 'a' | 'b'): unknown {
-  const result = def.fn(cx, ...args);
-  if (isThenable(result)) {
-    result.then(undefined, () => undefined);
-    throw new TypeError(`join: ${label} returned a promise; join bodies must be synchronous`);
-  }
-  return result;
+  return checkJoinResult(def.fn(cx, ...args), label);
 }

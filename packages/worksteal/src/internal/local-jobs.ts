@@ -1,8 +1,8 @@
 // A worker's own tasks that only this thread runs (no free slot, or a transfer list): promise jobs released in chunks.
 //
 // HOW: spawn makes a kit TaskCell whose handle is `gate.then(runNext)`, the promise of the very job
-// that will run the body (TaskCell.runJob), and appends an entry to `ring`: cell, def, argument count,
-// then up to MAX_INLINE arguments themselves (else the args array). Jobs attach to the
+// that will run the body (TaskCell.runJob), and appends an entry to `ring` (a kit Fifo): cell, def,
+// argument count, then up to MAX_INLINE arguments themselves (else the args array). Jobs attach to the
 // open gate, a promise nobody resolved yet; a gate holds at most CHUNK jobs. The worker's loop
 // releases one gate per turn (`release`): V8 then queues that gate's jobs in the order they were
 // attached and runs them right after the loop's turn, so the k-th job to run takes the k-th entry of
@@ -15,7 +15,7 @@
 // proportional to what each waiting task keeps alive. Releasing by chunks keeps the loop's turns
 // short (mail, cancels and sockets are looked at between chunks), as running them one by one did.
 import type { SpawnOptions, TaskContext, TaskDef } from '@runtime-traits/core';
-import { deferred, TaskCell, type Deferred, type TaskHandle, type TaskOwner, type TaskSet } from '@runtime-traits/core/kit';
+import { deferred, Fifo, TaskCell, type Deferred, type TaskHandle, type TaskOwner, type TaskSet } from '@runtime-traits/kit';
 
 type AnyDef = TaskDef<unknown[], unknown>;
 
@@ -26,13 +26,11 @@ const MAX_INLINE = 3;
 
 export class LocalJobs {
   /**
-   * Entries in spawn order, in slots head..tail-1: [cell, def, n, arg0 … arg(n-1)] for n <= MAX_INLINE,
-   * else [cell, def, -1, args]. Invariant: one attached job per entry, and jobs run in entry order.
-   * Reused (cleared slots; reset when it empties), so a steady stream of bursts allocates nothing here.
+   * Entries in spawn order, each [cell, def, n, arg0 … arg(n-1)] for n <= MAX_INLINE, else [cell, def, -1, args].
+   * Invariant: one attached job per entry, and jobs run in entry order. Its array is reused, so a
+   * steady stream of bursts allocates nothing here; it keeps up to 6 MB (a burst of 100k uses 2.4 MB).
    */
-  private readonly ring: unknown[] = [];
-  private head = 0;
-  private tail = 0;
+  private readonly ring = new Fifo<unknown>(3 * 262144);
   /** The gate new jobs attach to, and how many did. */
   private open: Deferred<void> | undefined;
   private openCount = 0;
@@ -60,14 +58,15 @@ export class LocalJobs {
   spawn(tasks: TaskSet, def: AnyDef, args: unknown[], opts: SpawnOptions | undefined): TaskHandle<unknown> {
     const cell = tasks.create(opts, this.makeCell);
     const n = args.length;
-    this.put(cell);
-    this.put(def);
+    const ring = this.ring;
+    ring.push(cell);
+    ring.push(def);
     if (n <= MAX_INLINE) {
-      this.put(n);
-      for (let i = 0; i < n; i++) this.put(args[i]);
+      ring.push(n);
+      for (let i = 0; i < n; i++) ring.push(args[i]);
     } else {
-      this.put(-1);
-      this.put(args);
+      ring.push(-1);
+      ring.push(args);
     }
     this.waiting++;
     if (++this.openCount === CHUNK) {
@@ -76,13 +75,6 @@ export class LocalJobs {
       this.openCount = 0;
     }
     return cell.handle;
-  }
-
-  private put(value: unknown): void {
-    const at = this.tail;
-    if (at === this.ring.length) this.ring.push(value);
-    else this.ring[at] = value;
-    this.tail = at + 1;
   }
 
   /** Releases the oldest gate (its jobs run after the current macrotask); returns how many jobs it had. */
@@ -103,27 +95,27 @@ export class LocalJobs {
 
   private readonly runNext = (): unknown => {
     const ring = this.ring;
-    const at = this.head;
-    const cell = ring[at] as TaskCell<unknown>;
-    const def = ring[at + 1] as AnyDef;
-    const n = ring[at + 2] as number;
-    const end = at + 3 + (n < 0 ? 1 : n);
-    if (cell.state === 'pending') { // else runJob only rejects the handle
-      this.def = def;
-      this.argc = n;
-      if (n < 0) this.args = ring[at + 3] as unknown[];
-      else if (n > 0) {
-        this.a0 = ring[at + 3];
-        if (n > 1) this.a1 = ring[at + 4];
-        if (n > 2) this.a2 = ring[at + 5];
+    const cell = ring.shift() as TaskCell<unknown>;
+    const def = ring.shift() as AnyDef;
+    const n = ring.shift() as number;
+    // Taken off the ring in any case; kept only when the body will run (else runJob only rejects the handle).
+    const live = cell.state === 'pending';
+    if (n < 0) {
+      const args = ring.shift() as unknown[];
+      if (live) this.args = args;
+    } else if (n > 0) {
+      const a0 = ring.shift();
+      const a1 = n > 1 ? ring.shift() : undefined;
+      const a2 = n > 2 ? ring.shift() : undefined;
+      if (live) {
+        this.a0 = a0;
+        this.a1 = a1;
+        this.a2 = a2;
       }
     }
-    for (let i = at; i < end; i++) ring[i] = undefined;
-    if (end === this.tail) {
-      this.head = this.tail = 0;
-      if (ring.length > 3 * 262144) ring.length = 0; // kept up to 6 MB (a burst of 100k uses 2.4 MB)
-    } else {
-      this.head = end;
+    if (live) {
+      this.def = def;
+      this.argc = n;
     }
     this.ran++;
     return cell.runJob(this.call); // throws when the task was cancelled (its handle then rejects)

@@ -6,7 +6,7 @@
 // the slot's cancel flag and tells the runner, whose cx.signal then aborts; the handle settles when
 // the runner reports back.
 import type { TaskState } from '@runtime-traits/core';
-import { TaskCell, type TaskOwner } from '@runtime-traits/core/kit';
+import { TaskCell, type TaskOwner } from '@runtime-traits/kit';
 
 export interface RemoteHost {
   /** True once a thread claimed the slot (RUNNING or DONE). */

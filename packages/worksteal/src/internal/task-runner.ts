@@ -10,7 +10,8 @@
 //      if it sleeps. A join's b (mode JOIN) skips the ring: its joiner watches STATE instead (and is
 //      unparked, or notified on STATE when it is the main thread, if it set WAITER).
 import { CancelledError, WorkerCrashedError, type Runtime, type TaskContext, type TaskDef } from '@runtime-traits/core';
-import { isThenable, resolveTask } from '@runtime-traits/core/kit';
+import { checkJoinResult, isThenable } from '@runtime-traits/core/kit';
+import { resolveTask } from '@runtime-traits/kit';
 import { decodeValues, Kind } from './codec.js';
 import { encodeError } from '@runtime-traits/core/kit';
 import { writeResult } from './endpoint.js';
@@ -154,8 +155,11 @@ export class TaskRunner {
       return;
     }
     if (mode === SlotMode.JOIN) {
-      result.then(undefined, () => undefined);
-      this.finish(slot, false, new TypeError('join: b returned a promise; join bodies must be synchronous'));
+      try {
+        checkJoinResult(result, 'b');
+      } catch (error) {
+        this.finish(slot, false, error);
+      }
       return;
     }
     this.finishLater(slot, cx, result);

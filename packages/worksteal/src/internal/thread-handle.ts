@@ -1,6 +1,6 @@
 // The main thread's handle on one pool thread: starting it, its mail port, and noticing when it dies.
 import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort, type ResourceLimits } from 'node:worker_threads';
-import { deferred } from '@runtime-traits/core/kit';
+import { deferred } from '@runtime-traits/kit';
 import { E } from './layout.js';
 import type { ToMain, ToThread, WorkerInit } from './messages.js';
 import type { Shared } from './shared.js';

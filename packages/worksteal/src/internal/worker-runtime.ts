@@ -4,7 +4,8 @@ import {
   type Awaitable, type Capability, type Executor, type Reactor, type Runtime, type RuntimeMetrics, type SpawnOptions,
   type Task, type TaskContext, type TaskDef,
 } from '@runtime-traits/core';
-import { checkJoinArgs, checkSpawn, TaskSet } from '@runtime-traits/core/kit';
+import { checkJoinArgs, checkSpawn } from '@runtime-traits/core/kit';
+import { TaskSet } from '@runtime-traits/kit';
 
 /** What the view needs from the thread it lives on (worker.ts). */
 export interface ThreadHost {

@@ -1,7 +1,7 @@
 // Heap bytes one waiting worksteal task handle keeps (the kit's cell plus its handle), not a test.
 // Run: node --expose-gc packages/worksteal/dist/test/perf/handle-bytes.js
 import type { Runtime } from '@runtime-traits/core';
-import { TaskSet, type TaskOwner } from '@runtime-traits/core/kit';
+import { TaskSet, type TaskOwner } from '@runtime-traits/kit';
 import { RemoteTask, type RemoteHost } from '../../src/internal/remote-task.js';
 
 const gc = (globalThis as { gc?: () => void }).gc;

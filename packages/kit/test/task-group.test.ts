@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { CancelledError, TaskGroup } from '../src/index.js';
+import { CancelledError, TaskGroup } from '@runtime-traits/core';
 import { MiniExecutor } from './fixtures/mini-executor.js';
 
 const delay = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));

@@ -1,4 +1,5 @@
 // A promise with its resolve and reject in hand (Node 20 lacks Promise.withResolvers).
+import { promiseInto } from './resolvers.js';
 
 export interface Deferred<T> {
   promise: Promise<T>;
@@ -6,9 +7,10 @@ export interface Deferred<T> {
   reject(reason?: unknown): void;
 }
 
+const unset = (): void => {};
+
 export function deferred<T>(): Deferred<T> {
-  let resolve!: (value: T | PromiseLike<T>) => void;
-  let reject!: (reason?: unknown) => void;
-  const promise = new Promise<T>((res, rej) => { resolve = res; reject = rej; });
-  return { promise, resolve, reject };
+  const d: Deferred<T> = { promise: undefined as unknown as Promise<T>, resolve: unset, reject: unset };
+  d.promise = promiseInto<T>(d as never);
+  return d;
 }

@@ -11,10 +11,11 @@
 // scheduler to run the oldest waiter's wake(), which then takes the item — so hand-overs happen in
 // the scheduler's order, not in the pusher's stack. Close and abort still settle at once.
 //
-// WHY head/tail indexes over a kept array, not Array.shift or length = 0: a busy queue would otherwise
-// copy or reallocate its array on every hand-over.
-import { checkOptions, checkSignal, show } from './checks.js';
-import { abortError } from './clock-helpers.js';
+// WHY the kit's Fifo (head/tail indexes over a kept array), not Array.shift or length = 0: a busy queue
+// would otherwise copy or reallocate its array on every hand-over.
+import { abortError, checkOptions, checkSignal, show } from '@runtime-traits/core/kit';
+import { Fifo } from './fifo.js';
+import { promiseInto } from './resolvers.js';
 
 /** What `schedule` is given: run `wake()` later; `label()` names it for a trace. */
 export interface QueueWaker {
@@ -31,16 +32,6 @@ export interface WaitQueueOptions {
   label?: () => string;
 }
 
-/** Cleared slots at the front of a Fifo worth compacting away. */
-const COMPACT_AT = 1024;
-
-// One executor for every waiter's promise (no closure per wait): it hands the resolvers over.
-let making: Waiter<unknown> | undefined;
-function capture(resolve: (value: unknown) => void, reject: (error: unknown) => void): void {
-  making!.resolve = resolve;
-  making!.reject = reject;
-}
-
 /** One take() that had to wait. Invariant: `done` is set exactly once, when its promise settles. */
 class Waiter<T> implements QueueWaker {
   scheduled = false;
@@ -51,9 +42,7 @@ class Waiter<T> implements QueueWaker {
   readonly promise: Promise<T | null>;
 
   constructor(private readonly queue: WaitQueue<T>, readonly signal: AbortSignal | undefined) {
-    making = this as Waiter<unknown>;
-    this.promise = new Promise<T | null>(capture as (resolve: (value: T | null) => void, reject: (error: unknown) => void) => void);
-    making = undefined;
+    this.promise = promiseInto<T | null>(this); // no closure per wait
   }
 
   settle(value: T | null): void {
@@ -70,68 +59,6 @@ class Waiter<T> implements QueueWaker {
 
   label(): string {
     return this.queue.label();
-  }
-}
-
-/**
- * A FIFO over one array that keeps its capacity: slots [head, tail) hold the entries, oldest first;
- * every other slot is undefined. Emptying resets both indexes (no reallocation); a FIFO that never
- * empties slides its entries to the front once the dead prefix is big.
- */
-class Fifo<T> {
-  private slots: Array<T | undefined> = [];
-  private head = 0;
-  private tail = 0;
-
-  get size(): number {
-    return this.tail - this.head;
-  }
-
-  /** The oldest entry, or undefined. */
-  peek(): T | undefined {
-    return this.slots[this.head];
-  }
-
-  push(entry: T): void {
-    this.slots[this.tail++] = entry;
-  }
-
-  /** Removes the oldest entry; the FIFO must not be empty. */
-  shift(): T {
-    const head = this.head;
-    const entry = this.slots[head] as T;
-    this.slots[head] = undefined;
-    this.head = head + 1;
-    if (this.head === this.tail) {
-      this.head = this.tail = 0;
-    } else if (this.head >= COMPACT_AT && this.head * 2 >= this.tail) {
-      this.slots.copyWithin(0, this.head, this.tail);
-      this.slots.fill(undefined, this.tail - this.head, this.tail);
-      this.tail -= this.head;
-      this.head = 0;
-    }
-    return entry;
-  }
-
-  /** Removes `entry` wherever it is; false if absent. */
-  remove(entry: T): boolean {
-    const at = this.slots.indexOf(entry, this.head);
-    if (at < 0 || at >= this.tail) return false;
-    if (at === this.head) {
-      this.shift();
-      return true;
-    }
-    this.slots.copyWithin(at, at + 1, this.tail);
-    this.slots[--this.tail] = undefined;
-    return true;
-  }
-
-  /** Empties it, returning the entries oldest first. */
-  clear(): T[] {
-    const out = this.slots.slice(this.head, this.tail) as T[];
-    this.slots = [];
-    this.head = this.tail = 0;
-    return out;
   }
 }
 
@@ -155,12 +82,12 @@ export class WaitQueue<T> {
 
   /** Items queued and not yet taken. */
   get size(): number {
-    return this.items.size;
+    return this.items.length;
   }
 
   /** take() calls still waiting. */
   get waiting(): number {
-    return this.waiters.size;
+    return this.waiters.length;
   }
 
   get closed(): boolean {
@@ -171,7 +98,7 @@ export class WaitQueue<T> {
   take(opts?: { signal?: AbortSignal }): Promise<T | null> {
     const signal = opts === undefined ? undefined : checkSignal(checkOptions<{ signal?: AbortSignal }>(opts)?.signal, 'opts.signal');
     if (signal?.aborted) return Promise.reject(abortError(signal.reason));
-    if (this.items.size > 0 && this.waiters.size === 0) return Promise.resolve(this.items.shift());
+    if (this.items.length > 0 && this.waiters.length === 0) return Promise.resolve(this.items.shift()!);
     if (this.isClosed) return Promise.resolve(null);
     const waiter = new Waiter<T>(this, signal);
     if (signal) {
@@ -185,11 +112,11 @@ export class WaitQueue<T> {
   /** Hands `item` to the oldest waiter or queues it. False (item not kept) once closed. */
   push(item: T): boolean {
     if (this.isClosed) return false;
-    if (this.schedule === undefined && this.waiters.size > 0) {
-      this.waiters.shift().settle(item);
+    if (this.schedule === undefined && this.waiters.length > 0) {
+      this.waiters.shift()!.settle(item);
       return true;
     }
-    if (this.items.size >= this.limit) this.items.shift();
+    if (this.items.length >= this.limit) this.items.shift();
     this.items.push(item);
     if (this.schedule !== undefined) this.poke();
     return true;
@@ -214,9 +141,9 @@ export class WaitQueue<T> {
     if (this.isClosed) {
       this.waiters.shift();
       waiter.settle(null);
-    } else if (this.items.size > 0) {
+    } else if (this.items.length > 0) {
       this.waiters.shift();
-      waiter.settle(this.items.shift());
+      waiter.settle(this.items.shift()!);
     }
     this.poke();
   }
@@ -238,7 +165,7 @@ export class WaitQueue<T> {
 
   private poke(): void {
     const waiter = this.waiters.peek();
-    if (waiter && !waiter.scheduled && this.items.size > 0) {
+    if (waiter && !waiter.scheduled && this.items.length > 0) {
       waiter.scheduled = true;
       this.schedule!(waiter);
     }

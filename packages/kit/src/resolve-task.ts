@@ -1,5 +1,5 @@
 // Finds a TaskDef's function by importing its module, proving the def is really exported there.
-import type { TaskDef } from '../executor.js';
+import type { TaskDef } from '@runtime-traits/core';
 
 const verified = new Map<string, Promise<TaskDef<unknown[], unknown>>>();
 

@@ -22,10 +22,10 @@
 // Before a handle rejects it gets a no-op handler, so a failed task nobody awaits never becomes an
 // unhandled rejection; a detached one is reported to `onUnhandledError` instead. The AbortController is
 // made only when someone reads `signal`.
-import { CancelledError } from '../errors.js';
-import type { Awaitable, TaskContext, TaskState } from '../executor.js';
-import type { Runtime } from '../runtime.js';
-import { capture, captureResolve, dress, LiveHandle, type TaskHandle } from './task-handle.js';
+import { CancelledError, type Awaitable, type Runtime, type TaskContext, type TaskState } from '@runtime-traits/core';
+import { isThenable } from '@runtime-traits/core/kit';
+import { keepResolve, keptResolve } from './resolvers.js';
+import { dress, LiveHandle, type TaskHandle } from './task-handle.js';
 
 /** What a cell reports to the set that owns it. */
 export interface TaskOwner {
@@ -86,9 +86,9 @@ export class TaskCell<T> implements TaskContext {
     if ((new.target as typeof TaskCell).liveState) {
       this.handle = new LiveHandle<T>(this) as unknown as TaskHandle<T>;
     } else {
-      this.handle = dress(job ?? new Promise(capture), this) as TaskHandle<T>;
+      this.handle = dress(job ?? new Promise(keepResolve), this) as TaskHandle<T>;
     }
-    this.resolveFn = job ? undefined : captureResolve;
+    this.resolveFn = job ? undefined : keptResolve;
     if (name !== undefined) this.more().name = name;
     if (signal) this.follow(signal);
   }
@@ -205,8 +205,8 @@ export class TaskCell<T> implements TaskContext {
         this.complete(result);
         if (this.state === 'completed') return result;
       } else if (!this.isSettled()) {
-        const outcome = new Promise(capture); // made first: a thenable may call back synchronously
-        this.resolveFn = captureResolve;
+        const outcome = new Promise(keepResolve); // made first: a thenable may call back synchronously
+        this.resolveFn = keptResolve;
         this.settleWith(result);
         return outcome;
       } else {
@@ -298,9 +298,4 @@ export class TaskCell<T> implements TaskContext {
 export function cancelledError(reason: unknown): CancelledError {
   if (CancelledError.is(reason)) return reason;
   return new CancelledError('The task was cancelled', reason === undefined ? undefined : { cause: reason });
-}
-
-export function isThenable<T>(value: unknown): value is PromiseLike<T> {
-  return value !== null && (typeof value === 'object' || typeof value === 'function')
-    && typeof (value as PromiseLike<T>).then === 'function';
 }

@@ -1,7 +1,7 @@
 import { expect } from 'chai';
-import { CancelledError, RuntimeShutdownError } from '../src/index.js';
-import type { Runtime, Task } from '../src/index.js';
-import { TaskCell, TaskSet } from '../src/kit/index.js';
+import { CancelledError, RuntimeShutdownError } from '@runtime-traits/core';
+import type { Runtime, Task } from '@runtime-traits/core';
+import { TaskCell, TaskSet } from '../src/index.js';
 import { MiniExecutor, turn } from './fixtures/mini-executor.js';
 
 for (const kind of ['job', 'outside'] as const) describe(`TaskCell through a minimal executor, handles settled ${kind === 'job' ? 'by their own job' : 'from outside'}`, () => {

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { untilEnd } from '../src/kit/index.js';
+import { untilEnd } from '../src/index.js';
 
 /** A source that hands out `items` one per call, then null, and counts the calls. */
 function source<T>(items: T[]): { next: () => Promise<T | null>; calls: () => number } {

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
-import { CancelledError } from '../src/index.js';
-import { WaitQueue, type QueueWaker } from '../src/kit/index.js';
+import { CancelledError } from '@runtime-traits/core';
+import { WaitQueue, type QueueWaker } from '../src/index.js';
 
 /** Whether `promise` has settled, without waiting for it. */
 async function settled(promise: Promise<unknown>): Promise<boolean> {

@@ -14,10 +14,11 @@
 //     `liveHead`. A body that finishes synchronously — the common tiny task — is never linked.
 // A body that calls shutdown() in its synchronous part is in neither place during the sweep; its job
 // links it afterwards and, once the sweep is over, cancels it there and then.
-import { RuntimeShutdownError } from '../errors.js';
-import type { Awaitable, SpawnOptions, Task, TaskContext } from '../executor.js';
-import type { Runtime, RuntimeMetrics } from '../runtime.js';
-import { checkFunction, checkSpawnOptions } from './checks.js';
+import {
+  RuntimeShutdownError, type Awaitable, type Runtime, type RuntimeMetrics, type SpawnOptions, type Task, type TaskContext,
+} from '@runtime-traits/core';
+import { checkFunction, checkSpawnOptions } from '@runtime-traits/core/kit';
+import { Fifo } from './fifo.js';
 import { TaskCell, type TaskOwner } from './task-cell.js';
 import type { TaskHandle } from './task-handle.js';
 
@@ -41,15 +42,12 @@ export class TaskSet implements TaskOwner {
   /** The linked tasks, as an intrusive list through the cells: a Set costs ~0.4 µs a task here. */
   private liveHead: TaskCell<unknown> | undefined;
   /**
-   * Tasks whose job is queued, in slots head..tail-1; each cell holds its body until the job runs.
-   * Invariant: one queued job per entry. The array is reused (cleared slots, never shrunk below a
-   * burst's size), so a steady stream allocates nothing. (The body rides on the cell, not in here:
-   * this array is long-lived, and storing a new object into an old one takes the write barrier's
-   * slow path, ~3 ns each time.)
+   * Tasks whose job is queued, oldest first; each cell holds its body until the job runs.
+   * Invariant: one queued job per entry. (The body rides on the cell, not in here: this FIFO's
+   * array is long-lived, and storing a new object into an old one takes the write barrier's slow
+   * path, ~3 ns each time.)
    */
-  private readonly waiting: Array<TaskCell<unknown> | undefined> = [];
-  private head = 0;
-  private tail = 0;
+  private readonly waiting = new Fifo<TaskCell<unknown>>();
   /** True once shutdown cancelled what was live. */
   private swept = false;
   private nextId = 1;
@@ -94,26 +92,12 @@ export class TaskSet implements TaskOwner {
     const cell = opts === undefined
       ? new TaskCell<R>(this.nextId++, this, undefined, undefined, job, body)
       : new TaskCell<R>(this.nextId++, this, opts.name, opts.signal, job, body);
-    const waiting = this.waiting;
-    const tail = this.tail;
-    if (tail === waiting.length) waiting.push(cell as TaskCell<unknown>);
-    else waiting[tail] = cell as TaskCell<unknown>;
-    this.tail = tail + 1;
+    this.waiting.push(cell as TaskCell<unknown>);
     return cell.handle;
   }
 
   private readonly runNext = (): unknown => {
-    const waiting = this.waiting;
-    const at = this.head;
-    const cell = waiting[at] as TaskCell<unknown>;
-    waiting[at] = undefined;
-    if (at + 1 === this.tail) {
-      this.head = this.tail = 0;
-      // A burst left a big array behind: let it go rather than keep it for ever.
-      if (waiting.length > 8192) waiting.length = 0;
-    } else {
-      this.head = at + 1;
-    }
+    const cell = this.waiting.shift()!;
     const body = cell.body!;
     cell.body = undefined;
     const outcome = cell.runJob(body); // throws when the task failed or was cancelled
@@ -127,8 +111,8 @@ export class TaskSet implements TaskOwner {
   /** Tasks spawned and not yet settled (a snapshot). */
   get live(): ReadonlySet<TaskCell<unknown>> {
     const cells = new Set<TaskCell<unknown>>();
-    for (let at = this.head; at < this.tail; at++) {
-      const cell = this.waiting[at] as TaskCell<unknown>;
+    for (let i = 0; i < this.waiting.length; i++) {
+      const cell = this.waiting.at(i)!;
       if (!cell.isSettled()) cells.add(cell);
     }
     for (let cell = this.liveHead; cell; cell = cell.liveNext) cells.add(cell);
@@ -141,7 +125,7 @@ export class TaskSet implements TaskOwner {
 
   /** Tasks spawned on this thread whose first run is still queued. */
   get queued(): number {
-    return this.tail - this.head;
+    return this.waiting.length;
   }
 
   settled(cell: TaskCell<unknown>): void {

@@ -4,21 +4,14 @@
 // given `id`, `state`, `cancel` and `detach` as own properties, always in the same order so every
 // handle shares one hidden class; the functions are shared, not made per task. The cell writes every
 // state transition through. A cell whose state lives elsewhere gets a LiveHandle instead.
-import type { Task, TaskState } from '../executor.js';
+import type { Task, TaskState } from '@runtime-traits/core';
+import { keepResolve } from './resolvers.js';
 import type { TaskCell } from './task-cell.js';
 
 /** What spawn returns: a native promise that is also the Task. */
 export type TaskHandle<T> = Promise<T> & Task<T>;
 
 const CELL = Symbol('runtime-traits/cell');
-
-// Captures a promise's resolve function during its construction: module-level, so no closure per
-// task. Only `resolve` is kept: a failure resolves with a rejected promise instead, which lets the
-// reject function (about 60 bytes a task) be collected at once.
-export let captureResolve: ((value: unknown) => void) | undefined;
-export function capture(resolve: (value: unknown) => void): void {
-  captureResolve = resolve;
-}
 
 function cancelTask(this: TaskHandle<unknown>, reason?: unknown): Promise<void> {
   return cellOf(this).cancel(reason);
@@ -46,7 +39,7 @@ export class LiveHandle<T> extends Promise<T> {
 
   /** Only TaskCell makes these (`then` makes plain promises: see `constructor` below). */
   constructor(cell: TaskCell<T>) {
-    super(capture as never);
+    super(keepResolve as never);
     (this as { [CELL]: TaskCell<T> })[CELL] = cell; // set here, so it is kept inside the object
   }
 
