@@ -1,22 +1,25 @@
-// Running a task slot on a pool thread: claim it, find its function, call it, publish the outcome.
+// Running task slots on a pool thread: claim one, find its function, call it, publish the outcome.
 //
-//   1. store RUNNER = me, then CAS STATE QUEUED → RUNNING. A failed CAS means the owner cancelled it
-//      (or a joiner took it back): the slot is handed to its owner's ring untouched ("skipped").
-//   2. the def number is looked up in this thread's cache; an unknown def is imported first
+//   1. tryClaim (slot-state.ts): RUNNER = me, CAS QUEUED → RUNNING. A lost CAS means the owner took it
+//      back (cancel, or a joiner running b itself): the number goes back to its owner's ring untouched.
+//   2. The def number is looked up in this thread's cache; an unknown def is imported first
 //      (asynchronously) and verified with the kit's resolveTask, exactly as the main thread does.
-//   3. the body runs with a PoolContext (lazy AbortController, aborted when the slot's cancel flag is seen).
-//   4. the result or error is written into the slot (or sent by message when too big), then STATE =
-//      DONE is stored, which publishes it; the slot goes to its owner's ring and the owner is woken
-//      if it sleeps. A join's b (mode JOIN) skips the ring: its joiner watches STATE instead (and is
-//      unparked, or notified on STATE when it is the main thread, if it set WAITER).
+//   3. The body runs with a PoolContext (lazy AbortController, aborted when the slot's cancel flag is seen).
+//   4. The result or error is written into the slot (or sent by message when too big), then
+//      publishDone stores DONE, which publishes it; the number goes to its owner's ring and the owner
+//      is woken if it sleeps. A join's b (mode JOIN) skips the ring: its joiner watches STATE instead
+//      and is woken if it announced that it sleeps.
+//   A task this thread owns and runs itself (mode TASK) never touches shared memory: the owner settles it.
 import { CancelledError, WorkerCrashedError, type Runtime, type TaskContext, type TaskDef } from '@runtime-traits/core';
-import { checkJoinResult, isThenable } from '@runtime-traits/core/kit';
-import { resolveTask } from '@runtime-traits/kit';
-import { decodeValues, Kind } from './codec.js';
-import { encodeError } from '@runtime-traits/core/kit';
-import { writeResult } from './endpoint.js';
-import { FLAG_CANCEL, Layout, S, SlotMode, SlotState } from './layout.js';
-import type { Shared } from './shared.js';
+import { checkJoinResult, encodeError, isThenable } from '@runtime-traits/core/kit';
+import { resolveTask, type TaskCell } from '@runtime-traits/kit';
+import { SlotMode } from '../memory/layout.js';
+import type { Shared } from '../memory/shared.js';
+import { defOf, readArgs, writeResult } from '../memory/slot-payload.js';
+import type { Mailbox } from '../threads/mailbox.js';
+import type { ParkState } from '../threads/park-state.js';
+import type { SlotOwner } from './owner.js';
+import { cancelRequested, modeOf, ownerOf, publishDone, tryClaim, wakeStateWaiter } from './slot-state.js';
 
 type AnyDef = TaskDef<unknown[], unknown>;
 
@@ -38,19 +41,6 @@ export class PoolContext implements TaskContext {
   }
 }
 
-export interface RunnerHooks {
-  /** A slot owned by this very thread finished (or was skipped: no outcome): deliver it locally, no ring. */
-  completeLocal(slot: number, outcome: { ok: boolean; value: unknown } | undefined): void;
-  /** A result too big for the slot: send it to main (which forwards it to the owner). */
-  sendResult(slot: number, owner: number, ok: boolean, value: unknown): void;
-  /** Local arguments kept for a slot this thread spawned (skips decoding), if any. */
-  localArgs(slot: number): unknown[] | undefined;
-  /** Reads this thread's pending mail now (a cancel reason may be in it). */
-  pumpMail(): void;
-  /** Task code is about to run outside the thread's loop (a promise continuation): leave any park first. */
-  awake(): void;
-}
-
 export class TaskRunner {
   private readonly fns: Array<AnyDef | undefined> = [];
   private readonly loading = new Map<number, Promise<AnyDef>>();
@@ -60,36 +50,37 @@ export class TaskRunner {
   private readonly stack: number[] = [];
   private readonly reasons = new Map<number, unknown>();
   private readonly slots: Int32Array;
-  runtime!: Runtime;
   tasksRun = 0;
 
-  constructor(private readonly shared: Shared, private readonly me: number, private readonly hooks: RunnerHooks) {
+  constructor(
+    private readonly shared: Shared,
+    private readonly me: number,
+    /** This thread's slots: its own tasks are settled there, and their JS arguments kept there. */
+    private readonly owner: SlotOwner,
+    /** This thread's port to main: big results go there, and cancel reasons come from there. */
+    private readonly mail: Mailbox,
+    /** This thread's idle state: left before task code runs outside the loop. */
+    private readonly park: ParkState,
+    /** What a task here sees as cx.runtime. */
+    readonly runtime: Runtime,
+  ) {
     this.slots = shared.slots;
   }
 
-  /** Step 1. Returns false when the slot was skipped. */
-  claim(slot: number): boolean {
-    const h = Layout.slotWord(slot);
-    Atomics.store(this.slots, h + S.RUNNER, this.me);
-    if (Atomics.compareExchange(this.slots, h + S.STATE, SlotState.QUEUED, SlotState.RUNNING) === SlotState.QUEUED) return true;
-    this.handBack(slot);
-    return false;
-  }
-
-  /** Claims and runs a slot popped from a queue. */
+  /** Claims and runs a slot popped from a queue (one that was taken back goes back to its owner). */
   run(slot: number): void {
-    if (this.claim(slot)) this.execute(slot, undefined);
+    if (tryClaim(this.slots, slot, this.me)) this.execute(slot, undefined);
+    else this.handBack(slot);
   }
 
   /** Runs a claimed (RUNNING) slot; `args` given when they came by message. */
   execute(slot: number, args: unknown[] | undefined): void {
-    const h = Layout.slotWord(slot);
     this.tasksRun++;
-    if ((Atomics.load(this.slots, h + S.FLAGS) & FLAG_CANCEL) !== 0) {
+    if (this.cancelFlag(slot)) {
       this.finish(slot, false, this.cancelError(slot));
       return;
     }
-    const defNumber = this.slots[h + S.DEF]!;
+    const defNumber = defOf(this.slots, slot);
     const def = this.fns[defNumber];
     if (def) {
       this.call(slot, def, args);
@@ -98,11 +89,26 @@ export class TaskRunner {
     this.callAfterLoad(slot, defNumber, args);
   }
 
+  /** Runs one of this thread's own tasks through its handle (the handle is its context): no slot involved. */
+  runOwn(cell: TaskCell<unknown>, def: AnyDef, args: unknown[]): void {
+    this.tasksRun++;
+    if (!cell.start()) return;
+    let result: unknown;
+    try {
+      result = def.fn(cell, ...args);
+    } catch (error) {
+      cell.fail(error);
+      return;
+    }
+    if (isThenable(result)) cell.settleWith(result);
+    else cell.complete(result);
+  }
+
   // (Closures live in their own methods: in execute/call they would cost a context on every call.)
   private callAfterLoad(slot: number, defNumber: number, args: unknown[] | undefined): void {
     this.running.set(slot, null);
     this.load(defNumber).then(
-      (loaded) => { this.running.delete(slot); this.hooks.awake(); this.call(slot, loaded, args); },
+      (loaded) => { this.running.delete(slot); this.park.awake(); this.call(slot, loaded, args); },
       (error) => { this.running.delete(slot); this.finish(slot, false, error); },
     );
   }
@@ -131,18 +137,17 @@ export class TaskRunner {
   }
 
   private call(slot: number, def: AnyDef, given: unknown[] | undefined): void {
-    const h = Layout.slotWord(slot);
-    const mode = this.slots[h + S.MODE] as SlotMode;
-    if ((Atomics.load(this.slots, h + S.FLAGS) & FLAG_CANCEL) !== 0) {
+    const mode = modeOf(this.slots, slot);
+    if (this.cancelFlag(slot)) {
       this.finish(slot, false, this.cancelError(slot)); // cancelled while its module was loading
       return;
     }
-    let args = given ?? this.hooks.localArgs(slot);
+    let args = given ?? this.owner.argsOf(slot);
     let result: unknown;
     const cx = new PoolContext(slot, this);
     this.stack.push(slot);
     try {
-      args ??= decodeValues(this.shared.payload, Layout.payloadByte(slot), this.slots[h + S.KIND] as Kind, this.slots[h + S.LEN]!);
+      args ??= readArgs(this.slots, this.shared.payload, slot);
       result = def.fn(cx, ...args);
     } catch (error) {
       this.stack.pop();
@@ -176,13 +181,11 @@ export class TaskRunner {
   /** Step 4. */
   finish(slot: number, ok: boolean, value: unknown): void {
     const s = this.slots;
-    const h = Layout.slotWord(slot);
     if (this.reasons.size > 0) this.reasons.delete(slot);
-    const owner = s[h + S.OWNER]!;
-    const mode = s[h + S.MODE] as SlotMode;
+    const owner = ownerOf(s, slot);
+    const mode = modeOf(s, slot);
     if (owner === this.me && mode === SlotMode.TASK) {
-      // Our own task, run by us: no need to go through shared memory at all.
-      this.hooks.completeLocal(slot, { ok, value });
+      this.owner.complete(slot, { ok, value }); // our own task, run by us: nothing crosses threads
       return;
     }
     let fits: boolean;
@@ -192,37 +195,23 @@ export class TaskRunner {
       fits = writeResult(s, this.shared.payload, slot, false, new TypeError(`the task's result cannot be sent to another thread: ${(error as Error).message}`));
     }
     if (!fits) this.sendSide(slot, owner, ok, value);
-    this.publish(slot, owner, mode);
+    deliver(this.shared, slot, owner, mode);
   }
 
   private sendSide(slot: number, owner: number, ok: boolean, value: unknown): void {
     try {
-      this.hooks.sendResult(slot, owner, ok, ok ? value : encodeError(value));
+      this.mail.post({ t: 'result', slot, owner, ok, value: ok ? value : encodeError(value) });
     } catch (error) {
-      this.hooks.sendResult(slot, owner, false, encodeError(new TypeError(`the task's result cannot be sent to another thread: ${(error as Error).message}`)));
+      const record = encodeError(new TypeError(`the task's result cannot be sent to another thread: ${(error as Error).message}`));
+      this.mail.post({ t: 'result', slot, owner, ok: false, value: record });
     }
-  }
-
-  private publish(slot: number, owner: number, mode: SlotMode): void {
-    const h = Layout.slotWord(slot);
-    Atomics.store(this.slots, h + S.STATE, SlotState.DONE); // publishes the result written above
-    if (mode === SlotMode.JOIN) {
-      // A joiner that stopped looking: the main thread waits on STATE, a pool thread parks (join.ts).
-      if (Atomics.load(this.slots, h + S.WAITER) !== 0) {
-        if (owner === 0) Atomics.notify(this.slots, h + S.STATE);
-        else this.shared.parker.unpark(owner);
-      }
-      return;
-    }
-    this.shared.rings[owner]!.push(slot);
-    this.shared.parker.unpark(owner);
   }
 
   /** A skipped slot goes back to its owner, which frees it. */
-  handBack(slot: number): void {
-    const owner = this.slots[Layout.slotWord(slot) + S.OWNER]!;
+  private handBack(slot: number): void {
+    const owner = ownerOf(this.slots, slot);
     if (owner === this.me) {
-      this.hooks.completeLocal(slot, undefined);
+      this.owner.complete(slot, undefined);
       return;
     }
     this.shared.rings[owner]!.push(slot);
@@ -230,7 +219,7 @@ export class TaskRunner {
   }
 
   cancelFlag(slot: number): boolean {
-    return (Atomics.load(this.slots, Layout.slotWord(slot) + S.FLAGS) & FLAG_CANCEL) !== 0;
+    return cancelRequested(this.slots, slot);
   }
 
   noteReason(slot: number, reason: unknown): void {
@@ -238,7 +227,7 @@ export class TaskRunner {
   }
 
   cancelReason(slot: number): unknown {
-    if (!this.reasons.has(slot)) this.hooks.pumpMail(); // the main thread posts the reason before raising the flag
+    if (!this.reasons.has(slot)) this.mail.pump(); // the main thread posts the reason before raising the flag
     return this.reasons.has(slot) ? this.reasons.get(slot) : new CancelledError('The task was cancelled');
   }
 
@@ -258,12 +247,29 @@ export class TaskRunner {
   failAll(cause: unknown): void {
     for (const slot of [...this.stack, ...this.running.keys()]) {
       this.running.delete(slot);
-      const owner = this.slots[Layout.slotWord(slot) + S.OWNER]!;
+      const owner = ownerOf(this.slots, slot);
       if (owner === this.me) continue;
       const error = new WorkerCrashedError(`worker ${this.me} died while running this task`, { cause });
-      const h = Layout.slotWord(slot);
       writeResult(this.slots, this.shared.payload, slot, false, error);
-      this.publish(slot, owner, this.slots[h + S.MODE] as SlotMode);
+      deliver(this.shared, slot, owner, modeOf(this.slots, slot));
     }
   }
+}
+
+/**
+ * Publishes a slot whose result was just written (DONE) and tells its owner: a JOIN slot's joiner is
+ * woken if it announced that it sleeps (main waits on STATE, a pool thread parks: join.ts); any other
+ * slot goes on the owner's completion ring and the owner is unparked if it sleeps. Called by the
+ * runner, and by the main thread's recovery for a runner that died (threads/recovery.ts).
+ */
+export function deliver(shared: Shared, slot: number, owner: number, mode: SlotMode): void {
+  const waiter = publishDone(shared.slots, slot);
+  if (mode === SlotMode.JOIN) {
+    if (!waiter) return;
+    if (owner === 0) wakeStateWaiter(shared.slots, slot);
+    else shared.parker.unpark(owner);
+    return;
+  }
+  shared.rings[owner]!.push(slot);
+  shared.parker.unpark(owner);
 }

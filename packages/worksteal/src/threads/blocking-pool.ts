@@ -1,11 +1,11 @@
 // The blocking threads: separate from the stealing workers, started on first use, fed by their own queue.
 //
-// spawnBlocking() puts the task's slot on the shared blocking queue (an Injector) and wakes one
+// spawnBlocking() puts the task's slot on the shared blocking queue (an MpmcRing) and wakes one
 // parked blocking thread; a blocking thread runs worker.ts's loop over that queue only and never
 // steals, so a task that blocks its thread for seconds never holds up the stealing workers.
-import { G } from './internal/layout.js';
-import type { Shared } from './internal/shared.js';
-import type { ThreadHandle } from './internal/thread-handle.js';
+import { G } from '../memory/layout.js';
+import type { Shared } from '../memory/shared.js';
+import type { ThreadHandle } from './thread-handle.js';
 
 export class BlockingPool {
   readonly threads = new Map<number, ThreadHandle>();

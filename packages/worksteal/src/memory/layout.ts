@@ -17,6 +17,12 @@
 //
 // "Endpoint" = a thread that owns tasks and receives their completions: 0 is the main thread,
 // 1..W the stealing workers, W+1..W+B the blocking threads.
+//
+// Adding shared state: something global gets a word of G (16 reserved, 8 used); something per
+// thread gets a word of E (16 per endpoint, 8 used), written by that thread alone if it can be;
+// a new queue or array gets its own region in the Layout constructor. Each word says who writes it.
+import { dequeWords } from '../queues/deque.js';
+import { mpmcWords } from '../queues/mpmc-ring.js';
 
 /** Globals: word offsets in the control buffer. */
 export const G = {
@@ -62,9 +68,9 @@ const ENDPOINT_WORDS = 16;
 
 /** Slot header: Int32 word offsets inside a slot record. */
 export const S = {
-  /** Lifecycle (SlotState). CAS'd: QUEUED→RUNNING by the thread that popped it, QUEUED→CANCELLED by its owner. */
+  /** Lifecycle (SlotState): written only through task/slot-state.ts, which says who moves it when. */
   STATE: 0,
-  /** Bit 1 = cancel requested. Owner stores; the runner polls. */
+  /** Bit 1 = cancel requested. Owner raises it, the runner polls it (task/slot-state.ts). */
   FLAGS: 1,
   /** Def number in the def table. Written by the owner before the slot is queued. */
   DEF: 2,
@@ -72,29 +78,20 @@ export const S = {
   KIND: 3,
   /** Payload length in bytes. Same writers as KIND. */
   LEN: 4,
-  /** Endpoint running the task. Written by the runner just before it CASes QUEUED→RUNNING. */
+  /** Endpoint running the task. Written by the runner just before it claims the slot (task/slot-state.ts). */
   RUNNER: 5,
   /** Endpoint that owns the slot (receives the completion). Fixed by the slot's range. */
   OWNER: 6,
   /** SlotMode: how completion is reported. Written by the owner before queueing. */
   MODE: 7,
-  /** 1 while a joiner is blocked in Atomics.wait on STATE. Joiner stores; the runner reads before notify. */
+  /** 1 once a join's b has a joiner that may sleep. The joiner stores; the runner reads after DONE (task/slot-state.ts). */
   WAITER: 8,
 } as const;
 export const SLOT_BYTES = 256;
 export const SLOT_HEADER_BYTES = 48;
 export const PAYLOAD_BYTES = SLOT_BYTES - SLOT_HEADER_BYTES;
-const SLOT_WORDS = SLOT_BYTES / 4;
-
-export const enum SlotState {
-  FREE = 0,
-  QUEUED = 1,
-  RUNNING = 2,
-  /** Result (or error) written; the completion is on its way to the owner. */
-  DONE = 3,
-  /** The owner cancelled (or, for join, took back) the task before it ran; whoever pops it skips it. */
-  CANCELLED = 4,
-}
+/** Int32 words per slot record: slot n's header starts at word n * SLOT_WORDS of the slots buffer. */
+export const SLOT_WORDS = SLOT_BYTES / 4;
 
 export const enum SlotMode {
   /** Completion goes to the owner's completion ring. */
@@ -102,8 +99,6 @@ export const enum SlotMode {
   /** join's b: the joiner polls STATE; nothing goes to the ring; the joiner frees the slot. */
   JOIN = 1,
 }
-
-export const FLAG_CANCEL = 1;
 
 export interface LayoutConfig {
   workers: number;
@@ -158,16 +153,16 @@ export class Layout {
     this.injectorCapacity = pow2AtLeast(this.totalSlots);
     let at = GLOBAL_WORDS + ENDPOINT_WORDS * this.endpoints;
     this.dequeBase = at;
-    at += workers * (2 + queueCapacity);
+    at += workers * dequeWords(queueCapacity);
     this.injectorBase = at;
-    at += 2 + 2 * this.injectorCapacity;
+    at += mpmcWords(this.injectorCapacity);
     this.blockingQueueBase = at;
-    at += 2 + 2 * this.injectorCapacity;
+    at += mpmcWords(this.injectorCapacity);
     for (let e = 0; e < this.endpoints; e++) {
       const cap = pow2AtLeast(this.slotCounts[e]!);
       this.ringBases.push(at);
       this.ringCaps.push(cap);
-      at += 2 + 2 * cap;
+      at += mpmcWords(cap);
     }
     this.controlWords = at;
   }
@@ -186,7 +181,7 @@ export class Layout {
 
   /** Word offset of worker w's deque (w in 1..workers). */
   dequeOffset(w: number): number {
-    return this.dequeBase + (w - 1) * (2 + this.config.queueCapacity);
+    return this.dequeBase + (w - 1) * dequeWords(this.config.queueCapacity);
   }
 
   slotBase(e: number): number {
@@ -218,10 +213,4 @@ export class Layout {
   isWorker(e: number): boolean {
     return e >= 1 && e <= this.config.workers;
   }
-}
-
-/** The index mask of a ring of `capacity` cells, which must be a power of two >= 2 (deques, the injector). */
-export function ringMask(capacity: number): number {
-  if (capacity < 2 || (capacity & (capacity - 1)) !== 0) throw new RangeError(`capacity must be a power of two >= 2, got ${capacity}`);
-  return capacity - 1;
 }

@@ -1,11 +1,11 @@
 // Every thread's typed views over the runtime's shared buffers, built from the same Layout.
-import { Deque } from '../deque.js';
-import { Injector } from '../injector.js';
-import { Parker } from '../parker.js';
+import { Deque } from '../queues/deque.js';
+import { MpmcRing } from '../queues/mpmc-ring.js';
+import { Parker } from '../threads/parker.js';
 import { payloadView, type PayloadView } from './codec.js';
 import { DefTable } from './def-table.js';
 import { SabRegistry } from './sab-registry.js';
-import { Layout, type LayoutConfig, type SharedBuffers } from './layout.js';
+import { Layout, S, type LayoutConfig, type SharedBuffers } from './layout.js';
 
 export class Shared {
   readonly layout: Layout;
@@ -15,10 +15,10 @@ export class Shared {
   readonly payload: PayloadView;
   /** deques[w] for worker w (index 0 unused). */
   readonly deques: Deque[] = [];
-  readonly injector: Injector;
-  readonly blockingQueue: Injector;
+  readonly injector: MpmcRing;
+  readonly blockingQueue: MpmcRing;
   /** rings[e]: completions for tasks endpoint e owns. */
-  readonly rings: Injector[] = [];
+  readonly rings: MpmcRing[] = [];
   readonly defs: DefTable;
   readonly parker: Parker;
   readonly sabs: SabRegistry;
@@ -31,9 +31,9 @@ export class Shared {
     this.payload = payloadView(buffers.slots, this.sabs);
     const L = this.layout;
     for (let w = 1; w <= config.workers; w++) this.deques[w] = new Deque(this.control, L.dequeOffset(w), config.queueCapacity);
-    this.injector = new Injector(this.control, L.injectorBase, L.injectorCapacity);
-    this.blockingQueue = new Injector(this.control, L.blockingQueueBase, L.injectorCapacity);
-    for (let e = 0; e < L.endpoints; e++) this.rings[e] = new Injector(this.control, L.ringOffset(e), L.ringCapacity(e));
+    this.injector = new MpmcRing(this.control, L.injectorBase, L.injectorCapacity);
+    this.blockingQueue = new MpmcRing(this.control, L.blockingQueueBase, L.injectorCapacity);
+    for (let e = 0; e < L.endpoints; e++) this.rings[e] = new MpmcRing(this.control, L.ringOffset(e), L.ringCapacity(e));
     this.defs = new DefTable(this.control, buffers.defs);
     this.parker = new Parker(this.control, L);
   }
@@ -48,7 +48,7 @@ export class Shared {
     for (let e = 0; e < layout.endpoints; e++) {
       const base = layout.slotBase(e);
       for (let i = 0; i < layout.slotCount(e); i++) {
-        Atomics.store(shared.slots, Layout.slotWord(base + i) + 6 /* S.OWNER */, e);
+        Atomics.store(shared.slots, Layout.slotWord(base + i) + S.OWNER, e); // fixed for the runtime's life
       }
     }
     return shared;

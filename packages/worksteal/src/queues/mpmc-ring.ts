@@ -1,4 +1,4 @@
-// The global injector: a bounded multi-producer multi-consumer queue of task slot numbers in shared memory.
+// MpmcRing: a bounded multi-producer multi-consumer queue of task slot numbers in shared memory.
 //
 // HOW (Dmitry Vyukov's bounded MPMC queue, on an Int32Array):
 //
@@ -24,33 +24,23 @@
 // WHY: producers and consumers never share a lock, a cell is touched by one thread at a time, and
 // the capacity is fixed, so the whole queue lives in a SharedArrayBuffer. The runtime sizes each
 // queue to hold every task slot that could be in it at once, so a push never finds it full in use.
+// It serves as the global injector (spawns from outside a worker, overflow, crash recovery), the
+// blocking threads' queue, and each thread's completion ring.
 //
 // Orderings: every access is an `Atomics` operation, which JavaScript makes sequentially consistent.
 // The seq store in step 1 is what publishes val (a consumer reads val only after it has read that
 // seq); the seq store in step 2 is what hands the cell back (a producer writes val only after it has
-// read that seq). The same queue serves as the per-thread completion rings and the blocking queue.
+// read that seq).
+import { EMPTY, SharedRing } from './ring.js';
 
-/** Returned by `pop` when the queue is empty. */
-import { ringMask } from './internal/layout.js';
-
-export const EMPTY = -1;
+export { EMPTY } from './ring.js';
 
 /** Int32 words a queue of `capacity` cells needs. */
-export function injectorWords(capacity: number): number {
+export function mpmcWords(capacity: number): number {
   return 2 + 2 * capacity;
 }
 
-export class Injector {
-  private readonly mask: number;
-
-  constructor(
-    private readonly words: Int32Array,
-    private readonly base: number,
-    readonly capacity: number,
-  ) {
-    this.mask = ringMask(capacity);
-  }
-
+export class MpmcRing extends SharedRing {
   /** Writes the initial sequence numbers; called once, by the thread that made the buffer, before sharing it. */
   init(): void {
     Atomics.store(this.words, this.base, 0);

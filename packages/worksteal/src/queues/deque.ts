@@ -36,27 +36,16 @@
 // that cell since, top has moved on and the CAS fails, so a stale value is never returned. `top` only
 // grows, so a CAS cannot succeed on a recycled value (ABA needs 2^32 steals in between).
 
-/** Returned by pop/steal when there is nothing to take. */
-import { ringMask } from './internal/layout.js';
+import { EMPTY, SharedRing } from './ring.js';
 
-export const EMPTY = -1;
+export { EMPTY } from './ring.js';
 
 /** Int32 words a deque of `capacity` cells needs. */
 export function dequeWords(capacity: number): number {
   return 2 + capacity;
 }
 
-export class Deque {
-  private readonly mask: number;
-
-  constructor(
-    private readonly words: Int32Array,
-    private readonly base: number,
-    readonly capacity: number,
-  ) {
-    this.mask = ringMask(capacity);
-  }
-
+export class Deque extends SharedRing {
   /** Empties the deque. Only while no thread uses it (creation, or after its owner died and it was drained). */
   reset(): void {
     Atomics.store(this.words, this.base, 0);

@@ -1,6 +1,6 @@
 // The few messages that do travel by postMessage: big payloads, transfer lists, cancel reasons, lifecycle.
 import type { MessagePort } from 'node:worker_threads';
-import type { LayoutConfig, SharedBuffers } from './layout.js';
+import type { LayoutConfig, SharedBuffers } from '../memory/layout.js';
 
 export interface WorkerInit {
   buffers: SharedBuffers;

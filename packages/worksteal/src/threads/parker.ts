@@ -22,7 +22,7 @@
 //
 // WHY: on these machines a wake (Atomics.notify → a thread running) costs ~44 µs while a look at a
 // queue costs ~0.1 µs, so wakes are rationed and looks are not.
-import { E, G, type Layout } from './internal/layout.js';
+import { E, G, type Layout } from '../memory/layout.js';
 
 export const enum PState {
   ACTIVE = 0,
@@ -123,6 +123,11 @@ export class Parker {
   /** After waking (or timing out): ACTIVE again; returns how it was woken. */
   finishParking(e: number): PState {
     return this.cancelParking(e);
+  }
+
+  /** Endpoint e's thread died (main thread, during recovery): its replacement starts ACTIVE. */
+  forget(e: number): void {
+    Atomics.store(this.control, this.layout.endpointBase(e) + E.PSTATE, PState.ACTIVE);
   }
 
   isParked(e: number): boolean {

@@ -1,6 +1,6 @@
 // The pool's own counters for metrics(): per worker, and totals (steals, parks, wakes, queue depths).
-import { E } from './layout.js';
-import type { Shared } from './shared.js';
+import { E } from '../memory/layout.js';
+import type { Shared } from '../memory/shared.js';
 
 export interface WorkerMetrics {
   worker: number;

@@ -1,11 +1,11 @@
 // The main thread's handle on one pool thread: starting it, its mail port, and noticing when it dies.
 import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort, type ResourceLimits } from 'node:worker_threads';
 import { deferred } from '@runtime-traits/kit';
-import { E } from './layout.js';
+import { E } from '../memory/layout.js';
 import type { ToMain, ToThread, WorkerInit } from './messages.js';
-import type { Shared } from './shared.js';
+import type { Shared } from '../memory/shared.js';
 
-const WORKER_URL = new URL('../worker.js', import.meta.url);
+const WORKER_URL = new URL('./worker.js', import.meta.url);
 
 export interface ThreadEvents {
   onMessage(from: number, message: ToMain): void;
