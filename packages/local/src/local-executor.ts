@@ -2,7 +2,7 @@
 import type { Awaitable, Executor, SpawnOptions, Task, TaskContext, TaskDef } from '@runtime-traits/core';
 import { checkJoinArgs, checkJoinResult, checkFunction, checkSpawn, checkSpawnOptions } from '@runtime-traits/core/kit';
 import { isVerified, resolveTask, TaskCell, TaskSet } from '@runtime-traits/kit';
-import type { HostState } from './host-state.js';
+import type { HostState } from './sim-net/host-state.js';
 import type { Scheduler, Wakeable } from './scheduler.js';
 
 /** Starts a task's body when the ready queue wakes it (never inside the spawn call). */

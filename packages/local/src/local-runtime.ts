@@ -6,8 +6,8 @@ import { CancelledError, DeadlockError, RuntimeShutdownError, TimeoutError } fro
 import { checkFunction, checkMs, checkOptions, checkShutdownOptions, show } from '@runtime-traits/core/kit';
 import { cellOf, TaskCell, TaskSet } from '@runtime-traits/kit';
 import { ForeignReactor } from './foreign-reactor.js';
-import type { HostState } from './host-state.js';
-import { LocalClock } from './local-clock.js';
+import type { HostState } from './sim-net/host-state.js';
+import { HostClock } from './time/host-clock.js';
 import { LocalExecutor } from './local-executor.js';
 import { SimNet } from './sim-net/sim-net.js';
 import { World, type WorldMember } from './world.js';
@@ -98,7 +98,7 @@ export class LocalRuntime implements Runtime, WorldMember {
       this.capabilities = new Set<Capability>([...(options.reactorCapabilities ?? ['net.tcp', 'net.udp', 'net.dns'])]);
     } else {
       const epoch = world.virtual ? world.options.epoch : undefined;
-      this.reactor = { clock: new LocalClock(scheduler, host, epoch), net: new SimNet(world.network, host) };
+      this.reactor = { clock: new HostClock(scheduler, host, epoch), net: new SimNet(world.network, host) };
       this.capabilities = world.capabilities();
     }
   }

@@ -29,10 +29,10 @@
 // Invariants: `ready` is appended to by wakeSoon(), by turn() (due timers) and by the last hold's
 // release; `turnPending` is true iff a host turn is queued; time moves only inside turn() step 1a.
 import { findMacrotaskTurn } from './host-turn.js';
-import { TimerHeap, type Timed } from './internal/timer-heap.js';
+import { TimerHeap, type Timed } from './time/timer-heap.js';
 import { Rng } from './rng.js';
 import { Trace } from './trace.js';
-import type { TimeSource } from './virtual-clock.js';
+import type { TimeSource } from './time/time-source.js';
 
 /** Something the ready queue can wake. `label()` is called only when a trace is kept; '' records nothing. */
 export interface Wakeable {

@@ -10,7 +10,7 @@
 // read would with small writes; backpressure is counted in bytes by the ends (tcp.ts).
 import { Fifo } from '@runtime-traits/kit';
 import type { Scheduler, TimerItem } from '../scheduler.js';
-import type { HostState } from '../host-state.js';
+import type { HostState } from './host-state.js';
 import type { Network } from './network.js';
 
 export const enum SegmentKind { Data, Fin, Rst }

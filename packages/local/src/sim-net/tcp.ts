@@ -20,7 +20,7 @@ import type { Connection, SocketAddress } from '@runtime-traits/core';
 import { NetError } from '@runtime-traits/core';
 import { abortError, checkData, checkOptions, checkSignal } from '@runtime-traits/core/kit';
 import { deferred, Fifo, promiseInto, untilEnd } from '@runtime-traits/kit';
-import type { HostState } from '../host-state.js';
+import type { HostState } from './host-state.js';
 import type { Scheduler, Wakeable } from '../scheduler.js';
 import { Flow, SegmentKind, type FlowReceiver, type Segment } from './flow.js';
 import type { Network } from './network.js';

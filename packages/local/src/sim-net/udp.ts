@@ -3,7 +3,7 @@ import type { Datagram, SocketAddress, UdpSocket } from '@runtime-traits/core';
 import { NetError } from '@runtime-traits/core';
 import { checkAddress, checkData } from '@runtime-traits/core/kit';
 import { WaitQueue, untilEnd } from '@runtime-traits/kit';
-import type { HostState } from '../host-state.js';
+import type { HostState } from './host-state.js';
 import type { TimerItem } from '../scheduler.js';
 import { Network } from './network.js';
 import { encodeUtf8 } from './utf8.js';

@@ -1,6 +1,6 @@
 // Real time for clock: 'real': the scheduler waits on the host's own timer for the next deadline.
-import { findRealNow, findRealTimer } from './host-turn.js';
-import type { TimeSource } from './virtual-clock.js';
+import { findRealNow, findRealTimer } from '../host-turn.js';
+import type { TimeSource } from './time-source.js';
 
 /** Milliseconds since the runtime was created, from the host's monotonic clock. */
 export class RealTime implements TimeSource {

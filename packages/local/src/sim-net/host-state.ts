@@ -1,8 +1,8 @@
 // One host's life and its tables: name, address, up/crashed/shut down, and what it has bound.
 import { CancelledError, RuntimeShutdownError } from '@runtime-traits/core';
-import type { TcpListener } from './sim-net/listener.js';
-import type { TcpEndpoint } from './sim-net/tcp.js';
-import type { SimUdpSocket } from './sim-net/udp.js';
+import type { TcpListener } from './listener.js';
+import type { TcpEndpoint } from './tcp.js';
+import type { SimUdpSocket } from './udp.js';
 
 export type HostStatus = 'up' | 'crashed' | 'shutdown';
 

@@ -2,8 +2,8 @@
 import type { Clock } from '@runtime-traits/core';
 import { abortError, checkMs, checkOptions, checkSignal, intervalOver, isThenable, show, timeoutOver } from '@runtime-traits/core/kit';
 import { promiseInto } from '@runtime-traits/kit';
-import type { HostState } from './host-state.js';
-import type { Scheduler, TimerItem } from './scheduler.js';
+import type { HostState } from '../sim-net/host-state.js';
+import type { Scheduler, TimerItem } from '../scheduler.js';
 
 /** A pending sleep: a heap entry that resolves its promise when woken. */
 class SleepTimer implements TimerItem {
@@ -35,7 +35,7 @@ class SleepTimer implements TimerItem {
   }
 }
 
-export class LocalClock implements Clock {
+export class HostClock implements Clock {
   constructor(
     private readonly scheduler: Scheduler,
     private readonly host: HostState,
