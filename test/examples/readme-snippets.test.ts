@@ -7,6 +7,7 @@ import { ROOT } from './run-app.js';
 const READMES = [
   'README.md',
   'packages/inversify/README.md',
+  'packages/kit/README.md',
   'packages/local/README.md',
   'examples/retry-client/README.md',
   'examples/echo/README.md',

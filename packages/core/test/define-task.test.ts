@@ -1,3 +1,4 @@
+// defineTask: a frozen portable def, and the TypeError that names a missing module, name or fn.
 import { expect } from 'chai';
 import { defineTask } from '../src/index.js';
 import { double } from './fixtures/tasks.js';

@@ -1,3 +1,4 @@
+// TaskCell and TaskSet: the task state machine, its handles, cancellation, detached failures and shutdown.
 import { expect } from 'chai';
 import { CancelledError, RuntimeShutdownError } from '@runtime-traits/core';
 import type { Runtime, Task } from '@runtime-traits/core';

@@ -1,3 +1,4 @@
+// TaskGroup (core) over an executor built from the kit: wait, first failure cancels the rest, leaving cancels.
 import { expect } from 'chai';
 import { CancelledError, TaskGroup } from '@runtime-traits/core';
 import { MiniExecutor } from './fixtures/mini-executor.js';

@@ -1,3 +1,4 @@
+// untilEnd: next() until null as an async iterator, ending on null, on a rejection or on an early exit.
 import { expect } from 'chai';
 import { untilEnd } from '../src/index.js';
 

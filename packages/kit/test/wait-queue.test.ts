@@ -1,3 +1,4 @@
+// WaitQueue: items and waiters handed over oldest to oldest, with abortable waits, a limit, close and a scheduler.
 import { expect } from 'chai';
 import { CancelledError } from '@runtime-traits/core';
 import { WaitQueue, type QueueWaker } from '../src/index.js';
