@@ -114,11 +114,7 @@ export class BullMQRuntime implements Runtime {
   }
 
   run<T>(main: (cx: TaskContext) => Awaitable<T>): Promise<T> {
-    try {
-      return Promise.resolve(this.spawnHere(main));
-    } catch (error) {
-      return Promise.reject(error);
-    }
+    return this.tasks.run(main);
   }
 
   /** Cancels what is left (after `graceMs`), waits for those cancels to reach Redis, closes the queue and the local runtime. */

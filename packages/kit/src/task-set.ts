@@ -84,6 +84,15 @@ export class TaskSet implements TaskOwner {
     return this.runSoon(opts === undefined ? undefined : checkSpawnOptions(opts), fn);
   }
 
+  /** `Runtime.run` for any runtime: `main` as a task on this thread, its outcome as a promise (a refusal rejects it, never throws). */
+  run<T>(main: (cx: TaskContext) => Awaitable<T>): Promise<T> {
+    try {
+      return Promise.resolve(this.spawnLocal(main));
+    } catch (error) {
+      return Promise.reject(error);
+    }
+  }
+
   /** A new task whose body runs on this thread after the current synchronous code (options already checked). */
   runSoon<R>(opts: SpawnOptions | undefined, body: (cx: TaskContext) => Awaitable<R>): TaskHandle<R> {
     this.admit();

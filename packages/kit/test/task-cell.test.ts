@@ -208,4 +208,15 @@ for (const kind of ['job', 'outside'] as const) describe(`TaskCell through a min
       expect(() => set.spawnLocal(() => 1, 5 as never)).to.throw(TypeError, /opts/);
     });
   });
+
+  describe('TaskSet.run (Runtime.run for any runtime)', () => {
+    it('should resolve with main\'s result, and reject where spawnLocal would throw: a bad main, or after shutdown', async () => {
+      const set = new TaskSet({} as Runtime);
+      expect(await set.run(async () => 'out')).to.equal('out');
+      const bad = set.run('nope' as never);
+      expect(await bad.then(() => null, (e: unknown) => e)).to.be.instanceOf(TypeError);
+      await set.shutdown(0, () => Promise.resolve());
+      expect(await set.run(() => 1).then(() => null, (e: unknown) => e)).to.be.instanceOf(RuntimeShutdownError);
+    });
+  });
 });

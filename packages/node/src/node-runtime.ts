@@ -55,11 +55,7 @@ export class NodeRuntime implements Runtime {
   }
 
   run<T>(main: (cx: TaskContext) => Awaitable<T>): Promise<T> {
-    try {
-      return Promise.resolve(this.executor.spawnLocal(main));
-    } catch (error) {
-      return Promise.reject(error);
-    }
+    return this.tasks.run(main);
   }
 
   /** Cancels tasks (after `graceMs`), closes listeners, connections and sockets, stops the pool, clears timers. Idempotent. */

@@ -7,15 +7,16 @@
 //   join.ts                 rayon's join, for the main thread and pool threads alike
 //   task/                   slots and their state word, handles, running a task
 //   memory/, queues/        the shared-memory layout, codec and def table; the deque and MPMC ring
-// This file checks arguments, verifies each def once (resolveTask: the def must be exported where it
-// says), routes the threads' messages and orders shutdown.
+// This file verifies each def once (resolveTask: the def must be exported where it says), routes the
+// threads' messages and orders shutdown; executor.ts checks the arguments.
 import {
   type Awaitable, type Capability, type Executor, type Runtime, type RuntimeMetrics, type ShutdownOptions, type SpawnOptions,
   type Task, type TaskContext, type TaskDef,
 } from '@runtime-traits/core';
-import { checkJoinArgs, checkShutdownOptions, checkSpawn, decodeError, type ErrorRecord } from '@runtime-traits/core/kit';
+import { checkShutdownOptions, decodeError, type ErrorRecord } from '@runtime-traits/core/kit';
 import { resolveTask, TaskSet } from '@runtime-traits/kit';
 import { NodeReactor } from '@runtime-traits/node';
+import { executorOver } from './executor.js';
 import { reactorCapabilities, runtimeCapabilities } from './internal/capabilities.js';
 import { join } from './join.js';
 import { Shared } from './memory/shared.js';
@@ -61,7 +62,10 @@ export class WorkStealingRuntime implements Runtime {
       onDeath: (from, error) => this.onDeath(from, error),
     });
     this.main = new MainThread(shared, this.pool, { signal: new AbortController().signal, runtime: this });
-    this.executor = this.makeExecutor();
+    this.executor = executorOver(this.tasks, {
+      spawn: (def, args, o, blocking) => this.spawnTask(def, args, o, blocking),
+      join: (a, aArgs, b, bArgs) => join(this.main, a, aArgs, b, bArgs, shared.defs.number(b.module, b.name)),
+    });
     shared.sabs.announce = (id, sab) => this.pool.postAll({ t: 'sab', id, sab });
     shared.sabs.pump = () => this.pool.pumpAll();
   }
@@ -75,32 +79,8 @@ export class WorkStealingRuntime implements Runtime {
     }
   }
 
-  private makeExecutor(): Executor {
-    const self = this;
-    return {
-      spawn<A extends unknown[], R>(def: TaskDef<A, R>, args: A, opts?: SpawnOptions): Task<R> {
-        return self.spawn(def as unknown as AnyDef, args, opts, false) as Task<R>;
-      },
-      spawnLocal<R>(fn: (cx: TaskContext) => Awaitable<R>, opts?: SpawnOptions): Task<R> {
-        return self.tasks.spawnLocal(fn, opts);
-      },
-      spawnBlocking<A extends unknown[], R>(def: TaskDef<A, R>, args: A, opts?: SpawnOptions): Task<R> {
-        return self.spawn(def as unknown as AnyDef, args, opts, true) as Task<R>;
-      },
-      join<A1 extends unknown[], R1, A2 extends unknown[], R2>(a: TaskDef<A1, R1>, aArgs: A1, b: TaskDef<A2, R2>, bArgs: A2): [R1, R2] {
-        checkJoinArgs(a, aArgs, b, bArgs);
-        self.tasks.admit();
-        const n = self.shared.defs.number(b.module, b.name);
-        return join(self.main, a as unknown as AnyDef, aArgs, b as unknown as AnyDef, bArgs, n) as [R1, R2];
-      },
-      yieldNow(): Promise<void> {
-        return new Promise((resolve) => setImmediate(resolve));
-      },
-    };
-  }
-
-  private spawn(def: AnyDef, args: unknown[], opts: SpawnOptions | undefined, blocking: boolean): Task<unknown> {
-    const o = checkSpawn(def, args, opts);
+  /** A portable task from the main thread (options checked): into a slot once its def is verified. */
+  private spawnTask(def: AnyDef, args: unknown[], o: SpawnOptions | undefined, blocking: boolean): Task<unknown> {
     const cell = this.tasks.create<unknown>(o, this.main.owner.makeCell);
     if (cell.isSettled()) return cell.handle;
     const remote = cell as RemoteTask<unknown>;

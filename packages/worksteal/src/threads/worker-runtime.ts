@@ -11,8 +11,9 @@ import {
   type Awaitable, type Capability, type Executor, type Reactor, type Runtime, type RuntimeMetrics, type SpawnOptions,
   type Task, type TaskContext, type TaskDef,
 } from '@runtime-traits/core';
-import { checkJoinArgs, checkSpawn, encodeError } from '@runtime-traits/core/kit';
+import { encodeError } from '@runtime-traits/core/kit';
 import { TaskSet } from '@runtime-traits/kit';
+import { executorOver } from '../executor.js';
 import { join } from '../join.js';
 import { G, SlotMode } from '../memory/layout.js';
 import type { RemoteTask } from '../task/remote-task.js';
@@ -31,33 +32,14 @@ export class WorkerRuntime implements Runtime {
   constructor(private readonly thread: PoolThread, readonly reactor: Reactor, readonly capabilities: ReadonlySet<Capability>) {
     // A detached task spawned on a worker reports to the main thread's onUnhandledError.
     this.tasks = new TaskSet(this, (error, task) => thread.mail.post({ t: 'unhandled', id: task.id, error: encodeError(error) }));
-    const self = this;
-    this.executor = {
-      spawn<A extends unknown[], R>(def: TaskDef<A, R>, args: A, opts?: SpawnOptions): Task<R> {
-        const o = checkSpawn(def, args, opts);
-        self.tasks.admit();
-        return self.spawnInto(def as unknown as AnyDef, args, o, false) as Task<R>;
-      },
-      spawnLocal<R>(fn: (cx: TaskContext) => Awaitable<R>, opts?: SpawnOptions): Task<R> {
-        return self.tasks.spawnLocal(fn, opts);
-      },
-      spawnBlocking<A extends unknown[], R>(def: TaskDef<A, R>, args: A, opts?: SpawnOptions): Task<R> {
-        const o = checkSpawn(def, args, opts);
-        self.tasks.admit();
-        return self.spawnInto(def as unknown as AnyDef, args, o, true) as Task<R>;
-      },
-      join<A1 extends unknown[], R1, A2 extends unknown[], R2>(a: TaskDef<A1, R1>, aArgs: A1, b: TaskDef<A2, R2>, bArgs: A2): [R1, R2] {
-        checkJoinArgs(a, aArgs, b, bArgs);
-        self.tasks.admit();
-        return self.join(a as unknown as AnyDef, aArgs, b as unknown as AnyDef, bArgs) as [R1, R2];
-      },
-      yieldNow(): Promise<void> {
-        return new Promise((resolve) => setImmediate(resolve));
-      },
-    };
+    this.executor = executorOver(this.tasks, {
+      spawn: (def, args, opts, blocking) => this.spawnInto(def, args, opts, blocking),
+      join: (a, aArgs, b, bArgs) => this.join(a, aArgs, b, bArgs),
+    });
   }
 
   private spawnInto(def: AnyDef, args: unknown[], opts: SpawnOptions | undefined, blocking: boolean): Task<unknown> {
+    this.tasks.admit();
     const thread = this.thread;
     const n = this.defNumber(def);
     const known = thread.runner.knows(n);
