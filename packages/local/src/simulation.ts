@@ -84,6 +84,11 @@ export class Simulation implements AsyncDisposable, SimulationContext {
     return runtime;
   }
 
+  /** The names of the hosts made so far, in the order they were made. */
+  hostNames(): string[] {
+    return [...this.hosts.keys()];
+  }
+
   /** Virtual milliseconds since the simulation began. */
   now(): number {
     return this.world.scheduler.now();
