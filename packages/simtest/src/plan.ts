@@ -26,6 +26,8 @@ export interface FaultOptions {
   duration?: { min: number; max: number };
   /** Hosts that may crash. Default: every host. */
   crashable?: string[];
+  /** Links that may be cut or degraded. Default: every pair of hosts. */
+  links?: Array<[string, string]>;
   /** What a link episode returns the link to. Default: the Simulation's defaults, latency 1..5 ms, no loss. */
   baseline?: { latency: Latency; lossRate: number };
 }
@@ -50,7 +52,7 @@ export function generatePlan(seed: number, options: PlanOptions): FaultPlan {
   const random = seededRandom(seed, 0x706c616e);
   const int = (min: number, max: number): number => min + Math.floor(random() * (max - min + 1));
   const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)]!;
-  const kinds = o.kinds.filter((k) => (k === 'crash' ? o.crashable.length > 0 : o.hosts.length > 1));
+  const kinds = o.kinds.filter((k) => (k === 'crash' ? o.crashable.length > 0 : o.links.length > 0));
   const faults: Fault[] = [];
   const count = kinds.length === 0 ? 0 : int(o.episodes.min, o.episodes.max);
   for (let i = 0; i < count; i++) {
@@ -62,8 +64,7 @@ export function generatePlan(seed: number, options: PlanOptions): FaultPlan {
       faults.push({ at, kind: 'crash', host }, { at: end, kind: 'restart', host });
       continue;
     }
-    const a = pick(o.hosts);
-    const b = pick(o.hosts.filter((h) => h !== a));
+    const [a, b] = pick(o.links);
     if (kind === 'partition') {
       faults.push({ at, kind: 'partition', a, b }, { at: end, kind: 'repair', a, b });
     } else {
@@ -125,7 +126,7 @@ function checkFault(f: Fault, arg: string): void {
 
 interface CheckedOptions {
   hosts: string[]; kinds: FaultKind[]; episodes: { min: number; max: number }; window: number;
-  duration: { min: number; max: number }; crashable: string[]; baseline: { latency: Latency; lossRate: number };
+  duration: { min: number; max: number }; crashable: string[]; links: Array<[string, string]>; baseline: { latency: Latency; lossRate: number };
 }
 
 export function checkPlanOptions(options: PlanOptions, arg = 'faults'): CheckedOptions {
@@ -151,8 +152,12 @@ export function checkPlanOptions(options: PlanOptions, arg = 'faults'): CheckedO
   if (!Array.isArray(crashable) || crashable.some((h) => !hosts.includes(h))) {
     throw new TypeError(`${arg}.crashable must list hosts of ${arg}.hosts, got ${show(crashable)}`);
   }
+  const links = options.links ?? hosts.flatMap((a, i) => hosts.slice(i + 1).map((b): [string, string] => [a, b]));
+  if (!Array.isArray(links) || links.some((l) => !Array.isArray(l) || l.length !== 2 || l[0] === l[1] || !hosts.includes(l[0]) || !hosts.includes(l[1]))) {
+    throw new TypeError(`${arg}.links must list [a, b] pairs of two different hosts of ${arg}.hosts, got ${show(links)}`);
+  }
   return {
-    hosts: [...hosts], kinds: [...kinds], window, crashable: [...crashable],
+    hosts: [...hosts], kinds: [...kinds], window, crashable: [...crashable], links: links.map(([a, b]): [string, string] => [a, b]),
     episodes: range(options.episodes, { min: 0, max: 4 }, 'episodes'),
     duration: range(options.duration, { min: 100, max: 5000 }, 'duration'),
     baseline: options.baseline ?? { latency: { min: 1, max: 5 }, lossRate: 0 },

@@ -19,20 +19,25 @@ export function checkLinearizable<S>(history: readonly Operation[], model: Model
   const parts = model.partition ? model.partition(history) : [history.slice()];
   for (const part of parts) {
     if (isLinearizable(part, model)) continue;
-    const counterexample = opts.minimize === false ? byCall(part) : minimize(part, model);
-    return { ok: false, counterexample };
+    if (opts.minimize === false) return { ok: false, counterexample: byCall(part) };
+    return { ok: false, ...minimize(part, model) };
   }
   return { ok: true };
 }
 
 /**
- * A minimal non-linearizable sub-history of `ops`: first the shortest prefix (by call) that fails,
- * then delta debugging drops every operation the failure does not need.
+ * A short non-linearizable sub-history of `ops` that still tells the story, and the operations
+ * whose outputs the contradiction needs:
+ *   1. cut to the shortest prefix (by call) that fails — nothing after the contradiction;
+ *   2. weaken: turn operations into "unknown outcome" (pending, any output) while it still fails
+ *      (delta debugging). What keeps its output is `essential`: weaken any one of those and the
+ *      prefix is linearizable.
+ * WHY not delete operations: deleting a write leaves a read of a value nobody wrote, which fails
+ * alone — minimal, but no story. The prefix keeps the writes that explain what was read.
  */
-function minimize<S>(ops: readonly Operation[], model: Model<S>): Operation[] {
+function minimize<S>(ops: readonly Operation[], model: Model<S>): { counterexample: Operation[]; essential: Operation[] } {
   const fails = (subset: readonly Operation[]): boolean => !isLinearizable(subset, model);
   let current = byCall(ops);
-  // Shortest failing prefix by binary search (prefixes need not fail monotonically: checked below).
   let lo = 1;
   let hi = current.length;
   while (lo < hi) {
@@ -40,14 +45,30 @@ function minimize<S>(ops: readonly Operation[], model: Model<S>): Operation[] {
     if (fails(current.slice(0, mid))) hi = mid;
     else lo = mid + 1;
   }
-  if (fails(current.slice(0, lo))) current = current.slice(0, lo);
+  if (fails(current.slice(0, lo))) current = current.slice(0, lo); // prefixes need not fail monotonically: checked
+  if (current.length > WEAKEN_LIMIT) return { counterexample: current, essential: current };
+  const weakened = (kept: readonly Operation[]): Operation[] => {
+    const keep = new Set(kept);
+    return current.map((op) => (keep.has(op) ? op : { ...op, output: undefined, return: Infinity }));
+  };
+  const essential = ddmin(current, (kept) => fails(weakened(kept)));
+  return { counterexample: current, essential };
+}
+
+/** Above this many operations, a counterexample is only cut down by deletion (weakening costs more searches). */
+const WEAKEN_LIMIT = 400;
+
+/** Delta debugging: a 1-minimal subset of `items` for which `test` holds (test(items) must hold). */
+function ddmin<T>(items: readonly T[], test: (subset: T[]) => boolean): T[] {
+  let current = items.slice();
+  if (current.length === 0) return current;
   for (let chunk = Math.max(1, current.length >> 1); ; chunk >>= 1) {
     for (let start = 0; start < current.length;) {
       const without = [...current.slice(0, start), ...current.slice(start + chunk)];
-      if (without.length > 0 && fails(without)) current = without;
+      if (test(without)) current = without;
       else start += chunk;
     }
-    if (chunk === 1) break;
+    if (chunk <= 1) break;
   }
   return current;
 }

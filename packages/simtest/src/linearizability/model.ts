@@ -34,8 +34,16 @@ export interface Model<S = unknown> {
 /** The checker's answer. */
 export interface CheckResult {
   ok: boolean;
-  /** When not ok: a minimal non-linearizable sub-history (every operation in it is needed), by call time. */
+  /**
+   * When not ok: the shortest non-linearizable prefix (by call) of the first failing partition (a
+   * key, for the kv model), by call time.
+   */
   counterexample?: Operation[];
+  /**
+   * The operations of the counterexample whose outputs the contradiction needs: give any one of
+   * them an unknown outcome and it becomes linearizable (found by delta debugging).
+   */
+  essential?: Operation[];
 }
 
 export function isPending(op: Operation): boolean {
