@@ -15,8 +15,9 @@
 // true K-th failure, and every run the final report keeps (index <= the true K-th failure) runs.
 // WHY a start barrier: a simulation yields to its thread's event loop every turn, and a worker
 // that yields takes more work; two lanes on one worker would interleave while another worker
-// idles. A lane blocks (Atomics.wait, ≤ 100 ms) until every lane has started, so the first worker
-// cannot start the second lane itself: another worker has to steal it.
+// idles. A lane blocks (Atomics.wait, ≤ 2 s) until every lane has started, so the first worker
+// cannot start the second lane itself: another worker has to steal it. Should that still happen
+// (a worker slow to wake), the lanes of one thread take turns (run-scenario.ts): slower, still exact.
 const NEXT = 0;
 const STARTED = 1;
 const FAIL_COUNT = 2;

@@ -26,7 +26,7 @@ export interface LaneRun {
 export async function runLane(board: LaneBoard, cx: TaskContext, barrier: boolean): Promise<LaneRun[]> {
   const job = board.job<LaneJob>();
   const scenario = await loadScenario(job.module, job.name);
-  if (barrier) board.arrive(job.lanes, 100, () => performance.now());
+  if (barrier) board.arrive(job.lanes, 2_000, () => performance.now());
   const runs: LaneRun[] = [];
   for (let index = board.take(); index < job.seeds.length; index = board.take()) {
     if (index > board.cutoff(job.maxFailures)) break;

@@ -2,8 +2,9 @@
 //
 // HOW: the scenario (a TaskDef) builds its own Simulation(s); observeSimulations catches each one
 // built while it runs, so a failed `always` counts even when the scenario swallowed the throw, and
-// the trace hash covers every simulation it built. Runs on one thread never overlap (explore's
-// lanes and shrink run them one after another), so what the observer sees belongs to this run.
+// the trace hash covers every simulation it built. Runs on one thread never overlap (each waits
+// for the previous one: two explore lanes that land on one worker, or two explore calls at once,
+// take turns), so what the observer sees belongs to this run.
 import type { TaskContext, TaskDef } from '@runtime-traits/core';
 import { observeSimulations, type Simulation } from '@runtime-traits/local';
 import type { FaultPlan } from '../plan.js';
@@ -30,9 +31,16 @@ export interface RunOutcome {
   trace?: string[];
 }
 
-export async function runScenario(
-  scenario: Scenario, cx: TaskContext, seed: number, plan: FaultPlan, keepTrace = false,
-): Promise<RunOutcome> {
+/** The end of the last run started on this thread: runs queue behind it, so they never overlap. */
+let threadTurn: Promise<unknown> = Promise.resolve();
+
+export function runScenario(scenario: Scenario, cx: TaskContext, seed: number, plan: FaultPlan, keepTrace = false): Promise<RunOutcome> {
+  const run = threadTurn.then(() => runAlone(scenario, cx, seed, plan, keepTrace));
+  threadTurn = run.catch(() => undefined);
+  return run;
+}
+
+async function runAlone(scenario: Scenario, cx: TaskContext, seed: number, plan: FaultPlan, keepTrace: boolean): Promise<RunOutcome> {
   const sims: Simulation[] = [];
   const stop = observeSimulations((sim) => sims.push(sim));
   let thrown: unknown;

@@ -24,7 +24,6 @@ const STYLE = `
   .fault-partition .fault-line, .fault-crash .fault-line { stroke: #d97706; } .fault-partition text, .fault-crash text { fill: #b45309; }
   .fault-repair .fault-line, .fault-restart .fault-line { stroke: #16a34a; } .fault-repair text, .fault-restart text { fill: #15803d; }
   .fault-link .fault-line { stroke: #7c3aed; } .fault-link text { fill: #6d28d9; }
-  .fault-shutdown .fault-line { stroke: #9ca3af; } .fault-shutdown text { fill: #6b7280; }
   .failure-mark { stroke: #d1242f; stroke-width: 3; }
   .note { fill: #0ea5e9; }
   footer { padding: 8px 16px; color: #7a839a; }

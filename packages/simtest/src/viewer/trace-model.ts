@@ -2,7 +2,7 @@
 
 export interface TaskSpan { host: string; id: number; name: string | null; start: number; end: number; state: string }
 export interface Message { from: string; to: string; sent: number; received: number; bytes: number; kind: 'tcp' | 'udp' }
-export interface FaultMark { at: number; kind: 'partition' | 'repair' | 'link' | 'crash' | 'restart' | 'shutdown'; hosts: string[]; text: string }
+export interface FaultMark { at: number; kind: 'partition' | 'repair' | 'link' | 'crash' | 'restart'; hosts: string[]; text: string }
 export interface Note { at: number; text: string }
 
 export interface TraceModel {
@@ -26,7 +26,7 @@ const END = /^(\S+) task (\d+)(?: \((.*)\))? (completed|failed|cancelled)$/;
 const ARRIVAL = /^(\S+) (?:#\d+|udp \d+) received (\d+) bytes from (\S+) sent ([\d.]+)$/;
 const PAIR = /^(PARTITION|REPAIR) (\S+) (\S+)$/;
 const LINK = /^LINK (\S+) (\S+) (.*)$/;
-const LIFE = /^(\S+) (CRASH|RESTART|SHUTDOWN)$/;
+const LIFE = /^(\S+) (CRASH|RESTART)$/;
 
 /** Parses `trace` (an array of lines, as `sim.trace()` returns). Lines it does not know are counted, not drawn. */
 export function readTrace(trace: readonly string[]): TraceModel {
