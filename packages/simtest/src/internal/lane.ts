@@ -25,8 +25,9 @@ export interface LaneRun {
 /** Runs the board's job; `barrier` is false on the main thread (nothing to wait for, and Atomics.wait is not allowed there). */
 export async function runLane(board: LaneBoard, cx: TaskContext, barrier: boolean): Promise<LaneRun[]> {
   const job = board.job<LaneJob>();
-  const scenario = await loadScenario(job.module, job.name);
+  // The barrier comes before the first await: a lane that awaited first would let its thread start the next lane.
   if (barrier) board.arrive(job.lanes, 2_000, () => performance.now());
+  const scenario = await loadScenario(job.module, job.name);
   const runs: LaneRun[] = [];
   for (let index = board.take(); index < job.seeds.length; index = board.take()) {
     if (index > board.cutoff(job.maxFailures)) break;
