@@ -133,10 +133,12 @@ export class LocalRuntime implements Runtime, WorldMember {
     // waiting on the outside world is normal, and a macrotask turn proves nothing.
     if (this.foreign || !this.world.virtual) return Promise.resolve(task);
     return new Promise<T>((resolve, reject) => {
+      // A failed `always` assertion (Simulation.failAssertion) fails every run() at once.
+      if (this.world.failure) { reject(this.world.failure); return; }
       const unwatch = this.world.scheduler.watchIdle((why) => {
         if (cellOf(task).isSettled()) return;
         unwatch();
-        reject(why === 'idle' ? this.deadlock() : this.overLimit());
+        reject(why === 'idle' ? this.deadlock() : why === 'limit' ? this.overLimit() : this.world.failure);
       });
       task.then((value) => { unwatch(); resolve(value); }, (error: unknown) => { unwatch(); reject(this.world.tagSeed(error)); });
     });
