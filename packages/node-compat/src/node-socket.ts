@@ -189,7 +189,9 @@ export class NodeSocket extends net.Socket {
     this.#reading = false;
     if (this.destroyed) return;
     if (chunk === null) {
+      // As node:net does after EOF: read(0) lets 'end' fire even when nobody reads (no 'data' listener).
       this.push(null);
+      this.read(0);
       return;
     }
     this.#bytesRead += chunk.byteLength;
