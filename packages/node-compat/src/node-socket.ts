@@ -14,7 +14,7 @@
 //   connect → `net.connect()` in the background; writes and end() wait for it; 'connect', 'ready'.
 //   setTimeout → an IdleTimer on the runtime's Clock, touched by every read and write.
 import net, { type AddressInfo } from 'node:net';
-import type { Clock, Connection, Net, SocketAddress } from '@runtime-traits/core';
+import { CancelledError, type Clock, type Connection, type Net, type SocketAddress } from '@runtime-traits/core';
 import { checkFunction, checkMs } from '@runtime-traits/core/kit';
 import { checkConnectTarget, familyOf, normalizeConnectArgs } from './internal/args.js';
 import { IdleTimer } from './internal/idle-timer.js';
@@ -202,7 +202,11 @@ export class NodeSocket extends net.Socket {
 
   #onReadError = (error: unknown): void => {
     this.#reading = false;
-    if (!this.destroyed) this.destroy(nodeError(error, 'read', 'ECONNRESET'));
+    if (this.destroyed) return;
+    // The runtime cancelled its own IO (a Simulation host crashed): the code that owned this socket is
+    // gone with it, so the socket just closes; an 'error' nobody listens to would crash the process.
+    if (CancelledError.is(error)) this.destroy();
+    else this.destroy(nodeError(error, 'read', 'ECONNRESET'));
   };
 
   // ── writing ───────────────────────────────────────────────────────────────
@@ -282,9 +286,11 @@ export class NodeSocket extends net.Socket {
     this.#released = true;
     const hadError = !!error;
     done(error);
+    // 'close' comes after 'error' (which destroy emits on the next tick), as a handle's close callback does.
     const emitClose = (): void => { this.emit('close', hadError); };
-    if (conn) conn.close().then(emitClose, emitClose);
-    else process.nextTick(emitClose);
+    const later = (): void => { process.nextTick(emitClose); };
+    if (conn) conn.close().then(later, later);
+    else later();
     const server = (this as unknown as { _server: ServerLink | null })._server;
     if (server) {
       server._connections--;

@@ -10,7 +10,7 @@
 // pauseOnConnect, highWaterMark and maxConnections → 'drop'), and server.close() closes the Listener,
 // with 'close' once every connection has ended — so http.Server#close() and closeIdleConnections() work.
 import type net from 'node:net';
-import type { ListenAddress, Listener, SocketAddress } from '@runtime-traits/core';
+import { NetError, RuntimeError, type ListenAddress, type Listener, type SocketAddress } from '@runtime-traits/core';
 import { checkCount, checkListenAddress, checkOptions, show } from '@runtime-traits/core/kit';
 import { familyOf } from './internal/args.js';
 import { codedError } from './internal/node-errors.js';
@@ -114,8 +114,15 @@ async function acceptLoop(server: net.Server & ServerState, listener: Listener, 
     try {
       conn = await listener.accept();
     } catch (error) {
+      if (server._handle !== handle) return;
+      if (RuntimeError.is(error) && !NetError.is(error)) {
+        // The runtime took the listener away (shut down, host crashed): the server is closed, as after close().
+        server._handle = null;
+        server._emitCloseIfDrained();
+        return;
+      }
       // node emits accept errors on the server; a Listener that fails to accept stays failed.
-      if (server._handle === handle) process.nextTick(() => server.emit('error', error));
+      process.nextTick(() => server.emit('error', error));
       return;
     }
     if (conn === null) return;
