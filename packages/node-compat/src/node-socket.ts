@@ -1,10 +1,9 @@
-// NodeSocket: a net.Socket whose bytes travel over a runtime's Connection instead of a libuv handle.
+// NodeSocket: a stream.Duplex that behaves as net.Socket, its bytes travelling over a runtime's Connection.
 //
-// It IS a net.Socket (a subclass), so `instanceof net.Socket` holds and net.Socket's own stream wiring
-// applies unchanged: half-open off by default (after the peer's FIN and the last read the socket ends
-// its side and closes), `emitClose` off with 'close(hadError)' emitted here once the Connection has
-// closed, `destroySoon`, `readyState`, write-after-FIN → EPIPE. What node:net does with its handle is
-// done here with the Connection:
+// It has net.Socket's shape and stream wiring — half-open off by default (after the peer's FIN and the
+// last read the socket ends its side and closes), 'close(hadError)' emitted here once the Connection has
+// closed (node's emitClose is off too), write-after-FIN → EPIPE, `destroySoon`, `readyState` — and does
+// with the Connection what node:net does with its handle:
 //   _read   → one `conn.read()` in flight; each chunk is pushed, and the next read starts only while
 //             push() says the stream wants more (so a slow consumer stops the reads, the Connection's
 //             own flow control stops the peer: memory stays bounded).
@@ -13,58 +12,31 @@
 //   _final  → `conn.closeWrite()` (FIN); _destroy → `conn.close()`, then 'close'.
 //   connect → `net.connect()` in the background; writes and end() wait for it; 'connect', 'ready'.
 //   setTimeout → an IdleTimer on the runtime's Clock, touched by every read and write.
-import net, { type AddressInfo } from 'node:net';
+// WHY not a subclass of net.Socket: node's TLS (tls.connect({ socket }), which pg and postgres.js use to
+// upgrade) treats a net.Socket without a libuv handle as still connecting and waits for a 'connect'
+// that has already happened; any other Duplex it wraps and starts at once.
+import type { AddressInfo } from 'node:net';
+import { Duplex } from 'node:stream';
 import { CancelledError, type Clock, type Connection, type Net, type SocketAddress } from '@runtime-traits/core';
 import { checkFunction, checkMs } from '@runtime-traits/core/kit';
 import { checkConnectTarget, familyOf, normalizeConnectArgs } from './internal/args.js';
 import { IdleTimer } from './internal/idle-timer.js';
 import { closedBeforeConnection, codedError, nodeError, socketClosed } from './internal/node-errors.js';
+import { onReadableEnd } from './internal/write-after-fin.js';
+import { batch, WritePump, type Done } from './internal/write-pump.js';
+import type { Deferred, NodeSocketInit, ServerLink, StreamFields } from './internal/socket-types.js';
 
-/** Writes corked together up to this many bytes are sent as one `conn.write()`. */
-const COALESCE_BYTES = 64 * 1024;
+export type { NodeSocketInit };
 
-type Done = (error?: Error | null) => void;
+export class NodeSocket extends Duplex {
+  /** True from connect() until 'connect' (or failure), as net.Socket#connecting. */
+  connecting = false;
+  /** The idle timeout last given to setTimeout (ms; 0 = none), as net.Socket#timeout. */
+  timeout: number | undefined = undefined;
+  /** The server that accepted this socket (set by serve()), as net.Socket#server. */
+  server: unknown = null;
+  _server: ServerLink | null = null;
 
-/** How a NodeSocket is made (the factories fill it in). */
-export interface NodeSocketInit {
-  /** An open Connection (an accepted or already connected socket). */
-  connection?: Connection;
-  /** The network `connect()` dials; without it the socket can only be given a connection. */
-  net?: Net;
-  /** The clock `setTimeout` runs on; without it `setTimeout(ms > 0)` is refused. */
-  clock?: Clock;
-  /** Default false, as node:net's: after the peer's end the socket ends its side too. */
-  allowHalfOpen?: boolean;
-  /** Start paused (a server's `pauseOnConnect`). */
-  pauseOnCreate?: boolean;
-  /** Asked of the Connection at connect; default: the runtime's (the node runtime: on). */
-  noDelay?: boolean;
-  readableHighWaterMark?: number;
-  writableHighWaterMark?: number;
-}
-
-/** A write or end() waiting for the connect to finish. */
-interface Deferred {
-  run(): void;
-  fail(error: Error): void;
-}
-
-/** net.Socket fields TypeScript declares read-only (or not at all) that node:net itself writes. */
-interface SocketFields {
-  connecting: boolean;
-  timeout: number | undefined;
-  readableFlowing: boolean | null;
-  writableBuffer: Array<{ chunk: Buffer | string; encoding: BufferEncoding }>;
-  _undestroy(): void;
-}
-
-/** What the server bookkeeping of node:net keeps on a socket (see serve.ts). */
-interface ServerLink {
-  _connections: number;
-  _emitCloseIfDrained?: () => void;
-}
-
-export class NodeSocket extends net.Socket {
   #net: Net | undefined;
   readonly #clock: Clock | undefined;
   #conn: Connection | undefined;
@@ -79,21 +51,22 @@ export class NodeSocket extends net.Socket {
   #wantRead = false;
   #idle: IdleTimer | undefined;
   #bytesRead = 0;
-  #bytesDispatched = 0;
+  #pump: WritePump | undefined;
   #noDelay: boolean | undefined;
   #keepAlive = false;
   /** Set by destroy: node:net drops its handle then (pending is true again, address() is {}). */
   #released = false;
-  #writeDone: Done | undefined;
-  /** The rest of a _writev sent one chunk after another. */
-  #writeQueue: Buffer[] = [];
 
   constructor(init: NodeSocketInit = {}) {
     super({
       allowHalfOpen: init.allowHalfOpen === true,
+      emitClose: false, // 'close(hadError)' is emitted by _destroy once the Connection has closed
+      autoDestroy: true,
+      decodeStrings: false,
       readableHighWaterMark: init.readableHighWaterMark,
       writableHighWaterMark: init.writableHighWaterMark,
-    } as net.SocketConstructorOpts);
+    });
+    this.on('end', onReadableEnd);
     this.#net = init.net;
     this.#clock = init.clock;
     this.#noDelay = init.noDelay;
@@ -106,7 +79,7 @@ export class NodeSocket extends net.Socket {
 
   // ── connecting ────────────────────────────────────────────────────────────
   /** As net.Socket#connect: `(port, host, cb?)`, `(path, cb?)` or `({ port, host } | { path }, cb?)`. */
-  override connect(...args: unknown[]): this {
+  connect(...args: unknown[]): this {
     const { options, cb } = normalizeConnectArgs(args);
     const to = checkConnectTarget(options);
     if (cb) checkFunction(cb, 'connectListener');
@@ -116,7 +89,7 @@ export class NodeSocket extends net.Socket {
     if (this.#conn && !this.destroyed) throw codedError('ERR_SOCKET_CONNECTED', 'Socket is already connected');
     if (this.destroyed) this.#renew();
     if (cb) this.once('connect', cb);
-    this.#fields.connecting = true;
+    this.connecting = true;
     const controller = new AbortController();
     this.#connecting = controller;
     let connected: Promise<Connection>;
@@ -140,7 +113,7 @@ export class NodeSocket extends net.Socket {
       return;
     }
     this.#connecting = undefined;
-    this.#fields.connecting = false;
+    this.connecting = false;
     this.#attach(conn);
     this.#touch();
     this.emit('connect');
@@ -154,6 +127,7 @@ export class NodeSocket extends net.Socket {
 
   #attach(conn: Connection): void {
     this.#conn = conn;
+    this.#pump = new WritePump(conn, () => this.#touch());
     this.#local = conn.localAddress;
     this.#remote = conn.remoteAddress;
     this.#released = false;
@@ -162,10 +136,10 @@ export class NodeSocket extends net.Socket {
   /** A destroyed socket asked to connect again starts over, as node:net's does. */
   #renew(): void {
     this.#fields._undestroy();
-    if (Object.prototype.hasOwnProperty.call(this, 'write')) delete (this as { write?: unknown }).write; // node's writeAfterFIN
-    this.#conn = this.#local = this.#remote = undefined;
+    if (Object.prototype.hasOwnProperty.call(this, 'write')) delete (this as { write?: unknown }).write; // writeAfterFIN
+    this.#conn = this.#local = this.#remote = this.#pump = undefined;
     this.#reading = this.#wantRead = false;
-    this.#bytesRead = this.#bytesDispatched = 0;
+    this.#bytesRead = 0;
   }
 
   // ── reading ───────────────────────────────────────────────────────────────
@@ -215,48 +189,18 @@ export class NodeSocket extends net.Socket {
   }
 
   override _writev(chunks: Array<{ chunk: Buffer | string; encoding: BufferEncoding }>, done: Done): void {
-    const buffers = chunks.map(({ chunk, encoding }) => (typeof chunk === 'string' ? Buffer.from(chunk, encoding) : chunk));
-    let total = 0;
-    for (const b of buffers) total += b.length;
-    this.#send(total <= COALESCE_BYTES ? [Buffer.concat(buffers, total)] : buffers, done);
+    this.#send(batch(chunks), done);
   }
 
   #send(buffers: Buffer[], done: Done): void {
-    if (!this.#conn) {
+    const pump = this.#pump;
+    if (!pump) {
       if (this.connecting) this.#defer(() => this.#send(buffers, done), done);
       else done(socketClosed());
       return;
     }
-    this.#writeDone = done;
-    this.#writeQueue = buffers;
-    this.#writeNext();
+    pump.send(buffers, done);
   }
-
-  #writeNext(): void {
-    const buffer = this.#writeQueue.shift()!;
-    this.#bytesDispatched += buffer.length;
-    this.#touch();
-    this.#conn!.write(buffer).then(this.#onWritten, this.#onWriteError);
-  }
-
-  #onWritten = (): void => {
-    this.#touch();
-    if (this.#writeQueue.length > 0 && !this.destroyed) {
-      this.#writeNext();
-      return;
-    }
-    const done = this.#writeDone;
-    this.#writeDone = undefined;
-    this.#writeQueue = [];
-    done?.();
-  };
-
-  #onWriteError = (error: unknown): void => {
-    const done = this.#writeDone;
-    this.#writeDone = undefined;
-    this.#writeQueue = [];
-    done?.(nodeError(error, 'write', 'EPIPE'));
-  };
 
   override _final(done: Done): void {
     const conn = this.#conn;
@@ -274,7 +218,7 @@ export class NodeSocket extends net.Socket {
 
   // ── closing ───────────────────────────────────────────────────────────────
   override _destroy(error: Error | null, done: Done): void {
-    this.#fields.connecting = false;
+    this.connecting = false;
     this.#idle?.stop();
     const controller = this.#connecting;
     this.#connecting = undefined;
@@ -284,6 +228,7 @@ export class NodeSocket extends net.Socket {
     for (const op of deferred) op.fail(closedBeforeConnection());
     const conn = this.#released ? undefined : this.#conn;
     this.#released = true;
+    if (this.#pump) this.#pump.stopped = true;
     const hadError = !!error;
     done(error);
     // 'close' comes after 'error' (which destroy emits on the next tick), as a handle's close callback does.
@@ -291,7 +236,7 @@ export class NodeSocket extends net.Socket {
     const later = (): void => { process.nextTick(emitClose); };
     if (conn) conn.close().then(later, later);
     else later();
-    const server = (this as unknown as { _server: ServerLink | null })._server;
+    const server = this._server;
     if (server) {
       server._connections--;
       server._emitCloseIfDrained?.();
@@ -302,7 +247,7 @@ export class NodeSocket extends net.Socket {
    * Closes at once. node:net sends a TCP RST; a Connection has no such operation, so the peer sees
    * the runtime's close (a FIN, or an RST where the runtime sends one for data left unread).
    */
-  override resetAndDestroy(): this {
+  resetAndDestroy(): this {
     if (this.connecting) this.once('connect', () => this.destroy());
     else if (!this.#conn || this.#released) this.destroy(socketClosed());
     else this.destroy();
@@ -311,11 +256,11 @@ export class NodeSocket extends net.Socket {
 
   // ── timeouts ──────────────────────────────────────────────────────────────
   /** A real idle timer on the runtime's clock: 'timeout' after `msecs` without a read or a write; 0 turns it off. */
-  override setTimeout(msecs: number, callback?: () => void): this {
+  setTimeout(msecs: number, callback?: () => void): this {
     if (this.destroyed) return this;
     checkMs(msecs, 'msecs');
     if (callback !== undefined) checkFunction(callback, 'callback');
-    this.#fields.timeout = msecs;
+    this.timeout = msecs;
     if (msecs === 0) {
       this.#idle?.stop();
       if (callback) this.removeListener('timeout', callback);
@@ -337,8 +282,8 @@ export class NodeSocket extends net.Socket {
     this.#touch();
   }
 
-  get #fields(): SocketFields {
-    return this as unknown as SocketFields;
+  get #fields(): StreamFields {
+    return this as unknown as StreamFields;
   }
 
   #touch(): void {
@@ -347,24 +292,24 @@ export class NodeSocket extends net.Socket {
 
   // ── knobs a Connection does not have ──────────────────────────────────────
   /** Recorded and asked of the runtime at connect; a Connection has no switch once open. */
-  override setNoDelay(noDelay = true): this {
+  setNoDelay(noDelay = true): this {
     this.#noDelay = Boolean(noDelay);
     return this;
   }
 
   /** Accepted and recorded: a Connection cannot express keep-alive probes. */
-  override setKeepAlive(enable = false, _initialDelay?: number): this {
+  setKeepAlive(enable = false, _initialDelay?: number): this {
     this.#keepAlive = Boolean(enable);
     return this;
   }
 
   /** No-op: whether a Connection keeps the process alive is its runtime's business. */
-  override ref(): this {
+  ref(): this {
     return this;
   }
 
   /** No-op, as `ref()`. */
-  override unref(): this {
+  unref(): this {
     return this;
   }
 
@@ -374,7 +319,7 @@ export class NodeSocket extends net.Socket {
   }
 
   // ── addresses ─────────────────────────────────────────────────────────────
-  override address(): AddressInfo | Record<string, never> {
+  address(): AddressInfo | Record<string, never> {
     const local = this.#local;
     if (!local || this.#released || !('port' in local)) return {};
     return { address: local.host, family: familyOf(local.host), port: local.port };
@@ -395,31 +340,40 @@ export class NodeSocket extends net.Socket {
     return this.#conn;
   }
 
-  static {
-    // node:net declares these as accessors on its prototype; TypeScript knows them as plain
-    // properties, so they are redefined here rather than in the class body.
-    const getters: Record<string, (this: NodeSocket) => unknown> = {
-      remoteAddress() { return this._getpeername().address; },
-      remotePort() { return this._getpeername().port; },
-      remoteFamily() { return this._getpeername().family; },
-      localAddress() { return this.address().address; },
-      localPort() { return this.address().port; },
-      localFamily() { return this.address().family; },
-      bytesRead() { return this.#bytesRead; },
-      _bytesDispatched() { return this.#bytesDispatched; },
-      bytesWritten() {
-        let pending = 0;
-        for (const { chunk, encoding } of this.#fields.writableBuffer) {
-          pending += typeof chunk === 'string' ? Buffer.byteLength(chunk, encoding) : chunk.length;
-        }
-        for (const buffer of this.#writeQueue) pending += buffer.length;
-        return this.#bytesDispatched + pending;
-      },
-      pending() { return !this.#conn || this.connecting || this.#released; },
-      bufferSize() { return this.#conn && !this.#released ? this.writableLength : undefined; },
-    };
-    for (const [name, get] of Object.entries(getters)) {
-      Object.defineProperty(NodeSocket.prototype, name, { get, configurable: true, enumerable: true });
+  get remoteAddress(): string | undefined { return this._getpeername().address; }
+  get remotePort(): number | undefined { return this._getpeername().port; }
+  get remoteFamily(): string | undefined { return this._getpeername().family; }
+  get localAddress(): string | undefined { return this.address().address; }
+  get localPort(): number | undefined { return this.address().port; }
+  get localFamily(): string | undefined { return this.address().family; }
+  get bytesRead(): number { return this.#bytesRead; }
+
+  /** Bytes handed to the Connection plus those still buffered, as net.Socket counts them. */
+  get bytesWritten(): number {
+    let pending = 0;
+    for (const { chunk, encoding } of this.#fields.writableBuffer) {
+      pending += typeof chunk === 'string' ? Buffer.byteLength(chunk, encoding) : chunk.length;
     }
+    return (this.#pump?.dispatched ?? 0) + (this.#pump?.queuedBytes ?? 0) + pending;
+  }
+
+  /** True until connected, and again once destroyed, as net.Socket (which then has no handle). */
+  get pending(): boolean { return !this.#conn || this.connecting || this.#released; }
+  get bufferSize(): number | undefined { return this.#conn && !this.#released ? this.writableLength : undefined; }
+  get _connecting(): boolean { return this.connecting; }
+
+  get readyState(): 'opening' | 'open' | 'readOnly' | 'writeOnly' | 'closed' {
+    if (this.connecting) return 'opening';
+    if (this.readable && this.writable) return 'open';
+    if (this.readable) return 'readOnly';
+    if (this.writable) return 'writeOnly';
+    return 'closed';
+  }
+
+  /** Ends the writable side, then destroys once it has finished, as net.Socket#destroySoon. */
+  destroySoon(): void {
+    if (this.writable) this.end();
+    if (this.writableFinished) this.destroy();
+    else this.once('finish', () => this.destroy());
   }
 }

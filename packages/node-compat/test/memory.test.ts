@@ -2,6 +2,7 @@
 // (both NodeSockets on the node runtime) — the heap plus Buffer memory stays under a fixed bound throughout.
 import { expect } from 'chai';
 import type net from 'node:net';
+import type { NodeSocket } from '../src/index.js';
 import { NodeRuntime } from '@runtime-traits/node';
 import { createConnection, createServer } from '../src/index.js';
 
@@ -24,7 +25,7 @@ describe('NodeSocket memory under a slow reader', function () {
   it(`should move 256 MiB to a slow reader with memory under ${BOUND / 1024 / 1024} MiB above the start`, async () => {
     let received = 0;
     const done = new Promise<void>((resolve) => {
-      const server = createServer(rt.reactor, (socket: net.Socket) => {
+      const server = createServer(rt.reactor, (socket: NodeSocket) => {
         socket.on('data', (chunk: Buffer) => {
           received += chunk.length;
           socket.pause(); // a slow consumer: one chunk per millisecond at most
