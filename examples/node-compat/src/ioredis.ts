@@ -21,8 +21,8 @@ export function runtimeConnector(reactor: Reactor): NonNullable<RedisOptions['Co
       this.connecting = true;
       const socket = createConnection(reactor, { host: this.options.host ?? '127.0.0.1', port: this.options.port ?? 6379 });
       socket.once('error', (error) => { this.firstError = error; });
-      this.stream = socket;
-      return Promise.resolve(socket as unknown as Socket);             // a NodeSocket has net.Socket's shape
+      this.stream = socket as unknown as Socket;                      // a NodeSocket has net.Socket's shape, not its type
+      return Promise.resolve(this.stream);
     }
   };
 }

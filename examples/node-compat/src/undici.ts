@@ -1,5 +1,6 @@
 // Recipe: undici (Client, Pool, fetch's engine) dialling through a runtime: its `connect` option makes NodeSockets.
 import http from 'node:http';
+import type { Socket } from 'node:net';
 import { Pool, type buildConnector } from 'undici';
 import type { Reactor } from '@runtime-traits/core';
 import { NodeRuntime } from '@runtime-traits/node';
@@ -13,7 +14,7 @@ export function runtimeConnect(reactor: Reactor): buildConnector.connector {
     const onError = (error: Error): void => callback(error, null);
     socket.once('error', onError).once('connect', () => {
       socket.off('error', onError);
-      callback(null, socket);
+      callback(null, socket as unknown as Socket);                    // a NodeSocket has net.Socket's shape, not its type
     });
   };
 }
