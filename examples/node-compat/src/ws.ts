@@ -11,7 +11,7 @@ import { runMain } from './run-main.js';
 export function runtimeWebSocket(reactor: Reactor, url: string, options: ClientOptions = {}): WebSocket {
   return new WebSocket(url, {
     ...options,
-    createConnection: ((opts: TcpNetConnectOpts) => createConnection(reactor, { host: opts.host ?? 'localhost', port: Number(opts.port) })) as typeof netConnect,
+    createConnection: ((opts: TcpNetConnectOpts) => createConnection(reactor, { host: opts.host ?? 'localhost', port: Number(opts.port) })) as unknown as typeof netConnect,
   });
 }
 
