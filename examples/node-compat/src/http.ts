@@ -2,13 +2,14 @@
 import http from 'node:http';
 import type { Reactor } from '@runtime-traits/core';
 import { NodeRuntime } from '@runtime-traits/node';
-import { createConnection, serve } from '@runtime-traits/node-compat';
+import { createConnection, serve, type ConnectTarget } from '@runtime-traits/node-compat';
 import { runMain } from './run-main.js';
 
 /** An http.Agent (keep-alive unless told otherwise) whose sockets are NodeSockets over `reactor`'s network. */
 export function runtimeAgent(reactor: Reactor, options: http.AgentOptions = { keepAlive: true }): http.Agent {
   const agent = new http.Agent(options);
-  agent.createConnection = (opts) => createConnection(reactor, { host: opts.host ?? 'localhost', port: Number(opts.port) });
+  // http hands over net.connect's options (host, port, timeout…): NodeSocket takes them as net.connect does.
+  agent.createConnection = (opts) => createConnection(reactor, opts as ConnectTarget);
   return agent;
 }
 

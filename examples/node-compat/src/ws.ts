@@ -1,17 +1,18 @@
 // Recipe: ws — a WebSocket client dialling through a runtime, and a WebSocketServer on an http.Server served through one.
 import http from 'node:http';
-import type { createConnection as netConnect, TcpNetConnectOpts } from 'node:net';
+import type { createConnection as netConnect } from 'node:net';
 import WebSocket, { WebSocketServer, type ClientOptions } from 'ws';
 import type { Reactor } from '@runtime-traits/core';
 import { NodeRuntime } from '@runtime-traits/node';
-import { createConnection, serve } from '@runtime-traits/node-compat';
+import { createConnection, serve, type ConnectTarget } from '@runtime-traits/node-compat';
 import { runMain } from './run-main.js';
 
 /** A WebSocket whose TCP connection is a NodeSocket over `reactor` (handshakeTimeout runs on its clock). */
 export function runtimeWebSocket(reactor: Reactor, url: string, options: ClientOptions = {}): WebSocket {
   return new WebSocket(url, {
     ...options,
-    createConnection: ((opts: TcpNetConnectOpts) => createConnection(reactor, { host: opts.host ?? 'localhost', port: Number(opts.port) })) as unknown as typeof netConnect,
+    // ws hands over net.connect's options: host, port and `timeout` (its handshakeTimeout), honoured on the runtime's clock.
+    createConnection: ((opts: ConnectTarget) => createConnection(reactor, opts)) as unknown as typeof netConnect,
   });
 }
 
