@@ -11,17 +11,12 @@ import { alternate } from '../harness/alternate.js';
 import { atLeast, toRows } from '../harness/rows.js';
 import { closeRuntime, openRuntime } from '../harness/runtimes.js';
 import type { BenchContext, BenchRow, Benchmark } from '../types.js';
-import { echoOver, pingPongOver, type NetLike } from '../work/net-like.js';
+import { echoOver, pingPongOver, rawNet as raw, type NetLike } from '../work/net-like.js';
 
 const RAW = 'raw net.Socket';
 const COMPAT = 'NodeSocket (node runtime)';
 const UNDICI_RAW = "undici's own connector";
 const UNDICI_COMPAT = 'undici over createConnection';
-
-const raw: NetLike = {
-  createServer: (onConnection) => net.createServer({ noDelay: true }, onConnection),
-  connect: (port, host) => net.connect({ port, host, noDelay: true }),
-};
 
 function compat(rt: Runtime): NetLike {
   return {

@@ -1,13 +1,19 @@
 // The same socket workloads over any net-like API: node:net itself, or node-compat's NodeSocket/NodeServer over a runtime.
 // Both ends are the same kind; the server pipes each socket into itself (echo). Each returns the data phase's ms.
 import { once } from 'node:events';
-import type net from 'node:net';
+import net from 'node:net';
 import type { Duplex } from 'node:stream';
 
 export interface NetLike {
   createServer(onConnection: (socket: Duplex) => void): net.Server;
   connect(port: number, host: string): Duplex;
 }
+
+/** node:net itself, Nagle off at both ends (as the runtimes' connections have it). */
+export const rawNet: NetLike = {
+  createServer: (onConnection) => net.createServer({ noDelay: true }, onConnection),
+  connect: (port, host) => net.connect({ port, host, noDelay: true }),
+};
 
 async function open(api: NetLike): Promise<{ client: Duplex; close: () => Promise<void> }> {
   const server = api.createServer((s) => {
@@ -40,12 +46,14 @@ export async function echoOver(api: NetLike, totalBytes: number, chunkBytes: num
       if (received >= totalBytes) resolve();
     });
     client.once('error', reject);
+    client.once('end', () => reject(new Error(`echo ended after ${received} bytes`)));
   });
   for (let sent = 0; sent < totalBytes; sent += chunkBytes) {
     if (!client.write(chunk)) await once(client, 'drain');
   }
   await done;
   const ms = performance.now() - t0;
+  client.removeAllListeners('end');
   await close();
   return ms;
 }

@@ -1,19 +1,21 @@
-// A throwaway redis-server on a free loopback port, without persistence, stopped by the test.
+// A throwaway redis-server on a free loopback port, without persistence, stopped (or restarted empty) by the test.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { freePort } from './free-port.js';
 
 export interface TestRedis {
   host: string;
   port: number;
+  url: string;
   stop(): Promise<void>;
+  /** Stops the server and starts a fresh one (empty) on the same port. */
+  restart(): Promise<void>;
 }
 
-export async function startRedis(): Promise<TestRedis> {
-  const port = await freePort();
+function launch(port: number): Promise<ChildProcess> {
   const child = spawn('redis-server', ['--save', '', '--appendonly', 'no', '--port', String(port), '--bind', '127.0.0.1'], {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
-  await new Promise<void>((resolve, reject) => {
+  return new Promise<ChildProcess>((resolve, reject) => {
     let out = '';
     const onExit = (code: number | null): void => reject(new Error(`redis-server exited with ${code}: ${out}`));
     child.once('error', reject);
@@ -24,11 +26,10 @@ export async function startRedis(): Promise<TestRedis> {
         child.off('exit', onExit);
         child.stdout!.removeAllListeners('data');
         child.stdout!.resume();
-        resolve();
+        resolve(child);
       }
     });
   });
-  return { host: '127.0.0.1', port, stop: () => halt(child) };
 }
 
 function halt(child: ChildProcess): Promise<void> {
@@ -37,4 +38,19 @@ function halt(child: ChildProcess): Promise<void> {
     child.once('exit', () => resolve());
     child.kill('SIGTERM');
   });
+}
+
+export async function startRedis(): Promise<TestRedis> {
+  const port = await freePort();
+  let child = await launch(port);
+  return {
+    host: '127.0.0.1',
+    port,
+    url: `redis://127.0.0.1:${port}`,
+    stop: () => halt(child),
+    restart: async () => {
+      await halt(child);
+      child = await launch(port);
+    },
+  };
 }
