@@ -4,7 +4,7 @@ import type { Connection } from '@runtime-traits/core';
 import { nodeError } from './node-errors.js';
 
 /** Writes corked together up to this many bytes are sent as one `conn.write()` (http's head + body, pipelined requests). */
-const COALESCE_BYTES = 64 * 1024;
+const COALESCE_BYTES = 16 * 1024;
 
 export type Done = (error?: Error | null) => void;
 
