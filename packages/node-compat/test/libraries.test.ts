@@ -94,7 +94,7 @@ describe('Node libraries over node-compat (node runtime, real servers)', () => {
       const ws = runtimeWebSocket(rt.reactor, `ws://127.0.0.1:${(silent.address() as net.AddressInfo).port}/`, { handshakeTimeout: 200 });
       const error = await new Promise<Error>((resolve) => ws.once('error', resolve));
       expect(error.message).to.match(/handshake has timed out/);
-      expect(performance.now() - started).to.be.within(190, 3_000);
+      expect(performance.now() - started).to.be.within(190, 10_000);
       silent.close();
     });
   });
