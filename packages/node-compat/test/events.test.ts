@@ -5,6 +5,9 @@ import { compatApi, rawApi, type Ends } from './fixtures/net-api.js';
 import { ALL, drain, type ScenarioName } from './fixtures/scenarios.js';
 import { EXPECTED } from './fixtures/expected.js';
 import { watchRejections } from './helpers/rejections.js';
+import net from 'node:net';
+import { createConnection } from '../src/index.js';
+import { trace } from './fixtures/trace.js';
 
 const NAMES = Object.keys(EXPECTED) as Array<keyof typeof EXPECTED>;
 
@@ -21,6 +24,27 @@ describe('NodeSocket events and states, against node:net', () => {
         expect(await ALL[name as ScenarioName]({ server: raw, client: raw })).to.deep.equal(EXPECTED[name]);
       });
     }
+  });
+
+  it('should report a reset from the peer as error ECONNRESET (syscall read, errno), then close(true), on both node:net and NodeSocket', async () => {
+    const logs: string[][] = [];
+    for (const connect of [
+      (port: number) => net.connect(port, '127.0.0.1'),
+      (port: number) => createConnection(rt.reactor, { port, host: '127.0.0.1' }),
+    ]) {
+      // A server that never reads and then closes: Linux answers the unread data with a reset.
+      const server = net.createServer({ pauseOnConnect: true }, (s) => { setTimeout(() => s.destroy(), 100); });
+      await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+      const client = connect((server.address() as net.AddressInfo).port);
+      let syscall: unknown;
+      client.on('error', (e: NodeJS.ErrnoException) => { syscall = `${e.syscall} ${e.errno}`; });
+      client.on('connect', () => client.write(Buffer.alloc(4096, 1)));
+      logs.push([...await trace(client).closed, String(syscall)]);
+      await new Promise((resolve) => server.close(resolve));
+    }
+    expect(logs[0]).to.deep.equal(['connect', 'ready', 'error:ECONNRESET', 'close(true)', 'read -104']);
+    expect(logs[1]).to.deep.equal(logs[0]);
+    expect(rejections.count(), 'unhandled rejections').to.equal(0);
   });
 
   const sides: Array<[string, () => Ends]> = [
