@@ -47,7 +47,8 @@ function expireCommand(name: string, unit: 's' | 'ms', absolute: boolean): Comma
 function ttlCommand(unit: 's' | 'ms'): Command {
   return { arity: 2, run(args, cx) {
     const ms = cx.store.ttl(key(args[1]!));
-    cx.out.integer(ms < 0 || unit === 'ms' ? ms : Math.floor((ms + 500) / 1000));
+    // Deadlines are fractional on a high-resolution clock; Redis replies whole units, rounded.
+    cx.out.integer(ms < 0 ? ms : unit === 'ms' ? Math.round(ms) : Math.floor((ms + 500) / 1000));
   } };
 }
 
