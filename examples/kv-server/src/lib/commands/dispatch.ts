@@ -85,7 +85,10 @@ export function execute(args: Uint8Array[], cx: CommandContext): void {
   const resolved = resolve(args);
   if (typeof resolved === 'string') {
     if (cx.session.inMulti) cx.session.queueFailed = true;
-    return void cx.out.error(resolved);
+    if (latin1(args[0]!).toLowerCase() !== 'exec') return void cx.out.error(resolved);
+    // A rejected EXEC (wrong arity) aborts the transaction, as Redis's execCommandAbort does.
+    discardTransaction(cx);
+    return void cx.out.error(`EXECABORT Transaction discarded because of: ${resolved.replace(/^ERR /, '')}`);
   }
   if (cx.session.inMulti && !resolved.command.immediate) {
     cx.session.queued!.push(args);
