@@ -77,7 +77,7 @@ export function rawExchange(port: number, pieces: readonly Uint8Array[], quietMs
     socket.on('data', (chunk: Buffer) => { chunks.push(chunk); rearm(); });
     socket.on('end', () => finish(true));
     socket.on('close', () => finish(true));
-    socket.on('error', (error: NodeJS.ErrnoException) => (error.code === 'ECONNRESET' ? finish(true) : reject(error)));
+    socket.on('error', (error: NodeJS.ErrnoException) => (error.code === 'ECONNRESET' || error.code === 'EPIPE' ? finish(true) : reject(error)));
     socket.on('connect', () => {
       for (const piece of pieces) socket.write(piece);
       rearm();
