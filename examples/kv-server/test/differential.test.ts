@@ -31,7 +31,13 @@ const command: fc.Arbitrary<string[]> = fc.oneof(
     ['SELECT', '0'], ['SELECT', '1'], ['SELECT', 'x'], ['FLUSHDB'], ['KEYS', '*'], ['KEYS', '[ab]'], ['SCAN', '0', 'COUNT', '100'],
     ['SCAN', '0', 'MATCH', 'a*', 'COUNT', '100'], ['SCAN', 'x'], ['SCAN', '0', 'COUNT', '0'], ['CLIENT', 'GETNAME'],
     ['CLIENT', 'SETNAME', 'worker-1'], ['CLIENT', 'SETNAME', 'two words'], ['CLIENT', 'NOPE'], ['NOSUCH', 'x'], ['GET'],
-    ['SET', 'a'], ['MULTI', 'x'], ['EXEC', 'x'], ['WATCH'], ['PING', 'a', 'b'], ['ECHO']),
+    ['SET', 'a'], ['MULTI', 'x'], ['EXEC', 'x'], ['WATCH'], ['PING', 'a', 'b'], ['ECHO'], ['AUTH', 'x'], ['AUTH', 'default', 'x'],
+    ['AUTH', 'bob', 'x'], ['HELLO', '4'], ['HELLO', 'x'], ['HELLO', '2', 'FOO'], ['HELLO', '2', 'SETNAME', 'a b'],
+    ['CLIENT', 'SETNAME'], ['CLIENT'], ['FLUSHDB', 'ASYNC'], ['FLUSHDB', 'NOW'], ['GETDEL']),
+  fc.tuple(fc.constantFrom('EXPIREAT', 'PEXPIREAT'), key, fc.constantFrom('4102444800', '4102444800000', '1', '0', 'x'))
+    .map(([c, k, t]) => [c, k, t]),
+  fc.tuple(key, value, fc.constantFrom('EXAT', 'PXAT'), fc.constantFrom('4102444800', '1', '0', 'x'))
+    .map(([k, v, o, t]) => ['SET', k, v, o, t]),
 );
 
 /** Replies with what is meant to differ made equal; `commands[i]` produced `replies[i]`. */
