@@ -3,9 +3,7 @@
 // normalised: TTLs (wall time passes), and the order of KEYS/SCAN results (a hash table's order).
 import { expect } from 'chai';
 import fc from 'fast-check';
-import { REDIS_SERVER, startRedis } from './support/redis-server.js';
-import { startInProcess } from './support/in-process.js';
-import type { RunningServer } from './support/in-process.js';
+import { REDIS_SERVER, startPair } from './support/redis-server.js';
 import { exchange } from './support/wire.js';
 import type { WireReply } from './support/wire.js';
 
@@ -68,24 +66,18 @@ function normalise(commands: string[][], replies: WireReply[]): unknown[] {
 
 describe('kv-server and redis-server answer the same (differential, fast-check)', function () {
   this.timeout(180_000);
-  let redis: { port: number; stop(): Promise<void> } | undefined;
-  let kv: RunningServer | undefined;
+  let pair: Awaited<ReturnType<typeof startPair>> | undefined;
 
   before(async function () {
     if (!REDIS_SERVER) this.skip(); // capability: redis-server is not installed on this machine
-    redis = await startRedis();
-    kv = await startInProcess('node');
+    pair = await startPair();
   });
-
-  after(async () => {
-    await kv?.stop();
-    await redis?.stop();
-  });
+  after(async () => { await pair?.stop(); });
 
   it('should give every reply of a random command sequence byte-equal to Redis (TTLs and key order aside)', async () => {
     await fc.assert(fc.asyncProperty(fc.array(command, { minLength: 1, maxLength: 60 }), async (sequence) => {
       const commands = [['FLUSHDB'], ...sequence];
-      const [expected, actual] = await Promise.all([exchange(redis!.port, commands), exchange(kv!.port, commands)]);
+      const [expected, actual] = await Promise.all([exchange(pair!.redis.port, commands), exchange(pair!.kv.port, commands)]);
       expect(normalise(commands, actual)).to.deep.equal(normalise(commands, expected));
     }), { numRuns: 500 });
   });

@@ -11,7 +11,7 @@ import { runInNewContext } from 'node:vm';
 import { RUNTIMES, startInProcess } from './support/in-process.js';
 import type { RunningServer } from './support/in-process.js';
 import { cuts, hostileBytes, split } from './support/hostile.js';
-import { REDIS_SERVER, startRedis } from './support/redis-server.js';
+import { REDIS_SERVER, startPair } from './support/redis-server.js';
 import { exchange, parseReply, rawExchange } from './support/wire.js';
 import type { WireReply } from './support/wire.js';
 
@@ -82,19 +82,17 @@ for (const runtime of RUNTIMES) {
 
 describe('kv-server and redis-server fed the same hostile bytes (differential)', function () {
   this.timeout(120_000);
-  let redis: { port: number; stop(): Promise<void> } | undefined;
-  let kv: RunningServer | undefined;
+  let pair: Awaited<ReturnType<typeof startPair>> | undefined;
 
   before(async function () {
     if (!REDIS_SERVER) this.skip(); // capability: redis-server is not installed on this machine
-    redis = await startRedis();
-    kv = await startInProcess('node');
+    pair = await startPair();
   });
-  after(async () => { await kv?.stop(); await redis?.stop(); });
+  after(async () => { await pair?.stop(); });
 
   it('should send the same bytes back and close (or not) alike', async () => {
     await fc.assert(fc.asyncProperty(hostileBytes, async (bytes) => {
-      const [expected, actual] = await Promise.all([rawExchange(redis!.port, [bytes], 60), rawExchange(kv!.port, [bytes], 60)]);
+      const [expected, actual] = await Promise.all([rawExchange(pair!.redis.port, [bytes], 60), rawExchange(pair!.kv.port, [bytes], 60)]);
       expect({ text: actual.bytes.toString('latin1'), closed: actual.closed })
         .to.deep.equal({ text: expected.bytes.toString('latin1'), closed: expected.closed });
     }), { numRuns: 150 });

@@ -1,6 +1,6 @@
 // The kv-server library: a Redis-protocol key-value server written only against @runtime-traits/core.
 export { KvServer, KV_SERVER_OPTIONS } from './server.js';
-export { KvClient, RedisError } from './client.js';
+export { KvClient, RedisError, parseReply } from './client.js';
 export { Store } from './store.js';
 export { Session } from './session.js';
 export { ServerState, REDIS_VERSION } from './server-state.js';

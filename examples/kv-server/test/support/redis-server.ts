@@ -2,6 +2,7 @@
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { createServer } from 'node:net';
+import { startInProcess } from './in-process.js';
 
 export const REDIS_SERVER = ['/usr/bin/redis-server', '/usr/local/bin/redis-server'].find((path) => existsSync(path));
 
@@ -37,4 +38,11 @@ export async function startRedis(): Promise<{ port: number; stop(): Promise<void
       await exited;
     },
   };
+}
+
+/** A real redis-server and an in-process kv-server (node runtime) side by side, for differential tests. */
+export async function startPair(): Promise<{ redis: { port: number }; kv: { port: number }; stop(): Promise<void> }> {
+  const redis = await startRedis();
+  const kv = await startInProcess('node').catch(async (error: unknown) => { await redis.stop(); throw error; });
+  return { redis, kv, async stop() { await kv.stop(); await redis.stop(); } };
 }

@@ -1,5 +1,7 @@
 // Raw RESP over a real socket, for tests that compare servers byte for byte or send what no client would.
 import { connect } from 'node:net';
+import { parseReply as parseLibraryReply, RedisError } from '../../src/lib/index.js';
+import type { Reply } from '../../src/lib/index.js';
 
 /** A decoded reply: strings as latin1, errors as { error }, the null bulk/array as null. */
 export type WireReply = string | number | null | { error: string } | WireReply[];
@@ -10,36 +12,15 @@ export function frame(args: readonly string[]): Buffer {
     ...args.flatMap((arg) => { const bytes = Buffer.from(arg, 'latin1'); return [Buffer.from(`$${bytes.length}\r\n`), bytes, Buffer.from('\r\n')]; })]);
 }
 
-/** One whole reply at `pos`, or null if more bytes are needed. */
+/** The library's reply parser, with strings as latin1 and error replies as plain `{ error }` objects. */
 export function parseReply(buf: Buffer, pos: number): { reply: WireReply; end: number } | null {
-  const cr = buf.indexOf('\r\n', pos, 'latin1');
-  if (cr < 0) return null;
-  const line = buf.toString('latin1', pos + 1, cr);
-  switch (String.fromCharCode(buf[pos]!)) {
-    case '+': return { reply: line, end: cr + 2 };
-    case '-': return { reply: { error: line }, end: cr + 2 };
-    case ':': return { reply: Number(line), end: cr + 2 };
-    case '$': {
-      const length = Number(line);
-      if (length < 0) return { reply: null, end: cr + 2 };
-      if (buf.length < cr + 2 + length + 2) return null;
-      return { reply: buf.toString('latin1', cr + 2, cr + 2 + length), end: cr + 2 + length + 2 };
-    }
-    case '*': {
-      const count = Number(line);
-      if (count < 0) return { reply: null, end: cr + 2 };
-      const items: WireReply[] = [];
-      let at = cr + 2;
-      for (let i = 0; i < count; i++) {
-        const item = parseReply(buf, at);
-        if (!item) return null;
-        items.push(item.reply);
-        at = item.end;
-      }
-      return { reply: items, end: at };
-    }
-    default: throw new Error(`not a RESP reply at ${pos}: ${JSON.stringify(buf.toString('latin1', pos, pos + 40))}`);
-  }
+  const parsed = parseLibraryReply(buf, pos, (bytes) => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length).toString('latin1'));
+  return parsed && { reply: plain(parsed.reply), end: parsed.end };
+}
+
+function plain(reply: Reply): WireReply {
+  if (reply instanceof RedisError) return { error: reply.message };
+  return Array.isArray(reply) ? reply.map(plain) : reply;
 }
 
 /** Sends every command pipelined in one write; resolves with exactly one reply per command. */
