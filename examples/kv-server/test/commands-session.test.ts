@@ -137,3 +137,24 @@ describe('WATCH and expiry', () => {
     expect(mine('EXEC')).to.equal('*1\r\n$1\r\nw\r\n');
   });
 });
+
+describe('EXPIRE with NX, XX, GT and LT', () => {
+  it('should set a deadline only when the condition holds, comparing deadlines on the clock', () => {
+    const { connect } = world();
+    const run = connect();
+    run('SET', 'k', 'v');
+    expect(run('EXPIRE', 'k', '100', 'XX')).to.equal(':0\r\n');
+    expect(run('EXPIRE', 'k', '100', 'GT')).to.equal(':0\r\n'); // no deadline counts as infinite
+    expect(run('EXPIRE', 'k', '100', 'NX')).to.equal(':1\r\n');
+    expect(run('EXPIRE', 'k', '50', 'NX')).to.equal(':0\r\n');
+    expect(run('EXPIRE', 'k', '100', 'GT')).to.equal(':0\r\n'); // equal is not greater
+    expect(run('EXPIRE', 'k', '200', 'GT')).to.equal(':1\r\n');
+    expect(run('EXPIRE', 'k', '300', 'LT')).to.equal(':0\r\n');
+    expect(run('PEXPIRE', 'k', '150000', 'LT', 'XX')).to.equal(':1\r\n');
+    expect(run('PTTL', 'k')).to.equal(':150000\r\n');
+    expect(run('EXPIRE', 'k', '1', 'NX', 'GT')).to.equal('-ERR NX and XX, GT or LT options at the same time are not compatible\r\n');
+    expect(run('EXPIRE', 'k', '1', 'GT', 'LT')).to.equal('-ERR GT and LT options at the same time are not compatible\r\n');
+    expect(run('EXPIREAT', 'k', String(Math.floor(1_700_000_000 + 1 + 500)))).to.equal(':1\r\n');
+    expect(run('TTL', 'k')).to.equal(':500\r\n');
+  });
+});

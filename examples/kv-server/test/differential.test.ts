@@ -23,7 +23,8 @@ const command: fc.Arbitrary<string[]> = fc.oneof(
   fc.tuple(fc.constantFrom('INCRBY', 'DECRBY'), key, value).map(([c, k, v]) => [c, k, v]),
   fc.tuple(fc.constantFrom('DEL', 'UNLINK', 'EXISTS', 'MGET', 'WATCH'), fc.array(key, { minLength: 1, maxLength: 4 })).map(([c, ks]) => [c, ...ks]),
   fc.tuple(fc.constantFrom('MSET', 'MSETNX'), fc.array(fc.oneof(key, value), { minLength: 1, maxLength: 5 })).map(([c, kvs]) => [c, ...kvs]),
-  fc.tuple(fc.constantFrom('EXPIRE', 'PEXPIRE'), key, ttl, fc.array(fc.constantFrom('NX', 'XX', 'GT', 'LT', 'BAD'), { maxLength: 2 }))
+  // GT/LT compare two deadlines taken a moment apart: timing, not semantics (unit-tested on a manual clock).
+  fc.tuple(fc.constantFrom('EXPIRE', 'PEXPIRE'), key, ttl, fc.array(fc.constantFrom('NX', 'XX', 'BAD'), { maxLength: 2 }))
     .map(([c, k, t, o]) => [c, k, t, ...o]),
   fc.constantFrom<string[]>(['MULTI'], ['EXEC'], ['DISCARD'], ['UNWATCH'], ['DBSIZE'], ['PING'], ['PING', 'hi'], ['ECHO', 'x'],
     ['SELECT', '0'], ['SELECT', '1'], ['SELECT', 'x'], ['FLUSHDB'], ['KEYS', '*'], ['KEYS', '[ab]'], ['SCAN', '0', 'COUNT', '100'],
@@ -34,8 +35,10 @@ const command: fc.Arbitrary<string[]> = fc.oneof(
     ['CLIENT', 'SETNAME'], ['CLIENT'], ['FLUSHDB', 'ASYNC'], ['FLUSHDB', 'NOW'], ['GETDEL']),
   fc.tuple(fc.constantFrom('EXPIREAT', 'PEXPIREAT'), key, fc.constantFrom('4102444800', '4102444800000', '1', '0', 'x'))
     .map(([c, k, t]) => [c, k, t]),
-  fc.tuple(key, value, fc.constantFrom('EXAT', 'PXAT'), fc.constantFrom('4102444800', '1', '0', 'x'))
-    .map(([k, v, o, t]) => ['SET', k, v, o, t]),
+  // Only future or invalid times: a SET with a deadline already past leaves Redis counting the key in
+  // DBSIZE until its expiry cycle runs, while this server counts live keys (see the README).
+  fc.tuple(key, value, fc.constantFrom(['EXAT', '4102444800'], ['PXAT', '4102444800000'], ['EXAT', '0'], ['PXAT', 'x']))
+    .map(([k, v, [o, t]]) => ['SET', k, v, o!, t!]),
 );
 
 /** Replies with what is meant to differ made equal; `commands[i]` produced `replies[i]`. */

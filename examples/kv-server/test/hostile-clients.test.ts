@@ -8,6 +8,7 @@ import { connect } from 'node:net';
 import type { Socket } from 'node:net';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
+import { RespParser } from '../src/lib/index.js';
 import { RUNTIMES, startInProcess } from './support/in-process.js';
 import type { RunningServer } from './support/in-process.js';
 import { cuts, hostileBytes, split } from './support/hostile.js';
@@ -91,10 +92,14 @@ describe('kv-server and redis-server fed the same hostile bytes (differential)',
   after(async () => { await pair?.stop(); });
 
   it('should send the same bytes back and close (or not) alike', async () => {
+    // "Done" is "quiet for a while"; on a loaded machine a server can be slower than that, so a
+    // difference is looked at again with a long quiet time before it counts.
+    const both = async (bytes: Uint8Array, quietMs: number) => (await Promise.all([pair!.redis.port, pair!.kv.port]
+      .map((port) => rawExchange(port, [bytes], quietMs)))).map(({ bytes: text, closed }) => ({ text: text.toString('latin1'), closed }));
     await fc.assert(fc.asyncProperty(hostileBytes, async (bytes) => {
-      const [expected, actual] = await Promise.all([rawExchange(pair!.redis.port, [bytes], 60), rawExchange(pair!.kv.port, [bytes], 60)]);
-      expect({ text: actual.bytes.toString('latin1'), closed: actual.closed })
-        .to.deep.equal({ text: expected.bytes.toString('latin1'), closed: expected.closed });
+      let [expected, actual] = await both(bytes, 60);
+      if (JSON.stringify(expected) !== JSON.stringify(actual)) [expected, actual] = await both(bytes, 1_000);
+      expect(actual).to.deep.equal(expected);
     }), { numRuns: 150 });
   });
 });
@@ -144,14 +149,25 @@ describe('kv-server memory under announced-but-unsent data (node runtime, measur
     }
   });
 
+  it('should keep one buffer, not one object per packet, for a bulk trickled a byte at a time', () => {
+    const parser = new RespParser();
+    const before = memory();
+    parser.feed(Buffer.from('*1\r\n$1000000\r\n'));
+    for (let i = 0; i < 200_000; i++) parser.feed(Uint8Array.of(120));
+    const grown = memory() - before;
+    expect(parser.heldBytes).to.be.at.most(200_000 + 64);
+    // 200 000 separate chunks would cost tens of MiB of objects; merged they cost the bytes.
+    expect(grown, `grew ${(grown / 2 ** 20).toFixed(1)} MiB`).to.be.below(8 * 2 ** 20);
+  });
+
   it('should refuse a bulk over the configured proto-max-bulk-len with the protocol error, and close a client past the query buffer limit', async () => {
     const server = await startInProcess('node', { maxBulkLength: 1024 * 1024, maxQueryBuffer: 4 * 1024 * 1024 });
     try {
-      const refused = await rawExchange(server.port, [Buffer.from('*1\r\n$1048577\r\n')]);
+      const refused = await rawExchange(server.port, [Buffer.from('*1\r\n$1048577\r\n')], 5_000);
       expect(refused).to.deep.equal({ bytes: Buffer.from('-ERR Protocol error: invalid bulk length\r\n'), closed: true });
       const args = Array.from({ length: 6 }, () => Buffer.alloc(1024 * 1024 - 10, 97));
       const flood = Buffer.concat([Buffer.from(`*${args.length + 1}\r\n$4\r\nMSET\r\n`), ...args.map((arg) => Buffer.concat([Buffer.from(`$${arg.length}\r\n`), arg, Buffer.from('\r\n')]))]);
-      const cut = await rawExchange(server.port, [flood]);
+      const cut = await rawExchange(server.port, [flood], 5_000);
       expect(cut).to.deep.equal({ bytes: Buffer.alloc(0), closed: true });
       expect(await exchange(server.port, [['CONFIG', 'GET', 'proto-max-bulk-len']])).to.deep.equal([['proto-max-bulk-len', '1048576']]);
     } finally {

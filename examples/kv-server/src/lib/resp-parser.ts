@@ -28,6 +28,9 @@ export const MAX_QUERY_BUFFER = 1024 * 1024 * 1024;
 export const MAX_INLINE = 64 * 1024;
 /** The most arguments one command may announce (Redis: INT_MAX). */
 export const MAX_ARGS = 2 ** 31 - 1;
+/** Chunks under this size are copied into a spare buffer of SPARE_SIZE while buffered (see `hold`). */
+const SMALL_CHUNK = 1024;
+const SPARE_SIZE = 16 * 1024;
 /** What one argument costs beyond its bytes, counted against `maxQueryBuffer`. */
 const ARG_OVERHEAD = 64;
 
@@ -63,6 +66,9 @@ export class RespParser {
   /** Unparsed chunks, oldest first; `buffered` is their total length. */
   private chunks: Uint8Array[] = [];
   private buffered = 0;
+  /** Small chunks received since the last flatten, copied end to end: `spare[0, spareUsed)` follows `chunks`. */
+  private spare: Uint8Array | null = null;
+  private spareUsed = 0;
   /** Do not flatten until this many bytes are buffered (the rest of a known bulk). */
   private need = 0;
   /** The multibulk frame in progress: its arguments so far, how many are still to come, their cost. */
@@ -86,10 +92,10 @@ export class RespParser {
   feed(chunk: Uint8Array): FeedResult {
     const commands: Uint8Array[][] = [];
     if (this.failed) return { commands, error: this.failed };
-    this.chunks.push(chunk);
-    this.buffered += chunk.length;
+    this.hold(chunk);
     if (this.heldBytes > this.maxQueryBuffer) return this.fail(commands, new ProtocolError('query buffer limit reached', false));
     if (this.buffered < this.need) return { commands };
+    this.sealSpare();
     const buf = concat(this.chunks, this.buffered);
     let pos = 0;
     try {
@@ -113,9 +119,40 @@ export class RespParser {
     return { commands };
   }
 
+  /**
+   * Queues a chunk. Small chunks are copied into one spare buffer instead, so a client trickling a
+   * few bytes per packet cannot make us keep one object (about 100 bytes of bookkeeping) per packet.
+   */
+  private hold(chunk: Uint8Array): void {
+    this.buffered += chunk.length;
+    if (chunk.length >= SMALL_CHUNK) {
+      this.sealSpare();
+      this.chunks.push(chunk);
+      return;
+    }
+    if (this.spare === null || this.spareUsed + chunk.length > this.spare.length) {
+      this.sealSpare();
+      this.spare = new Uint8Array(SPARE_SIZE);
+    }
+    this.spare.set(chunk, this.spareUsed);
+    this.spareUsed += chunk.length;
+  }
+
+  /** Moves what the spare buffer holds into `chunks` (a copy if it is mostly empty, so it holds no slack). */
+  private sealSpare(): void {
+    if (this.spare === null) return;
+    if (this.spareUsed > 0) {
+      this.chunks.push(this.spareUsed * 2 < this.spare.length ? this.spare.slice(0, this.spareUsed) : this.spare.subarray(0, this.spareUsed));
+    }
+    this.spare = null;
+    this.spareUsed = 0;
+  }
+
   private fail(commands: Uint8Array[][], error: ProtocolError): FeedResult {
     this.failed = error;
     this.chunks = [];
+    this.spare = null;
+    this.spareUsed = 0;
     this.buffered = 0;
     this.pending = null;
     this.pendingCost = 0;

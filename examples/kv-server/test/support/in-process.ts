@@ -47,11 +47,22 @@ async function onThisThread(runtime: Runtime, options: KvServerOptions, cleanup:
     threadId: 0,
     async stop() {
       stop();
-      await running;
-      await container.unloadAsync(module);
+      await within(10_000, `closing the server on the ${runtime.name} runtime`, running);
+      await within(10_000, `unloading the ${runtime.name} runtime's module`, container.unloadAsync(module));
       await cleanup();
     },
   };
+}
+
+/** `work`, or an error naming `step` if it has not settled after `ms` (so a hang says where it is). */
+async function within<T>(ms: number, step: string, work: Promise<T>): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_, reject) => { timer = setTimeout(() => reject(new Error(`${step} took over ${ms} ms`)), ms); });
+  try {
+    return await Promise.race([work, late]);
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 export async function startInProcess(name: RuntimeName, options: KvServerOptions = {}): Promise<RunningServer> {
@@ -74,8 +85,8 @@ export async function startInProcess(name: RuntimeName, options: KvServerOptions
     where: `worksteal runtime, worker thread ${Atomics.load(cell, 1)}`,
     threadId: Atomics.load(cell, 1),
     async stop() {
-      await task.cancel();
-      await runtime.shutdown();
+      await within(10_000, 'cancelling the server task on the worker', task.cancel());
+      await within(10_000, 'shutting the worksteal runtime down', runtime.shutdown());
     },
   };
 }

@@ -46,15 +46,22 @@ export function exchange(port: number, commands: readonly (readonly string[])[])
 
 /**
  * Writes raw bytes (in the given pieces, one write each) and collects what comes back until the
- * server closes the connection or stays quiet for `quietMs`. `closed` tells which.
+ * server closes the connection or stays quiet for `quietMs` (after a protocol error: until it
+ * closes, however loaded the machine). `closed` tells which.
  */
-export function rawExchange(port: number, pieces: readonly Uint8Array[], quietMs = 150): Promise<{ bytes: Buffer; closed: boolean }> {
+export function rawExchange(port: number, pieces: readonly Uint8Array[], quietMs = 150,
+  /** Once the bytes received match this, wait for the close however long it takes (up to 10 s). */
+  closesAfter: RegExp = /-ERR Protocol error/): Promise<{ bytes: Buffer; closed: boolean }> {
   return new Promise((resolve, reject) => {
     const socket = connect(port, '127.0.0.1');
     const chunks: Buffer[] = [];
     let quiet: NodeJS.Timeout | undefined;
     const finish = (closed: boolean) => { clearTimeout(quiet); socket.destroy(); resolve({ bytes: Buffer.concat(chunks), closed }); };
-    const rearm = () => { clearTimeout(quiet); quiet = setTimeout(() => finish(false), quietMs); };
+    const rearm = () => {
+      clearTimeout(quiet);
+      const closing = closesAfter.test(Buffer.concat(chunks).toString('latin1'));
+      quiet = setTimeout(() => finish(false), closing ? 10_000 : quietMs);
+    };
     socket.on('data', (chunk: Buffer) => { chunks.push(chunk); rearm(); });
     socket.on('end', () => finish(true));
     socket.on('close', () => finish(true));
