@@ -33,27 +33,19 @@ export function splitInlineArgs(line: Uint8Array): Uint8Array[] | null {
     let quote: 0 | 34 | 39 = 0;
     for (let done = false; !done; p++) {
       const c = at(p);
-      if (quote === 34) {
-        if (c === 92 && at(p + 1) === 120 && hexValue(at(p + 2)) >= 0 && hexValue(at(p + 3)) >= 0) {
+      if (quote !== 0) {
+        const next = at(p + 1);
+        if (quote === 34 && c === 92 && next === 120 && hexValue(at(p + 2)) >= 0 && hexValue(at(p + 3)) >= 0) {
           word.push(hexValue(at(p + 2)) * 16 + hexValue(at(p + 3)));
           p += 3;
-        } else if (c === 92 && at(p + 1) !== undefined) {
-          const escaped = at(++p)!;
-          word.push(ESCAPES[escaped] ?? escaped);
-        } else if (c === 34) {
-          if (at(p + 1) !== undefined && !isSpace(at(p + 1))) return null;
-          done = true;
-        } else if (c === undefined) {
-          return null;
-        } else {
-          word.push(c);
-        }
-      } else if (quote === 39) {
-        if (c === 92 && at(p + 1) === 39) {
+        } else if (quote === 34 && c === 92 && next !== undefined) {
+          word.push(ESCAPES[next] ?? next);
           p++;
+        } else if (quote === 39 && c === 92 && next === 39) {
           word.push(39);
-        } else if (c === 39) {
-          if (at(p + 1) !== undefined && !isSpace(at(p + 1))) return null;
+          p++;
+        } else if (c === quote) {
+          if (next !== undefined && !isSpace(next)) return null;
           done = true;
         } else if (c === undefined) {
           return null;
