@@ -6,7 +6,10 @@ import { Session } from './session.js';
 import { Store } from './store.js';
 
 /** Options of a KvServer (bind them to KV_SERVER_OPTIONS, or pass them to `new ServerState`). */
-export interface KvServerOptions extends ParserLimits {}
+export interface KvServerOptions extends ParserLimits {
+  /** The keyspace to serve (default: a new, empty Store on the server's clock) — e.g. one that outlives a crashed host. */
+  store?: Store;
+}
 
 /** The Redis version whose command semantics this server follows (INFO redis_version, HELLO version). */
 export const REDIS_VERSION = '7.2.0';
@@ -26,7 +29,7 @@ export class ServerState {
   private lastClientId = 0;
 
   constructor(readonly clock: Pick<Clock, 'now' | 'wallClock'>, options: KvServerOptions = {}) {
-    this.store = new Store(clock);
+    this.store = options.store ?? new Store(clock);
     this.startedAt = clock.now();
     this.limits = {
       maxBulkLength: positive(options.maxBulkLength, MAX_BULK, 'options.maxBulkLength'),
