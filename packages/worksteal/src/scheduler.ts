@@ -87,6 +87,8 @@ export class WorkStealingRuntime implements Runtime {
   private nextSide = 0;
   private crashes = 0;
   private closing: Promise<void> | undefined;
+  /** Every worker said 'ready': from then on a thread that dies is replaced (before, create() fails instead). */
+  private running = false;
 
   static async create(opts?: WorkStealingRuntimeOptions): Promise<WorkStealingRuntime> {
     const o = checkOptions<WorkStealingRuntimeOptions>(opts, 'opts') ?? {};
@@ -105,7 +107,8 @@ export class WorkStealingRuntime implements Runtime {
       await runtime.startWorkers();
     } catch (error) {
       await runtime.shutdown();
-      throw error;
+      const why = error instanceof Error ? error.message : show(error);
+      throw new WorkerCrashedError(`WorkStealingRuntime could not start its worker threads: ${why}`, { cause: error });
     }
     return runtime;
   }
@@ -150,6 +153,7 @@ export class WorkStealingRuntime implements Runtime {
     }
     try {
       await Promise.all(ready);
+      this.running = true;
     } finally {
       if (this.inFlight === 0) this.keepAlive.unref();
     }
@@ -494,7 +498,8 @@ export class WorkStealingRuntime implements Runtime {
       this.settle(slot, { ok: false, value: error });
     }
     // Closing (a body that called shutdown() dies, say): whoever waits on the dead thread was told above.
-    if (this.closing) return;
+    // Not started yet: create() rejects; a replacement would only fail the same way.
+    if (this.closing || !this.running) return;
     requeueDeque(sh, dead);
     const replacement = this.startThread(dead, sh.layout.isWorker(dead) ? 'worker' : 'blocking', false);
     if (!sh.layout.isWorker(dead)) this.blocking.threads.set(dead, replacement);
