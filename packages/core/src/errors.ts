@@ -20,7 +20,12 @@ export class RuntimeError extends Error {
   /** True for an instance of this class (or, on `RuntimeError`, of any class of the family), from any copy of the package. */
   static is<T extends RuntimeError>(this: abstract new (...args: never[]) => T, value: unknown): value is T {
     if (typeof value !== 'object' || value === null) return false;
-    const kind = (value as { [KIND]?: unknown })[KIND];
+    let kind: unknown;
+    try {
+      kind = (value as { [KIND]?: unknown })[KIND];
+    } catch {
+      return false; // a proxy whose traps throw, a revoked proxy: not one of ours
+    }
     if (typeof kind !== 'string') return false;
     const wanted = (this as unknown as typeof RuntimeError).kind;
     return wanted === RuntimeError.kind || kind === wanted;
