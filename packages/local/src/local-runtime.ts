@@ -3,7 +3,8 @@ import type {
   Awaitable, Capability, Reactor, Runtime, RuntimeMetrics, RuntimeOptions, ShutdownOptions, Task, TaskContext,
 } from '@runtime-traits/core';
 import { CancelledError, DeadlockError, RuntimeShutdownError, TimeoutError } from '@runtime-traits/core';
-import { cellOf, checkFunction, checkMs, checkOptions, show, TaskCell, TaskSet } from '@runtime-traits/core/kit';
+import { cellOf, checkCount, checkFunction, checkMs, checkOptions, show, TaskCell, TaskSet } from '@runtime-traits/core/kit';
+import { normalizeSeed } from './rng.js';
 import { ForeignReactor } from './foreign-reactor.js';
 import type { HostState } from './host-state.js';
 import { LocalClock } from './local-clock.js';
@@ -62,8 +63,8 @@ export class LocalRuntime implements Runtime, WorldMember {
       || typeof options.reactor.clock !== 'object' || typeof options.reactor.net !== 'object')) {
       throw new TypeError(`opts.reactor must be a Reactor ({ clock, net }), got ${show(options.reactor)}`);
     }
-    const window = options.tcpWindow ?? 65536;
-    if (typeof window !== 'number' || !Number.isInteger(window) || window < 1) throw new RangeError(`opts.tcpWindow must be an integer >= 1, got ${show(window)}`);
+    const window = options.tcpWindow === undefined ? 65536 : checkCount(options.tcpWindow, 'opts.tcpWindow');
+    if (options.seed !== undefined) normalizeSeed(options.seed, 'opts.seed');
     const world = new World({
       seed: options.seed ?? 1,
       clock: options.reactor ? 'real' : options.clock ?? 'virtual',
