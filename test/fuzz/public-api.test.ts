@@ -11,7 +11,7 @@ import { LocalRuntime, Simulation } from '@runtime-traits/local';
 import { WorkStealingRuntime } from '@runtime-traits/worksteal';
 import type { Runtime } from '@runtime-traits/core';
 import { attempt, Escapes, names, type Outcome } from './harness.js';
-import { TARGETS, type Subject, type Target } from './targets.js';
+import { TARGETS, type Subject } from './targets.js';
 
 config.truncateThreshold = 0;
 
@@ -100,4 +100,3 @@ describe('every public method of every runtime, given hostile arguments', functi
   });
 });
 
-export type { Target };
