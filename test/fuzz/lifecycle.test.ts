@@ -75,6 +75,13 @@ describe('making and stopping runtimes, given hostile options', function () {
     });
   }
 
+  it('LocalRuntime.create({ reactor }) with a reactor whose every trap throws: a TypeError naming opts.reactor', async () => {
+    const trapped = new Proxy({}, { get() { throw new Error('trap'); }, has() { throw new Error('trap'); } });
+    const error = await LocalRuntime.create({ reactor: trapped as never }).then(() => undefined, (e: unknown) => e);
+    expect(error).to.be.instanceOf(TypeError);
+    expect((error as Error).message).to.match(/^opts\.reactor must be a Reactor/);
+  });
+
   it('new Simulation(opts): a simulation, or a TypeError/RangeError naming opts', async () => {
     await fc.assert(fc.asyncProperty(hostileOptions, async (opts: Hostile) => {
       await check(`new Simulation(${opts.label})`, problemOf('opts', () => new Simulation(opts.make() as never), async (sim) => {

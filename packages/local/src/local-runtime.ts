@@ -59,8 +59,7 @@ export class LocalRuntime implements Runtime, WorldMember {
       throw new TypeError(`opts.clock must be 'virtual' or 'real', got ${show(options.clock)}`);
     }
     if (options.onUnhandledError !== undefined) checkFunction(options.onUnhandledError, 'opts.onUnhandledError');
-    if (options.reactor !== undefined && (typeof options.reactor !== 'object' || options.reactor === null
-      || typeof options.reactor.clock !== 'object' || typeof options.reactor.net !== 'object')) {
+    if (options.reactor !== undefined && !isReactor(options.reactor)) {
       throw new TypeError(`opts.reactor must be a Reactor ({ clock, net }), got ${show(options.reactor)}`);
     }
     const window = options.tcpWindow === undefined ? 65536 : checkCount(options.tcpWindow, 'opts.tcpWindow');
@@ -230,5 +229,15 @@ export class LocalRuntime implements Runtime, WorldMember {
   private deadlock(): DeadlockError {
     const stuck = this.world.stuckTasks();
     return this.world.tagSeed(new DeadlockError(stuck)) as DeadlockError;
+  }
+}
+
+/** A `{ clock, net }` object; false for anything else, a proxy whose traps throw included. */
+function isReactor(value: unknown): boolean {
+  try {
+    const r = value as Reactor;
+    return typeof r === 'object' && r !== null && typeof r.clock === 'object' && typeof r.net === 'object';
+  } catch {
+    return false;
   }
 }

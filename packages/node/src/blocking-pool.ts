@@ -12,6 +12,7 @@ import { TaskCell, decodeError, encodeError, type ErrorRecord, type TaskOwner } 
 import { workerExecArgv } from './worker-exec-argv.js';
 
 const WORKER_URL = new URL('./internal/blocking-worker.js', import.meta.url);
+const MAX_TIMER_MS = 2 ** 31 - 1;
 
 interface Job {
   cell: BlockingCell<unknown>;
@@ -144,7 +145,8 @@ export class BlockingPool {
     w.job = undefined;
     w.worker.unref();
     this.idle.push(w);
-    w.idleTimer = setTimeout(() => this.retire(w), this.idleMs).unref();
+    // Node runs a timer past 2^31 - 1 ms after 1 ms (with a warning): longer is as good as for ever.
+    w.idleTimer = setTimeout(() => this.retire(w), Math.min(this.idleMs, MAX_TIMER_MS)).unref();
   }
 
   private retire(w: PoolWorker): void {
