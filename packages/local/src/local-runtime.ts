@@ -3,7 +3,8 @@ import type {
   Awaitable, Capability, Reactor, Runtime, RuntimeMetrics, RuntimeOptions, ShutdownOptions, Task, TaskContext,
 } from '@runtime-traits/core';
 import { CancelledError, DeadlockError, RuntimeShutdownError, TimeoutError } from '@runtime-traits/core';
-import { cellOf, checkFunction, checkMs, checkOptions, show, TaskCell, TaskSet } from '@runtime-traits/core/kit';
+import { cellOf, checkCount, checkFunction, checkMs, checkOptions, show, TaskCell, TaskSet } from '@runtime-traits/core/kit';
+import { normalizeSeed } from './rng.js';
 import { ForeignReactor } from './foreign-reactor.js';
 import type { HostState } from './host-state.js';
 import { LocalClock } from './local-clock.js';
@@ -58,12 +59,11 @@ export class LocalRuntime implements Runtime, WorldMember {
       throw new TypeError(`opts.clock must be 'virtual' or 'real', got ${show(options.clock)}`);
     }
     if (options.onUnhandledError !== undefined) checkFunction(options.onUnhandledError, 'opts.onUnhandledError');
-    if (options.reactor !== undefined && (typeof options.reactor !== 'object' || options.reactor === null
-      || typeof options.reactor.clock !== 'object' || typeof options.reactor.net !== 'object')) {
+    if (options.reactor !== undefined && !isReactor(options.reactor)) {
       throw new TypeError(`opts.reactor must be a Reactor ({ clock, net }), got ${show(options.reactor)}`);
     }
-    const window = options.tcpWindow ?? 65536;
-    if (typeof window !== 'number' || !Number.isInteger(window) || window < 1) throw new RangeError(`opts.tcpWindow must be an integer >= 1, got ${show(window)}`);
+    const window = options.tcpWindow === undefined ? 65536 : checkCount(options.tcpWindow, 'opts.tcpWindow');
+    if (options.seed !== undefined) normalizeSeed(options.seed, 'opts.seed');
     const world = new World({
       seed: options.seed ?? 1,
       clock: options.reactor ? 'real' : options.clock ?? 'virtual',
@@ -231,5 +231,15 @@ export class LocalRuntime implements Runtime, WorldMember {
   private deadlock(): DeadlockError {
     const stuck = this.world.stuckTasks();
     return this.world.tagSeed(new DeadlockError(stuck)) as DeadlockError;
+  }
+}
+
+/** A `{ clock, net }` object; false for anything else, a proxy whose traps throw included. */
+function isReactor(value: unknown): boolean {
+  try {
+    const r = value as Reactor;
+    return typeof r === 'object' && r !== null && typeof r.clock === 'object' && typeof r.net === 'object';
+  } catch {
+    return false;
   }
 }

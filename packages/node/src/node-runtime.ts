@@ -54,6 +54,7 @@ export class NodeRuntime implements Runtime {
   }
 
   run<T>(main: (cx: TaskContext) => Awaitable<T>): Promise<T> {
+    checkFunction(main, 'main'); // a bad argument throws at the call; a shut-down runtime rejects
     try {
       return Promise.resolve(this.executor.spawnLocal(main));
     } catch (error) {

@@ -71,6 +71,22 @@ describe('NodeRuntime spawnBlocking', () => {
     expect(CancelledError.is(await outcome(task))).to.equal(true);
   });
 
+  it('should keep an idle thread for an idle time past the 2^31 ms a timer can hold, without a warning', async () => {
+    const warnings: string[] = [];
+    const onWarning = (w: Error) => { warnings.push(w.name); };
+    process.on('warning', onWarning);
+    const long = await NodeRuntime.create({ blockingThreads: 1, blockingIdleMs: 2 ** 40 });
+    try {
+      await long.executor.spawnBlocking(add, [1, 2]);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      expect(long.metrics()).to.include({ blockingThreads: 1 });
+      expect(warnings).to.not.include('TimeoutOverflowWarning');
+    } finally {
+      process.off('warning', onWarning);
+      await long.shutdown();
+    }
+  });
+
   it('should throw at the call for uncloneable arguments', () => {
     expect(() => rt.executor.spawnBlocking(add, [1, Symbol('no') as never])).to.throw(TypeError, /args\[1\]/);
   });

@@ -556,7 +556,7 @@ class PoolThread implements ThreadHost, JoinSite {
       this.runner.noteReason(slot, reason);
       this.runner.pollCancels();
     } else if (runner > 0) {
-      this.shared.parker.unpark(runner);
+      this.shared.parker.nudge(runner);
     }
   }
 }
