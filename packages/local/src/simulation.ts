@@ -6,7 +6,6 @@
 // each loss. Same seed ⇒ same trace, byte for byte (compare `traceHash()`).
 import type { RuntimeOptions } from '@runtime-traits/core';
 import { checkCount, checkMs, checkOptions, show } from '@runtime-traits/core/kit';
-import { normalizeSeed } from './rng.js';
 import { LocalRuntime, VIRTUAL_EPOCH } from './local-runtime.js';
 import { isIp, type Latency, type LinkOptions } from './sim-net/network.js';
 import type { TraceEvent } from './trace.js';
