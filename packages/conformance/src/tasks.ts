@@ -136,3 +136,12 @@ export const undefinedHere: TaskDef<[], number> = Object.freeze({ module: import
 export const missingModule: TaskDef<[], number> = Object.freeze({
   module: new URL('./no-such-module-for-conformance.js', import.meta.url).href, name: 'missingModule', fn: (): number => 1,
 });
+
+/** The runtime's now(), read on whatever thread the task runs on. */
+export const clockNow = defineTask(import.meta.url, 'clockNow', (cx: TaskContext): number => cx.runtime.reactor.clock.now());
+
+/** [this task's now(), the now() of a task it spawns through cx.runtime] (on worksteal, a worker spawning onto the pool). */
+export const clockNowNested = defineTask(import.meta.url, 'clockNowNested', async (cx: TaskContext): Promise<[number, number]> => {
+  const own = cx.runtime.reactor.clock.now();
+  return [own, await cx.runtime.executor.spawn(clockNow, [])];
+});

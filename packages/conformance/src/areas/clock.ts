@@ -2,6 +2,7 @@
 import { expect } from 'chai';
 import { CancelledError, TimeoutError } from '@runtime-traits/core';
 import type { Harness } from '../harness.js';
+import * as tasks from '../tasks.js';
 import { expectReject, expectThrowSync, never, settle } from '../util.js';
 
 const HOUR = 3_600_000;
@@ -24,6 +25,35 @@ export function clockArea(h: Harness): void {
         expect(Number.isFinite(before)).to.equal(true);
         await t.clock.sleep(30);
         expect(t.clock.wallClock() - before).to.be.at.least(29);
+      });
+      h.describe('read on another thread', () => {
+        // A task's now() must lie between its caller's readings before and after: every thread of a
+        // runtime reads one clock. (Bun and Deno count process.hrtime per thread: a clock built on it
+        // is hundreds of ms behind on a worker.) SLACK_MS absorbs only the clocks' rounding.
+        const SLACK_MS = 1;
+        const between = (what: string, before: number, seen: number, after: number): void => {
+          if (!(seen >= before - SLACK_MS && seen <= after + SLACK_MS)) {
+            expect.fail(`${what}: expected a now() between the caller's readings ${before.toFixed(3)} and ${after.toFixed(3)} `
+              + `(give or take ${SLACK_MS} ms), got ${seen.toFixed(3)} (${(seen - before).toFixed(3)} ms after the first)`);
+          }
+        };
+        h.it('a spawned task reads a now() between the caller\'s before and after', async (t) => {
+          const before = t.clock.now();
+          const seen = await t.ex.spawn(tasks.clockNow, []);
+          between('now() inside spawn', before, seen, t.clock.now());
+        });
+        h.it('a blocking task reads a now() between the caller\'s before and after', async (t) => {
+          const before = t.clock.now();
+          const seen = await t.ex.spawnBlocking(tasks.clockNow, []);
+          between('now() inside spawnBlocking', before, seen, t.clock.now());
+        });
+        h.it('a task spawned by a task (on a worker, where the runtime has them) reads a now() between the caller\'s before and after', async (t) => {
+          const before = t.clock.now();
+          const [outer, inner] = await t.ex.spawn(tasks.clockNowNested, []);
+          const after = t.clock.now();
+          between('now() inside spawn', before, outer, after);
+          between('now() inside a task spawned from inside spawn', before, inner, after);
+        });
       });
     });
 
