@@ -1,6 +1,7 @@
 // Portable tasks the suite spawns: each a named export, so any thread (a worker, a machine) can import this module by URL.
 //
 // This module must stay importable on its own: it imports only @runtime-traits/core.
+import { optionalBuiltin } from './host.js';
 import { defineTask, NetError, RuntimeError, TimeoutError, type TaskContext, type TaskDef } from '@runtime-traits/core';
 
 /** a + b. */
@@ -69,13 +70,13 @@ export const spawnNested = defineTask(import.meta.url, 'spawnNested', async (cx:
 
 /** The id of the thread running the task (0 = main thread), read without a static node: import. */
 export const threadId = defineTask(import.meta.url, 'threadId', async (): Promise<number> => {
-  const workerThreads = await import('node:worker_threads').catch(() => undefined);
+  const workerThreads = await optionalBuiltin<{ threadId: number }>('worker_threads');
   return workerThreads?.threadId ?? 0;
 });
 
 /** Where the task runs: "<process id>:<thread id>" (distinct for every thread of every process). */
 export const whereAmI = defineTask(import.meta.url, 'whereAmI', async (): Promise<string> => {
-  const workerThreads = await import('node:worker_threads').catch(() => undefined);
+  const workerThreads = await optionalBuiltin<{ threadId: number }>('worker_threads');
   const pid = (globalThis as { process?: { pid?: number } }).process?.pid ?? 0;
   return `${pid}:${workerThreads?.threadId ?? 0}`;
 });
