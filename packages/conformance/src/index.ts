@@ -3,3 +3,5 @@ export { conformanceSuite, AREAS } from './suite.js';
 export { TEST_CERT, TEST_KEY } from './fixtures/test-cert.js';
 
 export type { ConformanceOptions, Case, Gate } from './harness.js';
+export type { HostFeature } from './host.js';
+export type { ConformanceReport } from './report.js';
