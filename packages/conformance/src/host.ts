@@ -35,6 +35,9 @@ function probe(feature: HostFeature): string | undefined {
 
 /** A Node built-in, or undefined where there is none (a browser). The specifier is not a literal, so bundlers leave it alone. */
 export async function optionalBuiltin<T>(name: string): Promise<T | undefined> {
+  // Where nothing speaks Node, do not even try: a page would fetch "node:os" as a URL (a foreign,
+  // slow promise that a deterministic runtime rightly reports as a deadlock).
+  if (typeof (globalThis as { process?: { versions?: { node?: string } } }).process?.versions?.node !== 'string') return undefined;
   const specifier = `node:${name}`;
   try {
     return await import(/* @vite-ignore */ specifier) as T;
