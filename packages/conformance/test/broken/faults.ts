@@ -252,6 +252,11 @@ export const FAULTS: Record<string, Fault> = {
     description: 'read() never resolves null at end of stream',
     connection: (conn) => ({ read: async (o) => (await conn.read(o)) ?? never() }),
   },
+  'read-returns-empty-chunks-at-end': {
+    area: 'tcp',
+    description: 'read() resolves an empty chunk, again and again, instead of null at end of stream',
+    connection: (conn) => ({ read: async (o) => (await conn.read(o)) ?? new Uint8Array(0) }),
+  },
   'aborted-read-loses-data': {
     area: 'tcp',
     description: 'an aborted read() leaves a read pending underneath, whose data is dropped',
