@@ -4,21 +4,15 @@
 //   <reports-dir> holds one JSON per leg: suite legs { leg, passes, failures, pending } and conformance
 //   reports { engine, name, passes, failures, pending, failed, skipped } (the CLI's --report-json, the
 //   browser page's report). Prints each leg, then "N passed, N failed, N skipped"; exits 1 on a failure.
-import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { caseTitles } from '@runtime-traits/conformance';
+import { RUNTIMES, suiteHash } from './suite-hash.mjs';
 
 const [dir, ...rest] = process.argv.slice(2);
 const tableAt = rest.indexOf('--table') >= 0 ? rest[rest.indexOf('--table') + 1] : undefined;
 
-/** The hash that dates a table: the suite's case titles, in order. */
-export function suiteHash() {
-  return createHash('sha256').update(caseTitles().join('\n')).digest('hex').slice(0, 16);
-}
-
 const ENGINE_ORDER = ['node-20', 'node-22', 'node-24', 'node-26', 'bun', 'deno', 'chromium-unbundled', 'chromium-bundled'];
-const RUNTIME_ORDER = ['node', 'local', 'worksteal-1', 'worksteal-4'];
+const RUNTIME_ORDER = RUNTIMES;
 
 if (dir) {
   const reports = readdirSync(dir).filter((f) => f.endsWith('.json')).map((f) => JSON.parse(readFileSync(join(dir, f), 'utf8')));
