@@ -334,8 +334,11 @@ export const FAULTS: Record<string, Fault> = {
   // ── capabilities ──
   'claims-reusePort-it-lacks': {
     area: 'errors',
-    description: 'capabilities include net.reusePort, which this Node cannot do',
+    description: 'capabilities include net.reusePort, but listen() drops the option (as an engine without SO_REUSEPORT does)',
     capabilities: (c) => new Set([...c, 'net.reusePort']),
+    net: (n) => ({
+      listen: (at, opts) => n.listen(at, opts && typeof opts === 'object' && 'reusePort' in opts ? { ...opts, reusePort: undefined } : opts),
+    }),
   },
   'claims-spawn-parallel-it-lacks': {
     area: 'executor',
