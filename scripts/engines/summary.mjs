@@ -25,12 +25,12 @@ if (dir) {
     console.log(`  ${what}: ${r.passes} passed, ${r.failures} failed, ${r.pending} skipped${r.excluded?.length ? ` (${r.excluded.length} excluded, see docs/engines.md)` : ''}`);
     for (const f of r.failed ?? []) console.log(`    FAILED ${f.title}: ${f.error.split('\n')[0]}`);
   }
-  if (tableAt) writeFileSync(tableAt, table(reports.filter((r) => r.engine)));
+  if (tableAt) writeFileSync(tableAt, table(reports.filter((r) => r.engine), reports.filter((r) => r.leg)));
   console.log(`${passed} passed, ${failed} failed, ${skipped} skipped`);
   process.exitCode = failed > 0 ? 1 : 0;
 }
 
-function table(reports) {
+function table(reports, legs) {
   const engines = ENGINE_ORDER.filter((e) => reports.some((r) => r.engine === e));
   const cell = (engine, runtime) => {
     const r = reports.find((x) => x.engine === engine && x.name === runtime);
@@ -54,6 +54,7 @@ function table(reports) {
     `|---|${RUNTIME_ORDER.map(() => '---').join('|')}|`,
     ...engines.map((e) => `| ${e}${version(e) ? ` (${version(e)})` : ''} | ${RUNTIME_ORDER.map((rt) => cell(e, rt)).join(' | ')} |`),
     '',
+    ...(legs.length ? ['Other legs of the same run:', '', ...legs.map((l) => `- ${l.leg}: ${l.passes} passed, ${l.failures} failed, ${l.pending} skipped`), ''] : []),
     '## Why cases are skipped or excluded',
     '',
   ];
