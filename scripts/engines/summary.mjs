@@ -4,8 +4,8 @@
 //   <reports-dir> holds one JSON per leg: suite legs { leg, passes, failures, pending } and conformance
 //   reports { engine, name, passes, failures, pending, failed, skipped } (the CLI's --report-json, the
 //   browser page's report). Prints each leg, then "N passed, N failed, N skipped"; exits 1 on a failure.
-import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { RUNTIMES, suiteHash } from './suite-hash.mjs';
 
 const [dir, ...rest] = process.argv.slice(2);
@@ -25,6 +25,7 @@ if (dir) {
     console.log(`  ${what}: ${r.passes} passed, ${r.failures} failed, ${r.pending} skipped${r.excluded?.length ? ` (${r.excluded.length} excluded, see docs/engines.md)` : ''}`);
     for (const f of r.failed ?? []) console.log(`    FAILED ${f.title}: ${f.error.split('\n')[0]}`);
   }
+  if (tableAt) mkdirSync(dirname(tableAt), { recursive: true });
   if (tableAt) writeFileSync(tableAt, table(reports.filter((r) => r.engine), reports.filter((r) => r.leg)));
   console.log(`${passed} passed, ${failed} failed, ${skipped} skipped`);
   process.exitCode = failed > 0 ? 1 : 0;
