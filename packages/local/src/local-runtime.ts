@@ -44,7 +44,6 @@ class TracedTaskSet extends TaskSet {
 }
 
 export class LocalRuntime implements Runtime, WorldMember {
-  readonly name = 'local';
   readonly executor: LocalExecutor;
   readonly reactor: Reactor;
   readonly capabilities: ReadonlySet<Capability>;
@@ -52,8 +51,16 @@ export class LocalRuntime implements Runtime, WorldMember {
   private readonly foreign: ForeignReactor | undefined;
   private shuttingDown: Promise<void> | undefined;
 
-  /** A started runtime. */
-  static async create(opts: LocalRuntimeOptions = {}): Promise<LocalRuntime> {
+  /** 'local' (a getter on the prototype, so a subclass may give its own). */
+  get name(): string {
+    return 'local';
+  }
+
+  /** A started runtime (of the class it is called on: a subclass's `create()` makes the subclass). */
+  static async create<T extends LocalRuntime>(
+    this: new (world: World, host: HostState, options: LocalRuntimeOptions, ownsWorld: boolean) => T,
+    opts: LocalRuntimeOptions = {},
+  ): Promise<T> {
     const options = checkOptions<LocalRuntimeOptions>(opts, 'opts') ?? {};
     if (options.clock !== undefined && options.clock !== 'virtual' && options.clock !== 'real') {
       throw new TypeError(`opts.clock must be 'virtual' or 'real', got ${show(options.clock)}`);
@@ -76,7 +83,7 @@ export class LocalRuntime implements Runtime, WorldMember {
     });
     if (options.maxTime !== undefined) world.scheduler.timeLimit = checkMs(options.maxTime, 'opts.maxTime');
     const host = world.network.addHost('localhost', '127.0.0.1');
-    return new LocalRuntime(world, host, options, true);
+    return new this(world, host, options, true);
   }
 
   /** @internal Use LocalRuntime.create() or Simulation.host(). */

@@ -4,7 +4,7 @@ import { expect } from 'chai';
 import { CancelledError, NetError, RuntimeShutdownError, WorkerCrashedError } from '@runtime-traits/core';
 import { NodeRuntime } from '../src/index.js';
 import { outcome } from './helpers.js';
-import { add, crash, exitThread, misnamed, spin, sumBytes, throwCoded, throwNetError, throwRange, waitForAbort, whichThread } from './fixtures/tasks.js';
+import { add, crash, exitThread, undefinedHere, spin, sumBytes, throwCoded, throwNetError, throwRange, waitForAbort, whichThread } from './fixtures/tasks.js';
 
 describe('NodeRuntime spawnBlocking', () => {
   let rt: NodeRuntime;
@@ -47,10 +47,10 @@ describe('NodeRuntime spawnBlocking', () => {
     expect(net).to.have.property('code', 'ECONNRESET');
   });
 
-  it('should reject with a TypeError when the module does not export the def', async () => {
-    const error = await outcome(rt.executor.spawnBlocking(misnamed, []));
+  it('should reject with a TypeError when the module does not define the def', async () => {
+    const error = await outcome(rt.executor.spawnBlocking(undefinedHere, []));
     expect(error).to.be.instanceOf(TypeError);
-    expect((error as Error).message).to.match(/notTheExportName/);
+    expect((error as Error).message).to.match(/notDefinedHere/);
   });
 
   it('should fail the task of a thread that dies with WorkerCrashedError, and replace the thread', async () => {

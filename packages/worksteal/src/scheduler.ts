@@ -26,7 +26,7 @@ import {
 } from '@runtime-traits/core/kit';
 import { NodeReactor } from '@runtime-traits/node';
 import { BlockingPool } from './blocking-pool.js';
-import { reactorCapabilities, runtimeCapabilities } from './internal/capabilities.js';
+import { runtimeCapabilities } from './internal/capabilities.js';
 import { Fifo } from './internal/fifo.js';
 import { Endpoint, readResult } from './internal/endpoint.js';
 import { decodeError, type ErrorRecord } from '@runtime-traits/core/kit';
@@ -105,7 +105,7 @@ export class WorkStealingRuntime implements Runtime {
     if (o.onUnhandledError !== undefined) checkFunction(o.onUnhandledError, 'opts.onUnhandledError');
     if (o.resourceLimits !== undefined) o.resourceLimits = checkOptions(o.resourceLimits, 'opts.resourceLimits');
     const config: LayoutConfig = { workers, blocking, queueCapacity, mainSlots, workerSlots, blockingSlots: 256 };
-    const runtime = new WorkStealingRuntime(Shared.create(config), new NodeReactor(), spinCount, o);
+    const runtime = new WorkStealingRuntime(Shared.create(config), await NodeReactor.create(), spinCount, o);
     try {
       await runtime.startWorkers();
     } catch (error) {
@@ -122,7 +122,7 @@ export class WorkStealingRuntime implements Runtime {
     private readonly spinCount: number,
     private readonly options: WorkStealingRuntimeOptions,
   ) {
-    this.capabilities = runtimeCapabilities(reactorCapabilities());
+    this.capabilities = runtimeCapabilities(reactor.capabilities);
     this.tasks = new TaskSet(this, options.onUnhandledError);
     this.endpoint = new Endpoint(shared, MAIN, true);
     this.blocking = new BlockingPool(shared, (e) => this.startThread(e, 'blocking', true));
