@@ -9,11 +9,13 @@ const READMES = [
   'packages/inversify/README.md',
   'packages/kit/README.md',
   'packages/local/README.md',
+  'packages/node-compat/README.md',
   'examples/retry-client/README.md',
   'examples/echo/README.md',
   'examples/kv-server/README.md',
   'examples/parallel/README.md',
   'examples/showcase/README.md',
+  'examples/node-compat/README.md',
 ];
 
 interface Snippet { file: string; code: string }

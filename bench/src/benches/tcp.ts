@@ -7,7 +7,8 @@ import { closeRuntime, openRuntime } from '../harness/runtimes.js';
 import { echoInWorker, pingPongInWorker } from '../tasks/tcp.js';
 import type { BenchContext, BenchRow, Benchmark } from '../types.js';
 import { echoThroughput, pingPong, type Ends } from '../work/tcp-connection.js';
-import { promisePingPong, rawEchoThroughput, rawPingPong } from '../work/tcp-raw.js';
+import { echoOver, pingPongOver, rawNet } from '../work/net-like.js';
+import { promisePingPong } from '../work/tcp-raw.js';
 
 const RAW = 'raw net.Socket';
 const NODE = 'node Connection';
@@ -39,7 +40,7 @@ const bench: Benchmark = {
       const echoLabel = `echo ${total / (1024 * 1024)} MiB in 64 KiB writes`;
       ctx.log(`  tcp: ${echoLabel}`);
       const echo = await alternate([
-        { name: RAW, measure: async () => mbps(await rawEchoThroughput(total, chunk)) },
+        { name: RAW, measure: async () => mbps(await echoOver(rawNet, total, chunk)) },
         pick(NODE, nodeRt, async (rt) => mbps(await echoThroughput(ends(rt), total, chunk))),
         pick(WORKER, wsRt, async (rt) => mbps(await rt.executor.spawn(echoInWorker, [total, chunk]))),
       ], { rounds: reps, warmup: 1, log: ctx.log, label: echoLabel });
@@ -53,7 +54,7 @@ const bench: Benchmark = {
       const ppLabel = `ping-pong 1 byte, ${rounds / 1000}k round trips`;
       ctx.log(`  tcp: ${ppLabel}`);
       const pp = await alternate([
-        { name: RAW, measure: async () => rtps(await rawPingPong(rounds)) },
+        { name: RAW, measure: async () => rtps(await pingPongOver(rawNet, rounds)) },
         pick(NODE, nodeRt, async (rt) => rtps(await pingPong(ends(rt), rounds))),
         pick(WORKER, wsRt, async (rt) => rtps(await rt.executor.spawn(pingPongInWorker, [rounds]))),
         { name: LEAN, measure: async () => rtps(await promisePingPong(rounds)) },

@@ -1,71 +1,7 @@
-// The same TCP workloads on raw node:net sockets, the baseline: an echo server that pipes the
-// socket into itself, a client that writes with backpressure and counts what comes back.
+// A reference row for the tcp bench: the leanest promise-based ping-pong on raw node:net sockets. (The raw
+// baseline itself — echo and ping-pong on node:net — is net-like.ts's workloads over `rawNet`.)
 import net from 'node:net';
 import { once } from 'node:events';
-
-async function open(): Promise<{ client: net.Socket; close: () => Promise<void> }> {
-  const server = net.createServer((s) => {
-    s.on('error', () => undefined); // the client may reset it while closing
-    s.pipe(s);
-  });
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const { port } = server.address() as net.AddressInfo;
-  const client = net.connect({ host: '127.0.0.1', port, noDelay: true });
-  await once(client, 'connect');
-  return {
-    client,
-    close: async () => {
-      client.end();
-      client.destroy();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-    },
-  };
-}
-
-export async function rawEchoThroughput(totalBytes: number, chunkBytes: number): Promise<number> {
-  const { client, close } = await open();
-  const chunk = Buffer.alloc(chunkBytes, 0x61);
-  const t0 = performance.now();
-  const done = new Promise<void>((resolve, reject) => {
-    let received = 0;
-    client.on('data', (data: Buffer) => {
-      received += data.byteLength;
-      if (received >= totalBytes) resolve();
-    });
-    client.once('error', reject);
-    client.once('end', () => reject(new Error(`echo ended after ${received} bytes`)));
-  });
-  let sent = 0;
-  while (sent < totalBytes) {
-    sent += chunkBytes;
-    if (!client.write(chunk)) await once(client, 'drain');
-  }
-  await done;
-  const ms = performance.now() - t0;
-  client.removeAllListeners('end');
-  await close();
-  return ms;
-}
-
-export async function rawPingPong(rounds: number): Promise<number> {
-  const { client, close } = await open();
-  const one = Buffer.from([0x2a]);
-  const t0 = performance.now();
-  await new Promise<void>((resolve, reject) => {
-    let r = 0;
-    client.on('data', (data: Buffer) => {
-      if (data.byteLength !== 1) { reject(new Error(`round ${r}: got ${data.byteLength} bytes`)); return; }
-      if (++r === rounds) resolve();
-      else client.write(one);
-    });
-    client.once('error', reject);
-    client.write(one);
-  });
-  const ms = performance.now() - t0;
-  await close();
-  return ms;
-}
 
 /**
  * A reference, not a peer: the leanest promise-based read/write loop over raw sockets on both ends

@@ -84,8 +84,9 @@ export class TaskSet implements TaskOwner {
     return this.runSoon(opts === undefined ? undefined : checkSpawnOptions(opts), fn);
   }
 
-  /** `Runtime.run` for any runtime: `main` as a task on this thread, its outcome as a promise (a refusal rejects it, never throws). */
+  /** `Runtime.run` for any runtime: `main` as a task on this thread, its outcome as a promise (a bad `main` throws at the call; a refusal, such as after shutdown, rejects). */
   run<T>(main: (cx: TaskContext) => Awaitable<T>): Promise<T> {
+    checkFunction(main, 'main');
     try {
       return Promise.resolve(this.spawnLocal(main));
     } catch (error) {

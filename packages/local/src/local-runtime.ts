@@ -3,8 +3,9 @@ import type {
   Awaitable, Capability, Reactor, Runtime, RuntimeMetrics, RuntimeOptions, ShutdownOptions, Task, TaskContext,
 } from '@runtime-traits/core';
 import { CancelledError, DeadlockError, RuntimeShutdownError, TimeoutError } from '@runtime-traits/core';
-import { checkFunction, checkMs, checkOptions, checkShutdownOptions, show } from '@runtime-traits/core/kit';
+import { checkCount, checkFunction, checkMs, checkOptions, checkShutdownOptions, show } from '@runtime-traits/core/kit';
 import { cellOf, TaskCell, TaskSet } from '@runtime-traits/kit';
+import { normalizeSeed } from './rng.js';
 import { ForeignReactor } from './foreign-reactor.js';
 import type { HostState } from './sim-net/host-state.js';
 import { HostClock } from './time/host-clock.js';
@@ -44,7 +45,6 @@ class TracedTaskSet extends TaskSet {
 }
 
 export class LocalRuntime implements Runtime, WorldMember {
-  readonly name = 'local';
   readonly executor: LocalExecutor;
   readonly reactor: Reactor;
   readonly capabilities: ReadonlySet<Capability>;
@@ -52,19 +52,26 @@ export class LocalRuntime implements Runtime, WorldMember {
   private readonly foreign: ForeignReactor | undefined;
   private shuttingDown: Promise<void> | undefined;
 
-  /** A started runtime. */
-  static async create(opts: LocalRuntimeOptions = {}): Promise<LocalRuntime> {
+  /** 'local' (a getter on the prototype, so a subclass may give its own). */
+  get name(): string {
+    return 'local';
+  }
+
+  /** A started runtime (of the class it is called on: a subclass's `create()` makes the subclass). */
+  static async create<T extends LocalRuntime>(
+    this: new (world: World, host: HostState, options: LocalRuntimeOptions, ownsWorld: boolean) => T,
+    opts: LocalRuntimeOptions = {},
+  ): Promise<T> {
     const options = checkOptions<LocalRuntimeOptions>(opts, 'opts') ?? {};
     if (options.clock !== undefined && options.clock !== 'virtual' && options.clock !== 'real') {
       throw new TypeError(`opts.clock must be 'virtual' or 'real', got ${show(options.clock)}`);
     }
     if (options.onUnhandledError !== undefined) checkFunction(options.onUnhandledError, 'opts.onUnhandledError');
-    if (options.reactor !== undefined && (typeof options.reactor !== 'object' || options.reactor === null
-      || typeof options.reactor.clock !== 'object' || typeof options.reactor.net !== 'object')) {
+    if (options.reactor !== undefined && !isReactor(options.reactor)) {
       throw new TypeError(`opts.reactor must be a Reactor ({ clock, net }), got ${show(options.reactor)}`);
     }
-    const window = options.tcpWindow ?? 65536;
-    if (typeof window !== 'number' || !Number.isInteger(window) || window < 1) throw new RangeError(`opts.tcpWindow must be an integer >= 1, got ${show(window)}`);
+    const window = options.tcpWindow === undefined ? 65536 : checkCount(options.tcpWindow, 'opts.tcpWindow');
+    if (options.seed !== undefined) normalizeSeed(options.seed, 'opts.seed');
     const world = new World({
       seed: options.seed ?? 1,
       clock: options.reactor ? 'real' : options.clock ?? 'virtual',
@@ -77,7 +84,7 @@ export class LocalRuntime implements Runtime, WorldMember {
     });
     if (options.maxTime !== undefined) world.scheduler.timeLimit = checkMs(options.maxTime, 'opts.maxTime');
     const host = world.network.addHost('localhost', '127.0.0.1');
-    return new LocalRuntime(world, host, options, true);
+    return new this(world, host, options, true);
   }
 
   /** @internal Use LocalRuntime.create() or Simulation.host(). */
@@ -134,10 +141,12 @@ export class LocalRuntime implements Runtime, WorldMember {
     // waiting on the outside world is normal, and a macrotask turn proves nothing.
     if (this.foreign || !this.world.virtual) return Promise.resolve(task);
     return new Promise<T>((resolve, reject) => {
+      // A failed `always` assertion (Simulation.failAssertion) fails every run() at once.
+      if (this.world.failure) { reject(this.world.failure); return; }
       const unwatch = this.world.scheduler.watchIdle((why) => {
         if (cellOf(task).isSettled()) return;
         unwatch();
-        reject(why === 'idle' ? this.deadlock() : this.overLimit());
+        reject(why === 'idle' ? this.deadlock() : why === 'limit' ? this.overLimit() : this.world.failure);
       });
       task.then((value) => { unwatch(); resolve(value); }, (error: unknown) => { unwatch(); reject(this.world.tagSeed(error)); });
     });
@@ -229,5 +238,15 @@ export class LocalRuntime implements Runtime, WorldMember {
   private deadlock(): DeadlockError {
     const stuck = this.world.stuckTasks();
     return this.world.tagSeed(new DeadlockError(stuck)) as DeadlockError;
+  }
+}
+
+/** A `{ clock, net }` object; false for anything else, a proxy whose traps throw included. */
+function isReactor(value: unknown): boolean {
+  try {
+    const r = value as Reactor;
+    return typeof r === 'object' && r !== null && typeof r.clock === 'object' && typeof r.net === 'object';
+  } catch {
+    return false;
   }
 }

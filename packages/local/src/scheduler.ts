@@ -34,6 +34,9 @@ import { Rng } from './rng.js';
 import { Trace } from './trace.js';
 import type { TimeSource } from './time/time-source.js';
 
+/** Why the watchers are told: nothing left to do, the time limit, or a failed `always` assertion. */
+export type WatchReason = 'idle' | 'limit' | 'failed';
+
 /** Something the ready queue can wake. `label()` is called only when a trace is kept; '' records nothing. */
 export interface Wakeable {
   wake(): void;
@@ -62,7 +65,9 @@ export class Scheduler {
   private readonly macrotask = findMacrotaskTurn();
   private readonly onTurn = (): void => this.turn();
   private readonly onDue = (): void => this.kick();
-  private readonly idleWatchers = new Set<(why: 'idle' | 'limit') => void>();
+  private readonly idleWatchers = new Set<(why: WatchReason) => void>();
+  /** Called at the start of every turn (a Simulation makes itself the thread's current one there). */
+  beforeTurn: (() => void) | undefined = undefined;
   /** Virtual time never moves past this (Infinity: no limit). */
   timeLimit = Infinity;
   /** Counters for metrics(). */
@@ -126,8 +131,8 @@ export class Scheduler {
     };
   }
 
-  /** `fn` runs (inside a turn) each time the scheduler finds nothing at all left to do. */
-  watchIdle(fn: (why: 'idle' | 'limit') => void): () => void {
+  /** `fn` runs (inside a turn) each time the scheduler finds nothing at all left to do (or `alert` is called). */
+  watchIdle(fn: (why: WatchReason) => void): () => void {
     this.idleWatchers.add(fn);
     this.kick();
     return () => this.idleWatchers.delete(fn);
@@ -158,6 +163,7 @@ export class Scheduler {
     this.turnPending = false;
     if (this.stopped) return;
     this.turns++;
+    this.beforeTurn?.();
     // Virtual time: a hold (a foreign wait such as a module import) freezes the whole simulation,
     // so when the foreign wait ends cannot change what the tasks see. release() kicks us again.
     if (this.holds > 0 && this.time.virtual) return;
@@ -209,7 +215,12 @@ export class Scheduler {
     }
   }
 
-  private idle(why: 'idle' | 'limit'): void {
+  /** Tells the watchers at once: 'failed' when an `always` assertion of the simulation failed. */
+  alert(why: WatchReason): void {
+    this.idle(why);
+  }
+
+  private idle(why: WatchReason): void {
     if (this.idleWatchers.size === 0) return;
     for (const watcher of [...this.idleWatchers]) watcher(why);
   }

@@ -5,11 +5,17 @@
 // every choice: which of the tasks woken at the same instant runs first, each packet's latency,
 // each loss. Same seed ⇒ same trace, byte for byte (compare `traceHash()`).
 import type { RuntimeOptions } from '@runtime-traits/core';
-import { checkMs, checkOptions, show } from '@runtime-traits/core/kit';
+import { checkCount, checkMs, checkOptions, show } from '@runtime-traits/core/kit';
 import { LocalRuntime, VIRTUAL_EPOCH } from './local-runtime.js';
 import { isIp, type Latency, type LinkOptions } from './sim-net/network.js';
 import type { TraceEvent } from './trace.js';
 import { World } from './world.js';
+// Simulation tooling (issue 19): assertions, buggify, the current-simulation pointer, world timers.
+import { AssertionRecord, type AssertionSummary, type SimAssertionError } from './assertions.js';
+import { checkProbability } from './buggify.js';
+import { normalizeSeed, Rng } from './rng.js';
+import { announceSimulation, enterSimulation, leaveSimulation, type SimulationContext } from './sim-context.js';
+import { WorldTimer } from './world-timer.js';
 
 export interface SimulationOptions extends RuntimeOptions {
   /** Default 1. The seed of a failing run is printed in its error message: pass it here to replay. */
@@ -26,19 +32,24 @@ export interface SimulationOptions extends RuntimeOptions {
   maxTime?: number;
 }
 
-export class Simulation implements AsyncDisposable {
+export class Simulation implements AsyncDisposable, SimulationContext {
   readonly seed: number | string;
   private readonly world: World;
   private readonly hosts = new Map<string, LocalRuntime>();
   private readonly onUnhandledError: RuntimeOptions['onUnhandledError'];
+  /** @internal What always/sometimes saw in this simulation. */
+  readonly assertions = new AssertionRecord();
+  /** buggify's own stream, apart from the scheduler's, so a buggify call does not shift the network's draws. */
+  private readonly buggifyRng: Rng;
+  private readonly restartHooks = new Map<string, Array<(runtime: LocalRuntime) => void>>();
 
   constructor(opts: SimulationOptions = {}) {
     const options = checkOptions<SimulationOptions>(opts, 'opts') ?? {};
     this.seed = options.seed ?? 1;
     const latency = checkLatency(options.latency ?? { min: 1, max: 5 }, 'opts.latency');
     const lossRate = checkRate(options.lossRate ?? 0, 'opts.lossRate');
-    const tcpWindow = options.tcpWindow ?? 65536;
-    if (!Number.isInteger(tcpWindow) || tcpWindow < 1) throw new RangeError(`opts.tcpWindow must be an integer >= 1, got ${show(tcpWindow)}`);
+    const tcpWindow = options.tcpWindow === undefined ? 65536 : checkCount(options.tcpWindow, 'opts.tcpWindow');
+    if (options.seed !== undefined) normalizeSeed(options.seed, 'opts.seed');
     this.onUnhandledError = options.onUnhandledError;
     this.world = new World({
       seed: this.seed,
@@ -51,6 +62,11 @@ export class Simulation implements AsyncDisposable {
       namesWithHost: true,
     });
     if (options.maxTime !== undefined) this.world.scheduler.timeLimit = checkMs(options.maxTime, 'opts.maxTime');
+    this.buggifyRng = new Rng((normalizeSeed(this.seed) ^ 0x62756767) >>> 0);
+    // The free functions buggify/always/sometimes find this simulation while its tasks run (sim-context.ts).
+    this.world.scheduler.beforeTurn = () => enterSimulation(this);
+    enterSimulation(this);
+    announceSimulation(this);
   }
 
   /** The runtime of host `name`, made on first use; its address is 10.0.x.y and `lookup(name)` finds it. */
@@ -66,6 +82,11 @@ export class Simulation implements AsyncDisposable {
     runtime = new LocalRuntime(this.world, host, { onUnhandledError: this.onUnhandledError }, false);
     this.hosts.set(name, runtime);
     return runtime;
+  }
+
+  /** The names of the hosts made so far, in the order they were made. */
+  hostNames(): string[] {
+    return [...this.hosts.keys()];
   }
 
   /** Virtual milliseconds since the simulation began. */
@@ -102,12 +123,67 @@ export class Simulation implements AsyncDisposable {
     this.hosts.get(name)!.crash();
   }
 
-  /** A crashed host is up again, empty: spawn its services anew. Returns its runtime. */
+  /** A crashed host is up again, empty: spawn its services anew (or let `onRestart` hooks do it). Returns its runtime. */
   restart(name: string): LocalRuntime {
     this.known(name, 'name');
     const runtime = this.hosts.get(name)!;
+    const wasDown = runtime.host.status === 'crashed';
     runtime.restart();
+    if (wasDown) for (const hook of this.restartHooks.get(name) ?? []) hook(runtime);
     return runtime;
+  }
+
+  // ── Simulation tooling (issue 19) ─────────────────────────────────────────
+  /** `boot(runtime)` runs each time host `name` restarts after a crash: it starts the host's services again. */
+  onRestart(name: string, boot: (runtime: LocalRuntime) => void): void {
+    this.known(name, 'name');
+    if (typeof boot !== 'function') throw new TypeError(`boot must be a function, got ${show(boot)}`);
+    const hooks = this.restartHooks.get(name) ?? [];
+    hooks.push(boot);
+    this.restartHooks.set(name, hooks);
+  }
+
+  /**
+   * Runs `fn` at virtual time `time` (ms since the simulation began; now if already past), from the
+   * ready queue, owned by no host. Returns a cancel function. Fault plans are scheduled this way.
+   * A pending `at` keeps time moving towards it, as any timer does.
+   */
+  at(time: number, fn: () => void, what = 'AT'): () => void {
+    checkMs(time, 'time');
+    if (typeof fn !== 'function') throw new TypeError(`fn must be a function, got ${show(fn)}`);
+    if (typeof what !== 'string' || /[\r\n]/.test(what)) throw new TypeError(`what must be a one-line string, got ${show(what)}`);
+    return WorldTimer.schedule(this.world.scheduler, time, what, fn);
+  }
+
+  /** True with probability `p`, from this simulation's seeded buggify stream (see buggify()). */
+  buggify(p: number): boolean {
+    checkProbability(p);
+    if (p === 0) return false;
+    const hit = this.buggifyRng.next() < p;
+    if (hit) this.world.scheduler.record('BUGGIFY');
+    return hit;
+  }
+
+  /** What `always`/`sometimes` saw in this simulation so far. */
+  assertionSummary(): AssertionSummary {
+    return this.assertions.summary();
+  }
+
+  /** @internal A failed `always`: traced, and every run() rejects with `error` from now on. */
+  failAssertion(error: SimAssertionError): void {
+    if (this.world.failure) return;
+    this.assertions.failure = error;
+    error.seed = this.seed;
+    this.world.tagSeed(error);
+    this.world.failure = error;
+    this.world.scheduler.record(`ALWAYS FAILED ${error.assertion}: ${error.message.replace(/[\r\n]+/g, ' ')}`);
+    this.world.scheduler.alert('failed');
+  }
+
+  /** Adds a line to the trace, at the current virtual time. */
+  note(what: string): void {
+    if (typeof what !== 'string' || /[\r\n]/.test(what)) throw new TypeError(`what must be a one-line string, got ${show(what)}`);
+    this.world.scheduler.record(what);
   }
 
   /** The ordered event log: spawns, task starts and ends, wakes, timers, connects, bytes delivered, faults. */
@@ -124,6 +200,7 @@ export class Simulation implements AsyncDisposable {
   async shutdown(): Promise<void> {
     await Promise.all([...this.hosts.values()].map((runtime) => runtime.shutdown()));
     this.world.scheduler.stop();
+    leaveSimulation(this);
   }
 
   [Symbol.asyncDispose](): Promise<void> {

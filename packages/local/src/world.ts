@@ -31,6 +31,8 @@ export class World {
   readonly network: Network;
   readonly trace: Trace | null;
   readonly members: WorldMember[] = [];
+  /** Set once an `always` assertion failed: every run() rejects with it (see Simulation.failAssertion). */
+  failure: Error | undefined = undefined;
 
   constructor(readonly options: WorldOptions) {
     this.trace = options.trace === null ? null : new Trace(options.trace);

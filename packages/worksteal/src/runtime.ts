@@ -10,14 +10,14 @@
 // This file verifies each def once (resolveTask: the def must be exported where it says), routes the
 // threads' messages and orders shutdown; executor.ts checks the arguments.
 import {
-  type Awaitable, type Capability, type Executor, type Runtime, type RuntimeMetrics, type ShutdownOptions, type SpawnOptions,
+  WorkerCrashedError, type Awaitable, type Capability, type Executor, type Runtime, type RuntimeMetrics, type ShutdownOptions, type SpawnOptions,
   type Task, type TaskContext, type TaskDef,
 } from '@runtime-traits/core';
-import { checkShutdownOptions, decodeError, type ErrorRecord } from '@runtime-traits/core/kit';
+import { checkShutdownOptions, decodeError, show, type ErrorRecord } from '@runtime-traits/core/kit';
 import { resolveTask, TaskSet } from '@runtime-traits/kit';
 import { NodeReactor } from '@runtime-traits/node';
 import { executorOver } from './executor.js';
-import { reactorCapabilities, runtimeCapabilities } from './internal/capabilities.js';
+import { runtimeCapabilities } from './capabilities.js';
 import { join } from './join.js';
 import { Shared } from './memory/shared.js';
 import { settingsOf, type WorkStealingRuntimeOptions } from './options.js';
@@ -44,18 +44,19 @@ export class WorkStealingRuntime implements Runtime {
 
   static async create(opts?: WorkStealingRuntimeOptions): Promise<WorkStealingRuntime> {
     const { layout, spinCount, options } = settingsOf(opts);
-    const runtime = new WorkStealingRuntime(Shared.create(layout), new NodeReactor(), spinCount, options);
+    const runtime = new WorkStealingRuntime(Shared.create(layout), await NodeReactor.create(), spinCount, options);
     try {
       await runtime.start();
-    } catch (error) {
+    } catch (error) { // a thread died before it said 'ready' (it was not replaced: threads/pool.ts)
       await runtime.shutdown();
-      throw error;
+      const why = error instanceof Error ? error.message : show(error);
+      throw new WorkerCrashedError(`WorkStealingRuntime could not start its worker threads: ${why}`, { cause: error });
     }
     return runtime;
   }
 
   private constructor(private readonly shared: Shared, readonly reactor: NodeReactor, spinCount: number, options: WorkStealingRuntimeOptions) {
-    this.capabilities = runtimeCapabilities(reactorCapabilities());
+    this.capabilities = runtimeCapabilities(reactor.capabilities);
     this.tasks = new TaskSet(this, options.onUnhandledError);
     this.pool = new ThreadPool(shared, spinCount, options.resourceLimits, {
       onMessage: (from, message) => this.onThreadMessage(from, message),
@@ -131,14 +132,14 @@ export class WorkStealingRuntime implements Runtime {
     }
   }
 
-  /** A pool thread died: fail what it ran, requeue what it held, replace it (not once closing). */
+  /** A pool thread died: fail what it ran, requeue what it held, replace it (not once closing, nor before every worker started). */
   private onDeath(dead: number, cause: unknown): void {
     this.crashes++;
-    recover(this.shared, this.main, this.pool, dead, cause, this.closing !== undefined);
+    recover(this.shared, this.main, this.pool, dead, cause, this.closing !== undefined || !this.pool.started);
   }
 
   run<T>(main: (cx: TaskContext) => Awaitable<T>): Promise<T> {
-    return Promise.resolve(this.executor.spawnLocal(main));
+    return this.tasks.run(main);
   }
 
   shutdown(opts?: ShutdownOptions): Promise<void> {

@@ -7,8 +7,8 @@ import { readResult } from '../src/memory/slot-payload.js';
 import { SlotOwner } from '../src/task/owner.js';
 import type { RemoteTask } from '../src/task/remote-task.js';
 import {
-  announceWaiter, cancelRequested, isStarted, markFree, markQueued, publishDone, raiseCancel, runnerOf, SlotState, startOn,
-  stateOf, tryClaim, tryTakeBack, waitWhileRunning,
+  announceWaiter, cancelRequested, isLoading, isStarted, markFree, markLoaded, markLoading, markQueued, publishDone,
+  putBackUnstarted, raiseCancel, runnerOf, SlotState, startOn, stateOf, tryClaim, tryTakeBack, waitWhileRunning,
 } from '../src/task/slot-state.js';
 import { harness, tinyConfig } from './fixtures/protocol.js';
 
@@ -69,6 +69,43 @@ describe('slot state', () => {
       expect(raiseCancel(slots, 1)).to.equal(6);
       expect(cancelRequested(slots, 1)).to.equal(true);
       expect(cancelRequested(slots, 0), 'other slots untouched').to.equal(false);
+    });
+
+    it('should put back a claimed task whose runner died while loading its def, keeping its cancel flag and waiter', () => {
+      markQueued(slots, 1);
+      tryClaim(slots, 1, 4);
+      markLoading(slots, 1);
+      raiseCancel(slots, 1);
+      announceWaiter(slots, 1);
+      expect([isLoading(slots, 1), isStarted(slots, 1)]).to.deep.equal([true, true]);
+      expect(putBackUnstarted(slots, 1)).to.equal(true);
+      expect([stateOf(slots, 1), runnerOf(slots, 1), isLoading(slots, 1), cancelRequested(slots, 1), isStarted(slots, 1)])
+        .to.deep.equal([SlotState.QUEUED, -1, false, true, false]);
+      expect(tryClaim(slots, 1, 5), 'another thread may claim it now').to.equal(true);
+      expect(publishDone(slots, 1), 'the joiner is still reported').to.equal(true);
+    });
+
+    it('should leave a started task to fail: no put-back once the body started (markLoaded) or if it never loaded', () => {
+      markQueued(slots, 0);
+      tryClaim(slots, 0, 4);
+      expect(putBackUnstarted(slots, 0), 'def was already known: never marked').to.equal(false);
+      markQueued(slots, 1);
+      tryClaim(slots, 1, 4);
+      markLoading(slots, 1);
+      raiseCancel(slots, 1);
+      markLoaded(slots, 1);
+      expect([isLoading(slots, 1), cancelRequested(slots, 1)], 'the cancel flag survives markLoaded').to.deep.equal([false, true]);
+      expect(putBackUnstarted(slots, 1)).to.equal(false);
+      expect([stateOf(slots, 0), runnerOf(slots, 0), stateOf(slots, 1), runnerOf(slots, 1)])
+        .to.deep.equal([SlotState.RUNNING, 4, SlotState.RUNNING, 4]);
+    });
+
+    it('should clear the loading mark of the last task when a slot is queued again', () => {
+      markQueued(slots, 1);
+      tryClaim(slots, 1, 4);
+      markLoading(slots, 1);
+      markQueued(slots, 1);
+      expect(isLoading(slots, 1)).to.equal(false);
     });
   });
 

@@ -2,8 +2,9 @@
 export {
   show, checkMs, checkCount, checkPort, checkHost, checkFunction, checkSignal, checkOptions, checkSpawnOptions,
   checkTaskDef, checkArgs, checkSpawn, checkJoinArgs, checkJoinResult, checkShutdownOptions, checkCloneable, checkData,
-  checkAddress, checkListenAddress, isThenable, DEFAULT_HOST,
+  checkAddress, checkListenAddress, checkUdpAddress, isThenable, DEFAULT_HOST,
 } from './checks.js';
+export { checkTlsClientOptions, checkTlsServerOptions } from './tls-checks.js';
 export { intervalOver, timeoutOver, abortError } from './clock-helpers.js';
 export { encodeError, decodeError, isErrorLike } from './error-codec.js';
 

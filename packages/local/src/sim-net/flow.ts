@@ -19,6 +19,8 @@ export interface Segment {
   kind: SegmentKind;
   data: Uint8Array | null;
   arrival: number;
+  /** Virtual time it was sent (the trace's "received ... sent <t>", drawn as an arrow by trace viewers). */
+  sent: number;
 }
 
 /** What a flow delivers to. */
@@ -67,7 +69,7 @@ export class Flow implements TimerItem {
     let arrival = now + this.net.transit(this.from, this.to.host, RTO_MIN);
     if (arrival < this.lastArrival) arrival = this.lastArrival;
     this.lastArrival = arrival;
-    this.segments.push({ kind, data, arrival });
+    this.segments.push({ kind, data, arrival, sent: now });
     if (!this.armed) this.arm(this.segments.peek()!.arrival);
   }
 

@@ -207,7 +207,7 @@ export class TcpEndpoint implements Connection, FlowReceiver {
       }
       this.queue.push(bytes);
       this.queued += bytes.length;
-      if (scheduler.trace) scheduler.record(`${this.host.name} #${this.id} received ${bytes.length} bytes`);
+      if (scheduler.trace) scheduler.record(`${this.host.name} #${this.id} received ${bytes.length} bytes from ${this.peer.host.name} sent ${segment.sent}`);
       this.pokeReader();
     } else if (segment.kind === SegmentKind.Fin) {
       scheduler.record(`${this.host.name} #${this.id} received FIN`);

@@ -25,6 +25,8 @@ class InFlight implements TimerItem {
     private readonly toPort: number,
     private readonly datagram: Datagram,
     at: number,
+    /** "from <host> sent <t>", for the trace line of its arrival. */
+    private readonly origin: string,
   ) {
     this.at = at;
   }
@@ -37,7 +39,7 @@ class InFlight implements TimerItem {
       scheduler.record(`${this.to.name} udp ${this.toIp}:${this.toPort} dropped: nobody bound`);
       return;
     }
-    socket.deliver(this.datagram);
+    socket.deliver(this.datagram, this.origin);
   }
 
   label(): string {
@@ -89,7 +91,7 @@ export class SimUdpSocket implements UdpSocket {
     }
     const from = { host: place.loopback ? '127.0.0.1' : this.host.ip, port: this.address.port };
     scheduler.record(`${this.host.name} udp ${bytes.length} bytes to ${place.host.name}:${to.port}`);
-    scheduler.addTimer(new InFlight(this.host.index, this.net, place.host, place.ip, to.port, { data: bytes, from }, scheduler.now() + delay));
+    scheduler.addTimer(new InFlight(this.host.index, this.net, place.host, place.ip, to.port, { data: bytes, from }, scheduler.now() + delay, `from ${this.host.name} sent ${scheduler.now()}`));
     return Promise.resolve();
   }
 
@@ -113,14 +115,14 @@ export class SimUdpSocket implements UdpSocket {
     return this.close();
   }
 
-  deliver(datagram: Datagram): void {
+  deliver(datagram: Datagram, origin: string): void {
     if (this.queue.closed) return;
     // A full socket buffer drops the newest datagram (the node runtime's recv queue drops the oldest).
     if (this.queue.size >= RECV_QUEUE) {
       this.net.scheduler.record(`${this.host.name} udp ${this.address.port} dropped: queue full`);
       return;
     }
-    this.net.scheduler.record(`${this.host.name} udp ${this.address.port} received ${datagram.data.length} bytes`);
+    this.net.scheduler.record(`${this.host.name} udp ${this.address.port} received ${datagram.data.length} bytes ${origin}`);
     this.queue.push(datagram);
   }
 }

@@ -70,7 +70,7 @@ const ENDPOINT_WORDS = 16;
 export const S = {
   /** Lifecycle (SlotState): written only through task/slot-state.ts, which says who moves it when. */
   STATE: 0,
-  /** Bit 1 = cancel requested. Owner raises it, the runner polls it (task/slot-state.ts). */
+  /** Bit 1 = cancel requested (owner raises it, the runner polls it); bit 2 = claimed, def still loading (the runner's). task/slot-state.ts. */
   FLAGS: 1,
   /** Def number in the def table. Written by the owner before the slot is queued. */
   DEF: 2,

@@ -222,6 +222,6 @@ export class SlotOwner implements RemoteHost {
     this.courier.sendReason(runner, slot, reason);
     raiseCancel(this.slots, slot);
     if (runner === this.me) this.courier.abortHere();
-    else if (runner > 0) this.shared.parker.unpark(runner);
+    else if (runner > 0) this.shared.parker.nudge(runner); // the reason's post may have woken it before the flag went up
   }
 }

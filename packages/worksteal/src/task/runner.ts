@@ -19,7 +19,9 @@ import { defOf, readArgs, writeResult } from '../memory/slot-payload.js';
 import type { Mailbox } from '../threads/mailbox.js';
 import type { ParkState } from '../threads/park-state.js';
 import type { SlotOwner } from './owner.js';
-import { cancelRequested, modeOf, ownerOf, publishDone, tryClaim, wakeStateWaiter } from './slot-state.js';
+import {
+  cancelRequested, isLoading, markLoaded, markLoading, modeOf, ownerOf, publishDone, tryClaim, wakeStateWaiter,
+} from './slot-state.js';
 
 type AnyDef = TaskDef<unknown[], unknown>;
 
@@ -107,8 +109,17 @@ export class TaskRunner {
   // (Closures live in their own methods: in execute/call they would cost a context on every call.)
   private callAfterLoad(slot: number, defNumber: number, args: unknown[] | undefined): void {
     this.running.set(slot, null);
+    // Arguments in the slot and another owner: should this thread die before the body starts, the
+    // main thread may hand the slot to another thread (threads/recovery.ts).
+    const movable = args === undefined && ownerOf(this.slots, slot) !== this.me;
+    if (movable) markLoading(this.slots, slot);
     this.load(defNumber).then(
-      (loaded) => { this.running.delete(slot); this.park.awake(); this.call(slot, loaded, args); },
+      (loaded) => {
+        this.running.delete(slot);
+        if (movable) markLoaded(this.slots, slot);
+        this.park.awake();
+        this.call(slot, loaded, args);
+      },
       (error) => { this.running.delete(slot); this.finish(slot, false, error); },
     );
   }
@@ -243,12 +254,14 @@ export class TaskRunner {
     }
   }
 
-  /** The thread is dying: every task it holds fails with WorkerCrashedError so no owner waits forever. */
+  /** The thread is dying: every task it started fails with WorkerCrashedError so no owner waits forever. */
   failAll(cause: unknown): void {
     for (const slot of [...this.stack, ...this.running.keys()]) {
       this.running.delete(slot);
       const owner = ownerOf(this.slots, slot);
       if (owner === this.me) continue;
+      // Never started (its module was loading): the main thread puts it back in a queue (threads/recovery.ts).
+      if (isLoading(this.slots, slot)) continue;
       const error = new WorkerCrashedError(`worker ${this.me} died while running this task`, { cause });
       writeResult(this.slots, this.shared.payload, slot, false, error);
       deliver(this.shared, slot, owner, modeOf(this.slots, slot));

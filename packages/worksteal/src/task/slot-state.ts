@@ -4,8 +4,9 @@
 // owner (the endpoint whose range holds it, memory/layout.ts) and, while the task runs, one runner.
 //
 //     FREE ──markQueued──▶ QUEUED ──tryClaim──▶ RUNNING ──publishDone──▶ DONE
-//       │                    │                    ▲
-//       └──────startOn───────┼────────────────────┘
+//       │                    │ ▲                  ▲ │
+//       └──────startOn───────┼─┼──────────────────┘ │
+//                            │ └──putBackUnstarted──┘  (its runner died while loading the def)
 //                            └──tryTakeBack──▶ CANCELLED          (any of them) ──markFree──▶ FREE
 //
 //   transition          who may make it                                   function
@@ -14,6 +15,8 @@
 //   QUEUED → CANCELLED  the owner (cancel; a joiner running b itself)     tryTakeBack  (CAS)
 //   FREE → RUNNING      the owner, for a task sent by message (main)      startOn
 //   RUNNING → DONE      the runner; recovery (main) for a dead runner     publishDone
+//   RUNNING → QUEUED    recovery (main), for a dead runner's slot still   putBackUnstarted
+//                       marked loading (the body never started)
 //   any → FREE          the owner, once no queue can hold the number      markFree
 //   (A pool thread running its own task frees it without DONE: nothing crosses threads.)
 //
@@ -31,6 +34,11 @@
 //     does not sleep or the runner wakes it.
 //   - the cancel flag only ever goes up (raiseCancel); a runner that misses it at one poll sees it
 //     at the next, and the owner's cancel never depends on the runner seeing it in time.
+//   - the loading flag is written by the runner alone while it lives (markLoading before it imports
+//     the def, markLoaded before the body starts), and read by recovery only after that thread died:
+//     no store of a dead thread is still on its way, so recovery sees the last one. Both flags share
+//     the word, so every write to it is an Atomics read-modify-write (or, markQueued, the owner's
+//     store before the push that publishes it).
 import { S, SLOT_WORDS, type SlotMode } from '../memory/layout.js';
 
 export const enum SlotState {
@@ -48,6 +56,11 @@ export const enum SlotState {
 
 /** S.FLAGS bit: cancellation was requested. */
 const FLAG_CANCEL = 1;
+/**
+ * S.FLAGS bit: the runner claimed the slot but is still importing its def (the body has not started).
+ * Recovery puts such a slot back in a queue instead of failing a task that never ran.
+ */
+const FLAG_LOADING = 2;
 
 // ── reads (any thread) ─────────────────────────────────────────────────────
 export function stateOf(slots: Int32Array, slot: number): SlotState {
@@ -78,6 +91,11 @@ export function modeOf(slots: Int32Array, slot: number): SlotMode {
 /** Whether cancellation was requested. The runner polls it; an Atomics.load sees the owner's Atomics.or. */
 export function cancelRequested(slots: Int32Array, slot: number): boolean {
   return (Atomics.load(slots, slot * SLOT_WORDS + S.FLAGS) & FLAG_CANCEL) !== 0;
+}
+
+/** Whether the slot's runner claimed it but has not started its body (its def is still loading). */
+export function isLoading(slots: Int32Array, slot: number): boolean {
+  return (Atomics.load(slots, slot * SLOT_WORDS + S.FLAGS) & FLAG_LOADING) !== 0;
 }
 
 // ── the owner ──────────────────────────────────────────────────────────────
@@ -157,6 +175,34 @@ export function publishDone(slots: Int32Array, slot: number): boolean {
   const h = slot * SLOT_WORDS;
   Atomics.store(slots, h + S.STATE, SlotState.DONE);
   return Atomics.load(slots, h + S.WAITER) !== 0;
+}
+
+/**
+ * Marks a claimed (RUNNING) slot as not started: its runner must import the def first. Runner only,
+ * and only for a slot that can run elsewhere (its arguments are in the slot and another thread owns
+ * it): should the runner die before markLoaded, recovery puts the slot back (putBackUnstarted).
+ */
+export function markLoading(slots: Int32Array, slot: number): void {
+  Atomics.or(slots, slot * SLOT_WORDS + S.FLAGS, FLAG_LOADING);
+}
+
+/** The def of a markLoading slot is here: its body starts now, so a death from now on fails it. Runner only. */
+export function markLoaded(slots: Int32Array, slot: number): void {
+  Atomics.and(slots, slot * SLOT_WORDS + S.FLAGS, ~FLAG_LOADING);
+}
+
+/**
+ * RUNNING → QUEUED for a slot whose runner died while it was still loading the def (isLoading): the
+ * body never ran, so the task may run elsewhere, once. Main thread only (recovery), after the runner
+ * died. Returns false (and changes nothing) for a slot that was not loading. The cancel flag and a
+ * joiner's WAITER are kept; the caller pushes the number back on a queue, which publishes these stores.
+ */
+export function putBackUnstarted(slots: Int32Array, slot: number): boolean {
+  const h = slot * SLOT_WORDS;
+  if ((Atomics.and(slots, h + S.FLAGS, ~FLAG_LOADING) & FLAG_LOADING) === 0) return false;
+  Atomics.store(slots, h + S.RUNNER, -1);
+  Atomics.store(slots, h + S.STATE, SlotState.QUEUED);
+  return true;
 }
 
 /** Wakes a main-thread joiner sleeping in waitWhileRunning (Atomics.notify writes nothing). */

@@ -16,6 +16,7 @@
 // synchronous by contract, so this thread blocks, and checks every 5 ms for a dead thief, whose exit
 // event cannot arrive while it is blocked.
 import { WorkerCrashedError, type TaskContext } from '@runtime-traits/core';
+import { show } from '@runtime-traits/core/kit';
 import { Fifo } from '@runtime-traits/kit';
 import type { JoinSite } from '../join.js';
 import { E, SlotMode } from '../memory/layout.js';
@@ -103,7 +104,13 @@ export class MainThread implements JoinSite, CancelCourier {
     this.owner.startOn(slot, p.n, target);
     this.owner.adopt(slot, p.cell);
     p.cell.start();
-    this.pool.post(target, { t: 'run', slot, args: p.args }, transfer as Transferable[] | undefined);
+    try {
+      this.pool.post(target, { t: 'run', slot, args: p.args }, transfer as Transferable[] | undefined);
+    } catch (error) { // a detached buffer, say: the task fails; nothing was sent
+      const why = error instanceof Error ? error.message : show(error);
+      this.owner.complete(slot, { ok: false, value: new TypeError(`args cannot be sent to a worker thread: ${why}`, { cause: error }) });
+      return;
+    }
     if (!this.waiting) this.armWait();
   }
 

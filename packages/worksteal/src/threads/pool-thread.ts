@@ -4,9 +4,9 @@
 // and join (../join.ts, through the JoinSite below) all act on the thread through this object. It
 // finds work (own deque → injector → steal), runs a slot, pushes a spawned task, and is the pool
 // thread's JoinSite (push b on the own deque, pop it back, help, park) and CancelCourier.
-import type { Reactor, TaskContext } from '@runtime-traits/core';
+import type { TaskContext } from '@runtime-traits/core';
 import { Fifo } from '@runtime-traits/kit';
-import { reactorCapabilities, runtimeCapabilities } from '../internal/capabilities.js';
+import { runtimeCapabilities, type WorkerReactor } from '../capabilities.js';
 import type { JoinSite } from '../join.js';
 import { E } from '../memory/layout.js';
 import type { Shared } from '../memory/shared.js';
@@ -51,7 +51,7 @@ export class PoolThread implements JoinSite, CancelCourier {
   constructor(
     readonly shared: Shared,
     readonly init: WorkerInit,
-    readonly reactor: Reactor & { close(): Promise<void> },
+    readonly reactor: WorkerReactor,
     /** Schedules the loop's next turn. */
     readonly resume: () => void,
     onMessage: (message: ToThread) => void,
@@ -63,7 +63,7 @@ export class PoolThread implements JoinSite, CancelCourier {
     this.mail = new Mailbox(shared, this.me, init.port, onMessage);
     this.park = new ParkState(shared.parker, this.me, resume);
     this.owner = new SlotOwner(shared, this.me, init.fresh, this);
-    this.view = new WorkerRuntime(this, reactor, runtimeCapabilities(reactorCapabilities()));
+    this.view = new WorkerRuntime(this, reactor, runtimeCapabilities(reactor.capabilities));
     this.runner = new TaskRunner(shared, this.me, this.owner, this.mail, this.park, this.view);
     this.joinCx = { signal: new AbortController().signal, runtime: this.view };
     for (const [id, sab] of init.sabs) shared.sabs.learn(id, sab);

@@ -17,6 +17,8 @@ export class ThreadPool {
   /** threads[e]: the handle of endpoint e's thread (index 0, the main thread, unused). */
   readonly threads: Array<ThreadHandle | undefined> = [];
   readonly blocking: BlockingPool;
+  /** Every worker said 'ready': from then on a thread that dies is replaced (before, create() fails instead). */
+  started = false;
 
   constructor(
     private readonly shared: Shared,
@@ -32,6 +34,7 @@ export class ThreadPool {
     const ready: Promise<void>[] = [];
     for (let w = 1; w <= this.shared.config.workers; w++) ready.push(this.start(w, 'worker', true).ready);
     await Promise.all(ready);
+    this.started = true;
   }
 
   private start(e: number, role: 'worker' | 'blocking', fresh: boolean): ThreadHandle {

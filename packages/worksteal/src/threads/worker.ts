@@ -14,7 +14,7 @@
 // (worker-runtime.ts) and join (../join.ts).
 import { workerData } from 'node:worker_threads';
 import { performance } from 'node:perf_hooks';
-import type { Reactor } from '@runtime-traits/core';
+import type { WorkerReactor } from '../capabilities.js';
 import { G } from '../memory/layout.js';
 import { Shared } from '../memory/shared.js';
 import { EMPTY } from '../queues/deque.js';
@@ -30,7 +30,7 @@ class WorkerLoop {
   private tickScheduled = false;
   private stopped = false;
 
-  constructor(shared: Shared, private readonly init: WorkerInit, private readonly reactor: Reactor & { close(): Promise<void> }) {
+  constructor(shared: Shared, private readonly init: WorkerInit, private readonly reactor: WorkerReactor) {
     this.thread = new PoolThread(shared, init, reactor, this.scheduleTick, this.onMessage);
     process.on('exit', (code) => this.thread.runner.failAll(new Error(`worker exited with code ${code}`)));
     this.thread.mail.post({ t: 'ready' });
@@ -193,7 +193,7 @@ async function main(): Promise<void> {
   const init = workerData as WorkerInit;
   const shared = new Shared(init.config, init.buffers);
   const { NodeReactor } = await import('@runtime-traits/node');
-  new WorkerLoop(shared, init, new NodeReactor());
+  new WorkerLoop(shared, init, await NodeReactor.create()); // (net.reusePort found by trial, once per thread)
 }
 
 void main();

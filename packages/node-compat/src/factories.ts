@@ -1,0 +1,96 @@
+// The entry points: toNodeSocket, createConnection, createSocket, createServer — node:net's factories over a runtime.
+import type { Clock, Connection } from '@runtime-traits/core';
+import { checkFunction, checkMs, checkOptions, show } from '@runtime-traits/core/kit';
+import { normalizeConnectArgs } from './internal/args.js';
+import { checkClock, checkSource, type NetSource } from './internal/source.js';
+import { NodeServer, type NodeServerOptions } from './node-server.js';
+import { NodeSocket } from './node-socket.js';
+
+export interface ToNodeSocketOptions {
+  /** The runtime's clock, for `setTimeout`; without one, `setTimeout(ms > 0)` throws. */
+  clock?: Clock;
+  /** Default false. */
+  allowHalfOpen?: boolean;
+}
+
+export interface SocketOptions {
+  /** With a bare Net: the runtime's clock (a Reactor brings its own). */
+  clock?: Clock;
+  /** Default false. */
+  allowHalfOpen?: boolean;
+  /** Asked of the Connection at connect (default: the runtime's choice; the node runtime's is on). */
+  noDelay?: boolean;
+  /** Recorded only: a Connection has no keep-alive probes. */
+  keepAlive?: boolean;
+  keepAliveInitialDelay?: number;
+  readableHighWaterMark?: number;
+  writableHighWaterMark?: number;
+}
+
+export type ConnectTarget = ({ host: string; port: number | string } | { path: string }) & SocketOptions & {
+  /** `setTimeout(timeout)` before connecting, as node's createConnection does. */
+  timeout?: number;
+};
+
+function checkConnection(value: unknown): Connection {
+  const c = value as Partial<Connection> | null;
+  if (typeof c !== 'object' || c === null || typeof c.read !== 'function' || typeof c.write !== 'function'
+    || typeof c.closeWrite !== 'function' || typeof c.close !== 'function') {
+    throw new TypeError(`conn must be a Connection, got ${show(value)}`);
+  }
+  return value as Connection;
+}
+
+function socketInit(opts: SocketOptions | undefined): { allowHalfOpen: boolean; noDelay: boolean | undefined; readableHighWaterMark?: number; writableHighWaterMark?: number } {
+  if (opts?.noDelay !== undefined && typeof opts.noDelay !== 'boolean') throw new TypeError(`options.noDelay must be a boolean, got ${show(opts.noDelay)}`);
+  return {
+    allowHalfOpen: opts?.allowHalfOpen === true,
+    noDelay: opts?.noDelay,
+    readableHighWaterMark: opts?.readableHighWaterMark,
+    writableHighWaterMark: opts?.writableHighWaterMark,
+  };
+}
+
+/** A connected NodeSocket over an open Connection. */
+export function toNodeSocket(conn: Connection, options?: ToNodeSocketOptions): NodeSocket {
+  const connection = checkConnection(conn);
+  const opts = checkOptions<ToNodeSocketOptions>(options, 'options');
+  const clock = checkClock(opts?.clock, 'options.clock');
+  return new NodeSocket({ connection, clock, allowHalfOpen: opts?.allowHalfOpen === true });
+}
+
+/** An unconnected NodeSocket: `.connect(port, host, cb?)`, `.connect(path, cb?)` or `.connect({ port, host } | { path }, cb?)`, as `new net.Socket()`. */
+export function createSocket(net: NetSource, options?: SocketOptions): NodeSocket {
+  const opts = checkOptions<SocketOptions>(options, 'options');
+  const source = checkSource(net, opts?.clock);
+  const socket = new NodeSocket({ net: source.net, clock: source.clock, ...socketInit(opts) });
+  if (opts?.keepAlive) socket.setKeepAlive(true, opts.keepAliveInitialDelay);
+  return socket;
+}
+
+/**
+ * Returns at once and connects in the background, as net.createConnection: `(net, options, cb?)`,
+ * `(net, port, host, cb?)` or `(net, path, cb?)`. Bad arguments throw here; a failed connect is the
+ * socket's 'error' event (ECONNREFUSED…), then 'close(true)'.
+ */
+export function createConnection(net: NetSource, options: ConnectTarget, connectListener?: () => void): NodeSocket;
+export function createConnection(net: NetSource, port: number, host: string, connectListener?: () => void): NodeSocket;
+export function createConnection(net: NetSource, path: string, connectListener?: () => void): NodeSocket;
+export function createConnection(net: NetSource, ...args: unknown[]): NodeSocket {
+  const { options, cb } = normalizeConnectArgs(args);
+  const socket = createSocket(net, options as SocketOptions);
+  if (options.timeout !== undefined) socket.setTimeout(checkMs(options.timeout, 'options.timeout'));
+  if (cb) checkFunction(cb, 'connectListener');
+  return cb ? socket.connect(options, cb) : socket.connect(options);
+}
+
+/** A NodeServer (a net.Server) whose listen() goes through `net`: `(net, options?, connectionListener?)` or `(net, connectionListener)`. */
+export function createServer(net: NetSource, options?: NodeServerOptions & { clock?: Clock }, connectionListener?: (socket: NodeSocket) => void): NodeServer;
+export function createServer(net: NetSource, connectionListener?: (socket: NodeSocket) => void): NodeServer;
+export function createServer(net: NetSource, a?: unknown, b?: unknown): NodeServer {
+  const listener = typeof a === 'function' ? a : b;
+  const opts = checkOptions<NodeServerOptions & { clock?: Clock }>(typeof a === 'function' ? undefined : a, 'options');
+  if (listener !== undefined) checkFunction(listener, 'connectionListener');
+  const source = checkSource(net, opts?.clock);
+  return new NodeServer(source, opts, listener as ((socket: NodeSocket) => void) | undefined);
+}

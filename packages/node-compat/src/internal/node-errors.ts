@@ -1,0 +1,40 @@
+// Errors as node:net reports them: the contract's NetError with Node's code, errno, syscall, address and port, and Node's ERR_* codes.
+import { constants } from 'node:os';
+import { NetError, RuntimeError, type SocketAddress } from '@runtime-traits/core';
+
+/** Node's negative errno for a code (`-111` for ECONNREFUSED on Linux), or undefined for a code the platform does not know. */
+function errnoOf(code: string): number | undefined {
+  const n = (constants.errno as Record<string, number | undefined>)[code];
+  return n === undefined ? undefined : -n;
+}
+
+/**
+ * `error` (from a Connection or a Net) as node:net would report it from `syscall`: a NetError whose
+ * message reads like Node's ("connect ECONNREFUSED 127.0.0.1:9"), with `errno`, `syscall` and, for
+ * connects, `address` and `port`. Errors of the runtime's own (cancelled, shut down) pass unchanged;
+ * anything without a code becomes `fallback`.
+ */
+export function nodeError(error: unknown, syscall: string, fallback: string, to?: SocketAddress): Error {
+  if (RuntimeError.is(error) && !NetError.is(error)) return error as Error;
+  const raw = (error as { code?: unknown } | null)?.code;
+  const code = typeof raw === 'string' ? raw : fallback;
+  let where = '';
+  if (to) where = 'path' in to ? ` ${to.path}` : ` ${to.host}:${to.port}`;
+  const result = new NetError(code, `${syscall} ${code}${where}`, { cause: error, syscall });
+  const errno = errnoOf(code);
+  if (errno !== undefined) Object.assign(result, { errno });
+  if (to && 'port' in to) Object.assign(result, { address: to.host, port: to.port });
+  else if (to) Object.assign(result, { address: to.path });
+  return result;
+}
+
+/** An error with one of Node's own ERR_* codes (Node's internal errors are plain Errors with a code). */
+export function codedError(code: string, message: string, Type: ErrorConstructor = Error): Error {
+  const error = new Type(message) as Error & { code: string };
+  error.code = code;
+  return error;
+}
+
+export const socketClosed = (): Error => codedError('ERR_SOCKET_CLOSED', 'Socket is closed');
+export const closedBeforeConnection = (): Error =>
+  codedError('ERR_SOCKET_CLOSED_BEFORE_CONNECTION', 'Socket closed before the connection was established');

@@ -1,0 +1,379 @@
+// NodeSocket: a stream.Duplex that behaves as net.Socket, its bytes travelling over a runtime's Connection.
+//
+// It has net.Socket's shape and stream wiring — half-open off by default (after the peer's FIN and the
+// last read the socket ends its side and closes), 'close(hadError)' emitted here once the Connection has
+// closed (node's emitClose is off too), write-after-FIN → EPIPE, `destroySoon`, `readyState` — and does
+// with the Connection what node:net does with its handle:
+//   _read   → one `conn.read()` in flight; each chunk is pushed, and the next read starts only while
+//             push() says the stream wants more (so a slow consumer stops the reads, the Connection's
+//             own flow control stops the peer: memory stays bounded).
+//   _write  → `conn.write()`; the write callback waits for it (backpressure reaches 'drain').
+//   _writev → writes corked together go as one `conn.write()` when they are small (http's head + body).
+//   _final  → `conn.closeWrite()` (FIN); _destroy → `conn.close()`, then 'close'.
+//   connect → `net.connect()` in the background; writes and end() wait for it; 'connect', 'ready'.
+//   setTimeout → an IdleTimer on the runtime's Clock, touched by every read and write.
+// WHY not a subclass of net.Socket: node's TLS (tls.connect({ socket }), which pg and postgres.js use to
+// upgrade) treats a net.Socket without a libuv handle as still connecting and waits for a 'connect'
+// that has already happened; any other Duplex it wraps and starts at once.
+import type { AddressInfo } from 'node:net';
+import { Duplex } from 'node:stream';
+import { CancelledError, type Clock, type Connection, type Net, type SocketAddress } from '@runtime-traits/core';
+import { checkFunction, checkMs } from '@runtime-traits/core/kit';
+import { checkConnectTarget, familyOf, normalizeConnectArgs } from './internal/args.js';
+import { IdleTimer } from './internal/idle-timer.js';
+import { closedBeforeConnection, codedError, nodeError, socketClosed } from './internal/node-errors.js';
+import { onReadableEnd } from './internal/write-after-fin.js';
+import { batch, WritePump, type Done } from './internal/write-pump.js';
+import type { Deferred, NodeSocketInit, ServerLink, StreamFields } from './internal/socket-types.js';
+
+export type { NodeSocketInit };
+
+export class NodeSocket extends Duplex {
+  /** True from connect() until 'connect' (or failure), as net.Socket#connecting. */
+  connecting = false;
+  /** The idle timeout last given to setTimeout (ms; 0 = none), as net.Socket#timeout. */
+  timeout: number | undefined = undefined;
+  /** The server that accepted this socket (set by serve()), as net.Socket#server. */
+  server: unknown = null;
+  _server: ServerLink | null = null;
+
+  #net: Net | undefined;
+  readonly #clock: Clock | undefined;
+  #conn: Connection | undefined;
+  #local: SocketAddress | undefined;
+  #remote: SocketAddress | undefined;
+  /** Aborts the connect in flight. */
+  #connecting: AbortController | undefined;
+  /** Operations waiting for the connect. */
+  #deferred: Deferred[] = [];
+  #reading = false;
+  /** _read was asked for before there was a connection. */
+  #wantRead = false;
+  #idle: IdleTimer | undefined;
+  #bytesRead = 0;
+  #pump: WritePump | undefined;
+  #noDelay: boolean | undefined;
+  #keepAlive = false;
+  /** Set by destroy: node:net drops its handle then (pending is true again, address() is {}). */
+  #released = false;
+
+  constructor(init: NodeSocketInit = {}) {
+    super({
+      allowHalfOpen: init.allowHalfOpen === true,
+      emitClose: false, // 'close(hadError)' is emitted by _destroy once the Connection has closed
+      autoDestroy: true,
+      decodeStrings: false,
+      readableHighWaterMark: init.readableHighWaterMark,
+      writableHighWaterMark: init.writableHighWaterMark,
+    });
+    this.on('end', onReadableEnd);
+    this.#net = init.net;
+    this.#clock = init.clock;
+    this.#noDelay = init.noDelay;
+    if (init.connection) {
+      this.#attach(init.connection);
+      if (init.pauseOnCreate) this.#fields.readableFlowing = false;
+      else this.read(0);
+    }
+  }
+
+  // ── connecting ────────────────────────────────────────────────────────────
+  /** As net.Socket#connect: `(port, host, cb?)`, `(path, cb?)` or `({ port, host } | { path }, cb?)`. */
+  connect(...args: unknown[]): this {
+    const { options, cb } = normalizeConnectArgs(args);
+    const to = checkConnectTarget(options);
+    if (cb) checkFunction(cb, 'connectListener');
+    const network = this.#net;
+    if (!network) throw new TypeError('This socket has no Net to connect through: make it with createSocket(reactor) or createConnection(reactor, …)');
+    if (this.connecting) throw codedError('ERR_SOCKET_CONNECTING', 'Socket is already connecting');
+    if (this.#conn && !this.destroyed) throw codedError('ERR_SOCKET_CONNECTED', 'Socket is already connected');
+    if (this.destroyed) this.#renew();
+    if (cb) this.once('connect', cb);
+    this.connecting = true;
+    const controller = new AbortController();
+    this.#connecting = controller;
+    let connected: Promise<Connection>;
+    try {
+      connected = network.connect(to, this.#noDelay === undefined ? { signal: controller.signal } : { signal: controller.signal, noDelay: this.#noDelay });
+    } catch (error) {
+      connected = Promise.reject(error);
+    }
+    connected.then((conn) => this.#connected(conn, controller), (error: unknown) => {
+      if (this.#connecting !== controller) return; // destroyed meanwhile: the abort is ours
+      this.#connecting = undefined;
+      this.destroy(nodeError(error, 'connect', 'ECONNREFUSED', to));
+    });
+    this.#touch();
+    return this;
+  }
+
+  #connected(conn: Connection, controller: AbortController): void {
+    if (this.#connecting !== controller || this.destroyed) {
+      void conn.close();
+      return;
+    }
+    this.#connecting = undefined;
+    this.connecting = false;
+    this.#attach(conn);
+    this.#touch();
+    this.emit('connect');
+    const deferred = this.#deferred;
+    this.#deferred = [];
+    for (const op of deferred) op.run();
+    this.emit('ready');
+    if (this.#wantRead) this.#pull();
+    else if (!this.isPaused()) this.read(0);
+  }
+
+  #attach(conn: Connection): void {
+    this.#conn = conn;
+    this.#pump = new WritePump(conn, () => this.#touch());
+    this.#local = conn.localAddress;
+    this.#remote = conn.remoteAddress;
+    this.#released = false;
+  }
+
+  /** A destroyed socket asked to connect again starts over, as node:net's does. */
+  #renew(): void {
+    this.#fields._undestroy();
+    if (Object.prototype.hasOwnProperty.call(this, 'write')) delete (this as { write?: unknown }).write; // writeAfterFIN
+    this.#conn = this.#local = this.#remote = this.#pump = undefined;
+    this.#reading = this.#wantRead = false;
+    this.#bytesRead = 0;
+  }
+
+  // ── reading ───────────────────────────────────────────────────────────────
+  override _read(): void {
+    if (!this.#conn) {
+      this.#wantRead = true;
+      return;
+    }
+    this.#pull();
+  }
+
+  #pull(): void {
+    const conn = this.#conn;
+    if (this.#reading || !conn || this.destroyed) return;
+    this.#reading = true;
+    this.#wantRead = false;
+    conn.read().then(this.#onChunk, this.#onReadError);
+  }
+
+  #onChunk = (chunk: Uint8Array | null): void => {
+    this.#reading = false;
+    if (this.destroyed) return;
+    if (chunk === null) {
+      // As node:net does after EOF: read(0) lets 'end' fire even when nobody reads (no 'data' listener).
+      this.push(null);
+      this.read(0);
+      return;
+    }
+    this.#bytesRead += chunk.byteLength;
+    this.#touch();
+    const buffer = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+    if (this.push(buffer)) this.#pull();
+  };
+
+  #onReadError = (error: unknown): void => {
+    this.#reading = false;
+    if (this.destroyed) return;
+    // The runtime cancelled its own IO (a Simulation host crashed): the code that owned this socket is
+    // gone with it, so the socket just closes; an 'error' nobody listens to would crash the process.
+    if (CancelledError.is(error)) this.destroy();
+    else this.destroy(nodeError(error, 'read', 'ECONNRESET'));
+  };
+
+  // ── writing ───────────────────────────────────────────────────────────────
+  override _write(chunk: Buffer | string, encoding: BufferEncoding, done: Done): void {
+    this.#send([typeof chunk === 'string' ? Buffer.from(chunk, encoding) : chunk], done);
+  }
+
+  override _writev(chunks: Array<{ chunk: Buffer | string; encoding: BufferEncoding }>, done: Done): void {
+    this.#send(batch(chunks), done);
+  }
+
+  #send(buffers: Buffer[], done: Done): void {
+    const pump = this.#pump;
+    if (!pump) {
+      if (this.connecting) this.#defer(() => this.#send(buffers, done), done);
+      else done(socketClosed());
+      return;
+    }
+    pump.send(buffers, done);
+  }
+
+  override _final(done: Done): void {
+    const conn = this.#conn;
+    if (!conn) {
+      if (this.connecting) this.#defer(() => this._final(done), done);
+      else done();
+      return;
+    }
+    conn.closeWrite().then(() => done(), (error: unknown) => done(nodeError(error, 'shutdown', 'EPIPE')));
+  }
+
+  #defer(run: () => void, done: Done): void {
+    this.#deferred.push({ run, fail: (error) => done(error) });
+  }
+
+  // ── closing ───────────────────────────────────────────────────────────────
+  override _destroy(error: Error | null, done: Done): void {
+    this.connecting = false;
+    this.#idle?.stop();
+    const controller = this.#connecting;
+    this.#connecting = undefined;
+    controller?.abort();
+    const deferred = this.#deferred;
+    this.#deferred = [];
+    for (const op of deferred) op.fail(closedBeforeConnection());
+    const conn = this.#released ? undefined : this.#conn;
+    this.#released = true;
+    if (this.#pump) this.#pump.stopped = true;
+    const hadError = !!error;
+    done(error);
+    // 'close' comes after 'error' (which destroy emits on the next tick), as a handle's close callback does.
+    const emitClose = (): void => { this.emit('close', hadError); };
+    const later = (): void => { process.nextTick(emitClose); };
+    if (conn) conn.close().then(later, later);
+    else later();
+    const server = this._server;
+    if (server) {
+      server._connections--;
+      server._emitCloseIfDrained?.();
+    }
+  }
+
+  /**
+   * Closes at once. node:net sends a TCP RST; a Connection has no such operation, so the peer sees
+   * the runtime's close (a FIN, or an RST where the runtime sends one for data left unread).
+   */
+  resetAndDestroy(): this {
+    if (this.connecting) this.once('connect', () => this.destroy());
+    else if (!this.#conn || this.#released) this.destroy(socketClosed());
+    else this.destroy();
+    return this;
+  }
+
+  // ── timeouts ──────────────────────────────────────────────────────────────
+  /** A real idle timer on the runtime's clock: 'timeout' after `msecs` without a read or a write; 0 turns it off. */
+  setTimeout(msecs: number, callback?: () => void): this {
+    if (this.destroyed) return this;
+    checkMs(msecs, 'msecs');
+    if (callback !== undefined) checkFunction(callback, 'callback');
+    this.timeout = msecs;
+    if (msecs === 0) {
+      this.#idle?.stop();
+      if (callback) this.removeListener('timeout', callback);
+      return this;
+    }
+    const clock = this.#clock;
+    if (!clock) throw new TypeError('This socket has no clock for setTimeout: make it with toNodeSocket(conn, { clock }) or from a Reactor');
+    (this.#idle ??= new IdleTimer(clock, () => this._onTimeout())).arm(msecs);
+    if (callback) this.once('timeout', callback);
+    return this;
+  }
+
+  _onTimeout(): void {
+    this.emit('timeout');
+  }
+
+  /** node:net's name for "there was activity" (http2 and others call it). */
+  _unrefTimer(): void {
+    this.#touch();
+  }
+
+  get #fields(): StreamFields {
+    return this as unknown as StreamFields;
+  }
+
+  #touch(): void {
+    this.#idle?.touch();
+  }
+
+  // ── knobs a Connection does not have ──────────────────────────────────────
+  /** Recorded and asked of the runtime at connect; a Connection has no switch once open. */
+  setNoDelay(noDelay = true): this {
+    this.#noDelay = Boolean(noDelay);
+    return this;
+  }
+
+  /** Accepted and recorded: a Connection cannot express keep-alive probes. */
+  setKeepAlive(enable = false, _initialDelay?: number): this {
+    this.#keepAlive = Boolean(enable);
+    return this;
+  }
+
+  /** No-op: whether a Connection keeps the process alive is its runtime's business. */
+  ref(): this {
+    return this;
+  }
+
+  /** No-op, as `ref()`. */
+  unref(): this {
+    return this;
+  }
+
+  /** Whether keep-alive was asked for (recorded only). */
+  get keepAliveRequested(): boolean {
+    return this.#keepAlive;
+  }
+
+  // ── addresses ─────────────────────────────────────────────────────────────
+  address(): AddressInfo | Record<string, never> {
+    const local = this.#local;
+    if (!local || this.#released || !('port' in local)) return {};
+    return { address: local.host, family: familyOf(local.host), port: local.port };
+  }
+
+  _getsockname(): AddressInfo | Record<string, never> {
+    return this.address();
+  }
+
+  _getpeername(): AddressInfo | Record<string, never> {
+    const remote = this.#remote;
+    if (!remote || this.connecting || !('port' in remote)) return {};
+    return { address: remote.host, family: familyOf(remote.host), port: remote.port };
+  }
+
+  /** The Connection underneath, once connected. */
+  get connection(): Connection | undefined {
+    return this.#conn;
+  }
+
+  get remoteAddress(): string | undefined { return this._getpeername().address; }
+  get remotePort(): number | undefined { return this._getpeername().port; }
+  get remoteFamily(): string | undefined { return this._getpeername().family; }
+  get localAddress(): string | undefined { return this.address().address; }
+  get localPort(): number | undefined { return this.address().port; }
+  get localFamily(): string | undefined { return this.address().family; }
+  get bytesRead(): number { return this.#bytesRead; }
+
+  /** Bytes handed to the Connection plus those still buffered, as net.Socket counts them. */
+  get bytesWritten(): number {
+    let pending = 0;
+    for (const { chunk, encoding } of this.#fields.writableBuffer) {
+      pending += typeof chunk === 'string' ? Buffer.byteLength(chunk, encoding) : chunk.length;
+    }
+    return (this.#pump?.dispatched ?? 0) + (this.#pump?.queuedBytes ?? 0) + pending;
+  }
+
+  /** True until connected, and again once destroyed, as net.Socket (which then has no handle). */
+  get pending(): boolean { return !this.#conn || this.connecting || this.#released; }
+  get bufferSize(): number | undefined { return this.#conn && !this.#released ? this.writableLength : undefined; }
+  get _connecting(): boolean { return this.connecting; }
+
+  get readyState(): 'opening' | 'open' | 'readOnly' | 'writeOnly' | 'closed' {
+    if (this.connecting) return 'opening';
+    if (this.readable && this.writable) return 'open';
+    if (this.readable) return 'readOnly';
+    if (this.writable) return 'writeOnly';
+    return 'closed';
+  }
+
+  /** Ends the writable side, then destroys once it has finished, as net.Socket#destroySoon. */
+  destroySoon(): void {
+    if (this.writable) this.end();
+    if (this.writableFinished) this.destroy();
+    else this.once('finish', () => this.destroy());
+  }
+}

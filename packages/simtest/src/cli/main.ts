@@ -1,0 +1,67 @@
+// The runtime-traits-sim command: `view` a trace as an HTML page, `replay` a replay file.
+import { readFileSync, writeFileSync } from 'node:fs';
+import { basename } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { loadScenario } from '../internal/lane.js';
+import { readReplay } from '../replay-file.js';
+import { replay } from '../replay.js';
+import { renderPage } from '../viewer/page.js';
+import { readTrace } from '../viewer/trace-model.js';
+
+const USAGE = `usage:
+  runtime-traits-sim view <trace.json> -o <page.html>      one self-contained HTML page of the trace
+  runtime-traits-sim replay <replay.json> [--trace <trace.json>]
+                                                           runs the scenario the file names with its seed and plan`;
+
+async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  if (command === 'view') return view(rest);
+  if (command === 'replay') return replayCommand(rest);
+  console.error(command === undefined || command === '--help' || command === '-h' ? USAGE : `unknown command ${JSON.stringify(command)}\n${USAGE}`);
+  return command === '--help' || command === '-h' ? 0 : 2;
+}
+
+function option(args: string[], names: string[]): string | undefined {
+  const i = args.findIndex((a) => names.includes(a));
+  if (i < 0) return undefined;
+  const value = args[i + 1];
+  args.splice(i, 2);
+  return value;
+}
+
+function view(args: string[]): number {
+  const out = option(args, ['-o', '--out']);
+  const [input] = args;
+  if (!input || !out) {
+    console.error(USAGE);
+    return 2;
+  }
+  const data = JSON.parse(readFileSync(input, 'utf8')) as unknown;
+  // A bare trace (JSON.stringify(sim.trace())), or { trace, error } as some tools write it.
+  const trace = Array.isArray(data) ? data : (data as { trace?: unknown }).trace;
+  const error = Array.isArray(data) ? undefined : (data as { error?: { message?: string } }).error?.message;
+  const model = readTrace(trace as string[]);
+  writeFileSync(out, renderPage(model, basename(input), error));
+  console.log(`${out}: ${model.hosts.length} lanes, ${model.tasks.length} tasks, ${model.messages.length} arrows, ${model.faults.length} faults, ${model.failures.length} failed assertions`);
+  return 0;
+}
+
+async function replayCommand(args: string[]): Promise<number> {
+  const trace = option(args, ['--trace']);
+  const [file] = args;
+  if (!file) {
+    console.error(USAGE);
+    return 2;
+  }
+  const data = readReplay(file, 'replay file');
+  if (!data.scenario || typeof data.scenario.module !== 'string') throw new TypeError(`${file} does not name its scenario ({ scenario: { module, name } })`);
+  const module = /^[a-z]+:/.test(data.scenario.module) ? data.scenario.module : pathToFileURL(data.scenario.module).href;
+  const scenario = await loadScenario(module, data.scenario.name);
+  const result = await replay(scenario, data, trace === undefined ? {} : { trace });
+  console.log(`seed ${data.seed}, ${data.plan.faults.length} faults: traceHash ${result.traceHash} (${result.reproduced ? 'same as the file' : `the file had ${result.expectedTraceHash}`})`);
+  console.log(result.error ? `failed: ${result.error.message}` : 'passed');
+  if (trace !== undefined) console.log(`trace written to ${trace}: runtime-traits-sim view ${trace} -o run.html`);
+  return result.error ? 1 : 0;
+}
+
+process.exitCode = await main(process.argv.slice(2));

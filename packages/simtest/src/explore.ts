@@ -1,0 +1,121 @@
+// explore: runs a scenario over many seeds, each with its own generated fault plan, spread over worker threads.
+//
+// HOW: the job (scenario module and export, seeds, fault options) goes on a LaneBoard; one lane
+// per worker runs on the work-stealing runtime and takes run indices from the board's counter
+// until they run out (or lie past the cutoff of `maxFailures`). The report keeps every run up to
+// the maxFailures-th failing index — exactly the runs that always execute, whatever the timing —
+// so the same call gives the same report on every run, with any number of workers.
+import type { TaskContext } from '@runtime-traits/core';
+import { LocalRuntime } from '@runtime-traits/local';
+import { WorkStealingRuntime } from '@runtime-traits/worksteal';
+import { availableParallelism } from 'node:os';
+import { checkScenario, show } from './internal/checks.js';
+import { exploreLane, runLane, type LaneJob, type LaneRun } from './internal/lane.js';
+import { LaneBoard } from './internal/lane-board.js';
+import type { FailureInfo, Scenario } from './internal/run-scenario.js';
+import { checkPlanOptions, emptyPlan, generatePlan, type FaultPlan, type PlanOptions } from './plan.js';
+
+export interface ExploreOptions {
+  /** A count n (seeds 1..n) or the seeds themselves. */
+  seeds: number | number[];
+  /** Draw a fault plan per seed over these hosts (generatePlan). Without it, every plan is empty. */
+  faults?: PlanOptions;
+  /** Worker threads. Default: the machine's cores. 0 runs every seed on this thread. */
+  workers?: number;
+  /** Stop once this many failures are certain to be the first ones (by seed order). Default 1. */
+  maxFailures?: number;
+}
+
+export interface ExploreFailure {
+  seed: number;
+  plan: FaultPlan;
+  error: FailureInfo;
+  traceHash: string;
+}
+
+export interface ExploreReport {
+  /** Runs the report covers: every seed up to the last reported failure (all seeds when fewer failed). */
+  runs: number;
+  /** The first failures in seed order, at most maxFailures. */
+  failures: ExploreFailure[];
+  /** `sometimes` names some run declared and no run reached, sorted. */
+  neverReached: string[];
+  /** Every `sometimes` name declared, sorted. */
+  sometimes: string[];
+}
+
+export async function explore(scenario: Scenario, options: ExploreOptions): Promise<ExploreReport> {
+  checkScenario(scenario);
+  if (typeof options !== 'object' || options === null) throw new TypeError(`options must be { seeds, faults?, workers? }, got ${show(options)}`);
+  const seeds = seedList(options.seeds);
+  const faults = options.faults === undefined ? undefined : options.faults;
+  if (faults) checkPlanOptions(faults, 'options.faults');
+  const workers = options.workers ?? availableParallelism();
+  if (!Number.isInteger(workers) || workers < 0) throw new RangeError(`options.workers must be an integer >= 0, got ${show(workers)}`);
+  const maxFailures = options.maxFailures ?? 1;
+  if (!(maxFailures === Infinity || (Number.isInteger(maxFailures) && maxFailures >= 1))) {
+    throw new RangeError(`options.maxFailures must be an integer >= 1 or Infinity, got ${show(maxFailures)}`);
+  }
+  const lanes = Math.max(1, Math.min(workers, seeds.length));
+  const job: LaneJob = { module: scenario.module, name: scenario.name, seeds, faults, maxFailures: Math.min(maxFailures, 1e9), lanes };
+  const board = LaneBoard.create(job);
+  const runs = workers === 0 ? await onThisThread(board) : await onWorkers(board, workers, lanes);
+  return report(runs, seeds, faults, maxFailures);
+}
+
+/** The plan explore gives `seed`: generated from the seed when `faults` is given, else empty. */
+export function planFor(seed: number, faults: PlanOptions | undefined): FaultPlan {
+  return faults ? generatePlan(seed, faults) : emptyPlan();
+}
+
+async function onThisThread(board: LaneBoard): Promise<LaneRun[]> {
+  const runtime = await LocalRuntime.create({ clock: 'real' });
+  try {
+    const cx: TaskContext = { signal: new AbortController().signal, runtime };
+    return await runLane(board, cx, false);
+  } finally {
+    await runtime.shutdown();
+  }
+}
+
+async function onWorkers(board: LaneBoard, workers: number, lanes: number): Promise<LaneRun[]> {
+  const runtime = await WorkStealingRuntime.create({ workers });
+  try {
+    const tasks = Array.from({ length: lanes }, (_, i) => runtime.executor.spawn(exploreLane, [board.buffer], { name: `explore-lane-${i}` }));
+    return (await Promise.all(tasks)).flat();
+  } finally {
+    await runtime.shutdown();
+  }
+}
+
+function report(runs: LaneRun[], seeds: number[], faults: PlanOptions | undefined, maxFailures: number): ExploreReport {
+  runs.sort((a, b) => a.index - b.index);
+  const failing = runs.filter((run) => run.error !== undefined).slice(0, maxFailures);
+  const last = failing.length === maxFailures ? failing[failing.length - 1]!.index : seeds.length - 1;
+  const kept = runs.filter((run) => run.index <= last);
+  const declared = new Set<string>();
+  const reached = new Set<string>();
+  for (const run of kept) {
+    for (const name of run.sometimes) declared.add(name);
+    for (const name of run.reached) reached.add(name);
+  }
+  return {
+    runs: kept.length,
+    failures: failing.map((run) => ({
+      seed: seeds[run.index]!, plan: planFor(seeds[run.index]!, faults), error: run.error!, traceHash: run.traceHash,
+    })),
+    neverReached: [...declared].filter((name) => !reached.has(name)).sort(),
+    sometimes: [...declared].sort(),
+  };
+}
+
+function seedList(seeds: unknown): number[] {
+  if (typeof seeds === 'number') {
+    if (!Number.isInteger(seeds) || seeds < 1) throw new RangeError(`options.seeds must be a count >= 1 or an array of seeds, got ${show(seeds)}`);
+    return Array.from({ length: seeds }, (_, i) => i + 1);
+  }
+  if (!Array.isArray(seeds) || seeds.length === 0 || seeds.some((s) => !Number.isSafeInteger(s))) {
+    throw new TypeError(`options.seeds must be a count or a non-empty array of integer seeds, got ${show(seeds)}`);
+  }
+  return [...seeds] as number[];
+}

@@ -1,0 +1,60 @@
+// One explore lane: takes run indices from the shared board and runs the scenario for each, one after another.
+import { defineTask, type TaskContext } from '@runtime-traits/core';
+import { emptyPlan, generatePlan, type PlanOptions } from '../plan.js';
+import { LaneBoard } from './lane-board.js';
+import { runScenario, type FailureInfo, type Scenario } from './run-scenario.js';
+
+export interface LaneJob {
+  module: string;
+  name: string;
+  seeds: number[];
+  faults: PlanOptions | undefined;
+  maxFailures: number;
+  lanes: number;
+}
+
+/** What one run left behind (kept small: it crosses threads). */
+export interface LaneRun {
+  index: number;
+  error?: FailureInfo;
+  traceHash: string;
+  sometimes: string[];
+  reached: string[];
+}
+
+/** Runs the board's job; `barrier` is false on the main thread (nothing to wait for, and Atomics.wait is not allowed there). */
+export async function runLane(board: LaneBoard, cx: TaskContext, barrier: boolean): Promise<LaneRun[]> {
+  const job = board.job<LaneJob>();
+  // The barrier comes before the first await: a lane that awaited first would let its thread start the next lane.
+  if (barrier) board.arrive(job.lanes, 2_000, () => performance.now());
+  const scenario = await loadScenario(job.module, job.name);
+  const runs: LaneRun[] = [];
+  for (let index = board.take(); index < job.seeds.length; index = board.take()) {
+    if (index > board.cutoff(job.maxFailures)) break;
+    if (cx.signal.aborted) break;
+    const seed = job.seeds[index]!;
+    const plan = job.faults ? generatePlan(seed, job.faults) : emptyPlan();
+    const outcome = await runScenario(scenario, cx, seed, plan);
+    const run: LaneRun = { index, traceHash: outcome.traceHash, sometimes: outcome.sometimes, reached: outcome.reached };
+    if (outcome.error) {
+      run.error = outcome.error;
+      board.recordFailure(index);
+    }
+    runs.push(run);
+  }
+  return runs;
+}
+
+/** The lane as a portable task, for the work-stealing pool. */
+export const exploreLane = defineTask(import.meta.url, 'exploreLane', (cx: TaskContext, buffer: SharedArrayBuffer) =>
+  runLane(new LaneBoard(buffer), cx, true));
+
+/** Imports `module` and returns its export `name`, checked to be a TaskDef. */
+export async function loadScenario(module: string, name: string): Promise<Scenario> {
+  const exports = await import(module) as Record<string, unknown>;
+  const def = exports[name] as Scenario | undefined;
+  if (!def || typeof def.fn !== 'function' || def.module !== module || def.name !== name) {
+    throw new TypeError(`scenario: ${module} does not export a TaskDef named ${JSON.stringify(name)}`);
+  }
+  return def;
+}

@@ -1,0 +1,95 @@
+// checkLinearizable: splits a history by the model's partition, searches each part, and shrinks a failing part to a minimal counterexample.
+import { show } from '../internal/checks.js';
+import type { CheckResult, Model, Operation } from './model.js';
+import { isPending } from './model.js';
+import { isLinearizable } from './search.js';
+
+export interface CheckOptions {
+  /** Shrink a failing part to a minimal counterexample (default true; false answers sooner on huge histories). */
+  minimize?: boolean;
+}
+
+/**
+ * True when the operations of `history` could have taken effect one at a time, each at an instant
+ * between its call and its return, in an order the sequential `model` accepts.
+ */
+export function checkLinearizable<S>(history: readonly Operation[], model: Model<S>, opts: CheckOptions = {}): CheckResult {
+  checkHistory(history);
+  checkModel(model);
+  const parts = model.partition ? model.partition(history) : [history.slice()];
+  for (const part of parts) {
+    if (isLinearizable(part, model)) continue;
+    if (opts.minimize === false) return { ok: false, counterexample: byCall(part) };
+    return { ok: false, ...minimize(part, model) };
+  }
+  return { ok: true };
+}
+
+/**
+ * A short non-linearizable sub-history of `ops` that still tells the story, and the operations
+ * whose outputs the contradiction needs:
+ *   1. cut to the shortest prefix (by call) that fails — nothing after the contradiction;
+ *   2. weaken: turn operations into "unknown outcome" (pending, any output) while it still fails
+ *      (delta debugging). What keeps its output is `essential`: weaken any one of those and the
+ *      prefix is linearizable.
+ * WHY not delete operations: deleting a write leaves a read of a value nobody wrote, which fails
+ * alone — minimal, but no story. The prefix keeps the writes that explain what was read.
+ */
+function minimize<S>(ops: readonly Operation[], model: Model<S>): { counterexample: Operation[]; essential: Operation[] } {
+  const fails = (subset: readonly Operation[]): boolean => !isLinearizable(subset, model);
+  let current = byCall(ops);
+  let lo = 1;
+  let hi = current.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (fails(current.slice(0, mid))) hi = mid;
+    else lo = mid + 1;
+  }
+  if (fails(current.slice(0, lo))) current = current.slice(0, lo); // prefixes need not fail monotonically: checked
+  if (current.length > WEAKEN_LIMIT) return { counterexample: current, essential: current };
+  const weakened = (kept: readonly Operation[]): Operation[] => {
+    const keep = new Set(kept);
+    return current.map((op) => (keep.has(op) ? op : { ...op, output: undefined, return: Infinity }));
+  };
+  const essential = ddmin(current, (kept) => fails(weakened(kept)));
+  return { counterexample: current, essential };
+}
+
+/** Above this many operations, a counterexample is only cut down by deletion (weakening costs more searches). */
+const WEAKEN_LIMIT = 400;
+
+/** Delta debugging: a 1-minimal subset of `items` for which `test` holds (test(items) must hold). */
+function ddmin<T>(items: readonly T[], test: (subset: T[]) => boolean): T[] {
+  let current = items.slice();
+  if (current.length === 0) return current;
+  for (let chunk = Math.max(1, current.length >> 1); ; chunk >>= 1) {
+    for (let start = 0; start < current.length;) {
+      const without = [...current.slice(0, start), ...current.slice(start + chunk)];
+      if (test(without)) current = without;
+      else start += chunk;
+    }
+    if (chunk <= 1) break;
+  }
+  return current;
+}
+
+function byCall(ops: readonly Operation[]): Operation[] {
+  return ops.slice().sort((a, b) => a.call - b.call || (isPending(a) ? Infinity : a.return) - (isPending(b) ? Infinity : b.return));
+}
+
+function checkHistory(history: unknown): void {
+  if (!Array.isArray(history)) throw new TypeError(`history must be an array of operations, got ${show(history)}`);
+  history.forEach((op: Operation, i) => {
+    if (typeof op !== 'object' || op === null || typeof op.op !== 'string') throw new TypeError(`history[${i}] must be an operation { client, op, input, output, call, return }, got ${show(op)}`);
+    if (typeof op.call !== 'number' || !Number.isFinite(op.call)) throw new TypeError(`history[${i}].call must be a finite number, got ${show(op.call)}`);
+    if (!isPending(op) && (typeof op.return !== 'number' || Number.isNaN(op.return))) throw new TypeError(`history[${i}].return must be a number (Infinity: unknown outcome), got ${show(op.return)}`);
+    if (!isPending(op) && op.return < op.call) throw new RangeError(`history[${i}] returns (${op.return}) before its call (${op.call})`);
+  });
+}
+
+function checkModel(model: unknown): void {
+  const m = model as Model;
+  if (typeof m !== 'object' || m === null || typeof m.init !== 'function' || typeof m.step !== 'function') {
+    throw new TypeError(`model must be { init, step, partition? }, got ${show(model)}`);
+  }
+}

@@ -1,0 +1,51 @@
+// Operations, histories and models: what the linearizability checker reads.
+
+/**
+ * One operation of a history. `call` and `return` are any numbers ordered as real time (virtual ms,
+ * or the History recorder's event counter); a `return` of Infinity (or null, as JSON writes it)
+ * marks an operation whose outcome is unknown — it may have taken effect at any point after its
+ * call, or never — and its `output` is then undefined.
+ */
+export interface Operation {
+  client: string;
+  op: string;
+  input: unknown;
+  output: unknown;
+  call: number;
+  return: number;
+  /** Virtual times of the call and return, for display only (the History recorder fills them). */
+  at?: [call: number, ret: number | null];
+}
+
+/** Describes a sequential object: its initial state and what each operation does. */
+export interface Model<S = unknown> {
+  init(): S;
+  /**
+   * The state after `op` (with its `output`) in `state`, or undefined when that output is
+   * impossible there. An `output` of undefined means unknown: accept any. States must not be undefined.
+   */
+  step(state: S, op: Operation): S | undefined;
+  /** Splits a history into independent parts (a key-value map: one per key), checked one by one. */
+  partition?(history: readonly Operation[]): Operation[][];
+  /** A string equal for equal states (memoisation). Default JSON.stringify. */
+  key?(state: S): string;
+}
+
+/** The checker's answer. */
+export interface CheckResult {
+  ok: boolean;
+  /**
+   * When not ok: the shortest non-linearizable prefix (by call) of the first failing partition (a
+   * key, for the kv model), by call time.
+   */
+  counterexample?: Operation[];
+  /**
+   * The operations of the counterexample whose outputs the contradiction needs: give any one of
+   * them an unknown outcome and it becomes linearizable (found by delta debugging).
+   */
+  essential?: Operation[];
+}
+
+export function isPending(op: Operation): boolean {
+  return op.return === Infinity || op.return === null || op.return === undefined;
+}

@@ -1,0 +1,57 @@
+// Ready models: a register (write/read) and a key-value map (get/set/incr) partitioned by key.
+import type { Model, Operation } from './model.js';
+
+const same = (a: unknown, b: unknown): boolean => Object.is(a, b) || JSON.stringify(a) === JSON.stringify(b);
+
+/** A single register. Ops: 'write' (input = the value), 'read' (output = the value). Starts at `initial` (default null). */
+export function register(initial: unknown = null): Model<unknown> {
+  return {
+    init: () => initial,
+    step(state, op) {
+      if (op.op === 'write') return op.input === undefined ? null : op.input;
+      if (op.op === 'read') return op.output === undefined || same(op.output, state) ? state : undefined;
+      throw new TypeError(`register: unknown op ${JSON.stringify(op.op)} (expected 'write' or 'read')`);
+    },
+  };
+}
+
+/** A key's value as the kv model sees it: a string, or null when missing. */
+type Value = string | null;
+
+/**
+ * A key-value map with Redis's GET/SET/INCR, checked key by key. Ops (input `{ key, value? }`):
+ * 'get' (output: the string or null), 'set' (value: stored as its string), 'incr' (output: the new
+ * number; a missing key counts as 0). A pending op's output is undefined: any.
+ */
+export function kv(): Model<Value> {
+  return {
+    init: () => null,
+    step(state, op) {
+      switch (op.op) {
+        case 'get':
+          return op.output === undefined || op.output === state ? state : undefined;
+        case 'set':
+          return String((op.input as { value: unknown }).value);
+        case 'incr': {
+          const n = state === null ? 0 : Number(state);
+          if (!Number.isSafeInteger(n)) return op.output === undefined ? state : undefined;
+          if (op.output !== undefined && op.output !== n + 1) return undefined;
+          return String(n + 1);
+        }
+        default:
+          throw new TypeError(`kv: unknown op ${JSON.stringify(op.op)} (expected 'get', 'set' or 'incr')`);
+      }
+    },
+    partition(history: readonly Operation[]): Operation[][] {
+      const byKey = new Map<string, Operation[]>();
+      for (const op of history) {
+        const key = String((op.input as { key?: unknown } | null)?.key);
+        const list = byKey.get(key);
+        if (list) list.push(op);
+        else byKey.set(key, [op]);
+      }
+      return [...byKey.keys()].sort().map((key) => byKey.get(key)!);
+    },
+    key: (state) => (state === null ? 'null' : `=${state}`),
+  };
+}

@@ -1,0 +1,165 @@
+// Fault plans: what goes wrong and when (partitions and repairs, crashes and restarts, link changes), and the seeded generator.
+import { seededRandom } from './internal/random.js';
+import { show } from './internal/checks.js';
+
+export interface Latency { min: number; max: number }
+
+/** One fault at virtual time `at` (ms since the simulation began). Plain JSON: plans travel between threads and into files. */
+export type Fault =
+  | { at: number; kind: 'partition' | 'repair'; a: string; b: string }
+  | { at: number; kind: 'crash' | 'restart'; host: string }
+  | { at: number; kind: 'link'; a: string; b: string; latency: Latency; lossRate: number };
+
+export interface FaultPlan { faults: Fault[] }
+
+export type FaultKind = 'partition' | 'crash' | 'link';
+
+/** How `generatePlan` (and explore's `faults`) draws a plan. Each episode is a fault and its end. */
+export interface FaultOptions {
+  /** Which episodes may happen. Default: all three. */
+  kinds?: FaultKind[];
+  /** Episodes per plan, drawn uniformly from [min, max]. Default { min: 0, max: 4 }. */
+  episodes?: { min: number; max: number };
+  /** Episodes start in [0, window) ms. Default 10 000. */
+  window?: number;
+  /** How long an episode lasts, ms. Default { min: 100, max: 5000 }. */
+  duration?: { min: number; max: number };
+  /** Hosts that may crash. Default: every host. */
+  crashable?: string[];
+  /** Links that may be cut or degraded. Default: every pair of hosts. */
+  links?: Array<[string, string]>;
+  /** What a link episode returns the link to. Default: the Simulation's defaults, latency 1..5 ms, no loss. */
+  baseline?: { latency: Latency; lossRate: number };
+}
+
+export type PlanOptions = { hosts: string[] } & FaultOptions;
+
+const EMPTY: FaultPlan = Object.freeze({ faults: Object.freeze([]) as unknown as Fault[] });
+
+/** The plan of no faults. */
+export function emptyPlan(): FaultPlan {
+  return EMPTY;
+}
+
+/**
+ * A plan drawn from `seed` alone: the same seed and options give the same plan on every machine.
+ * Episodes: a partition of two hosts then its repair; a crash then the restart; a link made slow
+ * and lossy then put back to `baseline`.
+ */
+export function generatePlan(seed: number, options: PlanOptions): FaultPlan {
+  if (!Number.isSafeInteger(seed)) throw new TypeError(`seed must be a safe integer, got ${show(seed)}`);
+  const o = checkPlanOptions(options);
+  const random = seededRandom(seed, 0x706c616e);
+  const int = (min: number, max: number): number => min + Math.floor(random() * (max - min + 1));
+  const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)]!;
+  const kinds = o.kinds.filter((k) => (k === 'crash' ? o.crashable.length > 0 : o.links.length > 0));
+  const faults: Fault[] = [];
+  const count = kinds.length === 0 ? 0 : int(o.episodes.min, o.episodes.max);
+  for (let i = 0; i < count; i++) {
+    const kind = pick(kinds);
+    const at = int(0, o.window - 1);
+    const end = at + int(o.duration.min, o.duration.max);
+    if (kind === 'crash') {
+      const host = pick(o.crashable);
+      faults.push({ at, kind: 'crash', host }, { at: end, kind: 'restart', host });
+      continue;
+    }
+    const [a, b] = pick(o.links);
+    if (kind === 'partition') {
+      faults.push({ at, kind: 'partition', a, b }, { at: end, kind: 'repair', a, b });
+    } else {
+      const latency = { min: int(1, 50), max: 0 };
+      latency.max = latency.min + int(0, 450);
+      const lossRate = Math.round(random() * 30) / 100;
+      faults.push({ at, kind: 'link', a, b, latency, lossRate }, { at: end, kind: 'link', a, b, ...o.baseline });
+    }
+  }
+  return { faults: sortFaults(faults) };
+}
+
+/** Faults in time order; equal times keep their order. */
+export function sortFaults(faults: readonly Fault[]): Fault[] {
+  return faults.map((f, i) => [f, i] as const).sort((x, y) => x[0].at - y[0].at || x[1] - y[1]).map(([f]) => f);
+}
+
+/** One line per fault, for messages: `at 1200 ms: partition client-1 server`. */
+export function describePlan(plan: FaultPlan): string {
+  if (plan.faults.length === 0) return '(no faults)';
+  return plan.faults.map(describeFault).join('; ');
+}
+
+export function describeFault(f: Fault): string {
+  switch (f.kind) {
+    case 'crash': case 'restart': return `${f.at} ms ${f.kind} ${f.host}`;
+    case 'link': return `${f.at} ms link ${f.a} ${f.b} latency ${f.latency.min}..${f.latency.max} loss ${f.lossRate}`;
+    default: return `${f.at} ms ${f.kind} ${f.a} ${f.b}`;
+  }
+}
+
+/** Checks a plan's shape (from a file, say); returns it. */
+export function checkPlan(plan: unknown, arg = 'plan'): FaultPlan {
+  const p = plan as FaultPlan;
+  if (typeof p !== 'object' || p === null || !Array.isArray(p.faults)) throw new TypeError(`${arg} must be { faults: Fault[] }, got ${show(plan)}`);
+  p.faults.forEach((f, i) => checkFault(f, `${arg}.faults[${i}]`));
+  return p;
+}
+
+function checkFault(f: Fault, arg: string): void {
+  if (typeof f !== 'object' || f === null) throw new TypeError(`${arg} must be a fault object, got ${show(f)}`);
+  if (typeof f.at !== 'number' || !Number.isFinite(f.at) || f.at < 0) throw new RangeError(`${arg}.at must be a time >= 0 in ms, got ${show(f.at)}`);
+  const name = (v: unknown, field: string): void => {
+    if (typeof v !== 'string' || v === '') throw new TypeError(`${arg}.${field} must be a host name, got ${show(v)}`);
+  };
+  switch (f.kind) {
+    case 'crash': case 'restart': name(f.host, 'host'); return;
+    case 'partition': case 'repair': name(f.a, 'a'); name(f.b, 'b'); return;
+    case 'link':
+      name(f.a, 'a'); name(f.b, 'b');
+      if (typeof f.latency !== 'object' || f.latency === null || !(f.latency.min >= 0) || !(f.latency.max >= f.latency.min)) {
+        throw new RangeError(`${arg}.latency must be { min, max } with 0 <= min <= max, got ${show(f.latency)}`);
+      }
+      if (typeof f.lossRate !== 'number' || !(f.lossRate >= 0 && f.lossRate < 1)) throw new RangeError(`${arg}.lossRate must be >= 0 and < 1, got ${show(f.lossRate)}`);
+      return;
+    default: throw new TypeError(`${arg}.kind must be partition, repair, crash, restart or link, got ${show((f as { kind: unknown }).kind)}`);
+  }
+}
+
+interface CheckedOptions {
+  hosts: string[]; kinds: FaultKind[]; episodes: { min: number; max: number }; window: number;
+  duration: { min: number; max: number }; crashable: string[]; links: Array<[string, string]>; baseline: { latency: Latency; lossRate: number };
+}
+
+export function checkPlanOptions(options: PlanOptions, arg = 'faults'): CheckedOptions {
+  if (typeof options !== 'object' || options === null) throw new TypeError(`${arg} must be { hosts, ...FaultOptions }, got ${show(options)}`);
+  const hosts = options.hosts;
+  if (!Array.isArray(hosts) || hosts.length === 0 || hosts.some((h) => typeof h !== 'string' || h === '')) {
+    throw new TypeError(`${arg}.hosts must be a non-empty array of host names, got ${show(hosts)}`);
+  }
+  const kinds = options.kinds ?? ['partition', 'crash', 'link'];
+  if (!Array.isArray(kinds) || kinds.some((k) => k !== 'partition' && k !== 'crash' && k !== 'link')) {
+    throw new TypeError(`${arg}.kinds must list 'partition', 'crash' or 'link', got ${show(kinds)}`);
+  }
+  const range = (v: { min: number; max: number } | undefined, fallback: { min: number; max: number }, field: string) => {
+    const r = v ?? fallback;
+    if (typeof r !== 'object' || r === null || !Number.isInteger(r.min) || !Number.isInteger(r.max) || r.min < 0 || r.max < r.min) {
+      throw new RangeError(`${arg}.${field} must be { min, max } integers with 0 <= min <= max, got ${show(v)}`);
+    }
+    return { min: r.min, max: r.max };
+  };
+  const window = options.window ?? 10_000;
+  if (!Number.isInteger(window) || window < 1) throw new RangeError(`${arg}.window must be an integer >= 1 (ms), got ${show(window)}`);
+  const crashable = options.crashable ?? hosts;
+  if (!Array.isArray(crashable) || crashable.some((h) => !hosts.includes(h))) {
+    throw new TypeError(`${arg}.crashable must list hosts of ${arg}.hosts, got ${show(crashable)}`);
+  }
+  const links = options.links ?? hosts.flatMap((a, i) => hosts.slice(i + 1).map((b): [string, string] => [a, b]));
+  if (!Array.isArray(links) || links.some((l) => !Array.isArray(l) || l.length !== 2 || l[0] === l[1] || !hosts.includes(l[0]) || !hosts.includes(l[1]))) {
+    throw new TypeError(`${arg}.links must list [a, b] pairs of two different hosts of ${arg}.hosts, got ${show(links)}`);
+  }
+  return {
+    hosts: [...hosts], kinds: [...kinds], window, crashable: [...crashable], links: links.map(([a, b]): [string, string] => [a, b]),
+    episodes: range(options.episodes, { min: 0, max: 4 }, 'episodes'),
+    duration: range(options.duration, { min: 100, max: 5000 }, 'duration'),
+    baseline: options.baseline ?? { latency: { min: 1, max: 5 }, lossRate: 0 },
+  };
+}

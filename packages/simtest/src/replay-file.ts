@@ -1,0 +1,43 @@
+// The replay file: a seed, a fault plan and what they did — small JSON that shrink and simTest write and replay reads.
+import { readFileSync, writeFileSync } from 'node:fs';
+import { show } from './internal/checks.js';
+import type { FailureInfo } from './internal/run-scenario.js';
+import { checkPlan, type FaultPlan } from './plan.js';
+
+export interface ReplayFile {
+  version: 1;
+  /** Where the scenario lives: its module URL and export name. */
+  scenario: { module: string; name: string };
+  seed: number;
+  plan: FaultPlan;
+  /** The trace hash the run had when the file was written. */
+  traceHash: string;
+  /** What failed then (no stack). */
+  error?: Omit<FailureInfo, 'stack'>;
+}
+
+export function writeReplayFile(path: string, replay: ReplayFile): void {
+  writeFileSync(path, `${JSON.stringify(replay, null, 2)}\n`);
+}
+
+/** A replay from a path, or an object already read; its shape is checked. */
+export function readReplay(fileOrReplay: string | ReplayFile, arg = 'fileOrReplay'): ReplayFile {
+  let data: unknown = fileOrReplay;
+  if (typeof fileOrReplay === 'string') {
+    try {
+      data = JSON.parse(readFileSync(fileOrReplay, 'utf8'));
+    } catch (error) {
+      throw new TypeError(`${arg}: cannot read a replay file at ${fileOrReplay}: ${(error as Error).message}`);
+    }
+  }
+  const r = data as ReplayFile;
+  if (typeof r !== 'object' || r === null || !Number.isSafeInteger(r.seed)) throw new TypeError(`${arg} must hold { seed, plan, ... }, got ${show(data)}`);
+  checkPlan(r.plan, `${arg}.plan`);
+  return r;
+}
+
+export function withoutStack(error: FailureInfo | undefined): Omit<FailureInfo, 'stack'> | undefined {
+  if (!error) return undefined;
+  const { stack: _stack, ...rest } = error;
+  return rest;
+}

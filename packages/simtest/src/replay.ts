@@ -1,0 +1,48 @@
+// replay: runs a scenario again from a replay file (or object) and tells whether it reproduced the same trace.
+import { writeFileSync } from 'node:fs';
+import { LocalRuntime } from '@runtime-traits/local';
+import type { TaskContext } from '@runtime-traits/core';
+import { checkScenario } from './internal/checks.js';
+import { runScenario, type FailureInfo, type Scenario } from './internal/run-scenario.js';
+import { readReplay, type ReplayFile } from './replay-file.js';
+
+export interface ReplayResult {
+  traceHash: string;
+  /** The file's trace hash (undefined for an object without one). */
+  expectedTraceHash: string | undefined;
+  /** The very same trace as when the file was written. */
+  reproduced: boolean;
+  /** What failed this time (undefined: the run passed — after a fix, say). */
+  error: FailureInfo | undefined;
+}
+
+export interface ReplayOptions {
+  /** Also write the (last) simulation's trace here, as JSON: the input of `runtime-traits-sim view`. */
+  trace?: string;
+}
+
+/** Runs `scenario` with the seed and plan of `fileOrReplay` on this thread. */
+export async function replay(scenario: Scenario, fileOrReplay: string | ReplayFile, opts: ReplayOptions = {}): Promise<ReplayResult> {
+  checkScenario(scenario);
+  const file = readReplay(fileOrReplay);
+  if (opts.trace !== undefined && typeof opts.trace !== 'string') throw new TypeError('opts.trace must be a file path');
+  const outcome = await runOnThisThread(scenario, file.seed, file.plan, opts.trace !== undefined);
+  if (opts.trace !== undefined) writeFileSync(opts.trace, `${JSON.stringify(outcome.trace ?? [])}\n`);
+  return {
+    traceHash: outcome.traceHash,
+    expectedTraceHash: file.traceHash,
+    reproduced: file.traceHash !== undefined && file.traceHash === outcome.traceHash,
+    error: outcome.error,
+  };
+}
+
+/** One run on this thread, with a context whose runtime is a real-clock LocalRuntime (scenarios build their own Simulation). */
+export async function runOnThisThread(scenario: Scenario, seed: number, plan: ReplayFile['plan'], keepTrace: boolean) {
+  const runtime = await LocalRuntime.create({ clock: 'real' });
+  try {
+    const cx: TaskContext = { signal: new AbortController().signal, runtime };
+    return await runScenario(scenario, cx, seed, plan, keepTrace);
+  } finally {
+    await runtime.shutdown();
+  }
+}

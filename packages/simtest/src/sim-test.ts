@@ -1,0 +1,59 @@
+// simTest: a mocha test that explores a scenario over seeds and, on failure, shrinks it and prints how to replay it.
+import { mkdirSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { checkScenario, show } from './internal/checks.js';
+import type { Scenario } from './internal/run-scenario.js';
+import { explore, type ExploreOptions } from './explore.js';
+import { describePlan } from './plan.js';
+import { shrink } from './shrink.js';
+
+export interface SimTestOptions extends ExploreOptions {
+  /** Where replay files go. Default `.simtest` in the working directory. */
+  replayDir?: string;
+  /** Fail the test when some `sometimes` name was never reached (default: only print them). */
+  requireSometimes?: boolean;
+  /** mocha timeout for the test, ms. Default 120 000. */
+  timeout?: number;
+}
+
+type MochaIt = (title: string, fn: (this: { timeout(ms: number): void }) => Promise<void>) => unknown;
+
+/**
+ * Registers `it(name)`: explores `scenario` over `options.seeds` (with `options.faults`); the first
+ * failure is shrunk, written as a replay file, and the test fails with the seed, the shrunk plan
+ * and the one-line command that replays it.
+ */
+export function simTest(name: string, scenario: Scenario, options: SimTestOptions): void {
+  if (typeof name !== 'string' || name === '') throw new TypeError(`name must be a non-empty string, got ${show(name)}`);
+  checkScenario(scenario);
+  if (typeof options !== 'object' || options === null) throw new TypeError(`options must be { seeds, ... }, got ${show(options)}`);
+  const it = (globalThis as { it?: MochaIt }).it;
+  if (typeof it !== 'function') throw new TypeError('simTest must be called where mocha defines it() (inside a test file)');
+  it(name, async function () {
+    this.timeout(options.timeout ?? 120_000);
+    const report = await explore(scenario, { ...options, maxFailures: 1 });
+    if (report.neverReached.length > 0) {
+      const line = `sometimes never reached over ${report.runs} runs: ${report.neverReached.join(', ')}`;
+      if (options.requireSometimes) throw new Error(line);
+      console.log(`      ${line}`);
+    }
+    const failure = report.failures[0];
+    if (!failure) return;
+    const dir = options.replayDir ?? '.simtest';
+    mkdirSync(dir, { recursive: true });
+    const file = join(dir, `${slug(name)}-seed-${failure.seed}.json`);
+    const shrunk = await shrink(scenario, failure, { file });
+    const error = new Error([
+      `${name}: seed ${failure.seed} failed: ${failure.error.message}`,
+      `  plan:        ${describePlan(failure.plan)}`,
+      `  shrunk plan: ${describePlan(shrunk.plan)} (${shrunk.runs} runs to shrink)`,
+      `  replay:      npx runtime-traits-sim replay ${relative(process.cwd(), file) || file} --trace trace.json`,
+    ].join('\n'));
+    Object.assign(error, { seed: failure.seed, plan: shrunk.plan, replayFile: file });
+    throw error;
+  });
+}
+
+function slug(name: string): string {
+  return name.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '').slice(0, 60) || 'scenario';
+}

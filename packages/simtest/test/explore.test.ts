@@ -1,0 +1,160 @@
+// explore, shrink and replay on a small request/response scenario: same report with any number of threads, minimal plans, exact replays.
+import { expect } from 'chai';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describePlan, explore, replay, shrink, simTest, type ExploreReport, type PlanOptions } from '../src/index.js';
+import { oddSeedsFail, timelyEchoScenario } from './fixtures/scenarios.js';
+
+const FAULTS: PlanOptions = { hosts: ['server', 'client'], window: 3000, duration: { min: 100, max: 6000 } };
+const BIN = fileURLToPath(new URL('../../bin/runtime-traits-sim.js', import.meta.url));
+const dir = mkdtempSync(join(tmpdir(), 'simtest-'));
+
+describe('explore / shrink / replay', function () {
+  this.timeout(120_000);
+  let first: ExploreReport;
+
+  before(async () => {
+    first = await explore(timelyEchoScenario, { seeds: 60, faults: FAULTS, workers: 0, maxFailures: 3 });
+  });
+
+  describe('explore(scenario, options)', () => {
+    it('should report the first failures in seed order with their plans and errors, covering every run up to the last', () => {
+      expect(first.failures).to.have.length(3);
+      const seeds = first.failures.map((f) => f.seed);
+      expect(seeds).to.deep.equal([...seeds].sort((a, b) => a - b));
+      expect(first.runs).to.equal(seeds[2]);                  // seeds 1..n: the run count ends at the third failure
+      for (const f of first.failures) {
+        expect(f.plan.faults.length).to.be.greaterThan(0);
+        expect(f.error.message).to.match(/always\("replies come within 3 s"\) failed|crashed/);
+        expect(f.traceHash).to.match(/^[0-9a-f]{16}$/);
+      }
+    });
+
+    it('should give the very same report on every call, on this thread or spread over two workers', async () => {
+      const again = await explore(timelyEchoScenario, { seeds: 60, faults: FAULTS, workers: 0, maxFailures: 3 });
+      const threaded = await explore(timelyEchoScenario, { seeds: 60, faults: FAULTS, workers: 2, maxFailures: 3 });
+      const strip = (r: ExploreReport) => JSON.stringify({ ...r, failures: r.failures.map(({ error: { stack: _s, ...e }, ...f }) => ({ ...f, error: e })) });
+      expect(strip(again)).to.equal(strip(first));
+      expect(strip(threaded)).to.equal(strip(first));
+    });
+
+    it('should list the sometimes names no run reached, and only those', () => {
+      expect(first.sometimes).to.deep.equal(['a request was retried', 'a state no run reaches']);
+      expect(first.neverReached).to.deep.equal(['a state no run reaches']);
+    });
+
+    it('should run every seed with an empty plan without faults, and report what a scenario throws', async () => {
+      const clean = await explore(timelyEchoScenario, { seeds: 8, workers: 2 });
+      expect(clean).to.deep.include({ runs: 8, failures: [] });
+      expect(clean.neverReached).to.include('a request was retried'); // nothing ever goes wrong without faults
+      const odd = await explore(oddSeedsFail, { seeds: [4, 6, 7, 8, 9], workers: 0, maxFailures: Infinity });
+      expect(odd.failures.map((f) => [f.seed, f.error.name, f.error.message, f.plan.faults.length])).to.deep.equal([
+        [7, 'RangeError', 'seed 7 is odd', 0], [9, 'RangeError', 'seed 9 is odd', 0],
+      ]);
+      expect(odd.runs).to.equal(5);
+    });
+
+    it('should reject bad options, naming them', async () => {
+      const fail = (p: Promise<unknown>) => p.then(() => undefined, (e: unknown) => e as Error);
+      expect(await fail(explore(timelyEchoScenario, { seeds: 0 }))).to.be.instanceOf(RangeError).with.property('message').match(/options\.seeds/);
+      expect(await fail(explore(timelyEchoScenario, { seeds: 3, workers: -1 }))).to.be.instanceOf(RangeError).with.property('message').match(/options\.workers/);
+      expect(await fail(explore(timelyEchoScenario, { seeds: 3, faults: { hosts: [] } }))).to.be.instanceOf(TypeError).with.property('message').match(/options\.faults\.hosts/);
+      expect(await fail(explore((() => undefined) as never, { seeds: 3 }))).to.be.instanceOf(TypeError).with.property('message').match(/scenario/);
+    });
+  });
+
+  describe('shrink(scenario, failure)', () => {
+    it('should find a smaller plan that fails the same way, the same one on every call, and write a small replay file', async () => {
+      const failure = first.failures.find((f) => f.error.assertion === 'replies come within 3 s')!;
+      const file = join(dir, 'shrunk.json');
+      const shrunk = await shrink(timelyEchoScenario, failure, { file });
+      expect(shrunk.plan.faults.length).to.be.lessThan(failure.plan.faults.length);
+      expect(shrunk.plan.faults.length).to.be.within(1, 2);
+      expect(shrunk.error.assertion).to.equal('replies come within 3 s');
+      const again = await shrink(timelyEchoScenario, failure);
+      expect(again.plan).to.deep.equal(shrunk.plan);
+      expect(again.traceHash).to.equal(shrunk.traceHash);
+      // No fault of the shrunk plan can move earlier or go: each candidate was tried.
+      for (const [i, fault] of shrunk.plan.faults.entries()) {
+        const without = { seed: shrunk.seed, plan: { faults: shrunk.plan.faults.filter((_, j) => j !== i) } };
+        const r = await replay(timelyEchoScenario, { version: 1, scenario: timelyEchoScenario, traceHash: '', ...without });
+        expect(r.error?.assertion, `without ${JSON.stringify(fault)}`).to.not.equal('replies come within 3 s');
+        if (fault.at > 0) {
+          const earlier = { seed: shrunk.seed, plan: { faults: shrunk.plan.faults.map((f, j) => (j === i ? { ...f, at: f.at - 1 } : f)) } };
+          const e = await replay(timelyEchoScenario, { version: 1, scenario: timelyEchoScenario, traceHash: '', ...earlier });
+          expect(e.error?.assertion, `${JSON.stringify(fault)} 1 ms earlier`).to.not.equal('replies come within 3 s');
+        }
+      }
+      expect(statSync(file).size).to.be.below(1024);
+      const written = JSON.parse(readFileSync(file, 'utf8'));
+      expect(written).to.deep.include({ seed: failure.seed, plan: shrunk.plan, traceHash: shrunk.traceHash, scenario: { module: timelyEchoScenario.module, name: 'timelyEchoScenario' } });
+    });
+
+    it('should refuse a failure that does not fail', async () => {
+      const error = await shrink(timelyEchoScenario, { seed: 1, plan: { faults: [] } }).then(() => undefined, (e: unknown) => e as Error);
+      expect(error?.message).to.match(/does not fail/);
+    });
+  });
+
+  describe('replay and the runtime-traits-sim CLI', () => {
+    it('should reproduce the trace hash of the file, from the API and from the one-line command', async () => {
+      const file = join(dir, 'shrunk.json');
+      const { traceHash } = JSON.parse(readFileSync(file, 'utf8')) as { traceHash: string };
+      const result = await replay(timelyEchoScenario, file);
+      expect(result).to.deep.include({ traceHash, reproduced: true });
+      expect(result.error?.assertion).to.equal('replies come within 3 s');
+      const trace = join(dir, 'trace.json');
+      const run = spawnSync(process.execPath, [BIN, 'replay', file, '--trace', trace], { encoding: 'utf8' });
+      expect(run.status).to.equal(1); // the replayed run fails, as it did
+      expect(run.stdout).to.include(`traceHash ${traceHash} (same as the file)`);
+      const lines = JSON.parse(readFileSync(trace, 'utf8')) as string[];
+      expect(lines.some((l) => l.includes('ALWAYS FAILED replies come within 3 s'))).to.equal(true);
+      const out = execFileSync(process.execPath, [BIN, 'view', trace, '-o', join(dir, 'run.html')], { encoding: 'utf8' });
+      expect(out).to.match(/2 lanes, \d+ tasks, \d+ arrows, 2 faults, 1 failed assertions/);
+    });
+
+    it('should print its usage and exit 2 on a wrong command', () => {
+      const run = spawnSync(process.execPath, [BIN, 'paint'], { encoding: 'utf8' });
+      expect(run.status).to.equal(2);
+      expect(run.stderr).to.include('runtime-traits-sim view <trace.json> -o <page.html>');
+    });
+  });
+
+  describe('simTest(name, scenario, options)', () => {
+    type Body = (this: { timeout(ms: number): void }) => Promise<void>;
+    const capture = (register: () => void): Body => {
+      const saved = (globalThis as { it?: unknown }).it;
+      let body: Body | undefined;
+      (globalThis as { it?: unknown }).it = (_title: string, fn: Body) => { body = fn; };
+      try { register(); } finally { (globalThis as { it?: unknown }).it = saved; }
+      return body!;
+    };
+    const ctx = { timeout: () => undefined };
+
+    it('should pass when no seed fails', async () => {
+      await capture(() => simTest('echo without faults', timelyEchoScenario, { seeds: 4, workers: 0 })).call(ctx);
+    });
+
+    it('should fail with the seed, the shrunk plan and the one-line replay command', async () => {
+      const replayDir = join(dir, 'replays');
+      const body = capture(() => simTest('echo under faults', timelyEchoScenario, { seeds: 30, faults: FAULTS, workers: 2, replayDir }));
+      const error = await body.call(ctx).then(() => undefined, (e: unknown) => e as Error & { seed: number; replayFile: string });
+      expect(error).to.be.instanceOf(Error);
+      expect(error!.seed).to.equal(first.failures[0]!.seed);
+      expect(error!.message).to.include(`seed ${first.failures[0]!.seed} failed`);
+      expect(error!.message).to.include(`plan:        ${describePlan(first.failures[0]!.plan)}`);
+      expect(error!.message).to.match(/shrunk plan: .*\(\d+ runs to shrink\)/);
+      expect(error!.message).to.match(/replay: {6}npx runtime-traits-sim replay \S+echo-under-faults-seed-\d+\.json --trace trace\.json/);
+      expect(JSON.parse(readFileSync(error!.replayFile, 'utf8')).seed).to.equal(error!.seed);
+    });
+
+    it('should fail when asked to require every sometimes name', async () => {
+      const body = capture(() => simTest('strict', timelyEchoScenario, { seeds: 2, workers: 0, requireSometimes: true }));
+      const error = await body.call(ctx).then(() => undefined, (e: unknown) => e as Error);
+      expect(error?.message).to.match(/never reached over 2 runs: a request was retried, a state no run reaches/);
+    });
+  });
+});

@@ -1,0 +1,163 @@
+// checkLinearizable: known linearizable and non-linearizable histories, the classic counterexamples, and a brute-force cross-check.
+import { expect } from 'chai';
+import fc from 'fast-check';
+import { checkLinearizable, History, models, type Model, type Operation } from '../src/index.js';
+
+let clock = 0;
+/** An operation with explicit times; `ret` undefined = unknown outcome. */
+function op(client: string, name: string, input: unknown, output: unknown, call: number, ret?: number): Operation {
+  return { client, op: name, input, output: ret === undefined ? undefined : output, call, return: ret ?? Infinity };
+}
+const w = (c: string, v: unknown, call: number, ret?: number) => op(c, 'write', v, undefined, call, ret);
+const r = (c: string, v: unknown, call: number, ret?: number) => op(c, 'read', undefined, v, call, ret);
+
+/** A FIFO queue, as a user would describe one: ops 'enq' (input) and 'deq' (output, null when empty). */
+const queue: Model<unknown[]> = {
+  init: () => [],
+  step(state, o) {
+    if (o.op === 'enq') return [...state, o.input];
+    if (o.output === undefined) return state.slice(1);
+    if (state.length === 0) return o.output === null ? state : undefined;
+    return state[0] === o.output ? state.slice(1) : undefined;
+  },
+};
+
+/** Every order of every subset of linearization points, the slow way: the reference for small histories. */
+function bruteForce(ops: Operation[], model: Model<unknown>): boolean {
+  const n = ops.length;
+  const done = new Array<boolean>(n).fill(false);
+  const search = (state: unknown, count: number): boolean => {
+    if (count === n) return true;
+    for (let i = 0; i < n; i++) {
+      if (done[i]) continue;
+      // i may go next only if no other pending op returned before i was called.
+      if (ops.some((o, j) => !done[j] && j !== i && o.return < ops[i]!.call)) continue;
+      const next = model.step(state, ops[i]!);
+      if (next === undefined) continue;
+      done[i] = true;
+      if (search(next, count + 1)) return true;
+      done[i] = false;
+    }
+    return false;
+  };
+  return search(model.init(), 0);
+}
+
+describe('checkLinearizable', () => {
+  beforeEach(() => { clock = 0; });
+
+  describe('on a register', () => {
+    it('should accept a sequential history and concurrent operations that can be ordered', () => {
+      expect(checkLinearizable([w('a', 1, 0, 1), r('b', 1, 2, 3), w('a', 2, 4, 5), r('b', 2, 6, 7)], models.register()).ok).to.equal(true);
+      // A read overlapping a write may see either value.
+      expect(checkLinearizable([w('a', 1, 0, 10), r('b', null, 1, 2), r('c', 1, 3, 4)], models.register()).ok).to.equal(true);
+      expect(checkLinearizable([], models.register()).ok).to.equal(true);
+    });
+
+    it('should reject a read of an older value after a write completed (a stale read)', () => {
+      const history = [w('a', 1, 0, 1), w('a', 2, 2, 3), r('b', 1, 4, 5)];
+      const result = checkLinearizable(history, models.register());
+      expect(result.ok).to.equal(false);
+      expect(result.counterexample).to.deep.equal(history);
+      expect(result.essential).to.include(history[2]);
+    });
+
+    it('should reject the classic: two reads after both writes completed see different values', () => {
+      const history = [w('a', 1, 0, 5), w('b', 2, 1, 6), r('c', 1, 7, 8), r('d', 2, 9, 10)];
+      expect(checkLinearizable(history, models.register()).ok).to.equal(false);
+      // Overlapping, the same reads are fine: 1 written, read; 2 written, read.
+      expect(checkLinearizable([w('a', 1, 0, 5), w('b', 2, 1, 12), r('c', 1, 2, 8), r('d', 2, 9, 10)], models.register()).ok).to.equal(true);
+    });
+
+    it('should reject new-old inversion: a later read sees the older value than an earlier read', () => {
+      // The write of 1 is slow; reader c sees 1, then reader d (starting after c returned) sees the initial null.
+      const history = [w('a', 1, 0, 100), r('c', 1, 10, 20), r('d', null, 30, 40)];
+      expect(checkLinearizable(history, models.register()).ok).to.equal(false);
+    });
+
+    it('should let an operation with an unknown outcome take effect, or not', () => {
+      expect(checkLinearizable([w('a', 1, 0), r('b', 1, 5, 6)], models.register()).ok).to.equal(true);
+      expect(checkLinearizable([w('a', 1, 0), r('b', null, 5, 6)], models.register()).ok).to.equal(true);
+      // ...but not before it was called.
+      expect(checkLinearizable([r('b', 1, 0, 1), w('a', 1, 5)], models.register()).ok).to.equal(false);
+    });
+  });
+
+  describe('on a queue (a user-described model)', () => {
+    it("should reject Herlihy & Wing's history: enq(x) then enq(y), yet y leaves first", () => {
+      const history = [op('a', 'enq', 'x', undefined, 0, 1), op('b', 'enq', 'y', undefined, 2, 3), op('a', 'deq', undefined, 'y', 4, 5), op('b', 'deq', undefined, 'x', 6, 7)];
+      expect(checkLinearizable(history, queue).ok).to.equal(false);
+    });
+
+    it('should accept it when the two enqueues overlap', () => {
+      const history = [op('a', 'enq', 'x', undefined, 0, 3), op('b', 'enq', 'y', undefined, 1, 2), op('a', 'deq', undefined, 'y', 4, 5), op('b', 'deq', undefined, 'x', 6, 7)];
+      expect(checkLinearizable(history, queue).ok).to.equal(true);
+    });
+  });
+
+  describe('on the kv model', () => {
+    const get = (c: string, key: string, out: unknown, call: number, ret?: number) => op(c, 'get', { key }, out, call, ret);
+    const set = (c: string, key: string, value: string, call: number, ret?: number) => op(c, 'set', { key, value }, 'OK', call, ret);
+    const incr = (c: string, key: string, out: number, call: number, ret?: number) => op(c, 'incr', { key }, out, call, ret);
+
+    it('should check each key on its own: keys never constrain each other', () => {
+      const history = [set('a', 'x', '1', 0, 1), set('b', 'y', '5', 0, 1), get('c', 'x', '1', 2, 3), get('c', 'y', '5', 2, 3), incr('a', 'x', 2, 4, 5), incr('b', 'y', 6, 4, 5)];
+      expect(checkLinearizable(history, models.kv()).ok).to.equal(true);
+    });
+
+    it('should reject an INCR applied twice (a retry after a lost reply) and point at it', () => {
+      const history = [set('a', 'x', '0', 0, 1), get('a', 'x', '0', 2, 3), incr('b', 'x', 2, 4, 9), get('c', 'y', null, 4, 5)];
+      const result = checkLinearizable(history, models.kv());
+      expect(result.ok).to.equal(false);
+      expect(result.counterexample!.every((o) => (o.input as { key: string }).key === 'x')).to.equal(true);
+      expect(result.essential).to.include(history[2]);
+    });
+
+    it('should accept an INCR whose reply was lost, seen by a later read or not', () => {
+      expect(checkLinearizable([set('a', 'x', '0', 0, 1), incr('b', 'x', 0, 2), get('c', 'x', '1', 5, 6)], models.kv()).ok).to.equal(true);
+      expect(checkLinearizable([set('a', 'x', '0', 0, 1), incr('b', 'x', 0, 2), get('c', 'x', '0', 5, 6)], models.kv()).ok).to.equal(true);
+    });
+
+    it('should reject ops the model does not know, and malformed histories, naming what is wrong', () => {
+      expect(() => checkLinearizable([op('a', 'del', { key: 'x' }, 1, 0, 1)], models.kv())).to.throw(TypeError, /del/);
+      expect(() => checkLinearizable('nope' as unknown as Operation[], models.kv())).to.throw(TypeError, /history/);
+      expect(() => checkLinearizable([{ ...set('a', 'x', '1', 5, 1) }], models.kv())).to.throw(RangeError, /history\[0\]/);
+      expect(() => checkLinearizable([], {} as Model)).to.throw(TypeError, /model/);
+    });
+  });
+
+  describe('against a brute-force search', () => {
+    it('should agree on every random small register history (fast-check)', () => {
+      const arbOp = fc.record({
+        client: fc.constantFrom('a', 'b', 'c'),
+        write: fc.boolean(),
+        value: fc.integer({ min: 0, max: 2 }),
+        call: fc.integer({ min: 0, max: 20 }),
+        length: fc.integer({ min: 0, max: 8 }),
+        pending: fc.boolean(),
+      });
+      fc.assert(fc.property(fc.array(arbOp, { maxLength: 7 }), (raw) => {
+        const history = raw.map((x) => (x.write
+          ? w(x.client, x.value, x.call, x.pending ? undefined : x.call + x.length)
+          : r(x.client, x.value === 0 ? null : x.value, x.call, x.call + x.length)));
+        return checkLinearizable(history, models.register()).ok === bruteForce(history, models.register());
+      }), { seed: 19, numRuns: 3000 });
+    });
+  });
+
+  describe('History', () => {
+    it('should number events in the order they happen, drop failed operations and leave unknown ones open', () => {
+      const h = new History({ now: () => clock });
+      const a = h.invoke('a', 'write', 1);
+      const b = h.invoke('b', 'read', undefined);
+      clock = 5;
+      a.ok(undefined);
+      const c = h.invoke('c', 'write', 2);
+      c.fail();
+      b.info();
+      const ops = h.operations();
+      expect(ops.map((o) => [o.client, o.call, o.return])).to.deep.equal([['a', 1, 3], ['b', 2, Infinity]]);
+      expect(ops[0]!.at).to.deep.equal([0, 5]);
+    });
+  });
+});
