@@ -13,8 +13,14 @@ import { currentSimulation } from './sim-context.js';
 /** An `always` assertion was false. `.assertion` is its name, `.seed` the simulation's (when in one). */
 export class SimAssertionError extends RuntimeError {
   static override readonly kind = 'SimAssertionError';
+  /** The name given to the `always()` call that failed. */
   readonly assertion: string;
+  /** The seed of the simulation it failed in, set when raised inside one (replay with it). */
   seed?: number | string;
+  /**
+   * @param assertion The `always()` name.
+   * @param details What was seen instead, appended to the message.
+   */
   constructor(assertion: string, details?: string) {
     super(`always(${JSON.stringify(assertion)}) failed${details ? `: ${details}` : ''}`, 'ERR_ASSERTION');
     this.name = 'SimAssertionError';

@@ -17,6 +17,7 @@ import { normalizeSeed, Rng } from './rng.js';
 import { announceSimulation, enterSimulation, leaveSimulation, type SimulationContext } from './sim-context.js';
 import { WorldTimer } from './world-timer.js';
 
+/** Options of `new Simulation()`; invalid values throw `TypeError`/`RangeError` naming the option. */
 export interface SimulationOptions extends RuntimeOptions {
   /** Default 1. The seed of a failing run is printed in its error message: pass it here to replay. */
   seed?: number | string;
@@ -32,7 +33,13 @@ export interface SimulationOptions extends RuntimeOptions {
   maxTime?: number;
 }
 
+/**
+ * Several hosts, each a `LocalRuntime`, on one virtual clock and one simulated network with latency,
+ * loss, partitions and crashes, all driven by one seed. A failing run's error names the seed; pass it
+ * back as `seed` to replay the run exactly.
+ */
 export class Simulation implements AsyncDisposable, SimulationContext {
+  /** The seed every random choice of this simulation comes from. */
   readonly seed: number | string;
   private readonly world: World;
   private readonly hosts = new Map<string, LocalRuntime>();
@@ -101,6 +108,7 @@ export class Simulation implements AsyncDisposable, SimulationContext {
     this.world.scheduler.record(`PARTITION ${a} ${b}`);
   }
 
+  /** Ends a partition between `a` and `b`: packets flow again. `TypeError` when either is not a host of this simulation. */
   repair(a: string, b: string): void {
     const [ha, hb] = [this.known(a, 'a'), this.known(b, 'b')];
     this.world.network.link(ha, hb).partitioned = false;
@@ -203,6 +211,7 @@ export class Simulation implements AsyncDisposable, SimulationContext {
     leaveSimulation(this);
   }
 
+  /** `await using`: the same as `shutdown()`. */
   [Symbol.asyncDispose](): Promise<void> {
     return this.shutdown();
   }

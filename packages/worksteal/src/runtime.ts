@@ -30,6 +30,13 @@ import { recover } from './threads/recovery.js';
 
 type AnyDef = TaskDef<unknown[], unknown>;
 
+/**
+ * A multi-threaded work-stealing runtime: `spawn`ed portable tasks run on a pool of worker threads
+ * that steal from each other's deques; `spawnLocal` and `run` stay on the calling thread; `join`
+ * forks onto the pool; `spawnBlocking` uses separate threads. A worker that dies fails the tasks it
+ * was running with `WorkerCrashedError` and is replaced. The reactor is Node's (`NodeReactor`).
+ * Capabilities: `spawn.parallel`, `spawn.blocking`, `join.parallel` and the reactor's `net.*`.
+ */
 export class WorkStealingRuntime implements Runtime {
   readonly name = 'worksteal';
   readonly executor: Executor;
@@ -42,6 +49,13 @@ export class WorkStealingRuntime implements Runtime {
   private crashes = 0;
   private closing: Promise<void> | undefined;
 
+  /**
+   * Starts the worker threads and resolves once every one is ready.
+   *
+   * @param opts Thread counts, queue sizes and the unhandled-error handler (see {@link WorkStealingRuntimeOptions}).
+   * @throws TypeError or RangeError, naming the option, for an invalid option.
+   * @throws WorkerCrashedError (rejection) when a worker thread could not start; the threads already started are stopped.
+   */
   static async create(opts?: WorkStealingRuntimeOptions): Promise<WorkStealingRuntime> {
     const { layout, spinCount, options } = settingsOf(opts);
     const runtime = new WorkStealingRuntime(Shared.create(layout), await NodeReactor.create(), spinCount, options);
@@ -166,6 +180,7 @@ export class WorkStealingRuntime implements Runtime {
     };
   }
 
+  /** `await using`: the same as `shutdown()` with no grace period. */
   [Symbol.asyncDispose](): Promise<void> {
     return this.shutdown();
   }
