@@ -56,10 +56,15 @@ export const untilCancelled = defineTask(import.meta.url, 'untilCancelled', (cx:
 
 /** What the task sees of its context: whether the signal is aborted and what cx.runtime looks like. */
 export const inspectContext = defineTask(import.meta.url, 'inspectContext', (cx: TaskContext) => ({
+  /** Whether `cx.signal` was already aborted when the task started. */
   aborted: cx.signal.aborted,
+  /** Whether `cx.signal` looks like an AbortSignal. */
   hasSignal: typeof cx.signal?.addEventListener === 'function',
+  /** `cx.runtime.name`, or null when it is not a string. */
   runtimeName: typeof cx.runtime?.name === 'string' ? cx.runtime.name : null,
+  /** Whether `cx.runtime.executor.spawn` is a function. */
   hasExecutor: typeof cx.runtime?.executor?.spawn === 'function',
+  /** Whether `cx.runtime.reactor.clock.now` is a function. */
   hasClock: typeof cx.runtime?.reactor?.clock?.now === 'function',
 }));
 
