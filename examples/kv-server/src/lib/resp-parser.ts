@@ -85,6 +85,9 @@ export class RespParser {
   private pendingCost = 0;
   /** `pending[0, ownedArgs)` are copies; the rest are views into the buffer being parsed. */
   private ownedArgs = 0;
+  /** The ArrayBuffer under the buffer being parsed, and where that buffer starts in it (read once per feed). */
+  private backing: ArrayBufferLike = new ArrayBuffer(0);
+  private backingOffset = 0;
   /** The announced length of the bulk body being read, or -1 while its `$` header is awaited. */
   private bulkLength = -1;
   private failed: ProtocolError | null = null;
@@ -115,6 +118,8 @@ export class RespParser {
       this.sealSpare();
       buf = concat(this.chunks, this.buffered);
     }
+    this.backing = buf.buffer;
+    this.backingOffset = buf.byteOffset;
     let pos = 0;
     try {
       for (;;) {
@@ -232,7 +237,7 @@ export class RespParser {
       return -1;
     }
     this.need = 0;
-    this.pending!.push(new Uint8Array(buf.buffer, buf.byteOffset + pos, this.bulkLength));
+    this.pending!.push(new Uint8Array(this.backing, this.backingOffset + pos, this.bulkLength));
     this.pendingCost += this.bulkLength + ARG_OVERHEAD;
     this.bulkLength = -1;
     this.remaining -= 1;

@@ -106,10 +106,15 @@ export class RespWriter {
     if (mark >= 0 && mark <= this.len) this.len = mark;
   }
 
-  /** The batch so far, in a buffer of its own; the writer starts empty again. */
+  /**
+   * The batch so far, as a view of the writer's buffer, and the writer starts empty again. The view
+   * is valid until the next reply is written: the server awaits its write() first (the contract lets
+   * a writer reuse its buffer once write() resolved), so no batch is copied.
+   */
   take(): Uint8Array {
-    const out = this.buf.slice(0, this.len);
+    const out = this.buf.subarray(0, this.len);
     this.len = 0;
+    // A huge batch (KEYS over a big keyspace) leaves its buffer with `out`; the next batches start small again.
     if (this.buf.length > 1 << 20) this.buf = new Uint8Array(16 * 1024);
     return out;
   }
