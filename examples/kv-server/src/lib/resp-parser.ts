@@ -123,7 +123,8 @@ export class RespParser {
     let pos = 0;
     try {
       for (;;) {
-        const next = this.pending ? this.parseArgument(buf, pos) : this.parseStart(buf, pos, commands);
+        let next = this.pending ? -1 : this.parseWholeFrame(buf, pos, commands);
+        if (next < 0) next = this.pending ? this.parseArgument(buf, pos) : this.parseStart(buf, pos, commands);
         if (next < 0) break;
         pos = next;
         if (this.pending && this.remaining === 0) {
@@ -197,6 +198,40 @@ export class RespParser {
     this.pendingCost = 0;
     this.ownedArgs = 0;
     return { commands, error };
+  }
+
+  /**
+   * The fast path: a whole, well-formed multibulk frame at `pos`, parsed in one go with no state kept
+   * between its steps. Returns the position after it, or -1 for anything else — a frame that is
+   * incomplete, malformed, empty, over a limit, or an inline command — which the step-by-step
+   * parser then takes from `pos` with every check and error message of its own; so this path
+   * accepts exactly what that one would, and gives the same arguments.
+   */
+  private parseWholeFrame(buf: Uint8Array, pos: number, commands: Uint8Array[][]): number {
+    const length = buf.length;
+    if (pos >= length || buf[pos] !== 42 /* * */) return -1;
+    let cr = indexOfStopAtNul(buf, 13, pos);
+    if (cr < 0 || cr + 1 >= length) return -1;
+    const count = parseInt64Number(buf, pos + 1, cr);
+    if (count === null || count <= 0 || count > MAX_ARGS) return -1;
+    const args: Uint8Array[] = [];
+    let cost = 0;
+    let at = cr + 2;
+    for (let i = 0; i < count; i++) {
+      if (at >= length || buf[at] !== 36 /* $ */) return -1;
+      cr = indexOfStopAtNul(buf, 13, at);
+      if (cr < 0 || cr + 1 >= length) return -1;
+      const size = parseInt64Number(buf, at + 1, cr);
+      if (size === null || size < 0 || size > this.maxBulkLength) return -1;
+      const start = cr + 2;
+      if (start + size + 2 > length) return -1;
+      cost += size + ARG_OVERHEAD;
+      if (cost > this.maxQueryBuffer) return -1;
+      args.push(new Uint8Array(this.backing, this.backingOffset + start, size));
+      at = start + size + 2; // the two bytes after the body are skipped unchecked, as Redis does
+    }
+    commands.push(args);
+    return at;
   }
 
   /** A new command at `pos`: a multibulk header or an inline line. Returns the next position or -1 (need more). */
