@@ -1,6 +1,7 @@
 // A host's Clock over the scheduler: sleep is a timer on the heap, woken at exactly now() + ms.
 import type { Clock } from '@runtime-traits/core';
 import { abortError, checkMs, checkOptions, checkSignal, intervalOver, isThenable, show, timeoutOver } from '@runtime-traits/core/kit';
+import { hostDateNow } from './host-globals.js';
 import type { HostState } from './host-state.js';
 import type { Scheduler, TimerItem } from './scheduler.js';
 
@@ -55,7 +56,7 @@ export class LocalClock implements Clock {
   }
 
   wallClock(): number {
-    return this.epoch === undefined ? Date.now() : this.epoch + this.scheduler.now();
+    return this.epoch === undefined ? hostDateNow() : this.epoch + this.scheduler.now();
   }
 
   sleep(ms: number, opts?: { signal?: AbortSignal }): Promise<void> {

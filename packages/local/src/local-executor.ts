@@ -3,15 +3,24 @@ import type { Awaitable, Executor, SpawnOptions, Task, TaskContext, TaskDef } fr
 import {
   checkJoinArgs, checkFunction, checkSpawn, checkSpawnOptions, isThenable, isVerified, resolveTask, TaskCell, TaskSet,
 } from '@runtime-traits/core/kit';
+import { captureContext, runInContext, type CapturedContext } from './host-globals.js';
 import type { HostState } from './host-state.js';
 import type { Scheduler, Wakeable } from './scheduler.js';
 
-/** Starts a task's body when the ready queue wakes it (never inside the spawn call). */
+/**
+ * Starts a task's body when the ready queue wakes it (never inside the spawn call), in the async
+ * context of the spawn when a compat layer publishes one (host-globals.ts).
+ */
 class TaskStart<T> implements Wakeable {
-  constructor(private readonly cell: TaskCell<T>, private readonly body: (cx: TaskContext) => Awaitable<T>, private readonly hostName: string) {}
+  private readonly context: CapturedContext | undefined;
+
+  constructor(private readonly cell: TaskCell<T>, private readonly body: (cx: TaskContext) => Awaitable<T>, private readonly hostName: string) {
+    this.context = captureContext(cell.runtime);
+  }
 
   wake(): void {
-    this.cell.run(this.body);
+    if (this.context === undefined) this.cell.run(this.body);
+    else runInContext(this.context, () => this.cell.run(this.body));
   }
 
   label(): string {

@@ -7,8 +7,9 @@
 //      a. timers queued (and no hold): move time to the earliest one (virtual: jump; real: wait
 //         for the host timer) and move EVERY timer due at that instant to the ready queue — one
 //         turn per instant, however many timers share it;
-//      b. nothing queued and no hold: the runtime is idle. Idle watchers (run()'s deadlock check)
-//         are told; no further turn is asked for, so an idle runtime holds no host handle.
+//      b. nothing queued (or, under virtual time, only weak timers: unref'd ones) and no hold: the
+//         runtime is idle. Idle watchers (run()'s deadlock check) are told; no further turn is
+//         asked for, so an idle runtime holds no host handle.
 //      c. the earliest timer lies beyond `timeLimit` (virtual time only): the watchers are told
 //         'limit', and time stops there — a runaway simulation ends instead of spinning forever.
 //   2. Wake the ready queue in an order drawn from the seeded PRNG (Fisher–Yates over the batch).
@@ -46,6 +47,8 @@ export interface Wakeable {
 /** A timer: due at `at`, woken through the ready queue. `owner` is the host it belongs to (-1: none). */
 export interface TimerItem extends Timed, Wakeable {
   readonly owner: number;
+  /** Weak: does not keep an idle runtime busy (see step 1b). */
+  readonly weak?: boolean;
   /** Called instead of wake() when the owning host crashes or shuts down. */
   abandon?(error: unknown): void;
 }
@@ -169,7 +172,9 @@ export class Scheduler {
     if (this.holds > 0 && this.time.virtual) return;
     if (this.ready.length === 0) {
       const first = this.timers.peek();
-      if (first === undefined) {
+      // Only weak timers left (unref'd ones) under virtual time: idle, as a process with nothing but
+      // unref'd timers exits. A later wake or strong timer moves time on to them again.
+      if (first === undefined || (this.time.virtual && this.timers.strongSize === 0)) {
         if (this.holds === 0) this.idle('idle');
         return;
       }
