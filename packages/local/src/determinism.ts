@@ -63,8 +63,8 @@ interface RunRecord<T> {
 
 const CONTEXT = 4;
 
-/** @internal Simulation.checkDeterminism's body; `make` builds a fresh Simulation (no import cycle). */
-export async function checkDeterminismWith<T>(
+/** @internal Simulation.checkDeterminism's body; `make` builds a fresh Simulation (no import cycle). Bad arguments throw at the call. */
+export function checkDeterminismWith<T>(
   make: (options: SimulationOptions) => Simulation,
   options: SimulationOptions,
   scenario: (sim: Simulation) => T | Promise<T>,
@@ -75,6 +75,15 @@ export async function checkDeterminismWith<T>(
   const runs = o?.runs ?? 2;
   if (typeof runs !== 'number' || !Number.isInteger(runs)) throw new TypeError(`opts.runs must be an integer, got ${show(runs)}`);
   if (runs < 2) throw new RangeError(`opts.runs must be at least 2, got ${runs}`);
+  return compareRuns(make, options, scenario, runs);
+}
+
+async function compareRuns<T>(
+  make: (options: SimulationOptions) => Simulation,
+  options: SimulationOptions,
+  scenario: (sim: Simulation) => T | Promise<T>,
+  runs: number,
+): Promise<DeterminismReport<T>> {
   const records: Array<RunRecord<T>> = [];
   for (let i = 0; i < runs; i++) records.push(await runOnce(make, options, scenario));
   const first = records[0]!;
