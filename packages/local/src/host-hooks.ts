@@ -85,7 +85,7 @@ export class LocalHostHooks implements HostHooks {
 
   soon(fn: () => void, label: Label): () => void {
     const item = new HostSoon(this.host, this.host.incarnation, fn, label);
-    this.scheduler.wakeSoon(item);
+    this.scheduler.wakeNextTurn(item);
     return () => { item.cancelled = true; };
   }
 

@@ -59,6 +59,8 @@ export class Scheduler {
   readonly trace: Trace | null;
   private ready: Wakeable[] = [];
   private spare: Wakeable[] = [];
+  /** Items for the next turn, never the one running (see wakeNextTurn). */
+  private nextTurn: Wakeable[] = [];
   private holds = 0;
   private holdSeq = 0;
   /** Items released by holds while others are still held. */
@@ -99,6 +101,15 @@ export class Scheduler {
   /** Puts `item` on the ready queue; it is woken in a later turn (or later in this one). */
   wakeSoon(item: Wakeable): void {
     this.ready.push(item);
+    if (!this.turnPending) this.kick();
+  }
+
+  /**
+   * Puts `item` on the ready queue of the NEXT turn, never the one running — so the microtasks that
+   * whatever queued it set off all run first (a compat layer's callbacks: Node drains them between two).
+   */
+  wakeNextTurn(item: Wakeable): void {
+    this.nextTurn.push(item);
     if (!this.turnPending) this.kick();
   }
 
@@ -143,7 +154,7 @@ export class Scheduler {
 
   /** Tasks waiting to be woken (for metrics). */
   get readyCount(): number {
-    return this.ready.length;
+    return this.ready.length + this.nextTurn.length;
   }
 
   /** Stops driving: no more turns, no host timer left behind. */
@@ -170,6 +181,10 @@ export class Scheduler {
     // Virtual time: a hold (a foreign wait such as a module import) freezes the whole simulation,
     // so when the foreign wait ends cannot change what the tasks see. release() kicks us again.
     if (this.holds > 0 && this.time.virtual) return;
+    if (this.nextTurn.length > 0) {
+      for (const item of this.nextTurn) this.ready.push(item);
+      this.nextTurn.length = 0;
+    }
     if (this.ready.length === 0) {
       const first = this.timers.peek();
       // Only weak timers left (unref'd ones) under virtual time: idle, as a process with nothing but

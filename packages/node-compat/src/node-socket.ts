@@ -12,9 +12,8 @@
 //   _final  → `conn.closeWrite()` (FIN); _destroy → `conn.close()`, then 'close'.
 //   connect → `net.connect()` in the background; writes and end() wait for it; 'connect', 'ready'.
 //   setTimeout → an IdleTimer on the runtime's Clock, touched by every read and write.
-// Under withNodeApis a socket has an owner (internal/owner.ts): while connecting or open it holds the
-// owner open unless unref()'d, and once the owner is gone (its simulated host crashed) every
-// callback above is dropped — the socket just stops, as a dead process's sockets do.
+// Under withNodeApis a socket has an owner (internal/owner.ts): open, it holds the owner open unless
+// unref()'d; once the owner is gone (its host crashed) every callback above is dropped.
 // WHY not a subclass of net.Socket: node's TLS (tls.connect({ socket }), which pg and postgres.js use to
 // upgrade) treats a net.Socket without a libuv handle as still connecting and waits for a 'connect'
 // that has already happened; any other Duplex it wraps and starts at once.
@@ -22,7 +21,7 @@ import type { AddressInfo } from 'node:net';
 import { Duplex } from 'node:stream';
 import { CancelledError, type Connection, type Net, type SocketAddress } from '@runtime-traits/core';
 import { checkFunction, checkMs } from '@runtime-traits/core/kit';
-import { checkConnectTarget, familyOf, normalizeConnectArgs } from './internal/args.js';
+import { addressInfo, checkConnectTarget, normalizeConnectArgs } from './internal/args.js';
 import { clockTimers, IdleTimer, type TimerSource } from './internal/idle-timer.js';
 import { closedBeforeConnection, codedError, nodeError, socketClosed } from './internal/node-errors.js';
 import { OwnerLink } from './internal/owner.js';
@@ -63,6 +62,7 @@ export class NodeSocket extends Duplex {
   #released = false;
   /** Its tie to the withNodeApis scope it belongs to (if any): open from connect (or attach) until 'close'. */
   readonly #owner: OwnerLink;
+  readonly #teardown = (): void => { this.destroy(); };
   /** The host a TCP connect without one dials ('localhost' under withNodeApis, as node:net; none in layer 1). */
   readonly #defaultHost: string | undefined;
 
@@ -100,7 +100,7 @@ export class NodeSocket extends Duplex {
     if (this.#conn && !this.destroyed) throw codedError('ERR_SOCKET_CONNECTED', 'Socket is already connected');
     if (this.destroyed) this.#renew();
     if (cb) this.once('connect', cb);
-    this.#track();
+    this.#owner.open(this.#teardown);
     this.connecting = true;
     const controller = new AbortController();
     this.#connecting = controller;
@@ -111,7 +111,7 @@ export class NodeSocket extends Duplex {
       connected = Promise.reject(error);
     }
     connected.then((conn) => this.#connected(conn, controller), (error: unknown) => {
-      if (this.#connecting !== controller || this.#frozen) return; // destroyed meanwhile: the abort is ours
+      if (this.#connecting !== controller || this.#owner.frozen) return; // destroyed meanwhile: the abort is ours
       this.#connecting = undefined;
       this.destroy(nodeError(error, 'connect', 'ECONNREFUSED', to));
     });
@@ -120,7 +120,7 @@ export class NodeSocket extends Duplex {
   }
 
   #connected(conn: Connection, controller: AbortController): void {
-    if (this.#frozen) return;
+    if (this.#owner.frozen) return;
     if (this.#connecting !== controller || this.destroyed) {
       void conn.close();
       return;
@@ -139,9 +139,9 @@ export class NodeSocket extends Duplex {
   }
 
   #attach(conn: Connection): void {
-    this.#track();
+    this.#owner.open(this.#teardown);
     this.#conn = conn;
-    this.#pump = new WritePump(conn, () => this.#touch(), () => this.#frozen);
+    this.#pump = new WritePump(conn, () => this.#touch(), () => this.#owner.frozen);
     this.#local = conn.localAddress;
     this.#remote = conn.remoteAddress;
     this.#released = false;
@@ -175,7 +175,7 @@ export class NodeSocket extends Duplex {
 
   #onChunk = (chunk: Uint8Array | null): void => {
     this.#reading = false;
-    if (this.destroyed || this.#frozen) return;
+    if (this.destroyed || this.#owner.frozen) return;
     if (chunk === null) {
       // As node:net does after EOF: read(0) lets 'end' fire even when nobody reads (no 'data' listener).
       this.push(null);
@@ -190,7 +190,7 @@ export class NodeSocket extends Duplex {
 
   #onReadError = (error: unknown): void => {
     this.#reading = false;
-    if (this.destroyed || this.#frozen) return;
+    if (this.destroyed || this.#owner.frozen) return;
     // The runtime cancelled its own IO (a Simulation host crashed): the code that owned this socket is
     // gone with it, so the socket just closes; an 'error' nobody listens to would crash the process.
     if (CancelledError.is(error)) this.destroy();
@@ -228,7 +228,7 @@ export class NodeSocket extends Duplex {
       else done();
       return;
     }
-    conn.closeWrite().then(() => { if (!this.#frozen) done(); }, (error: unknown) => { if (!this.#frozen) done(nodeError(error, 'shutdown', 'EPIPE')); });
+    conn.closeWrite().then(() => { if (!this.#owner.frozen) done(); }, (error: unknown) => { if (!this.#owner.frozen) done(nodeError(error, 'shutdown', 'EPIPE')); });
   }
 
   #defer(run: () => void, done: Done): void {
@@ -255,7 +255,7 @@ export class NodeSocket extends Duplex {
       this.#owner.closed();
       this.emit('close', hadError);
     };
-    const later = (): void => { if (!this.#frozen) process.nextTick(emitClose); };
+    const later = (): void => { if (!this.#owner.frozen) process.nextTick(emitClose); };
     if (conn) conn.close().then(later, later);
     else later();
     const server = this._server;
@@ -290,7 +290,7 @@ export class NodeSocket extends Duplex {
     }
     const timers = this.#timers;
     if (!timers) throw new TypeError('This socket has no clock for setTimeout: make it with toNodeSocket(conn, { clock }) or from a Reactor');
-    (this.#idle ??= new IdleTimer(timers, () => { if (!this.#frozen) this._onTimeout(); })).arm(msecs);
+    (this.#idle ??= new IdleTimer(timers, () => { if (!this.#owner.frozen) this._onTimeout(); })).arm(msecs);
     if (callback) this.once('timeout', callback);
     return this;
   }
@@ -312,14 +312,6 @@ export class NodeSocket extends Duplex {
     this.#idle?.touch();
   }
 
-  get #frozen(): boolean {
-    return this.#owner.frozen;
-  }
-
-  #track(): void {
-    this.#owner.open(() => this.destroy());
-  }
-
   // ── knobs a Connection does not have ──────────────────────────────────────
   /** Recorded and asked of the runtime at connect; a Connection has no switch once open. */
   setNoDelay(noDelay = true): this {
@@ -333,20 +325,10 @@ export class NodeSocket extends Duplex {
     return this;
   }
 
-  /**
-   * Without withNodeApis a no-op: whether a Connection keeps the process alive is its runtime's
-   * business. Under withNodeApis an open socket holds its scope open, as a handle holds a process.
-   */
-  ref(): this {
-    this.#owner.setRef(true);
-    return this;
-  }
-
-  /** Lets the scope end while this socket is open (without withNodeApis, a no-op). */
-  unref(): this {
-    this.#owner.setRef(false);
-    return this;
-  }
+  // Without withNodeApis no-ops (whether a Connection keeps the process alive is its runtime's business);
+  // under withNodeApis an open socket holds its scope open unless unref'd, as a handle holds a process.
+  ref(): this { this.#owner.setRef(true); return this; }
+  unref(): this { this.#owner.setRef(false); return this; }
 
   /** Whether keep-alive was asked for (recorded only). */
   get keepAliveRequested(): boolean {
@@ -355,9 +337,7 @@ export class NodeSocket extends Duplex {
 
   // ── addresses ─────────────────────────────────────────────────────────────
   address(): AddressInfo | Record<string, never> {
-    const local = this.#local;
-    if (!local || this.#released || !('port' in local)) return {};
-    return { address: local.host, family: familyOf(local.host), port: local.port };
+    return this.#released ? {} : addressInfo(this.#local);
   }
 
   _getsockname(): AddressInfo | Record<string, never> {
@@ -365,9 +345,7 @@ export class NodeSocket extends Duplex {
   }
 
   _getpeername(): AddressInfo | Record<string, never> {
-    const remote = this.#remote;
-    if (!remote || this.connecting || !('port' in remote)) return {};
-    return { address: remote.host, family: familyOf(remote.host), port: remote.port };
+    return this.connecting ? {} : addressInfo(this.#remote);
   }
 
   /** The Connection underneath, once connected. */

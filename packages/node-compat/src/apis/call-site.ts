@@ -1,23 +1,28 @@
-// The first stack frame outside node-compat: where the code that did something (re-armed a timer, escaped) lives, for messages and traces.
+// Stack frames outside node-compat: where the code that did something (re-armed a timer, escaped) lives, for messages, traces and checks.
 import { fileURLToPath } from 'node:url';
 
 /** This package's dist/src folder: frames in it are ours. */
 const OURS = fileURLToPath(new URL('../', import.meta.url));
 
-/** "fn (file:line:col)" of the first caller outside node-compat and outside Node's own timer modules, or 'unknown'. */
-export function callSite(skipNode = true): string {
+/** The stack's frames below the caller, without node-compat's own. */
+function frames(): string[] {
+  const limit = Error.stackTraceLimit;
+  Error.stackTraceLimit = 40; // Node's own frames (https → tls) come between the user's code and ours
   const stack = new Error().stack ?? '';
-  for (const line of stack.split('\n').slice(1)) {
-    const frame = line.trim().replace(/^at /, '');
-    if (frame.includes(OURS) || frame.includes(OURS.replace(/\\/g, '/'))) continue;
-    if (skipNode && /\(node:(internal\/)?timers/.test(frame)) continue;
-    return frame;
-  }
-  return 'unknown';
+  Error.stackTraceLimit = limit;
+  return stack.split('\n').slice(1).map((line) => line.trim().replace(/^at /, '')).filter((frame) => !frame.includes(OURS));
 }
 
-/** True when the first frame outside node-compat and Node's timer modules is Node's own code (node:…). */
+const isNode = (frame: string): boolean => frame.includes('(node:') || frame.startsWith('node:');
+
+/** "fn (file:line:col)" of the first caller in user or library code (not Node's own), else the first frame, else 'unknown'. */
+export function callSite(): string {
+  const all = frames();
+  return all.find((frame) => !isNode(frame)) ?? all[0] ?? 'unknown';
+}
+
+/** True when the code that called Node's timer functions is Node's own (node:…), not a library or the user. */
 export function calledByNode(): boolean {
-  const site = callSite();
-  return site.includes('(node:') || site.startsWith('node:');
+  const caller = frames().find((frame) => !/\(node:(internal\/)?timers[:)]/.test(frame));
+  return caller !== undefined && isNode(caller);
 }

@@ -92,6 +92,12 @@ function checkHostArg(value: unknown, arg: string): string {
   return value;
 }
 
+/** node:net's address() form of a TCP address; {} for none (or a Unix path). */
+export function addressInfo(at: SocketAddress | undefined): { address: string; family: 'IPv4' | 'IPv6'; port: number } | Record<string, never> {
+  if (!at || !('port' in at)) return {};
+  return { address: at.host, family: familyOf(at.host), port: at.port };
+}
+
 export function familyOf(host: string): 'IPv4' | 'IPv6' {
   return host.includes(':') ? 'IPv6' : 'IPv4';
 }
