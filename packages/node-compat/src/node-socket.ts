@@ -207,7 +207,7 @@ export class NodeSocket extends Duplex {
   }
 
   #send(buffers: Buffer[], done: Done): void {
-    const refused = this.#owner.checkUse('write to');
+    const refused = this.#owner.checkUse('written to');
     if (refused) {
       done(refused);
       return;

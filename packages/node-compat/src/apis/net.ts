@@ -11,6 +11,7 @@
 // What would leave a simulated world is refused with UnsupportedError naming it: a real net.Socket
 // connecting (a subclass of net.Socket made before the scope) or a real TCP socket (made outside the
 // simulation) written to from inside it. Outside every scope, all of it is Node's own.
+import http from 'node:http';
 import net from 'node:net';
 import tls from 'node:tls';
 import { UnsupportedError } from '@runtime-traits/core';
@@ -167,6 +168,8 @@ export function installNet(patches: PatchSet): void {
   patches.set(net, 'createConnection', connect);
   patches.set(net, 'Socket', Socket);
   patches.set(net, 'Stream', Socket);
+  // http.Agent took net.createConnection when it loaded: its sockets (http.get's, the global agent's) come from here.
+  patches.set(http.Agent.prototype, 'createConnection', connect);
   patches.set(RealSocket.prototype, 'connect', socketConnect);
   if (real.writeGeneric) patches.set(RealSocket.prototype, '_writeGeneric', writeGeneric);
   patches.set(net.Server.prototype, 'listen', listen);

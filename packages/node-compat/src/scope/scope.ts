@@ -224,7 +224,7 @@ export class Scope implements ResourceOwner {
   checkUse(what: string): Error | undefined {
     const here = currentScope();
     if (here === undefined || here === this || here.runtime === this.runtime || !here.closedWorld || !this.closedWorld) return undefined;
-    return new UnsupportedError('net.simulated', `A socket of host ${this.name} cannot ${what} from code running on host ${here.name}: `
+    return new UnsupportedError('net.simulated', `A socket of host ${this.name} cannot be ${what} from code running on host ${here.name}: `
       + 'something shared between hosts (a process-wide connection pool?) carried it across. Give each host its own client or agent.');
   }
 }
