@@ -30,6 +30,7 @@ interface Dispatcher { dispatch: Fn }
 
 const require = createRequire(import.meta.url);
 const UNDICI_TIMERS = /[\\/]undici[\\/]lib[\\/]util[\\/]timers\.js$/;
+const UNDICI_AGENT = /[\\/]undici[\\/]lib[\\/]dispatcher[\\/]agent\.js$/;
 const GLOBAL_DISPATCHER = Symbol.for('undici.globalDispatcher.1');
 const httpAgentModule = require('_http_agent') as { globalAgent: http.Agent };
 
@@ -37,6 +38,8 @@ const httpAgentModule = require('_http_agent') as { globalAgent: http.Agent };
 let patchedModules = new WeakSet<object>();
 let patchedDispatchers = new WeakSet<object>();
 let scannedModules = -1;
+/** An undici Agent class from the undici package (whose timers are re-homed), found in require.cache. */
+let packageAgent: (new () => Dispatcher) | undefined;
 
 /** A scope that keeps its own copies of library singletons (a simulated host). */
 function homeScope(): Scope | undefined {
@@ -75,13 +78,14 @@ function patchDispatcher(patches: PatchSet): void {
   if (global === undefined || patchedDispatchers.has(global) || typeof global.dispatch !== 'function') return;
   patchedDispatchers.add(global);
   const realDispatch = global.dispatch;
-  const Agent = global.constructor as new () => Dispatcher;
+  const globalAgent = global.constructor as new () => Dispatcher;
   patches.set(global, 'dispatch', function dispatch(this: Dispatcher, ...args: unknown[]): unknown {
     const scope = homeScope();
     if (scope === undefined || this !== global) return realDispatch.apply(this, args);
     let own = scope.library.get(global) as Dispatcher | undefined;
     if (own === undefined) {
-      own = new Agent();
+      // The undici package's Agent when one is loaded: Node's own copy (global fetch's) keeps its timers process-wide.
+      own = new (packageAgent ?? globalAgent)();
       scope.library.set(global, own);
     }
     return own.dispatch(...args);
@@ -112,7 +116,7 @@ function patchHttpGlobalAgent(patches: PatchSet): void {
 
 /** Looks for library singletons loaded since the last look (cheap when no module was loaded). */
 export function rescanLibraries(patches: PatchSet): void {
-  patchDispatcher(patches);
+  patchDispatcher(patches); // (its Agent class is looked up when first needed, after the scan below)
   const cache = require.cache;
   const ids = Object.keys(cache);
   if (ids.length === scannedModules) return;
@@ -121,6 +125,8 @@ export function rescanLibraries(patches: PatchSet): void {
     if (UNDICI_TIMERS.test(id)) {
       const exports = cache[id]?.exports as UndiciTimers | undefined;
       if (exports) patchUndiciTimers(patches, exports);
+    } else if (packageAgent === undefined && UNDICI_AGENT.test(id) && typeof cache[id]?.exports === 'function') {
+      packageAgent = cache[id]!.exports as new () => Dispatcher;
     }
   }
 }

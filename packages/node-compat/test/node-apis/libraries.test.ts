@@ -41,6 +41,8 @@ describe('withNodeApis: libraries on simulated hosts', () => {
         const peers = [];
         for (let i = 0; i < 4; i++) peers.push((await (await request('http://server/x')).body.json() as { peer: number }).peer);
         const fetched = await (await fetch('http://server/f')).json() as { path: string };
+        // Node's own fetch (its bundled undici) dispatches through the global dispatcher too: the host's own, from the undici package.
+        const globalFetched = await (await globalThis.fetch('http://server/g')).json() as { path: string };
         const pool = new Pool('http://server');
         const pooled = await Promise.all([1, 2, 3].map(async (i) => ((await pool.request({ path: `/p${i}`, method: 'GET' })).body.json() as Promise<{ path: string }>)));
         const asked = performance.now();
@@ -49,12 +51,12 @@ describe('withNodeApis: libraries on simulated hosts', () => {
         const hourInRealMs = await idle(HOUR); // undici's 4 s keep-alive timeout closes the idle sockets meanwhile
         const afterHour = (await (await request('http://server/x')).body.json() as { path: string }).path;
         await pool.close();
-        return { connections: new Set(peers).size, fetched: fetched.path, pooled: pooled.map((p) => p.path), timedOut, waited, hourInRealMs, afterHour, end: performance.now() };
+        return { connections: new Set(peers).size, fetched: fetched.path, globalFetched: globalFetched.path, pooled: pooled.map((p) => p.path), timedOut, waited, hourInRealMs, afterHour, end: performance.now() };
       }));
     }, { seed: 21, runs: 2 });
     const r = report.result;
     expect(r.connections).to.be.within(1, 2); // 4 requests: the kept-alive socket is reused
-    expect(r).to.include({ fetched: '/f', timedOut: 'UND_ERR_HEADERS_TIMEOUT', afterHour: '/x' });
+    expect(r).to.include({ fetched: '/f', globalFetched: '/g', timedOut: 'UND_ERR_HEADERS_TIMEOUT', afterHour: '/x' });
     expect(r.pooled).to.deep.equal(['/p1', '/p2', '/p3']);
     expect(r.waited).to.be.within(300_000, 300_100); // undici's default headersTimeout, on the virtual clock
     expect(r.end).to.be.greaterThan(HOUR + 300_000);
