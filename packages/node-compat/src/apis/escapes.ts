@@ -93,12 +93,20 @@ function abortSignalTimeout(ms: number): AbortSignal {
   return controller.signal;
 }
 
-/** Patches worker_threads, child_process, Node's Timeout prototype and AbortSignal.timeout. */
+/** Patches worker_threads, child_process and AbortSignal.timeout. */
 export function installEscapes(patches: PatchSet): void {
   patches.set(workerThreads, 'Worker', Worker);
   const cp = childProcess as unknown as Record<string, Fn>;
   for (const name of ['spawn', 'exec', 'execFile', 'fork']) patches.set(cp, name, guardSpawn(name, cp[name]!));
+  patches.set(AbortSignal, 'timeout', abortSignalTimeout);
+}
+
+/**
+ * Patches Node's Timeout prototype (refresh, and the `_onTimeout` accessor): added only once a scope
+ * on virtual time opens, so every real timer of a process that only ever uses real-time runtimes
+ * is built exactly as Node builds it.
+ */
+export function installRealTimerGuards(patches: PatchSet): void {
   patches.set(RealTimeoutPrototype, 'refresh', refresh);
   patches.define(RealTimeoutPrototype, '_onTimeout', onTimeoutAccessor);
-  patches.set(AbortSignal, 'timeout', abortSignalTimeout);
 }

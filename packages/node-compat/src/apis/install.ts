@@ -10,11 +10,11 @@
 // ends or dies, the patches come off one macrotask later — not at once, so that promise jobs of a
 // scope that just died, already queued, still meet the patched (inert) functions.
 import { HOST_ORIGINALS, type HostOriginals } from '@runtime-traits/core';
-import { publishContextHooks } from '../scope/context.js';
+import { disableContext, publishContextHooks } from '../scope/context.js';
 import type { PatchLease, Scope } from '../scope/scope.js';
 import { installClock } from './clock.js';
 import { installDns } from './dns.js';
-import { installEscapes } from './escapes.js';
+import { installEscapes, installRealTimerGuards } from './escapes.js';
 import { installFsHolds } from './fs-holds.js';
 import { installLibraryState, rescanLibraries } from './library-state.js';
 import { installNet } from './net.js';
@@ -34,6 +34,7 @@ const ORIGINALS: HostOriginals = {
 };
 
 let patches: PatchSet | undefined;
+let guardsInstalled = false;
 let stopWatching: (() => void) | undefined;
 let holders = 0;
 let removing = false;
@@ -63,6 +64,8 @@ function uninstall(): void {
   publishContextHooks(false);
   patches.restore();
   patches = undefined;
+  guardsInstalled = false;
+  disableContext(); // no scope left: Node's async hooks go quiet again for the code that runs on
 }
 
 /** The lease every live scope holds. */
@@ -71,6 +74,10 @@ export const patchLease: PatchLease = {
     holders++;
     if (patches === undefined) patches = install();
     else if (scope.closedWorld) rescanLibraries(patches);
+    if (scope.virtual && !guardsInstalled) {
+      guardsInstalled = true;
+      installRealTimerGuards(patches);
+    }
   },
   release(): void {
     holders--;

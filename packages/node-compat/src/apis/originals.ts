@@ -21,6 +21,9 @@ export const RealTimeoutPrototype: object = (() => {
   return Object.getPrototypeOf(t) as object;
 })();
 
+/** Node's own Timeout#refresh (re-arms a real timer in place, also after it fired). */
+export const realTimeoutRefresh = (RealTimeoutPrototype as { refresh: (this: NodeJS.Timeout) => NodeJS.Timeout }).refresh;
+
 /** Runs `cb` in a later macrotask, unref'd: Node's own setImmediate, never a scope's. */
 export function realLater(cb: () => void): void {
   realSetImmediate(cb).unref();

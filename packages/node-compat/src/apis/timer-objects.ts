@@ -18,7 +18,7 @@ import type { TimerSource } from '../internal/idle-timer.js';
 import type { LoopImmediate, LoopTimer } from '../scope/host-loop.js';
 import { Scope } from '../scope/scope.js';
 import { callSite } from './call-site.js';
-import { realClearTimeout, realPerformanceNow, realSetTimeout } from './originals.js';
+import { realClearTimeout, realPerformanceNow, realSetTimeout, realTimeoutRefresh } from './originals.js';
 
 type Callback = (...args: unknown[]) => void;
 
@@ -53,12 +53,15 @@ export class Timeout implements LoopTimer {
   readonly #born: Scope | undefined;
   #refed = true;
   #armed = false;
+  /** Node's timer under a real-time home: kept after it fires, so refresh() re-arms it in place (it also keeps the creation's async context). */
   #handle: NodeJS.Timeout | undefined = undefined;
   #id: number | undefined = undefined;
-  readonly #resource = new AsyncResource('Timeout');
+  /** On a HostLoop, the async context of the creation, as Node's own timers keep it. */
+  #resource: AsyncResource | undefined;
 
   constructor(home: Scope | undefined, callback: Callback, ms: number, args: unknown[] | undefined, repeat: boolean) {
     this.#home = this.#born = home;
+    if (home?.loop) this.#resource = new AsyncResource('Timeout');
     this.#callback = callback;
     this._idleTimeout = ms;
     this._timerArgs = args;
@@ -94,8 +97,13 @@ export class Timeout implements LoopTimer {
   refresh(): this {
     if (this._idleTimeout === -1 || this.#callback === null) return this;
     this.#rehome();
-    if (this.#armed) this.#disarm();
     this._destroyed = false;
+    if (this.#armed && this.#handle !== undefined) {
+      realTimeoutRefresh.call(this.#handle); // in place: no new Node timer per refresh (undici refreshes on every request)
+      this._idleStart = realPerformanceNow();
+      return this;
+    }
+    if (this.#armed) this.#disarm();
     this.#arm();
     return this;
   }
@@ -163,8 +171,12 @@ export class Timeout implements LoopTimer {
       loop.addTimer(this);
     } else {
       this._idleStart = realPerformanceNow();
-      this.#handle = realSetTimeout(fireReal as (...args: unknown[]) => void, this._idleTimeout, this);
-      if (!this.#refed) this.#handle.unref();
+      if (this.#handle !== undefined && this.#handle.hasRef() === this.#refed) realTimeoutRefresh.call(this.#handle);
+      else {
+        if (this.#handle !== undefined) realClearTimeout(this.#handle);
+        this.#handle = realSetTimeout(fireReal as (...args: unknown[]) => void, this._idleTimeout, this);
+        if (!this.#refed) this.#handle.unref();
+      }
     }
     if (home) {
       home.timers.add(this);
@@ -207,8 +219,13 @@ export class Timeout implements LoopTimer {
     if (here === home) return;
     if (home !== undefined && home.state === 'open' && here === undefined) return; // plain code refreshing a live scope's timer
     if (this.#armed) this.#disarm();
+    else if (this.#handle !== undefined) {
+      realClearTimeout(this.#handle);
+      this.#handle = undefined;
+    }
     this.#forgetId();
     this.#home = here;
+    if (here?.loop) this.#resource ??= new AsyncResource('Timeout');
     here?.note(`timer moved here from ${home === undefined ? 'outside every scope' : `${home.name} (${home.state})`}: ${this.describe()} re-armed at ${callSite()}`);
   }
 
@@ -223,7 +240,6 @@ export class Timeout implements LoopTimer {
   #fire(caught: boolean): void {
     const home = this.#home;
     this.#armed = false;
-    this.#handle = undefined;
     if (home) {
       home.timers.delete(this);
       if (this.#refed) home.unref();
@@ -254,8 +270,12 @@ export class Timeout implements LoopTimer {
   #invoke(callback: Callback): void {
     const args = this._timerArgs ?? [];
     const home = this.#home;
-    if (home === this.#born) this.#resource.runInAsyncScope(callback, this, ...args);
-    else this.#resource.runInAsyncScope(() => runIn(home, () => callback.apply(this, args)));
+    const resource = this.#resource;
+    if (home === this.#born) {
+      if (resource) resource.runInAsyncScope(callback, this, ...args);
+      else callback.apply(this, args); // a real-time home: Node's own timer already runs this in the creation's context
+    } else if (resource) resource.runInAsyncScope(() => runIn(home, () => callback.apply(this, args)));
+    else runIn(home, () => callback.apply(this, args));
   }
 
   /** @internal Node's timer went off (a real-time home). */

@@ -28,6 +28,11 @@ export function outside<T>(fn: () => T): T {
   return storage.run(undefined as unknown as Scope, fn);
 }
 
+/** Once no scope is left: the storage stops tracking (its async hooks cost every promise); the next run() turns it on again. */
+export function disableContext(): void {
+  storage.disable();
+}
+
 const NO_SCOPE = Symbol('no scope');
 
 const contextHooks: AsyncContextHooks = {
