@@ -1,6 +1,10 @@
 // Real, unmodified libraries on simulated hosts under withNodeApis: http + undici, ws, ioredis — each run twice with one seed (checkDeterminism).
 import { expect } from 'chai';
+import { copyFileSync, mkdirSync, mkdtempSync } from 'node:fs';
 import http from 'node:http';
+import module, { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Redis } from 'ioredis';
 import { Agent, fetch, Pool, request } from 'undici';
@@ -13,6 +17,15 @@ import { startPlainRedis } from './fixtures/plain-redis.js';
 import { realNow } from './helpers.js';
 
 const HOUR = 3_600_000;
+const require = createRequire(import.meta.url);
+
+/** A second copy of undici's timers module, at a path of its own (as a second undici install would be), loaded now. */
+function freshUndiciTimers(): { setFastTimeout(cb: () => void, ms: number): { constructor: { name: string } } } {
+  const dir = join(mkdtempSync(join(tmpdir(), 'undici-copy-')), 'node_modules', 'undici', 'lib', 'util');
+  mkdirSync(dir, { recursive: true });
+  copyFileSync(require.resolve('undici/lib/util/timers.js'), join(dir, 'timers.js'));
+  return require(join(dir, 'timers.js'));
+}
 
 /** Awaits `ms` of the host's (virtual) time and returns how many real milliseconds that took. */
 async function idle(ms: number): Promise<number> {
@@ -141,6 +154,33 @@ describe('withNodeApis: libraries on simulated hosts', () => {
         return Promise.all([fromHost(a), fromHost(b)]); // two hosts, each with its own dispatcher: no socket crosses
       }, { seed: 24, runs: 3 });
       expect(report.result).to.deep.equal([4, 4]);
+    });
+
+    it('should find a copy of undici loaded after the patches went on, when the next simulated scope starts', async () => {
+      const sim = new Simulation({ seed: 26 });
+      const [a, b] = [sim.host('a'), sim.host('b')];
+      await withNodeApis(a, async () => {
+        const copy = freshUndiciTimers(); // loaded while patched, outside b's scope
+        const kind = await withNodeApis(b, () => b.run(async () => {
+          const timer = copy.setFastTimeout(() => {}, 2_000);
+          return timer.constructor.name;
+        }));
+        expect(kind, 'the host\'s own timer, not undici\'s FastTimer').to.equal('Timeout');
+      });
+      await sim.shutdown();
+    });
+
+    it('should catch a copy of undici loaded while a simulated scope runs, where module.registerHooks exists', async function () {
+      if (typeof (module as { registerHooks?: unknown }).registerHooks !== 'function') this.skip(); // capability: module.registerHooks (Node >= 22.15)
+      const sim = new Simulation({ seed: 27 });
+      const a = sim.host('a');
+      const kind = await withNodeApis(a, () => a.run(async () => {
+        const copy = freshUndiciTimers();
+        await new Promise((resolve) => setImmediate(resolve)); // the load hook patches it on the next tick
+        return copy.setFastTimeout(() => {}, 2_000).constructor.name;
+      }));
+      expect(kind).to.equal('Timeout');
+      await sim.shutdown();
     });
 
     it('should name, in checkDeterminism\'s difference, a library\'s own process-wide timer that a later run re-armed', async () => {
