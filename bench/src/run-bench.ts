@@ -18,6 +18,11 @@ const [name = '', outFile = '', ...flags] = process.argv.slice(2);
 const quick = flags.includes('--quick');
 const t0 = Number(process.env.BENCH_T0 ?? Date.now());
 
+// The parent reads stderr; once it is gone a write fails (EPIPE). Unhandled, that failure is an
+// uncaught exception whose report is another write — a loop that once spun an orphaned child at
+// 100% CPU for hours. With nobody left to report to, end.
+process.stderr.on('error', () => process.exit(71));
+
 function log(message: string): void {
   const s = Math.round((Date.now() - t0) / 1000);
   process.stderr.write(`[${String(Math.floor(s / 60)).padStart(2, '0')}:${String(s % 60).padStart(2, '0')}] ${message}\n`);

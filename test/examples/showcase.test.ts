@@ -54,6 +54,15 @@ describe('examples/showcase (npm start)', function () {
     expect(row[1]).to.match(/thread \d+, thread \d+|\d+ threads/);
   });
 
+  it('should say how the fork-join speedup compares, or why the machine\'s load makes one impossible, never both claims at once', () => {
+    const note = /• worksteal: (.*)/.exec(run.stdout)![1]!;
+    expect(note).to.match(/\d+\.\d+x the speed of node's sequential join \(.* best runs\)/);
+    const claim = /^the fork-join job ran on \d+ threads, ([\d.]+)x/.exec(note);
+    if (claim) expect(Number(claim[1]), note).to.be.at.least(1.2);
+    else expect(note, 'a ratio below 1.2 comes with its reason').to.match(/saturated|busy|no faster|no parallel speedup to show/);
+    expect(run.stdout).to.match(/\d+ cores, load average \d+\.\d+\)/);
+  });
+
   it('should end with a summary row for every step of every runtime', () => {
     const summary = run.stdout.split('Summary: what ran where, and how long it took\n')[1]!;
     const rows = summary.split('\n').filter((line) => /^(node|local|worksteal)\s/.test(line));

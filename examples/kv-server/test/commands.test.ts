@@ -1,9 +1,9 @@
 // The command table, exactly as a client sees it: the bytes of each reply.
 import { expect } from 'chai';
-import { execute } from '../src/lib/commands.js';
-import type { CommandContext } from '../src/lib/commands.js';
+import { execute } from '../src/lib/commands/dispatch.js';
+import type { CommandContext } from '../src/lib/commands/command.js';
 import { RespWriter } from '../src/lib/resp-writer.js';
-import { Store } from '../src/lib/store.js';
+import { ServerState } from '../src/lib/server-state.js';
 import { ManualClock } from './manual-clock.js';
 
 const enc = new TextEncoder();
@@ -11,7 +11,8 @@ const dec = new TextDecoder();
 
 function session() {
   const clock = new ManualClock();
-  const cx: CommandContext = { store: new Store(clock), out: new RespWriter(), quit: false };
+  const server = new ServerState(clock);
+  const cx: CommandContext = { server, store: server.store, session: server.open(), out: new RespWriter() };
   const run = (...args: string[]) => {
     execute(args.map((a) => enc.encode(a)), cx);
     return dec.decode(cx.out.take());
@@ -119,7 +120,7 @@ describe('execute(args)', () => {
   it('should reply OK to QUIT and mark the session as quitting', () => {
     const { run, cx } = session();
     expect(run('QUIT')).to.equal('+OK\r\n');
-    expect(cx.quit).to.equal(true);
+    expect(cx.session.quit).to.equal(true);
   });
 
   it('should name an unknown command and its first arguments, like Redis', () => {

@@ -62,13 +62,23 @@ describe('RespParser', () => {
     for (const [frame, message] of [
       ['*abc\r\n', 'invalid multibulk length'],
       ['*1\r\n$-5\r\n', 'invalid bulk length'],
-      ['*1\r\n$2\r\nabcd\r\n', 'bulk string not terminated by CRLF'],
+      ['*01\r\n', 'invalid multibulk length'],
+      ['*1\r\n$04\r\nPING\r\n', 'invalid bulk length'],
+      ['*1\r\n$536870913\r\n', 'invalid bulk length'],
+      ['*1\r\n$9999999999\r\n', 'invalid bulk length'],
+      ['*9999999999\r\n', 'invalid multibulk length'],
       ['SET k "unterminated\r\n', 'unbalanced quotes in request'],
     ] as const) {
       it(`should report ${message} for ${JSON.stringify(frame)}`, () => {
         expect(new RespParser().feed(enc.encode(frame)).error?.message).to.equal(message);
       });
     }
+
+    it('should skip the two bytes after a bulk body unchecked, as Redis does', () => {
+      const { commands, error } = new RespParser().feed(enc.encode('*1\r\n$2\r\nabcd\r\n'));
+      expect(error).to.equal(undefined);
+      expect(words(commands)).to.deep.equal([['ab']]);
+    });
 
     it('should refuse an endless line instead of buffering it forever', () => {
       const parser = new RespParser();

@@ -2,13 +2,14 @@
 //
 // Nothing in ./lib knows which runtime it is on: it receives RUNTIME, EXECUTOR, CLOCK and NET from
 // an inversify container, and this file is the only place a runtime is chosen.
-import { availableParallelism } from 'node:os';
+import { availableParallelism, loadavg } from 'node:os';
 import { Container } from 'inversify';
 import { loadRuntime, runtimeModule, RUNTIME_NAMES } from '@runtime-traits/inversify';
 import type { RuntimeName } from '@runtime-traits/inversify';
 import { Tour } from './lib/index.js';
 import type { Step } from './lib/index.js';
 import { table } from './table.js';
+import { speedupVerdict } from './verdict.js';
 
 const BLURB: Record<RuntimeName, string> = {
   node: "Node's own event loop: node:net sockets, real timers",
@@ -50,7 +51,9 @@ function describeThreads(where: string[]): string {
   return `${where.length} threads (${where.slice(0, 2).join(', ')}, …)`;
 }
 
-console.log(`runtime-traits: one library, three runtimes (Node ${process.version}, ${availableParallelism()} cores)\n`);
+const cores = availableParallelism();
+const loadAtStart = loadavg()[0]!;
+console.log(`runtime-traits: one library, three runtimes (Node ${process.version}, ${cores} cores, load average ${loadAtStart.toFixed(2)})\n`);
 console.log('The same Tour class (examples/showcase/src/lib) gets its executor, clock and network');
 console.log('from inversify. Only the runtime bound in the container changes.\n');
 
@@ -79,9 +82,12 @@ const forkJoin = step('worksteal', 'parallel');
 const sequential = step('node', 'parallel');
 const notes: string[] = [];
 if (virtual) notes.push(`local: ${ms(virtual.clockMs)} of timers passed in ${ms(virtual.wallMs)} of wall time`);
-if (forkJoin && sequential) {
-  notes.push(`worksteal: the fork-join job ran on ${forkJoin.where.length} thread(s) in ${ms(forkJoin.wallMs)}, `
-    + `${(sequential.wallMs / forkJoin.wallMs).toFixed(2)}x the speed of node's sequential join (${ms(sequential.wallMs)})`);
+if (forkJoin?.bestMs !== undefined && sequential?.bestMs !== undefined) {
+  // The load as this program saw it: the higher of the averages before and after the runs.
+  const load = Math.max(loadAtStart, loadavg()[0]!);
+  notes.push(`worksteal: ${speedupVerdict({
+    cores, load, threads: forkJoin.where.length, sequentialMs: sequential.bestMs, parallelMs: forkJoin.bestMs,
+  })}`);
 }
 if (notes.length > 0) console.log(`\n${notes.map((n) => `• ${n}`).join('\n')}`);
 

@@ -22,6 +22,12 @@ describe('Tour on the local runtime', function () {
       expect(timers.clockMs).to.equal(3_600_000 + 3 * 50 + 20);
       expect(steps[2]!.result).to.match(/^echoed 64 KiB via .* intact$/);
       expect(steps.every((s) => s.where.join() === 'main')).to.equal(true);
+      // The parallel job is timed as the best of three runs (after an untimed one): three runs of at
+      // least the best one's length fit in the step's wall time.
+      const parallel = steps[3]!;
+      expect(parallel.result).to.match(/best of 3 runs \d+ ms$/);
+      expect(parallel.bestMs).to.be.a('number').and.be.greaterThan(0);
+      expect(parallel.bestMs! * 3).to.be.at.most(parallel.wallMs + 1);
     } finally {
       await container.unbindAllAsync();
     }

@@ -116,6 +116,7 @@ export class BullMQRuntime implements Runtime {
   }
 
   run<T>(main: (cx: TaskContext) => Awaitable<T>): Promise<T> {
+    checkFunction(main, 'main'); // a bad argument throws at the call; a shut-down runtime rejects
     try {
       return Promise.resolve(this.spawnHere(main));
     } catch (error) {

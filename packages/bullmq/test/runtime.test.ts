@@ -6,7 +6,7 @@ import { expect } from 'chai';
 import { Queue } from 'bullmq';
 import { CancelledError, NetError, RuntimeError, RuntimeShutdownError, TimeoutError } from '@runtime-traits/core';
 import { BullMQRuntime } from '../src/index.js';
-import { echo, double, flaky, misnamed, throwError, waitForCancel, markAndSleep } from './fixtures/tasks.js';
+import { echo, double, flaky, undefinedHere, throwError, waitForCancel, markAndSleep } from './fixtures/tasks.js';
 import { evil } from './outside/evil.js';
 import { startRedis, type TestRedis } from './helpers/redis.js';
 import { startWorker, type WorkerProcess } from './helpers/workers.js';
@@ -111,10 +111,10 @@ describe('BullMQRuntime', function () {
       expect(error!.message).to.include('fixtures');
     });
 
-    it('should reject with a TypeError when the module does not export the def under its name', async () => {
-      const error = await runtime.executor.spawn(misnamed, []).then(() => undefined, (e: unknown) => e as Error);
+    it('should reject with a TypeError when the module does not define the def', async () => {
+      const error = await runtime.executor.spawn(undefinedHere, []).then(() => undefined, (e: unknown) => e as Error);
       expect(error).to.be.instanceOf(TypeError);
-      expect(error!.message).to.include('notTheExportName');
+      expect(error!.message).to.include('notDefinedHere');
     });
   });
 

@@ -1,15 +1,16 @@
 #!/usr/bin/env node
 // runtime-traits-conformance <module>: runs the conformance suite against the `create` a module exports by default.
-import { existsSync, writeFileSync } from 'node:fs';
-import { basename, resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { writeFileSync } from 'node:fs';
+import { basename } from 'node:path';
 import Mocha from 'mocha';
 import type { Runtime, RuntimeOptions } from '@runtime-traits/core';
+import { resolveAdapter } from './resolve-module.js';
+import { skipReason } from './report.js';
 
 const USAGE = `usage: runtime-traits-conformance <module> [--name <name>] [--grep <pattern>] [--timeout <ms>] [--reporter <spec|dot|...>]
                                             [--bail] [--report-json <file>]
 
-  <module>   a file path or package specifier whose default export is create(options?) => Runtime | Promise<Runtime>
+  <module>   a file path, or a package name resolved from the current directory, whose default export is create(options?) => Runtime | Promise<Runtime>
   --name     the name shown in the report (default: the module's \`name\` export, else its file name)
   --grep     run only the cases whose full title matches this regular expression (e.g. "tcp", "clock interval")
   --timeout  per-case safety limit in ms of real time (default 20000)
@@ -17,7 +18,7 @@ const USAGE = `usage: runtime-traits-conformance <module> [--name <name>] [--gre
   --bail     stop at the first failing case
   --no-exit  do not force the process to exit at the end: it must then exit by itself
              (a runtime that leaks a handle, timer or thread after shutdown() keeps it alive)
-  --report-json <file>  also write { passes, failures, pending, failed: [{ title, error }] } to <file>
+  --report-json <file>  also write { passes, failures, pending, failed: [{ title, error }], skipped: [{ title, reason }] } to <file>
 
 Prints a closing line "N passed, N failed, N skipped" and exits 1 on any failure (2 on a usage error).`;
 
@@ -52,8 +53,7 @@ function parse(argv: string[]): Args | string {
 }
 
 async function loadCreate(specifier: string): Promise<{ create: (o?: RuntimeOptions) => Runtime | Promise<Runtime>; name: string }> {
-  const isPath = specifier.startsWith('.') || specifier.startsWith('/') || existsSync(specifier);
-  const url = isPath ? pathToFileURL(resolve(specifier)).href : specifier;
+  const url = resolveAdapter(specifier, process.cwd());
   const mod = await import(url) as { default?: unknown; name?: unknown };
   if (typeof mod.default !== 'function') {
     throw new TypeError(`${specifier} must export a default function create() returning a Runtime (got ${typeof mod.default})`);
@@ -89,15 +89,17 @@ async function main(): Promise<number> {
   conformanceSuite({ name: args.name ?? loaded.name, create: loaded.create, timeoutMs: args.timeout });
   const started = process.hrtime.bigint();
   const failed: Array<{ title: string; error: string }> = [];
+  const skipped: Array<{ title: string; reason: string }> = [];
   const stats = await new Promise<Mocha.Stats>((done) => {
     const runner = mocha.run(() => done(runner.stats ?? { passes: 0, failures: 1, pending: 0 } as Mocha.Stats));
     runner.on('fail', (test, error: Error) => failed.push({ title: test.fullTitle(), error: String(error?.message ?? error) }));
+    runner.on('pending', (test) => skipped.push({ title: test.fullTitle(), reason: skipReason(test.title) }));
   });
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
   console.log(`\nconformance of ${args.name ?? loaded.name}: ${seconds.toFixed(1)} s`);
   console.log(`${stats.passes} passed, ${stats.failures} failed, ${stats.pending} skipped`);
   if (args.reportJson) {
-    writeFileSync(args.reportJson, JSON.stringify({ name: args.name ?? loaded.name, seconds, passes: stats.passes, failures: stats.failures, pending: stats.pending, failed }, null, 2));
+    writeFileSync(args.reportJson, JSON.stringify({ name: args.name ?? loaded.name, seconds, passes: stats.passes, failures: stats.failures, pending: stats.pending, failed, skipped }, null, 2));
   }
   return stats.failures > 0 ? 1 : 0;
 }

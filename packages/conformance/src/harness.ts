@@ -8,10 +8,11 @@
 //      `outside` cases (shutdown, run) get the runtime without being inside run().
 //   3. Whatever happens, deferred clean-ups run and the runtime is shut down (bounded by a watchdog,
 //      so a broken shutdown fails the case instead of hanging the suite); `afterEach` catches leftovers.
-import { after, afterEach, before, describe, it } from 'mocha';
 import type {
   Capability, Clock, Executor, Net, Runtime, RuntimeOptions, TaskContext,
 } from '@runtime-traits/core';
+import { bdd } from './bdd.js';
+import { hostLacks, type HostFeature } from './host.js';
 
 /** What `conformanceSuite` takes. */
 export interface ConformanceOptions {
@@ -47,6 +48,8 @@ export interface Gate {
   lacks?: Capability;
   /** Body runs outside runtime.run() (for shutdown and run() itself). */
   outside?: boolean;
+  /** Runs only where the host (engine, page) offers these: shared memory, a blocking wait on this thread. */
+  host?: HostFeature[];
 }
 
 export type Body = (t: Case) => unknown;
@@ -65,6 +68,7 @@ export class Harness {
   /** Registers the hooks; call once inside the root describe. */
   install(): void {
     const harness = this;
+    const { after, afterEach, before } = bdd();
     before(async function () {
       this.timeout(harness.timeoutMs);
       const rt = await harness.create();
@@ -82,9 +86,13 @@ export class Harness {
   /** Registers one case. */
   it(title: string, body: Body, gate: Gate = {}): void {
     const harness = this;
-    const parts = [gate.needs?.length ? `needs ${gate.needs.join(', ')}` : '', gate.lacks ? `only without ${gate.lacks}` : ''].filter(Boolean);
+    const parts = [
+      gate.needs?.length ? `needs ${gate.needs.join(', ')}` : '',
+      gate.lacks ? `only without ${gate.lacks}` : '',
+      gate.host?.length ? `host: ${gate.host.join(', ')}` : '',
+    ].filter(Boolean);
     const suffix = parts.length ? ` [${parts.join('; ')}]` : '';
-    it(title + suffix, async function () {
+    bdd().it(title + suffix, async function () {
       this.timeout(harness.timeoutMs);
       const reason = harness.skipReason(gate);
       if (reason) {
@@ -97,7 +105,7 @@ export class Harness {
 
   /** Groups cases (mocha's describe). */
   describe(title: string, register: () => void): void {
-    describe(title, register);
+    bdd().describe(title, register);
   }
 
   /** True when the runtime has the capability (known once `before` ran; use inside bodies only). */
@@ -106,6 +114,10 @@ export class Harness {
   }
 
   private skipReason(gate: Gate): string | undefined {
+    for (const feature of gate.host ?? []) {
+      const reason = hostLacks(feature);
+      if (reason) return reason;
+    }
     const caps = this.capabilities;
     if (!caps) return undefined; // before() failed; let the case fail on its own
     const missing = (gate.needs ?? []).filter((c) => !caps.has(c));

@@ -1,5 +1,8 @@
 // @runtime-traits/conformance: one body of tests every runtime must pass, registered with mocha.
 export { conformanceSuite, AREAS } from './suite.js';
 export { TEST_CERT, TEST_KEY } from './fixtures/test-cert.js';
+export { caseTitles } from './titles.js';
 
 export type { ConformanceOptions, Case, Gate } from './harness.js';
+export type { HostFeature } from './host.js';
+export type { ConformanceReport } from './report.js';

@@ -1,5 +1,5 @@
 // conformanceSuite: registers every area against one runtime factory (Level's abstract-level suite, tokio's rt_common).
-import { describe } from 'mocha';
+import { bdd } from './bdd.js';
 import { Harness, type ConformanceOptions } from './harness.js';
 import { badInputArea } from './areas/bad-input.js';
 import { clockArea } from './areas/clock.js';
@@ -44,7 +44,7 @@ export function conformanceSuite(options: ConformanceOptions): void {
   if (typeof options.name !== 'string' || options.name === '') throw new TypeError('options.name must be a non-empty string');
   if (typeof options.create !== 'function') throw new TypeError('options.create must be a function returning a Runtime');
   const harness = new Harness(options);
-  describe(`runtime-traits conformance: ${options.name}`, () => {
+  bdd().describe(`runtime-traits conformance: ${options.name}`, () => {
     harness.install();
     for (const [, register] of AREAS) register(harness);
   });

@@ -1,7 +1,8 @@
 // Portable tasks the suite spawns: each a named export, so any thread (a worker, a machine) can import this module by URL.
 //
 // This module must stay importable on its own: it imports only @runtime-traits/core.
-import { defineTask, NetError, RuntimeError, TimeoutError, type TaskContext } from '@runtime-traits/core';
+import { optionalBuiltin } from './host.js';
+import { defineTask, NetError, RuntimeError, TimeoutError, type TaskContext, type TaskDef } from '@runtime-traits/core';
 
 /** a + b. */
 export const add = defineTask(import.meta.url, 'add', (_cx: TaskContext, a: number, b: number): number => a + b);
@@ -69,13 +70,13 @@ export const spawnNested = defineTask(import.meta.url, 'spawnNested', async (cx:
 
 /** The id of the thread running the task (0 = main thread), read without a static node: import. */
 export const threadId = defineTask(import.meta.url, 'threadId', async (): Promise<number> => {
-  const workerThreads = await import('node:worker_threads').catch(() => undefined);
+  const workerThreads = await optionalBuiltin<{ threadId: number }>('worker_threads');
   return workerThreads?.threadId ?? 0;
 });
 
 /** Where the task runs: "<process id>:<thread id>" (distinct for every thread of every process). */
 export const whereAmI = defineTask(import.meta.url, 'whereAmI', async (): Promise<string> => {
-  const workerThreads = await import('node:worker_threads').catch(() => undefined);
+  const workerThreads = await optionalBuiltin<{ threadId: number }>('worker_threads');
   const pid = (globalThis as { process?: { pid?: number } }).process?.pid ?? 0;
   return `${pid}:${workerThreads?.threadId ?? 0}`;
 });
@@ -117,10 +118,31 @@ export const sumBuffer = defineTask(import.meta.url, 'sumBuffer', (_cx: TaskCont
 });
 
 /**
- * A def exported under a DIFFERENT name than the one it declares ('notExportedUnderThisName'):
- * spawning it must reject with a TypeError naming the module and the export.
+ * Defined under a name that is not its export name, as after a bundler renamed the export: every
+ * runtime must still find it (by module and name, in the task registry), on every thread.
  */
-export const misnamed = defineTask(import.meta.url, 'notExportedUnderThisName', (): number => 1);
+export const renamed = defineTask(import.meta.url, 'definedUnderAnotherName', (_cx: TaskContext, n: number): number => n + 100);
 
-/** Declared in a module that does not exist: spawning it must reject with a TypeError. */
-export const missingModule = defineTask(new URL('./no-such-module-for-conformance.js', import.meta.url).href, 'missingModule', (): number => 1);
+/**
+ * Made by hand under a name this module neither defines nor exports: spawning it must reject with a
+ * TypeError naming the name ('neverDefinedHere').
+ */
+export const undefinedHere: TaskDef<[], number> = Object.freeze({ module: import.meta.url, name: 'neverDefinedHere', fn: (): number => 1 });
+
+/**
+ * Made by hand, naming a module that does not exist: spawning it must reject with a TypeError. (A def
+ * made by defineTask is found in this realm's registry without an import, so only a hand-made def, or
+ * one that crossed from another thread, shows what an unimportable module does.)
+ */
+export const missingModule: TaskDef<[], number> = Object.freeze({
+  module: new URL('./no-such-module-for-conformance.js', import.meta.url).href, name: 'missingModule', fn: (): number => 1,
+});
+
+/** The runtime's now(), read on whatever thread the task runs on. */
+export const clockNow = defineTask(import.meta.url, 'clockNow', (cx: TaskContext): number => cx.runtime.reactor.clock.now());
+
+/** [this task's now(), the now() of a task it spawns through cx.runtime] (on worksteal, a worker spawning onto the pool). */
+export const clockNowNested = defineTask(import.meta.url, 'clockNowNested', async (cx: TaskContext): Promise<[number, number]> => {
+  const own = cx.runtime.reactor.clock.now();
+  return [own, await cx.runtime.executor.spawn(clockNow, [])];
+});

@@ -15,11 +15,36 @@ export interface ErrorExpectation {
 export function expectError(error: unknown, cls: ErrorClass, want: ErrorExpectation = {}): void {
   const isRuntimeErrorClass = cls === (RuntimeError as unknown) || Object.prototype.isPrototypeOf.call(RuntimeError, cls);
   const ok = isRuntimeErrorClass ? (cls.is as (v: unknown) => boolean)(error) : error instanceof cls;
-  expect(ok, `expected ${cls.name}, got ${describeError(error)}`).to.equal(true);
+  holds(ok, `${cls.name}`, () => describeError(error));
   const e = error as Error & { code?: unknown };
   if (want.code !== undefined) expect(e.code, `code of ${describeError(error)}`).to.equal(want.code);
   if (want.name !== undefined) expect(e.name, `name of ${describeError(error)}`).to.equal(want.name);
   if (want.message !== undefined) expect(e.message).to.match(want.message);
+}
+
+/**
+ * Fails unless `condition` holds, with a message in words: what was expected, and what was seen
+ * instead (`actual` is only computed on failure). Every yes/no check of the suite goes through
+ * here, so no failure reads "expected false to equal true".
+ */
+export function holds(condition: boolean, expected: string, actual: () => string): void {
+  if (!condition) expect.fail(`expected ${expected}, got ${actual()}`);
+}
+
+/** A runtime in words: its class and name ("a NodeRuntime named 'node'"). */
+export function describeRuntime(value: unknown): string {
+  if (typeof value !== 'object' || value === null) return String(value);
+  const name = (value as { name?: unknown }).name;
+  return `a ${value.constructor?.name ?? 'object'}${typeof name === 'string' ? ` named '${name}'` : ''}`;
+}
+
+/**
+ * `seen` must be the very runtime create() returned. A runtime that wraps another passes only if it
+ * hands bodies a context whose `runtime` is the wrapper (README: "A runtime that wraps another").
+ */
+export function expectSameRuntime(seen: unknown, rt: unknown, where: string): void {
+  holds(seen === rt, `${where} to be the runtime create() returned (${describeRuntime(rt)})`,
+    () => `${seen === undefined ? 'undefined' : `another object, ${describeRuntime(seen)}`}; a wrapping runtime must pass bodies a context whose runtime is itself`);
 }
 
 export function describeError(error: unknown): string {
@@ -107,11 +132,27 @@ export function expectSameBytes(actual: Uint8Array, expected: Uint8Array, what =
 }
 
 // ── connections ───────────────────────────────────────────────────────────────
+/**
+ * Fails the case on an empty chunk. Every loop of the suite that reads until end of stream checks its
+ * chunks with this: an adapter that returns empty chunks instead of null would otherwise keep the loop
+ * turning on promise jobs alone, and no timer — not even the case's timeout — would ever run again.
+ */
+export function nonEmpty(chunk: Uint8Array, what = 'read()'): Uint8Array {
+  if (chunk.length === 0) expect.fail(`${what} returned an empty chunk: expected a chunk of at least one byte, or null at end of stream`);
+  return chunk;
+}
+
+/** One read(), failing on an empty chunk (see nonEmpty). */
+export async function readChunk(conn: Connection, what = 'read()'): Promise<Uint8Array | null> {
+  const chunk = await conn.read();
+  return chunk === null ? null : nonEmpty(chunk, what);
+}
+
 /** Reads until end of stream. */
 export async function readAll(conn: Connection): Promise<Uint8Array> {
   const chunks: Uint8Array[] = [];
   for (;;) {
-    const chunk = await conn.read();
+    const chunk = await readChunk(conn);
     if (chunk === null) return concat(chunks);
     chunks.push(chunk);
   }
@@ -122,8 +163,8 @@ export async function readExactly(conn: Connection, n: number): Promise<Uint8Arr
   const chunks: Uint8Array[] = [];
   let got = 0;
   while (got < n) {
-    const chunk = await conn.read();
-    if (chunk === null) expect.fail(`end of stream after ${got} of ${n} bytes`);
+    const chunk = await readChunk(conn);
+    if (chunk === null) expect.fail(`expected ${n} bytes before end of stream, got end of stream after ${got}`);
     chunks.push(chunk);
     got += chunk.length;
   }
@@ -159,7 +200,7 @@ export function serveEcho(t: Case, listener: Listener): void {
         try {
           for (;;) {
             const chunk = await conn.read();
-            if (chunk === null) break;
+            if (chunk === null || chunk.length === 0) break; // an empty chunk is the adapter's fault: stop serving, the case reports it
             await conn.write(chunk);
           }
           await conn.closeWrite();

@@ -14,6 +14,8 @@ const CORRECT = new Set(['none', 'honest-without-udp-and-blocking']);
 const CLI = fileURLToPath(new URL('../src/cli.js', import.meta.url));
 const BROKEN = fileURLToPath(new URL('./broken/adapter.js', import.meta.url));
 const NODE = fileURLToPath(new URL('./adapters/node.js', import.meta.url));
+const NAIVE = fileURLToPath(new URL('./adapters/naive-wrapper.js', import.meta.url));
+const WRAPPING = fileURLToPath(new URL('../../examples/wrapping-adapter.js', import.meta.url));
 const BATCH = fileURLToPath(new URL('./broken/run-batch.js', import.meta.url));
 const FAULT_TIMEOUT_MS = 3000;
 const CORRECT_TIMEOUT_MS = 20_000;
@@ -128,6 +130,32 @@ describe('the conformance suite', function () {
     });
   });
 
+  describe('against a runtime that wraps another', () => {
+    it('passes the README\'s wrapping adapter, which hands bodies a context whose runtime is itself', async () => {
+      const outcome = await runCli([WRAPPING, '--reporter', 'dot', '--grep', 'cx.runtime'], {}, 120_000);
+      expect(outcome.report?.failed ?? [{ title: 'no report' }], 'failures').to.deep.equal([]);
+      expect(outcome.report!.passes, 'cases run').to.be.above(3);
+    });
+    it('fails a wrapper that leaks the inner runtime, naming both runtimes in words', async () => {
+      const outcome = await runCli([NAIVE, '--reporter', 'dot', '--grep', 'cx.runtime === the runtime itself'], {}, 120_000);
+      const errors = outcome.report?.failed.map((f) => f.error) ?? [];
+      expect(errors.length, 'failing cases').to.be.above(0);
+      for (const error of errors) {
+        expect(error).to.match(/^expected cx\.runtime inside (spawnLocal|run\(\)) to be the runtime create\(\) returned \(a NaiveWrapper named 'naive'\), got another object, a NodeRuntime named 'node'/);
+      }
+    });
+  });
+
+  describe('against an adapter whose read() returns empty chunks instead of null', () => {
+    it('fails it, and the whole run (every area, no --bail) ends within its timeouts', async () => {
+      const outcome = await runCli([BROKEN, '--reporter', 'dot', '--timeout', '5000'], { CONFORMANCE_FAULT: 'read-returns-empty-chunks-at-end' }, 240_000);
+      expect(outcome.killed, 'the run was still going after 240 s: a loop of the suite is trapped by the adapter').to.equal(false);
+      expect(outcome.report!.failures, 'failing cases').to.be.above(0);
+      expect(outcome.report!.failed.map((f) => f.error).join('\n')).to.contain('returned an empty chunk');
+      expect(outcome.code).to.equal(1);
+    });
+  });
+
   describe('through the CLI, given a bad module', () => {
     it('exits 2 with a usage message when no module is given', async () => {
       const outcome = await runCli([]);
@@ -185,6 +213,12 @@ describe('the conformance suite', function () {
       const leaks = [...results.values()].filter((r) => r.leaked > 0).map((r) => `${r.fault}: ${r.leaked} of ${r.created}`);
       expect(leaks, leaks.join(', ')).to.deep.equal([]);
       expect(results.get('none')!.created).to.be.above(150);
+    });
+
+    it('says, for every adapter it catches, what it expected and what it got (never a bare "expected false to equal true")', () => {
+      const bare = /^expected (true|false|undefined|null) to (equal|be) (true|false)$/;
+      const bad = names.flatMap((n) => counted(results.get(n)).slice(0, 1).filter((f) => bare.test(f.error)).map((f) => `${n}: ${f.title}: ${f.error}`));
+      expect(bad, bad.join('\n')).to.deep.equal([]);
     });
 
     for (const name of names) {

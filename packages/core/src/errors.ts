@@ -10,8 +10,9 @@ export class RuntimeError extends Error {
   declare readonly [KIND]: string;
   readonly code: string;
 
-  constructor(message: string, code: string, options?: { cause?: unknown }) {
+  constructor(message = 'A runtime operation failed', code = 'ERR_RUNTIME', options?: { cause?: unknown }) {
     super(message, options);
+    this.name = 'RuntimeError';
     this.code = code;
     Object.defineProperty(this, KIND, { value: (new.target as typeof RuntimeError).kind });
   }
@@ -19,7 +20,12 @@ export class RuntimeError extends Error {
   /** True for an instance of this class (or, on `RuntimeError`, of any class of the family), from any copy of the package. */
   static is<T extends RuntimeError>(this: abstract new (...args: never[]) => T, value: unknown): value is T {
     if (typeof value !== 'object' || value === null) return false;
-    const kind = (value as { [KIND]?: unknown })[KIND];
+    let kind: unknown;
+    try {
+      kind = (value as { [KIND]?: unknown })[KIND];
+    } catch {
+      return false; // a proxy whose traps throw, a revoked proxy: not one of ours
+    }
     if (typeof kind !== 'string') return false;
     const wanted = (this as unknown as typeof RuntimeError).kind;
     return wanted === RuntimeError.kind || kind === wanted;
@@ -53,8 +59,12 @@ export class RuntimeShutdownError extends RuntimeError {
 
 export class UnsupportedError extends RuntimeError {
   static override readonly kind = 'UnsupportedError';
-  readonly capability: Capability;
-  constructor(capability: Capability, message = `This runtime lacks the capability '${capability}'`) {
+  /** The capability that is missing; undefined only when the error was made without naming one. */
+  readonly capability: Capability | undefined;
+  constructor(
+    capability?: Capability,
+    message = capability === undefined ? 'This runtime does not support the operation' : `This runtime lacks the capability '${capability}'`,
+  ) {
     super(message, 'ERR_UNSUPPORTED');
     this.name = 'UnsupportedError';
     this.capability = capability;
@@ -73,7 +83,10 @@ export class WorkerCrashedError extends RuntimeError {
 export class DeadlockError extends RuntimeError {
   static override readonly kind = 'DeadlockError';
   readonly tasks: readonly string[];
-  constructor(tasks: readonly string[], message = `Deadlock: no task can make progress (stuck: ${tasks.join(', ') || 'none'})`) {
+  constructor(
+    tasks: readonly string[] = [],
+    message = `Deadlock: no task can make progress (stuck: ${Array.isArray(tasks) && tasks.length > 0 ? tasks.join(', ') : 'none named'})`,
+  ) {
     super(message, 'ERR_DEADLOCK');
     this.name = 'DeadlockError';
     this.tasks = tasks;
@@ -92,7 +105,7 @@ export type NetErrorCode =
 export class NetError extends RuntimeError {
   static override readonly kind = 'NetError';
   readonly syscall: string | undefined;
-  constructor(code: NetErrorCode, message: string, options?: { cause?: unknown; syscall?: string }) {
+  constructor(code: NetErrorCode = 'EIO', message = `Network operation failed (${code})`, options?: { cause?: unknown; syscall?: string }) {
     super(message, code, options);
     this.name = 'NetError';
     this.syscall = options?.syscall;

@@ -1,6 +1,6 @@
 // @runtime-traits/core: the interfaces a library codes against, and the tokens and errors that go with them.
 export { CAPABILITIES } from './capabilities.js';
-export { defineTask } from './define-task.js';
+export { defineTask, lookupTask } from './define-task.js';
 export {
   RuntimeError, CancelledError, TimeoutError, RuntimeShutdownError, UnsupportedError, WorkerCrashedError,
   DeadlockError, NetError,

@@ -19,6 +19,8 @@ export function toWebStreams(conn: Connection): WebStreamPair {
     async pull(controller) {
       const chunk = await conn.read();
       if (chunk === null) controller.close();
+      // An empty chunk would only make the stream (and a pipe through it) pull again at once, for ever.
+      else if (chunk.length === 0) throw new TypeError('conn.read() returned an empty chunk: a Connection gives at least one byte, or null at end of stream');
       else controller.enqueue(chunk);
     },
     cancel: () => conn.close(),

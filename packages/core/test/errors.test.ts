@@ -37,6 +37,37 @@ describe('the error family', () => {
     });
   }
 
+  describe('made with no arguments, as Error can be', () => {
+    const bare: Array<[(new () => RuntimeError) & { is(value: unknown): boolean }, string, string, RegExp]> = [
+      [RuntimeError, 'ERR_RUNTIME', 'RuntimeError', /failed/],
+      [CancelledError, 'ABORT_ERR', 'AbortError', /cancelled/],
+      [TimeoutError, 'ETIMEDOUT', 'TimeoutError', /timed out/],
+      [RuntimeShutdownError, 'ERR_RUNTIME_SHUTDOWN', 'RuntimeShutdownError', /shut down/],
+      [UnsupportedError, 'ERR_UNSUPPORTED', 'UnsupportedError', /does not support/],
+      [WorkerCrashedError, 'ERR_WORKER_CRASHED', 'WorkerCrashedError', /worker/],
+      [DeadlockError, 'ERR_DEADLOCK', 'DeadlockError', /no task can make progress/],
+      [NetError, 'EIO', 'NetError', /Network operation failed \(EIO\)/],
+    ];
+    for (const [Class, code, name, message] of bare) {
+      it(`should make a ${Class.name} with code ${code} and a message that says what happened`, () => {
+        const error = new Class();
+        expect(error).to.be.instanceOf(Class).and.instanceOf(Error);
+        expect(error.code).to.equal(code);
+        expect(error.name).to.equal(name);
+        expect(error.message).to.match(message);
+        expect(error.message).to.not.match(/undefined/);
+        expect(Class.is(error)).to.equal(true);
+        expect(String(error)).to.equal(`${name}: ${error.message}`);
+      });
+    }
+
+    it('should leave the fields that describe the fault empty rather than invented', () => {
+      expect(new DeadlockError().tasks).to.deep.equal([]);
+      expect(new UnsupportedError().capability).to.equal(undefined);
+      expect(new NetError().syscall).to.equal(undefined);
+    });
+  });
+
   it('should not recognise plain errors or lookalikes', () => {
     expect(RuntimeError.is(new Error('x'))).to.equal(false);
     expect(CancelledError.is({ code: 'ABORT_ERR', name: 'AbortError' })).to.equal(false);

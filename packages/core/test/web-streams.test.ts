@@ -26,6 +26,14 @@ describe('toWebStreams', () => {
     expect(chunks).to.deep.equal([1, 2, 3]);
   });
 
+  it('should error the readable, not spin, when the connection returns an empty chunk', async () => {
+    const { readable } = toWebStreams(pipeEnd([new Uint8Array([1]), new Uint8Array(0), new Uint8Array([2])], [], []));
+    const reader = readable.getReader();
+    expect((await reader.read()).value).to.deep.equal(new Uint8Array([1]));
+    const error = await reader.read().then(() => null, (e: unknown) => e);
+    expect(error).to.be.instanceOf(TypeError).with.property('message').match(/empty chunk/);
+  });
+
   it('should write through and half-close on close()', async () => {
     const log: string[] = [];
     const sent: Uint8Array[] = [];

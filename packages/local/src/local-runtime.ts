@@ -3,7 +3,8 @@ import type {
   Awaitable, Capability, HostHooks, Reactor, Runtime, RuntimeMetrics, RuntimeOptions, ShutdownOptions, Task, TaskContext,
 } from '@runtime-traits/core';
 import { CancelledError, DeadlockError, HOST_HOOKS, RuntimeShutdownError, TimeoutError } from '@runtime-traits/core';
-import { cellOf, checkFunction, checkMs, checkOptions, show, TaskCell, TaskSet } from '@runtime-traits/core/kit';
+import { cellOf, checkCount, checkFunction, checkMs, checkOptions, show, TaskCell, TaskSet } from '@runtime-traits/core/kit';
+import { normalizeSeed } from './rng.js';
 import { ForeignReactor } from './foreign-reactor.js';
 import { LocalHostHooks } from './host-hooks.js';
 import type { HostState } from './host-state.js';
@@ -44,7 +45,6 @@ class TracedTaskSet extends TaskSet {
 }
 
 export class LocalRuntime implements Runtime, WorldMember {
-  readonly name = 'local';
   readonly executor: LocalExecutor;
   readonly reactor: Reactor;
   readonly capabilities: ReadonlySet<Capability>;
@@ -53,19 +53,26 @@ export class LocalRuntime implements Runtime, WorldMember {
   private shuttingDown: Promise<void> | undefined;
   private hostHooks: LocalHostHooks | undefined;
 
-  /** A started runtime. */
-  static async create(opts: LocalRuntimeOptions = {}): Promise<LocalRuntime> {
+  /** 'local' (a getter on the prototype, so a subclass may give its own). */
+  get name(): string {
+    return 'local';
+  }
+
+  /** A started runtime (of the class it is called on: a subclass's `create()` makes the subclass). */
+  static async create<T extends LocalRuntime>(
+    this: new (world: World, host: HostState, options: LocalRuntimeOptions, ownsWorld: boolean) => T,
+    opts: LocalRuntimeOptions = {},
+  ): Promise<T> {
     const options = checkOptions<LocalRuntimeOptions>(opts, 'opts') ?? {};
     if (options.clock !== undefined && options.clock !== 'virtual' && options.clock !== 'real') {
       throw new TypeError(`opts.clock must be 'virtual' or 'real', got ${show(options.clock)}`);
     }
     if (options.onUnhandledError !== undefined) checkFunction(options.onUnhandledError, 'opts.onUnhandledError');
-    if (options.reactor !== undefined && (typeof options.reactor !== 'object' || options.reactor === null
-      || typeof options.reactor.clock !== 'object' || typeof options.reactor.net !== 'object')) {
+    if (options.reactor !== undefined && !isReactor(options.reactor)) {
       throw new TypeError(`opts.reactor must be a Reactor ({ clock, net }), got ${show(options.reactor)}`);
     }
-    const window = options.tcpWindow ?? 65536;
-    if (typeof window !== 'number' || !Number.isInteger(window) || window < 1) throw new RangeError(`opts.tcpWindow must be an integer >= 1, got ${show(window)}`);
+    const window = options.tcpWindow === undefined ? 65536 : checkCount(options.tcpWindow, 'opts.tcpWindow');
+    if (options.seed !== undefined) normalizeSeed(options.seed, 'opts.seed');
     const world = new World({
       seed: options.seed ?? 1,
       clock: options.reactor ? 'real' : options.clock ?? 'virtual',
@@ -78,7 +85,7 @@ export class LocalRuntime implements Runtime, WorldMember {
     });
     if (options.maxTime !== undefined) world.scheduler.timeLimit = checkMs(options.maxTime, 'opts.maxTime');
     const host = world.network.addHost('localhost', '127.0.0.1');
-    return new LocalRuntime(world, host, options, true);
+    return new this(world, host, options, true);
   }
 
   /** @internal Use LocalRuntime.create() or Simulation.host(). */
@@ -240,5 +247,15 @@ export class LocalRuntime implements Runtime, WorldMember {
   private deadlock(): DeadlockError {
     const stuck = this.world.stuckTasks();
     return this.world.tagSeed(new DeadlockError(stuck)) as DeadlockError;
+  }
+}
+
+/** A `{ clock, net }` object; false for anything else, a proxy whose traps throw included. */
+function isReactor(value: unknown): boolean {
+  try {
+    const r = value as Reactor;
+    return typeof r === 'object' && r !== null && typeof r.clock === 'object' && typeof r.net === 'object';
+  } catch {
+    return false;
   }
 }

@@ -5,15 +5,15 @@
 // engine) and keeps four words of state. splitmix32 spreads any seed (also 0, also a string's hash)
 // over those four words so nearby seeds give unrelated sequences.
 
-/** Turns a number or string seed into a 32-bit unsigned integer. */
-export function normalizeSeed(seed: number | string): number {
+/** Turns a number or string seed into a 32-bit unsigned integer; `arg` names it in errors. */
+export function normalizeSeed(seed: number | string, arg = 'seed'): number {
   if (typeof seed === 'number') {
-    if (!Number.isFinite(seed)) throw new RangeError(`seed must be a finite number or a string, got ${seed}`);
+    if (!Number.isFinite(seed)) throw new RangeError(`${arg} must be a finite number or a string, got ${seed}`);
     // Keep 53 bits of information: fold the high part into the low word.
     const high = Math.floor(seed / 0x100000000);
     return ((seed >>> 0) ^ Math.imul(high >>> 0, 0x9e3779b1)) >>> 0;
   }
-  if (typeof seed !== 'string') throw new TypeError(`seed must be a number or a string, got ${typeof seed}`);
+  if (typeof seed !== 'string') throw new TypeError(`${arg} must be a number or a string, got ${typeof seed}`);
   let h = 0x811c9dc5;
   for (let i = 0; i < seed.length; i++) h = Math.imul(h ^ seed.charCodeAt(i), 0x01000193);
   return h >>> 0;

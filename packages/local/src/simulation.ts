@@ -5,7 +5,7 @@
 // every choice: which of the tasks woken at the same instant runs first, each packet's latency,
 // each loss. Same seed ⇒ same trace, byte for byte (compare `traceHash()`).
 import type { RuntimeOptions } from '@runtime-traits/core';
-import { checkMs, checkOptions, show } from '@runtime-traits/core/kit';
+import { checkCount, checkMs, checkOptions, show } from '@runtime-traits/core/kit';
 import { LocalRuntime, VIRTUAL_EPOCH } from './local-runtime.js';
 import { isIp, type Latency, type LinkOptions } from './sim-net/network.js';
 import type { TraceEvent } from './trace.js';
@@ -53,8 +53,8 @@ export class Simulation implements AsyncDisposable, SimulationContext {
     this.seed = options.seed ?? 1;
     const latency = checkLatency(options.latency ?? { min: 1, max: 5 }, 'opts.latency');
     const lossRate = checkRate(options.lossRate ?? 0, 'opts.lossRate');
-    const tcpWindow = options.tcpWindow ?? 65536;
-    if (!Number.isInteger(tcpWindow) || tcpWindow < 1) throw new RangeError(`opts.tcpWindow must be an integer >= 1, got ${show(tcpWindow)}`);
+    const tcpWindow = options.tcpWindow === undefined ? 65536 : checkCount(options.tcpWindow, 'opts.tcpWindow');
+    if (options.seed !== undefined) normalizeSeed(options.seed, 'opts.seed');
     this.onUnhandledError = options.onUnhandledError;
     this.world = new World({
       seed: this.seed,

@@ -9,8 +9,10 @@
 import { Worker, type Transferable as WorkerTransferable } from 'node:worker_threads';
 import { RuntimeShutdownError, WorkerCrashedError, type TaskDef } from '@runtime-traits/core';
 import { TaskCell, decodeError, encodeError, type ErrorRecord, type TaskOwner } from '@runtime-traits/core/kit';
+import { workerExecArgv } from './worker-exec-argv.js';
 
 const WORKER_URL = new URL('./internal/blocking-worker.js', import.meta.url);
+const MAX_TIMER_MS = 2 ** 31 - 1;
 
 interface Job {
   cell: BlockingCell<unknown>;
@@ -25,9 +27,11 @@ interface PoolWorker {
   job: Job | undefined;
   idleTimer: NodeJS.Timeout | undefined;
   lastError: unknown;
+  /** Its module loaded and it said so: a death before that means it could not start. */
+  started: boolean;
 }
 
-interface DoneMessage { type: 'done'; id: number; ok: boolean; value?: unknown; error?: ErrorRecord }
+type FromWorker = { type: 'ready' } | { type: 'done'; id: number; ok: boolean; value?: unknown; error?: ErrorRecord };
 
 /** A Task whose body runs on a pool thread; cancelling it tells that thread. */
 export class BlockingCell<T> extends TaskCell<T> {
@@ -104,7 +108,14 @@ export class BlockingPool {
         this.queue.shift();
         continue;
       }
-      const w = this.idle.pop() ?? (this.workers.size < this.maxThreads ? this.startWorker() : undefined);
+      let w: PoolWorker | undefined;
+      try {
+        w = this.idle.pop() ?? (this.workers.size < this.maxThreads ? this.startWorker() : undefined);
+      } catch (error) {
+        this.queue.shift();
+        job.cell.fail(cannotStart(job.cell.id, error));
+        continue;
+      }
       if (!w) return;
       this.queue.shift();
       this.dispatch(w, job);
@@ -134,7 +145,8 @@ export class BlockingPool {
     w.job = undefined;
     w.worker.unref();
     this.idle.push(w);
-    w.idleTimer = setTimeout(() => this.retire(w), this.idleMs).unref();
+    // Node runs a timer past 2^31 - 1 ms after 1 ms (with a warning): longer is as good as for ever.
+    w.idleTimer = setTimeout(() => this.retire(w), Math.min(this.idleMs, MAX_TIMER_MS)).unref();
   }
 
   private retire(w: PoolWorker): void {
@@ -146,17 +158,20 @@ export class BlockingPool {
   }
 
   private startWorker(): PoolWorker {
-    const worker = new Worker(WORKER_URL);
-    const w: PoolWorker = { worker, job: undefined, idleTimer: undefined, lastError: undefined };
+    const worker = new Worker(WORKER_URL, { execArgv: workerExecArgv() });
+    const w: PoolWorker = { worker, job: undefined, idleTimer: undefined, lastError: undefined, started: false };
     this.workers.add(w);
-    worker.on('message', (message: DoneMessage) => this.onDone(w, message));
+    worker.on('message', (message: FromWorker) => {
+      if (message.type === 'ready') w.started = true;
+      else this.onDone(w, message);
+    });
     worker.on('error', (error) => { w.lastError = error; });
     worker.on('messageerror', (error) => { w.lastError = error; });
     worker.on('exit', (code) => this.onExit(w, code));
     return w;
   }
 
-  private onDone(w: PoolWorker, message: DoneMessage): void {
+  private onDone(w: PoolWorker, message: Extract<FromWorker, { type: 'done' }>): void {
     const job = w.job;
     if (!job || job.cell.id !== message.id) return;
     if (message.ok) job.cell.complete(message.value);
@@ -172,10 +187,18 @@ export class BlockingPool {
     if (w.idleTimer) clearTimeout(w.idleTimer);
     const job = w.job;
     w.job = undefined;
-    if (job) {
+    if (job && !w.started) {
+      job.cell.fail(cannotStart(job.cell.id, w.lastError ?? new Error(`it exited with code ${code}`)));
+    } else if (job) {
       const why = w.lastError instanceof Error ? `: ${w.lastError.message}` : ` with exit code ${code}`;
       job.cell.fail(new WorkerCrashedError(`The blocking thread running task ${job.cell.id} died${why}`, { cause: w.lastError }));
     }
     this.pump();
   }
+}
+
+/** The failure of a task whose blocking thread could not be started (or died before its module loaded). */
+function cannotStart(id: number, cause: unknown): WorkerCrashedError {
+  const why = cause instanceof Error ? cause.message : String(cause);
+  return new WorkerCrashedError(`A blocking thread for task ${id} could not start: ${why}`, { cause });
 }

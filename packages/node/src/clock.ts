@@ -10,28 +10,13 @@ import { RuntimeShutdownError, type Clock } from '@runtime-traits/core';
 import { abortError, checkMs, checkOptions, checkSignal, intervalOver, timeoutOver } from '@runtime-traits/core/kit';
 
 /**
- * performance.now() counts from this thread's start, so two threads disagree. Adding this offset
- * turns it into the system's monotonic clock (hrtime, in ms), which every thread of the process
- * shares: a `now()` taken on one worker thread compares with one taken on another (to within the
- * microsecond it takes to read both clocks here).
+ * performance.now() counts from this thread's start, so two threads disagree. Adding the thread's
+ * timeOrigin puts every thread on one time line (High Resolution Time's shared monotonic clock, in ms
+ * since the epoch): a `now()` taken on a worker thread compares with the main thread's, on Node, Bun
+ * and Deno alike. (process.hrtime would do on Node only: Bun and Deno count it per thread, hundreds of
+ * milliseconds apart.)
  */
-const THREAD_OFFSET = measureOffset();
-
-/** The tightest of a few bracketed readings, so a thread descheduled mid-reading does not skew it. */
-function measureOffset(): number {
-  let best = Infinity;
-  let offset = 0;
-  for (let i = 0; i < 5; i++) {
-    const before = performance.now();
-    const system = Number(process.hrtime.bigint()) / 1e6;
-    const after = performance.now();
-    if (after - before < best) {
-      best = after - before;
-      offset = system - (before + after) / 2;
-    }
-  }
-  return offset;
-}
+const THREAD_OFFSET = performance.timeOrigin;
 
 /** The longest delay setTimeout accepts. */
 const MAX_TIMER_MS = 2 ** 31 - 1;

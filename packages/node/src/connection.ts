@@ -6,11 +6,13 @@
 // under LOW_WATER — memory stays bounded however slow the reader. An aborted read removes only its
 // own waiter, so no chunk is ever handed to a read that already gave up.
 //
-// HOW writing works: write() resolves when the bytes went to the kernel: at once when socket.write()
-// wrote them all synchronously (the usual case: no callback, no promise is made), else when an empty
-// write queued behind them calls back (Node calls write callbacks in order, after the bytes before
-// them left). A peer that stops reading fills the kernel buffers, that callback waits, and so does
-// the writer: backpressure without an unbounded user-space buffer, and the caller may reuse its buffer.
+// HOW writing works: every socket.write() carries the connection's one callback (made once, so Node
+// batches the callbacks of a burst into one tick), which counts writes Node has finished. write()
+// resolves when its bytes went to the kernel: at once when socket.write() wrote them all synchronously
+// (the usual case: no promise is made), else when the count reaches that write's number (Node calls
+// write callbacks in write order). A peer that stops reading fills the kernel buffers, the count
+// stalls, and so does the writer: backpressure without an unbounded user-space buffer, and the caller
+// may reuse its buffer. (No empty write marks the spot: Deno's TLS socket fails one with EPERM.)
 //
 // WHY so lean: a 1-byte ping-pong costs a few microseconds a round trip, and a callback per write
 // (Node then schedules its completion) or a closure and record per read are a measurable share of it.
@@ -27,7 +29,6 @@ const LOW_WATER = 64 * 1024;
 const CLOSE_FLUSH_MS = 2000;
 
 const RESOLVED = Promise.resolve();
-const EMPTY = new Uint8Array(0);
 
 // Captures a promise's resolve/reject during its construction: no closure per read.
 let captureResolve: ((chunk: Uint8Array | null) => void) | undefined;
@@ -46,6 +47,9 @@ class PendingWrite {
   error: Error | null | undefined = undefined;
   private resolve: (() => void) | undefined;
   private reject: ((error: unknown) => void) | undefined;
+
+  /** `number`: which write this is on its connection (finished once that many writes called back). */
+  constructor(readonly number: number) {}
 
   settle(error: Error | null | undefined): void {
     this.error = error ? toNetError(error, 'EPIPE') : null;
@@ -106,6 +110,24 @@ export class NodeConnection implements Connection {
   private isClosed = false;
   private markClosed!: () => void;
 
+  // Write side: writes handed to socket.write(), and how many of them Node has called back; the
+  // writes still waiting, oldest first (only writes that did not finish synchronously are here).
+  private writesIssued = 0;
+  private writesDone = 0;
+  private waitingWrites: PendingWrite[] = [];
+  private readonly onWritten = (error?: Error | null): void => {
+    this.writesDone++;
+    const waiting = this.waitingWrites;
+    if (error) {
+      this.waitingWrites = [];
+      for (const pending of waiting) pending.settle(error);
+      return;
+    }
+    let settled = 0;
+    while (settled < waiting.length && waiting[settled]!.number <= this.writesDone) waiting[settled++]!.settle(null);
+    if (settled > 0) waiting.splice(0, settled);
+  };
+
   constructor(readonly socket: Socket, private readonly owner: ConnectionOwner | undefined, addresses: { local: SocketAddress; remote: SocketAddress }) {
     this.localAddress = addresses.local;
     this.remoteAddress = addresses.remote;
@@ -152,13 +174,12 @@ export class NodeConnection implements Connection {
     if (this.writeClosed || this.isClosed) return Promise.reject(epipe());
     if (this.failure) return Promise.reject(this.failure);
     const socket = this.socket;
-    socket.write(data);
+    const number = ++this.writesIssued;
+    socket.write(data, this.onWritten);
     // Everything went to the kernel inside write(): the caller may go on (and reuse its buffer) now.
     if (socket.writableLength === 0 && !socket.destroyed) return RESOLVED;
-    // Node calls write callbacks in write order, once the bytes before them left: an empty write's
-    // callback says when this one (and every earlier one) is done.
-    const pending = new PendingWrite();
-    socket.write(EMPTY, (error?: Error | null) => pending.settle(error));
+    const pending = new PendingWrite(number);
+    this.waitingWrites.push(pending);
     return pending.wait(signal);
   }
 

@@ -7,7 +7,7 @@ import {
   RuntimeShutdownError, UnsupportedError,
   type Connection, type ConnectOptions, type Listener, type ListenOptions, type Net, type SocketAddress, type UdpSocket,
 } from '@runtime-traits/core';
-import { abortError, checkAddress, checkCount, checkHost, checkListenAddress, checkOptions, checkSignal, show } from '@runtime-traits/core/kit';
+import { abortError, checkAddress, checkCount, checkHost, checkListenAddress, checkUdpAddress, checkOptions, checkSignal, show } from '@runtime-traits/core/kit';
 import { NodeConnection, socketAddresses } from './connection.js';
 import { toNetError } from './errors.js';
 import { NodeListener, type ListenerOwner } from './listener.js';
@@ -119,8 +119,7 @@ export class NodeNet implements Net, ListenerOwner, UdpOwner {
   }
 
   bindUdp(at: { host?: string; port: number }): Promise<UdpSocket> {
-    if (typeof at === 'object' && at !== null && 'path' in at) throw new TypeError('at must be { host?, port } for UDP, got a { path }');
-    const where = checkListenAddress(at, 'at') as { host: string; port: number };
+    const where = checkUdpAddress(at, 'at');
     if (this.closing) return Promise.reject(new RuntimeShutdownError());
     return new Promise<UdpSocket>((resolve, reject) => {
       const socket = createSocket({ type: isIP(where.host) === 6 ? 'udp6' : 'udp4' });

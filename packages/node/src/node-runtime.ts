@@ -3,7 +3,7 @@ import { availableParallelism } from 'node:os';
 import type { Awaitable, Capability, Runtime, RuntimeMetrics, RuntimeOptions, ShutdownOptions, TaskContext } from '@runtime-traits/core';
 import { checkCount, checkFunction, checkMs, checkOptions, TaskSet } from '@runtime-traits/core/kit';
 import { BlockingPool } from './blocking-pool.js';
-import { runtimeCapabilities } from './capabilities.js';
+import { detectReusePort, runtimeCapabilities } from './capabilities.js';
 import { NodeExecutor } from './executor.js';
 import { NodeReactor } from './reactor.js';
 
@@ -18,7 +18,6 @@ export interface NodeRuntimeOptions extends RuntimeOptions {
 const NEVER = new AbortController().signal;
 
 export class NodeRuntime implements Runtime {
-  readonly name = 'node';
   readonly executor: NodeExecutor;
   readonly reactor: NodeReactor;
   readonly capabilities: ReadonlySet<Capability> = runtimeCapabilities();
@@ -28,13 +27,15 @@ export class NodeRuntime implements Runtime {
   private readonly blockingIdleMs: number;
   private stopping: Promise<void> | undefined;
 
-  /** A started runtime. */
-  static create(opts?: NodeRuntimeOptions): Promise<NodeRuntime> {
-    try {
-      return Promise.resolve(new NodeRuntime(opts));
-    } catch (error) {
-      return Promise.reject(error);
-    }
+  /** A started runtime (of the class it is called on: a subclass's `create()` makes the subclass). Detects `net.reusePort` first. */
+  static async create<T extends NodeRuntime>(this: new (opts?: NodeRuntimeOptions) => T, opts?: NodeRuntimeOptions): Promise<T> {
+    await detectReusePort();
+    return new this(opts);
+  }
+
+  /** 'node' (a getter on the prototype, so a subclass may give its own). */
+  get name(): string {
+    return 'node';
   }
 
   /** Prefer `NodeRuntime.create()`; the constructor is synchronous for callers that cannot await. */
@@ -54,6 +55,7 @@ export class NodeRuntime implements Runtime {
   }
 
   run<T>(main: (cx: TaskContext) => Awaitable<T>): Promise<T> {
+    checkFunction(main, 'main'); // a bad argument throws at the call; a shut-down runtime rejects
     try {
       return Promise.resolve(this.executor.spawnLocal(main));
     } catch (error) {

@@ -1,6 +1,6 @@
 // NodeReactor: a standalone Reactor (clock + net) on this thread's event loop, with close() that releases everything it opened.
 import type { Capability, Reactor } from '@runtime-traits/core';
-import { hasReusePort, reactorCapabilities } from './capabilities.js';
+import { detectReusePort, hasReusePort, reactorCapabilities } from './capabilities.js';
 import { NodeClock } from './clock.js';
 import { NodeNet } from './net.js';
 
@@ -11,6 +11,13 @@ export class NodeReactor implements Reactor, AsyncDisposable {
   readonly capabilities: ReadonlySet<Capability> = reactorCapabilities();
   private closing: Promise<void> | undefined;
 
+  /** A reactor whose capabilities include `net.reusePort` where this engine has it (probed once per thread). */
+  static async create(): Promise<NodeReactor> {
+    await detectReusePort();
+    return new NodeReactor();
+  }
+
+  /** Prefer `NodeReactor.create()`: built before the reusePort probe has run on this thread, it claims no net.reusePort. */
   constructor() {
     this.clock = new NodeClock();
     this.net = new NodeNet(hasReusePort());

@@ -4,7 +4,7 @@ import { expect } from 'chai';
 import { CancelledError, NetError, RuntimeShutdownError, WorkerCrashedError } from '@runtime-traits/core';
 import { NodeRuntime } from '../src/index.js';
 import { outcome } from './helpers.js';
-import { add, crash, exitThread, misnamed, spin, sumBytes, throwCoded, throwNetError, throwRange, waitForAbort, whichThread } from './fixtures/tasks.js';
+import { add, crash, exitThread, undefinedHere, spin, sumBytes, throwCoded, throwNetError, throwRange, waitForAbort, whichThread } from './fixtures/tasks.js';
 
 describe('NodeRuntime spawnBlocking', () => {
   let rt: NodeRuntime;
@@ -47,10 +47,10 @@ describe('NodeRuntime spawnBlocking', () => {
     expect(net).to.have.property('code', 'ECONNRESET');
   });
 
-  it('should reject with a TypeError when the module does not export the def', async () => {
-    const error = await outcome(rt.executor.spawnBlocking(misnamed, []));
+  it('should reject with a TypeError when the module does not define the def', async () => {
+    const error = await outcome(rt.executor.spawnBlocking(undefinedHere, []));
     expect(error).to.be.instanceOf(TypeError);
-    expect((error as Error).message).to.match(/notTheExportName/);
+    expect((error as Error).message).to.match(/notDefinedHere/);
   });
 
   it('should fail the task of a thread that dies with WorkerCrashedError, and replace the thread', async () => {
@@ -69,6 +69,22 @@ describe('NodeRuntime spawnBlocking', () => {
     await task.cancel(new Error('stop over there'));
     expect(task.state).to.equal('cancelled');
     expect(CancelledError.is(await outcome(task))).to.equal(true);
+  });
+
+  it('should keep an idle thread for an idle time past the 2^31 ms a timer can hold, without a warning', async () => {
+    const warnings: string[] = [];
+    const onWarning = (w: Error) => { warnings.push(w.name); };
+    process.on('warning', onWarning);
+    const long = await NodeRuntime.create({ blockingThreads: 1, blockingIdleMs: 2 ** 40 });
+    try {
+      await long.executor.spawnBlocking(add, [1, 2]);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      expect(long.metrics()).to.include({ blockingThreads: 1 });
+      expect(warnings).to.not.include('TimeoutOverflowWarning');
+    } finally {
+      process.off('warning', onWarning);
+      await long.shutdown();
+    }
   });
 
   it('should throw at the call for uncloneable arguments', () => {

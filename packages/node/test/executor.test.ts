@@ -3,7 +3,7 @@ import { threadId } from 'node:worker_threads';
 import { expect } from 'chai';
 import { CancelledError, RuntimeShutdownError, type Task } from '@runtime-traits/core';
 import { NodeRuntime } from '../src/index.js';
-import { add, asyncDouble, misnamed, returnsPromise, throwRange, whichThread } from './fixtures/tasks.js';
+import { add, asyncDouble, undefinedHere, returnsPromise, throwRange, whichThread } from './fixtures/tasks.js';
 
 describe('NodeRuntime executor', () => {
   let rt: NodeRuntime;
@@ -75,10 +75,10 @@ describe('NodeRuntime executor', () => {
       expect(await rt.executor.spawn(asyncDouble, [21])).to.equal(42);
     });
 
-    it('should reject with a TypeError when the module does not export the def under its name', async () => {
-      const outcome = await Promise.resolve(rt.executor.spawn(misnamed, [])).then(() => 'resolved', (e: unknown) => e);
+    it('should reject with a TypeError when the module does not define the def', async () => {
+      const outcome = await Promise.resolve(rt.executor.spawn(undefinedHere, [])).then(() => 'resolved', (e: unknown) => e);
       expect(outcome).to.be.instanceOf(TypeError);
-      expect((outcome as Error).message).to.match(/notTheExportName/);
+      expect((outcome as Error).message).to.match(/notDefinedHere/);
     });
 
     it('should throw at the call for uncloneable arguments, naming the argument', () => {

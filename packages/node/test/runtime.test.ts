@@ -2,20 +2,37 @@
 import { expect } from 'chai';
 import { CancelledError } from '@runtime-traits/core';
 import { NodeReactor, NodeRuntime } from '../src/index.js';
+import { createServer, type AddressInfo } from 'node:net';
 import { hasReusePort } from '../src/capabilities.js';
 import { connectedPair, outcome } from './helpers.js';
 import { sumBytes } from './fixtures/tasks.js';
 
 describe('NodeRuntime as a whole', () => {
   describe('capabilities', () => {
-    it('should detect reusePort from the Node version and platform', () => {
-      expect(hasReusePort('20.20.2', 'linux')).to.equal(false);
-      expect(hasReusePort('22.11.0', 'linux')).to.equal(false);
-      expect(hasReusePort('22.12.0', 'linux')).to.equal(true);
-      expect(hasReusePort('23.0.0', 'linux')).to.equal(false);
-      expect(hasReusePort('23.1.0', 'linux')).to.equal(true);
-      expect(hasReusePort('24.0.0', 'linux')).to.equal(true);
-      expect(hasReusePort('24.0.0', 'darwin')).to.equal(false);
+    it('should claim net.reusePort exactly when two listeners can share a port here, and honour it', async () => {
+      // The test's own try, independent of the runtime's probe: a second reusePort listener on the same port.
+      const first = createServer();
+      const second = createServer();
+      const port = await new Promise<number>((resolve) => first.listen({ host: '127.0.0.1', port: 0, reusePort: true } as object, () => resolve((first.address() as AddressInfo).port)));
+      const shared = await new Promise<boolean>((resolve) => {
+        second.once('error', () => resolve(false));
+        second.listen({ host: '127.0.0.1', port, reusePort: true } as object, () => resolve(true));
+      });
+      first.close();
+      if (second.listening) second.close();
+      const rt = await NodeRuntime.create();
+      try {
+        expect(rt.capabilities.has('net.reusePort'), `net.reusePort claimed (two listeners on one port worked: ${shared})`).to.equal(shared);
+        if (shared) {
+          const a = await rt.reactor.net.listen({ port: 0 }, { reusePort: true });
+          const b = await rt.reactor.net.listen({ port: (a.address as { port: number }).port }, { reusePort: true });
+          await Promise.all([a.close(), b.close()]);
+        } else {
+          expect(await outcome(rt.reactor.net.listen({ port: 0 }, { reusePort: true }))).to.have.property('code', 'ERR_UNSUPPORTED');
+        }
+      } finally {
+        await rt.shutdown();
+      }
     });
 
     it('should list what this Node can do, and nothing it cannot', async () => {
@@ -31,6 +48,21 @@ describe('NodeRuntime as a whole', () => {
   });
 
   describe('create', () => {
+    it('should make an instance of the class it is called on, whose name getter wins', async () => {
+      class AcmeRuntime extends NodeRuntime {
+        override get name(): string { return 'acme'; }
+      }
+      const rt = await AcmeRuntime.create();
+      try {
+        expect(rt, 'AcmeRuntime.create() result').to.be.instanceOf(AcmeRuntime);
+        expect(rt.name).to.equal('acme');
+        expect(await rt.run((cx) => cx.runtime)).to.equal(rt);
+      } finally {
+        await rt.shutdown();
+      }
+    });
+
+
     it('should check its options, naming the bad one', async () => {
       expect(await outcome(NodeRuntime.create({ blockingThreads: 0 }))).to.be.instanceOf(RangeError).with.property('message').match(/blockingThreads/);
       expect(await outcome(NodeRuntime.create({ onUnhandledError: 'no' as never }))).to.be.instanceOf(TypeError).with.property('message').match(/onUnhandledError/);

@@ -67,6 +67,17 @@ export class Parker {
     return true;
   }
 
+  /**
+   * Makes endpoint e look again at its mail and at its running tasks' cancel flags, even if it is
+   * just about to sleep: raises E.MAIL first (the last look before sleeping reads it, after storing
+   * PARKED — a Dekker pair with the PSTATE read in unpark), then wakes it if it is parked. A bare
+   * unpark() after raising a cancel flag can miss a thread that has not stored PARKED yet.
+   */
+  nudge(e: number): void {
+    Atomics.store(this.control, this.layout.endpointBase(e) + E.MAIL, 1);
+    this.unpark(e);
+  }
+
   /** Wakes a parked blocking thread (they do not take part in searching). */
   notifyBlocking(): boolean {
     const { workers, blocking } = this.layout.config;

@@ -26,7 +26,7 @@ import {
 } from '@runtime-traits/core/kit';
 import { NodeReactor } from '@runtime-traits/node';
 import { BlockingPool } from './blocking-pool.js';
-import { reactorCapabilities, runtimeCapabilities } from './internal/capabilities.js';
+import { runtimeCapabilities } from './internal/capabilities.js';
 import { Fifo } from './internal/fifo.js';
 import { Endpoint, readResult } from './internal/endpoint.js';
 import { decodeError, type ErrorRecord } from '@runtime-traits/core/kit';
@@ -43,19 +43,19 @@ import { SideResults } from './internal/side-results.js';
 import { availableParallelism } from 'node:os';
 
 export interface WorkStealingRuntimeOptions extends RuntimeOptions {
-  /** Stealing worker threads. Default: the number of cores. */
+  /** Stealing worker threads (1–256). Default: the number of cores. */
   workers?: number;
-  /** Threads for spawnBlocking, started on first use. Default 2. */
+  /** Threads for spawnBlocking (1–256), started on first use. Default 2. */
   blockingThreads?: number;
-  /** Capacity of each worker's deque (a power of two >= 2). Default 256; tests use 4. */
+  /** Capacity of each worker's deque (a power of two from 2 to 65536). Default 256; tests use 4. */
   queueCapacity?: number;
   /** Passed to every worker thread (a worker over its heap limit dies and is replaced). */
   resourceLimits?: ResourceLimits;
-  /** Looks at the queues before a worker parks. Default 64. */
+  /** Looks at the queues before a worker parks (0–2^20). Default 64. */
   spinCount?: number;
-  /** Tasks the main thread can have in shared slots at once (more wait in a backlog). Default 16384. */
+  /** Tasks the main thread can have in shared slots at once (more wait in a backlog; at most 2^18). Default 16384. */
   mainSlots?: number;
-  /** Tasks each worker can have in shared slots at once (more run on that worker only). Default 4096. */
+  /** Tasks each worker can have in shared slots at once (more run on that worker only; at most 2^16). Default 4096. */
   workerSlots?: number;
 }
 
@@ -63,6 +63,8 @@ type AnyDef = TaskDef<unknown[], unknown>;
 interface Pending { cell: RemoteTask<unknown>; n: number; args: unknown[]; blocking: boolean }
 
 const MAIN = 0;
+/** Most worker (and blocking) threads one runtime starts. */
+const MAX_THREADS = 256;
 const noop = (): void => {};
 
 export class WorkStealingRuntime implements Runtime {
@@ -87,25 +89,29 @@ export class WorkStealingRuntime implements Runtime {
   private nextSide = 0;
   private crashes = 0;
   private closing: Promise<void> | undefined;
+  /** Every worker said 'ready': from then on a thread that dies is replaced (before, create() fails instead). */
+  private running = false;
 
   static async create(opts?: WorkStealingRuntimeOptions): Promise<WorkStealingRuntime> {
     const o = checkOptions<WorkStealingRuntimeOptions>(opts, 'opts') ?? {};
-    const workers = o.workers === undefined ? Math.max(1, availableParallelism()) : checkCount(o.workers, 'opts.workers');
-    const blocking = o.blockingThreads === undefined ? 2 : checkCount(o.blockingThreads, 'opts.blockingThreads');
-    const queueCapacity = o.queueCapacity === undefined ? 256 : checkCount(o.queueCapacity, 'opts.queueCapacity', 2);
+    // Upper bounds keep a mistaken count from starting thousands of threads or allocating gigabytes.
+    const workers = o.workers === undefined ? Math.max(1, availableParallelism()) : checkCount(o.workers, 'opts.workers', 1, MAX_THREADS);
+    const blocking = o.blockingThreads === undefined ? 2 : checkCount(o.blockingThreads, 'opts.blockingThreads', 1, MAX_THREADS);
+    const queueCapacity = o.queueCapacity === undefined ? 256 : checkCount(o.queueCapacity, 'opts.queueCapacity', 2, 1 << 16);
     if ((queueCapacity & (queueCapacity - 1)) !== 0) throw new RangeError(`opts.queueCapacity must be a power of two, got ${queueCapacity}`);
-    const spinCount = o.spinCount === undefined ? 64 : checkCount(o.spinCount, 'opts.spinCount', 0);
-    const mainSlots = o.mainSlots === undefined ? 16384 : checkCount(o.mainSlots, 'opts.mainSlots');
-    const workerSlots = o.workerSlots === undefined ? 4096 : checkCount(o.workerSlots, 'opts.workerSlots');
+    const spinCount = o.spinCount === undefined ? 64 : checkCount(o.spinCount, 'opts.spinCount', 0, 1 << 20);
+    const mainSlots = o.mainSlots === undefined ? 16384 : checkCount(o.mainSlots, 'opts.mainSlots', 1, 1 << 18);
+    const workerSlots = o.workerSlots === undefined ? 4096 : checkCount(o.workerSlots, 'opts.workerSlots', 1, 1 << 16);
     if (o.onUnhandledError !== undefined) checkFunction(o.onUnhandledError, 'opts.onUnhandledError');
-    if (o.resourceLimits !== undefined) checkOptions(o.resourceLimits, 'opts.resourceLimits');
+    if (o.resourceLimits !== undefined) o.resourceLimits = checkOptions(o.resourceLimits, 'opts.resourceLimits');
     const config: LayoutConfig = { workers, blocking, queueCapacity, mainSlots, workerSlots, blockingSlots: 256 };
-    const runtime = new WorkStealingRuntime(Shared.create(config), new NodeReactor(), spinCount, o);
+    const runtime = new WorkStealingRuntime(Shared.create(config), await NodeReactor.create(), spinCount, o);
     try {
       await runtime.startWorkers();
     } catch (error) {
       await runtime.shutdown();
-      throw error;
+      const why = error instanceof Error ? error.message : show(error);
+      throw new WorkerCrashedError(`WorkStealingRuntime could not start its worker threads: ${why}`, { cause: error });
     }
     return runtime;
   }
@@ -116,7 +122,7 @@ export class WorkStealingRuntime implements Runtime {
     private readonly spinCount: number,
     private readonly options: WorkStealingRuntimeOptions,
   ) {
-    this.capabilities = runtimeCapabilities(reactorCapabilities());
+    this.capabilities = runtimeCapabilities(reactor.capabilities);
     this.tasks = new TaskSet(this, options.onUnhandledError);
     this.endpoint = new Endpoint(shared, MAIN, true);
     this.blocking = new BlockingPool(shared, (e) => this.startThread(e, 'blocking', true));
@@ -150,6 +156,7 @@ export class WorkStealingRuntime implements Runtime {
     }
     try {
       await Promise.all(ready);
+      this.running = true;
     } finally {
       if (this.inFlight === 0) this.keepAlive.unref();
     }
@@ -256,7 +263,14 @@ export class WorkStealingRuntime implements Runtime {
     this.cells[slot] = p.cell;
     p.cell.slot = slot;
     p.cell.start();
-    this.threads[target]!.post({ t: 'run', slot, args: p.args }, transfer as Transferable[] | undefined);
+    try {
+      this.threads[target]!.post({ t: 'run', slot, args: p.args }, transfer as Transferable[] | undefined);
+    } catch (error) { // a detached buffer, say: the task fails; nothing was sent
+      this.cells[slot] = undefined;
+      this.endpoint.release(slot);
+      p.cell.fail(new TypeError(`args cannot be sent to a worker thread: ${error instanceof Error ? error.message : show(error)}`, { cause: error }));
+      return;
+    }
     if (!this.waiting) this.armWait();
   }
 
@@ -399,7 +413,7 @@ export class WorkStealingRuntime implements Runtime {
     }
     thread?.post({ t: 'cancel', slot, reason: sendable } satisfies ToThread);
     this.endpoint.requestCancel(slot);
-    if (runner > 0) this.shared.parker.unpark(runner);
+    if (runner > 0) this.shared.parker.nudge(runner); // the post's wake may have come before the flag
   }
 
   // ── join (main thread): a here, b through the pool unless nobody took it ──
@@ -494,7 +508,8 @@ export class WorkStealingRuntime implements Runtime {
       this.settle(slot, { ok: false, value: error });
     }
     // Closing (a body that called shutdown() dies, say): whoever waits on the dead thread was told above.
-    if (this.closing) return;
+    // Not started yet: create() rejects; a replacement would only fail the same way.
+    if (this.closing || !this.running) return;
     requeueDeque(sh, dead);
     const replacement = this.startThread(dead, sh.layout.isWorker(dead) ? 'worker' : 'blocking', false);
     if (!sh.layout.isWorker(dead)) this.blocking.threads.set(dead, replacement);
@@ -505,7 +520,12 @@ export class WorkStealingRuntime implements Runtime {
 
   // ── Runtime ─────────────────────────────────────────────────────────────────
   run<T>(main: (cx: TaskContext) => Awaitable<T>): Promise<T> {
-    return Promise.resolve(this.executor.spawnLocal(main));
+    checkFunction(main, 'main'); // a bad argument throws at the call; a shut-down runtime rejects
+    try {
+      return Promise.resolve(this.executor.spawnLocal(main));
+    } catch (error) {
+      return Promise.reject(error);
+    }
   }
 
   shutdown(opts?: ShutdownOptions): Promise<void> {

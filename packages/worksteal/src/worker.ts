@@ -16,7 +16,7 @@
 // wait on b's STATE word until the thief stores DONE.
 import { receiveMessageOnPort, workerData } from 'node:worker_threads';
 import { performance } from 'node:perf_hooks';
-import type { Reactor, SpawnOptions, Task, TaskContext, TaskDef } from '@runtime-traits/core';
+import type { Capability, Reactor, SpawnOptions, Task, TaskContext, TaskDef } from '@runtime-traits/core';
 import { isThenable, type TaskOwner } from '@runtime-traits/core/kit';
 import { EMPTY, type Deque } from './deque.js';
 import { joinOnPool, type JoinSite } from './internal/join.js';
@@ -31,7 +31,7 @@ import { Shared } from './internal/shared.js';
 import { TaskRunner } from './internal/task-runner.js';
 import { waitAsync } from './internal/wait-async.js';
 import { WorkerRuntime, type ThreadHost } from './internal/worker-runtime.js';
-import { reactorCapabilities, runtimeCapabilities } from './internal/capabilities.js';
+import { runtimeCapabilities } from './internal/capabilities.js';
 import { SideResults } from './internal/side-results.js';
 import { PState } from './parker.js';
 
@@ -73,13 +73,13 @@ class PoolThread implements ThreadHost, JoinSite {
   private askedForBlocking = false;
   readonly joinCx: TaskContext;
 
-  constructor(readonly shared: Shared, readonly me: number, private readonly init: WorkerInit, private readonly reactor: Reactor & { close(): Promise<void> }) {
+  constructor(readonly shared: Shared, readonly me: number, private readonly init: WorkerInit, private readonly reactor: Reactor & { close(): Promise<void>; readonly capabilities: ReadonlySet<Capability> }) {
     this.control = shared.control;
     this.base = shared.layout.endpointBase(me);
     this.isWorker = init.role === 'worker';
     this.deque = this.isWorker ? shared.deques[me]! : undefined;
     this.endpoint = new Endpoint(shared, me, init.fresh);
-    this.view = new WorkerRuntime(reactor, runtimeCapabilities(reactorCapabilities()));
+    this.view = new WorkerRuntime(reactor, runtimeCapabilities(reactor.capabilities));
     this.view.host = this;
     this.runner = new TaskRunner(shared, me, {
       completeLocal: (slot, outcome) => this.completeLocal(slot, outcome),
@@ -556,7 +556,7 @@ class PoolThread implements ThreadHost, JoinSite {
       this.runner.noteReason(slot, reason);
       this.runner.pollCancels();
     } else if (runner > 0) {
-      this.shared.parker.unpark(runner);
+      this.shared.parker.nudge(runner);
     }
   }
 }
@@ -569,7 +569,7 @@ async function main(): Promise<void> {
   const init = workerData as WorkerInit;
   const shared = new Shared(init.config, init.buffers);
   const { NodeReactor } = await import('@runtime-traits/node');
-  const thread = new PoolThread(shared, init.me, init, new NodeReactor());
+  const thread = new PoolThread(shared, init.me, init, await NodeReactor.create());
   process.on('exit', (code) => thread.runner.failAll(new Error(`worker exited with code ${code}`)));
   thread.post({ t: 'ready' });
   thread.scheduleTick();

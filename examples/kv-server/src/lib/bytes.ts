@@ -43,6 +43,44 @@ export function indexOfCrlf(bytes: Uint8Array, from: number): number {
   return -1;
 }
 
+/**
+ * Index of the first `byte` at or after `from`, or -1 — searching as C's strchr does on Redis's
+ * query buffer: a NUL byte ends the search (Redis finds no line end past one, and waits for more).
+ */
+export function indexOfStopAtNul(bytes: Uint8Array, byte: number, from: number): number {
+  for (let i = from; i < bytes.length; i++) {
+    const b = bytes[i]!;
+    if (b === byte) return i;
+    if (b === 0) return -1;
+  }
+  return -1;
+}
+
+/**
+ * A signed 64-bit integer exactly as Redis's string2ll accepts it: no sign but '-', no leading
+ * zeros, no "-0", at most 20 characters, in range; null otherwise.
+ */
+export function parseInt64(bytes: Uint8Array, from = 0, to = bytes.length): bigint | null {
+  const length = to - from;
+  if (length === 0 || length > 20) return null;
+  if (length === 1 && bytes[from] === 48) return 0n;
+  let i = from;
+  const negative = bytes[i] === 45;
+  if (negative && ++i === to) return null;
+  if (bytes[i]! < 49 || bytes[i]! > 57) return null;
+  let text = '';
+  for (; i < to; i++) {
+    const b = bytes[i]!;
+    if (b < 48 || b > 57) return null;
+    text += String.fromCharCode(b);
+  }
+  const value = negative ? -BigInt(text) : BigInt(text);
+  return value >= INT64_MIN && value <= INT64_MAX ? value : null;
+}
+
+export const INT64_MIN = -(2n ** 63n);
+export const INT64_MAX = 2n ** 63n - 1n;
+
 /** A base-10 integer written in ASCII, or NaN if `bytes[from, to)` is not one. */
 export function parseDecimal(bytes: Uint8Array, from: number, to: number): number {
   if (from >= to || to - from > 16) return NaN;

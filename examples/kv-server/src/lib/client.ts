@@ -90,12 +90,16 @@ function encodeCommand(args: Arg[]): Uint8Array {
   return concat(parts);
 }
 
-/** One whole reply starting at `pos`, or null if more bytes are needed. */
-function parseReply(buf: Uint8Array, pos: number): { reply: Reply; end: number } | null {
+/**
+ * One whole reply starting at `pos`, or null if more bytes are needed. Strings are decoded with
+ * `decode` (UTF-8 by default; a test comparing servers byte for byte passes latin1).
+ */
+export function parseReply(buf: Uint8Array, pos: number,
+  decode: (bytes: Uint8Array) => string = (bytes) => decoder.decode(bytes)): { reply: Reply; end: number } | null {
   const lineEnd = indexOfCrlf(buf, pos);
   if (lineEnd < 0) return null;
   const kind = String.fromCharCode(buf[pos]!);
-  const line = () => decoder.decode(buf.subarray(pos + 1, lineEnd));
+  const line = () => decode(buf.subarray(pos + 1, lineEnd));
   switch (kind) {
     case '+': return { reply: line(), end: lineEnd + 2 };
     case '-': return { reply: new RedisError(line()), end: lineEnd + 2 };
@@ -105,7 +109,7 @@ function parseReply(buf: Uint8Array, pos: number): { reply: Reply; end: number }
       if (length < 0) return { reply: null, end: lineEnd + 2 };
       const start = lineEnd + 2;
       if (buf.length < start + length + 2) return null;
-      return { reply: decoder.decode(buf.subarray(start, start + length)), end: start + length + 2 };
+      return { reply: decode(buf.subarray(start, start + length)), end: start + length + 2 };
     }
     case '*': {
       const count = parseDecimal(buf, pos + 1, lineEnd);
@@ -113,7 +117,7 @@ function parseReply(buf: Uint8Array, pos: number): { reply: Reply; end: number }
       const items: Reply[] = [];
       let at = lineEnd + 2;
       for (let i = 0; i < count; i++) {
-        const item = parseReply(buf, at);
+        const item = parseReply(buf, at, decode);
         if (!item) return null;
         items.push(item.reply);
         at = item.end;

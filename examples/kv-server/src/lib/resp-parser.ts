@@ -1,25 +1,55 @@
 // Incremental RESP2 request parser: multibulk frames (what clients send) and inline commands (telnet).
 //
-// HOW: chunks are queued until there are enough bytes for the next step (a whole line, or the whole
-// body of a bulk string whose length is known), then flattened once and parsed from `pos`. A frame
-// split across reads resumes where it stopped: `pending` holds the arguments parsed so far and
-// `remaining` how many are still expected. WHY not re-scan from the frame's start on every read:
-// a 10 MB value arriving in 64 KiB reads would then cost O(n²).
+// HOW: chunks are queued until there are enough bytes for the next step (a whole header line, or
+// the whole body of a bulk string whose length is known), then flattened once and parsed from
+// `pos`. A frame split across reads resumes where it stopped: `pending` holds the arguments parsed
+// so far, `remaining` how many are still expected and `bulkLength` the body being waited for.
+// WHY not re-scan from the frame's start on every read: a 10 MB value arriving in 64 KiB reads
+// would then cost O(n²).
+//
+// Memory: nothing is allocated from what a header announces. `*2000000000` or `$536870912` cost a
+// few bytes until the bytes themselves arrive; the buffered bytes plus the arguments of the command
+// in progress are capped by `maxQueryBuffer` (Redis's client-query-buffer-limit), one bulk string
+// by `maxBulkLength` (proto-max-bulk-len), and a header or inline line by 64 KiB.
+//
+// The grammar follows Redis's networking.c, quirks included, so that a differential test against a
+// real redis-server sees the same replies: a header ends at the first CR (the byte after it is
+// skipped unchecked), so is a bulk body (the two bytes after it are skipped), a NUL byte hides a
+// line end, `*0` and `*-1` are empty commands, integers are read as string2ll reads them.
 //
 // A malformed frame is not recoverable (the stream has lost its framing), so `feed` reports the
 // error and the server replies `-ERR Protocol error: ...` and closes that connection, like Redis.
-import { concat, indexOfCrlf, latin1, parseDecimal } from './bytes.js';
+import { concat, indexOfStopAtNul, parseInt64 } from './bytes.js';
+import { splitInlineArgs } from './inline-args.js';
 
-/** The largest bulk string and the most arguments one command may carry (Redis's defaults). */
+/** Redis's defaults: proto-max-bulk-len, client-query-buffer-limit, the inline/header line limit. */
 export const MAX_BULK = 512 * 1024 * 1024;
-export const MAX_ARGS = 1024 * 1024;
-/** An inline command or a frame header longer than this without a line end is an error. */
+export const MAX_QUERY_BUFFER = 1024 * 1024 * 1024;
 export const MAX_INLINE = 64 * 1024;
+/** The most arguments one command may announce (Redis: INT_MAX). */
+export const MAX_ARGS = 2 ** 31 - 1;
+/** Chunks under this size are copied into a spare buffer of SPARE_SIZE while buffered (see `hold`). */
+const SMALL_CHUNK = 1024;
+const SPARE_SIZE = 16 * 1024;
+/** What one argument costs beyond its bytes, counted against `maxQueryBuffer`. */
+const ARG_OVERHEAD = 64;
+
+export interface ParserLimits {
+  /** The longest bulk string accepted (proto-max-bulk-len); longer gets "invalid bulk length". */
+  maxBulkLength?: number;
+  /** The most bytes one connection may hold unparsed or in its command in progress; past it the
+   *  connection is closed without a reply, as Redis does at client-query-buffer-limit. */
+  maxQueryBuffer?: number;
+}
 
 export class ProtocolError extends Error {
-  constructor(message: string) {
+  /** False when the connection is closed without a reply (query buffer limit). */
+  readonly reply: boolean;
+
+  constructor(message: string, reply = true) {
     super(message);
     this.name = 'ProtocolError';
+    this.reply = reply;
   }
 }
 
@@ -31,137 +61,171 @@ export interface FeedResult {
 }
 
 export class RespParser {
+  private readonly maxBulkLength: number;
+  private readonly maxQueryBuffer: number;
   /** Unparsed chunks, oldest first; `buffered` is their total length. */
   private chunks: Uint8Array[] = [];
   private buffered = 0;
+  /** Small chunks received since the last flatten, copied end to end: `spare[0, spareUsed)` follows `chunks`. */
+  private spare: Uint8Array | null = null;
+  private spareUsed = 0;
   /** Do not flatten until this many bytes are buffered (the rest of a known bulk). */
   private need = 0;
-  /** The multibulk frame in progress: its arguments so far and how many are still to come. */
+  /** The multibulk frame in progress: its arguments so far, how many are still to come, their cost. */
   private pending: Uint8Array[] | null = null;
   private remaining = 0;
+  private pendingCost = 0;
+  /** The announced length of the bulk body being read, or -1 while its `$` header is awaited. */
+  private bulkLength = -1;
   private failed: ProtocolError | null = null;
+
+  constructor(limits: ParserLimits = {}) {
+    this.maxBulkLength = limits.maxBulkLength ?? MAX_BULK;
+    this.maxQueryBuffer = limits.maxQueryBuffer ?? MAX_QUERY_BUFFER;
+  }
+
+  /** Bytes held right now: unparsed input plus the arguments of the command in progress. */
+  get heldBytes(): number {
+    return this.buffered + this.pendingCost;
+  }
 
   feed(chunk: Uint8Array): FeedResult {
     const commands: Uint8Array[][] = [];
     if (this.failed) return { commands, error: this.failed };
-    this.chunks.push(chunk);
-    this.buffered += chunk.length;
+    this.hold(chunk);
+    if (this.heldBytes > this.maxQueryBuffer) return this.fail(commands, new ProtocolError('query buffer limit reached', false));
     if (this.buffered < this.need) return { commands };
+    this.sealSpare();
     const buf = concat(this.chunks, this.buffered);
     let pos = 0;
     try {
       for (;;) {
-        const next = this.pending ? this.parseBulk(buf, pos) : this.parseStart(buf, pos, commands);
+        const next = this.pending ? this.parseArgument(buf, pos) : this.parseStart(buf, pos, commands);
         if (next < 0) break;
         pos = next;
         if (this.pending && this.remaining === 0) {
           commands.push(this.pending);
           this.pending = null;
+          this.pendingCost = 0;
         }
       }
     } catch (error) {
       if (!(error instanceof ProtocolError)) throw error;
-      this.failed = error;
-      this.chunks = [];
-      this.buffered = 0;
-      return { commands, error };
+      return this.fail(commands, error);
     }
     const rest = buf.subarray(pos);
     this.chunks = rest.length > 0 ? [rest] : [];
     this.buffered = rest.length;
-    if (this.pending === null && this.buffered > MAX_INLINE && indexOfCrlf(rest, 0) < 0) {
-      this.failed = new ProtocolError(buf[pos] === 42 ? 'too big mbulk count string' : 'too big inline request');
-      return { commands, error: this.failed };
-    }
     return { commands };
+  }
+
+  /**
+   * Queues a chunk. Small chunks are copied into one spare buffer instead, so a client trickling a
+   * few bytes per packet cannot make us keep one object (about 100 bytes of bookkeeping) per packet.
+   */
+  private hold(chunk: Uint8Array): void {
+    this.buffered += chunk.length;
+    if (chunk.length >= SMALL_CHUNK) {
+      this.sealSpare();
+      this.chunks.push(chunk);
+      return;
+    }
+    if (this.spare === null || this.spareUsed + chunk.length > this.spare.length) {
+      this.sealSpare();
+      this.spare = new Uint8Array(SPARE_SIZE);
+    }
+    this.spare.set(chunk, this.spareUsed);
+    this.spareUsed += chunk.length;
+  }
+
+  /** Moves what the spare buffer holds into `chunks` (a copy if it is mostly empty, so it holds no slack). */
+  private sealSpare(): void {
+    if (this.spare === null) return;
+    if (this.spareUsed > 0) {
+      this.chunks.push(this.spareUsed * 2 < this.spare.length ? this.spare.slice(0, this.spareUsed) : this.spare.subarray(0, this.spareUsed));
+    }
+    this.spare = null;
+    this.spareUsed = 0;
+  }
+
+  private fail(commands: Uint8Array[][], error: ProtocolError): FeedResult {
+    this.failed = error;
+    this.chunks = [];
+    this.spare = null;
+    this.spareUsed = 0;
+    this.buffered = 0;
+    this.pending = null;
+    this.pendingCost = 0;
+    return { commands, error };
   }
 
   /** A new command at `pos`: a multibulk header or an inline line. Returns the next position or -1 (need more). */
   private parseStart(buf: Uint8Array, pos: number, commands: Uint8Array[][]): number {
     if (pos >= buf.length) return -1;
     if (buf[pos] !== 42 /* * */) return this.parseInline(buf, pos, commands);
-    const end = indexOfCrlf(buf, pos);
-    if (end < 0) return -1;
-    const count = parseDecimal(buf, pos + 1, end);
-    if (Number.isNaN(count) || count > MAX_ARGS) throw new ProtocolError('invalid multibulk length');
-    if (count > 0) {
+    const cr = this.headerEnd(buf, pos, 'too big mbulk count string');
+    if (cr < 0) return -1;
+    const count = parseInt64(buf, pos + 1, cr);
+    if (count === null || count > BigInt(MAX_ARGS)) throw new ProtocolError('invalid multibulk length');
+    if (count > 0n) {
       this.pending = [];
-      this.remaining = count;
+      this.remaining = Number(count);
+      this.bulkLength = -1;
     }
-    return end + 2;
+    return cr + 2;
   }
 
-  /** The next `$<len>\r\n<bytes>\r\n` of the frame in progress, or -1 (need more). */
-  private parseBulk(buf: Uint8Array, pos: number): number {
-    if (pos >= buf.length) return -1;
-    if (buf[pos] !== 36 /* $ */) {
-      throw new ProtocolError(`expected '$', got '${String.fromCharCode(buf[pos]!)}'`);
+  /** One step of the frame in progress: a `$<len>` header, or the body it announced. Returns the next position or -1. */
+  private parseArgument(buf: Uint8Array, pos: number): number {
+    if (this.bulkLength < 0) {
+      if (pos >= buf.length) return -1;
+      const cr = this.headerEnd(buf, pos, 'too big bulk count string');
+      if (cr < 0) return -1;
+      if (buf[pos] !== 36 /* $ */) {
+        // Redis formats the byte with %c into a C string: a NUL byte ends the message there.
+        const got = buf[pos] === 0 ? '' : `${String.fromCharCode(buf[pos]!)}'`;
+        throw new ProtocolError(`expected '$', got '${got}`);
+      }
+      const length = parseInt64(buf, pos + 1, cr);
+      if (length === null || length < 0n || length > BigInt(this.maxBulkLength)) throw new ProtocolError('invalid bulk length');
+      this.bulkLength = Number(length);
+      return cr + 2;
     }
-    const end = indexOfCrlf(buf, pos);
-    if (end < 0) {
-      if (buf.length - pos > 32) throw new ProtocolError('invalid bulk length');
-      return -1;
-    }
-    const length = parseDecimal(buf, pos + 1, end);
-    if (Number.isNaN(length) || length < 0 || length > MAX_BULK) throw new ProtocolError('invalid bulk length');
-    const start = end + 2;
-    if (buf.length < start + length + 2) {
-      this.need = (start + length + 2) - pos;
+    const end = pos + this.bulkLength;
+    if (buf.length < end + 2) {
+      this.need = this.bulkLength + 2;
       return -1;
     }
     this.need = 0;
-    if (buf[start + length] !== 13 || buf[start + length + 1] !== 10) {
-      throw new ProtocolError('bulk string not terminated by CRLF');
-    }
-    this.pending!.push(buf.slice(start, start + length));
+    this.pending!.push(buf.slice(pos, end));
+    this.pendingCost += this.bulkLength + ARG_OVERHEAD;
+    this.bulkLength = -1;
     this.remaining -= 1;
-    return start + length + 2;
+    if (this.pendingCost > this.maxQueryBuffer) throw new ProtocolError('query buffer limit reached', false);
+    return end + 2; // the two bytes after the body are skipped unchecked, as Redis does
   }
 
-  /** An inline command: words separated by spaces, "double" or 'single' quotes, ended by \n. */
+  /** Position of the CR ending a header line at `pos` (with a byte after it), or -1 (need more). */
+  private headerEnd(buf: Uint8Array, pos: number, tooBig: string): number {
+    const cr = indexOfStopAtNul(buf, 13, pos);
+    if (cr < 0) {
+      if (buf.length - pos > MAX_INLINE) throw new ProtocolError(tooBig);
+      return -1;
+    }
+    return cr + 1 < buf.length ? cr : -1;
+  }
+
+  /** An inline command: words split as Redis's sdssplitargs splits them, ended by \n. */
   private parseInline(buf: Uint8Array, pos: number, commands: Uint8Array[][]): number {
-    const newline = buf.indexOf(10, pos);
-    if (newline < 0) return -1;
+    const newline = indexOfStopAtNul(buf, 10, pos);
+    if (newline < 0) {
+      if (buf.length - pos > MAX_INLINE) throw new ProtocolError('too big inline request');
+      return -1;
+    }
     const lineEnd = newline > pos && buf[newline - 1] === 13 ? newline - 1 : newline;
-    const words = splitArgs(latin1(buf.subarray(pos, lineEnd)));
+    const words = splitInlineArgs(buf.subarray(pos, lineEnd));
+    if (words === null) throw new ProtocolError('unbalanced quotes in request');
     if (words.length > 0) commands.push(words);
     return newline + 1;
   }
-}
-
-/** Splits an inline command like Redis's sdssplitargs: quotes group words, \" and \xHH escape. */
-function splitArgs(line: string): Uint8Array[] {
-  const words: Uint8Array[] = [];
-  let i = 0;
-  while (i < line.length) {
-    while (line[i] === ' ' || line[i] === '\t') i++;
-    if (i >= line.length) break;
-    const bytes: number[] = [];
-    const quote = line[i] === '"' || line[i] === "'" ? line[i++] : null;
-    for (;;) {
-      if (i >= line.length) {
-        if (quote) throw new ProtocolError('unbalanced quotes in request');
-        break;
-      }
-      const c = line[i]!;
-      if (quote === null && (c === ' ' || c === '\t')) break;
-      if (quote !== null && c === quote) {
-        i++;
-        if (i < line.length && line[i] !== ' ' && line[i] !== '\t') throw new ProtocolError('unbalanced quotes in request');
-        break;
-      }
-      if (quote === '"' && c === '\\' && i + 1 < line.length) {
-        const hex = line[i + 1] === 'x' ? line.slice(i + 2, i + 4) : '';
-        if (/^[0-9a-fA-F]{2}$/.test(hex)) { bytes.push(parseInt(hex, 16)); i += 4; continue; }
-        const escaped = line[i + 1]!;
-        bytes.push(({ n: 10, r: 13, t: 9, b: 8, a: 7 } as Record<string, number>)[escaped] ?? escaped.charCodeAt(0));
-        i += 2;
-        continue;
-      }
-      bytes.push(c.charCodeAt(0));
-      i++;
-    }
-    words.push(Uint8Array.from(bytes));
-  }
-  return words;
 }

@@ -31,6 +31,11 @@ export class RespWriter {
     return this.crlf();
   }
 
+  /** `*-1`, the null array (EXEC after a WATCHed key changed). */
+  nullArray(): this {
+    return this.ascii('*-1\r\n');
+  }
+
   /** `*count`; the caller then writes `count` replies. */
   arrayHeader(count: number): this {
     return this.ascii(`*${count}\r\n`);

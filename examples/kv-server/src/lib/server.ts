@@ -1,16 +1,26 @@
 // KvServer: accepts connections and serves RESP2 commands, using only an injected executor, net and clock.
 import { CLOCK, EXECUTOR, NET } from '@runtime-traits/core';
 import type { Clock, Connection, Executor, ListenAddress, Listener, Net, SocketAddress, Task } from '@runtime-traits/core';
-import { inject, injectable } from 'inversify';
-import { execute } from './commands.js';
-import type { CommandContext } from './commands.js';
+import { inject, injectable, optional } from 'inversify';
+import { execute } from './commands/dispatch.js';
+import type { CommandContext } from './commands/command.js';
 import { RespParser } from './resp-parser.js';
 import { RespWriter } from './resp-writer.js';
-import { Store } from './store.js';
+import { ServerState } from './server-state.js';
+import type { KvServerOptions } from './server-state.js';
+import type { Store } from './store.js';
+
+/** Bind `KvServerOptions` here to configure the KvServer the container builds (limits). */
+export const KV_SERVER_OPTIONS: symbol = Symbol.for('@runtime-traits-examples/kv-server/KvServerOptions');
+
+function formatAddress(address: SocketAddress): string {
+  return 'path' in address ? address.path : `${address.host}:${address.port}`;
+}
 
 @injectable()
 export class KvServer {
-  readonly store: Store;
+  /** What every connection shares: the keyspace, limits, counters. */
+  readonly state: ServerState;
   private listener: Listener | null = null;
   private acceptLoop: Task<void> | null = null;
   /** Open connections and the task serving each; emptied by `close()`. */
@@ -20,8 +30,13 @@ export class KvServer {
     @inject(EXECUTOR) private readonly executor: Executor,
     @inject(NET) private readonly net: Net,
     @inject(CLOCK) clock: Clock,
+    @inject(KV_SERVER_OPTIONS) @optional() options?: KvServerOptions,
   ) {
-    this.store = new Store(clock);
+    this.state = new ServerState(clock, options);
+  }
+
+  get store(): Store {
+    return this.state.store;
   }
 
   /** The address it listens on (with the real port when asked for port 0). */
@@ -35,6 +50,7 @@ export class KvServer {
     if (this.listener) throw new Error('KvServer is already listening');
     const listener = await this.net.listen(at);
     this.listener = listener;
+    if ('port' in listener.address) this.state.port = listener.address.port;
     this.acceptLoop = this.executor.spawnLocal(async () => {
       for (;;) {
         const conn = await listener.accept();
@@ -59,27 +75,34 @@ export class KvServer {
     }));
   }
 
-  /** Serves one client until it quits, hangs up or sends a malformed frame. */
+  /**
+   * Serves one client until it quits, hangs up or sends a malformed frame. Every command parsed
+   * from one read runs in the same synchronous turn, and their replies go out in one write.
+   */
   private async serve(conn: Connection): Promise<void> {
-    const parser = new RespParser();
-    const cx: CommandContext = { store: this.store, out: new RespWriter(), quit: false };
+    const { state } = this;
+    const parser = new RespParser(state.limits);
+    const session = state.open(formatAddress(conn.remoteAddress), formatAddress(conn.localAddress));
+    const cx: CommandContext = { server: state, store: state.store, session, out: new RespWriter() };
     try {
       for (;;) {
         const chunk = await conn.read();
         if (chunk === null) break;
         const { commands, error } = parser.feed(chunk);
+        if (commands.length > 0) session.lastCommandAt = state.clock.now();
         for (const args of commands) {
           execute(args, cx);
-          if (cx.quit) break;
+          if (session.quit) break;
         }
-        if (error && !cx.quit) cx.out.error(`ERR Protocol error: ${error.message}`);
-        this.store.sweep();
+        if (error?.reply && !session.quit) cx.out.error(`ERR Protocol error: ${error.message}`);
+        state.store.sweep();
         if (cx.out.length > 0) await conn.write(cx.out.take());
-        if (cx.quit || error) break;
+        if (session.quit || error) break;
       }
     } catch {
       // The peer reset the connection or the runtime is shutting down: nothing to reply to.
     } finally {
+      state.close(session);
       await conn.close();
     }
   }

@@ -16,10 +16,14 @@ export interface Step {
   clockMs: number;
   /** Time that passed on the wall. */
   wallMs: number;
+  /** For a step that times one job several times (parallel): the wall time of its best run. */
+  bestMs?: number;
 }
 
 const PRIME_LIMIT = 400_000;
 const TASKS = 8;
+/** Timed runs of the fork-join job (after one untimed run); the best one counts. */
+const PARALLEL_RUNS = 3;
 
 @injectable()
 export class Tour {
@@ -100,19 +104,34 @@ export class Tour {
     return [`echoed ${received / 1024} KiB via ${addressOf(listener.address)} ${ok ? 'intact' : 'CORRUPTED'}`, [whereAmI()]];
   }
 
-  /** Prime counting split by fork-join (`join`): parallel on runtimes with `join.parallel`. */
-  private async parallel(): Promise<[string, string[]]> {
+  /**
+   * Prime counting split by fork-join (`join`): parallel on runtimes with `join.parallel`. Timed
+   * fairly: one untimed run first (every thread has compiled the code), then the best of
+   * PARALLEL_RUNS, each a few hundred milliseconds of work, far more than any thread start-up.
+   */
+  private async parallel(): Promise<[string, string[], number]> {
     const limit = PRIME_LIMIT * 4;
-    const result = await this.executor.spawn(countPrimesForkJoin, [0, limit, limit / 64]);
+    const job = () => this.executor.spawn(countPrimesForkJoin, [0, limit, limit / 64]);
+    let result = await job();
+    const where = new Set(result.where);
+    let best = Infinity;
+    for (let run = 0; run < PARALLEL_RUNS; run++) {
+      const start = performance.now();
+      result = await job();
+      best = Math.min(best, performance.now() - start);
+      for (const thread of result.where) where.add(thread);
+    }
     const mode = this.runtime.capabilities.has('join.parallel') ? 'parallel' : 'sequential';
-    return [`join (${mode}) found ${result.count} primes < ${limit}`, unique(result.where)];
+    return [`join (${mode}) found ${result.count} primes < ${limit}, best of ${PARALLEL_RUNS} runs ${best.toFixed(0)} ms`, unique([...where]), best];
   }
 
-  private async measure(step: Step['step'], work: () => Promise<[string, string[]]>): Promise<Step> {
+  private async measure(step: Step['step'], work: () => Promise<[string, string[], number?]>): Promise<Step> {
     const clockStart = this.clock.now();
     const wallStart = performance.now();
-    const [result, where] = await work();
-    return { step, result, where, clockMs: this.clock.now() - clockStart, wallMs: performance.now() - wallStart };
+    const [result, where, bestMs] = await work();
+    const measured: Step = { step, result, where, clockMs: this.clock.now() - clockStart, wallMs: performance.now() - wallStart };
+    if (bestMs !== undefined) measured.bestMs = bestMs;
+    return measured;
   }
 }
 

@@ -10,12 +10,10 @@ export function makeDisk(host: Runtime): Store {
 }
 
 /**
- * Starts a KvServer on `host` at 0.0.0.0:6379 serving `disk`. KvServer makes its own Store in its
- * constructor and has no option for another; the example hands it the surviving one instead, so
- * a crash loses connections and in-flight commands but never an acknowledged write.
+ * Starts a KvServer on `host` at 0.0.0.0:6379 serving `disk` (its `store` option), so a crash loses
+ * connections and in-flight commands but never an acknowledged write.
  */
 export function startKvServer(host: Runtime, disk: Store): void {
-  const server = new KvServer(host.executor, host.reactor.net, host.reactor.clock);
-  (server as unknown as { store: Store }).store = disk;
+  const server = new KvServer(host.executor, host.reactor.net, host.reactor.clock, { store: disk });
   host.executor.spawnLocal(() => server.listen({ host: '0.0.0.0', port: KV_PORT }), { name: 'kv-listen' }).detach();
 }

@@ -2,7 +2,8 @@
 import { expect } from 'chai';
 import { CancelledError, TimeoutError } from '@runtime-traits/core';
 import type { Harness } from '../harness.js';
-import { expectReject, expectThrowSync, never, settle } from '../util.js';
+import * as tasks from '../tasks.js';
+import { describeError, expectError, expectReject, expectThrowSync, holds, never, settle } from '../util.js';
 
 const HOUR = 3_600_000;
 
@@ -11,7 +12,7 @@ export function clockArea(h: Harness): void {
     h.describe('now and wallClock', () => {
       h.it('now() is a finite number that never goes backwards', async (t) => {
         let last = t.clock.now();
-        expect(Number.isFinite(last)).to.equal(true);
+        holds(Number.isFinite(last), 'now() to be a finite number', () => String(last));
         for (let i = 0; i < 50; i++) {
           if (i % 10 === 0) await t.clock.sleep(1); else await t.ex.yieldNow();
           const now = t.clock.now();
@@ -21,9 +22,38 @@ export function clockArea(h: Harness): void {
       });
       h.it('wallClock() is a finite number of epoch ms that advances with sleeps', async (t) => {
         const before = t.clock.wallClock();
-        expect(Number.isFinite(before)).to.equal(true);
+        holds(Number.isFinite(before), 'wallClock() to be a finite number', () => String(before));
         await t.clock.sleep(30);
         expect(t.clock.wallClock() - before).to.be.at.least(29);
+      });
+      h.describe('read on another thread', () => {
+        // A task's now() must lie between its caller's readings before and after: every thread of a
+        // runtime reads one clock. (Bun and Deno count process.hrtime per thread: a clock built on it
+        // is hundreds of ms behind on a worker.) SLACK_MS absorbs only the clocks' rounding.
+        const SLACK_MS = 1;
+        const between = (what: string, before: number, seen: number, after: number): void => {
+          if (!(seen >= before - SLACK_MS && seen <= after + SLACK_MS)) {
+            expect.fail(`${what}: expected a now() between the caller's readings ${before.toFixed(3)} and ${after.toFixed(3)} `
+              + `(give or take ${SLACK_MS} ms), got ${seen.toFixed(3)} (${(seen - before).toFixed(3)} ms after the first)`);
+          }
+        };
+        h.it('a spawned task reads a now() between the caller\'s before and after', async (t) => {
+          const before = t.clock.now();
+          const seen = await t.ex.spawn(tasks.clockNow, []);
+          between('now() inside spawn', before, seen, t.clock.now());
+        });
+        h.it('a blocking task reads a now() between the caller\'s before and after', async (t) => {
+          const before = t.clock.now();
+          const seen = await t.ex.spawnBlocking(tasks.clockNow, []);
+          between('now() inside spawnBlocking', before, seen, t.clock.now());
+        });
+        h.it('a task spawned by a task (on a worker, where the runtime has them) reads a now() between the caller\'s before and after', async (t) => {
+          const before = t.clock.now();
+          const [outer, inner] = await t.ex.spawn(tasks.clockNowNested, []);
+          const after = t.clock.now();
+          between('now() inside spawn', before, outer, after);
+          between('now() inside a task spawned from inside spawn', before, inner, after);
+        });
       });
     });
 
@@ -41,9 +71,9 @@ export function clockArea(h: Harness): void {
       h.it('resolves sleep(0), asynchronously', async (t) => {
         let done = false;
         const promise = t.clock.sleep(0).then(() => { done = true; });
-        expect(done).to.equal(false);
+        holds(!done, 'sleep(0) to resolve after the call returned', () => 'it resolved inside the call');
         await promise;
-        expect(done).to.equal(true);
+        holds(done, 'sleep(0) to have resolved once awaited', () => 'it had not');
       });
       h.it('resolves a fractional sleep no earlier than its deadline', async (t) => {
         const start = t.clock.now();
@@ -116,7 +146,7 @@ export function clockArea(h: Harness): void {
         const first = await ticks.next();
         const after = t.clock.now();
         await ticks.return?.();
-        expect(first.done).to.equal(false);
+        holds(first.done === false, 'a first tick from interval()', () => 'done: true');
         expect(first.value - start).to.be.at.least(20);
         expect(first.value).to.be.at.most(after);
       });
@@ -145,14 +175,14 @@ export function clockArea(h: Harness): void {
         const ticks = t.clock.interval(5);
         for await (const _ of ticks) break;
         const after = await ticks.next();
-        expect(after.done).to.equal(true);
+        holds(after.done === true, 'next() after break to report done', () => `a tick (${String(after.value)})`);
       });
       h.it('ends on return(): next() afterwards reports done without waiting', async (t) => {
         const ticks = t.clock.interval(HOUR);
         await ticks.return?.();
         const start = t.clock.now();
         const after = await ticks.next();
-        expect(after.done).to.equal(true);
+        holds(after.done === true, 'next() after return() to report done', () => `a tick (${String(after.value)})`);
         expect(t.clock.now() - start).to.be.below(HOUR);
       });
       h.it('rejects a pending next() with CancelledError when its signal aborts', async (t) => {
@@ -173,8 +203,8 @@ export function clockArea(h: Harness): void {
         await ticks.next();
         controller.abort();
         const outcome = await settle(ticks.next());
-        if ('value' in outcome) expect(outcome.value.done, 'ticked after abort').to.equal(true);
-        else expect(CancelledError.is(outcome.error)).to.equal(true);
+        if ('value' in outcome) holds(outcome.value.done === true, 'next() after an abort to report done or reject', () => `a tick (${String(outcome.value.value)})`);
+        else expectError(outcome.error, CancelledError);
       });
       h.it('throws RangeError for ms = 0', (t) => {
         expectThrowSync(() => t.clock.interval(0), RangeError, { message: /ms/ });
@@ -219,8 +249,8 @@ export function clockArea(h: Harness): void {
       h.it('aborts the function form\'s signal with the TimeoutError itself', async (t) => {
         let signal: AbortSignal | undefined;
         const error = await expectReject(t.clock.timeout(20, (s) => { signal = s; return never(); }), TimeoutError);
-        expect(signal!.aborted).to.equal(true);
-        expect(signal!.reason).to.equal(error);
+        holds(signal!.aborted, 'the work\'s signal to be aborted at the deadline', () => 'it was not aborted');
+        expect(signal!.reason, 'the work\'s signal\'s reason').to.equal(error);
       });
       h.it('lets the function form\'s work stop on the signal (an abortable sleep)', async (t) => {
         const start = t.clock.now();
@@ -231,7 +261,7 @@ export function clockArea(h: Harness): void {
         let signal: AbortSignal | undefined;
         expect(await t.clock.timeout(HOUR, async (s) => { signal = s; await t.clock.sleep(5); return 1; })).to.equal(1);
         await t.clock.sleep(10);
-        expect(signal!.aborted).to.equal(false);
+        holds(!signal!.aborted, 'the work\'s signal left alone once the work won', () => `it was aborted (${describeError(signal!.reason)})`);
       });
       h.it('rejects with the error the function form throws synchronously', async (t) => {
         const boom = new TypeError('sync throw');

@@ -7,7 +7,9 @@ import {
 import type { Case, Harness } from '../harness.js';
 import * as tasks from '../tasks.js';
 import type { FailKind } from '../tasks.js';
-import { expectError, expectReject, expectThrowSync, listen, never, portOf, settle, uniqueSocketPath, untilAborted } from '../util.js';
+import {
+  describeError, expectError, expectReject, expectThrowSync, holds, listen, never, portOf, settle, uniqueSocketPath, untilAborted,
+} from '../util.js';
 import { TEST_CERT, TEST_KEY } from '../fixtures/test-cert.js';
 
 /** What each kind thrown by `failWith` must look like on the awaiting side. */
@@ -46,31 +48,31 @@ export function errorsArea(h: Harness): void {
         await t.ex.yieldNow();
         void task.cancel();
         const error = await expectReject(task, CancelledError, { code: 'ABORT_ERR', name: 'AbortError' });
-        expect(RuntimeError.is(error)).to.equal(true);
+        holds(RuntimeError.is(error), 'an error of the RuntimeError family (RuntimeError.is)', () => describeError(error));
         expect(error).to.be.instanceOf(Error);
         expect((error as Error).message).to.be.a('string').that.is.not.empty;
       });
       h.it('timeout() rejects with TimeoutError: RuntimeError family, code ETIMEDOUT', async (t) => {
         const error = await expectReject(t.clock.timeout(1, never()), TimeoutError, { code: 'ETIMEDOUT' });
-        expect(RuntimeError.is(error)).to.equal(true);
-        expect(CancelledError.is(error)).to.equal(false);
+        holds(RuntimeError.is(error), 'an error of the RuntimeError family (RuntimeError.is)', () => describeError(error));
+        holds(!CancelledError.is(error), 'a TimeoutError that is not also a CancelledError', () => describeError(error));
       });
       h.it('spawn after shutdown throws RuntimeShutdownError: code ERR_RUNTIME_SHUTDOWN', async (t) => {
         await t.rt.shutdown();
         const error = expectThrowSync(() => t.ex.spawnLocal(() => 1), RuntimeShutdownError, { code: 'ERR_RUNTIME_SHUTDOWN', name: 'RuntimeShutdownError' });
-        expect(RuntimeError.is(error)).to.equal(true);
+        holds(RuntimeError.is(error), 'an error of the RuntimeError family (RuntimeError.is)', () => describeError(error));
       }, { outside: true });
       h.it('a refused connection is a NetError of the RuntimeError family with code ECONNREFUSED', async (t) => {
         const listener = await t.net.listen({ port: 0 });
         await listener.close();
         const error = await expectReject(t.net.connect(listener.address), NetError, { code: 'ECONNREFUSED', name: 'NetError' });
-        expect(RuntimeError.is(error)).to.equal(true);
+        holds(RuntimeError.is(error), 'an error of the RuntimeError family (RuntimeError.is)', () => describeError(error));
         expect(error).to.be.instanceOf(Error);
         expect((error as Error).message).to.be.a('string').that.is.not.empty;
       }, { needs: ['net.tcp'] });
       h.it('an aborted sleep is a CancelledError, not a TimeoutError', async (t) => {
         const error = await expectReject(t.clock.sleep(10, { signal: AbortSignal.abort() }), CancelledError);
-        expect(TimeoutError.is(error)).to.equal(false);
+        holds(!TimeoutError.is(error), 'a CancelledError that is not also a TimeoutError', () => describeError(error));
       });
     });
 

@@ -3,7 +3,7 @@ import { expect } from 'chai';
 import { CancelledError, RuntimeShutdownError, type Task } from '@runtime-traits/core';
 import type { Harness } from '../harness.js';
 import * as tasks from '../tasks.js';
-import { expectReject, expectThrowSync, never, settle } from '../util.js';
+import { describeError, expectReject, expectThrowSync, holds, never, settle } from '../util.js';
 
 const outside = { outside: true };
 
@@ -39,7 +39,7 @@ export function shutdownArea(h: Harness): void {
         });
         await t.rt.shutdown();
         await settle(task);
-        expect(RuntimeShutdownError.is(reason), `signal reason was ${String(reason)}`).to.equal(true);
+        holds(RuntimeShutdownError.is(reason), 'cx.signal aborted with a RuntimeShutdownError reason', () => describeError(reason));
       }, outside);
       h.it('rejects a running task\'s handle with CancelledError', async (t) => {
         const { task } = await t.rt.run(async (cx) => {
@@ -65,7 +65,7 @@ export function shutdownArea(h: Harness): void {
         const task = t.ex.spawnLocal(() => { ran = true; });
         await t.rt.shutdown();
         await expectReject(task, CancelledError);
-        expect(ran).to.equal(false);
+        holds(!ran, 'the body of a task queued at shutdown never to run', () => 'it ran');
       }, outside);
       h.it('settles a task that ignores its signal', async (t) => {
         const { task } = await t.rt.run(async (cx) => {

@@ -2,7 +2,7 @@
 import { expect } from 'chai';
 import { toWebStreams } from '@runtime-traits/core';
 import type { Harness } from '../harness.js';
-import { concat, connectedPair, echoServer, expectSameBytes, pattern, readAll, text } from '../util.js';
+import { concat, connectedPair, nonEmpty, echoServer, expectSameBytes, pattern, readAll, text } from '../util.js';
 
 const gate = { needs: ['net.tcp' as const] };
 
@@ -12,7 +12,7 @@ async function drain(readable: ReadableStream<Uint8Array>): Promise<Uint8Array> 
   for (;;) {
     const { done, value } = await reader.read();
     if (done) return concat(chunks);
-    chunks.push(value);
+    chunks.push(nonEmpty(value, 'the readable'));
   }
 }
 
@@ -57,7 +57,7 @@ export function streamsArea(h: Harness): void {
       await server.closeWrite();
       const reader = toWebStreams(client).readable.pipeThrough(new TextDecoderStream() as unknown as ReadableWritablePair<string, Uint8Array>).getReader();
       let out = '';
-      for (;;) { const { done, value } = await reader.read(); if (done) break; out += value; }
+      for (let i = 0; ; i++) { const { done, value } = await reader.read(); if (done) break; if (i > 100_000) expect.fail('expected the text stream to end, got more than 100,000 chunks'); out += value; }
       expect(out).to.equal('héllo ✓');
     }, gate);
     h.it('cancelling the readable closes the connection', async (t) => {

@@ -3,7 +3,7 @@ import { expect } from 'chai';
 import { CancelledError, RuntimeError, type Task } from '@runtime-traits/core';
 import type { Harness } from '../harness.js';
 import * as tasks from '../tasks.js';
-import { eventually, expectReject, settle, untilAborted } from '../util.js';
+import { eventually, expectReject, holds, settle, untilAborted } from '../util.js';
 
 export function taskLifecycleArea(h: Harness): void {
   h.describe('task lifecycle', () => {
@@ -49,7 +49,7 @@ export function taskLifecycleArea(h: Harness): void {
         await task.cancel();
         await settle(task);
         await t.ex.yieldNow();
-        expect(ran, 'the body of a task cancelled before it started ran').to.equal(false);
+        holds(!ran, 'the body of a task cancelled before it started never to run', () => 'it ran');
       });
       h.it('rejects the handle with CancelledError', async (t) => {
         const task = t.ex.spawnLocal(() => 1);
@@ -101,7 +101,7 @@ export function taskLifecycleArea(h: Harness): void {
         });
         await eventually(t, () => task.state === 'running', 'task started');
         await task.cancel();
-        expect(bodyDone, 'cancel() resolved before the body settled').to.equal(true);
+        holds(bodyDone, 'cancel() to resolve only after the body settled', () => 'it resolved while the body still ran');
       });
       h.it('cancels a portable task sleeping an hour on cx.runtime\'s clock', async (t) => {
         const task = t.ex.spawn(tasks.sleepFor, [3_600_000]);
@@ -122,7 +122,7 @@ export function taskLifecycleArea(h: Harness): void {
         const task = t.ex.spawnLocal(async () => { await t.clock.sleep(20); finished = true; return 'ignored'; });
         await eventually(t, () => task.state === 'running', 'task started');
         await task.cancel();
-        expect(finished, 'cancel() resolved before the body settled').to.equal(true);
+        holds(finished, 'cancel() to resolve only after the body settled', () => 'it resolved while the body still ran');
         await expectReject(task, CancelledError);
       });
       h.it('resolves every cancel() of a task cancelled twice', async (t) => {
@@ -172,7 +172,7 @@ export function taskLifecycleArea(h: Harness): void {
         const task = t.ex.spawnLocal(() => { ran = true; }, { signal: AbortSignal.abort() });
         await settle(task);
         await t.ex.yieldNow();
-        expect(ran).to.equal(false);
+        holds(!ran, 'the body of a task whose signal was already aborted never to run', () => 'it ran');
         await expectReject(task, CancelledError);
       });
       h.it('cancels a portable task when it aborts', async (t) => {

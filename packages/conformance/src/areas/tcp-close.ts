@@ -3,7 +3,7 @@ import { expect } from 'chai';
 import { CancelledError, NetError } from '@runtime-traits/core';
 import type { Harness } from '../harness.js';
 import {
-  connectedPair, eventually, expectReject, listen, pattern, portOf, readAll, readExactly, settle, text,
+  connectedPair, describeError, eventually, expectReject, holds, listen, pattern, portOf, readAll, readChunk, readExactly, settle, text,
 } from '../util.js';
 
 const MiB = 1024 * 1024;
@@ -40,7 +40,7 @@ export function tcpCloseArea(h: Harness): void {
           if (error === undefined) await t.clock.sleep(5);
         }
         expect(error, '50 writes to a closed peer all succeeded').to.not.equal(undefined);
-        expect(NetError.is(error), `expected NetError, got ${String(error)}`).to.equal(true);
+        holds(NetError.is(error), 'a NetError', () => describeError(error));
         expect(['EPIPE', 'ECONNRESET']).to.include((error as NetError).code);
       }, gate);
       h.it('rejects write() after closeWrite() with NetError EPIPE', async (t) => {
@@ -122,10 +122,10 @@ export function tcpCloseArea(h: Harness): void {
         const writing = client.write(big).catch(() => undefined);
         expect(await server.read()).to.not.equal(null); // data is arriving, most of it unread
         await server.close();
-        const outcome = await settle((async () => { for (;;) if (await client.read() === null) return 'end of stream'; })());
-        expect('error' in outcome, 'read() reached end of stream instead of a reset').to.equal(true);
+        const outcome = await settle((async () => { for (;;) if (await readChunk(client) === null) return 'end of stream'; })());
+        holds('error' in outcome, 'read() to reject after the peer reset the connection', () => 'end of stream');
         const error = (outcome as { error: unknown }).error;
-        expect(NetError.is(error), `expected NetError, got ${String(error)}`).to.equal(true);
+        holds(NetError.is(error), 'a NetError', () => describeError(error));
         expect((error as NetError).code).to.equal('ECONNRESET');
         await writing;
         await client.close();
@@ -155,13 +155,13 @@ export function tcpCloseArea(h: Harness): void {
         let received = 0;
         let corrupt = false;
         for (;;) {
-          const c = await server.read();
+          const c = await readChunk(server);
           if (c === null) break;
           for (let i = 0; i < c.length; i++) if (c[i] !== chunk[(received + i) % chunk.length]) corrupt = true;
           received += c.length;
         }
         await writer;
-        expect(corrupt, 'data corrupted').to.equal(false);
+        holds(!corrupt, 'every byte as written', () => 'corrupted data');
         expect(received).to.equal(total);
       }, gate);
     });

@@ -3,8 +3,7 @@ import { expect } from 'chai';
 import { CancelledError, NetError, type Connection } from '@runtime-traits/core';
 import type { Case, Harness } from '../harness.js';
 import {
-  concat, connectedPair, echoServer, expectReject, expectSameBytes, listen, pattern, portOf, readAll,
-  readExactly, text, utf8,
+  concat, connectedPair, echoServer, expectReject, expectSameBytes, holds, listen, nonEmpty, pattern, portOf, readAll, readChunk, readExactly, text, utf8,
 } from '../util.js';
 
 const MiB = 1024 * 1024;
@@ -30,7 +29,7 @@ export function tcpArea(h: Harness): void {
       h.it('listen({ port: 0 }) reports the real port it got', async (t) => {
         const listener = await listen(t);
         const port = portOf(listener.address);
-        expect(Number.isInteger(port) && port > 0 && port <= 65535, `port ${port}`).to.equal(true);
+        holds(Number.isInteger(port) && port > 0 && port <= 65535, 'a port between 1 and 65535', () => String(port));
       }, gate);
       h.it('listens on 127.0.0.1 when no host is given', async (t) => {
         const listener = await listen(t);
@@ -146,8 +145,8 @@ export function tcpArea(h: Harness): void {
         for (;;) {
           const chunk = await server.read();
           if (chunk === null) break;
-          expect(chunk).to.be.instanceOf(Uint8Array);
-          expect(chunk.length).to.be.above(0);
+          expect(chunk, 'what read() returned').to.be.instanceOf(Uint8Array);
+          nonEmpty(chunk);
         }
       }, gate);
       h.it('keeps 4 MiB intact through an echo server', async (t) => {
@@ -186,7 +185,7 @@ export function tcpArea(h: Harness): void {
         await client.write(first);
         const chunks: Uint8Array[] = [];
         let got = 0;
-        while (got < first.length) { const c = await server.read(); if (!c) break; chunks.push(c); got += c.length; }
+        while (got < first.length) { const c = await readChunk(server); if (!c) break; chunks.push(c); got += c.length; }
         const snapshot = concat(chunks).slice();
         await client.write(pattern(64 * 1024, 6));
         await client.closeWrite();
@@ -219,7 +218,7 @@ export function tcpArea(h: Harness): void {
         for (;;) {
           const chunk = await server.read();
           if (chunk === null) break;
-          expect(chunk.length, 'read() returned an empty chunk').to.be.above(0);
+          nonEmpty(chunk);
         }
       }, gate);
       h.it('accepts { signal: undefined } on read(), write() and connect()', async (t) => {
@@ -235,7 +234,7 @@ export function tcpArea(h: Harness): void {
         await client.write('two');
         await client.closeWrite();
         const chunks: Uint8Array[] = [];
-        for await (const chunk of server) chunks.push(chunk);
+        for await (const chunk of server) chunks.push(nonEmpty(chunk, 'the connection\'s async iterator'));
         expect(text(concat(chunks))).to.equal('onetwo');
       }, gate);
       h.it('delivers data written just before close() to the peer', async (t) => {

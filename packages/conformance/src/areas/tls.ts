@@ -3,7 +3,9 @@ import { expect } from 'chai';
 import { NetError, RuntimeError } from '@runtime-traits/core';
 import { TEST_CERT, TEST_KEY } from '../fixtures/test-cert.js';
 import type { Harness } from '../harness.js';
-import { echoServer, expectSameBytes, listen, pattern, portOf, readAll, settle, text, utf8 } from '../util.js';
+import {
+  describeError, echoServer, expectSameBytes, holds, listen, pattern, portOf, readAll, settle, text, utf8,
+} from '../util.js';
 
 const gate = { needs: ['net.tcp' as const, 'net.tls' as const] };
 const serverTls = { key: TEST_KEY, cert: TEST_CERT };
@@ -32,13 +34,13 @@ export function tlsArea(h: Harness): void {
       const outcome = await settle(t.net.connect(listener.address, { tls: { servername: 'localhost' } }));
       expect(outcome, 'connected to an untrusted server').to.have.property('error');
       const error = (outcome as { error: unknown }).error;
-      expect(NetError.is(error), `expected NetError, got ${String(error)}`).to.equal(true);
+      holds(NetError.is(error), 'a NetError', () => describeError(error));
     }, gate);
     h.it('rejects a certificate that does not match the servername', async (t) => {
       const listener = await echoServer(t, { port: 0 }, { tls: serverTls });
       const outcome = await settle(t.net.connect(listener.address, { tls: { ...trusted, servername: 'wrong.example' } }));
       expect(outcome, 'connected despite a name mismatch').to.have.property('error');
-      expect(RuntimeError.is((outcome as { error: unknown }).error)).to.equal(true);
+      holds(RuntimeError.is((outcome as { error: unknown }).error), 'an error of the RuntimeError family', () => describeError((outcome as { error: unknown }).error));
     }, gate);
     h.it('connects to an untrusted server with rejectUnauthorized: false', async (t) => {
       const listener = await echoServer(t, { port: 0 }, { tls: serverTls });
@@ -93,7 +95,7 @@ export function tlsArea(h: Harness): void {
       t.ex.spawnLocal(async () => { const c = await listener.accept(); await c?.close(); }).detach();
       const outcome = await settle(t.net.connect(listener.address, { tls: trusted }));
       expect(outcome, 'a TLS handshake with a plain server succeeded').to.have.property('error');
-      expect(RuntimeError.is((outcome as { error: unknown }).error)).to.equal(true);
+      holds(RuntimeError.is((outcome as { error: unknown }).error), 'an error of the RuntimeError family', () => describeError((outcome as { error: unknown }).error));
     }, gate);
   });
 }

@@ -50,7 +50,12 @@ export function udpArea(h: Harness): void {
     h.it('carries fifty datagrams on loopback', async (t) => {
       const [a, b] = await Promise.all([bindUdp(t), bindUdp(t)]);
       const seen = new Set<string>();
-      const reader = (async () => { while (seen.size < 50) seen.add(text((await b.recv())!.data)); })();
+      const reader = (async () => {
+        for (let reads = 0; seen.size < 50; reads++) {
+          if (reads > 10_000) expect.fail(`expected 50 distinct datagrams, got ${seen.size} distinct in ${reads} recv() calls`);
+          seen.add(text((await b.recv())!.data));
+        }
+      })();
       for (let i = 0; i < 50; i++) await a.send(`d${i}`, b.address);
       await reader;
       expect(seen.size).to.equal(50);

@@ -1,22 +1,26 @@
 // Area: Unix domain sockets on the runtime's own net — listen and connect by path, echo, half-close, errors.
-import { tmpdir } from 'node:os';
 import { expect } from 'chai';
 import { NetError } from '@runtime-traits/core';
 import type { Harness } from '../harness.js';
+import { optionalBuiltin } from '../host.js';
 import { echoServer, expectReject, expectSameBytes, listen, pattern, readAll, text, uniqueSocketPath } from '../util.js';
 
 const gate = { needs: ['net.unix' as const] };
-const socketPath = (): string => uniqueSocketPath(tmpdir());
+/** A fresh path under the OS's temporary directory ('/tmp' where there is no node:os, as on a simulated network in a page). */
+const socketPath = async (): Promise<string> => {
+  const os = await optionalBuiltin<{ tmpdir(): string }>('os');
+  return uniqueSocketPath(os?.tmpdir() ?? '/tmp');
+};
 
 export function unixArea(h: Harness): void {
   h.describe('unix sockets', () => {
     h.it('listens on a path and reports it as its address', async (t) => {
-      const path = socketPath();
+      const path = await socketPath();
       const listener = await listen(t, { path });
       expect(listener.address).to.deep.equal({ path });
     }, gate);
     h.it('echoes through a Unix socket', async (t) => {
-      const path = socketPath();
+      const path = await socketPath();
       await echoServer(t, { path });
       const client = await t.net.connect({ path });
       t.defer(() => client.close());
@@ -25,14 +29,14 @@ export function unixArea(h: Harness): void {
       expect(text(await readAll(client))).to.equal('over unix');
     }, gate);
     h.it('reports the path as the client\'s remote address', async (t) => {
-      const path = socketPath();
+      const path = await socketPath();
       await echoServer(t, { path });
       const client = await t.net.connect({ path });
       t.defer(() => client.close());
       expect(client.remoteAddress).to.deep.equal({ path });
     }, gate);
     h.it('half-closes: the server reads null, then still answers', async (t) => {
-      const path = socketPath();
+      const path = await socketPath();
       const listener = await listen(t, { path });
       const [client, server] = await Promise.all([t.net.connect({ path }), listener.accept()]);
       t.defer(() => client.close());
@@ -45,23 +49,23 @@ export function unixArea(h: Harness): void {
       expect(text(await readAll(client))).to.equal('a');
     }, gate);
     h.it('a pending accept() resolves null when the listener closes', async (t) => {
-      const listener = await t.net.listen({ path: socketPath() });
+      const listener = await t.net.listen({ path: await socketPath() });
       const pending = listener.accept();
       await t.clock.sleep(5);
       await listener.close();
       expect(await pending).to.equal(null);
     }, gate);
     h.it('rejects connecting to a path nobody listens on with a NetError', async (t) => {
-      const error = await expectReject(t.net.connect({ path: socketPath() }), NetError) as NetError;
+      const error = await expectReject(t.net.connect({ path: await socketPath() }), NetError) as NetError;
       expect(['ENOENT', 'ECONNREFUSED']).to.include(error.code);
     }, gate);
     h.it('rejects listening on a path already listened on with NetError EADDRINUSE', async (t) => {
-      const path = socketPath();
+      const path = await socketPath();
       await listen(t, { path });
       await expectReject(t.net.listen({ path }), NetError, { code: 'EADDRINUSE' });
     }, gate);
     h.it('rejects write() after closeWrite() with NetError EPIPE', async (t) => {
-      const path = socketPath();
+      const path = await socketPath();
       await echoServer(t, { path });
       const client = await t.net.connect({ path });
       t.defer(() => client.close());
@@ -69,14 +73,14 @@ export function unixArea(h: Harness): void {
       await expectReject(client.write('late'), NetError, { code: 'EPIPE' });
     }, gate);
     h.it('read() after a local close() resolves null', async (t) => {
-      const path = socketPath();
+      const path = await socketPath();
       await echoServer(t, { path });
       const client = await t.net.connect({ path });
       await client.close();
       expect(await client.read()).to.equal(null);
     }, gate);
     h.it('keeps 1 MiB intact through a Unix socket echo', async (t) => {
-      const path = socketPath();
+      const path = await socketPath();
       await echoServer(t, { path });
       const client = await t.net.connect({ path });
       t.defer(() => client.close());
@@ -87,7 +91,7 @@ export function unixArea(h: Harness): void {
       expectSameBytes(back, data, '1 MiB over a Unix socket');
     }, gate);
     h.it('serves ten concurrent clients on one path', async (t) => {
-      const path = socketPath();
+      const path = await socketPath();
       await echoServer(t, { path });
       const replies = await Promise.all(Array.from({ length: 10 }, async (_, i) => {
         const c = await t.net.connect({ path });

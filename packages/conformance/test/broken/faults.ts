@@ -252,6 +252,11 @@ export const FAULTS: Record<string, Fault> = {
     description: 'read() never resolves null at end of stream',
     connection: (conn) => ({ read: async (o) => (await conn.read(o)) ?? never() }),
   },
+  'read-returns-empty-chunks-at-end': {
+    area: 'tcp',
+    description: 'read() resolves an empty chunk, again and again, instead of null at end of stream',
+    connection: (conn) => ({ read: async (o) => (await conn.read(o)) ?? new Uint8Array(0) }),
+  },
   'aborted-read-loses-data': {
     area: 'tcp',
     description: 'an aborted read() leaves a read pending underneath, whose data is dropped',
@@ -329,8 +334,11 @@ export const FAULTS: Record<string, Fault> = {
   // ── capabilities ──
   'claims-reusePort-it-lacks': {
     area: 'errors',
-    description: 'capabilities include net.reusePort, which this Node cannot do',
+    description: 'capabilities include net.reusePort, but listen() drops the option (as an engine without SO_REUSEPORT does)',
     capabilities: (c) => new Set([...c, 'net.reusePort']),
+    net: (n) => ({
+      listen: (at, opts) => n.listen(at, opts && typeof opts === 'object' && 'reusePort' in opts ? { ...opts, reusePort: undefined } : opts),
+    }),
   },
   'claims-spawn-parallel-it-lacks': {
     area: 'executor',

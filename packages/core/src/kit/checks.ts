@@ -2,15 +2,42 @@
 import type { SpawnOptions, TaskDef } from '../executor.js';
 import type { ListenAddress, SocketAddress } from '../reactor.js';
 
-/** A short, readable rendering of a bad value for an error message. */
+/** A short, readable rendering of a bad value for an error message; never throws (a proxy's traps are caught). */
 export function show(value: unknown): string {
-  if (typeof value === 'string') return JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value);
-  if (typeof value === 'bigint') return `${value}n`;
-  if (typeof value === 'function') return `function ${value.name || '(anonymous)'}`;
-  if (Array.isArray(value)) return 'an array';
-  if (value === null || typeof value !== 'object') return String(value);
-  const ctor = (value as object).constructor?.name;
-  return ctor && ctor !== 'Object' ? `a ${ctor}` : 'an object';
+  try {
+    if (typeof value === 'string') return JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value);
+    if (typeof value === 'bigint') return `${value}n`;
+    if (typeof value === 'symbol') return value.toString();
+    if (typeof value === 'function') return `function ${value.name || '(anonymous)'}`;
+    if (Array.isArray(value)) return 'an array';
+    if (value === null || typeof value !== 'object') return String(value);
+    const ctor = (value as object).constructor?.name;
+    return ctor && ctor !== 'Object' ? `a ${ctor}` : 'an object';
+  } catch {
+    return 'an object that cannot be inspected';
+  }
+}
+
+/**
+ * Runs a check that reads a caller's value. What it trips over besides its own verdict — a proxy's
+ * trap, a revoked proxy, a getter that throws — becomes a TypeError naming `arg`, so hostile input
+ * fails like any other bad argument instead of leaking a stranger's error.
+ */
+function guard<T>(arg: string, check: () => T): T {
+  try {
+    return check();
+  } catch (error) {
+    if ((error instanceof TypeError || error instanceof RangeError) && error.message.startsWith(arg)) throw error;
+    throw new TypeError(`${arg} could not be read: ${errorText(error)}`, { cause: error });
+  }
+}
+
+function errorText(error: unknown): string {
+  try {
+    return error instanceof Error ? `${error.name}: ${error.message}` : show(error);
+  } catch {
+    return 'an error that cannot be inspected';
+  }
 }
 
 /** A duration in milliseconds: a finite number, zero or more. */
@@ -22,10 +49,12 @@ export function checkMs(value: unknown, arg = 'ms'): number {
   return value;
 }
 
-/** A positive whole count (workers, threads, capacities). */
-export function checkCount(value: unknown, arg: string, min = 1): number {
+/** A whole count (workers, threads, capacities) from `min` to `max`. */
+export function checkCount(value: unknown, arg: string, min = 1, max = Number.MAX_SAFE_INTEGER): number {
   if (typeof value !== 'number') throw new TypeError(`${arg} must be a number, got ${show(value)}`);
-  if (!Number.isInteger(value) || value < min) throw new RangeError(`${arg} must be an integer >= ${min}, got ${show(value)}`);
+  if (!Number.isInteger(value) || value < min || value > max) {
+    throw new RangeError(`${arg} must be an integer ${max === Number.MAX_SAFE_INTEGER ? `>= ${min}` : `from ${min} to ${max}`}, got ${show(value)}`);
+  }
   return value;
 }
 
@@ -49,38 +78,82 @@ export function checkFunction(value: unknown, arg: string): void {
 /** `undefined` or an AbortSignal. */
 export function checkSignal(value: unknown, arg = 'signal'): AbortSignal | undefined {
   if (value === undefined) return undefined;
-  if (typeof value !== 'object' || value === null || typeof (value as AbortSignal).aborted !== 'boolean'
-    || typeof (value as AbortSignal).addEventListener !== 'function') {
-    throw new TypeError(`${arg} must be an AbortSignal, got ${show(value)}`);
-  }
-  return value as AbortSignal;
+  return guard(arg, () => {
+    if (typeof value !== 'object' || value === null || typeof (value as AbortSignal).aborted !== 'boolean'
+      || typeof (value as AbortSignal).addEventListener !== 'function') {
+      throw new TypeError(`${arg} must be an AbortSignal, got ${show(value)}`);
+    }
+    return value as AbortSignal;
+  });
 }
 
-/** `undefined` or a plain options object. */
+/**
+ * `undefined` or an options object, returned as a copy of its own enumerable fields (what
+ * `{ ...opts }` sees): each getter runs once, here, and a runtime reading the copy later cannot be
+ * surprised by a getter or a proxy that throws.
+ */
 export function checkOptions<T extends object>(value: unknown, arg = 'opts'): T | undefined {
   if (value === undefined) return undefined;
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    throw new TypeError(`${arg} must be an options object, got ${show(value)}`);
-  }
-  return value as T;
+  return guard(arg, () => {
+    if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+      throw new TypeError(`${arg} must be an options object, got ${show(value)}`);
+    }
+    return { ...value } as T;
+  });
 }
 
 export function checkSpawnOptions(value: unknown): SpawnOptions | undefined {
   const opts = checkOptions<SpawnOptions>(value);
   if (!opts) return undefined;
+  return guard('opts', () => spawnOptionsOf(opts));
+}
+
+function spawnOptionsOf(opts: SpawnOptions): SpawnOptions {
   checkSignal(opts.signal, 'opts.signal');
   if (opts.name !== undefined && typeof opts.name !== 'string') throw new TypeError(`opts.name must be a string, got ${show(opts.name)}`);
-  if (opts.transfer !== undefined && !Array.isArray(opts.transfer)) throw new TypeError(`opts.transfer must be an array, got ${show(opts.transfer)}`);
+  if (opts.transfer !== undefined) checkTransfer(opts.transfer, 'opts.transfer');
   return opts;
+}
+
+/** The platform's transferable types that this code can name without importing anything host-specific. */
+function isTransferable(item: unknown): boolean {
+  if (typeof item !== 'object' || item === null) return false;
+  if (item instanceof ArrayBuffer) return true;
+  const g = globalThis as Record<string, unknown>;
+  for (const name of ['MessagePort', 'ReadableStream', 'WritableStream', 'TransformStream']) {
+    const type = g[name];
+    if (typeof type === 'function' && item instanceof type) return true;
+  }
+  return false;
+}
+
+/**
+ * A transfer list: an array of distinct transferable objects (ArrayBuffer — not a SharedArrayBuffer,
+ * which is shared, not moved — MessagePort, web streams). Checked at the call, so a bad list fails
+ * the same way on every runtime, threads or not.
+ */
+function checkTransfer(value: unknown, arg: string): void {
+  if (!Array.isArray(value)) throw new TypeError(`${arg} must be an array, got ${show(value)}`);
+  const seen = new Set<unknown>();
+  for (let i = 0; i < value.length; i++) {
+    const item: unknown = value[i];
+    if (!isTransferable(item)) {
+      throw new TypeError(`${arg}[${i}] must be a transferable object (an ArrayBuffer, a MessagePort, a stream), got ${show(item)}`);
+    }
+    if (seen.has(item)) throw new TypeError(`${arg}[${i}] is listed twice`);
+    seen.add(item);
+  }
 }
 
 export function checkTaskDef(value: unknown, arg = 'def'): TaskDef<unknown[], unknown> {
   const def = value as TaskDef<unknown[], unknown> | null;
-  if (typeof def !== 'object' || def === null || typeof def.module !== 'string' || typeof def.name !== 'string'
-    || typeof def.fn !== 'function') {
-    throw new TypeError(`${arg} must be a TaskDef made by defineTask(), got ${show(value)}`);
-  }
-  return def;
+  return guard(arg, () => {
+    if (typeof def !== 'object' || def === null || typeof def.module !== 'string' || typeof def.name !== 'string'
+      || typeof def.fn !== 'function') {
+      throw new TypeError(`${arg} must be a TaskDef made by defineTask(), got ${show(value)}`);
+    }
+    return def;
+  });
 }
 
 function isPrimitive(value: unknown): boolean {
@@ -93,13 +166,15 @@ function isPrimitive(value: unknown): boolean {
  * Primitives are the fast path; anything else is walked once by `checkCloneable`.
  */
 export function checkArgs(value: unknown, arg = 'args', transfer?: readonly unknown[]): unknown[] {
-  if (!Array.isArray(value)) throw new TypeError(`${arg} must be an array of arguments, got ${show(value)}`);
-  for (let i = 0; i < value.length; i++) {
-    const item: unknown = value[i];
-    if (isPrimitive(item)) continue;
-    checkCloneable(item, `${arg}[${i}]`, transfer);
-  }
-  return value;
+  return guard(arg, () => {
+    if (!Array.isArray(value)) throw new TypeError(`${arg} must be an array of arguments, got ${show(value)}`);
+    for (let i = 0; i < value.length; i++) {
+      const item: unknown = value[i];
+      if (isPrimitive(item)) continue;
+      walkCloneable(item, `${arg}[${i}]`, transfer, new Set());
+    }
+    return value;
+  });
 }
 
 /** `spawn`/`spawnBlocking`'s arguments: a TaskDef, its argument array and the options; returns the checked options. */
@@ -126,7 +201,7 @@ export function checkJoinArgs(a: unknown, aArgs: unknown, b: unknown, bArgs: unk
  * types the structured clone algorithm copies. Walks the value once; cycles are fine.
  */
 export function checkCloneable(value: unknown, arg: string, transfer?: readonly unknown[]): void {
-  walkCloneable(value, arg, transfer, new Set());
+  guard(arg, () => walkCloneable(value, arg, transfer, new Set()));
 }
 
 const PLAIN = new Set<unknown>([Object.prototype, null, Array.prototype]);
@@ -172,27 +247,36 @@ function walkCloneable(value: unknown, path: string, transfer: readonly unknown[
 }
 
 export function checkData(value: unknown, arg = 'data'): Uint8Array | string {
-  if (typeof value !== 'string' && !(value instanceof Uint8Array)) {
-    throw new TypeError(`${arg} must be a Uint8Array or a string, got ${show(value)}`);
-  }
-  return value;
+  return guard(arg, () => {
+    if (typeof value !== 'string' && !(value instanceof Uint8Array)) {
+      throw new TypeError(`${arg} must be a Uint8Array or a string, got ${show(value)}`);
+    }
+    return value;
+  });
 }
 
 /** A `SocketAddress` to connect or send to. */
 export function checkAddress(value: unknown, arg = 'to'): SocketAddress {
+  return guard(arg, () => addressOf(value, arg));
+}
+
+function addressOf(value: unknown, arg: string): SocketAddress {
   if (typeof value !== 'object' || value === null) throw new TypeError(`${arg} must be { host, port } or { path }, got ${show(value)}`);
   if ('path' in value) {
-    if (typeof value.path !== 'string' || value.path === '') throw new TypeError(`${arg}.path must be a non-empty string, got ${show(value.path)}`);
-    return value as SocketAddress;
+    const path = value.path;
+    if (typeof path !== 'string' || path === '') throw new TypeError(`${arg}.path must be a non-empty string, got ${show(path)}`);
+    return { path };
   }
   const v = value as { host?: unknown; port?: unknown };
-  checkHost(v.host, `${arg}.host`);
-  checkPort(v.port, `${arg}.port`);
-  return value as SocketAddress;
+  return { host: checkHost(v.host, `${arg}.host`), port: checkPort(v.port, `${arg}.port`) };
 }
 
 /** Where to listen; `host` defaults to 127.0.0.1. */
 export function checkListenAddress(value: unknown, arg = 'at'): { host: string; port: number } | { path: string } {
+  return guard(arg, () => listenAddressOf(value, arg));
+}
+
+function listenAddressOf(value: unknown, arg: string): { host: string; port: number } | { path: string } {
   if (typeof value !== 'object' || value === null) throw new TypeError(`${arg} must be { host?, port } or { path }, got ${show(value)}`);
   if ('path' in value) {
     if (typeof value.path !== 'string' || value.path === '') throw new TypeError(`${arg}.path must be a non-empty string, got ${show(value.path)}`);
@@ -201,6 +285,16 @@ export function checkListenAddress(value: unknown, arg = 'at'): { host: string; 
   const v = value as ListenAddress & { host?: unknown };
   const host = v.host === undefined ? DEFAULT_HOST : checkHost(v.host, `${arg}.host`);
   return { host, port: checkPort((v as { port?: unknown }).port, `${arg}.port`) };
+}
+
+/** Where to bind a UDP socket: `{ host?, port }` (UDP has no `path`); `host` defaults to 127.0.0.1. */
+export function checkUdpAddress(value: unknown, arg = 'at'): { host: string; port: number } {
+  return guard(arg, () => {
+    if (typeof value !== 'object' || value === null || 'path' in value) {
+      throw new TypeError(`${arg} must be { host?, port } for UDP, got ${show(value)}${typeof value === 'object' && value !== null ? ' with a path' : ''}`);
+    }
+    return listenAddressOf(value, arg) as { host: string; port: number };
+  });
 }
 
 /** Servers bind loopback unless told otherwise. */

@@ -38,11 +38,27 @@ const NATIVE_NAMES = Object.keys(NATIVE);
 
 /** An Error (from this realm or another, e.g. a vm context) or a member of the RuntimeError family. */
 export function isErrorLike(value: unknown): value is Error {
-  return value instanceof Error || RuntimeError.is(value) || Object.prototype.toString.call(value) === '[object Error]';
+  try {
+    return value instanceof Error || RuntimeError.is(value) || Object.prototype.toString.call(value) === '[object Error]';
+  } catch {
+    return false; // a proxy whose traps throw
+  }
 }
 
-/** `thrown` as a record: an error's parts, a thrown non-error as a value if it clones, else its text as an Error. */
+/**
+ * `thrown` as a record: an error's parts, a thrown non-error as a value if it clones, else its text
+ * as an Error. Never throws: a value that cannot even be looked at (a revoked proxy, a getter that
+ * throws) becomes an Error saying so.
+ */
 export function encodeError(thrown: unknown): ErrorRecord {
+  try {
+    return encode(thrown);
+  } catch {
+    return { kind: 'Error', name: 'Error', message: `a thrown ${typeof thrown} that cannot be inspected` };
+  }
+}
+
+function encode(thrown: unknown): ErrorRecord {
   if (!isErrorLike(thrown)) {
     try {
       structuredClone(thrown);

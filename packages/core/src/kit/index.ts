@@ -1,8 +1,9 @@
 // The adapter kit: what a runtime author reuses so every runtime checks and behaves alike.
 export {
   show, checkMs, checkCount, checkPort, checkHost, checkFunction, checkSignal, checkOptions, checkSpawnOptions,
-  checkTaskDef, checkArgs, checkSpawn, checkJoinArgs, checkCloneable, checkData, checkAddress, checkListenAddress, DEFAULT_HOST,
+  checkTaskDef, checkArgs, checkSpawn, checkJoinArgs, checkCloneable, checkData, checkAddress, checkListenAddress, checkUdpAddress, DEFAULT_HOST,
 } from './checks.js';
+export { checkTlsClientOptions, checkTlsServerOptions } from './tls-checks.js';
 export { deferred } from './deferred.js';
 export { untilEnd } from './until-end.js';
 export { TaskCell, cancelledError, isThenable } from './task-cell.js';

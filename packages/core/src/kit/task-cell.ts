@@ -301,6 +301,10 @@ export function cancelledError(reason: unknown): CancelledError {
 }
 
 export function isThenable<T>(value: unknown): value is PromiseLike<T> {
-  return value !== null && (typeof value === 'object' || typeof value === 'function')
-    && typeof (value as PromiseLike<T>).then === 'function';
+  if (value === null || (typeof value !== 'object' && typeof value !== 'function')) return false;
+  try {
+    return typeof (value as PromiseLike<T>).then === 'function';
+  } catch {
+    return false; // a proxy or getter that throws: settled as a plain value (awaiting it then rejects)
+  }
 }

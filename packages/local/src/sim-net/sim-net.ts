@@ -2,7 +2,7 @@
 import type { Connection, ConnectOptions, Listener, ListenAddress, ListenOptions, Net, SocketAddress, UdpSocket } from '@runtime-traits/core';
 import { NetError, UnsupportedError } from '@runtime-traits/core';
 import {
-  abortError, checkAddress, checkCount, checkHost, checkListenAddress, checkOptions, checkPort, checkSignal, show,
+  abortError, checkAddress, checkCount, checkHost, checkListenAddress, checkOptions, checkPort, checkSignal, checkTlsClientOptions, checkTlsServerOptions, checkUdpAddress, show,
 } from '@runtime-traits/core/kit';
 import type { HostState } from '../host-state.js';
 import { ConnectAttempt } from './connect.js';
@@ -22,7 +22,10 @@ export class SimNet implements Net {
     const signal = checkSignal(options?.signal, 'opts.signal');
     if (options?.noDelay !== undefined && typeof options.noDelay !== 'boolean') throw new TypeError(`opts.noDelay must be a boolean, got ${show(options.noDelay)}`);
     // Bad options are a TypeError on every runtime; well-formed TLS options are then refused: no net.tls here.
-    if (checkOptions(options?.tls, 'opts.tls') !== undefined) return Promise.reject(new UnsupportedError('net.tls'));
+    if (options?.tls !== undefined) {
+      checkTlsClientOptions(options.tls, 'opts.tls');
+      return Promise.reject(new UnsupportedError('net.tls'));
+    }
     const down = this.host.downError();
     if (down) return Promise.reject(down);
     if (signal?.aborted) return Promise.reject(abortError(signal.reason));
@@ -48,7 +51,10 @@ export class SimNet implements Net {
     if (options?.reusePort !== undefined && typeof options.reusePort !== 'boolean') {
       throw new TypeError(`opts.reusePort must be a boolean, got ${show(options.reusePort)}`);
     }
-    if (checkOptions(options?.tls, 'opts.tls') !== undefined) return Promise.reject(new UnsupportedError('net.tls'));
+    if (options?.tls !== undefined) {
+      checkTlsServerOptions(options.tls, 'opts.tls');
+      return Promise.reject(new UnsupportedError('net.tls'));
+    }
     if (options?.reusePort) return Promise.reject(new UnsupportedError('net.reusePort'));
     const down = this.host.downError();
     if (down) return Promise.reject(down);
@@ -87,9 +93,7 @@ export class SimNet implements Net {
   }
 
   bindUdp(at: { host?: string; port: number }): Promise<UdpSocket> {
-    if (typeof at !== 'object' || at === null) throw new TypeError(`at must be { host?, port }, got ${show(at)}`);
-    if (at.host !== undefined) checkHost(at.host, 'at.host');
-    checkPort(at.port, 'at.port');
+    at = checkUdpAddress(at, 'at');
     const down = this.host.downError();
     if (down) return Promise.reject(down);
     const host = this.host;

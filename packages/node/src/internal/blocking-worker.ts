@@ -3,6 +3,7 @@
 // Protocol (main ⇄ worker, one job at a time per worker):
 //   main → { type: 'run', id, module, name, args }     run this export with these arguments
 //   main → { type: 'cancel', id, reason }              abort that job's cx.signal
+//   worker → { type: 'ready' }                         once, when this module has loaded
 //   worker → { type: 'done', id, ok: true, value }     or { ok: false, error: ErrorRecord }
 import { parentPort } from 'node:worker_threads';
 import { CancelledError, type Runtime, type TaskContext, type TaskDef } from '@runtime-traits/core';
@@ -29,6 +30,8 @@ port.on('message', (message: RunMessage | CancelMessage) => {
     void run(message);
   }
 });
+
+port.postMessage({ type: 'ready' });
 
 async function run(message: RunMessage): Promise<void> {
   const controller = new AbortController();

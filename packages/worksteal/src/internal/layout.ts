@@ -104,6 +104,12 @@ export const enum SlotMode {
 }
 
 export const FLAG_CANCEL = 1;
+/**
+ * Set by the thread that claimed a slot whose def it must first import (the body has not started),
+ * cleared by that thread when the body starts. Only that thread writes it; the main thread reads it
+ * after the thread died, to put such a slot back in a queue instead of failing a task that never ran.
+ */
+export const FLAG_LOADING = 2;
 
 export interface LayoutConfig {
   workers: number;

@@ -14,7 +14,7 @@ import { isThenable, resolveTask } from '@runtime-traits/core/kit';
 import { decodeValues, Kind } from './codec.js';
 import { encodeError } from '@runtime-traits/core/kit';
 import { writeResult } from './endpoint.js';
-import { FLAG_CANCEL, Layout, S, SlotMode, SlotState } from './layout.js';
+import { FLAG_CANCEL, FLAG_LOADING, Layout, S, SlotMode, SlotState } from './layout.js';
 import type { Shared } from './shared.js';
 
 type AnyDef = TaskDef<unknown[], unknown>;
@@ -100,8 +100,18 @@ export class TaskRunner {
   // (Closures live in their own methods: in execute/call they would cost a context on every call.)
   private callAfterLoad(slot: number, defNumber: number, args: unknown[] | undefined): void {
     this.running.set(slot, null);
+    // Arguments in the slot and another owner: should this thread die before the body starts, the
+    // main thread may hand the slot to another thread (recovery.ts).
+    const h = Layout.slotWord(slot);
+    const movable = args === undefined && this.slots[h + S.OWNER] !== this.me;
+    if (movable) Atomics.or(this.slots, h + S.FLAGS, FLAG_LOADING);
     this.load(defNumber).then(
-      (loaded) => { this.running.delete(slot); this.hooks.awake(); this.call(slot, loaded, args); },
+      (loaded) => {
+        this.running.delete(slot);
+        if (movable) Atomics.and(this.slots, h + S.FLAGS, ~FLAG_LOADING);
+        this.hooks.awake();
+        this.call(slot, loaded, args);
+      },
       (error) => { this.running.delete(slot); this.finish(slot, false, error); },
     );
   }
@@ -250,12 +260,14 @@ export class TaskRunner {
     }
   }
 
-  /** The thread is dying: every task it holds fails with WorkerCrashedError so no owner waits forever. */
+  /** The thread is dying: every task it started fails with WorkerCrashedError so no owner waits forever. */
   failAll(cause: unknown): void {
     for (const slot of [...this.stack, ...this.running.keys()]) {
       this.running.delete(slot);
       const owner = this.slots[Layout.slotWord(slot) + S.OWNER]!;
       if (owner === this.me) continue;
+      // Never started (its module was loading): the main thread requeues it (recovery.ts).
+      if ((this.slots[Layout.slotWord(slot) + S.FLAGS]! & FLAG_LOADING) !== 0) continue;
       const error = new WorkerCrashedError(`worker ${this.me} died while running this task`, { cause });
       const h = Layout.slotWord(slot);
       writeResult(this.slots, this.shared.payload, slot, false, error);

@@ -1,6 +1,7 @@
 // The main thread's handle on one pool thread: starting it, its mail port, and noticing when it dies.
 import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort, type ResourceLimits } from 'node:worker_threads';
 import { deferred } from '@runtime-traits/core/kit';
+import { workerExecArgv } from '@runtime-traits/node';
 import { E } from './layout.js';
 import type { ToMain, ToThread, WorkerInit } from './messages.js';
 import type { Shared } from './shared.js';
@@ -36,7 +37,7 @@ export class ThreadHandle {
     const channel = new MessageChannel();
     this.port = channel.port1;
     const init: WorkerInit = { buffers: shared.buffers, config: shared.config, me, role, spinCount, fresh, port: channel.port2, sabs: [...shared.sabs.byId] };
-    this.worker = new Worker(WORKER_URL, { workerData: init, transferList: [channel.port2], resourceLimits });
+    this.worker = new Worker(WORKER_URL, { workerData: init, transferList: [channel.port2], resourceLimits, execArgv: workerExecArgv() });
     const ready = deferred<void>();
     this.ready = ready.promise;
     this.port.on('message', (message: ToMain) => {
