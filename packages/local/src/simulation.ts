@@ -16,6 +16,8 @@ import { checkProbability } from './buggify.js';
 import { normalizeSeed, Rng } from './rng.js';
 import { announceSimulation, enterSimulation, leaveSimulation, type SimulationContext } from './sim-context.js';
 import { WorldTimer } from './world-timer.js';
+// Determinism check (issue 14).
+import { checkDeterminismWith, type DeterminismOptions, type DeterminismReport } from './determinism.js';
 
 export interface SimulationOptions extends RuntimeOptions {
   /** Default 1. The seed of a failing run is printed in its error message: pass it here to replay. */
@@ -42,9 +44,12 @@ export class Simulation implements AsyncDisposable, SimulationContext {
   /** buggify's own stream, apart from the scheduler's, so a buggify call does not shift the network's draws. */
   private readonly buggifyRng: Rng;
   private readonly restartHooks = new Map<string, Array<(runtime: LocalRuntime) => void>>();
+  /** What this simulation was built with (checkDeterminism builds its fresh ones the same way). */
+  private readonly options: SimulationOptions;
 
   constructor(opts: SimulationOptions = {}) {
     const options = checkOptions<SimulationOptions>(opts, 'opts') ?? {};
+    this.options = { ...options };
     this.seed = options.seed ?? 1;
     const latency = checkLatency(options.latency ?? { min: 1, max: 5 }, 'opts.latency');
     const lossRate = checkRate(options.lossRate ?? 0, 'opts.lossRate');
@@ -178,6 +183,22 @@ export class Simulation implements AsyncDisposable, SimulationContext {
     this.world.failure = error;
     this.world.scheduler.record(`ALWAYS FAILED ${error.assertion}: ${error.message.replace(/[\r\n]+/g, ' ')}`);
     this.world.scheduler.alert('failed');
+  }
+
+  /**
+   * Runs `scenario` on `opts.runs` (default 2) fresh simulations built with this one's options (its
+   * seed included), one after another, and compares their traces: equal, it resolves with the trace
+   * hash and the first run's result (or rethrows the scenario's error, if every run failed alike);
+   * different, it rejects with NondeterminismError showing the first events that differ.
+   */
+  checkDeterminism<T>(scenario: (sim: Simulation) => T | Promise<T>, opts?: DeterminismOptions): Promise<DeterminismReport<T>> {
+    return checkDeterminismWith((o) => new Simulation(o), this.options, scenario, opts);
+  }
+
+  /** As the method, with the simulations' options given here (`seed`, `latency`…) beside `runs`. */
+  static checkDeterminism<T>(scenario: (sim: Simulation) => T | Promise<T>, opts?: DeterminismOptions & SimulationOptions): Promise<DeterminismReport<T>> {
+    const { runs, ...options } = checkOptions<DeterminismOptions & SimulationOptions>(opts, 'opts') ?? {};
+    return checkDeterminismWith((o) => new Simulation(o), options, scenario, { runs });
   }
 
   /** Adds a line to the trace, at the current virtual time. */
