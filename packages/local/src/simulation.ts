@@ -236,10 +236,14 @@ export class Simulation implements AsyncDisposable, SimulationContext {
 }
 
 function checkLatency(value: unknown, arg: string): Latency {
-  const v = value as Latency;
-  if (typeof v !== 'object' || v === null || typeof v.min !== 'number' || typeof v.max !== 'number') {
-    throw new TypeError(`${arg} must be { min, max } in ms, got ${show(value)}`);
+  if (typeof value !== 'object' || value === null) throw new TypeError(`${arg} must be { min, max } in ms, got ${show(value)}`);
+  let v: Latency;
+  try {
+    v = { min: (value as Latency).min, max: (value as Latency).max }; // each field read once (a getter or proxy trap may throw)
+  } catch (error) {
+    throw new TypeError(`${arg} could not be read: ${show(error)}`, { cause: error });
   }
+  if (typeof v.min !== 'number' || typeof v.max !== 'number') throw new TypeError(`${arg} must be { min, max } in ms, got ${show(value)}`);
   if (!Number.isFinite(v.min) || !Number.isFinite(v.max) || v.min < 0 || v.max < v.min) {
     throw new RangeError(`${arg} must have 0 <= min <= max, got { min: ${v.min}, max: ${v.max} }`);
   }
