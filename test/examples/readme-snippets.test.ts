@@ -7,6 +7,7 @@ import { ROOT } from './run-app.js';
 const READMES = [
   'README.md',
   'packages/inversify/README.md',
+  'packages/kit/README.md',
   'packages/local/README.md',
   'packages/node-compat/README.md',
   'examples/retry-client/README.md',
@@ -15,6 +16,7 @@ const READMES = [
   'examples/parallel/README.md',
   'examples/showcase/README.md',
   'examples/node-compat/README.md',
+  'examples/sim-http/README.md',
 ];
 
 interface Snippet { file: string; code: string }

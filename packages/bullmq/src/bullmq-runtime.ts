@@ -5,10 +5,8 @@ import type {
   Awaitable, Capability, Executor, Reactor, Runtime, RuntimeMetrics, RuntimeOptions, ShutdownOptions, SpawnOptions, Task,
   TaskContext, TaskDef,
 } from '@runtime-traits/core';
-import {
-  checkCount, checkFunction, checkHost, checkMs, checkOptions, checkSpawn, TaskSet,
-  type TaskOwner,
-} from '@runtime-traits/core/kit';
+import { checkCount, checkFunction, checkHost, checkMs, checkOptions, checkShutdownOptions, checkSpawn } from '@runtime-traits/core/kit';
+import { TaskSet, type TaskOwner } from '@runtime-traits/kit';
 import { Dispatcher } from './internal/dispatcher.js';
 import { probeRedis } from './internal/redis.js';
 import { RemoteTaskCell } from './internal/remote-cell.js';
@@ -116,18 +114,12 @@ export class BullMQRuntime implements Runtime {
   }
 
   run<T>(main: (cx: TaskContext) => Awaitable<T>): Promise<T> {
-    checkFunction(main, 'main'); // a bad argument throws at the call; a shut-down runtime rejects
-    try {
-      return Promise.resolve(this.spawnHere(main));
-    } catch (error) {
-      return Promise.reject(error);
-    }
+    return this.tasks.run(main);
   }
 
   /** Cancels what is left (after `graceMs`), waits for those cancels to reach Redis, closes the queue and the local runtime. */
   shutdown(opts?: ShutdownOptions): Promise<void> {
-    const options = checkOptions<ShutdownOptions>(opts);
-    const graceMs = options?.graceMs === undefined ? 0 : checkMs(options.graceMs, 'opts.graceMs');
+    const graceMs = checkShutdownOptions(opts);
     this.stopping ??= this.stop(graceMs);
     return this.stopping;
   }

@@ -1,3 +1,4 @@
+// The shared argument checks: what each accepts, and the TypeError/RangeError text that names a bad argument.
 import { expect } from 'chai';
 import {
   checkAddress, checkArgs, checkCount, checkData, checkListenAddress, checkMs, checkPort, checkSignal,

@@ -1,3 +1,4 @@
+// intervalOver and timeoutOver: drift-free ticks and deadlines over any clock's now() and sleep().
 import { expect } from 'chai';
 import { CancelledError, TimeoutError } from '../src/index.js';
 import { intervalOver, timeoutOver } from '../src/kit/index.js';

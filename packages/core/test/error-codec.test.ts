@@ -1,3 +1,4 @@
+// The error codec: errors as records and back, keeping class, message, code and stack across threads and machines.
 import { expect } from 'chai';
 import { runInNewContext } from 'node:vm';
 import {

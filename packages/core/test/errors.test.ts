@@ -1,3 +1,4 @@
+// The error family: codes, names, and X.is() recognising errors made by another copy of the package.
 import { expect } from 'chai';
 import { copyFileSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';

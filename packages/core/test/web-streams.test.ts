@@ -1,3 +1,4 @@
+// toWebStreams: a Connection as Web Streams, with end of stream, backpressure, half-close and close carried through.
 import { expect } from 'chai';
 import type { Connection } from '../src/index.js';
 import { toWebStreams } from '../src/index.js';

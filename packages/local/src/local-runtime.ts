@@ -1,13 +1,15 @@
 // LocalRuntime: one thread, its own deterministic ready queue, a virtual (or real) clock and a simulated network.
 import type {
-  Awaitable, Capability, Reactor, Runtime, RuntimeMetrics, RuntimeOptions, ShutdownOptions, Task, TaskContext,
+  Awaitable, Capability, HostHooks, Reactor, Runtime, RuntimeMetrics, RuntimeOptions, ShutdownOptions, Task, TaskContext,
 } from '@runtime-traits/core';
-import { CancelledError, DeadlockError, RuntimeShutdownError, TimeoutError } from '@runtime-traits/core';
-import { cellOf, checkCount, checkFunction, checkMs, checkOptions, show, TaskCell, TaskSet } from '@runtime-traits/core/kit';
+import { CancelledError, DeadlockError, HOST_HOOKS, RuntimeShutdownError, TimeoutError } from '@runtime-traits/core';
+import { checkCount, checkFunction, checkMs, checkOptions, checkShutdownOptions, show } from '@runtime-traits/core/kit';
+import { cellOf, TaskCell, TaskSet } from '@runtime-traits/kit';
 import { normalizeSeed } from './rng.js';
 import { ForeignReactor } from './foreign-reactor.js';
-import type { HostState } from './host-state.js';
-import { LocalClock } from './local-clock.js';
+import { LocalHostHooks } from './host-hooks.js';
+import type { HostState } from './sim-net/host-state.js';
+import { HostClock } from './time/host-clock.js';
 import { LocalExecutor } from './local-executor.js';
 import { SimNet } from './sim-net/sim-net.js';
 import { World, type WorldMember } from './world.js';
@@ -50,6 +52,7 @@ export class LocalRuntime implements Runtime, WorldMember {
   private readonly tasks: TracedTaskSet;
   private readonly foreign: ForeignReactor | undefined;
   private shuttingDown: Promise<void> | undefined;
+  private hostHooks: LocalHostHooks | undefined;
 
   /** 'local' (a getter on the prototype, so a subclass may give its own). */
   get name(): string {
@@ -104,13 +107,18 @@ export class LocalRuntime implements Runtime, WorldMember {
       this.capabilities = new Set<Capability>([...(options.reactorCapabilities ?? ['net.tcp', 'net.udp', 'net.dns'])]);
     } else {
       const epoch = world.virtual ? world.options.epoch : undefined;
-      this.reactor = { clock: new LocalClock(scheduler, host, epoch), net: new SimNet(world.network, host) };
+      this.reactor = { clock: new HostClock(scheduler, host, epoch), net: new SimNet(world.network, host) };
       this.capabilities = world.capabilities();
     }
   }
 
   get hostName(): string {
     return this.host.name;
+  }
+
+  /** For compat layers (node-compat's withNodeApis): this host's callbacks as its own pending work. See core's host-integration.ts. */
+  get [HOST_HOOKS](): HostHooks {
+    return this.hostHooks ??= new LocalHostHooks(this.world, this.host, !this.foreign && this.world.virtual);
   }
 
   /** The event log kept with `trace: true` (empty otherwise). In a Simulation: the whole simulation's. */
@@ -152,8 +160,7 @@ export class LocalRuntime implements Runtime, WorldMember {
   }
 
   shutdown(opts?: ShutdownOptions): Promise<void> {
-    const options = checkOptions<ShutdownOptions>(opts);
-    const graceMs = options?.graceMs === undefined ? 0 : checkMs(options.graceMs, 'opts.graceMs');
+    const graceMs = checkShutdownOptions(opts);
     this.shuttingDown ??= this.stop(graceMs);
     return this.shuttingDown;
   }
@@ -187,6 +194,7 @@ export class LocalRuntime implements Runtime, WorldMember {
     host.status = 'crashed';
     host.incarnation++;
     this.world.scheduler.record(`${host.name} CRASH`);
+    this.hostHooks?.down('crash');
     const error = new CancelledError(`host ${host.name} crashed`);
     this.dropHost(error, true);
     for (const cell of [...this.tasks.live]) cell.forceCancel(error);
@@ -202,6 +210,7 @@ export class LocalRuntime implements Runtime, WorldMember {
   private async stop(graceMs: number): Promise<void> {
     const sleep = (ms: number, signal: AbortSignal): Promise<void> => this.reactor.clock.sleep(ms, { signal });
     await this.tasks.shutdown(graceMs, sleep);
+    this.hostHooks?.down('shutdown');
     if (this.foreign) {
       await this.foreign.shutdown();
     } else {

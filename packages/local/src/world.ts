@@ -1,10 +1,10 @@
 // What the hosts of one simulation share: the scheduler (clock, ready queue, PRNG), the trace and the network.
 import type { Capability } from '@runtime-traits/core';
-import { RealTime } from './real-clock.js';
+import { RealTime } from './time/real-time.js';
 import { Scheduler } from './scheduler.js';
 import { Network, type Latency } from './sim-net/network.js';
 import { Trace } from './trace.js';
-import { VirtualTime } from './virtual-clock.js';
+import { VirtualTime } from './time/virtual-time.js';
 
 export interface WorldOptions {
   seed: number | string;

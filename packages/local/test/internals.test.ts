@@ -1,6 +1,6 @@
 // The building blocks: the timer heap's order and removal, the seeded PRNG's reproducibility, the trace hash.
 import { expect } from 'chai';
-import { TimerHeap, type Timed } from '../src/internal/timer-heap.js';
+import { TimerHeap, type Timed } from '../src/time/timer-heap.js';
 import { Rng } from '../src/rng.js';
 import { Trace } from '../src/trace.js';
 

@@ -2,7 +2,7 @@
 // promise job (the least any spawn that must not run its body inside the call can do), through the
 // kit's TaskSet.spawnLocal, and through NodeRuntime's spawnLocal. Ratios are to the deferred call.
 // Run after building: node packages/node/scripts/spawn-floor.mjs
-import { TaskSet } from '@runtime-traits/core/kit';
+import { TaskSet } from '@runtime-traits/kit';
 import { NodeRuntime } from '../dist/src/index.js';
 
 const N = 1_000_000;

@@ -8,7 +8,8 @@
 // WorkerCrashedError and is dropped; the next job starts a fresh one. close() terminates them all.
 import { Worker, type Transferable as WorkerTransferable } from 'node:worker_threads';
 import { RuntimeShutdownError, WorkerCrashedError, type TaskDef } from '@runtime-traits/core';
-import { TaskCell, decodeError, encodeError, type ErrorRecord, type TaskOwner } from '@runtime-traits/core/kit';
+import { decodeError, encodeError, type ErrorRecord } from '@runtime-traits/core/kit';
+import { TaskCell, type TaskOwner } from '@runtime-traits/kit';
 import { workerExecArgv } from './worker-exec-argv.js';
 
 const WORKER_URL = new URL('./internal/blocking-worker.js', import.meta.url);

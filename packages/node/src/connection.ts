@@ -18,7 +18,8 @@
 // (Node then schedules its completion) or a closure and record per read are a measurable share of it.
 import type { Socket } from 'node:net';
 import type { Connection, SocketAddress } from '@runtime-traits/core';
-import { abortError, checkData, checkOptions, checkSignal, untilEnd } from '@runtime-traits/core/kit';
+import { abortError, checkData, checkOptions, checkSignal } from '@runtime-traits/core/kit';
+import { untilEnd } from '@runtime-traits/kit';
 import { epipe, toNetError } from './errors.js';
 
 /** Pause the socket when this many bytes wait unread. */

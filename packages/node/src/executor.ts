@@ -5,9 +5,8 @@
 // call, and a task cancelled before its job never runs. Per task that is one cell, one handle, one
 // queue slot, no closure (spawnLocal) and no AbortController unless the body reads cx.signal.
 import type { Awaitable, Executor, SpawnOptions, Task, TaskContext, TaskDef } from '@runtime-traits/core';
-import {
-  checkJoinArgs, checkSpawn, isThenable, resolveTask, type TaskSet,
-} from '@runtime-traits/core/kit';
+import { checkJoinArgs, checkJoinResult, checkSpawn } from '@runtime-traits/core/kit';
+import { resolveTask, type TaskSet } from '@runtime-traits/kit';
 import { BlockingCell, type BlockingPool } from './blocking-pool.js';
 
 /** Defs whose module was seen to export them, and the export itself: later spawns skip the import's promise. */
@@ -54,8 +53,8 @@ export class NodeExecutor implements Executor {
   join<A1 extends unknown[], R1, A2 extends unknown[], R2>(a: TaskDef<A1, R1>, aArgs: A1, b: TaskDef<A2, R2>, bArgs: A2): [R1, R2] {
     checkJoinArgs(a, aArgs, b, bArgs);
     this.tasks.admit();
-    const ra = syncResult(a.fn(this.joinContext, ...aArgs), 'a');
-    const rb = syncResult(b.fn(this.joinContext, ...bArgs), 'b');
+    const ra = checkJoinResult(a.fn(this.joinContext, ...aArgs), 'a');
+    const rb = checkJoinResult(b.fn(this.joinContext, ...bArgs), 'b');
     return [ra, rb];
   }
 
@@ -67,12 +66,4 @@ export class NodeExecutor implements Executor {
   get queueDepth(): number {
     return this.tasks.queued;
   }
-}
-
-function syncResult<R>(result: Awaitable<R>, arg: 'a' | 'b'): R {
-  if (isThenable(result)) {
-    Promise.resolve(result).catch(() => undefined); // its outcome is dropped; do not let it become unhandled
-    throw new TypeError(`${arg}.fn returned a thenable; join runs synchronous bodies only (use spawn for async work)`);
-  }
-  return result;
 }

@@ -1,7 +1,7 @@
 // NodeListener: the contract's Listener over a net.Server (or a tls.Server): a queue of accepted connections.
 import type { Server, Socket } from 'node:net';
 import type { Connection, Listener, SocketAddress } from '@runtime-traits/core';
-import { WaitQueue, untilEnd } from '@runtime-traits/core/kit';
+import { WaitQueue, untilEnd } from '@runtime-traits/kit';
 import { NodeConnection, socketAddresses, type ConnectionOwner } from './connection.js';
 
 /** Who tracks this listener (the reactor). */

@@ -7,7 +7,9 @@ import {
   RuntimeShutdownError, UnsupportedError,
   type Connection, type ConnectOptions, type Listener, type ListenOptions, type Net, type SocketAddress, type UdpSocket,
 } from '@runtime-traits/core';
-import { abortError, checkAddress, checkCount, checkHost, checkListenAddress, checkUdpAddress, checkOptions, checkSignal, show } from '@runtime-traits/core/kit';
+import {
+  abortError, checkAddress, checkCount, checkHost, checkListenAddress, checkUdpAddress, checkOptions, checkSignal, show,
+} from '@runtime-traits/core/kit';
 import { NodeConnection, socketAddresses } from './connection.js';
 import { toNetError } from './errors.js';
 import { NodeListener, type ListenerOwner } from './listener.js';

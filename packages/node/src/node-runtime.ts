@@ -1,7 +1,8 @@
 // NodeRuntime: the contract's Runtime on Node's own event loop — executor, reactor, blocking pool, one lifetime.
 import { availableParallelism } from 'node:os';
 import type { Awaitable, Capability, Runtime, RuntimeMetrics, RuntimeOptions, ShutdownOptions, TaskContext } from '@runtime-traits/core';
-import { checkCount, checkFunction, checkMs, checkOptions, TaskSet } from '@runtime-traits/core/kit';
+import { checkCount, checkFunction, checkMs, checkOptions, checkShutdownOptions } from '@runtime-traits/core/kit';
+import { TaskSet } from '@runtime-traits/kit';
 import { BlockingPool } from './blocking-pool.js';
 import { detectReusePort, runtimeCapabilities } from './capabilities.js';
 import { NodeExecutor } from './executor.js';
@@ -55,18 +56,12 @@ export class NodeRuntime implements Runtime {
   }
 
   run<T>(main: (cx: TaskContext) => Awaitable<T>): Promise<T> {
-    checkFunction(main, 'main'); // a bad argument throws at the call; a shut-down runtime rejects
-    try {
-      return Promise.resolve(this.executor.spawnLocal(main));
-    } catch (error) {
-      return Promise.reject(error);
-    }
+    return this.tasks.run(main);
   }
 
   /** Cancels tasks (after `graceMs`), closes listeners, connections and sockets, stops the pool, clears timers. Idempotent. */
   shutdown(opts?: ShutdownOptions): Promise<void> {
-    const options = checkOptions<ShutdownOptions>(opts);
-    const graceMs = options?.graceMs === undefined ? 0 : checkMs(options.graceMs, 'opts.graceMs');
+    const graceMs = checkShutdownOptions(opts);
     this.stopping ??= this.stop(graceMs);
     return this.stopping;
   }

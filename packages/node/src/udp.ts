@@ -1,7 +1,8 @@
 // NodeUdpSocket: the contract's UdpSocket over a dgram.Socket, with a bounded queue of received datagrams.
 import type { Socket as DgramSocket, RemoteInfo } from 'node:dgram';
 import { NetError, type Datagram, type SocketAddress, type UdpSocket } from '@runtime-traits/core';
-import { WaitQueue, checkAddress, checkData, untilEnd } from '@runtime-traits/core/kit';
+import { checkAddress, checkData } from '@runtime-traits/core/kit';
+import { WaitQueue, untilEnd } from '@runtime-traits/kit';
 import { toNetError } from './errors.js';
 
 /** Datagrams kept for a reader that is not keeping up; beyond this the oldest are dropped (UDP may drop). */

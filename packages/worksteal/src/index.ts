@@ -1,4 +1,4 @@
 // @runtime-traits/worksteal: a multi-threaded work-stealing runtime on worker_threads and SharedArrayBuffer.
-export { WorkStealingRuntime } from './scheduler.js';
+export { WorkStealingRuntime } from './runtime.js';
 
-export type { WorkStealingRuntimeOptions } from './scheduler.js';
+export type { WorkStealingRuntimeOptions } from './options.js';

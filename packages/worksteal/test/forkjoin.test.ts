@@ -3,10 +3,10 @@ import { expect } from 'chai';
 import { WorkStealingRuntime } from '../src/index.js';
 import { add, fibJoin, fibSeq, fibSpawn, sortArray, sortJoin, whereAmI } from './fixtures/tasks.js';
 import { joinAndHold } from './fixtures/join-hold.js';
-import { E } from '../src/internal/layout.js';
-import { PState } from '../src/parker.js';
-import type { Shared } from '../src/internal/shared.js';
-import type { ThreadHandle } from '../src/internal/thread-handle.js';
+import { E } from '../src/memory/layout.js';
+import type { Shared } from '../src/memory/shared.js';
+import { PState } from '../src/threads/parker.js';
+import type { ThreadHandle } from '../src/threads/thread-handle.js';
 
 describe('WorkStealingRuntime fork-join', function () {
   this.timeout(60_000);
@@ -68,8 +68,8 @@ describe('WorkStealingRuntime fork-join', function () {
       const words = new Int32Array(sab);
       const done = fresh.executor.spawn(joinAndHold, [sab]);
       while (Atomics.load(words, 0) === 0) await new Promise((r) => setTimeout(r, 5));
-      const internals = fresh as unknown as { shared: Shared; threads: Array<ThreadHandle | undefined> };
-      const runner = internals.threads.findIndex((t) => t?.worker.threadId === Atomics.load(words, 1));
+      const internals = fresh as unknown as { shared: Shared; pool: { threads: Array<ThreadHandle | undefined> } };
+      const runner = internals.pool.threads.findIndex((t) => t?.worker.threadId === Atomics.load(words, 1));
       const pstate = Atomics.load(internals.shared.control, internals.shared.layout.endpointBase(runner) + E.PSTATE);
       Atomics.store(words, 2, 1);
       Atomics.notify(words, 2);

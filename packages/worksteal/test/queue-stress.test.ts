@@ -1,8 +1,8 @@
 // The shared-memory queues under real threads: a tiny deque robbed by three thieves, and the injector with three producers.
 import { expect } from 'chai';
 import { Worker } from 'node:worker_threads';
-import { Deque, dequeWords, EMPTY } from '../src/deque.js';
-import { Injector, injectorWords } from '../src/injector.js';
+import { Deque, dequeWords, EMPTY } from '../src/queues/deque.js';
+import { MpmcRing, mpmcWords } from '../src/queues/mpmc-ring.js';
 
 const THREAD = new URL('./fixtures/queue-stress-thread.js', import.meta.url);
 
@@ -74,16 +74,16 @@ describe('Deque (Chase-Lev, in a SharedArrayBuffer)', function () {
   });
 });
 
-describe('Injector (bounded MPMC, in a SharedArrayBuffer)', function () {
+describe('MpmcRing (the injector and every other queue: bounded MPMC, in a SharedArrayBuffer)', function () {
   this.timeout(120_000);
 
   it('delivers every value exactly once with three producer-consumer threads and the main thread on a queue of 4', async () => {
     const capacity = 4;
     const perThread = 300_000;
-    const doneIndex = injectorWords(capacity);
+    const doneIndex = mpmcWords(capacity);
     const words = new SharedArrayBuffer((doneIndex + 2) * 4);
     const counts = new SharedArrayBuffer(3 * perThread * 4);
-    const injector = new Injector(new Int32Array(words), 0, capacity);
+    const injector = new MpmcRing(new Int32Array(words), 0, capacity);
     injector.init();
     const threads = [0, 1, 2].map((k) => startThread({
       role: 'injector', words, counts, capacity, doneIndex, from: k * perThread, to: (k + 1) * perThread,
@@ -114,7 +114,7 @@ describe('Injector (bounded MPMC, in a SharedArrayBuffer)', function () {
   });
 
   it('reports full and empty', () => {
-    const injector = new Injector(new Int32Array(injectorWords(2)), 0, 2);
+    const injector = new MpmcRing(new Int32Array(mpmcWords(2)), 0, 2);
     injector.init();
     expect(injector.pop()).to.equal(EMPTY);
     expect([injector.push(1), injector.push(2), injector.push(3)]).to.deep.equal([true, true, false]);

@@ -14,7 +14,7 @@
 //    under load, a job removed by hand, a Redis that lost its data) and retries removing cancelled
 //    jobs whose worker died, so no handle is ever left hanging.
 import { Queue, QueueEvents, type ConnectionOptions, type JobsOptions } from 'bullmq';
-import { cancelledError } from '@runtime-traits/core/kit';
+import { cancelledError } from '@runtime-traits/kit';
 import { cancelChannel, encodeCancel } from './control.js';
 import type { RemoteTaskCell } from './remote-cell.js';
 import { decodeError, decodeValue, type TaskJob } from './wire.js';

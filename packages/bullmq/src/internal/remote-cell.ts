@@ -1,5 +1,5 @@
 // A Task whose body runs on some worker machine: cancelling it asks the dispatcher to stop the job there.
-import { TaskCell, type TaskOwner } from '@runtime-traits/core/kit';
+import { TaskCell, type TaskOwner } from '@runtime-traits/kit';
 
 export class RemoteTaskCell<T> extends TaskCell<T> {
   /** The BullMQ job id: unique per runtime instance, so results of other producers are never confused with ours. */

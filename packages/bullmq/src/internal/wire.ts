@@ -7,7 +7,9 @@
 // caller can rebuild the same class, code, message and remote stack.
 import { deserialize, serialize } from 'node:v8';
 import { WorkerCrashedError } from '@runtime-traits/core';
-import { decodeError as decodeRecord, encodeError as encodeRecord, isErrorLike, type ErrorRecord } from '@runtime-traits/core/kit';
+import {
+  decodeError as decodeRecord, encodeError as encodeRecord, isErrorLike, type ErrorRecord,
+} from '@runtime-traits/core/kit';
 
 /** The job data of one task. */
 export interface TaskJob {

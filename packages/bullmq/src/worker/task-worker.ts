@@ -10,7 +10,8 @@
 //    error may be retried (the job's attempts); a cancelled task's never is (UnrecoverableError).
 import { UnrecoverableError, Worker, type ConnectionOptions, type Job } from 'bullmq';
 import type { Runtime, Task, TaskDef } from '@runtime-traits/core';
-import { cancelledError, checkCount, checkHost, checkOptions, resolveTask } from '@runtime-traits/core/kit';
+import { checkCount, checkHost, checkOptions } from '@runtime-traits/core/kit';
+import { cancelledError, resolveTask } from '@runtime-traits/kit';
 import { cancelChannel, decodeCancel } from '../internal/control.js';
 import type { Redis } from 'ioredis';
 import { probeRedis, subscriber } from '../internal/redis.js';

@@ -1,6 +1,7 @@
 // Argument checks shared by every runtime, so a bad argument fails the same way on all of them.
-import type { SpawnOptions, TaskDef } from '../executor.js';
+import type { Awaitable, SpawnOptions, TaskDef } from '../executor.js';
 import type { ListenAddress, SocketAddress } from '../reactor.js';
+import type { ShutdownOptions } from '../runtime.js';
 
 /** A short, readable rendering of a bad value for an error message; never throws (a proxy's traps are caught). */
 export function show(value: unknown): string {
@@ -192,6 +193,37 @@ export function checkJoinArgs(a: unknown, aArgs: unknown, b: unknown, bArgs: unk
   checkTaskDef(b, 'b');
   checkArgs(bArgs, 'bArgs');
 }
+
+/**
+ * What a join body returned, once it is known not to be a thenable: join runs synchronous bodies only,
+ * so a thenable is a TypeError naming the body (`a` or `b`) and its outcome is dropped (never an
+ * unhandled rejection).
+ */
+export function checkJoinResult<R>(result: Awaitable<R>, arg: 'a' | 'b'): R {
+  if (isThenable(result)) {
+    Promise.resolve(result).then(undefined, ignore);
+    throw new TypeError(`${arg}.fn returned a thenable; join runs synchronous bodies only (use spawn for async work)`);
+  }
+  return result;
+}
+
+/** `Runtime.shutdown`'s options: `undefined` or `{ graceMs? }`; returns the grace period in ms (default 0). */
+export function checkShutdownOptions(value: unknown): number {
+  const opts = checkOptions<ShutdownOptions>(value);
+  return opts?.graceMs === undefined ? 0 : checkMs(opts.graceMs, 'opts.graceMs');
+}
+
+/** A value `await` would wait for: an object or function with a callable `then`. */
+export function isThenable<T>(value: unknown): value is PromiseLike<T> {
+  if (value === null || (typeof value !== 'object' && typeof value !== 'function')) return false;
+  try {
+    return typeof (value as PromiseLike<T>).then === 'function';
+  } catch {
+    return false; // a proxy or getter that throws: settled as a plain value (awaiting it then rejects)
+  }
+}
+
+const ignore = (): void => {};
 
 /**
  * Throws a TypeError naming `arg` (and the path inside it) when `value` would not arrive intact on

@@ -1,7 +1,6 @@
 // interval() and timeout() written once over any clock's now() and sleep(), with the contract's checks.
 import { CancelledError, TimeoutError } from '../errors.js';
-import { checkMs, checkSignal, checkOptions, show } from './checks.js';
-import { isThenable } from './task-cell.js';
+import { checkMs, checkSignal, checkOptions, isThenable, show } from './checks.js';
 
 type Sleep = (ms: number, opts?: { signal?: AbortSignal }) => Promise<void>;
 

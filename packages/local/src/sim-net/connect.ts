@@ -12,7 +12,7 @@
 import type { Connection, SocketAddress } from '@runtime-traits/core';
 import { NetError } from '@runtime-traits/core';
 import { abortError } from '@runtime-traits/core/kit';
-import type { HostState } from '../host-state.js';
+import type { HostState } from './host-state.js';
 import type { Scheduler, TimerItem } from '../scheduler.js';
 import { show, type TcpListener } from './listener.js';
 import { Network } from './network.js';

@@ -1,6 +1,6 @@
 // Name resolution on the simulated network: host names, 'localhost' and IP literals; anything else is ENOTFOUND.
 import { NetError } from '@runtime-traits/core';
-import type { HostState } from '../host-state.js';
+import type { HostState } from './host-state.js';
 import type { Network } from './network.js';
 
 export function lookupName(net: Network, from: HostState, hostname: string): Promise<string[]> {

@@ -8,8 +8,9 @@
 //   2. else deliver every segment due by now, in order, to the receiving end.
 // WHY segments and not bytes: the receiver's read() hands out what one write() sent, as a socket
 // read would with small writes; backpressure is counted in bytes by the ends (tcp.ts).
+import { Fifo } from '@runtime-traits/kit';
 import type { Scheduler, TimerItem } from '../scheduler.js';
-import type { HostState } from '../host-state.js';
+import type { HostState } from './host-state.js';
 import type { Network } from './network.js';
 
 export const enum SegmentKind { Data, Fin, Rst }
@@ -41,10 +42,9 @@ export class Flow implements TimerItem {
   seq = 0;
   slot = -1;
   readonly owner: number;
-  // Invariant: segments[head..] are on the wire in send order, arrival times non-decreasing;
+  // Invariant: `segments` are on the wire in send order, arrival times non-decreasing;
   // `armed` is true from addTimer until wake() runs, so the flow sits in the heap at most once.
-  private segments: Segment[] = [];
-  private head = 0;
+  private readonly segments = new Fifo<Segment>();
   private armed = false;
   private lastArrival = 0;
   private rto = RTO_MIN;
@@ -61,7 +61,7 @@ export class Flow implements TimerItem {
   }
 
   get idle(): boolean {
-    return this.head === this.segments.length;
+    return this.segments.length === 0;
   }
 
   send(kind: SegmentKind, data: Uint8Array | null): void {
@@ -70,13 +70,12 @@ export class Flow implements TimerItem {
     if (arrival < this.lastArrival) arrival = this.lastArrival;
     this.lastArrival = arrival;
     this.segments.push({ kind, data, arrival, sent: now });
-    if (!this.armed) this.arm(this.segments[this.head]!.arrival);
+    if (!this.armed) this.arm(this.segments.peek()!.arrival);
   }
 
   /** Forgets what is still on the wire (the sending end is gone). */
   drop(): void {
-    this.segments = [];
-    this.head = 0;
+    this.segments.clear();
     if (this.armed && this.slot >= 0) {
       this.scheduler.removeTimer(this);
       this.armed = false;
@@ -87,7 +86,7 @@ export class Flow implements TimerItem {
     this.armed = false;
     const scheduler = this.scheduler;
     const now = scheduler.now();
-    if (this.head === this.segments.length) return;
+    if (this.segments.length === 0) return;
     if (this.to.host.status === 'shutdown') {
       this.drop(); // a host shut down for good answers nothing, ever
       return;
@@ -108,28 +107,18 @@ export class Flow implements TimerItem {
     this.stalledSince = -1;
     this.rto = RTO_MIN;
     const segments = this.segments;
-    while (this.head < segments.length && segments[this.head]!.arrival <= now) {
-      const segment = segments[this.head]!;
-      segments[this.head++] = undefined as unknown as Segment;
-      this.to.receive(segment);
+    for (let next = segments.peek(); next !== undefined && next.arrival <= now; next = segments.peek()) {
+      segments.shift();
+      this.to.receive(next);
     }
-    if (this.head === segments.length) {
-      segments.length = 0;
-      this.head = 0;
-    } else {
-      if (this.head > 1024) {
-        this.segments = segments.slice(this.head);
-        this.head = 0;
-      }
-      this.arm(this.segments[this.head]!.arrival);
-    }
+    const first = segments.peek();
+    if (first !== undefined) this.arm(first.arrival);
   }
 
   /** Abandoned with the sender's host (crash/shutdown): nothing more travels. */
   abandon(): void {
     this.armed = false;
-    this.segments = [];
-    this.head = 0;
+    this.segments.clear();
   }
 
   label(): string {

@@ -1,7 +1,7 @@
 // A simulated TCP (or Unix) listener: an accept queue of connections the handshake already established.
 import type { Connection, Listener, SocketAddress } from '@runtime-traits/core';
-import { WaitQueue, untilEnd } from '@runtime-traits/core/kit';
-import type { HostState } from '../host-state.js';
+import { WaitQueue, untilEnd } from '@runtime-traits/kit';
+import type { HostState } from './host-state.js';
 import type { Scheduler } from '../scheduler.js';
 import type { TcpEndpoint } from './tcp.js';
 

@@ -11,7 +11,7 @@
 // WHY here: every random choice of the network goes through this one PRNG in event order, so a
 // seed fixes them all.
 import { NetError } from '@runtime-traits/core';
-import { HostState } from '../host-state.js';
+import { HostState } from './host-state.js';
 import type { Scheduler } from '../scheduler.js';
 
 export interface Latency { min: number; max: number }

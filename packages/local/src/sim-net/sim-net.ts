@@ -4,7 +4,7 @@ import { NetError, UnsupportedError } from '@runtime-traits/core';
 import {
   abortError, checkAddress, checkCount, checkHost, checkListenAddress, checkOptions, checkPort, checkSignal, checkTlsClientOptions, checkTlsServerOptions, checkUdpAddress, show,
 } from '@runtime-traits/core/kit';
-import type { HostState } from '../host-state.js';
+import type { HostState } from './host-state.js';
 import { ConnectAttempt } from './connect.js';
 import { lookupName } from './dns.js';
 import { TcpListener } from './listener.js';

@@ -18,8 +18,9 @@
 //   `closed` resolves once both directions have ended, on RST, or on local close(); never rejects.
 import type { Connection, SocketAddress } from '@runtime-traits/core';
 import { NetError } from '@runtime-traits/core';
-import { abortError, checkData, checkOptions, checkSignal, deferred, untilEnd } from '@runtime-traits/core/kit';
-import type { HostState } from '../host-state.js';
+import { abortError, checkData, checkOptions, checkSignal } from '@runtime-traits/core/kit';
+import { deferred, Fifo, promiseInto, untilEnd } from '@runtime-traits/kit';
+import type { HostState } from './host-state.js';
 import type { Scheduler, Wakeable } from '../scheduler.js';
 import { Flow, SegmentKind, type FlowReceiver, type Segment } from './flow.js';
 import type { Network } from './network.js';
@@ -29,13 +30,6 @@ type SignalOpts = { signal?: AbortSignal };
 
 /** Largest segment on the wire, so one huge write() arrives as several reads. */
 const SEGMENT = 65536;
-
-// One executor for every waiter's promise (no closure per wait): it hands the resolvers over.
-let making: Waiter<unknown> | undefined;
-function capture(resolve: (value: unknown) => void, reject: (error: unknown) => void): void {
-  making!.resolve = resolve;
-  making!.reject = reject;
-}
 
 /** A read() or write() that has to wait; woken through the ready queue. */
 class Waiter<T> implements Wakeable {
@@ -50,9 +44,7 @@ class Waiter<T> implements Wakeable {
   constructor(private readonly end: TcpEndpoint, private readonly kind: 'read' | 'write', public data: Uint8Array | null) {
     this.signal = undefined;
     this.onAbort = undefined;
-    making = this as Waiter<unknown>;
-    this.promise = new Promise<T>(capture as (resolve: (value: T) => void, reject: (error: unknown) => void) => void);
-    making = undefined;
+    this.promise = promiseInto<T>(this); // no closure per wait
   }
 
   settle(ok: boolean, value: unknown): void {
@@ -79,9 +71,8 @@ export class TcpEndpoint implements Connection, FlowReceiver {
   readonly id: number;
   peer!: TcpEndpoint;
   out!: Flow;
-  // Receive side. Invariant: queue[head..] holds unread chunks, `queued` their total bytes.
-  private queue: Uint8Array[] = [];
-  private head = 0;
+  // Receive side. Invariant: `queue` holds the unread chunks, `queued` their total bytes.
+  private readonly queue = new Fifo<Uint8Array>();
   private queued = 0;
   private finReceived = false;
   private resetError: Error | undefined;
@@ -189,8 +180,7 @@ export class TcpEndpoint implements Connection, FlowReceiver {
       }
     }
     this.writeEnded = true;
-    this.queue = [];
-    this.head = 0;
+    this.queue.clear();
     this.queued = 0;
     this.finish();
     return Promise.resolve();
@@ -300,12 +290,7 @@ export class TcpEndpoint implements Connection, FlowReceiver {
 
   // ── Internals ──────────────────────────────────────────────────────────────
   private take(): Uint8Array {
-    const chunk = this.queue[this.head]!;
-    this.queue[this.head++] = undefined as unknown as Uint8Array;
-    if (this.head === this.queue.length) {
-      this.queue.length = 0;
-      this.head = 0;
-    }
+    const chunk = this.queue.shift()!;
     this.queued -= chunk.length;
     const peer = this.peer;
     peer.unread -= chunk.length;

@@ -1,8 +1,9 @@
 // A simulated UDP socket: datagrams that really are lost, delayed and unordered, never retransmitted.
 import type { Datagram, SocketAddress, UdpSocket } from '@runtime-traits/core';
 import { NetError } from '@runtime-traits/core';
-import { WaitQueue, checkAddress, checkData, untilEnd } from '@runtime-traits/core/kit';
-import type { HostState } from '../host-state.js';
+import { checkAddress, checkData } from '@runtime-traits/core/kit';
+import { WaitQueue, untilEnd } from '@runtime-traits/kit';
+import type { HostState } from './host-state.js';
 import type { TimerItem } from '../scheduler.js';
 import { Network } from './network.js';
 import { encodeUtf8 } from './utf8.js';

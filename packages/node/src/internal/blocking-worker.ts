@@ -7,7 +7,8 @@
 //   worker → { type: 'done', id, ok: true, value }     or { ok: false, error: ErrorRecord }
 import { parentPort } from 'node:worker_threads';
 import { CancelledError, type Runtime, type TaskContext, type TaskDef } from '@runtime-traits/core';
-import { decodeError, encodeError, resolveTask, type ErrorRecord } from '@runtime-traits/core/kit';
+import { decodeError, encodeError, type ErrorRecord } from '@runtime-traits/core/kit';
+import { resolveTask } from '@runtime-traits/kit';
 import { NodeRuntime } from '../node-runtime.js';
 
 interface RunMessage { type: 'run'; id: number; module: string; name: string; args: unknown[] }

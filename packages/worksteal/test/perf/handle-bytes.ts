@@ -1,8 +1,8 @@
 // Heap bytes one waiting worksteal task handle keeps (the kit's cell plus its handle), not a test.
 // Run: node --expose-gc packages/worksteal/dist/test/perf/handle-bytes.js
 import type { Runtime } from '@runtime-traits/core';
-import { TaskSet, type TaskOwner } from '@runtime-traits/core/kit';
-import { RemoteTask, type RemoteHost } from '../../src/internal/remote-task.js';
+import { TaskSet, type TaskOwner } from '@runtime-traits/kit';
+import { RemoteTask, type RemoteHost } from '../../src/task/remote-task.js';
 
 const gc = (globalThis as { gc?: () => void }).gc;
 if (!gc) throw new Error('run with node --expose-gc');

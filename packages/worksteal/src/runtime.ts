@@ -1,0 +1,172 @@
+// WorkStealingRuntime: the façade — the Executor and Runtime a program uses on the main thread, over the pool's parts.
+//
+// Where the work is done (each file's header says how):
+//   threads/main-thread.ts  the main thread's slots: submitting, waiting for completions, join's waits
+//   threads/pool.ts         the pool threads' handles: start, mail, death, replacement, stop
+//   threads/worker.ts       a pool thread's run loop (threads/pool-thread.ts: all it holds)
+//   join.ts                 rayon's join, for the main thread and pool threads alike
+//   task/                   slots and their state word, handles, running a task
+//   memory/, queues/        the shared-memory layout, codec and def table; the deque and MPMC ring
+// This file verifies each def once (resolveTask: the def must be exported where it says), routes the
+// threads' messages and orders shutdown; executor.ts checks the arguments.
+import {
+  WorkerCrashedError, type Awaitable, type Capability, type Executor, type Runtime, type RuntimeMetrics, type ShutdownOptions, type SpawnOptions,
+  type Task, type TaskContext, type TaskDef,
+} from '@runtime-traits/core';
+import { checkShutdownOptions, decodeError, show, type ErrorRecord } from '@runtime-traits/core/kit';
+import { resolveTask, TaskSet } from '@runtime-traits/kit';
+import { NodeReactor } from '@runtime-traits/node';
+import { executorOver } from './executor.js';
+import { runtimeCapabilities } from './capabilities.js';
+import { join } from './join.js';
+import { Shared } from './memory/shared.js';
+import { settingsOf, type WorkStealingRuntimeOptions } from './options.js';
+import type { RemoteTask } from './task/remote-task.js';
+import { MainThread, MAIN } from './threads/main-thread.js';
+import type { ToMain } from './threads/messages.js';
+import { poolMetrics } from './threads/metrics.js';
+import { ThreadPool } from './threads/pool.js';
+import { recover } from './threads/recovery.js';
+
+type AnyDef = TaskDef<unknown[], unknown>;
+
+export class WorkStealingRuntime implements Runtime {
+  readonly name = 'worksteal';
+  readonly executor: Executor;
+  readonly capabilities: ReadonlySet<Capability>;
+  private readonly tasks: TaskSet;
+  private readonly pool: ThreadPool;
+  private readonly main: MainThread;
+  /** Def numbers of the defs resolveTask verified. */
+  private readonly verified = new Map<AnyDef, number>();
+  private crashes = 0;
+  private closing: Promise<void> | undefined;
+
+  static async create(opts?: WorkStealingRuntimeOptions): Promise<WorkStealingRuntime> {
+    const { layout, spinCount, options } = settingsOf(opts);
+    const runtime = new WorkStealingRuntime(Shared.create(layout), await NodeReactor.create(), spinCount, options);
+    try {
+      await runtime.start();
+    } catch (error) { // a thread died before it said 'ready' (it was not replaced: threads/pool.ts)
+      await runtime.shutdown();
+      const why = error instanceof Error ? error.message : show(error);
+      throw new WorkerCrashedError(`WorkStealingRuntime could not start its worker threads: ${why}`, { cause: error });
+    }
+    return runtime;
+  }
+
+  private constructor(private readonly shared: Shared, readonly reactor: NodeReactor, spinCount: number, options: WorkStealingRuntimeOptions) {
+    this.capabilities = runtimeCapabilities(reactor.capabilities);
+    this.tasks = new TaskSet(this, options.onUnhandledError);
+    this.pool = new ThreadPool(shared, spinCount, options.resourceLimits, {
+      onMessage: (from, message) => this.onThreadMessage(from, message),
+      onDeath: (from, error) => this.onDeath(from, error),
+    });
+    this.main = new MainThread(shared, this.pool, { signal: new AbortController().signal, runtime: this });
+    this.executor = executorOver(this.tasks, {
+      spawn: (def, args, o, blocking) => this.spawnTask(def, args, o, blocking),
+      join: (a, aArgs, b, bArgs) => join(this.main, a, aArgs, b, bArgs, shared.defs.number(b.module, b.name)),
+    });
+    shared.sabs.announce = (id, sab) => this.pool.postAll({ t: 'sab', id, sab });
+    shared.sabs.pump = () => this.pool.pumpAll();
+  }
+
+  private async start(): Promise<void> {
+    this.main.hold(); // the threads are unref'd: keep the process up until they answer
+    try {
+      await this.pool.startWorkers();
+    } finally {
+      this.main.armWait(); // (lets go of the process again when nothing is in flight)
+    }
+  }
+
+  /** A portable task from the main thread (options checked): into a slot once its def is verified. */
+  private spawnTask(def: AnyDef, args: unknown[], o: SpawnOptions | undefined, blocking: boolean): Task<unknown> {
+    const cell = this.tasks.create<unknown>(o, this.main.owner.makeCell);
+    if (cell.isSettled()) return cell.handle;
+    const remote = cell as RemoteTask<unknown>;
+    const n = this.verified.get(def);
+    const transfer = o?.transfer;
+    if (n !== undefined && !(transfer && transfer.length > 0)) {
+      this.main.submit(remote, n, args, blocking);
+      return cell.handle;
+    }
+    this.main.hold();
+    resolveTask(def).then(() => {
+      const number = this.shared.defs.number(def.module, def.name);
+      this.verified.set(def, number);
+      if (remote.isSettled()) return;
+      if (transfer && transfer.length > 0) this.main.sendSide({ cell: remote, n: number, args, blocking }, -1, transfer);
+      else this.main.submit(remote, number, args, blocking);
+    }, (error) => remote.fail(error)).finally(() => this.main.armWait());
+    return cell.handle;
+  }
+
+  private onThreadMessage(from: number, message: ToMain): void {
+    switch (message.t) {
+      case 'result':
+        if (message.owner !== MAIN) {
+          this.pool.post(message.owner, { t: 'result', slot: message.slot, ok: message.ok, value: message.value });
+        } else if (this.main.owner.sideResultCame(message.slot, message.ok, message.value)) {
+          this.main.armWait();
+        }
+        return;
+      case 'blocking':
+        this.pool.blocking.ensureStarted();
+        return;
+      case 'sab':
+        this.shared.sabs.learn(message.id, message.sab);
+        this.pool.postAll({ t: 'sab', id: message.id, sab: message.sab }, from);
+        return;
+      case 'shutdown':
+        void this.shutdown();
+        return;
+      case 'unhandled': {
+        // The handle lives on the worker; the handler gets a settled stand-in with the same id.
+        const error = decodeError(message.error as ErrorRecord);
+        const stand = { id: message.id, state: 'failed', cancel: () => Promise.resolve(), detach() { return this; },
+          then: (_ok: unknown, onRejected?: (e: unknown) => unknown) => Promise.reject(error).then(undefined, onRejected) } as unknown as Task<unknown>;
+        this.tasks.unhandled(error, stand as never);
+        return;
+      }
+    }
+  }
+
+  /** A pool thread died: fail what it ran, requeue what it held, replace it (not once closing, nor before every worker started). */
+  private onDeath(dead: number, cause: unknown): void {
+    this.crashes++;
+    recover(this.shared, this.main, this.pool, dead, cause, this.closing !== undefined || !this.pool.started);
+  }
+
+  run<T>(main: (cx: TaskContext) => Awaitable<T>): Promise<T> {
+    return this.tasks.run(main);
+  }
+
+  shutdown(opts?: ShutdownOptions): Promise<void> {
+    const graceMs = checkShutdownOptions(opts);
+    this.closing ??= this.stop(graceMs);
+    return this.closing;
+  }
+
+  private async stop(graceMs: number): Promise<void> {
+    await this.tasks.shutdown(graceMs, (ms, signal) => this.reactor.clock.sleep(ms, { signal }));
+    await this.pool.stop();
+    this.main.close();
+    await this.reactor.close();
+  }
+
+  metrics(): RuntimeMetrics {
+    const { queued, ...pool } = poolMetrics(this.shared);
+    const blockingDepth = this.pool.blocking.depth;
+    return {
+      ...this.tasks.counters(queued + this.main.backlogDepth + blockingDepth),
+      ...pool,
+      blockingDepth,
+      crashes: this.crashes,
+    };
+  }
+
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.shutdown();
+  }
+}

@@ -1,0 +1,288 @@
+// Running task slots on a pool thread: claim one, find its function, call it, publish the outcome.
+//
+//   1. tryClaim (slot-state.ts): RUNNER = me, CAS QUEUED → RUNNING. A lost CAS means the owner took it
+//      back (cancel, or a joiner running b itself): the number goes back to its owner's ring untouched.
+//   2. The def number is looked up in this thread's cache; an unknown def is imported first
+//      (asynchronously) and verified with the kit's resolveTask, exactly as the main thread does.
+//   3. The body runs with a PoolContext (lazy AbortController, aborted when the slot's cancel flag is seen).
+//   4. The result or error is written into the slot (or sent by message when too big), then
+//      publishDone stores DONE, which publishes it; the number goes to its owner's ring and the owner
+//      is woken if it sleeps. A join's b (mode JOIN) skips the ring: its joiner watches STATE instead
+//      and is woken if it announced that it sleeps.
+//   A task this thread owns and runs itself (mode TASK) never touches shared memory: the owner settles it.
+import { CancelledError, WorkerCrashedError, type Runtime, type TaskContext, type TaskDef } from '@runtime-traits/core';
+import { checkJoinResult, encodeError, isThenable } from '@runtime-traits/core/kit';
+import { resolveTask, type TaskCell } from '@runtime-traits/kit';
+import { SlotMode } from '../memory/layout.js';
+import type { Shared } from '../memory/shared.js';
+import { defOf, readArgs, writeResult } from '../memory/slot-payload.js';
+import type { Mailbox } from '../threads/mailbox.js';
+import type { ParkState } from '../threads/park-state.js';
+import type { SlotOwner } from './owner.js';
+import {
+  cancelRequested, isLoading, markLoaded, markLoading, modeOf, ownerOf, publishDone, tryClaim, wakeStateWaiter,
+} from './slot-state.js';
+
+type AnyDef = TaskDef<unknown[], unknown>;
+
+/** What a pool task sees: its cancel signal (made on first use) and the worker's runtime view. */
+export class PoolContext implements TaskContext {
+  controller: AbortController | undefined = undefined;
+  constructor(readonly slot: number, private readonly runner: TaskRunner) {}
+
+  get signal(): AbortSignal {
+    if (!this.controller) {
+      this.controller = new AbortController();
+      if (this.runner.cancelFlag(this.slot)) this.controller.abort(this.runner.cancelReason(this.slot));
+    }
+    return this.controller.signal;
+  }
+
+  get runtime(): Runtime {
+    return this.runner.runtime;
+  }
+}
+
+export class TaskRunner {
+  private readonly fns: Array<AnyDef | undefined> = [];
+  private readonly loading = new Map<number, Promise<AnyDef>>();
+  /** Slots whose body is awaiting something on this thread (null: its module is still loading). */
+  readonly running = new Map<number, PoolContext | null>();
+  /** Slots whose body is on the call stack right now (joins nest them). */
+  private readonly stack: number[] = [];
+  private readonly reasons = new Map<number, unknown>();
+  private readonly slots: Int32Array;
+  tasksRun = 0;
+
+  constructor(
+    private readonly shared: Shared,
+    private readonly me: number,
+    /** This thread's slots: its own tasks are settled there, and their JS arguments kept there. */
+    private readonly owner: SlotOwner,
+    /** This thread's port to main: big results go there, and cancel reasons come from there. */
+    private readonly mail: Mailbox,
+    /** This thread's idle state: left before task code runs outside the loop. */
+    private readonly park: ParkState,
+    /** What a task here sees as cx.runtime. */
+    readonly runtime: Runtime,
+  ) {
+    this.slots = shared.slots;
+  }
+
+  /** Claims and runs a slot popped from a queue (one that was taken back goes back to its owner). */
+  run(slot: number): void {
+    if (tryClaim(this.slots, slot, this.me)) this.execute(slot, undefined);
+    else this.handBack(slot);
+  }
+
+  /** Runs a claimed (RUNNING) slot; `args` given when they came by message. */
+  execute(slot: number, args: unknown[] | undefined): void {
+    this.tasksRun++;
+    if (this.cancelFlag(slot)) {
+      this.finish(slot, false, this.cancelError(slot));
+      return;
+    }
+    const defNumber = defOf(this.slots, slot);
+    const def = this.fns[defNumber];
+    if (def) {
+      this.call(slot, def, args);
+      return;
+    }
+    this.callAfterLoad(slot, defNumber, args);
+  }
+
+  /** Runs one of this thread's own tasks through its handle (the handle is its context): no slot involved. */
+  runOwn(cell: TaskCell<unknown>, def: AnyDef, args: unknown[]): void {
+    this.tasksRun++;
+    if (!cell.start()) return;
+    let result: unknown;
+    try {
+      result = def.fn(cell, ...args);
+    } catch (error) {
+      cell.fail(error);
+      return;
+    }
+    if (isThenable(result)) cell.settleWith(result);
+    else cell.complete(result);
+  }
+
+  // (Closures live in their own methods: in execute/call they would cost a context on every call.)
+  private callAfterLoad(slot: number, defNumber: number, args: unknown[] | undefined): void {
+    this.running.set(slot, null);
+    // Arguments in the slot and another owner: should this thread die before the body starts, the
+    // main thread may hand the slot to another thread (threads/recovery.ts).
+    const movable = args === undefined && ownerOf(this.slots, slot) !== this.me;
+    if (movable) markLoading(this.slots, slot);
+    this.load(defNumber).then(
+      (loaded) => {
+        this.running.delete(slot);
+        if (movable) markLoaded(this.slots, slot);
+        this.park.awake();
+        this.call(slot, loaded, args);
+      },
+      (error) => { this.running.delete(slot); this.finish(slot, false, error); },
+    );
+  }
+
+  /** Registers a def this thread already holds (spawned from here), so it need not be imported. */
+  know(defNumber: number, def: AnyDef): void {
+    this.fns[defNumber] ??= def;
+  }
+
+  knows(defNumber: number): boolean {
+    return this.fns[defNumber] !== undefined;
+  }
+
+  load(defNumber: number): Promise<AnyDef> {
+    let found = this.loading.get(defNumber);
+    if (!found) {
+      const [module, name] = this.shared.defs.lookup(defNumber);
+      found = resolveTask({ module, name, fn: () => undefined } as AnyDef).then((def) => {
+        this.fns[defNumber] = def;
+        return def;
+      });
+      this.loading.set(defNumber, found);
+      found.catch(() => this.loading.delete(defNumber));
+    }
+    return found;
+  }
+
+  private call(slot: number, def: AnyDef, given: unknown[] | undefined): void {
+    const mode = modeOf(this.slots, slot);
+    if (this.cancelFlag(slot)) {
+      this.finish(slot, false, this.cancelError(slot)); // cancelled while its module was loading
+      return;
+    }
+    let args = given ?? this.owner.argsOf(slot);
+    let result: unknown;
+    const cx = new PoolContext(slot, this);
+    this.stack.push(slot);
+    try {
+      args ??= readArgs(this.slots, this.shared.payload, slot);
+      result = def.fn(cx, ...args);
+    } catch (error) {
+      this.stack.pop();
+      this.finish(slot, false, error);
+      return;
+    }
+    this.stack.pop();
+    if (!isThenable(result)) {
+      this.finish(slot, true, result);
+      return;
+    }
+    if (mode === SlotMode.JOIN) {
+      try {
+        checkJoinResult(result, 'b');
+      } catch (error) {
+        this.finish(slot, false, error);
+      }
+      return;
+    }
+    this.finishLater(slot, cx, result);
+  }
+
+  private finishLater(slot: number, cx: PoolContext, result: PromiseLike<unknown>): void {
+    this.running.set(slot, cx);
+    result.then(
+      (value) => { this.running.delete(slot); this.finish(slot, true, value); },
+      (error) => { this.running.delete(slot); this.finish(slot, false, error); },
+    );
+  }
+
+  /** Step 4. */
+  finish(slot: number, ok: boolean, value: unknown): void {
+    const s = this.slots;
+    if (this.reasons.size > 0) this.reasons.delete(slot);
+    const owner = ownerOf(s, slot);
+    const mode = modeOf(s, slot);
+    if (owner === this.me && mode === SlotMode.TASK) {
+      this.owner.complete(slot, { ok, value }); // our own task, run by us: nothing crosses threads
+      return;
+    }
+    let fits: boolean;
+    try {
+      fits = writeResult(s, this.shared.payload, slot, ok, value);
+    } catch (error) {
+      fits = writeResult(s, this.shared.payload, slot, false, new TypeError(`the task's result cannot be sent to another thread: ${(error as Error).message}`));
+    }
+    if (!fits) this.sendSide(slot, owner, ok, value);
+    deliver(this.shared, slot, owner, mode);
+  }
+
+  private sendSide(slot: number, owner: number, ok: boolean, value: unknown): void {
+    try {
+      this.mail.post({ t: 'result', slot, owner, ok, value: ok ? value : encodeError(value) });
+    } catch (error) {
+      const record = encodeError(new TypeError(`the task's result cannot be sent to another thread: ${(error as Error).message}`));
+      this.mail.post({ t: 'result', slot, owner, ok: false, value: record });
+    }
+  }
+
+  /** A skipped slot goes back to its owner, which frees it. */
+  private handBack(slot: number): void {
+    const owner = ownerOf(this.slots, slot);
+    if (owner === this.me) {
+      this.owner.complete(slot, undefined);
+      return;
+    }
+    this.shared.rings[owner]!.push(slot);
+    this.shared.parker.unpark(owner);
+  }
+
+  cancelFlag(slot: number): boolean {
+    return cancelRequested(this.slots, slot);
+  }
+
+  noteReason(slot: number, reason: unknown): void {
+    this.reasons.set(slot, reason);
+  }
+
+  cancelReason(slot: number): unknown {
+    if (!this.reasons.has(slot)) this.mail.pump(); // the main thread posts the reason before raising the flag
+    return this.reasons.has(slot) ? this.reasons.get(slot) : new CancelledError('The task was cancelled');
+  }
+
+  private cancelError(slot: number): unknown {
+    const reason = this.cancelReason(slot);
+    return CancelledError.is(reason) ? reason : new CancelledError('The task was cancelled', { cause: reason });
+  }
+
+  /** Aborts the signal of every running task whose cancel flag went up. */
+  pollCancels(): void {
+    for (const [slot, cx] of this.running) {
+      if (cx?.controller && !cx.controller.signal.aborted && this.cancelFlag(slot)) cx.controller.abort(this.cancelReason(slot));
+    }
+  }
+
+  /** The thread is dying: every task it started fails with WorkerCrashedError so no owner waits forever. */
+  failAll(cause: unknown): void {
+    for (const slot of [...this.stack, ...this.running.keys()]) {
+      this.running.delete(slot);
+      const owner = ownerOf(this.slots, slot);
+      if (owner === this.me) continue;
+      // Never started (its module was loading): the main thread puts it back in a queue (threads/recovery.ts).
+      if (isLoading(this.slots, slot)) continue;
+      const error = new WorkerCrashedError(`worker ${this.me} died while running this task`, { cause });
+      writeResult(this.slots, this.shared.payload, slot, false, error);
+      deliver(this.shared, slot, owner, modeOf(this.slots, slot));
+    }
+  }
+}
+
+/**
+ * Publishes a slot whose result was just written (DONE) and tells its owner: a JOIN slot's joiner is
+ * woken if it announced that it sleeps (main waits on STATE, a pool thread parks: join.ts); any other
+ * slot goes on the owner's completion ring and the owner is unparked if it sleeps. Called by the
+ * runner, and by the main thread's recovery for a runner that died (threads/recovery.ts).
+ */
+export function deliver(shared: Shared, slot: number, owner: number, mode: SlotMode): void {
+  const waiter = publishDone(shared.slots, slot);
+  if (mode === SlotMode.JOIN) {
+    if (!waiter) return;
+    if (owner === 0) wakeStateWaiter(shared.slots, slot);
+    else shared.parker.unpark(owner);
+    return;
+  }
+  shared.rings[owner]!.push(slot);
+  shared.parker.unpark(owner);
+}

@@ -1,0 +1,248 @@
+// MainThread: the main thread's side of the pool — its slots, submitting tasks, waiting for completions, and join.
+//
+// HOW a task spawned on the main thread travels:
+//   1. submit(): a free slot of the main thread's range gets the task (task/owner.ts) and its number
+//      is pushed on the injector (or the blocking queue). Nothing is posted. No free slot: the task
+//      waits in `backlog` until a completion frees one.
+//   2. One microtask per synchronous burst of submits wakes at most one parked worker (parker.ts).
+//   3. A worker runs it, writes the result into the same slot, stores DONE, pushes the number on the
+//      main thread's completion ring and wakes the main thread only if it sleeps.
+//   4. The main thread sleeps in Atomics.waitAsync (no thread blocked) while tasks are in flight, and
+//      holds a ref'd timer only then (a pending waitAsync alone would let the process exit early).
+//      On waking it drains the whole ring: one wake per burst of completions (armWait).
+// Arguments with a transfer list, or too big for a slot, go by postMessage to one worker (round
+// robin) which runs them itself (sendSide). As a JoinSite (../join.ts), the main thread pushes b on
+// the injector, takes it back with a CAS, cannot help, and sleeps on b's state word: join is
+// synchronous by contract, so this thread blocks, and checks every 5 ms for a dead thief, whose exit
+// event cannot arrive while it is blocked.
+import { WorkerCrashedError, type TaskContext } from '@runtime-traits/core';
+import { show } from '@runtime-traits/core/kit';
+import { Fifo } from '@runtime-traits/kit';
+import type { JoinSite } from '../join.js';
+import { E, SlotMode } from '../memory/layout.js';
+import type { Shared } from '../memory/shared.js';
+import { SlotOwner, type CancelCourier } from '../task/owner.js';
+import type { RemoteTask } from '../task/remote-task.js';
+import type { Outcome } from '../task/side-results.js';
+import { announceWaiter, runnerOf, waitWhileRunning } from '../task/slot-state.js';
+import type { ThreadPool } from './pool.js';
+import { waitAsync } from './wait-async.js';
+
+/** The main thread's endpoint number. */
+export const MAIN = 0;
+/** How long one blocked wait in join lasts before it looks for a dead thief. */
+const JOIN_WAIT_MS = 5;
+
+/** A task waiting for a slot (or one whose def is being verified). */
+export interface Pending { cell: RemoteTask<unknown>; n: number; args: unknown[]; blocking: boolean }
+
+const noop = (): void => {};
+
+export class MainThread implements JoinSite, CancelCourier {
+  readonly owner: SlotOwner;
+  readonly lookMs = 0;
+  private readonly backlog = new Fifo<Pending>();
+  private readonly keepAlive: NodeJS.Timeout;
+  private readonly mailWord: number;
+  private flushScheduled = false;
+  private waiting = false;
+  private arming = false;
+  private nextSide = 0;
+
+  constructor(private readonly shared: Shared, private readonly pool: ThreadPool, readonly joinCx: TaskContext) {
+    this.owner = new SlotOwner(shared, MAIN, true, this);
+    this.mailWord = shared.layout.endpointBase(MAIN) + E.MAIL;
+    this.keepAlive = setInterval(noop, 1 << 30);
+    this.keepAlive.unref();
+  }
+
+  /** Tasks submitted and not finished, in slots or waiting for one. */
+  get inFlight(): number {
+    return this.owner.inFlight + this.backlog.length;
+  }
+
+  get backlogDepth(): number {
+    return this.backlog.length;
+  }
+
+  /** Keeps the process alive until the next armWait finds nothing in flight (a def being verified, threads starting). */
+  hold(): void {
+    this.keepAlive.ref();
+  }
+
+  /** Step 1: into a slot and onto a queue. */
+  submit(cell: RemoteTask<unknown>, n: number, args: unknown[], blocking: boolean): void {
+    const owner = this.owner;
+    const slot = owner.alloc();
+    if (slot < 0) {
+      this.backlog.push({ cell, n, args, blocking });
+      this.keepAlive.ref();
+      return;
+    }
+    if (!owner.write(slot, n, args, SlotMode.TASK)) {
+      this.sendSide({ cell, n, args, blocking }, slot, undefined);
+      return;
+    }
+    owner.adopt(slot, cell);
+    if (blocking) {
+      this.pool.blocking.submit(slot);
+    } else {
+      this.shared.injector.push(slot);
+      this.scheduleFlush();
+    }
+    if (!this.waiting) this.armWait();
+  }
+
+  /** A task whose arguments must travel by message: one worker (round robin) or a blocking thread runs it. */
+  sendSide(p: Pending, slot: number, transfer: readonly unknown[] | undefined): void {
+    if (slot < 0) slot = this.owner.alloc();
+    if (slot < 0) {
+      this.backlog.push(p);
+      return;
+    }
+    const target = this.pool.sideTarget(this.nextSide++, p.blocking);
+    this.owner.startOn(slot, p.n, target);
+    this.owner.adopt(slot, p.cell);
+    p.cell.start();
+    try {
+      this.pool.post(target, { t: 'run', slot, args: p.args }, transfer as Transferable[] | undefined);
+    } catch (error) { // a detached buffer, say: the task fails; nothing was sent
+      const why = error instanceof Error ? error.message : show(error);
+      this.owner.complete(slot, { ok: false, value: new TypeError(`args cannot be sent to a worker thread: ${why}`, { cause: error }) });
+      return;
+    }
+    if (!this.waiting) this.armWait();
+  }
+
+  /** Step 2: one wake for the whole synchronous burst. */
+  private scheduleFlush(): void {
+    if (this.flushScheduled) return;
+    this.flushScheduled = true;
+    queueMicrotask(this.flush);
+  }
+
+  private readonly flush = (): void => {
+    this.flushScheduled = false;
+    this.shared.parker.notifyWork();
+  };
+
+  // ── completions (step 4) ───────────────────────────────────────────────────
+  /** Drains the ring, then sleeps in waitAsync while anything is in flight (and lets the process exit otherwise). */
+  armWait(): void {
+    if (this.waiting || this.arming) return; // (drain() resubmits the backlog, which calls back here)
+    this.arming = true;
+    try {
+      this.armWaitLoop();
+    } finally {
+      this.arming = false;
+    }
+  }
+
+  private armWaitLoop(): void {
+    const parker = this.shared.parker;
+    for (;;) {
+      this.drain();
+      if (this.inFlight === 0 && this.owner.sideResults.size === 0) {
+        this.keepAlive.unref();
+        return;
+      }
+      this.keepAlive.ref();
+      parker.prepareParking(MAIN);
+      if (this.shared.rings[MAIN]!.length > 0) {
+        parker.cancelParking(MAIN);
+        continue;
+      }
+      const wait = waitAsync(this.shared.control, parker.parkWord(MAIN), 0);
+      if (!wait.async) {
+        parker.cancelParking(MAIN);
+        continue;
+      }
+      this.waiting = true;
+      wait.value.then(this.woken);
+      return;
+    }
+  }
+
+  private readonly woken = (): void => {
+    this.waiting = false;
+    this.shared.parker.finishParking(MAIN);
+    this.armWait();
+  };
+
+  private drain(): void {
+    const owner = this.owner;
+    owner.drain();
+    while (this.backlog.length > 0 && owner.inFlight < owner.count) {
+      const p = this.backlog.shift()!;
+      if (!p.cell.isSettled()) this.submit(p.cell, p.n, p.args, p.blocking);
+    }
+  }
+
+  /** Shutdown, once every thread stopped: lets go of the timer and ends a pending waitAsync. */
+  close(): void {
+    clearInterval(this.keepAlive);
+    const word = this.shared.parker.parkWord(MAIN);
+    Atomics.store(this.shared.control, word, 1);
+    Atomics.notify(this.shared.control, word);
+  }
+
+  // ── CancelCourier (../task/owner.ts) ───────────────────────────────────────
+  /**
+   * Posts the reason to the runner BEFORE the flag goes up, so a runner that sees the flag finds the
+   * reason in its mail (task/runner.ts pumps the mail before aborting without one).
+   */
+  sendReason(runner: number, slot: number, reason: unknown): void {
+    if (runner <= 0) return;
+    let sendable: unknown = reason;
+    try {
+      structuredClone(reason);
+    } catch {
+      sendable = undefined;
+    }
+    this.pool.post(runner, { t: 'cancel', slot, reason: sendable });
+  }
+
+  abortHere(): void {} // the main thread never runs a slot itself
+
+  // ── JoinSite (../join.ts) ──────────────────────────────────────────────────
+  fork(slot: number): void {
+    this.shared.injector.push(slot);
+    this.shared.parker.notifyWork();
+  }
+
+  reclaim(slot: number): boolean {
+    if (!this.owner.tryCancelQueued(slot)) return false;
+    this.armWait(); // its number comes back through the ring (whoever pops it skips it), and is freed then
+    return true;
+  }
+
+  help(): boolean {
+    return false; // the main thread runs no pool tasks
+  }
+
+  /**
+   * Blocks (join is synchronous by contract) until b's thief stores DONE. A thread that dies cannot
+   * store DONE, and its exit event cannot arrive while this thread is blocked: every 5 ms wait ends with
+   * a look at whether any pool thread has stopped (b's thief, or the thief of a join nested inside b,
+   * whose joiner waits for main's recovery), and recovery then fails what the dead thread ran.
+   */
+  sleep(slot: number): void {
+    announceWaiter(this.shared.slots, slot);
+    if (waitWhileRunning(this.shared.slots, slot, JOIN_WAIT_MS) === 'timed-out') this.pool.recoverStopped();
+  }
+
+  awaitSideResult(slot: number): Outcome {
+    const runner = runnerOf(this.shared.slots, slot);
+    const sideResults = this.owner.sideResults;
+    for (;;) {
+      const early = sideResults.takeMessage(slot);
+      if (early) return early;
+      if (this.pool.pumpFrom(runner)) continue;
+      if (this.pool.stoppedWhileBlocked(runner)) {
+        // Its handle handed over what the port still held before recovery ran (thread-handle.ts).
+        return sideResults.takeMessage(slot) ?? { ok: false, value: new WorkerCrashedError(`worker thread ${runner} died before sending the result of its join`) };
+      }
+      Atomics.wait(this.shared.control, this.mailWord, 0, 1);
+    }
+  }
+}

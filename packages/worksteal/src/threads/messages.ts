@@ -1,0 +1,45 @@
+// The few messages that do travel by postMessage: big payloads, transfer lists, cancel reasons, lifecycle.
+import type { MessagePort } from 'node:worker_threads';
+import type { LayoutConfig, SharedBuffers } from '../memory/layout.js';
+
+export interface WorkerInit {
+  buffers: SharedBuffers;
+  config: LayoutConfig;
+  /** This thread's endpoint number. */
+  me: number;
+  role: 'worker' | 'blocking';
+  /** Spins on the queues before parking. */
+  spinCount: number;
+  /** true for the first thread of an endpoint; false for a replacement (inherits in-flight slots). */
+  fresh: boolean;
+  port: MessagePort;
+  /** Every SharedArrayBuffer numbered so far. */
+  sabs: Array<[number, SharedArrayBuffer]>;
+}
+
+/** Main → thread. */
+export type ToThread =
+  /** A task whose arguments did not fit in its slot (or came with a transfer list). Its slot is already RUNNING. */
+  | { t: 'run'; slot: number; args: unknown[] }
+  /** The reason for a cancel whose flag is already raised in the slot. */
+  | { t: 'cancel'; slot: number; reason: unknown }
+  /** A big result for a task this thread owns (forwarded by main from the thread that ran it). */
+  | { t: 'result'; slot: number; ok: boolean; value: unknown }
+  /** A SharedArrayBuffer's number (sab-registry.ts). */
+  | { t: 'sab'; id: number; sab: SharedArrayBuffer }
+  /** A detached task spawned on this thread failed: main calls onUnhandledError. */
+  | { t: 'unhandled'; id: number; error: unknown };
+
+/** Thread → main. */
+export type ToMain =
+  | { t: 'ready' }
+  /** A result too big for its slot; `owner` is the endpoint that awaits it. */
+  | { t: 'result'; slot: number; owner: number; ok: boolean; value: unknown }
+  /** A worker submitted blocking work: start the blocking threads if they are not running. */
+  | { t: 'blocking' }
+  /** A SharedArrayBuffer this thread numbered: main learns it and forwards it to the others. */
+  | { t: 'sab'; id: number; sab: SharedArrayBuffer }
+  /** A detached task spawned on this thread failed: main calls onUnhandledError. */
+  | { t: 'unhandled'; id: number; error: unknown }
+  /** A task called cx.runtime.shutdown(). */
+  | { t: 'shutdown' };

@@ -1,0 +1,110 @@
+// ThreadPool: the main thread's handles on every pool thread — starting, mail, noticing deaths, replacing, stopping.
+//
+// Endpoints 1..W are the stealing workers, started by create(); W+1..W+B the blocking threads,
+// started on first use (blocking-pool.ts). Messages from any thread and deaths go to the runtime's
+// ThreadEvents; the runtime decides what they mean.
+import type { ResourceLimits } from 'node:worker_threads';
+import { receiveMessageOnPort } from 'node:worker_threads';
+import { E, G } from '../memory/layout.js';
+import type { Shared } from '../memory/shared.js';
+import { BlockingPool } from './blocking-pool.js';
+import type { ToMain, ToThread } from './messages.js';
+import { ThreadHandle, type ThreadEvents } from './thread-handle.js';
+
+const noop = (): void => {};
+
+export class ThreadPool {
+  /** threads[e]: the handle of endpoint e's thread (index 0, the main thread, unused). */
+  readonly threads: Array<ThreadHandle | undefined> = [];
+  readonly blocking: BlockingPool;
+  /** Every worker said 'ready': from then on a thread that dies is replaced (before, create() fails instead). */
+  started = false;
+
+  constructor(
+    private readonly shared: Shared,
+    private readonly spinCount: number,
+    private readonly resourceLimits: ResourceLimits | undefined,
+    private readonly events: ThreadEvents,
+  ) {
+    this.blocking = new BlockingPool(shared, (e) => this.start(e, 'blocking', true));
+  }
+
+  /** Starts the stealing workers; resolves once every one is running. */
+  async startWorkers(): Promise<void> {
+    const ready: Promise<void>[] = [];
+    for (let w = 1; w <= this.shared.config.workers; w++) ready.push(this.start(w, 'worker', true).ready);
+    await Promise.all(ready);
+    this.started = true;
+  }
+
+  private start(e: number, role: 'worker' | 'blocking', fresh: boolean): ThreadHandle {
+    const thread = new ThreadHandle(this.shared, e, role, this.spinCount, fresh, this.resourceLimits, this.events);
+    this.threads[e] = thread;
+    return thread;
+  }
+
+  /** Endpoint `dead`'s thread died: a new thread takes over its endpoint (and inherits its slots still in flight). */
+  replace(dead: number): void {
+    const isWorker = this.shared.layout.isWorker(dead);
+    const replacement = this.start(dead, isWorker ? 'worker' : 'blocking', false);
+    if (!isWorker) this.blocking.threads.set(dead, replacement);
+    replacement.ready.catch(noop);
+  }
+
+  /** Posts to endpoint e's thread (and makes it look at its mail even if it sleeps). */
+  post(e: number, message: ToThread, transfer?: readonly Transferable[]): void {
+    this.threads[e]?.post(message, transfer);
+  }
+
+  /** Posts to every thread but `except`. */
+  postAll(message: ToThread, except = -1): void {
+    for (const [e, thread] of this.threads.entries()) if (e !== except) thread?.post(message);
+  }
+
+  /** Reads one message waiting from endpoint e's thread, synchronously, and hands it to the events; false when there was none. */
+  pumpFrom(e: number): boolean {
+    const thread = this.threads[e];
+    const m = thread && receiveMessageOnPort(thread.port);
+    if (!m) return false;
+    this.events.onMessage(e, m.message as ToMain);
+    return true;
+  }
+
+  /** Reads one waiting message from every thread; false when none had any. */
+  pumpAll(): boolean {
+    let any = false;
+    for (let e = 1; e < this.threads.length; e++) if (this.pumpFrom(e)) any = true;
+    return any;
+  }
+
+  /** For a main thread blocked in join: runs recovery now for every pool thread seen to have stopped (thread-handle.ts). */
+  recoverStopped(): void {
+    for (const thread of this.threads) thread?.stoppedWhileBlocked();
+  }
+
+  /** Whether endpoint e's thread is gone (noticed while the main thread is blocked, or by its exit event). */
+  stoppedWhileBlocked(e: number): boolean {
+    const thread = this.threads[e];
+    return !thread || thread.stoppedWhileBlocked();
+  }
+
+  /** The endpoint a task sent by message runs on: round robin over the workers, or over the blocking threads. */
+  sideTarget(turn: number, blocking: boolean): number {
+    if (!blocking) return 1 + (turn % this.shared.config.workers);
+    this.blocking.ensureStarted();
+    const ends = this.blocking.endpoints;
+    return ends[turn % ends.length]!;
+  }
+
+  /** Shutdown: every thread is told (G.SHUTDOWN) and woken, then each ends by itself or is terminated. */
+  async stop(): Promise<void> {
+    const sh = this.shared;
+    Atomics.store(sh.control, G.SHUTDOWN, 1);
+    for (let e = 1; e < sh.layout.endpoints; e++) {
+      Atomics.store(sh.control, sh.layout.endpointBase(e) + E.PARK, 1);
+      Atomics.notify(sh.control, sh.layout.endpointBase(e) + E.PARK);
+    }
+    await Promise.all(this.threads.map((t) => t?.stop()));
+    await this.blocking.terminate();
+  }
+}

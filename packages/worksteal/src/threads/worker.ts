@@ -1,0 +1,199 @@
+// A pool thread's entry point and run loop: pop, take from the injector, steal, spin, park.
+//
+// HOW, one turn of the loop (`tick`), on the worker's own event loop:
+//   1. read mail (only when E.MAIL says there is some: receiveMessageOnPort, no event needed),
+//      drain this thread's completion ring, abort signals of running tasks whose cancel flag is up;
+//   2. run tasks until none is found or ~2 ms passed: own deque (LIFO pop) → injector (takes a small
+//      batch into the deque) → steal about half of a random victim's deque (pool-thread.ts);
+//   3. if it ran anything, yield to the event loop (setImmediate: promises, timers and sockets of
+//      async tasks progress) and come back; otherwise become a searcher, spin `spinCount` looks, then
+//      park (parker.ts): Atomics.wait when the thread holds nothing asynchronous (nothing else could
+//      need its event loop), else Atomics.waitAsync (the mail port keeps the thread alive).
+//   A blocking thread runs the same loop over the blocking queue only, and never steals.
+// Everything the thread holds lives in its PoolThread; task code reaches it through cx.runtime
+// (worker-runtime.ts) and join (../join.ts).
+import { workerData } from 'node:worker_threads';
+import { performance } from 'node:perf_hooks';
+import type { WorkerReactor } from '../capabilities.js';
+import { G } from '../memory/layout.js';
+import { Shared } from '../memory/shared.js';
+import { EMPTY } from '../queues/deque.js';
+import type { ToThread, WorkerInit } from './messages.js';
+import { PoolThread } from './pool-thread.js';
+import { waitAsync } from './wait-async.js';
+
+/** How long one turn runs tasks before it yields to the event loop. */
+const BATCH_MS = 2;
+
+class WorkerLoop {
+  private readonly thread: PoolThread;
+  private tickScheduled = false;
+  private stopped = false;
+
+  constructor(shared: Shared, private readonly init: WorkerInit, private readonly reactor: WorkerReactor) {
+    this.thread = new PoolThread(shared, init, reactor, this.scheduleTick, this.onMessage);
+    process.on('exit', (code) => this.thread.runner.failAll(new Error(`worker exited with code ${code}`)));
+    this.thread.mail.post({ t: 'ready' });
+    this.scheduleTick();
+  }
+
+  // Closures that capture `this` live in fields: one inside a method would make V8 allocate a context on
+  // every call of it (at entry, even on paths that never make the closure), i.e. on every spawn.
+  private readonly tickFn = (): void => this.tick();
+
+  readonly scheduleTick = (): void => {
+    if (this.tickScheduled) return;
+    this.tickScheduled = true;
+    setImmediate(this.tickFn);
+  };
+
+  private tick(): void {
+    this.tickScheduled = false;
+    const { thread } = this;
+    if (thread.park.asyncWaiting) thread.park.leaveAsyncPark();
+    for (;;) {
+      if (Atomics.load(thread.shared.control, G.SHUTDOWN) !== 0) {
+        this.stop();
+        return;
+      }
+      this.pollEvents();
+      if (thread.notifyPending) {
+        thread.notifyPending = false;
+        thread.shared.parker.notifyWork();
+      }
+      if (this.runBatch() > 0) {
+        this.scheduleTick();
+        return;
+      }
+      if (!this.idle()) return;
+    }
+  }
+
+  private pollEvents(): void {
+    const { thread } = this;
+    thread.mail.poll();
+    thread.owner.drain();
+    if (thread.runner.running.size > 0) thread.runner.pollCancels();
+  }
+
+  private runBatch(): number {
+    const { thread } = this;
+    let ran = 0;
+    const deadline = performance.now() + BATCH_MS;
+    while (thread.local.length > 0) {
+      thread.local.shift()!();
+      ran++;
+    }
+    if (thread.jobs.waiting > 0) {
+      if (thread.park.searching) thread.park.stopSearching();
+      ran += thread.jobs.release(); // its bodies run right after this turn
+    }
+    for (;;) {
+      const slot = thread.findWork();
+      if (slot === EMPTY) break;
+      if (thread.park.searching) thread.park.stopSearching();
+      thread.runSlot(slot);
+      ran++;
+      if (thread.notifyPending) {
+        thread.notifyPending = false;
+        thread.shared.parker.notifyWork();
+      }
+      if ((ran & 63) === 0) {
+        thread.owner.drain();
+        if (performance.now() > deadline) break;
+      }
+    }
+    if (ran > 0) thread.publishCounters();
+    return ran;
+  }
+
+  /** No work: search, spin, park. True when the caller should loop again right away. */
+  private idle(): boolean {
+    const { thread } = this;
+    const { park, me } = thread;
+    const parker = thread.shared.parker;
+    if (thread.isWorker) park.startSearching();
+    for (let i = 0; i < this.init.spinCount; i++) if (thread.hasWork()) return true;
+    park.quitSearching();
+    parker.prepareParking(me);
+    if (thread.hasWork()) {
+      park.woke(parker.cancelParking(me));
+      return true;
+    }
+    thread.counters.parks++;
+    thread.publishCounters();
+    const word = parker.parkWord(me);
+    if (this.canBlock()) {
+      const outcome = Atomics.wait(thread.shared.control, word, 0, 250);
+      park.woke(parker.finishParking(me));
+      if (outcome === 'timed-out') {
+        this.scheduleTick(); // let the event loop turn now and then
+        return false;
+      }
+      return true;
+    }
+    park.asyncWaiting = true;
+    if (park.waiterPending) return false; // a waiter from an earlier park still listens on the word
+    const wait = waitAsync(thread.shared.control, word, 0);
+    if (!wait.async) {
+      park.asyncWaiting = false;
+      park.woke(parker.finishParking(me));
+      return true;
+    }
+    park.waiterPending = true;
+    wait.value.then(this.afterAsyncPark);
+    return false;
+  }
+
+  private readonly afterAsyncPark = (): void => {
+    const { park } = this.thread;
+    park.waiterPending = false;
+    if (park.asyncWaiting) park.leaveAsyncPark();
+    this.scheduleTick();
+  };
+
+  /** Blocking the thread is safe only when nothing on its event loop could need attention. */
+  private canBlock(): boolean {
+    const { thread } = this;
+    if (thread.runner.running.size > 0 || thread.view.tasks.active > 0 || thread.owner.sideResults.size > 0) return false;
+    for (const kind of process.getActiveResourcesInfo()) if (kind !== 'MessagePort') return false;
+    return true;
+  }
+
+  private readonly onMessage = (message: ToThread): void => {
+    const { thread } = this;
+    switch (message.t) {
+      case 'run':
+        thread.local.push(() => thread.runner.execute(message.slot, message.args));
+        this.scheduleTick();
+        break;
+      case 'cancel':
+        thread.runner.noteReason(message.slot, message.reason);
+        thread.runner.pollCancels();
+        break;
+      case 'result':
+        thread.owner.sideResultCame(message.slot, message.ok, message.value);
+        break;
+      case 'sab':
+        thread.shared.sabs.learn(message.id, message.sab);
+        break;
+    }
+  };
+
+  /** Shutdown: let go of everything that keeps this thread's event loop alive, so the thread ends. */
+  private stop(): void {
+    if (this.stopped) return;
+    this.stopped = true;
+    this.thread.mail.close();
+    void this.reactor.close();
+  }
+}
+
+async function main(): Promise<void> {
+  const init = workerData as WorkerInit;
+  const shared = new Shared(init.config, init.buffers);
+  const { NodeReactor } = await import('@runtime-traits/node');
+  new WorkerLoop(shared, init, await NodeReactor.create()); // (net.reusePort found by trial, once per thread)
+}
+
+void main();
