@@ -1,4 +1,5 @@
-// Runs every workspace's tests through lerna (the top-level test/ last, by dependency order),
+// Runs every workspace's tests through lerna, one at a time and unsorted (so a failing package never
+// keeps its dependents' tests from running),
 // then prints one closing line from mocha's own counts: "N passed, N failed, N skipped".
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
@@ -8,7 +9,7 @@ const root = new URL('..', import.meta.url).pathname;
 const resultsDir = join(root, '.test-results');
 rmSync(resultsDir, { recursive: true, force: true });
 
-const lerna = spawnSync('npx', ['lerna', 'run', 'test', '--concurrency', '1', '--no-bail', '--stream', ...process.argv.slice(2)], {
+const lerna = spawnSync('npx', ['lerna', 'run', 'test', '--concurrency', '1', '--no-sort', '--no-bail', '--stream', ...process.argv.slice(2)], {
   cwd: root,
   stdio: 'inherit',
 });

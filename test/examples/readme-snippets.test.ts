@@ -16,6 +16,7 @@ const READMES = [
   'examples/parallel/README.md',
   'examples/showcase/README.md',
   'examples/node-compat/README.md',
+  'examples/sim-http/README.md',
 ];
 
 interface Snippet { file: string; code: string }

@@ -1,6 +1,7 @@
 // ioredis 5 and 6 at their DEFAULT options against the kv-server on every runtime: the connect
-// handshake (CLIENT SETINFO, INFO ready check; ioredis 6 first asks HELLO 3 and must fall back to
-// RESP2), plain commands, pipelines, transactions and SCAN.
+// handshake (CLIENT SETINFO, INFO ready check; ioredis 6 asks HELLO 3 first and, since it is
+// answered, speaks RESP3 from then on), plain commands, pipelines, transactions and SCAN. ioredis 6
+// with `protocol: 2` (RESP2 without asking) is tested too.
 import { expect } from 'chai';
 import { Redis as IORedis5 } from 'ioredis';
 import { Redis as IORedis6 } from 'ioredis-v6';
@@ -8,14 +9,16 @@ import { RUNTIMES, startInProcess } from './support/in-process.js';
 import type { RunningServer } from './support/in-process.js';
 
 type Client = InstanceType<typeof IORedis5>;
-const CLIENTS: Array<[string, (port: number) => Client]> = [
-  ['ioredis 5', (port) => new IORedis5({ port, host: '127.0.0.1' })],
-  ['ioredis 6', (port) => new IORedis6({ port, host: '127.0.0.1' }) as unknown as Client],
+/** Name, the protocol it speaks at these options, and how to make one. */
+const CLIENTS: Array<[string, 2 | 3, (port: number) => Client]> = [
+  ['ioredis 5 with default options', 2, (port) => new IORedis5({ port, host: '127.0.0.1' })],
+  ['ioredis 6 with default options (RESP3)', 3, (port) => new IORedis6({ port, host: '127.0.0.1' }) as unknown as Client],
+  ['ioredis 6 with protocol: 2', 2, (port) => new IORedis6({ port, host: '127.0.0.1', protocol: 2 }) as unknown as Client],
 ];
 
 for (const runtime of RUNTIMES) {
-  for (const [clientName, connect] of CLIENTS) {
-    describe(`${clientName} with default options, kv-server on the ${runtime} runtime`, function () {
+  for (const [clientName, protocol, connect] of CLIENTS) {
+    describe(`${clientName}, kv-server on the ${runtime} runtime`, function () {
       this.timeout(30_000);
       let server: RunningServer;
       let redis: Client;
@@ -36,11 +39,11 @@ for (const runtime of RUNTIMES) {
         await server?.stop();
       });
 
-      it('should become ready without an error or a reconnect, and register itself with CLIENT SETINFO', async () => {
+      it(`should become ready without an error or a reconnect, speak RESP${protocol} and register itself with CLIENT SETINFO`, async () => {
         expect(errors).to.deep.equal([]);
         expect(await redis.ping()).to.equal('PONG');
-        const info = await redis.client('INFO') as string;
-        expect(info).to.match(/ lib-name=ioredis /).and.match(/ lib-ver=\d+\.\d+\.\d+/);
+        const info = String(await redis.client('INFO'));
+        expect(info).to.match(new RegExp(` resp=${protocol} lib-name=ioredis `)).and.match(/ lib-ver=\d+\.\d+\.\d+/);
         if (runtime === 'worksteal') expect(server.threadId, server.where).to.not.equal(0);
       });
 

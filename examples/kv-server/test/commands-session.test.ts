@@ -23,15 +23,53 @@ function world() {
   return { clock, server, connect };
 }
 
-describe('HELLO (RESP2 only)', () => {
-  it('should refuse HELLO 3 with the NOPROTO error clients fall back on, and answer HELLO 2 with the server map', () => {
+const helloMap = (proto: number, head: string) => `${head}\r\n$6\r\nserver\r\n$5\r\nredis\r\n$7\r\nversion\r\n$${REDIS_VERSION.length}\r\n${REDIS_VERSION}\r\n`
+  + `$5\r\nproto\r\n:${proto}\r\n$2\r\nid\r\n:1\r\n$4\r\nmode\r\n$10\r\nstandalone\r\n$4\r\nrole\r\n$6\r\nmaster\r\n$7\r\nmodules\r\n*0\r\n`;
+
+describe('HELLO and the protocol of a connection', () => {
+  it('should answer HELLO 2 with the server info as a flat array, and refuse protocols other than 2 and 3', () => {
     const run = world().connect();
-    expect(run('HELLO', '3')).to.equal('-NOPROTO unsupported protocol version\r\n');
-    expect(run('HELLO', '3', 'AUTH', 'default', 'pw')).to.equal('-NOPROTO unsupported protocol version\r\n');
-    expect(run('HELLO', '2', 'SETNAME', 'svc')).to.equal(`*14\r\n$6\r\nserver\r\n$5\r\nredis\r\n$7\r\nversion\r\n$${REDIS_VERSION.length}\r\n${REDIS_VERSION}\r\n`
-      + '$5\r\nproto\r\n:2\r\n$2\r\nid\r\n:1\r\n$4\r\nmode\r\n$10\r\nstandalone\r\n$4\r\nrole\r\n$6\r\nmaster\r\n$7\r\nmodules\r\n*0\r\n');
+    expect(run('HELLO', '2', 'SETNAME', 'svc')).to.equal(helloMap(2, '*14'));
     expect(run('CLIENT', 'GETNAME')).to.equal('$3\r\nsvc\r\n');
     expect(run('HELLO', '2', 'AUTH', 'bob', 'pw')).to.equal('-WRONGPASS invalid username-password pair or user is disabled.\r\n');
+    expect(run('HELLO', '4')).to.equal('-NOPROTO unsupported protocol version\r\n');
+    expect(run('HELLO', '1')).to.equal('-NOPROTO unsupported protocol version\r\n');
+  });
+
+  it('should switch to RESP3 on HELLO 3: its own reply a map, then nulls, maps and verbatim strings, until HELLO 2 or RESET', () => {
+    const run = world().connect();
+    expect(run('GET', 'nope')).to.equal('$-1\r\n');
+    expect(run('HELLO', '3', 'AUTH', 'default', 'any')).to.equal(helloMap(3, '%7'));
+    expect(run('GET', 'nope')).to.equal('_\r\n');
+    expect(run('MGET', 'nope', 'nope')).to.equal('*2\r\n_\r\n_\r\n');
+    expect(run('CLIENT', 'GETNAME')).to.equal('_\r\n');
+    expect(run('CONFIG', 'GET', 'appendonly', 'databases')).to.equal('%2\r\n$10\r\nappendonly\r\n$2\r\nno\r\n$9\r\ndatabases\r\n$1\r\n1\r\n');
+    expect(run('INFO', 'persistence')).to.match(/^=\d+\r\ntxt:# Persistence\r\nloading:0\r\n/);
+    const info = run('INFO', 'replication');
+    expect(Number(/^=(\d+)\r\n/.exec(info)![1])).to.equal(info.length - info.indexOf('\n') - 1 - 2);
+    expect(run('CLIENT', 'INFO')).to.match(/^=\d+\r\ntxt:id=1 .* resp=3 /);
+    expect(run('HELLO')).to.equal(helloMap(3, '%7'));
+    expect(run('HELLO', '2')).to.equal(helloMap(2, '*14'));
+    expect(run('GET', 'nope')).to.equal('$-1\r\n');
+    expect(run('CONFIG', 'GET', 'databases')).to.equal('*2\r\n$9\r\ndatabases\r\n$1\r\n1\r\n');
+    run('HELLO', '3');
+    expect(run('RESET')).to.equal('+RESET\r\n');
+    expect(run('GET', 'nope')).to.equal('$-1\r\n');
+    expect(run('CLIENT', 'INFO')).to.match(/^\$\d+\r\nid=1 .* resp=2 /);
+  });
+
+  it('should answer a WATCHed transaction that lost its race with the RESP3 null, and keep each connection on its own protocol', () => {
+    const { connect } = world();
+    const three = connect();
+    const two = connect();
+    three('HELLO', '3');
+    three('WATCH', 'k');
+    two('SET', 'k', 'changed');
+    three('MULTI');
+    three('GET', 'nope');
+    expect(three('EXEC')).to.equal('_\r\n');
+    expect(two('GET', 'nope')).to.equal('$-1\r\n');
+    expect(two('CLIENT', 'LIST')).to.match(/^\$\d+\r\n.* resp=3 .*\n.* resp=2 /);
   });
 });
 

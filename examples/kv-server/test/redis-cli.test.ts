@@ -44,6 +44,13 @@ for (const runtime of ['node', 'local', 'worksteal']) {
       expect(await redisCli(server.port, ['GET', 'greeting'])).to.equal('héllo\n');
     });
 
+    it('should speak RESP3 to redis-cli -3 (a map printed as key and value on one line) and RESP2 without it', async () => {
+      expect(await redisCli(server.port, ['-3', 'CONFIG', 'GET', 'appendonly'])).to.equal('appendonly no\n');
+      expect(await redisCli(server.port, ['CONFIG', 'GET', 'appendonly'])).to.equal('appendonly\nno\n');
+      expect(await redisCli(server.port, ['-3', 'HELLO'])).to.match(/^server redis\nversion \S+\nproto 3\nid \d+\n/);
+      expect(await redisCli(server.port, ['-3', 'INFO', 'replication'])).to.match(/^# Replication\r\nrole:master\r\n/);
+    });
+
     it('should count with INCR, DEL, EXISTS and DBSIZE', async () => {
       await redisCli(server.port, ['FLUSHDB']);
       expect(await redisCli(server.port, ['INCR', 'hits'])).to.equal('1\n');

@@ -32,6 +32,8 @@ describe('examples/node-compat recipes', function () {
     ['ioredis', () => ({ REDIS_PORT: String(redis.port) }), 'ioredis: over a runtime\n'],
     ['pg', () => ({ PGPORT: String(db.port), PG_CA: db.ca }), 'pg: 1 + 1 = 2, tls: true\n'],
     ['postgres', () => ({ PGPORT: String(db.port), PG_CA: db.ca }), 'postgres.js: 2 + 2 = 4, tls: true\n'],
+    ['pg-unmodified', () => ({ PGPORT: String(db.port), PG_CA: db.ca }), 'pg (unmodified, in withNodeApis): 1 + 1 = 2, tls: true\n'],
+    ['simulated', () => ({}), 'hello at 2000-01-01T00:00:00.006Z\nhello at 2000-01-01T01:00:00.020Z\n'],
   ];
   for (const [name, env, expected] of cases) {
     it(`should run the ${name} recipe and exit 0 by itself`, async () => {

@@ -4,6 +4,7 @@ export { Simulation } from './simulation.js';
 export { buggify } from './buggify.js';
 export { always, sometimes, SimAssertionError } from './assertions.js';
 export { currentSimulation, observeSimulations } from './sim-context.js';
+export { NondeterminismError } from './determinism.js';
 
 export type { LocalRuntimeOptions } from './local-runtime.js';
 export type { SimulationOptions } from './simulation.js';
@@ -11,3 +12,4 @@ export type { LinkOptions, Latency } from './sim-net/network.js';
 export type { TraceEvent } from './trace.js';
 export type { AssertionSummary } from './assertions.js';
 export type { SimulationContext } from './sim-context.js';
+export type { DeterminismOptions, DeterminismReport } from './determinism.js';

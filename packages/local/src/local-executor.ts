@@ -1,16 +1,25 @@
 // The Executor of a local runtime: every task runs on this thread, started from the deterministic ready queue.
 import type { Awaitable, Executor, SpawnOptions, Task, TaskContext, TaskDef } from '@runtime-traits/core';
-import { checkJoinArgs, checkJoinResult, checkFunction, checkSpawn, checkSpawnOptions } from '@runtime-traits/core/kit';
+import { checkJoinArgs, checkJoinResult, checkFunction, checkSpawn, checkSpawnOptions, isThenable } from '@runtime-traits/core/kit';
 import { isVerified, resolveTask, TaskCell, TaskSet } from '@runtime-traits/kit';
+import { captureContext, runInContext, type CapturedContext } from './host-globals.js';
 import type { HostState } from './sim-net/host-state.js';
 import type { Scheduler, Wakeable } from './scheduler.js';
 
-/** Starts a task's body when the ready queue wakes it (never inside the spawn call). */
+/**
+ * Starts a task's body when the ready queue wakes it (never inside the spawn call), in the async
+ * context of the spawn when a compat layer publishes one (host-globals.ts).
+ */
 class TaskStart<T> implements Wakeable {
-  constructor(private readonly cell: TaskCell<T>, private readonly body: (cx: TaskContext) => Awaitable<T>, private readonly hostName: string) {}
+  private readonly context: CapturedContext | undefined;
+
+  constructor(private readonly cell: TaskCell<T>, private readonly body: (cx: TaskContext) => Awaitable<T>, private readonly hostName: string) {
+    this.context = captureContext(cell.runtime);
+  }
 
   wake(): void {
-    this.cell.run(this.body);
+    if (this.context === undefined) this.cell.run(this.body);
+    else runInContext(this.context, () => this.cell.run(this.body));
   }
 
   label(): string {

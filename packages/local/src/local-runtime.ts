@@ -1,12 +1,13 @@
 // LocalRuntime: one thread, its own deterministic ready queue, a virtual (or real) clock and a simulated network.
 import type {
-  Awaitable, Capability, Reactor, Runtime, RuntimeMetrics, RuntimeOptions, ShutdownOptions, Task, TaskContext,
+  Awaitable, Capability, HostHooks, Reactor, Runtime, RuntimeMetrics, RuntimeOptions, ShutdownOptions, Task, TaskContext,
 } from '@runtime-traits/core';
-import { CancelledError, DeadlockError, RuntimeShutdownError, TimeoutError } from '@runtime-traits/core';
+import { CancelledError, DeadlockError, HOST_HOOKS, RuntimeShutdownError, TimeoutError } from '@runtime-traits/core';
 import { checkCount, checkFunction, checkMs, checkOptions, checkShutdownOptions, show } from '@runtime-traits/core/kit';
 import { cellOf, TaskCell, TaskSet } from '@runtime-traits/kit';
 import { normalizeSeed } from './rng.js';
 import { ForeignReactor } from './foreign-reactor.js';
+import { LocalHostHooks } from './host-hooks.js';
 import type { HostState } from './sim-net/host-state.js';
 import { HostClock } from './time/host-clock.js';
 import { LocalExecutor } from './local-executor.js';
@@ -58,6 +59,7 @@ export class LocalRuntime implements Runtime, WorldMember {
   private readonly tasks: TracedTaskSet;
   private readonly foreign: ForeignReactor | undefined;
   private shuttingDown: Promise<void> | undefined;
+  private hostHooks: LocalHostHooks | undefined;
 
   /** 'local' (a getter on the prototype, so a subclass may give its own). */
   get name(): string {
@@ -120,6 +122,11 @@ export class LocalRuntime implements Runtime, WorldMember {
   /** The host this runtime is: `localhost` alone, the name given to `Simulation.host()` in a simulation. */
   get hostName(): string {
     return this.host.name;
+  }
+
+  /** For compat layers (node-compat's withNodeApis): this host's callbacks as its own pending work. See core's host-integration.ts. */
+  get [HOST_HOOKS](): HostHooks {
+    return this.hostHooks ??= new LocalHostHooks(this.world, this.host, !this.foreign && this.world.virtual);
   }
 
   /** The event log kept with `trace: true` (empty otherwise). In a Simulation: the whole simulation's. */
@@ -196,6 +203,7 @@ export class LocalRuntime implements Runtime, WorldMember {
     host.status = 'crashed';
     host.incarnation++;
     this.world.scheduler.record(`${host.name} CRASH`);
+    this.hostHooks?.down('crash');
     const error = new CancelledError(`host ${host.name} crashed`);
     this.dropHost(error, true);
     for (const cell of [...this.tasks.live]) cell.forceCancel(error);
@@ -211,6 +219,7 @@ export class LocalRuntime implements Runtime, WorldMember {
   private async stop(graceMs: number): Promise<void> {
     const sleep = (ms: number, signal: AbortSignal): Promise<void> => this.reactor.clock.sleep(ms, { signal });
     await this.tasks.shutdown(graceMs, sleep);
+    this.hostHooks?.down('shutdown');
     if (this.foreign) {
       await this.foreign.shutdown();
     } else {

@@ -7,8 +7,9 @@
 //      a. timers queued (and no hold): move time to the earliest one (virtual: jump; real: wait
 //         for the host timer) and move EVERY timer due at that instant to the ready queue — one
 //         turn per instant, however many timers share it;
-//      b. nothing queued and no hold: the runtime is idle. Idle watchers (run()'s deadlock check)
-//         are told; no further turn is asked for, so an idle runtime holds no host handle.
+//      b. nothing queued (or, under virtual time, only weak timers: unref'd ones) and no hold: the
+//         runtime is idle. Idle watchers (run()'s deadlock check) are told; no further turn is
+//         asked for, so an idle runtime holds no host handle.
 //      c. the earliest timer lies beyond `timeLimit` (virtual time only): the watchers are told
 //         'limit', and time stops there — a runaway simulation ends instead of spinning forever.
 //   2. Wake the ready queue in an order drawn from the seeded PRNG (Fisher–Yates over the batch).
@@ -46,6 +47,8 @@ export interface Wakeable {
 /** A timer: due at `at`, woken through the ready queue. `owner` is the host it belongs to (-1: none). */
 export interface TimerItem extends Timed, Wakeable {
   readonly owner: number;
+  /** Weak: does not keep an idle runtime busy (see step 1b). */
+  readonly weak?: boolean;
   /** Called instead of wake() when the owning host crashes or shuts down. */
   abandon?(error: unknown): void;
 }
@@ -56,6 +59,8 @@ export class Scheduler {
   readonly trace: Trace | null;
   private ready: Wakeable[] = [];
   private spare: Wakeable[] = [];
+  /** Items for the next turn, never the one running (see wakeNextTurn). */
+  private nextTurn: Wakeable[] = [];
   private holds = 0;
   private holdSeq = 0;
   /** Items released by holds while others are still held. */
@@ -96,6 +101,15 @@ export class Scheduler {
   /** Puts `item` on the ready queue; it is woken in a later turn (or later in this one). */
   wakeSoon(item: Wakeable): void {
     this.ready.push(item);
+    if (!this.turnPending) this.kick();
+  }
+
+  /**
+   * Puts `item` on the ready queue of the NEXT turn, never the one running — so the microtasks that
+   * whatever queued it set off all run first (a compat layer's callbacks: Node drains them between two).
+   */
+  wakeNextTurn(item: Wakeable): void {
+    this.nextTurn.push(item);
     if (!this.turnPending) this.kick();
   }
 
@@ -140,7 +154,7 @@ export class Scheduler {
 
   /** Tasks waiting to be woken (for metrics). */
   get readyCount(): number {
-    return this.ready.length;
+    return this.ready.length + this.nextTurn.length;
   }
 
   /** Stops driving: no more turns, no host timer left behind. */
@@ -167,9 +181,15 @@ export class Scheduler {
     // Virtual time: a hold (a foreign wait such as a module import) freezes the whole simulation,
     // so when the foreign wait ends cannot change what the tasks see. release() kicks us again.
     if (this.holds > 0 && this.time.virtual) return;
+    if (this.nextTurn.length > 0) {
+      for (const item of this.nextTurn) this.ready.push(item);
+      this.nextTurn.length = 0;
+    }
     if (this.ready.length === 0) {
       const first = this.timers.peek();
-      if (first === undefined) {
+      // Only weak timers left (unref'd ones) under virtual time: idle, as a process with nothing but
+      // unref'd timers exits. A later wake or strong timer moves time on to them again.
+      if (first === undefined || (this.time.virtual && this.timers.strongSize === 0)) {
         if (this.holds === 0) this.idle('idle');
         return;
       }

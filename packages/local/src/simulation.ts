@@ -16,6 +16,8 @@ import { checkProbability } from './buggify.js';
 import { normalizeSeed, Rng } from './rng.js';
 import { announceSimulation, enterSimulation, leaveSimulation, type SimulationContext } from './sim-context.js';
 import { WorldTimer } from './world-timer.js';
+// Determinism check (issue 14).
+import { checkDeterminismWith, type DeterminismOptions, type DeterminismReport } from './determinism.js';
 
 /** Options of `new Simulation()`; invalid values throw `TypeError`/`RangeError` naming the option. */
 export interface SimulationOptions extends RuntimeOptions {
@@ -49,9 +51,12 @@ export class Simulation implements AsyncDisposable, SimulationContext {
   /** buggify's own stream, apart from the scheduler's, so a buggify call does not shift the network's draws. */
   private readonly buggifyRng: Rng;
   private readonly restartHooks = new Map<string, Array<(runtime: LocalRuntime) => void>>();
+  /** What this simulation was built with (checkDeterminism builds its fresh ones the same way). */
+  private readonly options: SimulationOptions;
 
   constructor(opts: SimulationOptions = {}) {
     const options = checkOptions<SimulationOptions>(opts, 'opts') ?? {};
+    this.options = { ...options };
     this.seed = options.seed ?? 1;
     const latency = checkLatency(options.latency ?? { min: 1, max: 5 }, 'opts.latency');
     const lossRate = checkRate(options.lossRate ?? 0, 'opts.lossRate');
@@ -188,6 +193,22 @@ export class Simulation implements AsyncDisposable, SimulationContext {
     this.world.scheduler.alert('failed');
   }
 
+  /**
+   * Runs `scenario` on `opts.runs` (default 2) fresh simulations built with this one's options (its
+   * seed included), one after another, and compares their traces: equal, it resolves with the trace
+   * hash and the first run's result (or rethrows the scenario's error, if every run failed alike);
+   * different, it rejects with NondeterminismError showing the first events that differ.
+   */
+  checkDeterminism<T>(scenario: (sim: Simulation) => T | Promise<T>, opts?: DeterminismOptions): Promise<DeterminismReport<T>> {
+    return checkDeterminismWith((o) => new Simulation(o), this.options, scenario, opts);
+  }
+
+  /** As the method, with the simulations' options given here (`seed`, `latency`…) beside `runs`. */
+  static checkDeterminism<T>(scenario: (sim: Simulation) => T | Promise<T>, opts?: DeterminismOptions & SimulationOptions): Promise<DeterminismReport<T>> {
+    const { runs, ...options } = checkOptions<DeterminismOptions & SimulationOptions>(opts, 'opts') ?? {};
+    return checkDeterminismWith((o) => new Simulation(o), options, scenario, { runs });
+  }
+
   /** Adds a line to the trace, at the current virtual time. */
   note(what: string): void {
     if (typeof what !== 'string' || /[\r\n]/.test(what)) throw new TypeError(`what must be a one-line string, got ${show(what)}`);
@@ -224,10 +245,14 @@ export class Simulation implements AsyncDisposable, SimulationContext {
 }
 
 function checkLatency(value: unknown, arg: string): Latency {
-  const v = value as Latency;
-  if (typeof v !== 'object' || v === null || typeof v.min !== 'number' || typeof v.max !== 'number') {
-    throw new TypeError(`${arg} must be { min, max } in ms, got ${show(value)}`);
+  if (typeof value !== 'object' || value === null) throw new TypeError(`${arg} must be { min, max } in ms, got ${show(value)}`);
+  let v: Latency;
+  try {
+    v = { min: (value as Latency).min, max: (value as Latency).max }; // each field read once (a getter or proxy trap may throw)
+  } catch (error) {
+    throw new TypeError(`${arg} could not be read: ${show(error)}`, { cause: error });
   }
+  if (typeof v.min !== 'number' || typeof v.max !== 'number') throw new TypeError(`${arg} must be { min, max } in ms, got ${show(value)}`);
   if (!Number.isFinite(v.min) || !Number.isFinite(v.max) || v.min < 0 || v.max < v.min) {
     throw new RangeError(`${arg} must have 0 <= min <= max, got { min: ${v.min}, max: ${v.max} }`);
   }

@@ -1,4 +1,5 @@
 // A timer that belongs to the simulation rather than a host: what Simulation.at() schedules (fault plans, say).
+import { captureContext, runInContext, type CapturedContext } from './host-globals.js';
 import type { Scheduler, TimerItem } from './scheduler.js';
 
 export class WorldTimer implements TimerItem {
@@ -6,11 +7,15 @@ export class WorldTimer implements TimerItem {
   slot = -1;
   /** No host owns it: a crash or shutdown of any host leaves it in place. */
   readonly owner = -1;
+  /** The async context of the call that scheduled it (no host's: `fn` belongs to the simulation). */
+  private readonly context: CapturedContext | undefined;
 
-  constructor(readonly at: number, private readonly what: string, private readonly fn: () => void) {}
+  constructor(readonly at: number, private readonly what: string, private readonly fn: () => void, owner: object) {
+    this.context = captureContext(owner);
+  }
 
   wake(): void {
-    this.fn();
+    runInContext(this.context, this.fn);
   }
 
   label(): string {
@@ -18,7 +23,7 @@ export class WorldTimer implements TimerItem {
   }
 
   static schedule(scheduler: Scheduler, at: number, what: string, fn: () => void): () => void {
-    const timer = new WorldTimer(Math.max(at, scheduler.now()), what, fn);
+    const timer = new WorldTimer(Math.max(at, scheduler.now()), what, fn, scheduler);
     scheduler.addTimer(timer);
     return () => scheduler.removeTimer(timer);
   }

@@ -12,16 +12,19 @@
 //   _final  → `conn.closeWrite()` (FIN); _destroy → `conn.close()`, then 'close'.
 //   connect → `net.connect()` in the background; writes and end() wait for it; 'connect', 'ready'.
 //   setTimeout → an IdleTimer on the runtime's Clock, touched by every read and write.
+// Under withNodeApis a socket has an owner (internal/owner.ts): open, it holds the owner open unless
+// unref()'d; once the owner is gone (its host crashed) every callback above is dropped.
 // WHY not a subclass of net.Socket: node's TLS (tls.connect({ socket }), which pg and postgres.js use to
 // upgrade) treats a net.Socket without a libuv handle as still connecting and waits for a 'connect'
 // that has already happened; any other Duplex it wraps and starts at once.
 import type { AddressInfo } from 'node:net';
 import { Duplex } from 'node:stream';
-import { CancelledError, type Clock, type Connection, type Net, type SocketAddress } from '@runtime-traits/core';
+import { CancelledError, type Connection, type Net, type SocketAddress } from '@runtime-traits/core';
 import { checkFunction, checkMs } from '@runtime-traits/core/kit';
-import { checkConnectTarget, familyOf, normalizeConnectArgs } from './internal/args.js';
-import { IdleTimer } from './internal/idle-timer.js';
+import { addressInfo, checkConnectTarget, normalizeConnectArgs } from './internal/args.js';
+import { clockTimers, IdleTimer, type TimerSource } from './internal/idle-timer.js';
 import { closedBeforeConnection, codedError, nodeError, socketClosed } from './internal/node-errors.js';
+import { OwnerLink } from './internal/owner.js';
 import { onReadableEnd } from './internal/write-after-fin.js';
 import { batch, WritePump, type Done } from './internal/write-pump.js';
 import type { Deferred, NodeSocketInit, ServerLink, StreamFields } from './internal/socket-types.js';
@@ -38,7 +41,8 @@ export class NodeSocket extends Duplex {
   _server: ServerLink | null = null;
 
   #net: Net | undefined;
-  readonly #clock: Clock | undefined;
+  /** Where the idle timer's waits come from: the scope's timers, or the runtime clock's sleeps. */
+  readonly #timers: TimerSource | undefined;
   #conn: Connection | undefined;
   #local: SocketAddress | undefined;
   #remote: SocketAddress | undefined;
@@ -56,6 +60,11 @@ export class NodeSocket extends Duplex {
   #keepAlive = false;
   /** Set by destroy: node:net drops its handle then (pending is true again, address() is {}). */
   #released = false;
+  /** Its tie to the withNodeApis scope it belongs to (if any): open from connect (or attach) until 'close'. */
+  readonly #owner: OwnerLink;
+  readonly #teardown = (): void => { this.destroy(); };
+  /** The host a TCP connect without one dials ('localhost' under withNodeApis, as node:net; none in layer 1). */
+  readonly #defaultHost: string | undefined;
 
   constructor(init: NodeSocketInit = {}) {
     super({
@@ -68,8 +77,10 @@ export class NodeSocket extends Duplex {
     });
     this.on('end', onReadableEnd);
     this.#net = init.net;
-    this.#clock = init.clock;
+    this.#timers = init.timers ?? (init.clock ? clockTimers(init.clock) : undefined);
     this.#noDelay = init.noDelay;
+    this.#owner = new OwnerLink(init.owner, this);
+    this.#defaultHost = init.defaultHost;
     if (init.connection) {
       this.#attach(init.connection);
       if (init.pauseOnCreate) this.#fields.readableFlowing = false;
@@ -81,7 +92,7 @@ export class NodeSocket extends Duplex {
   /** As net.Socket#connect: `(port, host, cb?)`, `(path, cb?)` or `({ port, host } | { path }, cb?)`. */
   connect(...args: unknown[]): this {
     const { options, cb } = normalizeConnectArgs(args);
-    const to = checkConnectTarget(options);
+    const to = checkConnectTarget(options, 'options', this.#defaultHost);
     if (cb) checkFunction(cb, 'connectListener');
     const network = this.#net;
     if (!network) throw new TypeError('This socket has no Net to connect through: make it with createSocket(reactor) or createConnection(reactor, …)');
@@ -89,6 +100,7 @@ export class NodeSocket extends Duplex {
     if (this.#conn && !this.destroyed) throw codedError('ERR_SOCKET_CONNECTED', 'Socket is already connected');
     if (this.destroyed) this.#renew();
     if (cb) this.once('connect', cb);
+    this.#owner.open(this.#teardown);
     this.connecting = true;
     const controller = new AbortController();
     this.#connecting = controller;
@@ -99,7 +111,7 @@ export class NodeSocket extends Duplex {
       connected = Promise.reject(error);
     }
     connected.then((conn) => this.#connected(conn, controller), (error: unknown) => {
-      if (this.#connecting !== controller) return; // destroyed meanwhile: the abort is ours
+      if (this.#connecting !== controller || this.#owner.frozen) return; // destroyed meanwhile: the abort is ours
       this.#connecting = undefined;
       this.destroy(nodeError(error, 'connect', 'ECONNREFUSED', to));
     });
@@ -108,6 +120,7 @@ export class NodeSocket extends Duplex {
   }
 
   #connected(conn: Connection, controller: AbortController): void {
+    if (this.#owner.frozen) return;
     if (this.#connecting !== controller || this.destroyed) {
       void conn.close();
       return;
@@ -126,8 +139,9 @@ export class NodeSocket extends Duplex {
   }
 
   #attach(conn: Connection): void {
+    this.#owner.open(this.#teardown);
     this.#conn = conn;
-    this.#pump = new WritePump(conn, () => this.#touch());
+    this.#pump = new WritePump(conn, () => this.#touch(), () => this.#owner.frozen);
     this.#local = conn.localAddress;
     this.#remote = conn.remoteAddress;
     this.#released = false;
@@ -161,7 +175,7 @@ export class NodeSocket extends Duplex {
 
   #onChunk = (chunk: Uint8Array | null): void => {
     this.#reading = false;
-    if (this.destroyed) return;
+    if (this.destroyed || this.#owner.frozen) return;
     if (chunk === null) {
       // As node:net does after EOF: read(0) lets 'end' fire even when nobody reads (no 'data' listener).
       this.push(null);
@@ -176,7 +190,7 @@ export class NodeSocket extends Duplex {
 
   #onReadError = (error: unknown): void => {
     this.#reading = false;
-    if (this.destroyed) return;
+    if (this.destroyed || this.#owner.frozen) return;
     // The runtime cancelled its own IO (a Simulation host crashed): the code that owned this socket is
     // gone with it, so the socket just closes; an 'error' nobody listens to would crash the process.
     if (CancelledError.is(error)) this.destroy();
@@ -193,6 +207,11 @@ export class NodeSocket extends Duplex {
   }
 
   #send(buffers: Buffer[], done: Done): void {
+    const refused = this.#owner.checkUse('written to');
+    if (refused) {
+      done(refused);
+      return;
+    }
     const pump = this.#pump;
     if (!pump) {
       if (this.connecting) this.#defer(() => this.#send(buffers, done), done);
@@ -209,7 +228,7 @@ export class NodeSocket extends Duplex {
       else done();
       return;
     }
-    conn.closeWrite().then(() => done(), (error: unknown) => done(nodeError(error, 'shutdown', 'EPIPE')));
+    conn.closeWrite().then(() => { if (!this.#owner.frozen) done(); }, (error: unknown) => { if (!this.#owner.frozen) done(nodeError(error, 'shutdown', 'EPIPE')); });
   }
 
   #defer(run: () => void, done: Done): void {
@@ -232,8 +251,11 @@ export class NodeSocket extends Duplex {
     const hadError = !!error;
     done(error);
     // 'close' comes after 'error' (which destroy emits on the next tick), as a handle's close callback does.
-    const emitClose = (): void => { this.emit('close', hadError); };
-    const later = (): void => { process.nextTick(emitClose); };
+    const emitClose = (): void => {
+      this.#owner.closed();
+      this.emit('close', hadError);
+    };
+    const later = (): void => { if (!this.#owner.frozen) process.nextTick(emitClose); };
     if (conn) conn.close().then(later, later);
     else later();
     const server = this._server;
@@ -266,9 +288,9 @@ export class NodeSocket extends Duplex {
       if (callback) this.removeListener('timeout', callback);
       return this;
     }
-    const clock = this.#clock;
-    if (!clock) throw new TypeError('This socket has no clock for setTimeout: make it with toNodeSocket(conn, { clock }) or from a Reactor');
-    (this.#idle ??= new IdleTimer(clock, () => this._onTimeout())).arm(msecs);
+    const timers = this.#timers;
+    if (!timers) throw new TypeError('This socket has no clock for setTimeout: make it with toNodeSocket(conn, { clock }) or from a Reactor');
+    (this.#idle ??= new IdleTimer(timers, () => { if (!this.#owner.frozen) this._onTimeout(); })).arm(msecs);
     if (callback) this.once('timeout', callback);
     return this;
   }
@@ -303,15 +325,10 @@ export class NodeSocket extends Duplex {
     return this;
   }
 
-  /** No-op: whether a Connection keeps the process alive is its runtime's business. */
-  ref(): this {
-    return this;
-  }
-
-  /** No-op, as `ref()`. */
-  unref(): this {
-    return this;
-  }
+  // Without withNodeApis no-ops (whether a Connection keeps the process alive is its runtime's business);
+  // under withNodeApis an open socket holds its scope open unless unref'd, as a handle holds a process.
+  ref(): this { this.#owner.setRef(true); return this; }
+  unref(): this { this.#owner.setRef(false); return this; }
 
   /** Whether keep-alive was asked for (recorded only). */
   get keepAliveRequested(): boolean {
@@ -320,9 +337,7 @@ export class NodeSocket extends Duplex {
 
   // ── addresses ─────────────────────────────────────────────────────────────
   address(): AddressInfo | Record<string, never> {
-    const local = this.#local;
-    if (!local || this.#released || !('port' in local)) return {};
-    return { address: local.host, family: familyOf(local.host), port: local.port };
+    return this.#released ? {} : addressInfo(this.#local);
   }
 
   _getsockname(): AddressInfo | Record<string, never> {
@@ -330,9 +345,7 @@ export class NodeSocket extends Duplex {
   }
 
   _getpeername(): AddressInfo | Record<string, never> {
-    const remote = this.#remote;
-    if (!remote || this.connecting || !('port' in remote)) return {};
-    return { address: remote.host, family: familyOf(remote.host), port: remote.port };
+    return this.connecting ? {} : addressInfo(this.#remote);
   }
 
   /** The Connection underneath, once connected. */

@@ -14,6 +14,7 @@ import { NetError, RuntimeError, type ListenAddress, type Listener, type SocketA
 import { checkCount, checkListenAddress, checkOptions, show } from '@runtime-traits/core/kit';
 import { familyOf } from './internal/args.js';
 import { codedError } from './internal/node-errors.js';
+import { OwnerLink } from './internal/owner.js';
 import { checkSource, type NetSource, type Source } from './internal/source.js';
 import { NodeSocket } from './node-socket.js';
 
@@ -71,7 +72,9 @@ export function serve(server: net.Server, net: NetSource, at: ListenAddress, opt
 /** serve() after its checks (NodeServer#listen calls this directly). */
 export async function listenVia(server: net.Server & ServerState, source: Source, at: ListenAddress, backlog: number | undefined): Promise<SocketAddress> {
   const id = ++server._listeningId; // node's close() and listen() bump it: a stale listen is dropped
+  const owner = new OwnerLink(source.owner, server);
   const listener = await source.net.listen(at, backlog === undefined ? undefined : { backlog });
+  if (owner.frozen) return new Promise<never>(() => {}); // its scope's host is gone: nothing more happens
   if (server._listeningId !== id || server._handle) {
     void listener.close();
     throw codedError('ERR_SERVER_NOT_RUNNING', 'The server was closed (or listened elsewhere) before it got to listen');
@@ -82,13 +85,15 @@ export async function listenVia(server: net.Server & ServerState, source: Source
       // 'close' must wait for the Listener to be closed for real: it counts as a connection until then.
       server._connections++;
       const done = (): void => {
+        if (owner.frozen) return;
+        owner.closed();
         server._connections--;
         server._emitCloseIfDrained();
       };
       listener.close().then(done, done);
     },
-    ref() {},
-    unref() {},
+    ref() { owner.setRef(true); },
+    unref() { owner.setRef(false); },
   };
   if ('port' in address) {
     handle.getsockname = (out) => {
@@ -101,23 +106,25 @@ export async function listenVia(server: net.Server & ServerState, source: Source
     server._pipeName = address.path;
   }
   server._handle = handle;
+  owner.open(() => server.close());
   process.nextTick(() => {
-    if (server._handle === handle) server.emit('listening');
+    if (server._handle === handle && !owner.frozen) server.emit('listening');
   });
-  void acceptLoop(server, listener, handle, source);
+  void acceptLoop(server, listener, handle, source, owner);
   return address;
 }
 
-async function acceptLoop(server: net.Server & ServerState, listener: Listener, handle: ListenHandle, source: Source): Promise<void> {
+async function acceptLoop(server: net.Server & ServerState, listener: Listener, handle: ListenHandle, source: Source, owner: OwnerLink): Promise<void> {
   for (;;) {
     let conn;
     try {
       conn = await listener.accept();
     } catch (error) {
-      if (server._handle !== handle) return;
+      if (server._handle !== handle || owner.frozen) return;
       if (RuntimeError.is(error) && !NetError.is(error)) {
         // The runtime took the listener away (shut down, host crashed): the server is closed, as after close().
         server._handle = null;
+        owner.closed();
         server._emitCloseIfDrained();
         return;
       }
@@ -125,7 +132,7 @@ async function acceptLoop(server: net.Server & ServerState, listener: Listener, 
       process.nextTick(() => server.emit('error', error));
       return;
     }
-    if (conn === null) return;
+    if (conn === null || owner.frozen) return;
     if (server._handle !== handle) {
       void conn.close();
       return;
@@ -143,6 +150,8 @@ async function acceptLoop(server: net.Server & ServerState, listener: Listener, 
       pauseOnCreate: server.pauseOnConnect,
       readableHighWaterMark: server.highWaterMark,
       writableHighWaterMark: server.highWaterMark,
+      owner: source.owner,
+      timers: source.timers,
     });
     server._connections++;
     Object.assign(socket, { server, _server: server });

@@ -1,4 +1,4 @@
-// KvClient: a small RESP2 client over any runtime's Net — used to drive the server inside a simulation.
+// KvClient: a small RESP client over any runtime's Net (RESP2; it also reads the RESP3 replies this server sends) — used to drive the server inside a simulation.
 import type { Connection, Net, SocketAddress } from '@runtime-traits/core';
 import { concat, encodeUtf8, indexOfCrlf, parseDecimal } from './bytes.js';
 
@@ -111,9 +111,17 @@ export function parseReply(buf: Uint8Array, pos: number,
       if (buf.length < start + length + 2) return null;
       return { reply: decode(buf.subarray(start, start + length)), end: start + length + 2 };
     }
-    case '*': {
-      const count = parseDecimal(buf, pos + 1, lineEnd);
-      if (count < 0) return { reply: null, end: lineEnd + 2 };
+    case '_': return { reply: null, end: lineEnd + 2 };
+    case '=': { // RESP3 verbatim string: `=len\r\ntxt:text`, the text without its format
+      const length = parseDecimal(buf, pos + 1, lineEnd);
+      const start = lineEnd + 2;
+      if (buf.length < start + length + 2) return null;
+      return { reply: decode(buf.subarray(start + 4, start + length)), end: start + length + 2 };
+    }
+    case '*': case '~': case '%': { // arrays, RESP3 sets and maps (a map as a flat key, value, ... array)
+      const announced = parseDecimal(buf, pos + 1, lineEnd);
+      if (announced < 0) return { reply: null, end: lineEnd + 2 };
+      const count = kind === '%' ? announced * 2 : announced;
       const items: Reply[] = [];
       let at = lineEnd + 2;
       for (let i = 0; i < count; i++) {

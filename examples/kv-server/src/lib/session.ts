@@ -1,4 +1,5 @@
 // What the server knows about one connection: its id and name, its transaction, its watched keys.
+import type { Protocol } from './resp-writer.js';
 import type { Watcher } from './store.js';
 
 export class Session {
@@ -6,6 +7,8 @@ export class Session {
   name = '';
   libName = '';
   libVersion = '';
+  /** The protocol of its replies (HELLO 2/3; RESET goes back to 2). The connection's RespWriter speaks the same. */
+  resp: Protocol = 2;
   /** Set by QUIT: the server closes the connection once the replies so far are written. */
   quit = false;
   /** Commands queued since MULTI, or null outside a transaction. */

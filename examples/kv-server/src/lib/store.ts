@@ -12,6 +12,7 @@ import { compileGlob } from './glob.js';
 import { KeyOrder } from './key-order.js';
 
 interface Entry {
+  /** The store's own copy: never a view into a read. */
   value: Uint8Array;
   /** `clock.now()` at which the key disappears; Infinity for a key without expiry. */
   expiresAt: number;
@@ -44,14 +45,23 @@ export class Store {
     return this.live(key)?.value ?? null;
   }
 
-  /** Stores `value`; `ttlMs` sets a deadline, `keepTtl` keeps the old one, neither removes it. */
-  set(key: string, value: Uint8Array, opts: { ttlMs?: number; keepTtl?: boolean } = {}): void {
+  /**
+   * Stores a copy of `value` (the caller's bytes may be a view into a read buffer); `ttlMs` sets a
+   * deadline, `keepTtl` keeps the old one, neither removes it.
+   */
+  set(key: string, value: Uint8Array, opts?: { ttlMs?: number; keepTtl?: boolean }): void {
     const old = this.live(key);
-    const expiresAt = opts.ttlMs !== undefined ? this.clock.now() + opts.ttlMs
-      : opts.keepTtl ? old?.expiresAt ?? Infinity : Infinity;
-    this.entries.set(key, { value, expiresAt, seq: old?.seq ?? this.order.add(key) });
-    if (expiresAt === Infinity) this.volatile.delete(key);
-    else this.volatile.add(key);
+    const expiresAt = opts?.ttlMs !== undefined ? this.clock.now() + opts.ttlMs
+      : opts?.keepTtl ? old?.expiresAt ?? Infinity : Infinity;
+    const copy = value.slice();
+    if (old === undefined) {
+      this.entries.set(key, { value: copy, expiresAt, seq: this.order.add(key) });
+    } else {
+      old.value = copy;
+      if (old.expiresAt !== Infinity && expiresAt === Infinity) this.volatile.delete(key);
+      old.expiresAt = expiresAt;
+    }
+    if (expiresAt !== Infinity) this.volatile.add(key);
     this.touch(key);
   }
 
@@ -161,6 +171,7 @@ export class Store {
 
   /** Checks up to `budget` keys that have a deadline and deletes those that are past it. */
   sweep(budget = 20): void {
+    if (this.volatile.size === 0) return;
     const now = this.clock.now();
     for (let checked = 0; checked < budget && this.volatile.size > 0; checked++) {
       let next = this.cursor.next();
@@ -178,7 +189,7 @@ export class Store {
   private live(key: string): Entry | undefined {
     const entry = this.entries.get(key);
     if (entry === undefined) return undefined;
-    if (entry.expiresAt <= this.clock.now()) {
+    if (entry.expiresAt !== Infinity && entry.expiresAt <= this.clock.now()) {
       this.remove(key);
       return undefined;
     }
@@ -195,6 +206,7 @@ export class Store {
   }
 
   private touch(key: string): void {
+    if (this.watchers.size === 0) return;
     const set = this.watchers.get(key);
     if (set) for (const watcher of set) watcher.dirty = true;
   }

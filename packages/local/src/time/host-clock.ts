@@ -2,6 +2,7 @@
 import type { Clock } from '@runtime-traits/core';
 import { abortError, checkMs, checkOptions, checkSignal, intervalOver, isThenable, show, timeoutOver } from '@runtime-traits/core/kit';
 import { promiseInto } from '@runtime-traits/kit';
+import { hostDateNow } from '../host-globals.js';
 import type { HostState } from '../sim-net/host-state.js';
 import type { Scheduler, TimerItem } from '../scheduler.js';
 
@@ -48,7 +49,7 @@ export class HostClock implements Clock {
   }
 
   wallClock(): number {
-    return this.epoch === undefined ? Date.now() : this.epoch + this.scheduler.now();
+    return this.epoch === undefined ? hostDateNow() : this.epoch + this.scheduler.now();
   }
 
   sleep(ms: number, opts?: { signal?: AbortSignal }): Promise<void> {

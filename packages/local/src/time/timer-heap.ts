@@ -13,14 +13,23 @@ export interface Timed {
   seq: number;
   /** Index in the heap array; -1 when not queued. Owned by the heap. */
   slot: number;
+  /** A weak entry (an unref'd timer) does not keep an idle runtime busy; see Scheduler. Set before push. */
+  readonly weak?: boolean;
 }
 
 export class TimerHeap<T extends Timed> {
   private readonly items: T[] = [];
   private nextSeq = 0;
+  /** Invariant: the number of queued items with `weak` set. */
+  private weakCount = 0;
 
   get size(): number {
     return this.items.length;
+  }
+
+  /** Queued items that are not weak. */
+  get strongSize(): number {
+    return this.items.length - this.weakCount;
   }
 
   peek(): T | undefined {
@@ -28,6 +37,7 @@ export class TimerHeap<T extends Timed> {
   }
 
   push(item: T): void {
+    if (item.weak) this.weakCount++;
     item.seq = this.nextSeq++;
     const items = this.items;
     item.slot = items.length;
@@ -39,6 +49,7 @@ export class TimerHeap<T extends Timed> {
     const items = this.items;
     const top = items[0];
     if (top === undefined) return undefined;
+    if (top.weak) this.weakCount--;
     const last = items.pop()!;
     if (items.length > 0) {
       items[0] = last;
@@ -54,6 +65,7 @@ export class TimerHeap<T extends Timed> {
     const i = item.slot;
     const items = this.items;
     if (i < 0 || items[i] !== item) return;
+    if (item.weak) this.weakCount--;
     const last = items.pop()!;
     item.slot = -1;
     if (i === items.length) return;

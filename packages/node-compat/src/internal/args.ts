@@ -46,11 +46,11 @@ export function normalizeConnectArgs(args: readonly unknown[]): { options: Recor
  * Where to connect. Unlike node:net, a TCP connect needs its host (node would quietly dial
  * 'localhost'): the address is the caller's decision, and a missing one is a bug worth a TypeError.
  */
-export function checkConnectTarget(options: Record<string, unknown>, arg = 'options'): SocketAddress {
+export function checkConnectTarget(options: Record<string, unknown>, arg = 'options', defaultHost?: string): SocketAddress {
   if (options.path !== undefined && options.path !== null) return { path: checkPath(options.path, `${arg}.path`) };
   if (options.port === undefined) throw new TypeError(`${arg} must have a port (with a host) or a path`);
   const port = checkNodePort(options.port, `${arg}.port`);
-  const host = options.host;
+  const host = options.host === undefined || options.host === null || options.host === '' ? defaultHost : options.host;
   if (typeof host !== 'string' || host === '') {
     throw new TypeError(`${arg}.host must be a non-empty string for a TCP connect, got ${show(host)}`);
   }
@@ -60,9 +60,9 @@ export function checkConnectTarget(options: Record<string, unknown>, arg = 'opti
 /**
  * node:net Server#listen's forms: `(port?, host?, backlog?, cb?)`, `(path, backlog?, cb?)`,
  * `({ port, host, path, backlog }, cb?)`, `(cb?)`. The host defaults to 127.0.0.1 (the contract's
- * default; node's is every interface).
+ * default; node's is every interface, which withNodeApis asks for with `defaultHost`).
  */
-export function normalizeListenArgs(args: readonly unknown[]): { at: ListenAddress; backlog: number | undefined; cb: Callback | undefined } {
+export function normalizeListenArgs(args: readonly unknown[], defaultHost = DEFAULT_HOST): { at: ListenAddress; backlog: number | undefined; cb: Callback | undefined } {
   const last = args[args.length - 1];
   const cb = typeof last === 'function' ? last as Callback : undefined;
   if (cb) checkFunction(cb, 'callback');
@@ -73,14 +73,14 @@ export function normalizeListenArgs(args: readonly unknown[]): { at: ListenAddre
   if (typeof first === 'object' && first !== null) {
     const o = first as Record<string, unknown>;
     if (o.path !== undefined) at = { path: checkPath(o.path, 'options.path') };
-    else at = { host: o.host === undefined ? DEFAULT_HOST : checkHostArg(o.host, 'options.host'), port: o.port === undefined ? 0 : checkNodePort(o.port, 'options.port') };
+    else at = { host: o.host === undefined || o.host === null ? defaultHost : checkHostArg(o.host, 'options.host'), port: o.port === undefined ? 0 : checkNodePort(o.port, 'options.port') };
     backlog = o.backlog;
   } else if (isPathArg(first)) {
     at = { path: first };
     backlog = rest[1];
   } else {
     const port = first === undefined || first === null ? 0 : checkNodePort(first, 'port');
-    const host = typeof rest[1] === 'string' ? checkHostArg(rest[1], 'host') : DEFAULT_HOST;
+    const host = typeof rest[1] === 'string' ? checkHostArg(rest[1], 'host') : defaultHost;
     at = { host, port };
     backlog = typeof rest[1] === 'string' ? rest[2] : rest[1];
   }
@@ -90,6 +90,12 @@ export function normalizeListenArgs(args: readonly unknown[]): { at: ListenAddre
 function checkHostArg(value: unknown, arg: string): string {
   if (typeof value !== 'string' || value === '') throw new TypeError(`${arg} must be a non-empty string, got ${show(value)}`);
   return value;
+}
+
+/** node:net's address() form of a TCP address; {} for none (or a Unix path). */
+export function addressInfo(at: SocketAddress | undefined): { address: string; family: 'IPv4' | 'IPv6'; port: number } | Record<string, never> {
+  if (!at || !('port' in at)) return {};
+  return { address: at.host, family: familyOf(at.host), port: at.port };
 }
 
 export function familyOf(host: string): 'IPv4' | 'IPv6' {

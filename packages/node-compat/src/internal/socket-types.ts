@@ -1,5 +1,7 @@
 // The shapes around a NodeSocket: how one is made, and the stream and server fields node:net's own code reads and writes.
 import type { Clock, Connection, Net } from '@runtime-traits/core';
+import type { TimerSource } from './idle-timer.js';
+import type { ResourceOwner } from './owner.js';
 
 /** How a NodeSocket is made (the factories fill it in). */
 export interface NodeSocketInit {
@@ -17,6 +19,12 @@ export interface NodeSocketInit {
   noDelay?: boolean;
   readableHighWaterMark?: number;
   writableHighWaterMark?: number;
+  /** @internal The withNodeApis scope the socket belongs to (see owner.ts). */
+  owner?: ResourceOwner;
+  /** @internal The host a TCP connect without one dials (withNodeApis: 'localhost', as node:net). */
+  defaultHost?: string;
+  /** @internal Where `setTimeout`'s waits come from instead of `clock` (a withNodeApis scope's own timers). */
+  timers?: TimerSource;
 }
 
 /** A write or end() waiting for the connect to finish. */

@@ -1,11 +1,17 @@
 // What the factories take as their first argument: a Reactor ({ net, clock }) or a Net, and the clock its sockets' timers run on.
 import type { Clock, Net, Reactor } from '@runtime-traits/core';
 import { show } from '@runtime-traits/core/kit';
+import type { TimerSource } from './idle-timer.js';
+import type { ResourceOwner } from './owner.js';
 
 /** Where sockets connect and listen, and the clock their idle timers run on. */
 export interface Source {
   readonly net: Net;
   readonly clock: Clock | undefined;
+  /** The withNodeApis scope that sockets and servers made through this source belong to (none in layer 1). */
+  readonly owner?: ResourceOwner;
+  /** Where its sockets' idle timers wait instead of the clock (the scope's own timers). */
+  readonly timers?: TimerSource;
 }
 
 /** A runtime's network: its `Reactor` (preferred: it brings the clock along) or a bare `Net`. */

@@ -29,7 +29,8 @@ export class WritePump {
   private queue: Buffer[] = [];
   private done: Done | undefined;
 
-  constructor(private readonly conn: Connection, private readonly onActivity: () => void) {}
+  /** `frozen()` true: the socket's owner is gone, and completions are dropped (see owner.ts). */
+  constructor(private readonly conn: Connection, private readonly onActivity: () => void, private readonly frozen: () => boolean) {}
 
   send(buffers: Buffer[], done: Done): void {
     this.done = done;
@@ -52,6 +53,7 @@ export class WritePump {
   }
 
   private readonly onWritten = (): void => {
+    if (this.frozen()) return;
     this.onActivity();
     if (this.queue.length > 0 && !this.stopped) {
       this.next();
@@ -61,6 +63,7 @@ export class WritePump {
   };
 
   private readonly onError = (error: unknown): void => {
+    if (this.frozen()) return;
     this.finish(nodeError(error, 'write', 'EPIPE'));
   };
 

@@ -19,7 +19,7 @@ export function clientLine(session: Session, cx: Pick<CommandContext, 'server'>)
     ['ssub', 0],
     ['multi', session.queued?.length ?? -1],
     ['watch', session.watcher.keys.size],
-    ['resp', 2],
+    ['resp', session.resp],
     ['lib-name', session.libName],
     ['lib-ver', session.libVersion],
   ];

@@ -1,5 +1,6 @@
 // Connection commands: PING, ECHO, QUIT, RESET, SELECT, AUTH, HELLO and the CLIENT container.
-import { fromLatin1, latin1, parseInt64 } from '../bytes.js';
+import { latin1, parseInt64 } from '../bytes.js';
+import type { Protocol } from '../resp-writer.js';
 import { REDIS_VERSION } from '../server-state.js';
 import type { Command, CommandContext, CommandTable } from './command.js';
 import { NOT_INTEGER, option } from './command.js';
@@ -20,14 +21,24 @@ function authenticates(user: Uint8Array): boolean {
   return latin1(user) === 'default';
 }
 
+/** Switches the connection's protocol: the session says it (CLIENT INFO), the writer speaks it. */
+export function setProtocol(cx: CommandContext, protocol: Protocol): void {
+  cx.session.resp = protocol;
+  cx.out.protocol = protocol;
+}
+
+/**
+ * HELLO [protover [AUTH user pass] [SETNAME name]]. The options take effect one by one, in order, as
+ * in Redis 7.0's helloCommand: a name set before a bad option or a wrong password stays set.
+ */
 function hello(args: Uint8Array[], cx: CommandContext): void {
+  let protocol: Protocol | undefined;
   if (args.length >= 2) {
     const version = parseInt64(args[1]!);
     if (version === null) return void cx.out.error('ERR Protocol version is not an integer or out of range');
-    // RESP2 only: HELLO 3 gets the error every client treats as "this server speaks RESP2".
-    if (version !== 2n) return void cx.out.error('NOPROTO unsupported protocol version');
+    if (version !== 2n && version !== 3n) return void cx.out.error('NOPROTO unsupported protocol version');
+    protocol = version === 2n ? 2 : 3;
   }
-  let name: Uint8Array | undefined;
   for (let i = 2; i < args.length; i++) {
     const opt = option(args[i]!);
     const more = args.length - 1 - i;
@@ -35,28 +46,32 @@ function hello(args: Uint8Array[], cx: CommandContext): void {
       if (!authenticates(args[i + 1]!)) return void cx.out.error(WRONGPASS);
       i += 2;
     } else if (opt === 'setname' && more >= 1) {
-      name = args[++i]!;
+      const name = args[++i]!;
       if (!validAttribute(name)) return void cx.out.error(NAME_ERROR);
+      cx.session.name = latin1(name);
     } else {
       return void cx.out.error(`ERR Syntax error in HELLO option '${latin1(args[i]!)}'`);
     }
   }
-  if (name !== undefined) cx.session.name = latin1(name);
-  const text = (value: string) => fromLatin1(value);
-  cx.out.arrayHeader(14)
-    .bulk(text('server')).bulk(text('redis'))
-    .bulk(text('version')).bulk(text(REDIS_VERSION))
-    .bulk(text('proto')).integer(2)
-    .bulk(text('id')).integer(cx.session.id)
-    .bulk(text('mode')).bulk(text('standalone'))
-    .bulk(text('role')).bulk(text('master'))
-    .bulk(text('modules')).arrayHeader(0);
+  // The reply is already in the new protocol: a map for HELLO 3.
+  if (protocol !== undefined) setProtocol(cx, protocol);
+  cx.out.mapHeader(7)
+    .bulkText('server').bulkText('redis')
+    .bulkText('version').bulkText(REDIS_VERSION)
+    .bulkText('proto').integer(cx.session.resp)
+    .bulkText('id').integer(cx.session.id)
+    .bulkText('mode').bulkText('standalone')
+    .bulkText('role').bulkText('master')
+    .bulkText('modules').arrayHeader(0);
 }
 
 const CLIENT_SUBCOMMANDS: CommandTable = {
   id: { arity: 2, run(_args, cx) { cx.out.integer(cx.session.id); } },
 
-  getname: { arity: 2, run(_args, cx) { cx.out.bulk(cx.session.name === '' ? null : fromLatin1(cx.session.name)); } },
+  getname: { arity: 2, run(_args, cx) {
+    if (cx.session.name === '') cx.out.bulk(null);
+    else cx.out.bulkText(cx.session.name);
+  } },
 
   setname: { arity: 3, run(args, cx) {
     if (!validAttribute(args[2]!)) return void cx.out.error(NAME_ERROR);
@@ -73,11 +88,11 @@ const CLIENT_SUBCOMMANDS: CommandTable = {
     cx.out.simple('OK');
   } },
 
-  info: { arity: 2, run(_args, cx) { cx.out.bulk(fromLatin1(`${clientLine(cx.session, cx)}\n`)); } },
+  info: { arity: 2, run(_args, cx) { cx.out.verbatim(`${clientLine(cx.session, cx)}\n`); } },
 
   list: { arity: -2, run(args, cx) {
     if (args.length > 2) return void cx.out.error('ERR syntax error');
-    cx.out.bulk(fromLatin1([...cx.server.sessions].map((session) => `${clientLine(session, cx)}\n`).join('')));
+    cx.out.verbatim([...cx.server.sessions].map((session) => `${clientLine(session, cx)}\n`).join(''));
   } },
 
   help: { arity: 2, run(_args, cx) {
@@ -109,6 +124,7 @@ export const CONNECTION_COMMANDS: CommandTable = {
     cx.session.queueFailed = false;
     cx.store.unwatchAll(cx.session.watcher);
     cx.session.name = '';
+    setProtocol(cx, 2);
     cx.out.simple('RESET');
   } },
 

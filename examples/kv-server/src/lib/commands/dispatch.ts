@@ -8,6 +8,8 @@
 // makes it answer the null array and run nothing. Both as Redis does.
 import { latin1 } from '../bytes.js';
 import type { Command, CommandContext, CommandTable } from './command.js';
+import { CommandIndex } from './command-index.js';
+import type { Resolved } from './command-index.js';
 import { CONNECTION_COMMANDS } from './connection.js';
 import { KEY_COMMANDS } from './keys.js';
 import { SERVER_COMMANDS } from './server.js';
@@ -39,33 +41,27 @@ const COMMANDS: CommandTable = {
 /** The commands this server knows, in upper case (for READMEs and tests). */
 export const COMMAND_NAMES: readonly string[] = Object.keys(COMMANDS).map((name) => name.toUpperCase()).sort();
 
-interface Resolved { command: Command; fullName: string }
-
-function lookup(table: CommandTable, name: string): Command | undefined {
-  return Object.hasOwn(table, name) ? table[name] : undefined;
-}
+/** The commands of a table (and of their subcommands), found from the bytes of a name; `lookup` in command-index.ts. */
+const INDEX = new CommandIndex(COMMANDS);
 
 /** The command `args` names, or the error Redis replies when there is none or the arity is wrong. */
 function resolve(args: Uint8Array[]): Resolved | string {
-  const name = latin1(args[0]!);
-  const container = lookup(COMMANDS, name.toLowerCase());
+  const container = INDEX.lookup(args[0]!);
   if (container === undefined) {
+    const name = latin1(args[0]!);
     let rest = '';
     for (let i = 1; i < args.length && rest.length < 128; i++) rest += `'${latin1(args[i]!).slice(0, 128 - rest.length)}' `;
     return `ERR unknown command '${name.slice(0, 128)}', with args beginning with: ${rest}`;
   }
-  let command = container;
-  let fullName = name.toLowerCase();
+  let resolved = container;
   if (container.subcommands && args.length >= 2) {
-    const sub = latin1(args[1]!);
-    const found = lookup(container.subcommands, sub.toLowerCase());
-    if (found === undefined) return `ERR unknown subcommand '${sub.slice(0, 128)}'. Try ${name.toUpperCase()} HELP.`;
-    command = found;
-    fullName = `${fullName}|${sub.toLowerCase()}`;
+    const found = container.subcommands.lookup(args[1]!);
+    if (found === undefined) return `ERR unknown subcommand '${latin1(args[1]!).slice(0, 128)}'. Try ${latin1(args[0]!).toUpperCase()} HELP.`;
+    resolved = found;
   }
-  const { arity } = command;
-  if ((arity > 0 && args.length !== arity) || args.length < -arity) return `ERR wrong number of arguments for '${fullName}' command`;
-  return { command, fullName };
+  const { arity } = resolved.command;
+  if ((arity > 0 && args.length !== arity) || args.length < -arity) return `ERR wrong number of arguments for '${resolved.fullName}' command`;
+  return resolved;
 }
 
 /** Runs a resolved command; a bug in one command answers an error instead of taking the connection down. */
@@ -91,7 +87,8 @@ export function execute(args: Uint8Array[], cx: CommandContext): void {
     return void cx.out.error(`EXECABORT Transaction discarded because of: ${resolved.replace(/^ERR /, '')}`);
   }
   if (cx.session.inMulti && !resolved.command.immediate) {
-    cx.session.queued!.push(args);
+    // The arguments may be views into the read they came in (see resp-parser.ts): the queue keeps copies.
+    cx.session.queued!.push(args.map((arg) => arg.slice()));
     return void cx.out.simple('QUEUED');
   }
   run(resolved, args, cx);

@@ -1,5 +1,5 @@
 // Keyspace commands: DEL/UNLINK/EXISTS, deadlines (EXPIRE family, TTL, PTTL, PERSIST), TYPE, KEYS, SCAN, DBSIZE, FLUSHDB.
-import { fromLatin1, INT64_MAX, INT64_MIN, latin1 } from '../bytes.js';
+import { INT64_MAX, INT64_MIN, latin1 } from '../bytes.js';
 import { compileGlob } from '../glob.js';
 import type { Command, CommandContext, CommandTable } from './command.js';
 import { integerArg, key, option, SYNTAX_ERROR } from './command.js';
@@ -101,8 +101,8 @@ function scan(args: Uint8Array[], cx: CommandContext): void {
   const from = cursor > BigInt(Number.MAX_SAFE_INTEGER) ? Number.MAX_SAFE_INTEGER : Number(cursor);
   const page = cx.store.scan(from, Number(count > 1_000_000n ? 1_000_000n : count));
   const keys = page.keys.filter((k) => (match === null || match(k)) && (type === null || type === 'string'));
-  cx.out.arrayHeader(2).bulk(fromLatin1(String(page.next))).arrayHeader(keys.length);
-  for (const k of keys) cx.out.bulk(fromLatin1(k));
+  cx.out.arrayHeader(2).bulkText(String(page.next)).arrayHeader(keys.length);
+  for (const k of keys) cx.out.bulkText(k);
 }
 
 export const KEY_COMMANDS: CommandTable = {
@@ -129,7 +129,7 @@ export const KEY_COMMANDS: CommandTable = {
   keys: { arity: 2, run(args, cx) {
     const keys = cx.store.keys(latin1(args[1]!));
     cx.out.arrayHeader(keys.length);
-    for (const k of keys) cx.out.bulk(fromLatin1(k));
+    for (const k of keys) cx.out.bulkText(k);
   } },
 
   scan: { arity: -2, run: scan },

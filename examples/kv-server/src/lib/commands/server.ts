@@ -1,5 +1,4 @@
 // Server commands: INFO, TIME, and CONFIG GET (what redis-benchmark and clients ask for).
-import { fromLatin1 } from '../bytes.js';
 import { compileGlob } from '../glob.js';
 import type { CommandContext, CommandTable } from './command.js';
 import { option } from './command.js';
@@ -24,21 +23,21 @@ const CONFIG_SUBCOMMANDS: CommandTable = {
       const match = compileGlob(option(args[i]!));
       for (const [param, value] of params) if (match(param)) found.set(param, value);
     }
-    cx.out.arrayHeader(found.size * 2);
-    for (const [param, value] of found) cx.out.bulk(fromLatin1(param)).bulk(fromLatin1(value));
+    cx.out.mapHeader(found.size);
+    for (const [param, value] of found) cx.out.bulkText(param).bulkText(value);
   } },
 };
 
 export const SERVER_COMMANDS: CommandTable = {
   info: { arity: -1, run(args, cx) {
-    cx.out.bulk(fromLatin1(infoText(cx.server, args.slice(1).map(option))));
+    cx.out.verbatim(infoText(cx.server, args.slice(1).map(option)));
   } },
 
   time: { arity: 1, run(_args, cx) {
     const ms = cx.server.clock.wallClock();
     const seconds = Math.floor(ms / 1000);
     const micros = Math.floor((ms - seconds * 1000) * 1000);
-    cx.out.arrayHeader(2).bulk(fromLatin1(String(seconds))).bulk(fromLatin1(String(micros)));
+    cx.out.arrayHeader(2).bulkText(String(seconds)).bulkText(String(micros));
   } },
 
   config: { arity: -2, subcommands: CONFIG_SUBCOMMANDS, run() { /* dispatched by subcommand */ } },

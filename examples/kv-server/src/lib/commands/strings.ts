@@ -61,7 +61,7 @@ function setGeneric(cx: CommandContext, args: { key: Uint8Array; value: Uint8Arr
     if (!flags.get) replies.abort();
     return;
   }
-  cx.store.set(name, args.value, { ttlMs, keepTtl: flags.keepTtl });
+  cx.store.set(name, args.value, ttlMs === undefined && !flags.keepTtl ? undefined : { ttlMs, keepTtl: flags.keepTtl });
   if (!flags.get) replies.ok();
 }
 
@@ -77,7 +77,7 @@ function incrBy(cx: CommandContext, arg: Uint8Array, by: bigint): void {
   cx.out.integer(next);
 }
 
-const ok = (cx: CommandContext) => ({ ok: () => void cx.out.simple('OK'), abort: () => void cx.out.bulk(null) });
+const ok = (cx: CommandContext) => ({ ok: () => void cx.out.ok(), abort: () => void cx.out.bulk(null) });
 const oneZero = (cx: CommandContext) => ({ ok: () => void cx.out.integer(1), abort: () => void cx.out.integer(0) });
 
 const setex = (kind: 'ex' | 'px', command: string): Command => ({ arity: 4, run(args, cx) {
@@ -98,6 +98,10 @@ export const STRING_COMMANDS: CommandTable = {
   get: { arity: 2, run(args, cx) { cx.out.bulk(cx.store.get(key(args[1]!))); } },
 
   set: { arity: -3, run(args, cx) {
+    if (args.length === 3) { // no options, the common case: store, drop any deadline, OK
+      cx.store.set(key(args[1]!), args[2]!);
+      return void cx.out.ok();
+    }
     const flags = parseSetFlags(args);
     if (flags === null) return void cx.out.error(SYNTAX_ERROR);
     setGeneric(cx, { key: args[1]!, value: args[2]! }, flags, 'set', ok(cx));

@@ -1,0 +1,39 @@
+// The byte helpers' fast paths against their plain definitions (fast-check): latin1's switch of
+// explicit lengths, and string2ll read into a number without a BigInt.
+import { expect } from 'chai';
+import fc from 'fast-check';
+import { fromLatin1, latin1, parseInt64, parseInt64Number } from '../src/lib/bytes.js';
+
+const enc = new TextEncoder();
+
+describe('latin1(bytes)', () => {
+  it('should give one char per byte, the same as String.fromCharCode over every byte, at every length', () => {
+    fc.assert(fc.property(fc.uint8Array({ maxLength: 80 }), (bytes) => {
+      let expected = '';
+      for (const b of bytes) expected += String.fromCharCode(b);
+      expect(latin1(bytes)).to.equal(expected);
+      expect([...fromLatin1(latin1(bytes))]).to.deep.equal([...bytes]);
+    }), { numRuns: 2000 });
+  });
+
+  it('should read only the bytes of a view, not what lies around it', () => {
+    const backing = enc.encode('xxkey:__rand_int__:with-a-tail-of-32-bytesyy');
+    for (let length = 0; length <= backing.length - 4; length++) {
+      expect(latin1(backing.subarray(2, 2 + length))).to.equal('key:__rand_int__:with-a-tail-of-32-bytesyy'.slice(0, length));
+    }
+  });
+});
+
+describe('parseInt64Number(bytes, from, to)', () => {
+  const digits = fc.stringMatching(/^-?[0-9]{0,22}$/);
+  const junk = fc.constantFrom('', '-', '-0', '0', '00', '01', '+1', ' 1', '1 ', '9223372036854775807', '9223372036854775808',
+    '-9223372036854775808', '-9223372036854775809', '999999999999999', '9999999999999999', '1e3', '0x10');
+
+  it('should accept what string2ll accepts and give its value (as a number), refusing the rest', () => {
+    fc.assert(fc.property(fc.oneof(digits, junk), (text) => {
+      const bytes = enc.encode(`>${text}<`);
+      const exact = parseInt64(bytes, 1, bytes.length - 1);
+      expect(parseInt64Number(bytes, 1, bytes.length - 1), text).to.equal(exact === null ? null : Number(exact));
+    }), { numRuns: 3000 });
+  });
+});

@@ -1,0 +1,67 @@
+// The small protocol between a runtime that owns its own world (a simulated host) and a compat layer that routes Node's APIs to it.
+//
+// A runtime that schedules everything itself (the local runtime, a Simulation's hosts) can offer
+// `HostHooks` under the `HOST_HOOKS` key, so that a layer such as `withNodeApis` can queue a host's
+// callbacks (timers, immediates, file IO) as that host's own pending work, in its seeded order,
+// and learn of its crash. The two `globalThis` keys go the other way: a layer that patches
+// globals publishes the host's original functions (`HOST_ORIGINALS`), which the runtime's own
+// machinery keeps using, and the async context a task should start in (`ASYNC_CONTEXT`).
+// Nothing here is needed to write a library against the contract: it is for runtime and compat authors.
+
+/** Where a runtime offers its `HostHooks` (a property of the Runtime object). */
+export const HOST_HOOKS: unique symbol = Symbol.for('@runtime-traits/host-hooks');
+
+/** Where a compat layer that patched the host's globals publishes their originals (a property of `globalThis`). */
+export const HOST_ORIGINALS: unique symbol = Symbol.for('@runtime-traits/host-originals');
+
+/** Where a compat layer publishes how to carry an async context into tasks a runtime starts from its own queue (on `globalThis`). */
+export const ASYNC_CONTEXT: unique symbol = Symbol.for('@runtime-traits/async-context');
+
+/** A host's callbacks as its runtime's own pending work. Every callback is dropped, never called, once the host crashes or shuts down. */
+export interface HostHooks {
+  /** The world the host lives in (one per Simulation): a new one means a new run. */
+  readonly world: object;
+  readonly hostName: string;
+  /** True when the runtime's time is virtual: Date, performance.now() and randomness should come from it too. */
+  readonly virtual: boolean;
+  /** True when a trace is kept: build labels only then. */
+  readonly tracing: boolean;
+  /**
+   * Runs `fn` at `at` (the runtime clock's ms; now if already past) from the runtime's queue; returns a
+   * cancel function. A `weak` one (an unref'd timer) does not keep an idle runtime from being idle.
+   */
+  schedule(at: number, fn: () => void, label: () => string, weak?: boolean): () => void;
+  /** Runs `fn` from the runtime's ready queue, in a later turn; returns a cancel function. */
+  soon(fn: () => void, label: () => string): () => void;
+  /**
+   * A foreign wait (file IO): virtual time stands still and idleness stays undecided until the returned
+   * function is called; the `then` given to it runs from the ready queue, in the order the holds were taken.
+   */
+  hold(label: string): (then?: () => void) => void;
+  /** A uniform 32-bit unsigned integer from this host's own seeded stream. */
+  randomU32(): number;
+  /** `fn` runs when the host crashes or shuts down (before its timers and sockets are dropped). Returns a remover. */
+  onDown(fn: (reason: 'crash' | 'shutdown') => void): () => void;
+  /** An uncaught error of code running on this host: the runtime's run() rejects with it (the whole simulation's). */
+  fail(error: unknown): void;
+  /** A line in the trace, when one is kept. */
+  record(line: string): void;
+}
+
+/** The host functions a runtime's own machinery must keep using while a compat layer has patched the globals. */
+export interface HostOriginals {
+  setImmediate?: (cb: () => void) => unknown;
+  setTimeout?: (cb: () => void, ms: number) => unknown;
+  clearTimeout?: (handle: unknown) => void;
+  MessageChannel?: unknown;
+  performance?: { now(): number };
+  Date?: { now(): number };
+}
+
+/** How a runtime carries the async context of a spawn into the task's start (and of `at()` into its callback). */
+export interface AsyncContextHooks {
+  /** The context to start a task of `runtime` in, captured at spawn. */
+  capture(runtime: object): unknown;
+  /** Runs `fn` in a captured context. */
+  run<T>(context: unknown, fn: () => T): T;
+}

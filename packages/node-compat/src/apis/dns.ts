@@ -1,0 +1,117 @@
+// node:dns inside a scope: lookup (callback and promises) asks the runtime's Net; on a simulated host the rest of dns is refused.
+//
+// dns.lookup(hostname, [options], callback) and dns.promises.lookup(hostname, [options]) resolve through
+// `runtime.reactor.net.lookup` (a Simulation's host names, localhost and IP literals; the node runtime's
+// getaddrinfo), honouring `family` and `all`; a name that does not resolve fails as Node's does
+// (ENOTFOUND, syscall getaddrinfo, hostname). The other resolvers (resolve*, reverse, lookupService)
+// would query the real DNS: on a simulated host they throw UnsupportedError; elsewhere they are Node's.
+import dns from 'node:dns';
+import { isIP } from 'node:net';
+import { promisify } from 'node:util';
+import { UnsupportedError } from '@runtime-traits/core';
+import { Scope } from '../scope/scope.js';
+import { callSite } from './call-site.js';
+import type { PatchSet } from './patch-set.js';
+
+type Fn = (...args: unknown[]) => unknown;
+interface Found { address: string; family: number }
+interface LookupOptions { family?: number | string; all?: boolean }
+
+const real = {
+  lookup: dns.lookup as Fn,
+  promisesLookup: dns.promises.lookup as Fn,
+};
+
+function familyOf(options: unknown): number {
+  const family = typeof options === 'number' ? options : (options as LookupOptions | undefined)?.family;
+  if (family === 'IPv4') return 4;
+  if (family === 'IPv6') return 6;
+  if (family === undefined || family === null || family === 0 || family === 4 || family === 6) return (family as number | undefined) ?? 0;
+  throw new TypeError(`The argument 'family' must be one of: 0, 4, 6. Received ${String(family)}`);
+}
+
+/** The addresses of `hostname` for `family` (0: any), in the runtime's order. */
+async function resolve(scope: Scope, hostname: string, family: number): Promise<Found[]> {
+  const literal = isIP(hostname);
+  let found: Found[];
+  if (literal) found = [{ address: hostname, family: literal }];
+  else {
+    let addresses: string[];
+    try {
+      addresses = await scope.reactor.net.lookup(hostname);
+    } catch (error) {
+      throw lookupError(hostname, (error as { code?: unknown }).code);
+    }
+    found = addresses.map((address) => ({ address, family: isIP(address) || 4 }));
+  }
+  const wanted = family === 0 ? found : found.filter((f) => f.family === family);
+  if (wanted.length === 0) throw lookupError(hostname, 'ENOTFOUND');
+  return wanted;
+}
+
+function lookupError(hostname: string, code: unknown): Error {
+  const c = typeof code === 'string' ? code : 'ENOTFOUND';
+  return Object.assign(new Error(`getaddrinfo ${c} ${hostname}`), { code: c, errno: c === 'ENOTFOUND' ? -3008 : undefined, syscall: 'getaddrinfo', hostname });
+}
+
+function checkHostname(hostname: unknown): string {
+  if (typeof hostname !== 'string') throw new TypeError(`The "hostname" argument must be of type string. Received ${typeof hostname}`);
+  return hostname;
+}
+
+function lookup(hostname: unknown, options: unknown, callback?: unknown): unknown {
+  const scope = Scope.active();
+  if (scope === undefined) return real.lookup(hostname, options, callback);
+  const cb = (typeof options === 'function' ? options : callback) as Fn;
+  if (typeof cb !== 'function') throw new TypeError('The "callback" argument must be of type function');
+  const opts = typeof options === 'function' ? undefined : options;
+  const name = checkHostname(hostname);
+  const family = familyOf(opts);
+  const all = (opts as LookupOptions | undefined)?.all === true;
+  resolve(scope, name, family).then(
+    (found) => { if (!scope.frozen) { if (all) cb(null, found); else cb(null, found[0]!.address, found[0]!.family); } },
+    (error: unknown) => { if (!scope.frozen) cb(error); },
+  );
+  return {};
+}
+
+function promisesLookup(hostname: unknown, options?: unknown): Promise<unknown> {
+  const scope = Scope.active();
+  if (scope === undefined) return real.promisesLookup(hostname, options) as Promise<unknown>;
+  const name = checkHostname(hostname);
+  const family = familyOf(options);
+  const all = (options as LookupOptions | undefined)?.all === true;
+  return new Promise((resolvePromise, reject) => {
+    resolve(scope, name, family).then(
+      (found) => { if (!scope.frozen) resolvePromise(all ? found : found[0]); },
+      (error: unknown) => { if (!scope.frozen) reject(error); },
+    );
+  });
+}
+
+/** A resolver that would ask the real DNS: refused on a simulated host. */
+function guarded(name: string, fn: Fn): Fn {
+  return function guardedResolver(this: unknown, ...args: unknown[]): unknown {
+    const scope = Scope.active();
+    if (scope?.closedWorld) {
+      throw new UnsupportedError('net.simulated', `dns.${name} inside simulated host ${scope.name} would query the real DNS; only dns.lookup is simulated (at ${callSite()})`);
+    }
+    return fn.apply(this, args);
+  };
+}
+
+// util.promisify(dns.lookup) resolves { address, family }, as Node's own does.
+Object.defineProperty(lookup, promisify.custom, { value: (hostname: unknown, options?: unknown) => promisesLookup(hostname, options), enumerable: false });
+
+/** Patches node:dns and dns.promises. */
+export function installDns(patches: PatchSet): void {
+  patches.set(dns, 'lookup', lookup);
+  patches.set(dns.promises, 'lookup', promisesLookup);
+  for (const target of [dns, dns.promises] as Array<Record<string, unknown>>) {
+    for (const name of Object.keys(target)) {
+      if ((name.startsWith('resolve') || name === 'reverse' || name === 'lookupService') && typeof target[name] === 'function') {
+        patches.set(target, name, guarded(name, target[name] as Fn));
+      }
+    }
+  }
+}

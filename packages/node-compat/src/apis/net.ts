@@ -1,0 +1,177 @@
+// node:net and node:tls inside a scope: connect, createConnection, new Socket() and server.listen go through the scope's runtime.
+//
+// In a scope:
+//   net.connect / net.createConnection → a NodeSocket over the runtime's Net, owned by the scope
+//     (a TCP connect without a host dials 'localhost', as node:net does);
+//   new net.Socket() (and net.Stream) → an unconnected NodeSocket: `.connect()` dials through the runtime
+//     (pg makes its sockets this way). A subclass, or a socket over a handle or fd, stays Node's own;
+//   server.listen(...) on any net.Server (http.Server, a ws server's, https.Server where the runtime has
+//     TLS) → the runtime's listener (serve.ts); the host defaults to every interface, as node's does;
+//   tls.connect / a TLS server's listen on a simulated runtime without net.tls → UnsupportedError('net.tls').
+// What would leave a simulated world is refused with UnsupportedError naming it: a real net.Socket
+// connecting (a subclass of net.Socket made before the scope) or a real TCP socket (made outside the
+// simulation) written to from inside it. Outside every scope, all of it is Node's own.
+import http from 'node:http';
+import net from 'node:net';
+import tls from 'node:tls';
+import { UnsupportedError } from '@runtime-traits/core';
+import { normalizeConnectArgs, normalizeListenArgs } from '../internal/args.js';
+import { nodeError } from '../internal/node-errors.js';
+import { NodeSocket } from '../node-socket.js';
+import { listenVia } from '../serve.js';
+import { Scope } from '../scope/scope.js';
+import { callSite } from './call-site.js';
+import type { PatchSet } from './patch-set.js';
+import { realClearInterval } from './originals.js';
+import { scopeTimerSource } from './timer-objects.js';
+
+type Fn = (...args: unknown[]) => unknown;
+type SocketCtor = typeof net.Socket;
+
+const RealSocket = net.Socket;
+const real = {
+  connect: net.connect as Fn,
+  createConnection: net.createConnection as Fn,
+  socketConnect: RealSocket.prototype.connect as Fn,
+  writeGeneric: (RealSocket.prototype as unknown as { _writeGeneric?: Fn })._writeGeneric,
+  listen: net.Server.prototype.listen as Fn,
+  tlsConnect: tls.connect as Fn,
+};
+
+/** A NodeSocket of `scope`: its Net, clock and owner. */
+function scopedSocket(scope: Scope, options: Record<string, unknown> | undefined): NodeSocket {
+  return new NodeSocket({
+    net: scope.reactor.net,
+    clock: scope.reactor.clock,
+    owner: scope,
+    timers: scopeTimerSource(scope),
+    defaultHost: 'localhost',
+    allowHalfOpen: options?.allowHalfOpen === true,
+    noDelay: typeof options?.noDelay === 'boolean' ? options.noDelay : undefined,
+    readableHighWaterMark: typeof options?.readableHighWaterMark === 'number' ? options.readableHighWaterMark : undefined,
+    writableHighWaterMark: typeof options?.writableHighWaterMark === 'number' ? options.writableHighWaterMark : undefined,
+  });
+}
+
+function overHandle(options: unknown): boolean {
+  const o = options as { fd?: unknown; handle?: unknown } | undefined;
+  return o !== undefined && o !== null && (o.fd !== undefined || o.handle !== undefined);
+}
+
+function refuseInSimulation(scope: Scope, what: string): never {
+  throw new UnsupportedError('net.simulated', `${what} inside simulated host ${scope.name} would reach the real network (at ${callSite()})`);
+}
+
+function connect(...args: unknown[]): unknown {
+  const scope = Scope.active();
+  if (scope === undefined) return real.connect(...args);
+  const { options, cb } = normalizeConnectArgs(args);
+  if (overHandle(options) && scope.closedWorld) refuseInSimulation(scope, 'a socket over a file descriptor');
+  const socket = scopedSocket(scope, options);
+  if (options.keepAlive === true) socket.setKeepAlive(true, options.keepAliveInitialDelay as number | undefined);
+  if (typeof options.timeout === 'number' && options.timeout > 0) socket.setTimeout(options.timeout);
+  return cb ? socket.connect(options, cb) : socket.connect(options);
+}
+
+/** net.Socket as a scope hands it out: `new net.Socket()` in a scope is a NodeSocket; everything else is Node's own. */
+const Socket = function Socket(this: unknown, options?: unknown): unknown {
+  if (new.target === undefined) {
+    // Called as a function: node's own classes built on it (tls.TLSSocket) call it on themselves.
+    if (this instanceof RealSocket) return Reflect.apply(RealSocket, this, [options]);
+    return new (Socket as unknown as SocketCtor)(options as net.SocketConstructorOpts);
+  }
+  if (new.target !== Socket) return Reflect.construct(RealSocket, [options], new.target); // a subclass
+  const scope = Scope.active();
+  if (scope === undefined) return Reflect.construct(RealSocket, [options], RealSocket);
+  if (overHandle(options)) {
+    if (scope.closedWorld) refuseInSimulation(scope, 'a net.Socket over a handle or file descriptor');
+    return Reflect.construct(RealSocket, [options], RealSocket);
+  }
+  return scopedSocket(scope, options as Record<string, unknown> | undefined);
+} as unknown as SocketCtor;
+Socket.prototype = RealSocket.prototype;
+Object.setPrototypeOf(Socket, RealSocket);
+
+/** A real net.Socket connecting inside a simulated host (a subclass made before the scope, say) would leave the simulation. */
+function socketConnect(this: net.Socket, ...args: unknown[]): unknown {
+  const scope = Scope.active();
+  if (scope?.closedWorld) refuseInSimulation(scope, `a real ${this.constructor.name} connecting`);
+  return real.socketConnect.apply(this, args);
+}
+
+/** Writes to a real TCP socket from inside a simulated host (one made outside it) would leave the simulation. */
+function writeGeneric(this: net.Socket, writev: boolean, data: unknown, encoding: unknown, cb: (error?: Error) => void): unknown {
+  const scope = Scope.active();
+  if (scope?.closedWorld && this.remotePort !== undefined) {
+    cb(new UnsupportedError('net.simulated', `a write to a real socket (${this.remoteAddress}:${this.remotePort}, made outside the simulation) `
+      + `from simulated host ${scope.name} would reach the real network (at ${callSite()})`));
+    return undefined;
+  }
+  return real.writeGeneric!.call(this, writev, data, encoding, cb);
+}
+
+interface ListeningServer extends net.Server {
+  _handle: unknown;
+}
+
+function listen(this: ListeningServer, ...args: unknown[]): unknown {
+  const scope = Scope.active();
+  if (scope === undefined) return real.listen.apply(this, args);
+  const first = args[0] as { fd?: unknown; handle?: unknown; _handle?: unknown } | undefined;
+  if (typeof first === 'object' && first !== null && (first.fd !== undefined || first.handle !== undefined || first._handle !== undefined)) {
+    if (scope.closedWorld) refuseInSimulation(scope, 'listening on a handle or file descriptor');
+    return real.listen.apply(this, args);
+  }
+  if (this instanceof tls.Server) checkTls(scope, 'a TLS server');
+  const { at, backlog, cb } = normalizeListenArgs(args, '0.0.0.0');
+  if (this._handle) {
+    const error = new Error('Listen method has been called more than once without closing.') as Error & { code: string };
+    error.code = 'ERR_SERVER_ALREADY_LISTEN';
+    throw error;
+  }
+  if (cb) this.once('listening', cb);
+  const signal = (first as { signal?: AbortSignal } | undefined)?.signal;
+  if (signal instanceof AbortSignal) {
+    if (signal.aborted) return this;
+    signal.addEventListener('abort', () => this.close(), { once: true });
+  }
+  // http.Server checks header/request timeouts on Node's real clock (its own setInterval); in a simulation that would fire in real time.
+  if (scope.closedWorld) this.once('listening', () => stopConnectionsCheck(this));
+  listenVia(this as never, { net: scope.reactor.net, clock: scope.reactor.clock, owner: scope, timers: scopeTimerSource(scope) }, at, backlog).catch((error: unknown) => {
+    if (scope.frozen || (error as { code?: unknown }).code === 'ERR_SERVER_NOT_RUNNING') return;
+    this.emit('error', nodeError(error, 'listen', 'EADDRINUSE', 'path' in at ? at : { host: at.host ?? '0.0.0.0', port: at.port }));
+  });
+  return this;
+}
+
+function stopConnectionsCheck(server: object): void {
+  for (const key of Object.getOwnPropertySymbols(server)) {
+    if (key.description === 'http.server.connectionsCheckingInterval') realClearInterval((server as Record<symbol, NodeJS.Timeout>)[key]);
+  }
+}
+
+function checkTls(scope: Scope, what: string): void {
+  if (scope.closedWorld && !scope.runtime.capabilities.has('net.tls')) {
+    throw new UnsupportedError('net.tls', `${what} inside simulated host ${scope.name}: this runtime has no TLS (net.tls); use plain TCP in the simulation (at ${callSite()})`);
+  }
+}
+
+function tlsConnect(...args: unknown[]): unknown {
+  const scope = Scope.active();
+  if (scope !== undefined) checkTls(scope, 'tls.connect');
+  return real.tlsConnect(...args);
+}
+
+/** Patches node:net and node:tls. */
+export function installNet(patches: PatchSet): void {
+  patches.set(net, 'connect', connect);
+  patches.set(net, 'createConnection', connect);
+  patches.set(net, 'Socket', Socket);
+  patches.set(net, 'Stream', Socket);
+  // http.Agent took net.createConnection when it loaded: its sockets (http.get's, the global agent's) come from here.
+  patches.set(http.Agent.prototype, 'createConnection', connect);
+  patches.set(RealSocket.prototype, 'connect', socketConnect);
+  if (real.writeGeneric) patches.set(RealSocket.prototype, '_writeGeneric', writeGeneric);
+  patches.set(net.Server.prototype, 'listen', listen);
+  patches.set(tls, 'connect', tlsConnect);
+}

@@ -1,0 +1,145 @@
+// Math.random() and crypto's random functions inside a scope on a virtual-time runtime: drawn from the host's seeded stream.
+//
+// On a simulated host, Math.random(), crypto.randomBytes/randomFill/randomFillSync/randomInt/
+// randomUUID/getRandomValues and globalThis.crypto.getRandomValues/randomUUID draw from the host's
+// own seeded stream (HostHooks.randomU32): the same seed gives the same bytes, and one host's draws
+// do not shift another's. NOT cryptographically secure there — a simulation is not a place for real
+// keys. Callback forms call back as an immediate of the host. Everywhere else they are Node's own.
+import { Buffer } from 'node:buffer';
+import crypto from 'node:crypto';
+import { Scope } from '../scope/scope.js';
+import type { PatchSet } from './patch-set.js';
+import { realMathRandom } from './originals.js';
+import { Immediate } from './timer-objects.js';
+
+type Fn = (...args: unknown[]) => unknown;
+
+const webcrypto = globalThis.crypto as unknown as Record<string, Fn>;
+const real = {
+  randomBytes: crypto.randomBytes as Fn,
+  randomFill: crypto.randomFill as Fn,
+  randomFillSync: crypto.randomFillSync as Fn,
+  randomInt: crypto.randomInt as Fn,
+  randomUUID: crypto.randomUUID as Fn,
+  webGetRandomValues: webcrypto.getRandomValues!.bind(webcrypto),
+  webRandomUUID: webcrypto.randomUUID!.bind(webcrypto),
+};
+
+function virtualScope(): Scope | undefined {
+  const scope = Scope.active();
+  return scope?.virtual ? scope : undefined;
+}
+
+function random(): number {
+  const scope = virtualScope();
+  if (scope === undefined) return realMathRandom();
+  const hooks = scope.hooks!;
+  // 53 random bits, as V8's Math.random gives.
+  return (hooks.randomU32() * 0x200000 + (hooks.randomU32() >>> 11)) / 0x20000000000000;
+}
+
+function fill(scope: Scope, view: ArrayBufferView, offset = 0, size = view.byteLength - offset): void {
+  const bytes = new Uint8Array(view.buffer, view.byteOffset + offset, size);
+  const hooks = scope.hooks!;
+  for (let i = 0; i < bytes.length; i += 4) {
+    let word = hooks.randomU32();
+    for (let k = 0; k < 4 && i + k < bytes.length; k++) {
+      bytes[i + k] = word & 0xff;
+      word >>>= 8;
+    }
+  }
+}
+
+function checkView(value: unknown, arg: string): ArrayBufferView {
+  if (!ArrayBuffer.isView(value)) throw new TypeError(`The "${arg}" argument must be an instance of Buffer, TypedArray, or DataView.`);
+  return value;
+}
+
+/** Calls back as Node does for the threadpool forms: later, here as an immediate of the host. */
+function callBack(scope: Scope, cb: Fn, ...args: unknown[]): void {
+  new Immediate(scope, cb as (...a: unknown[]) => void, args);
+}
+
+function randomBytes(size: unknown, cb?: unknown): unknown {
+  const scope = virtualScope();
+  if (scope === undefined) return real.randomBytes(size, cb);
+  if (typeof size !== 'number' || !Number.isInteger(size) || size < 0) throw new RangeError(`The value of "size" is out of range. Received ${String(size)}`);
+  const buffer = Buffer.alloc(size);
+  fill(scope, buffer);
+  if (typeof cb !== 'function') return buffer;
+  callBack(scope, cb as Fn, null, buffer);
+  return undefined;
+}
+
+function randomFillSync(buf: unknown, offset?: unknown, size?: unknown): unknown {
+  const scope = virtualScope();
+  if (scope === undefined) return real.randomFillSync(buf, offset, size);
+  const view = checkView(buf, 'buf');
+  fill(scope, view, (offset as number | undefined) ?? 0, size as number | undefined);
+  return view;
+}
+
+function randomFill(buf: unknown, ...rest: unknown[]): unknown {
+  const scope = virtualScope();
+  if (scope === undefined) return real.randomFill(buf, ...rest);
+  const cb = rest[rest.length - 1];
+  if (typeof cb !== 'function') throw new TypeError('The "callback" argument must be of type function');
+  const view = checkView(buf, 'buf');
+  fill(scope, view, typeof rest[0] === 'number' ? rest[0] : 0, typeof rest[1] === 'number' ? rest[1] : undefined);
+  callBack(scope, cb as Fn, null, view);
+  return undefined;
+}
+
+/** A uniform integer in [min, max), by rejection (Node allows ranges below 2^48). */
+function randomInt(a: unknown, b?: unknown, c?: unknown): unknown {
+  const scope = virtualScope();
+  if (scope === undefined) return real.randomInt(a, b, c);
+  const twoArgs = typeof b === 'number';
+  const min = twoArgs ? a as number : 0;
+  const max = twoArgs ? b : a as number;
+  const cb = twoArgs ? c : b;
+  if (!Number.isSafeInteger(min) || !Number.isSafeInteger(max) || (max as number) <= min || (max as number) - min > 2 ** 48) {
+    throw new RangeError(`randomInt needs safe integers with min < max and max - min <= 2^48, got ${String(min)} and ${String(max)}`);
+  }
+  const range = (max as number) - min;
+  const hooks = scope.hooks!;
+  const limit = 2 ** 48 - (2 ** 48 % range);
+  let x: number;
+  do x = (hooks.randomU32() >>> 8) * 2 ** 24 + (hooks.randomU32() >>> 8); while (x >= limit);
+  const n = min + (x % range);
+  if (typeof cb !== 'function') return n;
+  callBack(scope, cb as Fn, null, n);
+  return undefined;
+}
+
+function randomUUID(): string {
+  const scope = virtualScope();
+  if (scope === undefined) return real.randomUUID() as string;
+  const b = Buffer.alloc(16);
+  fill(scope, b);
+  b[6] = (b[6]! & 0x0f) | 0x40;
+  b[8] = (b[8]! & 0x3f) | 0x80;
+  const h = b.toString('hex');
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
+}
+
+function webGetRandomValues<T extends ArrayBufferView>(array: T): T {
+  const scope = virtualScope();
+  if (scope === undefined) return real.webGetRandomValues(array) as T;
+  fill(scope, checkView(array, 'typedArray'));
+  return array;
+}
+
+function webRandomUUID(): string {
+  return virtualScope() === undefined ? real.webRandomUUID() as string : randomUUID();
+}
+
+/** Patches Math.random, node:crypto's random functions and globalThis.crypto's. */
+export function installRandom(patches: PatchSet): void {
+  patches.set(Math, 'random', random);
+  // crypto.getRandomValues is a fixed getter that calls globalThis.crypto's: patched through that one.
+  const fns: Record<string, unknown> = { randomBytes, randomFill, randomFillSync, randomInt, randomUUID };
+  for (const [name, fn] of Object.entries(fns)) patches.set(crypto, name, fn);
+  patches.set(webcrypto, 'getRandomValues', webGetRandomValues);
+  patches.set(webcrypto, 'randomUUID', webRandomUUID);
+}

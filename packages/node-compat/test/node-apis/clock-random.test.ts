@@ -1,0 +1,110 @@
+// Date, performance.now(), process.hrtime(), Math.random() and crypto's random functions inside a scope: virtual and seeded on a simulated host, Node's own elsewhere.
+import { expect } from 'chai';
+import crypto from 'node:crypto';
+import { Simulation } from '@runtime-traits/local';
+import { NodeRuntime } from '@runtime-traits/node';
+import { withNodeApis } from '../../src/index.js';
+
+const YEAR_2000 = 946_684_800_000;
+
+/** Every random source, drawn on host `host` of a simulation with `seed`. */
+async function draws(seed: number, host = 'a'): Promise<Record<string, unknown>> {
+  const sim = new Simulation({ seed });
+  const rt = sim.host(host);
+  try {
+    return await withNodeApis(rt, () => rt.run(async () => {
+      const filled = new Uint8Array(8);
+      crypto.randomFillSync(filled);
+      const viaCallback = await new Promise<string>((resolve, reject) => crypto.randomBytes(6, (e, b) => (e ? reject(e) : resolve(b.toString('hex')))));
+      return {
+        math: [Math.random(), Math.random()],
+        bytes: crypto.randomBytes(8).toString('hex'),
+        viaCallback,
+        uuid: crypto.randomUUID(),
+        webUuid: globalThis.crypto.randomUUID(),
+        web: Array.from(globalThis.crypto.getRandomValues(new Uint8Array(6))),
+        module: Array.from(crypto.getRandomValues(new Uint8Array(6))),
+        int: crypto.randomInt(10, 1_000_000),
+        filled: Array.from(filled),
+      };
+    }));
+  } finally {
+    await sim.shutdown();
+  }
+}
+
+describe('withNodeApis: clocks and randomness', () => {
+  it('should give Date, performance.now() and process.hrtime() the virtual clock on a simulated host', async () => {
+    const sim = new Simulation({ seed: 1 });
+    const rt = sim.host('a');
+    const seen = await withNodeApis(rt, () => rt.run(async () => {
+      const start = { now: Date.now(), perf: performance.now(), hr: process.hrtime.bigint() };
+      const mark = process.hrtime();
+      await new Promise((resolve) => setTimeout(resolve, 90_061_500)); // 1 day, 1 hour, 1 minute, 1.5 s
+      const d = new Date();
+      return {
+        start,
+        now: Date.now() - YEAR_2000,
+        iso: d.toISOString(),
+        str: Date().slice(0, 15),
+        perf: performance.now(),
+        hr: process.hrtime.bigint(),
+        since: process.hrtime(mark),
+        isDate: d instanceof Date && d.constructor === Date,
+        utc: Date.UTC(2000, 0, 1),
+        parsed: Date.parse('2000-01-01T00:00:00Z'),
+        explicit: new Date(0).toISOString(),
+      };
+    }));
+    await sim.shutdown();
+    expect(seen).to.deep.equal({
+      start: { now: YEAR_2000, perf: 0, hr: 0n },
+      now: 90_061_500,
+      iso: '2000-01-02T01:01:01.500Z',
+      str: 'Sun Jan 02 2000',
+      perf: 90_061_500,
+      hr: 90_061_500_000_000n,
+      since: [90_061, 500_000_000],
+      isDate: true,
+      utc: YEAR_2000,
+      parsed: YEAR_2000,
+      explicit: '1970-01-01T00:00:00.000Z',
+    });
+  });
+
+  it('should draw every random source from the host\'s seeded stream: the same seed, the same values; another seed or host, others', async () => {
+    const one = await draws(5);
+    const again = await draws(5);
+    const otherSeed = await draws(6);
+    const otherHost = await draws(5, 'b');
+    expect(again).to.deep.equal(one);
+    for (const key of Object.keys(one)) {
+      expect(otherSeed[key], `${key} with another seed`).to.not.deep.equal(one[key]);
+      expect(otherHost[key], `${key} on another host`).to.not.deep.equal(one[key]);
+    }
+    expect(one.uuid).to.match(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    expect(one.int).to.be.within(10, 999_999);
+    const math = one.math as number[];
+    expect(math.every((x) => x >= 0 && x < 1)).to.equal(true);
+  });
+
+  it('should keep Node\'s own clock and randomness outside every scope and on a real-time runtime', async () => {
+    const rt = await NodeRuntime.create();
+    const sim = new Simulation({ seed: 5 });
+    const host = sim.host('a');
+    try {
+      const simulated = withNodeApis(host, () => host.run(async () => { await new Promise((r) => setTimeout(r, 1_000)); return Date.now(); }));
+      const [onNode, outside] = await Promise.all([
+        withNodeApis(rt, () => ({ now: Date.now(), uuid: crypto.randomUUID(), random: Math.random() })),
+        Promise.resolve({ now: Date.now(), uuid: crypto.randomUUID() }),
+      ]);
+      expect(await simulated).to.equal(YEAR_2000 + 1_000);
+      const wall = performance.timeOrigin + performance.now();
+      for (const seen of [onNode, outside]) expect(Math.abs(seen.now - wall)).to.be.below(5_000);
+      expect(onNode.uuid).to.not.equal(outside.uuid);
+      expect((await draws(5)).uuid).to.not.equal(onNode.uuid);
+    } finally {
+      await Promise.all([rt.shutdown(), sim.shutdown()]);
+    }
+  });
+});

@@ -1,0 +1,179 @@
+// Node's timers inside a scope: Timeout and Immediate shaped like Node's, run in Node's order, on virtual time and as the host's pending work.
+import { expect } from 'chai';
+import timers from 'node:timers';
+import timersPromises from 'node:timers/promises';
+import { promisify } from 'node:util';
+import { DeadlockError, type TaskContext } from '@runtime-traits/core';
+import { LocalRuntime, Simulation } from '@runtime-traits/local';
+import { NodeRuntime } from '@runtime-traits/node';
+import { withNodeApis } from '../../src/index.js';
+import { nodeClearTimeout, realNow } from './helpers.js';
+
+/** Runs `main` on a fresh local runtime (virtual time) inside withNodeApis; shuts it down after. */
+async function onVirtualTime<T>(main: (cx: TaskContext) => Promise<T>): Promise<T> {
+  const rt = await LocalRuntime.create();
+  try {
+    return await withNodeApis(rt, () => rt.run(main));
+  } finally {
+    await rt.shutdown();
+  }
+}
+
+const now = (): number => performance.now(); // virtual inside a scope on virtual time
+
+describe('withNodeApis: timers', () => {
+  it('should hand out timers shaped like Node\'s: ref/unref/hasRef, refresh, close, an id clearTimeout takes, Symbol.dispose', async () => {
+    const seen = await onVirtualTime(async () => {
+      const fired: string[] = [];
+      const t = setTimeout(() => fired.push('t'), 10);
+      const shape = {
+        name: t.constructor.name,
+        hasRef: t.hasRef(),
+        afterUnref: t.unref().hasRef(),
+        afterRef: t.ref().hasRef(),
+        refreshReturnsItself: t.refresh() === t,
+        idleTimeout: (t as unknown as { _idleTimeout: number })._idleTimeout,
+      };
+      const byId = setTimeout(() => fired.push('byId'), 10);
+      clearTimeout(+byId); // a number, as some libraries keep
+      const closed = setTimeout(() => fired.push('closed'), 10).close();
+      const disposed = setTimeout(() => fired.push('disposed'), 10);
+      disposed[Symbol.dispose]();
+      const viaNode = setTimeout(() => fired.push('viaNode'), 10);
+      nodeClearTimeout(viaNode); // Node's own clearTimeout, taken before the scope, clears it too
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      return { shape, fired, closedIsTimeout: closed.constructor.name };
+    });
+    expect(seen).to.deep.equal({
+      shape: { name: 'Timeout', hasRef: true, afterUnref: false, afterRef: true, refreshReturnsItself: true, idleTimeout: 10 },
+      fired: ['t'],
+      closedIsTimeout: 'Timeout',
+    });
+  });
+
+  it('should run callbacks in Node\'s order, one at a time with the microtasks of each drained before the next', async () => {
+    const log = await onVirtualTime(async () => {
+      const out: string[] = [];
+      setTimeout(() => out.push('timeout A 5'), 5);
+      setTimeout(() => { out.push('timeout B 5'); queueMicrotask(() => out.push('microtask of B')); }, 5);
+      setTimeout(() => out.push('timeout C 5'), 5);
+      setTimeout(() => out.push('timeout 1'), 1);
+      setImmediate(() => { out.push('immediate 1'); Promise.resolve().then(() => out.push('microtask of immediate 1')); });
+      setImmediate(() => out.push('immediate 2'));
+      process.nextTick(() => out.push('nextTick'));
+      await new Promise((resolve) => setTimeout(resolve, 10));
+      return out;
+    });
+    expect(log).to.deep.equal([
+      'nextTick', 'immediate 1', 'microtask of immediate 1', 'immediate 2',
+      'timeout 1', 'timeout A 5', 'timeout B 5', 'microtask of B', 'timeout C 5',
+    ]);
+  });
+
+  it('should fire at exact virtual times: an hour of setTimeout in well under a second, intervals on their beat, refresh() re-arming', async () => {
+    const t0 = realNow();
+    const seen = await onVirtualTime(async () => {
+      const times: number[] = [];
+      await new Promise((resolve) => setTimeout(resolve, 3_600_000));
+      times.push(now());
+      let ticks = 0;
+      await new Promise<void>((resolve) => {
+        const iv = setInterval(() => {
+          times.push(now());
+          if (++ticks === 3) { clearInterval(iv); resolve(); }
+        }, 250);
+      });
+      const again = await new Promise<number[]>((resolve) => {
+        const at: number[] = [];
+        const t = setTimeout(() => { at.push(now()); if (at.length === 2) resolve(at); else t.refresh(); }, 100); // refresh after firing re-arms
+        setTimeout(() => t.refresh(), 60); // pushes the first firing to 160
+      });
+      return { times, again };
+    });
+    const wall = realNow() - t0;
+    expect(seen.times).to.deep.equal([3_600_000, 3_600_250, 3_600_500, 3_600_750]);
+    expect(seen.again).to.deep.equal([3_600_910, 3_601_010]);
+    expect(wall).to.be.below(1_000);
+  });
+
+  it('should let an unref\'d timer alone not keep a simulated host busy (DeadlockError, as a process exits), a ref\'d one does', async () => {
+    const rt = await LocalRuntime.create();
+    try {
+      const stuck = await withNodeApis(rt, () => rt.run(() => new Promise((resolve) => { setTimeout(resolve, 1_000).unref(); })))
+        .then(() => undefined, (e: unknown) => e);
+      expect(stuck).to.be.instanceOf(DeadlockError);
+      expect(rt.now()).to.equal(0);
+      const fired = await withNodeApis(rt, () => rt.run(() => new Promise((resolve) => {
+        setTimeout(() => resolve(now()), 2_000).unref().ref();
+      })));
+      expect(fired).to.equal(2_000);
+    } finally {
+      await rt.shutdown();
+    }
+  });
+
+  it('should give node:timers/promises the same timers, with AbortError on abort, intervals and util.promisify', async () => {
+    const seen = await onVirtualTime(async () => {
+      const value = await timersPromises.setTimeout(50, 'v');
+      const at = now();
+      const controller = new AbortController();
+      const aborted = timersPromises.setTimeout(1_000, 'never', { signal: controller.signal }).catch((e: { name: string; code: string; cause: unknown }) => `${e.name} ${e.code} ${String(e.cause)}`);
+      setTimeout(() => controller.abort('enough'), 10);
+      const ticks: number[] = [];
+      for await (const _ of timersPromises.setInterval(100)) { ticks.push(now()); if (ticks.length === 3) break; }
+      await timersPromises.scheduler.wait(5);
+      const promisified = await promisify(setTimeout)(7, 'p');
+      const immediate = await timersPromises.setImmediate('i');
+      return { value, at, aborted: await aborted, ticks, promisified, immediate, end: now() };
+    });
+    expect(seen).to.deep.equal({
+      value: 'v', at: 50, aborted: 'AbortError ABORT_ERR enough', ticks: [150, 250, 350], promisified: 'p', immediate: 'i', end: 362,
+    });
+  });
+
+  it('should patch the module objects, so node:timers and its ESM named bindings follow', async () => {
+    const fixture = await import('./fixtures/esm-timers.js');
+    const seen = await onVirtualTime(async () => {
+      await fixture.waitWithNamedImport(30);
+      await new Promise((resolve) => timers.setTimeout(resolve, 20));
+      return now();
+    });
+    expect(seen).to.equal(50);
+  });
+
+  it('should fail the simulation\'s run with an exception thrown by a timer callback (seed tagged), as Node would crash', async () => {
+    const sim = new Simulation({ seed: 31 });
+    const a = sim.host('a');
+    const error = await withNodeApis(a, () => a.run(async () => {
+      setTimeout(() => { throw new TypeError('bug in a callback'); }, 5);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    })).then(() => undefined, (e: unknown) => e);
+    expect((error as Error).message).to.equal('bug in a callback [seed=31]');
+    await sim.shutdown();
+  });
+
+  it('should make AbortSignal.timeout follow virtual time', async () => {
+    const reason = await onVirtualTime(() => new Promise<string>((resolve) => {
+      const signal = AbortSignal.timeout(10_000);
+      setTimeout(() => {}, 20_000); // keeps the host busy past the signal's (unref'd) timer
+      signal.addEventListener('abort', () => resolve(`${(signal.reason as Error).name} at ${now()}`));
+    }));
+    expect(reason).to.equal('TimeoutError at 10000');
+  });
+
+  it('should keep real time on the node runtime: the scope\'s timers are Node\'s, and hold the scope while pending', async () => {
+    const rt = await NodeRuntime.create();
+    try {
+      const t0 = realNow();
+      const seen = await withNodeApis(rt, async () => {
+        const t = setTimeout(() => {}, 1);
+        await new Promise((resolve) => setTimeout(resolve, 30));
+        return { name: t.constructor.name, hasRef: t.hasRef() };
+      });
+      expect(seen).to.deep.equal({ name: 'Timeout', hasRef: true });
+      expect(realNow() - t0).to.be.at.least(25);
+    } finally {
+      await rt.shutdown();
+    }
+  });
+});
