@@ -6,6 +6,7 @@ import { checkClock, checkSource, type NetSource } from './internal/source.js';
 import { NodeServer, type NodeServerOptions } from './node-server.js';
 import { NodeSocket } from './node-socket.js';
 
+/** Options of {@link toNodeSocket}. */
 export interface ToNodeSocketOptions {
   /** The runtime's clock, for `setTimeout`; without one, `setTimeout(ms > 0)` throws. */
   clock?: Clock;
@@ -13,6 +14,7 @@ export interface ToNodeSocketOptions {
   allowHalfOpen?: boolean;
 }
 
+/** Options of {@link createSocket} and {@link createConnection}; invalid values throw `TypeError` naming them. */
 export interface SocketOptions {
   /** With a bare Net: the runtime's clock (a Reactor brings its own). */
   clock?: Clock;
@@ -22,12 +24,24 @@ export interface SocketOptions {
   noDelay?: boolean;
   /** Recorded only: a Connection has no keep-alive probes. */
   keepAlive?: boolean;
+  /** Recorded only, as `keepAlive`. */
   keepAliveInitialDelay?: number;
+  /** Bytes the readable side buffers before it stops reading from the Connection (stream default: 16 KiB). */
   readableHighWaterMark?: number;
+  /** Bytes the writable side buffers before `write()` returns false (stream default: 16 KiB). */
   writableHighWaterMark?: number;
 }
 
-export type ConnectTarget = ({ host: string; port: number | string } | { path: string }) & SocketOptions & {
+/** Where {@link createConnection} connects, with the socket's options, as node's `net.createConnection(options)`. */
+export type ConnectTarget = ({
+  /** Host name or IP address to dial. */
+  host: string;
+  /** TCP port (a numeric string is accepted, as node:net does). */
+  port: number | string;
+} | {
+  /** Unix socket path to dial. */
+  path: string;
+}) & SocketOptions & {
   /** `setTimeout(timeout)` before connecting, as node's createConnection does. */
   timeout?: number;
 };

@@ -39,7 +39,9 @@ interface ListenHandle {
   unref(): void;
 }
 
+/** Options of {@link serve}. */
 export interface ServeOptions {
+  /** Passed to the runtime's `listen` as `backlog`. */
   backlog?: number;
   /** The clock for the sockets' timeouts when `net` is a bare Net. */
   clock?: import('@runtime-traits/core').Clock;

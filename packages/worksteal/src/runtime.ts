@@ -69,7 +69,13 @@ export class WorkStealingRuntime implements Runtime {
     return runtime;
   }
 
-  private constructor(private readonly shared: Shared, readonly reactor: NodeReactor, spinCount: number, options: WorkStealingRuntimeOptions) {
+  private constructor(
+    private readonly shared: Shared,
+    /** Node's clock and network (a `NodeReactor`) on the thread that created the runtime; closed by `shutdown()`. */
+    readonly reactor: NodeReactor,
+    spinCount: number,
+    options: WorkStealingRuntimeOptions,
+  ) {
     this.capabilities = runtimeCapabilities(reactor.capabilities);
     this.tasks = new TaskSet(this, options.onUnhandledError);
     this.pool = new ThreadPool(shared, spinCount, options.resourceLimits, {
