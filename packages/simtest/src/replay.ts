@@ -6,7 +6,9 @@ import { checkScenario } from './internal/checks.js';
 import { runScenario, type FailureInfo, type Scenario } from './internal/run-scenario.js';
 import { readReplay, type ReplayFile } from './replay-file.js';
 
+/** What {@link replay} saw. */
 export interface ReplayResult {
+  /** This run's trace hash. */
   traceHash: string;
   /** The file's trace hash (undefined for an object without one). */
   expectedTraceHash: string | undefined;
@@ -16,6 +18,7 @@ export interface ReplayResult {
   error: FailureInfo | undefined;
 }
 
+/** Options of {@link replay}. */
 export interface ReplayOptions {
   /** Also write the (last) simulation's trace here, as JSON: the input of `runtime-traits-sim view`. */
   trace?: string;

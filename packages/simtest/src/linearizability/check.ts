@@ -4,6 +4,7 @@ import type { CheckResult, Model, Operation } from './model.js';
 import { isPending } from './model.js';
 import { isLinearizable } from './search.js';
 
+/** Options of {@link checkLinearizable}. */
 export interface CheckOptions {
   /** Shrink a failing part to a minimal counterexample (default true; false answers sooner on huge histories). */
   minimize?: boolean;
