@@ -12,6 +12,11 @@ const PACKAGES = readdirSync(join(ROOT, 'packages'), { withFileTypes: true })
   .filter((entry) => entry.isDirectory() && existsSync(join(ROOT, 'packages', entry.name, 'package.json')))
   .map((entry) => join(ROOT, 'packages', entry.name));
 
+/** The `name` in a package folder's package.json. */
+function packageName(dir: string): string {
+  return (JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { name: string }).name;
+}
+
 /** Writes a one-entry package whose source is `source`, the way a package in packages/* is laid out. */
 function samplePackage(parent: string, source: string): string {
   const dir = join(parent, 'sample');
@@ -67,10 +72,14 @@ describe('the API reference (typedoc over packages/*)', function () {
 
   describe('over every package in packages/*', () => {
     let found: DocsCheck;
+    let out: string;
 
     before(async () => {
-      found = await checkDocs(ROOT, PACKAGES);
+      out = mkdtempSync(join(tmpdir(), 'rt-api-'));
+      found = await checkDocs(ROOT, PACKAGES, out);
     });
+
+    after(() => rmSync(out, { recursive: true, force: true }));
 
     it('should convert every package without errors', () => {
       expect(found.errors, found.errors.join('\n')).to.deep.equal([]);
@@ -79,9 +88,18 @@ describe('the API reference (typedoc over packages/*)', function () {
 
     it("should document each entry of each package's exports", () => {
       for (const dir of PACKAGES) {
-        const name = (JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { name: string }).name;
+        const name = packageName(dir);
         const wanted = typedEntries(dir).map((subpath) => (subpath === '.' ? '.' : subpath.slice(2))).sort();
         expect(found.modules.get(name)?.slice().sort(), `entries documented for ${name}`).to.deep.equal(wanted);
+      }
+    });
+
+    it('should write an HTML reference whose module index links every package', () => {
+      expect(readFileSync(join(out, 'index.html'), 'utf8')).to.include('runtime-traits');
+      const index = readFileSync(join(out, 'modules.html'), 'utf8');
+      for (const dir of PACKAGES) {
+        const name = packageName(dir);
+        expect(index, `modules.html links ${name}`).to.match(new RegExp(`href="modules/[^"]+\\.html"[^>]*>${name.replace('/', '\\/')}<`));
       }
     });
 

@@ -14,6 +14,9 @@ export interface DocsCheck {
   modules: Map<string, string[]>;
 }
 
+/** Where the main entry of a package with several shows up: its index.ts says `@module index` (else typedoc names it ''). */
+const MAIN_ENTRY = 'index';
+
 /** A logger that keeps warnings and errors for the caller and prints nothing. */
 class KeepingLogger extends Logger {
   readonly warnings: string[] = [];
@@ -31,9 +34,10 @@ const NOT_DOCUMENTED = /does not have any documentation$/;
 
 /**
  * Converts `packageDirs` with the settings of `<root>/typedoc.json` (packages strategy, entry points
- * inferred from each package.json's `exports`, notDocumented validation) without writing any HTML.
+ * inferred from each package.json's `exports`, notDocumented validation) and, given `out`, writes the
+ * HTML there.
  */
-export async function checkDocs(root: string, packageDirs: readonly string[]): Promise<DocsCheck> {
+export async function checkDocs(root: string, packageDirs: readonly string[], out?: string): Promise<DocsCheck> {
   const app = await Application.bootstrapWithPlugins({
     options: join(root, 'typedoc.json'),
     entryPoints: [...packageDirs],
@@ -42,6 +46,7 @@ export async function checkDocs(root: string, packageDirs: readonly string[]): P
   const logger = new KeepingLogger();
   app.logger = logger;
   const project = await app.convert();
+  if (project && out !== undefined) await app.generateDocs(project, out);
   return {
     undocumented: logger.warnings.filter((message) => NOT_DOCUMENTED.test(message)),
     errors: project ? logger.errors : [...logger.errors, 'typedoc produced no project'],
@@ -53,7 +58,7 @@ export async function checkDocs(root: string, packageDirs: readonly string[]): P
 function entryModules(project: ProjectReflection): Map<string, string[]> {
   const modules = new Map<string, string[]>();
   for (const child of project.children ?? []) {
-    const entries = child.children?.filter((c) => c.kind === ReflectionKind.Module).map((c) => c.name || '.');
+    const entries = child.children?.filter((c) => c.kind === ReflectionKind.Module).map((c) => (c.name === MAIN_ENTRY ? '.' : c.name));
     // A package with one entry point is itself the module; one with several holds a module per entry.
     modules.set(child.name, entries && entries.length > 0 ? entries : ['.']);
   }

@@ -1,6 +1,10 @@
 // Portable tasks the suite spawns: each a named export, so any thread (a worker, a machine) can import this module by URL.
 //
 // This module must stay importable on its own: it imports only @runtime-traits/core.
+/**
+ * `@runtime-traits/conformance/tasks`: the portable tasks the suite spawns, importable on any thread.
+ * @module
+ */
 import { optionalBuiltin } from './host.js';
 import { defineTask, NetError, RuntimeError, TimeoutError, type TaskContext, type TaskDef } from '@runtime-traits/core';
 
