@@ -64,9 +64,16 @@ export interface Executor {
    * `CancelledError` if it was cancelled, rejects the returned handle.
    */
   spawn<A extends unknown[], R>(def: TaskDef<A, R>, args: A, opts?: SpawnOptions): Task<R>;
-  /** Runs a closure on this thread. */
+  /**
+   * Runs a closure on this thread, after the current synchronous code (never inside the call). The closure may
+   * capture anything, since it never leaves the thread. `TypeError` when `fn` is not a function.
+   */
   spawnLocal<R>(fn: (cx: TaskContext) => Awaitable<R>, opts?: SpawnOptions): Task<R>;
-  /** Runs a portable task off the event loop, on a thread meant for blocking work. */
+  /**
+   * Runs a portable task off the event loop, on a thread meant for blocking work (synchronous CPU or IO),
+   * so the loop stays responsive. Where the runtime lacks `spawn.blocking` it runs like `spawn` (see the
+   * runtime's README). The task's error, or `CancelledError`, rejects the handle; a dead thread, `WorkerCrashedError`.
+   */
   spawnBlocking<A extends unknown[], R>(def: TaskDef<A, R>, args: A, opts?: SpawnOptions): Task<R>;
   /**
    * Synchronous fork-join (rayon::join): runs both bodies and returns both results, in parallel where the

@@ -37,9 +37,15 @@ export interface Connection extends AsyncIterable<Uint8Array>, AsyncDisposable {
   readonly localAddress: SocketAddress;
   /** The peer's address. */
   readonly remoteAddress: SocketAddress;
-  /** The next chunk, or `null` at end of stream. */
+  /**
+   * The next chunk (at least one byte), or `null` at end of stream. Rejects with `NetError` (`ECONNRESET`…)
+   * when the connection fails and `CancelledError` when `opts.signal` aborts.
+   */
   read(opts?: { signal?: AbortSignal }): Promise<Uint8Array | null>;
-  /** Resolves once the data is accepted; waits while the peer is not reading (backpressure). */
+  /**
+   * Sends `data` (a string as UTF-8). Resolves once the data is accepted; waits while the peer is not reading
+   * (backpressure). Rejects with `NetError` (`EPIPE` after `closeWrite()`, `ECONNRESET`…) or `CancelledError`.
+   */
   write(data: Uint8Array | string, opts?: { signal?: AbortSignal }): Promise<void>;
   /** Half-close: the peer reads end of stream, this side can still read. */
   closeWrite(): Promise<void>;
@@ -53,7 +59,7 @@ export interface Connection extends AsyncIterable<Uint8Array>, AsyncDisposable {
 export interface Listener extends AsyncIterable<Connection>, AsyncDisposable {
   /** The bound address; with port 0 it holds the port the system chose. */
   readonly address: SocketAddress;
-  /** The next connection, or `null` once the listener is closed. */
+  /** The next connection, or `null` once the listener is closed. Rejects with `CancelledError` when `opts.signal` aborts. */
   accept(opts?: { signal?: AbortSignal }): Promise<Connection | null>;
   /** Stops listening (idempotent); a pending `accept()` resolves `null`. Connections already accepted stay open. */
   close(): Promise<void>;
@@ -73,7 +79,7 @@ export interface UdpSocket extends AsyncIterable<Datagram>, AsyncDisposable {
   readonly address: SocketAddress;
   /** Sends one datagram (a string is sent as UTF-8). Rejects with `NetError` (`EMSGSIZE` when too big for one datagram). */
   send(data: Uint8Array | string, to: SocketAddress): Promise<void>;
-  /** The next datagram, or `null` once the socket is closed. */
+  /** The next datagram, or `null` once the socket is closed. Rejects with `CancelledError` when `opts.signal` aborts. */
   recv(opts?: { signal?: AbortSignal }): Promise<Datagram | null>;
   /** Closes the socket (idempotent); a pending `recv()` resolves `null`. */
   close(): Promise<void>;
@@ -145,7 +151,10 @@ export interface Net {
   connect(to: SocketAddress, opts?: ConnectOptions): Promise<Connection>;
   /** Starts listening at `at`. Rejects with `NetError` (`EADDRINUSE`, `EACCES`…). */
   listen(at: ListenAddress, opts?: ListenOptions): Promise<Listener>;
-  /** Binds a UDP socket (`host` defaults to 127.0.0.1, port 0 lets the system choose). Needs `net.udp`. */
+  /**
+   * Binds a UDP socket (`host` defaults to 127.0.0.1, port 0 lets the system choose). Needs `net.udp`, else
+   * `UnsupportedError`; rejects with `NetError` (`EADDRINUSE`…) when the address cannot be bound.
+   */
   bindUdp(at: { host?: string; port: number }): Promise<UdpSocket>;
   /** Resolves a host name to its IP addresses (IPv4 and IPv6). Rejects with `NetError` `ENOTFOUND` when there is none. */
   lookup(hostname: string): Promise<string[]>;

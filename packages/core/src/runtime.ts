@@ -45,7 +45,10 @@ export interface Runtime extends AsyncDisposable {
   readonly reactor: Reactor;
   /** What this runtime can do; a method needing an absent capability throws `UnsupportedError`. */
   readonly capabilities: ReadonlySet<Capability>;
-  /** Runs `main` to completion (block_on). */
+  /**
+   * Runs `main` as a task on this thread and resolves with its result (block_on); rejects with its error.
+   * `TypeError` when `main` is not a function; rejects with `RuntimeShutdownError` after `shutdown()`.
+   */
   run<T>(main: (cx: TaskContext) => Awaitable<T>): Promise<T>;
   /** Idempotent; afterwards spawn throws `RuntimeShutdownError`. */
   shutdown(opts?: ShutdownOptions): Promise<void>;

@@ -81,7 +81,10 @@ export class Simulation implements AsyncDisposable, SimulationContext {
     announceSimulation(this);
   }
 
-  /** The runtime of host `name`, made on first use; its address is 10.0.x.y and `lookup(name)` finds it. */
+  /**
+   * The runtime of host `name`, made on first use; its address is 10.0.x.y and `lookup(name)` finds it.
+   * `TypeError` when `name` is empty, has spaces, is `localhost` or an IP address.
+   */
   host(name: string): LocalRuntime {
     let runtime = this.hosts.get(name);
     if (runtime) return runtime;
@@ -130,7 +133,7 @@ export class Simulation implements AsyncDisposable, SimulationContext {
     this.world.scheduler.record(`LINK ${a} ${b} latency ${link.latency.min}..${link.latency.max} loss ${link.lossRate}`);
   }
 
-  /** Host `name` dies: its tasks are cancelled, its listeners vanish, its connections reset at the peers. */
+  /** Host `name` dies: its tasks are cancelled, its listeners vanish, its connections reset at the peers. `TypeError` for an unknown host. */
   crash(name: string): void {
     this.known(name, 'name');
     this.hosts.get(name)!.crash();
