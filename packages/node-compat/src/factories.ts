@@ -65,7 +65,14 @@ function socketInit(opts: SocketOptions | undefined): { allowHalfOpen: boolean; 
   };
 }
 
-/** A connected NodeSocket over an open Connection. */
+/**
+ * A connected NodeSocket over an open Connection (one you accepted or connected yourself). The socket
+ * owns the Connection from then on: destroying it closes the Connection.
+ *
+ * @param conn The open Connection.
+ * @param options `clock` for `setTimeout`, `allowHalfOpen`.
+ * @throws TypeError when `conn` is not a Connection or an option has the wrong type.
+ */
 export function toNodeSocket(conn: Connection, options?: ToNodeSocketOptions): NodeSocket {
   const connection = checkConnection(conn);
   const opts = checkOptions<ToNodeSocketOptions>(options, 'options');
@@ -73,7 +80,14 @@ export function toNodeSocket(conn: Connection, options?: ToNodeSocketOptions): N
   return new NodeSocket({ connection, clock, allowHalfOpen: opts?.allowHalfOpen === true });
 }
 
-/** An unconnected NodeSocket: `.connect(port, host, cb?)`, `.connect(path, cb?)` or `.connect({ port, host } | { path }, cb?)`, as `new net.Socket()`. */
+/**
+ * An unconnected NodeSocket: `.connect(port, host, cb?)`, `.connect(path, cb?)` or
+ * `.connect({ port, host } | { path }, cb?)`, as `new net.Socket()`.
+ *
+ * @param net Where it connects: a Reactor (which brings its clock) or a bare Net (give `options.clock` for timeouts).
+ * @param options The socket's options.
+ * @throws TypeError when `net` is neither, or an option has the wrong type.
+ */
 export function createSocket(net: NetSource, options?: SocketOptions): NodeSocket {
   const opts = checkOptions<SocketOptions>(options, 'options');
   const source = checkSource(net, opts?.clock);
