@@ -72,6 +72,11 @@ export class AssertionRecord {
 /**
  * Asserts that `cond` holds. False: throws SimAssertionError; inside a Simulation the whole run
  * fails at once too. `details` (optional) is added to the message, e.g. a counterexample.
+ *
+ * @param cond The condition that must hold.
+ * @param name A stable name for the assertion (it identifies the failure to shrink and replay).
+ * @param details Added to the message when the assertion fails.
+ * @throws SimAssertionError when `cond` is falsy; TypeError for an empty `name` or non-string `details`.
  */
 export function always(cond: unknown, name: string, details?: string): asserts cond {
   checkName(name);

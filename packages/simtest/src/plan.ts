@@ -104,6 +104,10 @@ export function emptyPlan(): FaultPlan {
  * A plan drawn from `seed` alone: the same seed and options give the same plan on every machine.
  * Episodes: a partition of two hosts then its repair; a crash then the restart; a link made slow
  * and lossy then put back to `baseline`.
+ *
+ * @param seed Any safe integer (explore passes the run's seed).
+ * @param options The simulation's hosts and how to draw the faults.
+ * @throws TypeError or RangeError, naming the option, when `seed` or an option is invalid.
  */
 export function generatePlan(seed: number, options: PlanOptions): FaultPlan {
   if (!Number.isSafeInteger(seed)) throw new TypeError(`seed must be a safe integer, got ${show(seed)}`);
@@ -155,7 +159,7 @@ export function describeFault(f: Fault): string {
   }
 }
 
-/** Checks a plan's shape (from a file, say); returns it. */
+/** Checks a plan's shape (from a file, say) and returns it; `TypeError` naming `arg` and the bad field otherwise. */
 export function checkPlan(plan: unknown, arg = 'plan'): FaultPlan {
   const p = plan as FaultPlan;
   if (typeof p !== 'object' || p === null || !Array.isArray(p.faults)) throw new TypeError(`${arg} must be { faults: Fault[] }, got ${show(plan)}`);

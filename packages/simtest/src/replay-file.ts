@@ -30,7 +30,10 @@ export function writeReplayFile(path: string, replay: ReplayFile): void {
   writeFileSync(path, `${JSON.stringify(replay, null, 2)}\n`);
 }
 
-/** A replay from a path, or an object already read; its shape is checked. */
+/**
+ * A replay from a path, or an object already read; its shape is checked.
+ * @throws TypeError naming `arg` when the file cannot be read or parsed, or lacks a seed or a valid plan.
+ */
 export function readReplay(fileOrReplay: string | ReplayFile, arg = 'fileOrReplay'): ReplayFile {
   let data: unknown = fileOrReplay;
   if (typeof fileOrReplay === 'string') {

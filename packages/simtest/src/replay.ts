@@ -24,7 +24,15 @@ export interface ReplayOptions {
   trace?: string;
 }
 
-/** Runs `scenario` with the seed and plan of `fileOrReplay` on this thread. */
+/**
+ * Runs `scenario` with the seed and plan of `fileOrReplay` on this thread and says whether the run
+ * traced exactly as when the file was written.
+ *
+ * @param scenario The scenario the file was written for.
+ * @param fileOrReplay A replay file's path, or its contents.
+ * @param opts `trace`: also write this run's trace (JSON) there, for `runtime-traits-sim view`.
+ * @throws TypeError for a bad scenario, an unreadable or malformed replay, or a non-string `opts.trace`.
+ */
 export async function replay(scenario: Scenario, fileOrReplay: string | ReplayFile, opts: ReplayOptions = {}): Promise<ReplayResult> {
   checkScenario(scenario);
   const file = readReplay(fileOrReplay);
