@@ -18,7 +18,8 @@ export interface CheckOptions {
  * @param model The sequential object the history should behave like (see `models`).
  * @param opts `minimize: false` skips shrinking the counterexample.
  * @returns `{ ok: true }`, or `{ ok: false, counterexample }` for the first failing partition.
- * @throws TypeError when `history` is not an array of operations or `model` lacks `init`/`step`.
+ * @throws TypeError when `history` is not an array of operations or `model` lacks `init`/`step`; RangeError
+ *   for an operation that returns before its call.
  */
 export function checkLinearizable<S>(history: readonly Operation[], model: Model<S>, opts: CheckOptions = {}): CheckResult {
   checkHistory(history);
