@@ -61,6 +61,22 @@ describe('http-per-core: the JSON service on every worker', function () {
     for (let i = 0; i < 8; i++) expect((await json(`${base}/hello`)).body.worker).to.equal(0);
   });
 
+  it('serves the same API with the native listener (node:net\'s own listen on each worker thread)', async () => {
+    const other = await WorkStealingRuntime.create({ workers: 2, stealing: false });
+    try {
+      const native = await startPerCore(other, { listener: 'native' });
+      expect(native.listening).to.equal(native.reusePort ? 2 : 1);
+      const { body } = await json(`http://127.0.0.1:${native.port}/sum?n=10`);
+      expect(body).to.include({ n: 10, sum: 55 });
+      await stopPerCore(other);
+    } finally {
+      await other.shutdown();
+    }
+    let refused: unknown;
+    try { await startPerCore(rt, { listener: 'fast' as never }); } catch (error) { refused = error; }
+    expect(refused).to.be.instanceOf(TypeError);
+  });
+
   it('runs as a program: prints its address, serves, and exits by itself on SIGTERM', async () => {
     const main = fileURLToPath(new URL('../src/main.js', import.meta.url));
     const child = spawn(process.execPath, [main, '--port', '0', '--workers', '2'], { stdio: ['ignore', 'pipe', 'inherit'] });
