@@ -67,6 +67,7 @@ function startServer(node: string, args: string[]): Promise<Server> {
       output += text;
       const line = output.split('\n').find((l) => l.startsWith('{'));
       if (!line) return;
+      clearTimeout(late);
       resolve({
         port: (JSON.parse(line) as { port: number }).port,
         pid: child.pid!,
@@ -81,6 +82,11 @@ function startServer(node: string, args: string[]): Promise<Server> {
     child.stderr!.setEncoding('utf8').on('data', (text: string) => { output += text; });
     child.once('error', reject);
     void exited.then(() => reject(new Error(`${args[0]} exited before it listened: ${output.trim().slice(-300)}`)));
+    const late = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`${args[0]} did not listen within 30 s: ${output.trim().slice(-300)}`));
+    }, 30_000);
+    void exited.then(() => clearTimeout(late));
   });
 }
 
