@@ -8,7 +8,9 @@ const port = Number(values.port);
 const workers = values.workers === undefined ? undefined : Number(values.workers);
 if (!Number.isInteger(port) || port < 0 || port > 65535) throw new RangeError(`--port must be an integer from 0 to 65535, got ${values.port}`);
 
-const rt = await WorkStealingRuntime.create({ stealing: false, ...(workers === undefined ? {} : { workers }) });
+// Requests run on each worker's event loop, not as tasks: a few shared task slots are plenty (the
+// defaults, sized for heavy spawning, put about 6 MiB of slot records in every process).
+const rt = await WorkStealingRuntime.create({ stealing: false, mainSlots: 1024, workerSlots: 1024, ...(workers === undefined ? {} : { workers }) });
 const service = await startPerCore(rt, { host: values.host, port, listener: values.listener as 'runtime' | 'native' });
 // One JSON line: scripts (the benchmark) read the port and the mode from it.
 console.log(JSON.stringify({ url: `http://${values.host}:${service.port}/hello`, port: service.port, workers: rt.workers, listening: service.listening, reusePort: service.reusePort, listener: values.listener }));
