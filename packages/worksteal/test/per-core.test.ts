@@ -1,7 +1,7 @@
 // Thread-per-core (stealing: false): placement, no migration, broadcast (also after a crash), per-thread state, cx.worker, metrics.
 import { expect } from 'chai';
 import { threadId } from 'node:worker_threads';
-import { UnsupportedError, WorkerCrashedError } from '@runtime-traits/core';
+import { CancelledError, UnsupportedError, WorkerCrashedError } from '@runtime-traits/core';
 import { WorkStealingRuntime } from '../src/index.js';
 import { badIndexes, bump, die, family, forward, hold, where, type Where } from './fixtures/per-core-tasks.js';
 
@@ -103,6 +103,23 @@ describe('WorkStealingRuntime thread-per-core (stealing: false)', function () {
     Atomics.store(g, 0, 1);
     expect(await held).to.equal(0);
     expect((await Promise.all(queued)).every((w) => w.worker === 0)).to.equal(true);
+  });
+
+  it('cancels a task still waiting in a worker\'s placement queue: it never runs, the queue drains', async () => {
+    const before = (await rt.spawnOn(1, bump, [])).count;
+    const gate = new SharedArrayBuffer(8);
+    const g = new Int32Array(gate);
+    const held = rt.spawnOn(1, hold, [gate]);
+    await until(() => Atomics.load(g, 1) === 1, 'worker 1 to hold');
+    const queued = rt.spawnOn(1, bump, []);
+    await queued.cancel('not needed');
+    let error: unknown;
+    try { await queued; } catch (e) { error = e; }
+    Atomics.store(g, 0, 1);
+    expect(error).to.be.instanceOf(CancelledError);
+    expect(await held).to.equal(1);
+    expect((await rt.spawnOn(1, bump, [])).count, 'the cancelled bump never ran').to.equal(before + 1);
+    expect(rt.metrics().queueDepths).to.deep.equal([0, 0]);
   });
 
   it('after a worker crashes, its replacement takes its place: queued tasks and broadcast run there', async () => {
