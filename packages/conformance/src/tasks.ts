@@ -61,6 +61,8 @@ export const inspectContext = defineTask(import.meta.url, 'inspectContext', (cx:
   runtimeName: typeof cx.runtime?.name === 'string' ? cx.runtime.name : null,
   hasExecutor: typeof cx.runtime?.executor?.spawn === 'function',
   hasClock: typeof cx.runtime?.reactor?.clock?.now === 'function',
+  /** cx.worker: absent off a pool worker, else the worker's index. */
+  worker: cx.worker === undefined ? 'undefined' : Number.isInteger(cx.worker) && cx.worker >= 0 ? 'index' : `bad: ${String(cx.worker)}`,
 }));
 
 /** Spawns `add` through cx.runtime from inside a task and returns its result. */

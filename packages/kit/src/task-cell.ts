@@ -30,6 +30,8 @@ import { dress, LiveHandle, type TaskHandle } from './task-handle.js';
 /** What a cell reports to the set that owns it. */
 export interface TaskOwner {
   readonly runtime: Runtime;
+  /** cx.worker of the tasks it owns: the pool worker's index, undefined off a worker. */
+  readonly worker?: number | undefined;
   settled(cell: TaskCell<unknown>): void;
   unhandled(error: unknown, cell: TaskCell<unknown>): void;
 }
@@ -113,6 +115,10 @@ export class TaskCell<T> implements TaskContext {
   // ── TaskContext ────────────────────────────────────────────────────────────
   get runtime(): Runtime {
     return this.owner.runtime;
+  }
+
+  get worker(): number | undefined {
+    return this.owner.worker;
   }
 
   get signal(): AbortSignal {

@@ -54,8 +54,12 @@ export class TaskSet implements TaskOwner {
   private closing = false;
   private readonly onUnhandledError: UnhandledErrorHandler;
 
-  constructor(readonly runtime: Runtime, onUnhandledError?: UnhandledErrorHandler) {
+  /** cx.worker of this set's tasks: a pool worker's index on such a thread, undefined elsewhere. */
+  readonly worker: number | undefined;
+
+  constructor(readonly runtime: Runtime, onUnhandledError?: UnhandledErrorHandler, worker?: number) {
     this.onUnhandledError = onUnhandledError ?? printUnhandled;
+    this.worker = worker;
   }
 
   get closed(): boolean {
