@@ -3,7 +3,7 @@
 // and may be absent, in which case they are skipped with a line saying so.
 import type { Benchmark } from './types.js';
 
-export const BENCHMARKS = ['spawn', 'threads', 'forkjoin', 'tcp', 'compat', 'node-apis', 'timers', 'memory', 'kv', 'distributed', 'simtest'] as const;
+export const BENCHMARKS = ['spawn', 'threads', 'forkjoin', 'tcp', 'compat', 'node-apis', 'http', 'timers', 'memory', 'kv', 'distributed', 'simtest'] as const;
 
 /** The benchmark module, or the reason it cannot be loaded. */
 export async function loadBenchmark(name: string): Promise<Benchmark | string> {

@@ -70,6 +70,8 @@ export const inspectContext = defineTask(import.meta.url, 'inspectContext', (cx:
   hasExecutor: typeof cx.runtime?.executor?.spawn === 'function',
   /** Whether `cx.runtime.reactor.clock.now` is a function. */
   hasClock: typeof cx.runtime?.reactor?.clock?.now === 'function',
+  /** cx.worker: absent off a pool worker, else the worker's index. */
+  worker: cx.worker === undefined ? 'undefined' : Number.isInteger(cx.worker) && cx.worker >= 0 ? 'index' : `bad: ${String(cx.worker)}`,
 }));
 
 /** Spawns `add` through cx.runtime from inside a task and returns its result. */

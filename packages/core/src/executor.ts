@@ -10,6 +10,12 @@ export interface TaskContext {
   readonly signal: AbortSignal;
   /** The runtime as seen from the thread this task runs on. */
   readonly runtime: Runtime;
+  /**
+   * The index (0-based) of the pool worker thread this task runs on, so a task can find its shard
+   * on a thread-per-core runtime; `undefined` off a worker (the main thread, a blocking thread, and
+   * every single-threaded runtime).
+   */
+  readonly worker?: number | undefined;
 }
 
 /**

@@ -31,6 +31,8 @@ import { dress, LiveHandle, type TaskHandle } from './task-handle.js';
 export interface TaskOwner {
   /** The runtime a task's `cx.runtime` returns. */
   readonly runtime: Runtime;
+  /** cx.worker of the tasks it owns: the pool worker's index, undefined off a worker. */
+  readonly worker?: number | undefined;
   /** Called once, when `cell` reaches completed, failed or cancelled. */
   settled(cell: TaskCell<unknown>): void;
   /** Called with the failure of a detached task (on `detach()` of a failed one, or when a detached one fails). */
@@ -126,6 +128,10 @@ export class TaskCell<T> implements TaskContext {
   // ── TaskContext ────────────────────────────────────────────────────────────
   get runtime(): Runtime {
     return this.owner.runtime;
+  }
+
+  get worker(): number | undefined {
+    return this.owner.worker;
   }
 
   get signal(): AbortSignal {

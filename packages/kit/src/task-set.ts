@@ -63,12 +63,17 @@ export class TaskSet implements TaskOwner {
   private closing = false;
   private readonly onUnhandledError: UnhandledErrorHandler;
 
+  /** cx.worker of this set's tasks: a pool worker's index on such a thread, undefined elsewhere. */
+  readonly worker: number | undefined;
+
   /**
    * @param runtime What tasks see as `cx.runtime`.
    * @param onUnhandledError Receives detached tasks' failures; default: printed with `console.error`.
+   * @param worker What tasks see as `cx.worker`: the pool worker's index when this set lives on one.
    */
-  constructor(readonly runtime: Runtime, onUnhandledError?: UnhandledErrorHandler) {
+  constructor(readonly runtime: Runtime, onUnhandledError?: UnhandledErrorHandler, worker?: number) {
     this.onUnhandledError = onUnhandledError ?? printUnhandled;
+    this.worker = worker;
   }
 
   /** True once `shutdown()` has begun: `admit()` throws from then on. */

@@ -43,6 +43,11 @@ interface ListenHandle {
 export interface ServeOptions {
   /** Passed to the runtime's `listen` as `backlog`. */
   backlog?: number;
+  /**
+   * Several listeners share the port and the kernel spreads connections (a server per core, each on
+   * its own thread). Needs the Net's `net.reusePort`: without it serve() rejects UnsupportedError.
+   */
+  reusePort?: boolean;
   /** The clock for the sockets' timeouts when `net` is a bare Net. */
   clock?: import('@runtime-traits/core').Clock;
 }
@@ -67,15 +72,16 @@ export function serve(server: net.Server, net: NetSource, at: ListenAddress, opt
   const source = checkSource(net, opts?.clock, 'net', 'options.clock');
   const where = checkListenAddress(at, 'at');
   const backlog = opts?.backlog === undefined ? undefined : checkCount(opts.backlog, 'options.backlog', 0);
+  if (opts?.reusePort !== undefined && typeof opts.reusePort !== 'boolean') throw new TypeError(`options.reusePort must be a boolean, got ${show(opts.reusePort)}`);
   if (target._handle) throw codedError('ERR_SERVER_ALREADY_LISTEN', 'Listen method has been called more than once without closing.');
-  return listenVia(target, source, where, backlog);
+  return listenVia(target, source, where, backlog, opts?.reusePort === true);
 }
 
 /** serve() after its checks (NodeServer#listen calls this directly). */
-export async function listenVia(server: net.Server & ServerState, source: Source, at: ListenAddress, backlog: number | undefined): Promise<SocketAddress> {
+export async function listenVia(server: net.Server & ServerState, source: Source, at: ListenAddress, backlog: number | undefined, reusePort = false): Promise<SocketAddress> {
   const id = ++server._listeningId; // node's close() and listen() bump it: a stale listen is dropped
   const owner = new OwnerLink(source.owner, server);
-  const listener = await source.net.listen(at, backlog === undefined ? undefined : { backlog });
+  const listener = await source.net.listen(at, backlog === undefined && !reusePort ? undefined : { ...(backlog === undefined ? {} : { backlog }), ...(reusePort ? { reusePort } : {}) });
   if (owner.frozen) return new Promise<never>(() => {}); // its scope's host is gone: nothing more happens
   if (server._listeningId !== id || server._handle) {
     void listener.close();

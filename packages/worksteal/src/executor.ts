@@ -1,6 +1,6 @@
-// The Executor a worksteal Runtime hands out — on the main thread and on a pool thread alike, over that thread's spawn and join.
-import type { Awaitable, Executor, SpawnOptions, Task, TaskContext, TaskDef } from '@runtime-traits/core';
-import { checkJoinArgs, checkSpawn } from '@runtime-traits/core/kit';
+// The Executor a worksteal Runtime hands out (main thread and pool threads alike, over that thread's spawn and join), and thread-per-core's Placement.
+import { UnsupportedError, type Awaitable, type Executor, type SpawnOptions, type Task, type TaskContext, type TaskDef } from '@runtime-traits/core';
+import { checkJoinArgs, checkSpawn, show } from '@runtime-traits/core/kit';
 import type { TaskSet } from '@runtime-traits/kit';
 
 type AnyDef = TaskDef<unknown[], unknown>;
@@ -34,4 +34,45 @@ export function executorOver(tasks: TaskSet, spawning: Spawning): Executor {
       return new Promise((resolve) => setImmediate(resolve));
     },
   };
+}
+
+/**
+ * Thread-per-core placement (`stealing: false`): on the main thread's WorkStealingRuntime and on a
+ * worker's cx.runtime alike. Worker indexes run from 0 to `workers - 1`, as `cx.worker` does.
+ */
+export interface Placement {
+  /** Worker threads (the shards). */
+  readonly workers: number;
+  /** Runs the task on worker `worker` and nowhere else (its own spawns stay there too). */
+  spawnOn<A extends unknown[], R>(worker: number, def: TaskDef<A, R>, args: A, opts?: SpawnOptions): Task<R>;
+  /** Runs the task once on every worker; the results in worker order (rejects with the first failure). */
+  broadcast<A extends unknown[], R>(def: TaskDef<A, R>, args: A): Promise<R[]>;
+}
+
+/** The runtime's Placement (cx.runtime inside a task too); TypeError when it cannot place tasks on a worker. */
+export function placementOf(runtime: unknown): Placement {
+  const p = runtime as Partial<Placement> | null;
+  if (typeof p?.spawnOn !== 'function' || typeof p.broadcast !== 'function' || typeof p.workers !== 'number') {
+    throw new TypeError(`runtime must be a WorkStealingRuntime (or a task's cx.runtime on one), got ${show(runtime)}`);
+  }
+  return p as Placement;
+}
+
+/** spawnOn's worker: TypeError when not an integer, RangeError outside 0..workers-1. */
+export function checkWorkerIndex(value: unknown, workers: number, arg = 'worker'): number {
+  if (typeof value !== 'number' || !Number.isInteger(value)) throw new TypeError(`${arg} must be an integer worker index, got ${show(value)}`);
+  if (value < 0 || value >= workers) throw new RangeError(`${arg} must be from 0 to ${workers - 1} (the runtime has ${workers} workers), got ${value}`);
+  return value;
+}
+
+/** Thread-per-core only: the error for spawnOn/broadcast on a stealing runtime. */
+export function requirePinned(pinned: boolean, what: string): void {
+  if (!pinned) throw new UnsupportedError(undefined, `${what} places a task on one worker: create the runtime with { stealing: false }`);
+}
+
+/** broadcast over spawnOn: every task is spawned before the first is awaited. */
+export function broadcastOver<A extends unknown[], R>(place: Placement, def: TaskDef<A, R>, args: A): Promise<R[]> {
+  const tasks: Task<R>[] = [];
+  for (let w = 0; w < place.workers; w++) tasks.push(place.spawnOn(w, def, args));
+  return Promise.all(tasks);
 }

@@ -2,3 +2,4 @@
 export { WorkStealingRuntime } from './runtime.js';
 
 export type { WorkStealingRuntimeOptions } from './options.js';
+export { placementOf, type Placement } from './executor.js';

@@ -2,13 +2,19 @@
 import type { ResourceLimits } from 'node:worker_threads';
 import { availableParallelism } from 'node:os';
 import type { RuntimeOptions } from '@runtime-traits/core';
-import { checkCount, checkFunction, checkOptions } from '@runtime-traits/core/kit';
+import { checkCount, checkFunction, checkOptions, show } from '@runtime-traits/core/kit';
 import type { LayoutConfig } from './memory/layout.js';
 
 /** Options of `WorkStealingRuntime.create()`; invalid values throw `TypeError`/`RangeError` naming the option. */
 export interface WorkStealingRuntimeOptions extends RuntimeOptions {
   /** Stealing worker threads (1–256). Default: the number of cores. */
   workers?: number;
+  /**
+   * Default true. False: thread-per-core — a task runs on the worker it was placed on (spawnOn, the
+   * round robin of spawn from outside, or the spawning worker itself) and never migrates, so it may
+   * keep per-thread state; each worker gets a placement queue (workers × the injector's size).
+   */
+  stealing?: boolean;
   /** Threads for spawnBlocking (1–256), started on first use. Default 2. */
   blockingThreads?: number;
   /** Capacity of each worker's deque (a power of two from 2 to 65536). Default 256; tests use 4. */
@@ -44,7 +50,9 @@ export function settingsOf(opts: unknown): Settings {
   const spinCount = o.spinCount === undefined ? 64 : checkCount(o.spinCount, 'opts.spinCount', 0, 1 << 20);
   const mainSlots = o.mainSlots === undefined ? 16384 : checkCount(o.mainSlots, 'opts.mainSlots', 1, 1 << 18);
   const workerSlots = o.workerSlots === undefined ? 4096 : checkCount(o.workerSlots, 'opts.workerSlots', 1, 1 << 16);
+  if (o.stealing !== undefined && typeof o.stealing !== 'boolean') throw new TypeError(`opts.stealing must be a boolean, got ${show(o.stealing)}`);
+  const pinned = o.stealing === false;
   if (o.onUnhandledError !== undefined) checkFunction(o.onUnhandledError, 'opts.onUnhandledError');
   if (o.resourceLimits !== undefined) o.resourceLimits = checkOptions(o.resourceLimits, 'opts.resourceLimits');
-  return { layout: { workers, blocking, queueCapacity, mainSlots, workerSlots, blockingSlots: 256 }, spinCount, options: o };
+  return { layout: { workers, blocking, queueCapacity, mainSlots, workerSlots, blockingSlots: 256, pinned }, spinCount, options: o };
 }

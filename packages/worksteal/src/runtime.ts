@@ -13,13 +13,17 @@ import {
   WorkerCrashedError, type Awaitable, type Capability, type Executor, type Runtime, type RuntimeMetrics, type ShutdownOptions, type SpawnOptions,
   type Task, type TaskContext, type TaskDef,
 } from '@runtime-traits/core';
-import { checkShutdownOptions, decodeError, show, type ErrorRecord } from '@runtime-traits/core/kit';
+import { checkShutdownOptions, checkSpawn, decodeError, show, type ErrorRecord } from '@runtime-traits/core/kit';
 import { resolveTask, TaskSet } from '@runtime-traits/kit';
 import { NodeReactor } from '@runtime-traits/node';
-import { executorOver } from './executor.js';
+import { broadcastOver, checkWorkerIndex, executorOver, requirePinned, type Placement } from './executor.js';
 import { runtimeCapabilities } from './capabilities.js';
 import { join } from './join.js';
+import { SlotMode } from './memory/layout.js';
 import { Shared } from './memory/shared.js';
+import { writeResult } from './memory/slot-payload.js';
+import { deliver } from './task/runner.js';
+import { ownerOf } from './task/slot-state.js';
 import { settingsOf, type WorkStealingRuntimeOptions } from './options.js';
 import type { RemoteTask } from './task/remote-task.js';
 import { MainThread, MAIN } from './threads/main-thread.js';
@@ -31,15 +35,21 @@ import { recover } from './threads/recovery.js';
 type AnyDef = TaskDef<unknown[], unknown>;
 
 /**
- * A multi-threaded work-stealing runtime: `spawn`ed portable tasks run on a pool of worker threads
- * that steal from each other's deques; `spawnLocal` and `run` stay on the calling thread; `join`
- * forks onto the pool; `spawnBlocking` uses separate threads. A worker that dies fails the tasks it
- * was running with `WorkerCrashedError` and is replaced. The reactor is Node's (`NodeReactor`).
+ * A multi-threaded runtime on a pool of worker threads. By default it steals work: `spawn`ed portable
+ * tasks run on any worker, which take from each other's deques. With `stealing: false` it is
+ * thread-per-core: each task stays on the worker it was placed on (`spawnOn`, `broadcast`, or round
+ * robin). `spawnLocal` and `run` stay on the calling thread; `join` forks onto the pool;
+ * `spawnBlocking` uses separate threads. A worker that dies fails the tasks it was running with
+ * `WorkerCrashedError` and is replaced. The reactor is Node's (`NodeReactor`).
  * Capabilities: `spawn.parallel`, `spawn.blocking`, `join.parallel` and the reactor's `net.*`.
  */
-export class WorkStealingRuntime implements Runtime {
+export class WorkStealingRuntime implements Runtime, Placement {
   readonly name = 'worksteal';
   readonly executor: Executor;
+  /** Worker threads: the shards of thread-per-core (`spawnOn`'s indexes are 0..workers-1). */
+  readonly workers: number;
+  /** False in thread-per-core (`stealing: false`). */
+  readonly stealing: boolean;
   readonly capabilities: ReadonlySet<Capability>;
   private readonly tasks: TaskSet;
   private readonly pool: ThreadPool;
@@ -47,6 +57,8 @@ export class WorkStealingRuntime implements Runtime {
   /** Def numbers of the defs resolveTask verified. */
   private readonly verified = new Map<AnyDef, number>();
   private crashes = 0;
+  /** Thread-per-core: the next worker a spawn from outside goes to. */
+  private nextWorker = 0;
   private closing: Promise<void> | undefined;
 
   /**
@@ -77,6 +89,8 @@ export class WorkStealingRuntime implements Runtime {
     options: WorkStealingRuntimeOptions,
   ) {
     this.capabilities = runtimeCapabilities(reactor.capabilities);
+    this.workers = shared.config.workers;
+    this.stealing = !shared.config.pinned;
     this.tasks = new TaskSet(this, options.onUnhandledError);
     this.pool = new ThreadPool(shared, spinCount, options.resourceLimits, {
       onMessage: (from, message) => this.onThreadMessage(from, message),
@@ -100,15 +114,39 @@ export class WorkStealingRuntime implements Runtime {
     }
   }
 
-  /** A portable task from the main thread (options checked): into a slot once its def is verified. */
-  private spawnTask(def: AnyDef, args: unknown[], o: SpawnOptions | undefined, blocking: boolean): Task<unknown> {
+  /** Thread-per-core: runs the task on worker `worker` (0..workers-1) only; see Placement. */
+  spawnOn<A extends unknown[], R>(worker: number, def: TaskDef<A, R>, args: A, opts?: SpawnOptions): Task<R> {
+    requirePinned(!this.stealing, 'spawnOn');
+    const w = checkWorkerIndex(worker, this.workers);
+    const o = checkSpawn(def, args, opts);
+    this.tasks.admit();
+    return this.spawnTask(def as unknown as AnyDef, args, o, false, w) as Task<R>;
+  }
+
+  /** Thread-per-core: the task once on every worker (a server per core, say); results in worker order. */
+  broadcast<A extends unknown[], R>(def: TaskDef<A, R>, args: A): Promise<R[]> {
+    try {
+      requirePinned(!this.stealing, 'broadcast');
+      checkSpawn(def, args, undefined);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    return broadcastOver(this, def, args);
+  }
+
+  /**
+   * A portable task from the main thread (options checked): into a slot once its def is verified.
+   * `worker`: placed on that worker; -1: thread-per-core's round robin, or anyone when stealing.
+   */
+  private spawnTask(def: AnyDef, args: unknown[], o: SpawnOptions | undefined, blocking: boolean, placed = -1): Task<unknown> {
+    const worker = placed >= 0 || blocking || this.stealing ? placed : this.nextWorker++ % this.workers;
     const cell = this.tasks.create<unknown>(o, this.main.owner.makeCell);
     if (cell.isSettled()) return cell.handle;
     const remote = cell as RemoteTask<unknown>;
     const n = this.verified.get(def);
     const transfer = o?.transfer;
     if (n !== undefined && !(transfer && transfer.length > 0)) {
-      this.main.submit(remote, n, args, blocking);
+      this.main.submit(remote, n, args, blocking, worker);
       return cell.handle;
     }
     this.main.hold();
@@ -116,8 +154,8 @@ export class WorkStealingRuntime implements Runtime {
       const number = this.shared.defs.number(def.module, def.name);
       this.verified.set(def, number);
       if (remote.isSettled()) return;
-      if (transfer && transfer.length > 0) this.main.sendSide({ cell: remote, n: number, args, blocking }, -1, transfer);
-      else this.main.submit(remote, number, args, blocking);
+      if (transfer && transfer.length > 0) this.main.sendSide({ cell: remote, n: number, args, blocking, worker }, -1, transfer);
+      else this.main.submit(remote, number, args, blocking, worker);
     }, (error) => remote.fail(error)).finally(() => this.main.armWait());
     return cell.handle;
   }
@@ -141,6 +179,9 @@ export class WorkStealingRuntime implements Runtime {
       case 'shutdown':
         void this.shutdown();
         return;
+      case 'place':
+        this.forwardPlaced(message.slot, message.target, message.args, message.transfer);
+        return;
       case 'unhandled': {
         // The handle lives on the worker; the handler gets a settled stand-in with the same id.
         const error = decodeError(message.error as ErrorRecord);
@@ -149,6 +190,17 @@ export class WorkStealingRuntime implements Runtime {
         this.tasks.unhandled(error, stand as never);
         return;
       }
+    }
+  }
+
+  /** A worker's spawnOn with big arguments: on to its target, which runs it (the slot is the worker's, already RUNNING there). */
+  private forwardPlaced(slot: number, target: number, args: unknown[], transfer: unknown[] | undefined): void {
+    try {
+      this.pool.post(target, { t: 'run', slot, args }, transfer as Transferable[] | undefined);
+    } catch (error) {
+      const why = error instanceof Error ? error.message : show(error);
+      writeResult(this.shared.slots, this.shared.payload, slot, false, new TypeError(`args cannot be sent to worker ${target - 1}: ${why}`, { cause: error }));
+      deliver(this.shared, slot, ownerOf(this.shared.slots, slot), SlotMode.TASK);
     }
   }
 

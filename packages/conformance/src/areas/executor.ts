@@ -135,8 +135,12 @@ export function executorArea(h: Harness): void {
       });
       h.it('gives the task a context with a signal and a runtime', async (t) => {
         const seen = await t.ex.spawn(tasks.inspectContext, []);
-        expect(seen).to.deep.equal({ aborted: false, hasSignal: true, runtimeName: seen.runtimeName, hasExecutor: true, hasClock: true });
+        expect(seen).to.deep.equal({ aborted: false, hasSignal: true, runtimeName: seen.runtimeName, hasExecutor: true, hasClock: true, worker: seen.worker });
         expect(seen.runtimeName).to.be.a('string');
+        expect(seen.worker, 'cx.worker: undefined, or a pool worker\'s index').to.be.oneOf(['undefined', 'index']);
+      });
+      h.it('gives cx.worker as undefined to tasks on the caller\'s own thread (spawnLocal)', async (t) => {
+        expect(await t.ex.spawnLocal((cx) => cx.worker), 'cx.worker in spawnLocal on the caller\'s thread').to.equal(undefined);
       });
       h.it('lets a task sleep on cx.runtime\'s clock', async (t) => {
         const [start, end] = await t.ex.spawn(tasks.sleepFor, [20]);

@@ -20,7 +20,9 @@
 //
 // Adding shared state: something global gets a word of G (16 reserved, 8 used); something per
 // thread gets a word of E (16 per endpoint, 8 used), written by that thread alone if it can be;
-// a new queue or array gets its own region in the Layout constructor. Each word says who writes it.
+// a new queue or array gets its own region in the Layout constructor. Thread-per-core adds one
+// placement queue per worker after the blocking queue (Vyukov, injector-sized): main and every
+// worker push (spawnOn, round-robin spawn, crash requeue), only that worker pops. Each word says who writes it.
 import { dequeWords } from '../queues/deque.js';
 import { mpmcWords } from '../queues/mpmc-ring.js';
 
@@ -108,6 +110,8 @@ export interface LayoutConfig {
   mainSlots: number;
   workerSlots: number;
   blockingSlots: number;
+  /** Thread-per-core (`stealing: false`): every worker gets a placement queue only it takes from. */
+  pinned?: boolean;
 }
 
 export interface SharedBuffers {
@@ -136,6 +140,8 @@ export class Layout {
   readonly dequeBase: number;
   readonly injectorBase: number;
   readonly blockingQueueBase: number;
+  /** First placement queue (worker w's at pinnedOffset(w)); none unless config.pinned. */
+  readonly pinnedBase: number;
   readonly controlWords: number;
 
   constructor(readonly config: LayoutConfig) {
@@ -158,6 +164,10 @@ export class Layout {
     at += mpmcWords(this.injectorCapacity);
     this.blockingQueueBase = at;
     at += mpmcWords(this.injectorCapacity);
+    // A placement queue can hold any slot (spawnOn from main and from every worker), so it is as big
+    // as the injector: never full in use, at workers × injector words (document the cost).
+    this.pinnedBase = at;
+    if (config.pinned) at += workers * mpmcWords(this.injectorCapacity);
     for (let e = 0; e < this.endpoints; e++) {
       const cap = pow2AtLeast(this.slotCounts[e]!);
       this.ringBases.push(at);
@@ -182,6 +192,11 @@ export class Layout {
   /** Word offset of worker w's deque (w in 1..workers). */
   dequeOffset(w: number): number {
     return this.dequeBase + (w - 1) * dequeWords(this.config.queueCapacity);
+  }
+
+  /** Word offset of worker w's placement queue (w in 1..workers; config.pinned only). */
+  pinnedOffset(w: number): number {
+    return this.pinnedBase + (w - 1) * mpmcWords(this.injectorCapacity);
   }
 
   slotBase(e: number): number {

@@ -17,6 +17,8 @@ export class Shared {
   readonly deques: Deque[] = [];
   readonly injector: MpmcRing;
   readonly blockingQueue: MpmcRing;
+  /** pinned[w]: worker w's placement queue (thread-per-core only; empty otherwise). Only w pops it. */
+  readonly pinned: MpmcRing[] = [];
   /** rings[e]: completions for tasks endpoint e owns. */
   readonly rings: MpmcRing[] = [];
   readonly defs: DefTable;
@@ -33,9 +35,15 @@ export class Shared {
     for (let w = 1; w <= config.workers; w++) this.deques[w] = new Deque(this.control, L.dequeOffset(w), config.queueCapacity);
     this.injector = new MpmcRing(this.control, L.injectorBase, L.injectorCapacity);
     this.blockingQueue = new MpmcRing(this.control, L.blockingQueueBase, L.injectorCapacity);
+    if (config.pinned === true) for (let w = 1; w <= config.workers; w++) this.pinned[w] = new MpmcRing(this.control, L.pinnedOffset(w), L.injectorCapacity);
     for (let e = 0; e < L.endpoints; e++) this.rings[e] = new MpmcRing(this.control, L.ringOffset(e), L.ringCapacity(e));
     this.defs = new DefTable(this.control, buffers.defs);
     this.parker = new Parker(this.control, L);
+  }
+
+  /** Without stealing: where worker w's tasks wait for it (any thread pushes). With stealing: the injector. */
+  homeQueue(w: number): MpmcRing {
+    return this.pinned[w] ?? this.injector;
   }
 
   /** Made by the main thread: fresh buffers with every queue initialised. */
@@ -45,6 +53,7 @@ export class Shared {
     shared.injector.init();
     shared.blockingQueue.init();
     for (const ring of shared.rings) ring.init();
+    for (const ring of shared.pinned) ring?.init();
     for (let e = 0; e < layout.endpoints; e++) {
       const base = layout.slotBase(e);
       for (let i = 0; i < layout.slotCount(e); i++) {

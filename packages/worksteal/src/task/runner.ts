@@ -41,6 +41,10 @@ export class PoolContext implements TaskContext {
   get runtime(): Runtime {
     return this.runner.runtime;
   }
+
+  get worker(): number | undefined {
+    return this.runner.worker;
+  }
 }
 
 export class TaskRunner {
@@ -52,6 +56,8 @@ export class TaskRunner {
   private readonly stack: number[] = [];
   private readonly reasons = new Map<number, unknown>();
   private readonly slots: Int32Array;
+  /** cx.worker: the worker's index (endpoint - 1); undefined on a blocking thread. */
+  readonly worker: number | undefined;
   tasksRun = 0;
 
   constructor(
@@ -67,6 +73,7 @@ export class TaskRunner {
     readonly runtime: Runtime,
   ) {
     this.slots = shared.slots;
+    this.worker = shared.layout.isWorker(me) ? me - 1 : undefined;
   }
 
   /** Claims and runs a slot popped from a queue (one that was taken back goes back to its owner). */

@@ -34,7 +34,7 @@ export const MAIN = 0;
 const JOIN_WAIT_MS = 5;
 
 /** A task waiting for a slot (or one whose def is being verified). */
-export interface Pending { cell: RemoteTask<unknown>; n: number; args: unknown[]; blocking: boolean }
+export interface Pending { cell: RemoteTask<unknown>; n: number; args: unknown[]; blocking: boolean; worker: number }
 
 const noop = (): void => {};
 
@@ -71,21 +71,25 @@ export class MainThread implements JoinSite, CancelCourier {
   }
 
   /** Step 1: into a slot and onto a queue. */
-  submit(cell: RemoteTask<unknown>, n: number, args: unknown[], blocking: boolean): void {
+  /** `worker`: the worker index it is placed on (thread-per-core), or -1 for anyone. */
+  submit(cell: RemoteTask<unknown>, n: number, args: unknown[], blocking: boolean, worker: number): void {
     const owner = this.owner;
     const slot = owner.alloc();
     if (slot < 0) {
-      this.backlog.push({ cell, n, args, blocking });
+      this.backlog.push({ cell, n, args, blocking, worker });
       this.keepAlive.ref();
       return;
     }
     if (!owner.write(slot, n, args, SlotMode.TASK)) {
-      this.sendSide({ cell, n, args, blocking }, slot, undefined);
+      this.sendSide({ cell, n, args, blocking, worker }, slot, undefined);
       return;
     }
     owner.adopt(slot, cell);
     if (blocking) {
       this.pool.blocking.submit(slot);
+    } else if (worker >= 0) { // onto that worker's placement queue; wake it if it sleeps (a Dekker pair with its last look)
+      this.shared.pinned[worker + 1]!.push(slot);
+      this.shared.parker.unpark(worker + 1);
     } else {
       this.shared.injector.push(slot);
       this.scheduleFlush();
@@ -100,7 +104,7 @@ export class MainThread implements JoinSite, CancelCourier {
       this.backlog.push(p);
       return;
     }
-    const target = this.pool.sideTarget(this.nextSide++, p.blocking);
+    const target = p.worker >= 0 && !p.blocking ? p.worker + 1 : this.pool.sideTarget(this.nextSide++, p.blocking);
     this.owner.startOn(slot, p.n, target);
     this.owner.adopt(slot, p.cell);
     p.cell.start();
@@ -174,7 +178,7 @@ export class MainThread implements JoinSite, CancelCourier {
     owner.drain();
     while (this.backlog.length > 0 && owner.inFlight < owner.count) {
       const p = this.backlog.shift()!;
-      if (!p.cell.isSettled()) this.submit(p.cell, p.n, p.args, p.blocking);
+      if (!p.cell.isSettled()) this.submit(p.cell, p.n, p.args, p.blocking, p.worker);
     }
   }
 

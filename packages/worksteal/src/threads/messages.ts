@@ -42,4 +42,6 @@ export type ToMain =
   /** A detached task spawned on this thread failed: main calls onUnhandledError. */
   | { t: 'unhandled'; id: number; error: unknown }
   /** A task called cx.runtime.shutdown(). */
-  | { t: 'shutdown' };
+  | { t: 'shutdown' }
+  /** Thread-per-core: a spawnOn whose arguments do not fit its slot (already RUNNING on `target`): main forwards it as 'run'. */
+  | { t: 'place'; slot: number; target: number; args: unknown[]; transfer: unknown[] | undefined };

@@ -10,11 +10,13 @@ export interface WorkerMetrics {
   wakes: number;
   spawns: number;
   dequeDepth: number;
+  /** Thread-per-core: tasks waiting in its placement queue (0 when workers steal). */
+  pinnedDepth: number;
 }
 
 export function poolMetrics(shared: Shared): {
   workers: WorkerMetrics[]; tasksPerWorker: number[]; steals: number; parks: number; wakes: number;
-  injectorDepth: number; dequeDepths: number[]; queued: number;
+  injectorDepth: number; dequeDepths: number[]; queueDepths: number[]; queued: number;
 } {
   const c = shared.control;
   const workers: WorkerMetrics[] = [];
@@ -29,6 +31,7 @@ export function poolMetrics(shared: Shared): {
       wakes: Atomics.load(c, base + E.WAKES),
       spawns: Atomics.load(c, base + E.SPAWNS),
       dequeDepth: shared.deques[w]!.length,
+      pinnedDepth: shared.pinned[w]?.length ?? 0,
     });
   }
   const sum = (pick: (m: WorkerMetrics) => number): number => workers.reduce((n, m) => n + pick(m), 0);
@@ -41,6 +44,8 @@ export function poolMetrics(shared: Shared): {
     wakes: sum((m) => m.wakes),
     injectorDepth,
     dequeDepths: workers.map((m) => m.dequeDepth),
-    queued: injectorDepth + sum((m) => m.dequeDepth),
+    /** Per worker (by index): what waits for it alone — its deque and its placement queue. */
+    queueDepths: workers.map((m) => m.dequeDepth + m.pinnedDepth),
+    queued: injectorDepth + sum((m) => m.dequeDepth + m.pinnedDepth),
   };
 }

@@ -11,6 +11,7 @@ import type { JoinSite } from '../join.js';
 import { E } from '../memory/layout.js';
 import type { Shared } from '../memory/shared.js';
 import { EMPTY, type Deque } from '../queues/deque.js';
+import type { MpmcRing } from '../queues/mpmc-ring.js';
 import { LocalJobs } from '../task/local-jobs.js';
 import { SlotOwner, type CancelCourier } from '../task/owner.js';
 import { TaskRunner } from '../task/runner.js';
@@ -30,6 +31,10 @@ export class PoolThread implements JoinSite, CancelCourier {
   readonly isWorker: boolean;
   /** This worker's own deque (undefined on a blocking thread, which only takes from the blocking queue). */
   readonly deque: Deque | undefined;
+  /** Thread-per-core: this worker's placement queue (spawnOn, main's round robin); undefined when workers steal. */
+  readonly pinned: MpmcRing | undefined;
+  /** cx.worker: this worker's index (endpoint - 1); undefined on a blocking thread. */
+  readonly index: number | undefined;
   readonly mail: Mailbox;
   readonly park: ParkState;
   readonly owner: SlotOwner;
@@ -60,6 +65,8 @@ export class PoolThread implements JoinSite, CancelCourier {
     this.control = shared.control;
     this.isWorker = init.role === 'worker';
     this.deque = this.isWorker ? shared.deques[this.me]! : undefined;
+    this.pinned = this.isWorker ? shared.pinned[this.me] : undefined;
+    this.index = this.isWorker ? this.me - 1 : undefined;
     this.mail = new Mailbox(shared, this.me, init.port, onMessage);
     this.park = new ParkState(shared.parker, this.me, resume);
     this.owner = new SlotOwner(shared, this.me, init.fresh, this);
@@ -72,11 +79,19 @@ export class PoolThread implements JoinSite, CancelCourier {
   }
 
   // ── finding and running work ───────────────────────────────────────────────
-  /** Own deque → injector (a small batch) → steal half of a random victim. Blocking threads: their queue only. */
+  /**
+   * Own deque → injector (a small batch) → steal half of a random victim. Blocking threads: their
+   * queue only. Thread-per-core: own deque → own placement queue → injector (unplaced work: main's
+   * join), never another worker's deque.
+   */
   findWork(): number {
     if (!this.deque) return this.shared.blockingQueue.pop();
     const own = this.deque.pop();
     if (own !== EMPTY) return own;
+    if (this.pinned) {
+      const placed = this.pinned.pop();
+      if (placed !== EMPTY) return placed;
+    }
     const injector = this.shared.injector;
     const first = injector.pop();
     if (first !== EMPTY) {
@@ -95,7 +110,7 @@ export class PoolThread implements JoinSite, CancelCourier {
 
   private steal(): number {
     const workers = this.shared.config.workers;
-    if (workers < 2) return EMPTY;
+    if (workers < 2 || this.pinned) return EMPTY;
     const start = (Math.random() * workers) | 0;
     for (let i = 0; i < workers; i++) {
       const victim = 1 + ((start + i) % workers);
@@ -119,19 +134,23 @@ export class PoolThread implements JoinSite, CancelCourier {
     else if (owner.takeOwn(slot)) this.runner.runOwn(cell, owner.takenDef!, owner.takenArgs!);
   }
 
-  /** Onto the own deque; when full, half of it (and then this task) moves to the injector (tokio's overflow). */
+  /**
+   * Onto the own deque; when full, half of it (and then this task) moves to the injector (tokio's
+   * overflow) — to the own placement queue in thread-per-core, where it stays this worker's.
+   */
   pushLocal(slot: number): void {
+    const overflow = this.pinned ?? this.shared.injector;
     if (this.deque) {
       if (this.deque.push(slot)) return;
       const half = this.deque.capacity >> 1;
       for (let k = 0; k < half; k++) {
         const moved = this.deque.steal();
         if (moved === EMPTY) break;
-        this.shared.injector.push(moved);
+        overflow.push(moved);
       }
       if (this.deque.push(slot)) return;
     }
-    this.shared.injector.push(slot);
+    overflow.push(slot);
   }
 
   /** Anything a stealing worker could take right now (cheap looks only). */
@@ -139,6 +158,7 @@ export class PoolThread implements JoinSite, CancelCourier {
     const sh = this.shared;
     if (!this.deque) return false;
     if (this.deque.length > 0 || sh.injector.length > 0) return true;
+    if (this.pinned) return this.pinned.length > 0;
     for (let w = 1; w <= sh.config.workers; w++) if (sh.deques[w]!.length > 0) return true;
     return false;
   }
@@ -166,7 +186,7 @@ export class PoolThread implements JoinSite, CancelCourier {
   fork(slot: number): void {
     if (this.deque) this.pushLocal(slot);
     else this.shared.injector.push(slot);
-    this.shared.parker.notifyWork();
+    if (!this.pinned) this.shared.parker.notifyWork(); // (thread-per-core: nobody else may take it)
   }
 
   /**

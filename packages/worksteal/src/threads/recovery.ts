@@ -9,7 +9,7 @@
 //   2. big results the dead thread announced but never sent fail with the same error;
 //   3. unless the runtime is closing or still starting (create() then rejects: a replacement would
 //      only fail the same way): the dead worker's deque is emptied into the injector (tasks that
-//      never started run elsewhere) and reset, and a replacement takes over the same endpoint number
+//      never started run elsewhere; in thread-per-core into its placement queue, for the replacement) and reset, and a replacement takes over the same endpoint number
 //      (and the dead thread's slots still in flight, freed when they come back).
 // Scanning every slot is O(slots), fine for an event as rare as a thread dying.
 import { WorkerCrashedError } from '@runtime-traits/core';
@@ -43,7 +43,7 @@ function failSlotsRunOn(shared: Shared, dead: number, error: Error): void {
   for (let slot = 0; slot < shared.layout.totalSlots; slot++) {
     if (stateOf(s, slot) !== SlotState.RUNNING || runnerOf(s, slot) !== dead) continue;
     if (putBackUnstarted(s, slot)) {
-      (shared.layout.isWorker(dead) ? shared.injector : shared.blockingQueue).push(slot);
+      (shared.layout.isWorker(dead) ? shared.homeQueue(dead) : shared.blockingQueue).push(slot);
       continue;
     }
     writeResult(s, shared.payload, slot, false, error);
@@ -54,7 +54,8 @@ function failSlotsRunOn(shared: Shared, dead: number, error: Error): void {
 function requeueDeque(shared: Shared, dead: number): void {
   const deque = shared.layout.isWorker(dead) ? shared.deques[dead] : undefined;
   if (deque) {
-    for (let t = deque.steal(); t >= 0 || deque.length > 0; t = deque.steal()) if (t >= 0) shared.injector.push(t);
+    const home = shared.homeQueue(dead); // thread-per-core: they wait for the replacement, on the same worker
+    for (let t = deque.steal(); t >= 0 || deque.length > 0; t = deque.steal()) if (t >= 0) home.push(t);
     deque.reset();
   }
   shared.parker.forget(dead);

@@ -11,9 +11,9 @@ import {
   type Awaitable, type Capability, type Executor, type Reactor, type Runtime, type RuntimeMetrics, type SpawnOptions,
   type Task, type TaskContext, type TaskDef,
 } from '@runtime-traits/core';
-import { encodeError } from '@runtime-traits/core/kit';
-import { TaskSet } from '@runtime-traits/kit';
-import { executorOver } from '../executor.js';
+import { checkSpawn, encodeError } from '@runtime-traits/core/kit';
+import { Fifo, TaskSet } from '@runtime-traits/kit';
+import { broadcastOver, checkWorkerIndex, executorOver, requirePinned, type Placement } from '../executor.js';
 import { join } from '../join.js';
 import { G, SlotMode } from '../memory/layout.js';
 import type { RemoteTask } from '../task/remote-task.js';
@@ -21,17 +21,21 @@ import type { PoolThread } from './pool-thread.js';
 
 type AnyDef = TaskDef<unknown[], unknown>;
 
-export class WorkerRuntime implements Runtime {
+export class WorkerRuntime implements Runtime, Placement {
   readonly name = 'worksteal';
   readonly executor: Executor;
+  readonly workers: number;
   readonly tasks: TaskSet;
   /** Def numbers by def object (a string key per spawn would cost more than the spawn). */
   private readonly defNumbers = new WeakMap<AnyDef, number>();
   private askedForBlocking = false;
+  /** Thread-per-core: spawnOn's tasks still waiting for a free slot of this thread. */
+  private readonly unplaced = new Fifo<() => boolean>();
 
   constructor(private readonly thread: PoolThread, readonly reactor: Reactor, readonly capabilities: ReadonlySet<Capability>) {
     // A detached task spawned on a worker reports to the main thread's onUnhandledError.
-    this.tasks = new TaskSet(this, (error, task) => thread.mail.post({ t: 'unhandled', id: task.id, error: encodeError(error) }));
+    this.tasks = new TaskSet(this, (error, task) => thread.mail.post({ t: 'unhandled', id: task.id, error: encodeError(error) }), thread.index);
+    this.workers = thread.shared.config.workers;
     this.executor = executorOver(this.tasks, {
       spawn: (def, args, opts, blocking) => this.spawnInto(def, args, opts, blocking),
       join: (a, aArgs, b, bArgs) => this.join(a, aArgs, b, bArgs),
@@ -96,8 +100,72 @@ export class WorkerRuntime implements Runtime {
       return;
     }
     thread.pushLocal(slot);
-    thread.notifyPending = true; // one wake check per task that spawned, not per spawn
+    if (!thread.pinned) thread.notifyPending = true; // one wake check per task that spawned, not per spawn
     thread.resume();
+  }
+
+  // ── thread-per-core (Placement, ../executor.ts) ────────────────────────────
+  spawnOn<A extends unknown[], R>(worker: number, def: TaskDef<A, R>, args: A, opts?: SpawnOptions): Task<R> {
+    const thread = this.thread;
+    requirePinned(thread.shared.config.pinned === true, 'spawnOn');
+    const w = checkWorkerIndex(worker, this.workers);
+    const o = checkSpawn(def, args, opts);
+    if (w === thread.index) return this.spawnInto(def as unknown as AnyDef, args, o, false) as Task<R>; // stays here
+    this.tasks.admit();
+    const n = this.defNumber(def as unknown as AnyDef);
+    const cell = this.tasks.create<unknown>(o, thread.owner.makeCell) as RemoteTask<unknown>;
+    if (cell.isSettled()) return cell.handle as Task<R>;
+    thread.counters.spawns++;
+    const place = (): boolean => this.place(cell, n, args, o?.transfer, w + 1);
+    if (thread.runner.knows(n)) this.placeOrWait(place);
+    else thread.runner.load(n).then(() => this.placeOrWait(place), (error) => cell.fail(error));
+    return cell.handle as Task<R>;
+  }
+
+  broadcast<A extends unknown[], R>(def: TaskDef<A, R>, args: A): Promise<R[]> {
+    try {
+      requirePinned(this.thread.shared.config.pinned === true, 'broadcast');
+      checkSpawn(def, args, undefined);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    return broadcastOver(this, def, args);
+  }
+
+  /** Places now, or (no free slot) retries each turn of this thread's loop until completions free one, oldest first. */
+  private placeOrWait(place: () => boolean): void {
+    if (this.unplaced.length === 0 && place()) return;
+    this.unplaced.push(place);
+    if (this.unplaced.length === 1) setImmediate(this.retryPlacing);
+  }
+
+  private readonly retryPlacing = (): void => {
+    this.thread.owner.drain();
+    while (this.unplaced.length > 0 && this.unplaced.at(0)!()) this.unplaced.shift();
+    if (this.unplaced.length > 0) setImmediate(this.retryPlacing);
+  };
+
+  /**
+   * Into one of this thread's slots and onto `target`'s placement queue (woken if it sleeps); the
+   * completion comes back to this thread's ring. Arguments too big for a slot (or a transfer list) go
+   * through main by message, the slot already RUNNING on the target. False: no free slot yet.
+   */
+  private place(cell: RemoteTask<unknown>, n: number, args: unknown[], transfer: unknown[] | undefined, target: number): boolean {
+    if (cell.isSettled()) return true;
+    const { owner, shared } = this.thread;
+    const slot = owner.alloc();
+    if (slot < 0) return false;
+    if (!(transfer && transfer.length > 0) && owner.write(slot, n, args, SlotMode.TASK)) {
+      owner.adopt(slot, cell);
+      shared.pinned[target]!.push(slot);
+      shared.parker.unpark(target);
+      return true;
+    }
+    owner.startOn(slot, n, target);
+    owner.adopt(slot, cell);
+    cell.start();
+    this.thread.mail.post({ t: 'place', slot, target, args, transfer }, transfer as Transferable[] | undefined);
+    return true;
   }
 
   private join(a: AnyDef, aArgs: unknown[], b: AnyDef, bArgs: unknown[]): [unknown, unknown] {

@@ -1,0 +1,172 @@
+// Thread-per-core (stealing: false): placement, no migration, broadcast (also after a crash), per-thread state, cx.worker, metrics.
+import { expect } from 'chai';
+import { threadId } from 'node:worker_threads';
+import { CancelledError, UnsupportedError, WorkerCrashedError } from '@runtime-traits/core';
+import { WorkStealingRuntime } from '../src/index.js';
+import { badIndexes, bump, die, family, forward, hold, where, type Where } from './fixtures/per-core-tasks.js';
+
+const threadsOf = (ws: Where[]): Set<number> => new Set(ws.map((w) => w.thread));
+
+async function until(cond: () => boolean, what: string): Promise<void> {
+  for (let i = 0; i < 400; i++) {
+    if (cond()) return;
+    await new Promise((r) => setTimeout(r, 5));
+  }
+  throw new Error(`timed out waiting for ${what}`);
+}
+
+describe('WorkStealingRuntime thread-per-core (stealing: false)', function () {
+  this.timeout(60_000);
+  let rt: WorkStealingRuntime;
+  before(async () => { rt = await WorkStealingRuntime.create({ workers: 2, stealing: false, queueCapacity: 4 }); });
+  after(() => rt.shutdown());
+
+  it('checks its arguments: stealing a boolean, the worker an integer index of an existing worker', async () => {
+    let refused: unknown;
+    try { await WorkStealingRuntime.create({ stealing: 'no' as never }); } catch (error) { refused = error; }
+    expect(refused).to.be.instanceOf(TypeError).with.property('message').match(/opts\.stealing/);
+    expect(() => rt.spawnOn(2, where, [])).to.throw(RangeError, /worker must be from 0 to 1/);
+    expect(() => rt.spawnOn(-1, where, [])).to.throw(RangeError, /worker/);
+    expect(() => rt.spawnOn(0.5, where, [])).to.throw(TypeError, /worker must be an integer/);
+    expect(() => rt.spawnOn('1' as never, where, [])).to.throw(TypeError, /worker/);
+    expect(() => rt.spawnOn(0, { module: 'x', name: 'y' } as never, [])).to.throw(TypeError);
+    expect(await rt.spawnOn(0, badIndexes, [])).to.deep.equal(['RangeError', 'RangeError', 'TypeError', 'TypeError']);
+  });
+
+  it('runs a task placed with spawnOn on that worker, every time', async () => {
+    const placed = await Promise.all(Array.from({ length: 60 }, (_, i) => rt.spawnOn(i % 2, where, [])));
+    placed.forEach((p, i) => expect(p.worker, `task ${i}`).to.equal(i % 2));
+    const on0 = placed.filter((p) => p.worker === 0);
+    const on1 = placed.filter((p) => p.worker === 1);
+    expect(threadsOf(on0).size).to.equal(1);
+    expect(threadsOf(on1).size).to.equal(1);
+    expect([...threadsOf(on0)][0]).to.not.equal([...threadsOf(on1)][0]);
+    expect([...threadsOf(placed)]).to.not.include(threadId);
+  });
+
+  it('round-robins spawn from outside over the workers', async () => {
+    const ran = await Promise.all(Array.from({ length: 10 }, () => rt.executor.spawn(where, [])));
+    const first = ran[0]!.worker!;
+    expect(ran.map((r) => r.worker)).to.deep.equal(ran.map((_, i) => (first + i) % 2));
+  });
+
+  it('keeps a task\'s children and grandchildren on its worker, and nothing migrates under load', async () => {
+    // 300 CPU-bound descendants spawned on worker 1 while worker 0 sits idle: a stealing pool would take half.
+    const before = rt.metrics();
+    const r = await rt.spawnOn(1, family, [200, 1]);
+    expect(r.parent.worker).to.equal(1);
+    expect(r.children).to.have.length(300);
+    expect(new Set(r.children.map((c) => c.worker))).to.deep.equal(new Set([1]));
+    expect(threadsOf(r.children)).to.deep.equal(new Set([r.parent.thread]));
+    expect(rt.metrics().steals).to.equal(before.steals);
+  });
+
+  it('keeps per-thread state across tasks on one worker', async () => {
+    const a = [];
+    for (let i = 0; i < 5; i++) a.push(await rt.spawnOn(0, bump, []));
+    const b = await rt.spawnOn(1, bump, []);
+    const counts = a.map((x) => x.count);
+    for (let i = 1; i < counts.length; i++) expect(counts[i]).to.equal(counts[i - 1]! + 1);
+    expect(threadsOf(a as Where[]).size).to.equal(1);
+    expect(b.thread).to.not.equal(a[0]!.thread);
+    expect(b.count).to.be.lessThan(counts[4]!); // worker 1's module instance counted apart
+  });
+
+  it('broadcasts once per worker, results in worker order', async () => {
+    const all = await rt.broadcast(where, []);
+    expect(all.map((w) => w.worker)).to.deep.equal([0, 1]);
+    expect(threadsOf(all).size).to.equal(2);
+    let refused: unknown;
+    try { await rt.broadcast({} as never, []); } catch (error) { refused = error; }
+    expect(refused).to.be.instanceOf(TypeError);
+  });
+
+  it('places from inside a worker (small and big arguments) and broadcasts from there', async () => {
+    const small = await rt.spawnOn(0, forward, [1, 'hi']);
+    expect(small.from).to.equal(0);
+    expect(small.echoed).to.deep.equal({ worker: 1, length: 2 });
+    expect(small.all.map((w) => w.worker)).to.deep.equal([0, 1]);
+    const big = await rt.spawnOn(1, forward, [0, 'x'.repeat(5000)]); // too big for a slot: by message, through main
+    expect(big.echoed).to.deep.equal({ worker: 0, length: 5000 });
+    expect((await rt.spawnOn(1, forward, [1, 'self'])).echoed.worker).to.equal(1);
+  });
+
+  it('shows each worker\'s queue depth in metrics', async () => {
+    const gate = new SharedArrayBuffer(8);
+    const g = new Int32Array(gate);
+    const held = rt.spawnOn(0, hold, [gate]);
+    await until(() => Atomics.load(g, 1) === 1, 'worker 0 to hold');
+    const queued = Array.from({ length: 20 }, () => rt.spawnOn(0, where, []));
+    const m = rt.metrics();
+    expect(m.queueDepths).to.deep.equal([20, 0]);
+    expect(m.queueDepth).to.be.at.least(20);
+    Atomics.store(g, 0, 1);
+    expect(await held).to.equal(0);
+    expect((await Promise.all(queued)).every((w) => w.worker === 0)).to.equal(true);
+  });
+
+  it('cancels a task still waiting in a worker\'s placement queue: it never runs, the queue drains', async () => {
+    const before = (await rt.spawnOn(1, bump, [])).count;
+    const gate = new SharedArrayBuffer(8);
+    const g = new Int32Array(gate);
+    const held = rt.spawnOn(1, hold, [gate]);
+    await until(() => Atomics.load(g, 1) === 1, 'worker 1 to hold');
+    const queued = rt.spawnOn(1, bump, []);
+    await queued.cancel('not needed');
+    let error: unknown;
+    try { await queued; } catch (e) { error = e; }
+    Atomics.store(g, 0, 1);
+    expect(error).to.be.instanceOf(CancelledError);
+    expect(await held).to.equal(1);
+    expect((await rt.spawnOn(1, bump, [])).count, 'the cancelled bump never ran').to.equal(before + 1);
+    expect(rt.metrics().queueDepths).to.deep.equal([0, 0]);
+  });
+
+  it('after a worker crashes, its replacement takes its place: queued tasks and broadcast run there', async () => {
+    const before = await rt.broadcast(where, []);
+    expect(await rt.spawnOn(1, die, [false])).to.equal(false); // its def loaded there: it runs in its turn
+    const gate = new SharedArrayBuffer(8);
+    const g = new Int32Array(gate);
+    const held = rt.spawnOn(1, hold, [gate]);
+    await until(() => Atomics.load(g, 1) === 1, 'worker 1 to hold');
+    const dying = rt.spawnOn(1, die, [true]); // queued behind hold
+    const waiting = Array.from({ length: 5 }, () => rt.spawnOn(1, where, []));
+    Atomics.store(g, 0, 1);
+    expect(await held).to.equal(1);
+    let crashed: unknown;
+    try { await dying; } catch (error) { crashed = error; }
+    expect(crashed).to.be.instanceOf(WorkerCrashedError);
+    const after = await rt.broadcast(where, []);
+    expect(after.map((w) => w.worker)).to.deep.equal([0, 1]);
+    expect(after[0]!.thread).to.equal(before[0]!.thread);
+    expect(after[1]!.thread).to.not.equal(before[1]!.thread);
+    // Tasks queued for worker 1 when it died ran on its replacement, not elsewhere.
+    for (const w of await Promise.allSettled(waiting)) {
+      if (w.status === 'fulfilled') expect(w.value).to.deep.equal({ worker: 1, thread: after[1]!.thread });
+      else expect(w.reason).to.be.instanceOf(WorkerCrashedError);
+    }
+    expect(rt.metrics().crashes).to.equal(1);
+  });
+});
+
+describe('cx.worker and placement on a stealing WorkStealingRuntime', function () {
+  this.timeout(30_000);
+  let rt: WorkStealingRuntime;
+  before(async () => { rt = await WorkStealingRuntime.create({ workers: 2, blockingThreads: 1 }); });
+  after(() => rt.shutdown());
+
+  it('gives a worker\'s index as cx.worker and undefined off a worker (main thread, blocking thread)', async () => {
+    const ran = await Promise.all(Array.from({ length: 8 }, () => rt.executor.spawn(where, [])));
+    for (const r of ran) expect(r.worker).to.be.oneOf([0, 1]);
+    expect((await rt.executor.spawnBlocking(where, [])).worker).to.equal(undefined);
+    expect(await rt.run((cx) => cx.worker)).to.equal(undefined);
+    expect(rt.stealing).to.equal(true);
+  });
+
+  it('refuses spawnOn and broadcast with UnsupportedError (placement needs stealing: false)', async () => {
+    expect(() => rt.spawnOn(0, where, [])).to.throw(UnsupportedError, /stealing: false/);
+    let refused: unknown;
+    try { await rt.broadcast(where, []); } catch (error) { refused = error; }
+    expect(refused).to.be.instanceOf(UnsupportedError);
+  });
+});
