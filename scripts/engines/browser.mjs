@@ -21,6 +21,7 @@ const importMap = {
   imports: {
     '@runtime-traits/core': '/packages/core/dist/src/index.js',
     '@runtime-traits/core/kit': '/packages/core/dist/src/kit/index.js',
+    '@runtime-traits/kit': '/packages/kit/dist/src/index.js',
     '@runtime-traits/local': '/packages/local/dist/src/index.js',
     '@runtime-traits/conformance/browser': '/packages/conformance/dist/src/browser.js',
     chai: '/node_modules/chai/index.js',
