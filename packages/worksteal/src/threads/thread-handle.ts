@@ -1,10 +1,18 @@
 // The main thread's handle on one pool thread: starting it, its mail port, and noticing when it dies.
+//
+// A death is noticed by whichever comes first: the worker's exit event (the main thread's event loop
+// must be free to get it), or the thread's liveness word (liveness.ts), marked by the thread itself
+// or by the watchdog thread, which the main thread reads on every wake-up and every few ms while it is
+// blocked in join. Nothing here asks the engine about a worker's event loop (Worker.performance is
+// missing or unimplemented outside Node).
 import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort, type ResourceLimits } from 'node:worker_threads';
 import { deferred } from '@runtime-traits/kit';
 import { workerExecArgv } from '@runtime-traits/node';
 import { E } from '../memory/layout.js';
 import type { ToMain, ToThread, WorkerInit } from './messages.js';
 import type { Shared } from '../memory/shared.js';
+import { beginEpoch, deathOf, describeDeath, Why } from './liveness.js';
+import type { Watchdog } from './watchdog.js';
 
 const WORKER_URL = new URL('./worker.js', import.meta.url);
 
@@ -19,31 +27,37 @@ export class ThreadHandle {
   readonly port: MessagePort;
   readonly ready: Promise<void>;
   private stopping = false;
-  /** onDeath was called (from the exit event, or earlier from stoppedWhileBlocked()). */
+  /** onDeath was called (from the exit event, or earlier from checkDead()). */
   private dead = false;
   private lastError: unknown;
+  private readonly rejectReady: (error: unknown) => void;
   private readonly events: ThreadEvents;
 
   constructor(
     private readonly shared: Shared,
     readonly me: number,
+    /** This thread's epoch on endpoint `me` (liveness.ts): one more than its predecessor's. */
+    readonly epoch: number,
     role: 'worker' | 'blocking',
     spinCount: number,
     fresh: boolean,
     resourceLimits: ResourceLimits | undefined,
+    watchdog: Watchdog,
     events: ThreadEvents,
   ) {
     this.events = events;
     const channel = new MessageChannel();
     this.port = channel.port1;
-    const init: WorkerInit = { buffers: shared.buffers, config: shared.config, me, role, spinCount, fresh, port: channel.port2, sabs: [...shared.sabs.byId] };
-    this.worker = new Worker(WORKER_URL, { workerData: init, transferList: [channel.port2], resourceLimits, execArgv: workerExecArgv() });
+    beginEpoch(shared, me, epoch);
+    const lifePort = watchdog.lifePortFor(me, epoch);
+    const init: WorkerInit = { buffers: shared.buffers, config: shared.config, me, role, spinCount, fresh, port: channel.port2, epoch, lifePort, sabs: [...shared.sabs.byId] };
+    this.worker = new Worker(WORKER_URL, { workerData: init, transferList: [channel.port2, lifePort], resourceLimits, execArgv: workerExecArgv() });
     const ready = deferred<void>();
     this.ready = ready.promise;
+    this.rejectReady = ready.reject;
     this.port.on('message', (message: ToMain) => {
       if (message.t === 'ready') {
         ready.resolve();
-        this.readLoopStart();
       } else {
         events.onMessage(me, message);
       }
@@ -56,39 +70,26 @@ export class ThreadHandle {
     this.ready.catch(() => undefined);
     this.worker.on('exit', (code) => {
       if (!this.stopping) {
-        const cause = this.lastError ?? new Error(`worker thread exited with code ${code}`);
-        ready.reject(cause);
-        this.reportDeath(cause);
+        this.reportDeath(this.lastError ?? new Error(`worker thread exited with code ${code}`));
       }
       this.port.close();
     });
   }
 
   /**
-   * For a main thread blocked in a synchronous wait (join), which cannot receive the exit event:
-   * reports the death now if the thread has stopped. Returns whether it is dead.
-   *
-   * HOW: Node answers a stopped worker's idle-time query with -1, synchronously, so its event-loop
-   * utilization shows `idle < 0` from the moment the thread is gone (seen on Node 20; where Node
-   * answers otherwise this never fires, and the exit event remains the only signal). Node reads the
-   * worker's loop start once, on the first query that finds the loop running, and answers zeros
-   * until then, also once the thread has stopped: readLoopStart() queries from 'ready' on until Node
-   * has it. (So a replacement started while the main thread is blocked, which cannot get its 'ready'
-   * until the main thread runs its event loop, is not seen if it too dies before then.)
+   * Whether the thread is dead: reports the death now if its liveness word (liveness.ts) says so and
+   * the exit event has not done it yet. Works while the main thread is blocked (join), where that
+   * event cannot arrive. A thread that marked itself dead but runs on (Deno runs a worker's event
+   * loop on after process.exit or out-of-memory) is terminated.
    */
-  stoppedWhileBlocked(): boolean {
+  checkDead(): boolean {
     if (this.dead) return true;
-    if (this.stopping || this.worker.performance.eventLoopUtilization().idle >= 0) return false;
-    this.reportDeath(new Error(`worker thread ${this.me} stopped while the main thread was blocked waiting for it (out of memory is the usual cause; its own error event had not arrived yet)`));
+    if (this.stopping) return false;
+    const why = deathOf(this.shared, this.me, this.epoch);
+    if (why === Why.ALIVE) return false;
+    this.reportDeath(this.lastError ?? new Error(describeDeath(this.shared, this.me, why)));
+    void this.worker.terminate().catch(() => undefined);
     return true;
-  }
-
-  /** Queries the worker's event-loop utilization until Node has its loop start (a few ms after 'ready' at most). */
-  private readLoopStart(tries = 50): void {
-    if (this.dead || this.stopping) return;
-    const { idle, active } = this.worker.performance.eventLoopUtilization();
-    if (idle !== 0 || active !== 0 || tries === 0) return;
-    setTimeout(() => this.readLoopStart(tries - 1), 1).unref();
   }
 
   /**
@@ -98,6 +99,7 @@ export class ThreadHandle {
   private reportDeath(cause: unknown): void {
     if (this.dead) return;
     this.dead = true;
+    this.rejectReady(cause); // (create() fails when a first thread dies before it said 'ready')
     for (let m = receiveMessageOnPort(this.port); m; m = receiveMessageOnPort(this.port)) {
       const message = m.message as ToMain;
       if (message.t !== 'ready') this.events.onMessage(this.me, message);
