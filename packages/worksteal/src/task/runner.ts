@@ -124,6 +124,11 @@ export class TaskRunner {
     );
   }
 
+  /** Task bodies on this thread's stack now: 0 whenever an event-loop turn starts, unless the engine cut a body short (threads/worker.ts). */
+  get bodiesOnStack(): number {
+    return this.stack.length;
+  }
+
   /** Registers a def this thread already holds (spawned from here), so it need not be imported. */
   know(defNumber: number, def: AnyDef): void {
     this.fns[defNumber] ??= def;

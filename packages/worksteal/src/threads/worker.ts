@@ -14,9 +14,9 @@
 // (worker-runtime.ts) and join (../join.ts).
 //
 // Dying (liveness.ts): a thread that calls process.exit marks itself dead in its 'exit' handler; a
-// turn that finds the previous turn never finished (the engine cut a task short — out of memory,
-// termination — where no catch or finally runs, and then went on running this event loop, as Deno
-// does) marks it too. From then on the thread runs nothing; the main thread terminates it.
+// turn that finds the previous turn, or a task body (run from a turn or from a promise job once its
+// module loaded), never finished — the engine cut it short (out of memory, termination) where no
+// catch or finally runs, and then went on running this event loop, as Deno does — marks it too. From then on the thread runs nothing; the main thread terminates it.
 import { workerData } from 'node:worker_threads';
 import { performance } from 'node:perf_hooks';
 import type { WorkerReactor } from '../capabilities.js';
@@ -63,7 +63,7 @@ class WorkerLoop {
 
   private tick(): void {
     this.tickScheduled = false;
-    if (this.inTick) this.die(Why.CUT_SHORT);
+    if (this.inTick || this.thread.runner.bodiesOnStack > 0) this.die(Why.CUT_SHORT);
     if (this.gone) return;
     this.inTick = true;
     try {
