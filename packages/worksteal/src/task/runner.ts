@@ -53,6 +53,8 @@ export class TaskRunner {
   private readonly reasons = new Map<number, unknown>();
   private readonly slots: Int32Array;
   tasksRun = 0;
+  /** The thread marked itself dead (threads/worker.ts): no body starts and no result is written any more (main's recovery owns its slots). */
+  private halted = false;
 
   constructor(
     private readonly shared: Shared,
@@ -115,6 +117,7 @@ export class TaskRunner {
     if (movable) markLoading(this.slots, slot);
     this.load(defNumber).then(
       (loaded) => {
+        if (this.halted) return; // (still marked loading: recovery puts it back in a queue)
         this.running.delete(slot);
         if (movable) markLoaded(this.slots, slot);
         this.park.awake();
@@ -122,6 +125,11 @@ export class TaskRunner {
       },
       (error) => { this.running.delete(slot); this.finish(slot, false, error); },
     );
+  }
+
+  /** The thread marked itself dead: what still runs on it (a module load's continuation, an async body's) must not touch a slot. */
+  halt(): void {
+    this.halted = true;
   }
 
   /** Task bodies on this thread's stack now: 0 whenever an event-loop turn starts, unless the engine cut a body short (threads/worker.ts). */
@@ -153,6 +161,7 @@ export class TaskRunner {
   }
 
   private call(slot: number, def: AnyDef, given: unknown[] | undefined): void {
+    if (this.halted) return;
     const mode = modeOf(this.slots, slot);
     if (this.cancelFlag(slot)) {
       this.finish(slot, false, this.cancelError(slot)); // cancelled while its module was loading
@@ -196,6 +205,7 @@ export class TaskRunner {
 
   /** Step 4. */
   finish(slot: number, ok: boolean, value: unknown): void {
+    if (this.halted) return;
     const s = this.slots;
     if (this.reasons.size > 0) this.reasons.delete(slot);
     const owner = ownerOf(s, slot);

@@ -42,11 +42,13 @@ class WorkerLoop {
 
   constructor(shared: Shared, private readonly init: WorkerInit, private readonly reactor: WorkerReactor) {
     this.thread = new PoolThread(shared, init, reactor, this.scheduleTick, this.onMessage);
-    process.on('exit', (code) => {
-      Atomics.store(shared.control, shared.layout.endpointBase(init.me) + E.EXIT_CODE, code);
-      this.die(Why.EXITED);
-      this.thread.runner.failAll(new Error(`worker exited with code ${code}`));
-    });
+    process.on('exit', this.onExit);
+    const exit = process.exit.bind(process);
+    // Should the engine's exit return (it must not, and does not on Node), the thread waits to be terminated: nothing more runs on it.
+    process.exit = ((code?: number) => {
+      exit(code);
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0);
+    }) as typeof process.exit;
     this.thread.mail.post({ t: 'ready' });
     this.scheduleTick();
   }
@@ -73,10 +75,19 @@ class WorkerLoop {
     }
   }
 
+  /** process.exit (or the thread ending otherwise): fails what it ran, THEN marks it dead (recovery must find those slots DONE, not fail them twice). */
+  private readonly onExit = (code: number): void => {
+    const { shared } = this.thread;
+    Atomics.store(shared.control, shared.layout.endpointBase(this.init.me) + E.EXIT_CODE, code);
+    this.thread.runner.failAll(new Error(`worker exited with code ${code}`));
+    this.die(Why.EXITED);
+  };
+
   /** Marks this thread dead (liveness.ts) and stops running anything; the main thread ends it. */
   private die(why: Why): void {
     if (this.gone) return;
     this.gone = true;
+    this.thread.runner.halt();
     markDead(this.thread.shared, this.init.me, this.init.epoch, why);
   }
 
