@@ -15,6 +15,18 @@ import { beginEpoch, deathOf, describeDeath, Why } from './liveness.js';
 import type { Watchdog } from './watchdog.js';
 
 const WORKER_URL = new URL('./worker.js', import.meta.url);
+let warnedLimits = false;
+
+/**
+ * An engine that takes `resourceLimits` without applying them (Bun: a worker's heap grows past any
+ * limit) has no `worker.resourceLimits`; the user is told once, since a runaway task then takes the
+ * whole process's memory instead of failing with WorkerCrashedError.
+ */
+function checkLimitsApplied(worker: Worker, asked: ResourceLimits | undefined): void {
+  if (!asked || warnedLimits || (worker as { resourceLimits?: unknown }).resourceLimits !== undefined) return;
+  warnedLimits = true;
+  process.emitWarning('this engine does not apply worker_threads resourceLimits: a worksteal thread\'s heap is not capped, so running out of it is not a WorkerCrashedError here', { code: 'WORKSTEAL_RESOURCE_LIMITS_IGNORED' });
+}
 
 export interface ThreadEvents {
   onMessage(from: number, message: ToMain): void;
@@ -52,6 +64,7 @@ export class ThreadHandle {
     const lifePort = watchdog.lifePortFor(me, epoch);
     const init: WorkerInit = { buffers: shared.buffers, config: shared.config, me, role, spinCount, fresh, port: channel.port2, epoch, lifePort, sabs: [...shared.sabs.byId] };
     this.worker = new Worker(WORKER_URL, { workerData: init, transferList: [channel.port2, lifePort], resourceLimits, execArgv: workerExecArgv() });
+    checkLimitsApplied(this.worker, resourceLimits);
     const ready = deferred<void>();
     this.ready = ready.promise;
     this.rejectReady = ready.reject;
