@@ -277,7 +277,7 @@ export class TaskRunner {
       if (owner === this.me) continue;
       // Never started (its module was loading): the main thread puts it back in a queue (threads/recovery.ts).
       if (isLoading(this.slots, slot)) continue;
-      const error = new WorkerCrashedError(`worker ${this.me} died while running this task`, { cause });
+      const error = new WorkerCrashedError(`worker ${this.me} died while running this task: ${cause instanceof Error ? cause.message : String(cause)}`, { cause });
       writeResult(this.slots, this.shared.payload, slot, false, error);
       deliver(this.shared, slot, owner, modeOf(this.slots, slot));
     }

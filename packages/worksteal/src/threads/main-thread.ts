@@ -141,7 +141,7 @@ export class MainThread implements JoinSite, CancelCourier {
   private armWaitLoop(): void {
     const parker = this.shared.parker;
     for (;;) {
-      this.pool.noticeDeaths(); // (a thread marked dead unparks this one: threads/liveness.ts)
+      this.pool.noticeDeaths(false); // (a thread marked dead unparks this one: threads/liveness.ts)
       this.drain();
       if (this.inFlight === 0 && this.owner.sideResults.size === 0) {
         this.keepAlive.unref();
@@ -229,7 +229,7 @@ export class MainThread implements JoinSite, CancelCourier {
    */
   sleep(slot: number): void {
     announceWaiter(this.shared.slots, slot);
-    if (waitWhileRunning(this.shared.slots, slot, JOIN_WAIT_MS) === 'timed-out') this.pool.noticeDeaths();
+    if (waitWhileRunning(this.shared.slots, slot, JOIN_WAIT_MS) === 'timed-out') this.pool.noticeDeaths(true);
   }
 
   awaitSideResult(slot: number): Outcome {

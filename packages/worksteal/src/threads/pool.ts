@@ -91,20 +91,23 @@ export class ThreadPool {
   /**
    * Runs recovery now for every thread whose liveness word says it died (liveness.ts), if any death
    * was marked since the last look: one load when none was. Called on each wake-up of the main
-   * thread and, while it is blocked in join, every few ms.
+   * thread and, while it is blocked in join (`blocked`), every few ms.
    */
-  noticeDeaths(): void {
+  noticeDeaths(blocked: boolean): void {
     const marked = deathsMarked(this.shared);
     if (marked === this.deathsSeen) return;
-    this.deathsSeen = marked;
     // (A replacement started by a recovery below is a new handle with a new epoch: checked next time.)
-    for (const thread of [...this.threads]) thread?.checkDead();
+    let settled = true;
+    for (const thread of [...this.threads]) if (thread && !thread.checkDead(blocked) && thread.awaitingExit) settled = false;
+    // A death left to its exit event is looked at again next time (a join that blocks meanwhile reports it
+    // at once); a mark that landed during the scan moved G.DEATHS past `marked`.
+    if (settled) this.deathsSeen = marked;
   }
 
-  /** Whether endpoint e's thread is gone (by its liveness word, or its exit event). */
+  /** For a main thread blocked on it: whether endpoint e's thread is gone (by its liveness word, or its exit event). */
   isDead(e: number): boolean {
     const thread = this.threads[e];
-    return !thread || thread.checkDead();
+    return !thread || thread.checkDead(true);
   }
 
   /** The endpoint a task sent by message runs on: round robin over the workers, or over the blocking threads. */

@@ -15,6 +15,8 @@ import { beginEpoch, deathOf, describeDeath, Why } from './liveness.js';
 import type { Watchdog } from './watchdog.js';
 
 const WORKER_URL = new URL('./worker.js', import.meta.url);
+/** How long a thread seen gone by its liveness word has for its exit event (which carries the cause) when the main thread is free to receive it. */
+const EXIT_GRACE_MS = 200;
 let warnedLimits = false;
 
 /**
@@ -42,6 +44,8 @@ export class ThreadHandle {
   /** onDeath was called (from the exit event, or earlier from checkDead()). */
   private dead = false;
   private lastError: unknown;
+  /** Set when the liveness word said the thread is gone and its exit event may still come (checkDead). */
+  private graceTimer: NodeJS.Timeout | undefined;
   private readonly rejectReady: (error: unknown) => void;
   private readonly events: ThreadEvents;
 
@@ -90,19 +94,38 @@ export class ThreadHandle {
   }
 
   /**
-   * Whether the thread is dead: reports the death now if its liveness word (liveness.ts) says so and
-   * the exit event has not done it yet. Works while the main thread is blocked (join), where that
-   * event cannot arrive. A thread that marked itself dead but runs on (Deno runs a worker's event
-   * loop on after process.exit or out-of-memory) is terminated.
+   * Whether the thread is dead: reports the death if its liveness word (liveness.ts) says so and the
+   * exit event has not done it yet. `blocked`: the caller blocks the main thread (join), so the exit
+   * event cannot arrive: report now. Otherwise a thread whose port closed (it is gone) gets
+   * EXIT_GRACE_MS for its exit event, whose error names the cause (out of memory, the exception). A
+   * thread that marked itself dead is terminated, since it may run on (Deno runs a worker's event
+   * loop on after process.exit or out-of-memory).
    */
-  checkDead(): boolean {
+  checkDead(blocked: boolean): boolean {
     if (this.dead) return true;
     if (this.stopping) return false;
     const why = deathOf(this.shared, this.me, this.epoch);
     if (why === Why.ALIVE) return false;
+    if (why === Why.PORT_CLOSED && !blocked) {
+      if (!this.graceTimer) {
+        this.graceTimer = setTimeout(() => this.reportSeen(why), EXIT_GRACE_MS);
+        this.graceTimer.unref();
+      }
+      return false;
+    }
+    this.reportSeen(why);
+    return true;
+  }
+
+  /** Seen gone by its liveness word, and left a moment for its exit event (checkDead). */
+  get awaitingExit(): boolean {
+    return this.graceTimer !== undefined && !this.dead;
+  }
+
+  private reportSeen(why: Why): void {
+    if (this.dead || this.stopping) return;
     this.reportDeath(this.lastError ?? new Error(describeDeath(this.shared, this.me, why)));
     void this.worker.terminate().catch(() => undefined);
-    return true;
   }
 
   /**
@@ -112,6 +135,7 @@ export class ThreadHandle {
   private reportDeath(cause: unknown): void {
     if (this.dead) return;
     this.dead = true;
+    clearTimeout(this.graceTimer);
     this.rejectReady(cause); // (create() fails when a first thread dies before it said 'ready')
     for (let m = receiveMessageOnPort(this.port); m; m = receiveMessageOnPort(this.port)) {
       const message = m.message as ToMain;
