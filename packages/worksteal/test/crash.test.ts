@@ -38,8 +38,9 @@ describe('WorkStealingRuntime when a worker dies', function () {
       expect(WorkerCrashedError.is(error), String(error)).to.equal(true);
       expect((error as WorkerCrashedError).code).to.equal('ERR_WORKER_CRASHED');
       // The main thread was free to hear the thread's own exit: the error names what killed it.
-      if (def === exhaustMemory) expect((error as Error).message).to.match(/memory/i);
-      if (def === exitThread) expect((error as Error).message).to.match(/exit/i);
+      const message = (error as Error).message;
+      if (def === exhaustMemory) expect(message, message).to.match(/memory/i);
+      if (def === exitThread) expect(message, message).to.match(/exit/i);
       // The only worker was replaced: new tasks still run.
       expect(await rt.executor.spawn(add, [2, 3])).to.equal(5);
       expect(rt.metrics().crashes).to.equal(1);

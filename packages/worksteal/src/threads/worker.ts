@@ -16,7 +16,8 @@
 // Dying (liveness.ts): a thread that calls process.exit marks itself dead in its 'exit' handler; a
 // turn that finds the previous turn, or a task body (run from a turn or from a promise job once its
 // module loaded), never finished — the engine cut it short (out of memory, termination) where no
-// catch or finally runs, and then went on running this event loop, as Deno does — marks it too. From then on the thread runs nothing; the main thread terminates it.
+// catch or finally runs, and then went on running this event loop, as Deno does — marks it too.
+// From then on the thread runs nothing; the main thread terminates it.
 import { workerData } from 'node:worker_threads';
 import { performance } from 'node:perf_hooks';
 import type { WorkerReactor } from '../capabilities.js';
@@ -44,7 +45,8 @@ class WorkerLoop {
     this.thread = new PoolThread(shared, init, reactor, this.scheduleTick, this.onMessage);
     process.on('exit', this.onExit);
     const exit = process.exit.bind(process);
-    // Should the engine's exit return (it must not, and does not on Node), the thread waits to be terminated: nothing more runs on it.
+    // Should the engine's exit return (it must not, and does not on Node), the thread waits to be
+    // terminated: nothing more runs on it.
     process.exit = ((code?: number) => {
       exit(code);
       Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0);
@@ -75,7 +77,10 @@ class WorkerLoop {
     }
   }
 
-  /** process.exit (or the thread ending otherwise): fails what it ran, THEN marks it dead (recovery must find those slots DONE, not fail them twice). */
+  /**
+   * process.exit (or the thread ending otherwise): fails what it ran, THEN marks it dead (recovery
+   * must find those slots DONE, not fail them twice).
+   */
   private readonly onExit = (code: number): void => {
     const { shared } = this.thread;
     Atomics.store(shared.control, shared.layout.endpointBase(this.init.me) + E.EXIT_CODE, code);
