@@ -1,8 +1,10 @@
 // Liveness (threads/liveness.ts): the word marks each thread's death once, for its own epoch only; a busy thread is never taken for dead.
 import { expect } from 'chai';
-import { G } from '../src/memory/layout.js';
+import { WorkerCrashedError } from '@runtime-traits/core';
+import { E, G } from '../src/memory/layout.js';
 import { Shared } from '../src/memory/shared.js';
-import { beginEpoch, deathOf, deathsMarked, markDead, Why } from '../src/threads/liveness.js';
+import { readResult, writeResult } from '../src/memory/slot-payload.js';
+import { beginEpoch, deathOf, deathsMarked, describeDeath, markDead, Why } from '../src/threads/liveness.js';
 import { WorkStealingRuntime } from '../src/index.js';
 import { add, blockFor, spinAfterAwait, spinFor } from './fixtures/tasks.js';
 
@@ -32,6 +34,19 @@ describe('worksteal liveness word', () => {
     expect(markDead(shared, 1, 2, Why.CUT_SHORT)).to.equal(true);
     expect(deathOf(shared, 1, 2)).to.equal(Why.CUT_SHORT);
     expect(deathOf(shared, 2, 1)).to.equal(Why.ALIVE);
+  });
+
+  it('names each cause in full in the WorkerCrashedError a slot carries (errors are cut to fit a slot)', () => {
+    Atomics.store(shared.control, shared.layout.endpointBase(2) + E.EXIT_CODE, 255); // the longest exit code
+    for (const why of [Why.PORT_CLOSED, Why.EXITED, Why.CUT_SHORT]) {
+      const cause = new Error(describeDeath(shared, 2, why));
+      // (as threads/recovery.ts words it, for the highest endpoint number there can be)
+      const message = `worker thread 512 died: ${cause.message}`;
+      expect(writeResult(shared.slots, shared.payload, 0, false, new WorkerCrashedError(message, { cause }))).to.equal(true);
+      const back = readResult(shared.slots, shared.payload, 0);
+      expect((back.value as Error).message, `why ${why}`).to.equal(message);
+    }
+    expect(describeDeath(shared, 2, Why.EXITED)).to.contain('process.exit(255)');
   });
 
   it('wakes a parked main thread when it marks a death', () => {

@@ -59,14 +59,14 @@ export function deathsMarked(shared: Shared): number {
   return Atomics.load(shared.control, G.DEATHS);
 }
 
-/** A sentence for the WorkerCrashedError of a death seen in the liveness word. */
+/** The cause of a death seen in the liveness word, for its WorkerCrashedError (short: the error must fit a slot, whose payload is 208 bytes). */
 export function describeDeath(shared: Shared, e: number, why: Why): string {
   switch (why) {
     case Why.EXITED:
-      return `worker thread called process.exit(${Atomics.load(shared.control, shared.layout.endpointBase(e) + E.EXIT_CODE)})`;
+      return `called process.exit(${Atomics.load(shared.control, shared.layout.endpointBase(e) + E.EXIT_CODE)})`;
     case Why.CUT_SHORT:
-      return 'the engine cut a task short on this thread (out of memory or termination) and the thread was ended';
+      return 'out of memory or terminated: the engine cut a task short';
     default:
-      return 'worker thread stopped (its life port closed: thrown at top level, out of memory or terminated)';
+      return 'gone: out of memory, uncaught exception or terminated';
   }
 }

@@ -16,7 +16,7 @@ import type { Watchdog } from './watchdog.js';
 
 const WORKER_URL = new URL('./worker.js', import.meta.url);
 /** How long a thread seen gone by its liveness word has for its exit event (which carries the cause) when the main thread is free to receive it. */
-const EXIT_GRACE_MS = 200;
+const EXIT_GRACE_MS = 500;
 let warnedLimits = false;
 
 /**
