@@ -1,11 +1,28 @@
 // The Executor of a local runtime: every task runs on this thread, started from the deterministic ready queue.
 import type { Awaitable, Executor, SpawnOptions, Task, TaskContext, TaskDef } from '@runtime-traits/core';
 import { checkJoinArgs, checkJoinResult, checkFunction, checkSpawn, checkSpawnOptions } from '@runtime-traits/core/kit';
-import { isVerified, resolveTask, TaskCell, TaskSet } from '@runtime-traits/kit';
+import { isVerified, resolveTask, TaskCell, TaskSet, type TaskOwner } from '@runtime-traits/kit';
 import type { HostState } from './sim-net/host-state.js';
 import type { Scheduler, Wakeable } from './scheduler.js';
 
-/** Starts a task's body when the ready queue wakes it (never inside the spawn call). */
+/** A task that starts its body when the ready queue wakes it (never inside the spawn call): the cell is its own Wakeable. */
+class StartingCell<T> extends TaskCell<T> implements Wakeable {
+  wake(): void {
+    const body = this.body!;
+    this.body = undefined;
+    this.run(body);
+  }
+
+  label(): string {
+    return `${(this.runtime as unknown as { hostName: string }).hostName} start task ${this.id}${this.name === undefined ? '' : ` (${this.name})`}`;
+  }
+}
+
+function makeStartingCell<T>(id: number, owner: TaskOwner, name: string | undefined, signal?: AbortSignal): TaskCell<T> {
+  return new StartingCell<T>(id, owner, name, signal);
+}
+
+/** Starts a def's body (resolved asynchronously) when the ready queue wakes it. */
 class TaskStart<T> implements Wakeable {
   constructor(private readonly cell: TaskCell<T>, private readonly body: (cx: TaskContext) => Awaitable<T>, private readonly hostName: string) {}
 
@@ -60,9 +77,12 @@ export class LocalExecutor implements Executor {
 
   spawnLocal<R>(fn: (cx: TaskContext) => Awaitable<R>, opts?: SpawnOptions): Task<R> {
     checkFunction(fn, 'fn');
-    const options = checkSpawnOptions(opts);
-    const cell = this.admit<R>(options, 'spawnLocal');
-    if (!cell.isSettled()) this.scheduler.wakeSoon(new TaskStart(cell, fn, this.host.name));
+    const options = opts === undefined ? undefined : checkSpawnOptions(opts);
+    const cell = this.admit<R>(options, 'spawnLocal', makeStartingCell) as StartingCell<R>;
+    if (!cell.isSettled()) {
+      cell.body = fn;
+      this.scheduler.wakeSoon(cell);
+    }
     return cell.handle;
   }
 
@@ -94,9 +114,9 @@ export class LocalExecutor implements Executor {
     return cell.handle;
   }
 
-  private admit<R>(options: SpawnOptions | undefined, what: string): TaskCell<R> {
+  private admit<R>(options: SpawnOptions | undefined, what: string, make?: typeof makeStartingCell<R>): TaskCell<R> {
     this.checkUp();
-    const cell = this.tasks.create<R>(options);
+    const cell = this.tasks.create<R>(options, make);
     if (this.scheduler.tracing) this.scheduler.record(`${this.host.name} ${what} task ${cell.id}${cell.name === undefined ? '' : ` (${cell.name})`}`);
     return cell;
   }
