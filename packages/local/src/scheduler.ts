@@ -1,4 +1,4 @@
-// The deterministic scheduler: one ready queue, one timer heap, one clock, driven one host macrotask at a time.
+// The deterministic scheduler: one ready queue, one timer heap, one clock; time moves one host macrotask at a time, ready wakes also run as promise jobs.
 //
 // HOW (one turn = one host macrotask, see host-turn.ts):
 //   1. If the ready queue is empty, nothing has been woken since the last turn and — because a
