@@ -5,7 +5,7 @@
 // one burst cost one Timeout, not 10k. When a group's timer fires, every sleep whose deadline has
 // passed resolves (in deadline order) and the others — Node counts timers from the event loop's
 // cached time, so a timer may fire a little before `now() + ms` on performance.now() — go back into
-// the group of their own deadline; older groups already due are settled in the same call. A timer cannot be longer than 2^31-1 ms: a longer group fires
+// the group of their own deadline. A timer cannot be longer than 2^31-1 ms: a longer group fires
 // early the same way and is re-armed. An aborted sleep leaves its group at once; the group's timer
 // is cleared when its last live sleep leaves. `close()` clears every timer and rejects every
 // pending sleep with RuntimeShutdownError.
@@ -66,10 +66,6 @@ function fire(group: Group): void {
 
 function byDeadline(a: Sleep, b: Sleep): number {
   return a.deadline - b.deadline;
-}
-
-function byKey(a: Group, b: Group): number {
-  return a.key - b.key;
 }
 
 export class NodeClock implements Clock {
@@ -148,36 +144,14 @@ export class NodeClock implements Clock {
     }
   }
 
-  /**
-   * Runs when a group's timer fires: resolves what is due, puts back what is not (yet). Groups made
-   * before it whose millisecond has passed too are settled in the same call (oldest first, up to the
-   * first one still ahead): under load their own timers would each cost one more loop turn.
-   */
+  /** Runs when a group's timer fires: resolves what is due, puts back what is not (yet). */
   fire(group: Group): void {
-    const now = performance.now();
-    let due: Group[] | undefined;
-    for (const [key, next] of this.groups) {
-      if (key > now) break;
-      if (next !== group) (due ??= []).push(next);
-    }
-    if (due === undefined) {
-      this.settleGroup(group, now);
-      return;
-    }
-    due.push(group);
-    due.sort(byKey); // deadline order across the groups too
-    for (const next of due) {
-      clearTimeout(next.timer);
-      this.settleGroup(next, now);
-    }
-  }
-
-  private settleGroup(group: Group, now: number): void {
     group.timer = undefined;
     if (this.groups.get(group.key) === group) this.groups.delete(group.key);
     if (this.last === group) this.last = undefined;
     const sleeps = group.sleeps;
     if (!group.ordered) sleeps.sort(byDeadline);
+    const now = performance.now();
     for (let i = 0; i < sleeps.length; i++) {
       const sleep = sleeps[i]!;
       if (sleep.group !== group) continue; // aborted
