@@ -4,7 +4,7 @@
 // side by side rather than alternated.
 import type { Outcome } from '../harness/alternate.js';
 import { runChild } from '../harness/child.js';
-import { toRows } from '../harness/rows.js';
+import { reaches, toRows } from '../harness/rows.js';
 import type { BenchContext, BenchRow, Benchmark } from '../types.js';
 
 const CHILD = new URL('../child/memory-child.js', import.meta.url);
@@ -41,6 +41,7 @@ const bench: Benchmark = {
     }
     return toRows({
       bench: 'memory', case: label, unit: 'heap bytes/task', better: 'lower', baseline: 'raw async function',
+      targets: ['node spawnLocal', 'worksteal spawnLocal'].map((name) => reaches(name, 600, 'lower', '<= 600 B per pending task (issue 20)')),
       notes: { 'raw async function': '`(async () => { await gate })()`, kept in an array' },
     }, out);
   },

@@ -1,15 +1,36 @@
 // The Executor of a local runtime: every task runs on this thread, started from the deterministic ready queue.
 import type { Awaitable, Executor, SpawnOptions, Task, TaskContext, TaskDef } from '@runtime-traits/core';
-import { checkJoinArgs, checkJoinResult, checkFunction, checkSpawn, checkSpawnOptions, isThenable } from '@runtime-traits/core/kit';
-import { isVerified, resolveTask, TaskCell, TaskSet } from '@runtime-traits/kit';
+import { checkJoinArgs, checkJoinResult, checkFunction, checkSpawn, checkSpawnOptions } from '@runtime-traits/core/kit';
+import { isVerified, resolveTask, TaskCell, TaskSet, type TaskOwner } from '@runtime-traits/kit';
 import { captureContext, runInContext, type CapturedContext } from './host-globals.js';
 import type { HostState } from './sim-net/host-state.js';
 import type { Scheduler, Wakeable } from './scheduler.js';
 
 /**
- * Starts a task's body when the ready queue wakes it (never inside the spawn call), in the async
- * context of the spawn when a compat layer publishes one (host-globals.ts).
+ * A task that starts its body when the ready queue wakes it (never inside the spawn call): the cell
+ * is its own Wakeable. The body starts in the async context of the spawn when a compat layer
+ * publishes one (host-globals.ts).
  */
+class StartingCell<T> extends TaskCell<T> implements Wakeable {
+  declare context: CapturedContext | undefined;
+
+  wake(): void {
+    const body = this.body!;
+    this.body = undefined;
+    if (this.context === undefined) this.run(body);
+    else runInContext(this.context, () => this.run(body));
+  }
+
+  label(): string {
+    return `${(this.runtime as unknown as { hostName: string }).hostName} start task ${this.id}${this.name === undefined ? '' : ` (${this.name})`}`;
+  }
+}
+
+function makeStartingCell<T>(id: number, owner: TaskOwner, name: string | undefined, signal?: AbortSignal): TaskCell<T> {
+  return new StartingCell<T>(id, owner, name, signal);
+}
+
+/** Starts a def's body (resolved asynchronously) when the ready queue wakes it, in the spawn's async context (as above). */
 class TaskStart<T> implements Wakeable {
   private readonly context: CapturedContext | undefined;
 
@@ -69,9 +90,13 @@ export class LocalExecutor implements Executor {
 
   spawnLocal<R>(fn: (cx: TaskContext) => Awaitable<R>, opts?: SpawnOptions): Task<R> {
     checkFunction(fn, 'fn');
-    const options = checkSpawnOptions(opts);
-    const cell = this.admit<R>(options, 'spawnLocal');
-    if (!cell.isSettled()) this.scheduler.wakeSoon(new TaskStart(cell, fn, this.host.name));
+    const options = opts === undefined ? undefined : checkSpawnOptions(opts);
+    const cell = this.admit<R>(options, 'spawnLocal', makeStartingCell) as StartingCell<R>;
+    if (!cell.isSettled()) {
+      cell.body = fn;
+      cell.context = captureContext(cell.runtime);
+      this.scheduler.wakeSoon(cell);
+    }
     return cell.handle;
   }
 
@@ -103,9 +128,9 @@ export class LocalExecutor implements Executor {
     return cell.handle;
   }
 
-  private admit<R>(options: SpawnOptions | undefined, what: string): TaskCell<R> {
+  private admit<R>(options: SpawnOptions | undefined, what: string, make?: typeof makeStartingCell<R>): TaskCell<R> {
     this.checkUp();
-    const cell = this.tasks.create<R>(options);
+    const cell = this.tasks.create<R>(options, make);
     if (this.scheduler.tracing) this.scheduler.record(`${this.host.name} ${what} task ${cell.id}${cell.name === undefined ? '' : ` (${cell.name})`}`);
     return cell;
   }

@@ -1,4 +1,4 @@
-// The deterministic scheduler: one ready queue, one timer heap, one clock, driven one host macrotask at a time.
+// The deterministic scheduler: one ready queue, one timer heap, one clock; time moves one host macrotask at a time, ready wakes also run as promise jobs.
 //
 // HOW (one turn = one host macrotask, see host-turn.ts):
 //   1. If the ready queue is empty, nothing has been woken since the last turn and — because a
@@ -17,6 +17,16 @@
 //      after this turn. Wakes caused synchronously by a wake (a segment delivered → its reader
 //      woken) join a new batch, shuffled and woken in the same turn.
 //   3. Ask for another turn: the continuations may wake more, and the next turn sees the result.
+//
+// Promise-job turns: a turn that only wakes what is ready (step 2) needs no macrotask. When a task is
+// put on an empty-handed ready queue, a turn is queued as a promise job as well; it wakes the batch
+// (step 2 only) and asks for a macrotask turn, which alone may move time or declare idleness (step 1
+// needs the microtask queue drained). So a chain of spawns, yields and wakes that never waits on
+// time runs inside one microtask checkpoint, as plain promise code does. It stays deterministic: the
+// promise jobs of one checkpoint run in an order the program alone fixes. At most
+// PROMISE_TURNS_IN_ROW such turns run between two macrotask turns, so a task that yields forever
+// cannot starve the host's IO and timers. A Simulation (beforeTurn set) turns in macrotasks only:
+// the current-simulation pointer (sim-context.ts) relies on each checkpoint belonging to one turn.
 //
 // WHY this is deterministic: JavaScript runs one microtask at a time in FIFO order, so what the
 // tasks do between turns depends only on the order in which they were woken, and that order comes
@@ -53,6 +63,11 @@ export interface TimerItem extends Timed, Wakeable {
   abandon?(error: unknown): void;
 }
 
+const RESOLVED = Promise.resolve();
+
+/** Promise-job turns allowed between two macrotask turns. */
+const PROMISE_TURNS_IN_ROW = 4096;
+
 export class Scheduler {
   readonly timers = new TimerHeap<TimerItem>();
   readonly rng: Rng;
@@ -66,6 +81,11 @@ export class Scheduler {
   /** Items released by holds while others are still held. */
   private held: Array<{ seq: number; item: Wakeable }> = [];
   private turnPending = false;
+  /** True while a promise-job turn is queued, or while the ready queue is being woken. */
+  private promiseTurnPending = false;
+  /** Promise-job turns since the last macrotask turn. */
+  private promiseTurns = 0;
+  private readonly onPromiseTurn = (): void => this.promiseTurn();
   private stopped = false;
   private readonly macrotask = findMacrotaskTurn();
   private readonly onTurn = (): void => this.turn();
@@ -101,6 +121,12 @@ export class Scheduler {
   /** Puts `item` on the ready queue; it is woken in a later turn (or later in this one). */
   wakeSoon(item: Wakeable): void {
     this.ready.push(item);
+    if (!this.promiseTurnPending && this.beforeTurn === undefined && this.promiseTurns < PROMISE_TURNS_IN_ROW && !this.stopped) {
+      this.promiseTurnPending = true;
+      this.promiseTurns++;
+      void RESOLVED.then(this.onPromiseTurn);
+      return; // the promise turn asks for the macrotask turn
+    }
     if (!this.turnPending) this.kick();
   }
 
@@ -173,8 +199,22 @@ export class Scheduler {
     this.macrotask(this.onTurn);
   }
 
+  /** Step 2 alone, as a promise job (see the header); then a macrotask turn is asked for. */
+  private promiseTurn(): void {
+    this.promiseTurnPending = false;
+    if (this.stopped) return;
+    // Under virtual time a hold freezes everything; its release asks for a (macrotask) turn.
+    if (this.holds > 0 && this.time.virtual) return;
+    if (this.ready.length > 0) {
+      this.turns++;
+      this.wakeReady();
+    }
+    this.kick();
+  }
+
   private turn(): void {
     this.turnPending = false;
+    this.promiseTurns = 0;
     if (this.stopped) return;
     this.turns++;
     this.beforeTurn?.();
@@ -216,12 +256,15 @@ export class Scheduler {
   private wakeReady(): void {
     const rng = this.rng;
     const trace = this.trace;
+    // What a wake puts on the ready queue is woken below, in this turn: no promise turn for it.
+    this.promiseTurnPending = true;
     while (this.ready.length > 0) {
       const batch = this.ready;
       this.ready = this.spare;
-      if (batch.length > 1) rng.shuffle(batch);
-      const now = this.time.now();
-      for (let i = 0; i < batch.length; i++) {
+      const size = batch.length;
+      if (size > 1) rng.shuffle(batch);
+      const now = trace ? this.time.now() : 0;
+      for (let i = 0; i < size; i++) {
         const item = batch[i]!;
         if (trace) {
           const label = item.label();
@@ -229,10 +272,12 @@ export class Scheduler {
         }
         item.wake();
       }
-      this.woken += batch.length;
-      batch.length = 0;
+      this.woken += size;
+      if (size === 1) batch.pop(); // `length = 0` is a runtime call: a batch of one is the common case
+      else batch.length = 0;
       this.spare = batch;
     }
+    this.promiseTurnPending = false;
   }
 
   /** Tells the watchers at once: 'failed' when an `always` assertion of the simulation failed. */

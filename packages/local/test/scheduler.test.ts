@@ -64,6 +64,75 @@ describe('LocalRuntime scheduler', () => {
     }
   });
 
+  describe('promise-job turns', () => {
+    /** A trace of spawns, yields and sleeps mixed, under `seed`. */
+    async function mixedTrace(seed: number): Promise<string[]> {
+      const rt = await LocalRuntime.create({ seed, trace: true });
+      try {
+        await rt.run(async (cx) => {
+          const { executor, reactor } = cx.runtime;
+          const all = [];
+          for (let i = 0; i < 20; i++) {
+            all.push(executor.spawnLocal(async () => {
+              for (let k = 0; k < 5; k++) {
+                if ((i + k) % 3 === 0) await reactor.clock.sleep(1 + (i % 4));
+                else if ((i + k) % 3 === 1) await executor.yieldNow();
+                else await executor.spawnLocal(() => i * k, { name: `leaf ${i}.${k}` });
+              }
+            }, { name: `worker ${i}` }));
+          }
+          await Promise.all(all);
+        });
+        return rt.trace();
+      } finally {
+        await rt.shutdown();
+      }
+    }
+
+    it('runs a chain of spawns and yields that never waits on time without a host macrotask per turn', async () => {
+      const rt = await LocalRuntime.create();
+      try {
+        let macrotaskRan = false;
+        const outcome = await rt.run(async (cx) => {
+          const { executor } = cx.runtime;
+          setImmediate(() => { macrotaskRan = true; });
+          let total = 0;
+          for (let i = 0; i < 1_000; i++) {
+            total += await executor.spawnLocal(() => i);
+            if (i % 100 === 0) await executor.yieldNow();
+          }
+          return { total, macrotaskRan };
+        });
+        expect(outcome).to.deep.equal({ total: 499_500, macrotaskRan: false });
+      } finally {
+        await rt.shutdown();
+      }
+    });
+
+    it('never starves the host: a task that yields for ever still lets a host macrotask run', async () => {
+      const rt = await LocalRuntime.create();
+      try {
+        let stop = false;
+        setImmediate(() => { stop = true; });
+        const yields = await rt.run(async (cx) => {
+          let count = 0;
+          while (!stop) { await cx.runtime.executor.yieldNow(); count++; }
+          return count;
+        });
+        expect(yields).to.be.greaterThan(0);
+      } finally {
+        await rt.shutdown();
+      }
+    });
+
+    it('gives the same trace for the same seed, and another for another seed', async () => {
+      const first = await mixedTrace(7);
+      expect(first.length).to.be.greaterThan(100);
+      expect(await mixedTrace(7)).to.deep.equal(first);
+      expect(await mixedTrace(8)).to.not.deep.equal(first);
+    });
+  });
+
   describe('deadlock detection', () => {
     it('rejects run() with DeadlockError naming the stuck tasks by their spawn names', async () => {
       const rt = await LocalRuntime.create();

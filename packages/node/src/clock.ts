@@ -1,79 +1,90 @@
 // NodeClock: monotonic time (the system's, shared by every thread), sleeps on Node timers, interval/timeout from the kit.
 //
-// HOW: each sleep owns one timer and at most one abort listener. Node's timers count from the event
-// loop's cached time, so one may fire a little before `now() + ms` on performance.now(); and a timer
-// cannot be longer than 2^31-1 ms. Both are handled the same way: when the timer fires, the sleep
-// re-arms for whatever remains until its deadline. `close()` clears every timer and rejects every
+// HOW: sleeps are grouped by the millisecond their deadline falls in (its ceiling on this thread's
+// performance.now()): one Node timer per group, however many sleeps share it. 10k sleeps made in
+// one burst cost one Timeout, not 10k. When a group's timer fires, every sleep whose deadline has
+// passed resolves (in deadline order) and the others — Node counts timers from the event loop's
+// cached time, so a timer may fire a little before `now() + ms` on performance.now() — go back into
+// the group of their own deadline. A timer cannot be longer than 2^31-1 ms: a longer group fires
+// early the same way and is re-armed. An aborted sleep leaves its group at once; the group's timer
+// is cleared when its last live sleep leaves. `close()` clears every timer and rejects every
 // pending sleep with RuntimeShutdownError.
 import { performance } from 'node:perf_hooks';
 import { RuntimeShutdownError, type Clock } from '@runtime-traits/core';
 import { abortError, checkMs, checkOptions, checkSignal, intervalOver, timeoutOver } from '@runtime-traits/core/kit';
+import { promiseInto } from '@runtime-traits/kit';
 
 /**
  * performance.now() counts from this thread's start, so two threads disagree. Adding the thread's
  * timeOrigin puts every thread on one time line (High Resolution Time's shared monotonic clock, in ms
  * since the epoch): a `now()` taken on a worker thread compares with the main thread's, on Node, Bun
  * and Deno alike. (process.hrtime would do on Node only: Bun and Deno count it per thread, hundreds of
- * milliseconds apart.)
+ * milliseconds apart.) Deadlines are kept on performance.now() itself: small numbers, integer keys.
  */
 const THREAD_OFFSET = performance.timeOrigin;
 
 /** The longest delay setTimeout accepts. */
 const MAX_TIMER_MS = 2 ** 31 - 1;
 
+const unset = (): void => {};
+
+// Fields are assigned in the constructors (cheaper than define-semantics class fields on this path).
 class Sleep {
-  timer: NodeJS.Timeout | undefined;
-  onAbort: (() => void) | undefined;
-  /** Links of the clock's intrusive list of pending sleeps (a Set costs ~0.3 µs a sleep here). */
-  prev: Sleep | undefined;
-  next: Sleep | undefined;
+  /** The group it waits in; undefined once settled or aborted. */
+  declare group: Group | undefined;
+  declare onAbort: (() => void) | undefined;
+  declare resolve: (value: void) => void;
+  declare reject: (error: unknown) => void;
+  declare readonly deadline: number;
+  declare readonly signal: AbortSignal | undefined;
 
-  constructor(
-    readonly owner: NodeClock,
-    readonly deadline: number,
-    readonly resolve: () => void,
-    readonly reject: (error: unknown) => void,
-    readonly signal: AbortSignal | undefined,
-  ) {}
-
-  arm(ms: number): void {
-    this.timer = setTimeout(fire, Math.min(MAX_TIMER_MS, Math.max(0, Math.ceil(ms))), this);
-  }
-
-  /** Releases the timer and the abort listener; idempotent. */
-  release(): void {
-    if (this.timer !== undefined) clearTimeout(this.timer);
-    this.timer = undefined;
-    if (this.onAbort) this.signal!.removeEventListener('abort', this.onAbort);
+  constructor(deadline: number, signal: AbortSignal | undefined) {
+    this.group = undefined;
     this.onAbort = undefined;
-    this.owner.unlink(this);
+    this.resolve = unset;
+    this.reject = unset;
+    this.deadline = deadline;
+    this.signal = signal;
   }
 }
 
-function monotonic(): number {
-  return performance.now() + THREAD_OFFSET;
+/** The sleeps whose deadline lies in one millisecond (`key` is its ceiling), under one Node timer. */
+class Group {
+  timer: NodeJS.Timeout | undefined = undefined;
+  readonly sleeps: Sleep[] = [];
+  /** Sleeps in `sleeps` still waiting here (aborted or settled ones stay in the array, skipped). */
+  live = 0;
+  /** False once a sleep was added with an earlier deadline than the one before it. */
+  ordered = true;
+
+  constructor(readonly owner: NodeClock, readonly key: number) {}
 }
 
-function fire(sleep: Sleep): void {
-  const remaining = sleep.deadline - monotonic();
-  if (remaining > 0) {
-    sleep.arm(remaining);
-    return;
-  }
-  sleep.release();
-  sleep.resolve();
+function fire(group: Group): void {
+  group.owner.fire(group);
+}
+
+function byDeadline(a: Sleep, b: Sleep): number {
+  return a.deadline - b.deadline;
 }
 
 export class NodeClock implements Clock {
-  /** Sleeps not yet settled, as a list through the sleeps; only this clock and its Sleeps touch it. */
-  private head: Sleep | undefined;
+  /** Groups with live sleeps, by key. */
+  private readonly groups = new Map<number, Group>();
+  /** The group used last (a burst of sleeps lands in one group: no Map lookup). */
+  private last: Group | undefined;
   private count = 0;
+  private closing = false;
 
-  /** How many sleeps are pending (each holds one timer). */
+  /** How many sleeps are pending. */
   get pendingCount(): number {
     return this.count;
   }
-  private closing = false;
+
+  /** How many Node timers the pending sleeps hold. */
+  get timerCount(): number {
+    return this.groups.size;
+  }
 
   now(): number {
     return performance.now() + THREAD_OFFSET;
@@ -88,19 +99,19 @@ export class NodeClock implements Clock {
     const signal = opts === undefined ? undefined : checkSignal(checkOptions<{ signal?: AbortSignal }>(opts)?.signal, 'opts.signal');
     if (this.closing) return Promise.reject(new RuntimeShutdownError());
     if (signal?.aborted) return Promise.reject(abortError(signal.reason));
-    const deadline = monotonic() + ms;
-    return new Promise<void>((resolve, reject) => {
-      const sleep = new Sleep(this, deadline, resolve, reject, signal);
-      if (signal) {
-        sleep.onAbort = () => {
-          sleep.release();
-          reject(abortError(signal.reason));
-        };
-        signal.addEventListener('abort', sleep.onAbort, { once: true });
-      }
-      this.link(sleep);
-      sleep.arm(ms);
-    });
+    const now = performance.now();
+    const sleep = new Sleep(now + ms, signal);
+    const promise = promiseInto<void>(sleep);
+    if (signal) {
+      sleep.onAbort = () => {
+        this.release(sleep);
+        sleep.reject(abortError(signal.reason));
+      };
+      signal.addEventListener('abort', sleep.onAbort, { once: true });
+    }
+    this.count++;
+    this.place(sleep, now);
+    return promise;
   }
 
   interval(ms: number, opts?: { signal?: AbortSignal }): AsyncIterableIterator<number> {
@@ -119,27 +130,73 @@ export class NodeClock implements Clock {
   close(): void {
     this.closing = true;
     const error = new RuntimeShutdownError();
-    while (this.head) {
-      const sleep = this.head;
-      sleep.release();
-      sleep.reject(error);
+    const groups = [...this.groups.values()];
+    this.groups.clear();
+    this.last = undefined;
+    for (const group of groups) {
+      clearTimeout(group.timer);
+      group.timer = undefined;
+      for (const sleep of group.sleeps) {
+        if (sleep.group !== group) continue;
+        this.release(sleep);
+        sleep.reject(error);
+      }
     }
   }
 
-  private link(sleep: Sleep): void {
-    sleep.next = this.head;
-    if (this.head) this.head.prev = sleep;
-    this.head = sleep;
-    this.count++;
+  /** Runs when a group's timer fires: resolves what is due, puts back what is not (yet). */
+  fire(group: Group): void {
+    group.timer = undefined;
+    if (this.groups.get(group.key) === group) this.groups.delete(group.key);
+    if (this.last === group) this.last = undefined;
+    const sleeps = group.sleeps;
+    if (!group.ordered) sleeps.sort(byDeadline);
+    const now = performance.now();
+    for (let i = 0; i < sleeps.length; i++) {
+      const sleep = sleeps[i]!;
+      if (sleep.group !== group) continue; // aborted
+      if (sleep.deadline <= now) {
+        this.release(sleep);
+        sleep.resolve();
+      } else {
+        this.place(sleep, now);
+      }
+    }
   }
 
-  /** Idempotent: a sleep already unlinked is left alone. */
-  unlink(sleep: Sleep): void {
-    if (!sleep.prev && this.head !== sleep) return;
-    if (sleep.prev) sleep.prev.next = sleep.next;
-    else this.head = sleep.next;
-    if (sleep.next) sleep.next.prev = sleep.prev;
-    sleep.prev = sleep.next = undefined;
+  /** Puts a sleep in the group of its deadline's millisecond, making (and arming) the group if needed. */
+  private place(sleep: Sleep, now: number): void {
+    const key = Math.ceil(sleep.deadline);
+    let group = this.last;
+    if (group === undefined || group.key !== key) {
+      group = this.groups.get(key);
+      if (group === undefined) {
+        group = new Group(this, key);
+        group.timer = setTimeout(fire, Math.min(MAX_TIMER_MS, Math.max(0, Math.ceil(key - now))), group);
+        this.groups.set(key, group);
+      }
+      this.last = group;
+    }
+    const sleeps = group.sleeps;
+    if (sleeps.length > 0 && sleeps[sleeps.length - 1]!.deadline > sleep.deadline) group.ordered = false;
+    sleeps.push(sleep);
+    group.live++;
+    sleep.group = group;
+  }
+
+  /** Takes a pending sleep out of its group and drops its abort listener; the caller settles it. */
+  private release(sleep: Sleep): void {
+    if (sleep.onAbort) sleep.signal!.removeEventListener('abort', sleep.onAbort);
+    sleep.onAbort = undefined;
+    const group = sleep.group;
+    if (group === undefined) return;
+    sleep.group = undefined;
     this.count--;
+    if (--group.live === 0 && group.timer !== undefined) {
+      clearTimeout(group.timer);
+      group.timer = undefined;
+      if (this.groups.get(group.key) === group) this.groups.delete(group.key);
+      if (this.last === group) this.last = undefined;
+    }
   }
 }

@@ -1,4 +1,6 @@
 // The clock: sleeps measured on the runtime's own clock, cancellation, long sleeps, interval, timeout, shutdown.
+import { setMaxListeners } from 'node:events';
+import { performance } from 'node:perf_hooks';
 import { expect } from 'chai';
 import { CancelledError, RuntimeShutdownError, TimeoutError } from '@runtime-traits/core';
 import { NodeReactor, NodeRuntime } from '../src/index.js';
@@ -102,6 +104,58 @@ describe('NodeRuntime clock', () => {
   it('should let work that settles first win a timeout', async () => {
     expect(await rt.reactor.clock.timeout(60_000, Promise.resolve('fast'))).to.equal('fast');
     expect(rt.reactor.clock.pendingCount).to.equal(0);
+  });
+
+  it('should share one host timer among sleeps due in the same millisecond, and resolve none early', async () => {
+    const clock = rt.reactor.clock;
+    const n = 2_000;
+    const ends: number[] = [];
+    const deadlines: number[] = [];
+    const all: Promise<void>[] = [];
+    for (let i = 0; i < n; i++) {
+      deadlines.push(clock.now() + 5);
+      all.push(clock.sleep(5).then(() => { ends[i] = clock.now(); }));
+    }
+    expect(clock.pendingCount).to.equal(n);
+    expect(clock.timerCount).to.be.at.least(1).and.below(n / 10); // a burst lands in a few millisecond groups
+    await Promise.all(all);
+    for (let i = 0; i < n; i++) expect(ends[i]).to.be.at.least(deadlines[i]!);
+    expect(clock.pendingCount).to.equal(0);
+    expect(clock.timerCount).to.equal(0);
+  });
+
+  it('should resolve sleeps sharing a timer in deadline order, not in the order they were made', async () => {
+    const clock = rt.reactor.clock;
+    // Start just after a millisecond boundary of performance.now(), so both deadlines fall in one
+    // millisecond (tried again if this thread was preempted in between and they did not).
+    const order: string[] = [];
+    let made = 0;
+    let later: Promise<unknown> | undefined;
+    let sooner: Promise<unknown> | undefined;
+    for (let attempt = 0; attempt < 50 && clock.timerCount !== 1; attempt++) {
+      await Promise.all([later, sooner]);
+      order.length = 0;
+      while (performance.now() % 1 > 0.05) { /* spin */ }
+      made = clock.now();
+      later = clock.sleep(2.9).then(() => order.push(`2.9 at +${clock.now() - made}`));
+      sooner = clock.sleep(2.5).then(() => order.push(`2.5 at +${clock.now() - made}`));
+    }
+    expect(clock.timerCount).to.equal(1);
+    await Promise.all([later, sooner]);
+    expect(order.map((line) => line.split(' ')[0])).to.deep.equal(['2.5', '2.9']);
+    expect(Number(order[1]!.split('+')[1])).to.be.at.least(2.9);
+  });
+
+  it('should clear a group\'s host timer once every sleep in it is aborted', async () => {
+    const clock = rt.reactor.clock;
+    const controller = new AbortController();
+    setMaxListeners(200, controller.signal);
+    const all = Array.from({ length: 100 }, () => clock.sleep(60_000, { signal: controller.signal }).catch(() => 'aborted'));
+    expect(clock.timerCount).to.be.at.least(1);
+    controller.abort();
+    expect(await Promise.all(all)).to.deep.equal(new Array(100).fill('aborted'));
+    expect(clock.pendingCount).to.equal(0);
+    expect(clock.timerCount).to.equal(0);
   });
 
   it('should reject pending sleeps with RuntimeShutdownError on shutdown, and later ones too', async () => {

@@ -5,6 +5,7 @@ import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { WorkerCrashedError } from '@runtime-traits/core';
 import { WorkStealingRuntime } from '../src/index.js';
+import { workerHeapLimitsApplied } from './fixtures/engine.js';
 import { add, exhaustMemory, exitThread, throwAtTopLevel } from './fixtures/tasks.js';
 
 async function rejection(promise: PromiseLike<unknown>): Promise<unknown> {
@@ -16,35 +17,49 @@ async function rejection(promise: PromiseLike<unknown>): Promise<unknown> {
   throw new Error('expected a rejection');
 }
 
+/** Whether a worker can run out of its own heap here (fixtures/engine.ts). */
+let heapLimits = true;
+
 describe('WorkStealingRuntime when a worker dies', function () {
   this.timeout(60_000);
   let rt: WorkStealingRuntime;
+  before(async () => {
+    heapLimits = await workerHeapLimitsApplied();
+  });
   beforeEach(async () => {
     rt = await WorkStealingRuntime.create({ workers: 1, resourceLimits: { maxOldGenerationSizeMb: 48, maxYoungGenerationSizeMb: 8 } });
   });
   afterEach(() => rt.shutdown());
 
   for (const [how, def] of [['throws at top level', throwAtTopLevel], ['calls process.exit', exitThread], ['runs out of memory', exhaustMemory]] as const) {
-    it(`fails the task with WorkerCrashedError and replaces the worker when it ${how}`, async () => {
+    it(`fails the task with WorkerCrashedError and replaces the worker when it ${how}`, async function () {
+      if (def === exhaustMemory && !heapLimits) this.skip(); // capability: the engine does not apply worker_threads resourceLimits (Bun), so a worker cannot run out of its own heap
       const error = await rejection(rt.executor.spawn(def as typeof add, [] as unknown as [number, number]));
       expect(WorkerCrashedError.is(error), String(error)).to.equal(true);
       expect((error as WorkerCrashedError).code).to.equal('ERR_WORKER_CRASHED');
+      // The main thread was free to hear the thread's own exit: the error names what killed it.
+      const message = (error as Error).message;
+      if (def === exhaustMemory) expect(message, message).to.match(/memory/i);
+      if (def === exitThread) expect(message, message).to.match(/exit/i);
       // The only worker was replaced: new tasks still run.
       expect(await rt.executor.spawn(add, [2, 3])).to.equal(5);
       expect(rt.metrics().crashes).to.equal(1);
     });
   }
 
-  it('fails every task the dead worker held and runs the ones still queued', async () => {
-    const doomed = rt.executor.spawn(exitThread, []);
-    const queued = [1, 2, 3].map((i) => rt.executor.spawn(add, [i, 10]));
-    const outcomes = await Promise.allSettled([doomed, ...queued]);
-    expect(outcomes[0]!.status).to.equal('rejected');
-    // Tasks queued behind the crash either ran (on the replacement) or failed with WorkerCrashedError; none hangs.
-    for (const [i, outcome] of outcomes.slice(1).entries()) {
-      if (outcome.status === 'fulfilled') expect(outcome.value).to.equal(i + 11);
-      else expect(WorkerCrashedError.is(outcome.reason)).to.equal(true);
+  it('fails only the task that killed its worker; the ones queued behind it run on the replacement, once each', async () => {
+    // Five deaths in a row: a death whose recovery raced the dying thread (a slot completed twice, a
+    // queued task run twice or with another task's payload) shows up as a wrong or missing value.
+    for (let round = 1; round <= 5; round++) {
+      const doomed = rt.executor.spawn(exitThread, []);
+      const queued = [1, 2, 3].map((i) => rt.executor.spawn(add, [i, 10 * round]));
+      const [death, ...outcomes] = await Promise.allSettled([doomed, ...queued]);
+      expect(death!.status).to.equal('rejected');
+      expect(WorkerCrashedError.is((death as PromiseRejectedResult).reason), String((death as PromiseRejectedResult).reason)).to.equal(true);
+      expect(outcomes.map((o) => (o.status === 'fulfilled' ? o.value : String(o.reason))), `round ${round}`).to.deep.equal([1, 2, 3].map((i) => i + 10 * round));
     }
+    expect(await rt.executor.spawn(add, [2, 3])).to.equal(5);
+    expect(rt.metrics()).to.include({ crashes: 5, active: 0 });
   });
 
   /** Runs fixtures/join-oom-child.js with `args`; returns what it printed and how it ended (killed after 45 s). */
@@ -61,13 +76,15 @@ describe('WorkStealingRuntime when a worker dies', function () {
 
   // The main thread cannot see a worker's exit event while join blocks it; before the fix the two
   // out-of-memory joins waited for ever.
-  it('fails a join blocked on the main thread when the worker running b runs out of memory', async () => {
+  it('fails a join blocked on the main thread when the worker running b runs out of memory', async function () {
+    if (!heapLimits) this.skip(); // capability: the engine does not apply worker_threads resourceLimits (Bun), so a worker cannot run out of its own heap
     const { out, ended } = await joinOomChild([]);
     expect(out).to.contain('join threw WorkerCrashedError; then add(2, 3) = 5; crashes 1');
     expect(ended, 'exited by itself (not killed)').to.deep.equal([0, null]);
   });
 
-  it('fails a join blocked on the main thread when a join nested in b loses its b to out-of-memory on the other worker', async () => {
+  it('fails a join blocked on the main thread when a join nested in b loses its b to out-of-memory on the other worker', async function () {
+    if (!heapLimits) this.skip(); // capability: the engine does not apply worker_threads resourceLimits (Bun), so a worker cannot run out of its own heap
     const { out, ended } = await joinOomChild(['nested']);
     expect(out).to.contain('join threw WorkerCrashedError; died on another worker than its joiner: true; then add(2, 3) = 5; crashes 1');
     expect(ended, 'exited by itself (not killed)').to.deep.equal([0, null]);
@@ -77,5 +94,7 @@ describe('WorkStealingRuntime when a worker dies', function () {
     const { out, ended } = await joinOomChild(['exit']);
     expect(out).to.contain('join threw WorkerCrashedError; then add(2, 3) = 5; crashes 1');
     expect(ended, 'exited by itself (not killed)').to.deep.equal([0, null]);
+    // No engine-specific probe of a worker's event loop (Bun printed NotImplementedError for Worker.performance).
+    expect(out).to.not.contain('NotImplemented');
   });
 });

@@ -18,8 +18,8 @@
 // "Endpoint" = a thread that owns tasks and receives their completions: 0 is the main thread,
 // 1..W the stealing workers, W+1..W+B the blocking threads.
 //
-// Adding shared state: something global gets a word of G (16 reserved, 8 used); something per
-// thread gets a word of E (16 per endpoint, 8 used), written by that thread alone if it can be;
+// Adding shared state: something global gets a word of G (16 reserved, 9 used); something per
+// thread gets a word of E (16 per endpoint, 10 used), written by that thread alone if it can be;
 // a new queue or array gets its own region in the Layout constructor. Thread-per-core adds one
 // placement queue per worker after the blocking queue (Vyukov, injector-sized): main and every
 // worker push (spawnOn, round-robin spawn, crash requeue), only that worker pops. Each word says who writes it.
@@ -44,6 +44,8 @@ export const G = {
   BLOCKING_STARTED: 6,
   /** Next SharedArrayBuffer number (sab-registry.ts). Any thread: Atomics.add. */
   SAB_NEXT: 7,
+  /** Deaths marked in E.LIFE so far (threads/liveness.ts). Whoever marks one: Atomics.add; main compares it with what it handled. */
+  DEATHS: 8,
 } as const;
 const GLOBAL_WORDS = 16;
 
@@ -65,6 +67,14 @@ export const E = {
   WAKES: 6,
   /** Tasks spawned from inside it. Written only by the thread. */
   SPAWNS: 7,
+  /**
+   * Liveness of the thread on this endpoint (threads/liveness.ts): epoch * 8 + why it died (0 while
+   * alive). Main stores a new epoch before starting a thread; the thread itself, or the watchdog
+   * thread when the thread's life port closed, stores a why by CAS from that epoch's alive value only.
+   */
+  LIFE: 8,
+  /** The code the thread passed to process.exit. Written only by the thread, before it marks itself dead. */
+  EXIT_CODE: 9,
 } as const;
 const ENDPOINT_WORDS = 16;
 

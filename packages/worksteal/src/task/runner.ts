@@ -59,6 +59,8 @@ export class TaskRunner {
   /** cx.worker: the worker's index (endpoint - 1); undefined on a blocking thread. */
   readonly worker: number | undefined;
   tasksRun = 0;
+  /** The thread marked itself dead (threads/worker.ts): no body starts and no result is written any more (main's recovery owns its slots). */
+  private halted = false;
 
   constructor(
     private readonly shared: Shared,
@@ -122,6 +124,7 @@ export class TaskRunner {
     if (movable) markLoading(this.slots, slot);
     this.load(defNumber).then(
       (loaded) => {
+        if (this.halted) return; // (still marked loading: recovery puts it back in a queue)
         this.running.delete(slot);
         if (movable) markLoaded(this.slots, slot);
         this.park.awake();
@@ -129,6 +132,16 @@ export class TaskRunner {
       },
       (error) => { this.running.delete(slot); this.finish(slot, false, error); },
     );
+  }
+
+  /** The thread marked itself dead: what still runs on it (a module load's continuation, an async body's) must not touch a slot. */
+  halt(): void {
+    this.halted = true;
+  }
+
+  /** Task bodies on this thread's stack now: 0 whenever an event-loop turn starts, unless the engine cut a body short (threads/worker.ts). */
+  get bodiesOnStack(): number {
+    return this.stack.length;
   }
 
   /** Registers a def this thread already holds (spawned from here), so it need not be imported. */
@@ -155,6 +168,7 @@ export class TaskRunner {
   }
 
   private call(slot: number, def: AnyDef, given: unknown[] | undefined): void {
+    if (this.halted) return;
     const mode = modeOf(this.slots, slot);
     if (this.cancelFlag(slot)) {
       this.finish(slot, false, this.cancelError(slot)); // cancelled while its module was loading
@@ -198,6 +212,7 @@ export class TaskRunner {
 
   /** Step 4. */
   finish(slot: number, ok: boolean, value: unknown): void {
+    if (this.halted) return;
     const s = this.slots;
     if (this.reasons.size > 0) this.reasons.delete(slot);
     const owner = ownerOf(s, slot);
@@ -269,7 +284,7 @@ export class TaskRunner {
       if (owner === this.me) continue;
       // Never started (its module was loading): the main thread puts it back in a queue (threads/recovery.ts).
       if (isLoading(this.slots, slot)) continue;
-      const error = new WorkerCrashedError(`worker ${this.me} died while running this task`, { cause });
+      const error = new WorkerCrashedError(`worker ${this.me} died while running this task: ${cause instanceof Error ? cause.message : String(cause)}`, { cause });
       writeResult(this.slots, this.shared.payload, slot, false, error);
       deliver(this.shared, slot, owner, modeOf(this.slots, slot));
     }

@@ -145,6 +145,7 @@ export class MainThread implements JoinSite, CancelCourier {
   private armWaitLoop(): void {
     const parker = this.shared.parker;
     for (;;) {
+      this.pool.noticeDeaths(false); // (a thread marked dead unparks this one: threads/liveness.ts)
       this.drain();
       if (this.inFlight === 0 && this.owner.sideResults.size === 0) {
         this.keepAlive.unref();
@@ -232,7 +233,7 @@ export class MainThread implements JoinSite, CancelCourier {
    */
   sleep(slot: number): void {
     announceWaiter(this.shared.slots, slot);
-    if (waitWhileRunning(this.shared.slots, slot, JOIN_WAIT_MS) === 'timed-out') this.pool.recoverStopped();
+    if (waitWhileRunning(this.shared.slots, slot, JOIN_WAIT_MS) === 'timed-out') this.pool.noticeDeaths(true);
   }
 
   awaitSideResult(slot: number): Outcome {
@@ -242,7 +243,7 @@ export class MainThread implements JoinSite, CancelCourier {
       const early = sideResults.takeMessage(slot);
       if (early) return early;
       if (this.pool.pumpFrom(runner)) continue;
-      if (this.pool.stoppedWhileBlocked(runner)) {
+      if (this.pool.isDead(runner)) {
         // Its handle handed over what the port still held before recovery ran (thread-handle.ts).
         return sideResults.takeMessage(slot) ?? { ok: false, value: new WorkerCrashedError(`worker thread ${runner} died before sending the result of its join`) };
       }

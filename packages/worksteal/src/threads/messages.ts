@@ -13,9 +13,27 @@ export interface WorkerInit {
   /** true for the first thread of an endpoint; false for a replacement (inherits in-flight slots). */
   fresh: boolean;
   port: MessagePort;
+  /** This thread's epoch on its endpoint (liveness.ts). */
+  epoch: number;
+  /** Held, never used: the watchdog thread sees it close when this thread is gone (liveness.ts). */
+  lifePort: MessagePort;
   /** Every SharedArrayBuffer numbered so far. */
   sabs: Array<[number, SharedArrayBuffer]>;
 }
+
+/** What the watchdog thread (watchdog-thread.ts) starts with. */
+export interface WatchdogInit {
+  buffers: SharedBuffers;
+  config: LayoutConfig;
+  port: MessagePort;
+}
+
+/** Main → watchdog thread. */
+export type ToWatchdog =
+  /** Watch epoch `epoch` of endpoint e: the other end of `port` is that thread's life port. */
+  | { t: 'watch'; e: number; epoch: number; port: MessagePort }
+  /** Shutdown: let go of every port. */
+  | { t: 'stop' };
 
 /** Main → thread. */
 export type ToThread =

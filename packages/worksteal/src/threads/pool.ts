@@ -2,14 +2,17 @@
 //
 // Endpoints 1..W are the stealing workers, started by create(); W+1..W+B the blocking threads,
 // started on first use (blocking-pool.ts). Messages from any thread and deaths go to the runtime's
-// ThreadEvents; the runtime decides what they mean.
+// ThreadEvents; the runtime decides what they mean. Each thread started on an endpoint gets the
+// next epoch of it and a life port whose far end the watchdog thread holds (liveness.ts).
 import type { ResourceLimits } from 'node:worker_threads';
 import { receiveMessageOnPort } from 'node:worker_threads';
 import { E, G } from '../memory/layout.js';
 import type { Shared } from '../memory/shared.js';
 import { BlockingPool } from './blocking-pool.js';
 import type { ToMain, ToThread } from './messages.js';
+import { deathsMarked } from './liveness.js';
 import { ThreadHandle, type ThreadEvents } from './thread-handle.js';
+import { Watchdog } from './watchdog.js';
 
 const noop = (): void => {};
 
@@ -19,6 +22,11 @@ export class ThreadPool {
   readonly blocking: BlockingPool;
   /** Every worker said 'ready': from then on a thread that dies is replaced (before, create() fails instead). */
   started = false;
+  private readonly watchdog: Watchdog;
+  /** epochs[e]: the epoch of the thread last started on endpoint e. */
+  private readonly epochs: number[] = [];
+  /** G.DEATHS when noticeDeaths() last looked. */
+  private deathsSeen = 0;
 
   constructor(
     private readonly shared: Shared,
@@ -26,6 +34,7 @@ export class ThreadPool {
     private readonly resourceLimits: ResourceLimits | undefined,
     private readonly events: ThreadEvents,
   ) {
+    this.watchdog = new Watchdog(shared);
     this.blocking = new BlockingPool(shared, (e) => this.start(e, 'blocking', true));
   }
 
@@ -38,7 +47,9 @@ export class ThreadPool {
   }
 
   private start(e: number, role: 'worker' | 'blocking', fresh: boolean): ThreadHandle {
-    const thread = new ThreadHandle(this.shared, e, role, this.spinCount, fresh, this.resourceLimits, this.events);
+    const epoch = (this.epochs[e] ?? 0) + 1;
+    this.epochs[e] = epoch;
+    const thread = new ThreadHandle(this.shared, e, epoch, role, this.spinCount, fresh, this.resourceLimits, this.watchdog, this.events);
     this.threads[e] = thread;
     return thread;
   }
@@ -77,15 +88,26 @@ export class ThreadPool {
     return any;
   }
 
-  /** For a main thread blocked in join: runs recovery now for every pool thread seen to have stopped (thread-handle.ts). */
-  recoverStopped(): void {
-    for (const thread of this.threads) thread?.stoppedWhileBlocked();
+  /**
+   * Runs recovery now for every thread whose liveness word says it died (liveness.ts), if any death
+   * was marked since the last look: one load when none was. Called on each wake-up of the main
+   * thread and, while it is blocked in join (`blocked`), every few ms.
+   */
+  noticeDeaths(blocked: boolean): void {
+    const marked = deathsMarked(this.shared);
+    if (marked === this.deathsSeen) return;
+    // (A replacement started by a recovery below is a new handle with a new epoch: checked next time.)
+    let settled = true;
+    for (const thread of [...this.threads]) if (thread && !thread.checkDead(blocked) && thread.awaitingExit) settled = false;
+    // A death left to its exit event is looked at again next time (a join that blocks meanwhile reports it
+    // at once); a mark that landed during the scan moved G.DEATHS past `marked`.
+    if (settled) this.deathsSeen = marked;
   }
 
-  /** Whether endpoint e's thread is gone (noticed while the main thread is blocked, or by its exit event). */
-  stoppedWhileBlocked(e: number): boolean {
+  /** For a main thread blocked on it: whether endpoint e's thread is gone (by its liveness word, or its exit event). */
+  isDead(e: number): boolean {
     const thread = this.threads[e];
-    return !thread || thread.stoppedWhileBlocked();
+    return !thread || thread.checkDead(true);
   }
 
   /** The endpoint a task sent by message runs on: round robin over the workers, or over the blocking threads. */
@@ -106,5 +128,6 @@ export class ThreadPool {
     }
     await Promise.all(this.threads.map((t) => t?.stop()));
     await this.blocking.terminate();
+    await this.watchdog.stop();
   }
 }

@@ -1,12 +1,34 @@
 // The main thread's handle on one pool thread: starting it, its mail port, and noticing when it dies.
+//
+// A death is noticed by whichever comes first: the worker's exit event (the main thread's event loop
+// must be free to get it), or the thread's liveness word (liveness.ts), marked by the thread itself
+// or by the watchdog thread, which the main thread reads on every wake-up and every few ms while it is
+// blocked in join. Nothing here asks the engine about a worker's event loop (Worker.performance is
+// missing or unimplemented outside Node).
 import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort, type ResourceLimits } from 'node:worker_threads';
 import { deferred } from '@runtime-traits/kit';
 import { workerExecArgv } from '@runtime-traits/node';
 import { E } from '../memory/layout.js';
 import type { ToMain, ToThread, WorkerInit } from './messages.js';
 import type { Shared } from '../memory/shared.js';
+import { beginEpoch, deathOf, describeDeath, Why } from './liveness.js';
+import type { Watchdog } from './watchdog.js';
 
 const WORKER_URL = new URL('./worker.js', import.meta.url);
+/** How long a thread seen gone by its liveness word has for its exit event (which carries the cause) when the main thread is free to receive it. */
+const EXIT_GRACE_MS = 500;
+let warnedLimits = false;
+
+/**
+ * An engine that takes `resourceLimits` without applying them (Bun: a worker's heap grows past any
+ * limit) has no `worker.resourceLimits`; the user is told once, since a runaway task then takes the
+ * whole process's memory instead of failing with WorkerCrashedError.
+ */
+function checkLimitsApplied(worker: Worker, asked: ResourceLimits | undefined): void {
+  if (!asked || warnedLimits || (worker as { resourceLimits?: unknown }).resourceLimits !== undefined) return;
+  warnedLimits = true;
+  process.emitWarning('this engine does not apply worker_threads resourceLimits: a worksteal thread\'s heap is not capped, so running out of it is not a WorkerCrashedError here', { code: 'WORKSTEAL_RESOURCE_LIMITS_IGNORED' });
+}
 
 export interface ThreadEvents {
   onMessage(from: number, message: ToMain): void;
@@ -19,31 +41,40 @@ export class ThreadHandle {
   readonly port: MessagePort;
   readonly ready: Promise<void>;
   private stopping = false;
-  /** onDeath was called (from the exit event, or earlier from stoppedWhileBlocked()). */
+  /** onDeath was called (from the exit event, or earlier from checkDead()). */
   private dead = false;
   private lastError: unknown;
+  /** Set when the liveness word said the thread is gone and its exit event may still come (checkDead). */
+  private graceTimer: NodeJS.Timeout | undefined;
+  private readonly rejectReady: (error: unknown) => void;
   private readonly events: ThreadEvents;
 
   constructor(
     private readonly shared: Shared,
     readonly me: number,
+    /** This thread's epoch on endpoint `me` (liveness.ts): one more than its predecessor's. */
+    readonly epoch: number,
     role: 'worker' | 'blocking',
     spinCount: number,
     fresh: boolean,
     resourceLimits: ResourceLimits | undefined,
+    watchdog: Watchdog,
     events: ThreadEvents,
   ) {
     this.events = events;
     const channel = new MessageChannel();
     this.port = channel.port1;
-    const init: WorkerInit = { buffers: shared.buffers, config: shared.config, me, role, spinCount, fresh, port: channel.port2, sabs: [...shared.sabs.byId] };
-    this.worker = new Worker(WORKER_URL, { workerData: init, transferList: [channel.port2], resourceLimits, execArgv: workerExecArgv() });
+    beginEpoch(shared, me, epoch);
+    const lifePort = watchdog.lifePortFor(me, epoch);
+    const init: WorkerInit = { buffers: shared.buffers, config: shared.config, me, role, spinCount, fresh, port: channel.port2, epoch, lifePort, sabs: [...shared.sabs.byId] };
+    this.worker = new Worker(WORKER_URL, { workerData: init, transferList: [channel.port2, lifePort], resourceLimits, execArgv: workerExecArgv() });
+    checkLimitsApplied(this.worker, resourceLimits);
     const ready = deferred<void>();
     this.ready = ready.promise;
+    this.rejectReady = ready.reject;
     this.port.on('message', (message: ToMain) => {
       if (message.t === 'ready') {
         ready.resolve();
-        this.readLoopStart();
       } else {
         events.onMessage(me, message);
       }
@@ -56,39 +87,45 @@ export class ThreadHandle {
     this.ready.catch(() => undefined);
     this.worker.on('exit', (code) => {
       if (!this.stopping) {
-        const cause = this.lastError ?? new Error(`worker thread exited with code ${code}`);
-        ready.reject(cause);
-        this.reportDeath(cause);
+        this.reportDeath(this.lastError ?? new Error(`worker thread exited with code ${code}`));
       }
       this.port.close();
     });
   }
 
   /**
-   * For a main thread blocked in a synchronous wait (join), which cannot receive the exit event:
-   * reports the death now if the thread has stopped. Returns whether it is dead.
-   *
-   * HOW: Node answers a stopped worker's idle-time query with -1, synchronously, so its event-loop
-   * utilization shows `idle < 0` from the moment the thread is gone (seen on Node 20; where Node
-   * answers otherwise this never fires, and the exit event remains the only signal). Node reads the
-   * worker's loop start once, on the first query that finds the loop running, and answers zeros
-   * until then, also once the thread has stopped: readLoopStart() queries from 'ready' on until Node
-   * has it. (So a replacement started while the main thread is blocked, which cannot get its 'ready'
-   * until the main thread runs its event loop, is not seen if it too dies before then.)
+   * Whether the thread is dead: reports the death if its liveness word (liveness.ts) says so and the
+   * exit event has not done it yet. `blocked`: the caller blocks the main thread (join), so the exit
+   * event cannot arrive: report now. Otherwise a thread whose port closed (it is gone) gets
+   * EXIT_GRACE_MS for its exit event, whose error names the cause (out of memory, the exception). A
+   * thread that marked itself dead is terminated, since it may run on (Deno runs a worker's event
+   * loop on after process.exit or out-of-memory).
    */
-  stoppedWhileBlocked(): boolean {
+  checkDead(blocked: boolean): boolean {
     if (this.dead) return true;
-    if (this.stopping || this.worker.performance.eventLoopUtilization().idle >= 0) return false;
-    this.reportDeath(new Error(`worker thread ${this.me} stopped while the main thread was blocked waiting for it (out of memory is the usual cause; its own error event had not arrived yet)`));
+    if (this.stopping) return false;
+    const why = deathOf(this.shared, this.me, this.epoch);
+    if (why === Why.ALIVE) return false;
+    if (why === Why.PORT_CLOSED && !blocked) {
+      if (!this.graceTimer) {
+        this.graceTimer = setTimeout(() => this.reportSeen(why), EXIT_GRACE_MS);
+        this.graceTimer.unref();
+      }
+      return false;
+    }
+    this.reportSeen(why);
     return true;
   }
 
-  /** Queries the worker's event-loop utilization until Node has its loop start (a few ms after 'ready' at most). */
-  private readLoopStart(tries = 50): void {
+  /** Seen gone by its liveness word, and left a moment for its exit event (checkDead). */
+  get awaitingExit(): boolean {
+    return this.graceTimer !== undefined && !this.dead;
+  }
+
+  private reportSeen(why: Why): void {
     if (this.dead || this.stopping) return;
-    const { idle, active } = this.worker.performance.eventLoopUtilization();
-    if (idle !== 0 || active !== 0 || tries === 0) return;
-    setTimeout(() => this.readLoopStart(tries - 1), 1).unref();
+    this.reportDeath(this.lastError ?? new Error(describeDeath(this.shared, this.me, why)));
+    void this.worker.terminate().catch(() => undefined);
   }
 
   /**
@@ -98,6 +135,8 @@ export class ThreadHandle {
   private reportDeath(cause: unknown): void {
     if (this.dead) return;
     this.dead = true;
+    clearTimeout(this.graceTimer);
+    this.rejectReady(cause); // (create() fails when a first thread dies before it said 'ready')
     for (let m = receiveMessageOnPort(this.port); m; m = receiveMessageOnPort(this.port)) {
       const message = m.message as ToMain;
       if (message.t !== 'ready') this.events.onMessage(this.me, message);

@@ -12,12 +12,19 @@
 //   A blocking thread runs the same loop over the blocking queue only, and never steals.
 // Everything the thread holds lives in its PoolThread; task code reaches it through cx.runtime
 // (worker-runtime.ts) and join (../join.ts).
+//
+// Dying (liveness.ts): a thread that calls process.exit marks itself dead in its 'exit' handler; a
+// turn that finds the previous turn, or a task body (run from a turn or from a promise job once its
+// module loaded), never finished — the engine cut it short (out of memory, termination) where no
+// catch or finally runs, and then went on running this event loop, as Deno does — marks it too.
+// From then on the thread runs nothing; the main thread terminates it.
 import { workerData } from 'node:worker_threads';
 import { performance } from 'node:perf_hooks';
 import type { WorkerReactor } from '../capabilities.js';
-import { G } from '../memory/layout.js';
+import { E, G } from '../memory/layout.js';
 import { Shared } from '../memory/shared.js';
 import { EMPTY } from '../queues/deque.js';
+import { markDead, Why } from './liveness.js';
 import type { ToThread, WorkerInit } from './messages.js';
 import { PoolThread } from './pool-thread.js';
 import { waitAsync } from './wait-async.js';
@@ -29,10 +36,21 @@ class WorkerLoop {
   private readonly thread: PoolThread;
   private tickScheduled = false;
   private stopped = false;
+  /** A turn is running; still true at the start of the next one only if the engine cut the last one short. */
+  private inTick = false;
+  /** This thread marked itself dead: it runs nothing more. */
+  private gone = false;
 
   constructor(shared: Shared, private readonly init: WorkerInit, private readonly reactor: WorkerReactor) {
     this.thread = new PoolThread(shared, init, reactor, this.scheduleTick, this.onMessage);
-    process.on('exit', (code) => this.thread.runner.failAll(new Error(`worker exited with code ${code}`)));
+    process.on('exit', this.onExit);
+    const exit = process.exit.bind(process);
+    // Should the engine's exit return (it must not, and does not on Node), the thread waits to be
+    // terminated: nothing more runs on it.
+    process.exit = ((code?: number) => {
+      exit(code);
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0);
+    }) as typeof process.exit;
     this.thread.mail.post({ t: 'ready' });
     this.scheduleTick();
   }
@@ -49,6 +67,36 @@ class WorkerLoop {
 
   private tick(): void {
     this.tickScheduled = false;
+    if (this.inTick || this.thread.runner.bodiesOnStack > 0) this.die(Why.CUT_SHORT);
+    if (this.gone) return;
+    this.inTick = true;
+    try {
+      this.turn();
+    } finally { // (not run when the engine cuts the turn short: that is what the next turn looks for)
+      this.inTick = false;
+    }
+  }
+
+  /**
+   * process.exit (or the thread ending otherwise): fails what it ran, THEN marks it dead (recovery
+   * must find those slots DONE, not fail them twice).
+   */
+  private readonly onExit = (code: number): void => {
+    const { shared } = this.thread;
+    Atomics.store(shared.control, shared.layout.endpointBase(this.init.me) + E.EXIT_CODE, code);
+    this.thread.runner.failAll(new Error(`worker exited with code ${code}`));
+    this.die(Why.EXITED);
+  };
+
+  /** Marks this thread dead (liveness.ts) and stops running anything; the main thread ends it. */
+  private die(why: Why): void {
+    if (this.gone) return;
+    this.gone = true;
+    this.thread.runner.halt();
+    markDead(this.thread.shared, this.init.me, this.init.epoch, why);
+  }
+
+  private turn(): void {
     const { thread } = this;
     if (thread.park.asyncWaiting) thread.park.leaveAsyncPark();
     for (;;) {
@@ -89,6 +137,7 @@ class WorkerLoop {
       ran += thread.jobs.release(); // its bodies run right after this turn
     }
     for (;;) {
+      if (this.gone) break; // (process.exit returned into this loop: the exit handler marked the thread dead)
       const slot = thread.findWork();
       if (slot === EMPTY) break;
       if (thread.park.searching) thread.park.stopSearching();
@@ -185,6 +234,7 @@ class WorkerLoop {
     if (this.stopped) return;
     this.stopped = true;
     this.thread.mail.close();
+    this.init.lifePort.close(); // (shutdown: the main thread no longer reads this epoch's word)
     void this.reactor.close();
   }
 }
