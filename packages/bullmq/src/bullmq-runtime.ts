@@ -12,8 +12,15 @@ import { probeRedis } from './internal/redis.js';
 import { RemoteTaskCell } from './internal/remote-cell.js';
 import { encodeValue, type TaskJob } from './internal/wire.js';
 
-export type Backoff = number | { type: 'fixed' | 'exponential'; delay: number };
+/** The wait between tries of a failed task: a fixed number of ms, or BullMQ's `{ type, delay }`. */
+export type Backoff = number | {
+  /** `fixed`: `delay` every time; `exponential`: `delay`, then twice that, and so on. */
+  type: 'fixed' | 'exponential';
+  /** Milliseconds (the first wait, for `exponential`). */
+  delay: number;
+};
 
+/** Options of `BullMQRuntime.create()`; invalid values throw `TypeError`/`RangeError` naming the option. */
 export interface BullMQRuntimeOptions extends RuntimeOptions {
   /** Redis: a `redis://host:port` URL or BullMQ connection options. Default `redis://127.0.0.1:6379`. */
   connection?: string | ConnectionOptions;
@@ -33,6 +40,13 @@ export interface BullMQRuntimeOptions extends RuntimeOptions {
 
 const OWN_CAPABILITIES: readonly Capability[] = ['spawn.distributed', 'spawn.parallel', 'spawn.blocking'];
 
+/**
+ * A distributed runtime: `spawn` and `spawnBlocking` send portable tasks as BullMQ jobs to worker
+ * processes (`runtime-traits-worker`, or {@link BullMQWorker}) on any machine sharing the Redis;
+ * results, errors (rebuilt in their own class) and cancellations travel back. `spawnLocal`, `join`,
+ * `yieldNow` and the reactor are the local runtime's. Arguments and results must be serialisable.
+ * Capabilities: `spawn.distributed`, `spawn.parallel`, `spawn.blocking` and the local runtime's `net.*`.
+ */
 export class BullMQRuntime implements Runtime {
   readonly name = 'bullmq';
   readonly executor: Executor;
@@ -135,6 +149,7 @@ export class BullMQRuntime implements Runtime {
     return { ...this.tasks.counters(this.dispatcher.queued), remoteActive: this.dispatcher.remoteActive };
   }
 
+  /** `await using`: the same as `shutdown()` with no grace period. */
   [Symbol.asyncDispose](): Promise<void> {
     return this.shutdown();
   }

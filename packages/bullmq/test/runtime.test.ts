@@ -232,7 +232,8 @@ describe('BullMQRuntime', function () {
       await runtime.shutdown();
       expect(task.state).to.equal('cancelled');
       expect(() => runtime.executor.spawn(double, [1])).to.throw(RuntimeShutdownError);
-      await waitFor(() => existsSync(path.join(dir, 'sd.aborted')));
+      // Non-empty, not just present: writeFileSync creates the file before it writes the reason.
+      await waitFor(() => existsSync(path.join(dir, 'sd.aborted')) && readFileSync(path.join(dir, 'sd.aborted'), 'utf8') !== '');
       // The worker's cx.signal was aborted with the same reason, class and all.
       expect(readFileSync(path.join(dir, 'sd.aborted'), 'utf8')).to.match(/^RuntimeShutdownError: /);
       await runtime.shutdown(); // idempotent

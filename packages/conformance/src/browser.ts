@@ -3,6 +3,10 @@
 // The page loads mocha's browser build with a <script> tag (node_modules/mocha/mocha.js), which puts
 // `mocha` on globalThis; then a module calls runConformance({ name, create }) and gets the report the
 // Node CLI writes with --report-json. Nothing here imports a Node built-in.
+/**
+ * `@runtime-traits/conformance/browser`: runs the suite in a browser page under mocha's browser build.
+ * @module
+ */
 import type { ConformanceOptions } from './harness.js';
 import { skipReason, type ConformanceReport } from './report.js';
 import { conformanceSuite } from './suite.js';

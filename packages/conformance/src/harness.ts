@@ -29,11 +29,15 @@ export interface ConformanceOptions {
 
 /** What a case body gets. */
 export interface Case {
+  /** The fresh runtime made for this case by the adapter's `create`. */
   readonly rt: Runtime;
   /** The context of the run() the body runs in (undefined in `outside` cases). */
   readonly cx: TaskContext;
+  /** `rt.executor`. */
   readonly ex: Executor;
+  /** `rt.reactor.clock`. */
   readonly clock: Clock;
+  /** `rt.reactor.net`. */
   readonly net: Net;
   /** Registers a clean-up that runs after the body, even when it fails (last in, first out). */
   defer(cleanup: () => unknown): void;
@@ -41,6 +45,7 @@ export interface Case {
   create(options?: RuntimeOptions): Promise<Runtime>;
 }
 
+/** When a case runs: the capabilities and host features it needs, or the one it checks is missing. */
 export interface Gate {
   /** Runs only when the runtime has every one of these. */
   needs?: Capability[];

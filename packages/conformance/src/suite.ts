@@ -38,6 +38,9 @@ export const AREAS = [
  * Registers the whole conformance suite with mocha's describe/it (call it at a test file's top level,
  * or after a Mocha instance's 'pre-require'). `create()` must return a fresh, started runtime each call;
  * every runtime it returns is shut down by the suite. Cases are skipped only by `runtime.capabilities`.
+ *
+ * @param options The adapter's `name` (in the suite's title), its `create(options?)`, and a per-case timeout.
+ * @throws TypeError when `options.name` is not a non-empty string or `options.create` is not a function.
  */
 export function conformanceSuite(options: ConformanceOptions): void {
   if (typeof options !== 'object' || options === null) throw new TypeError('options must be { name, create }');

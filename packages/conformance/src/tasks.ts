@@ -1,6 +1,10 @@
 // Portable tasks the suite spawns: each a named export, so any thread (a worker, a machine) can import this module by URL.
 //
 // This module must stay importable on its own: it imports only @runtime-traits/core.
+/**
+ * `@runtime-traits/conformance/tasks`: the portable tasks the suite spawns, importable on any thread.
+ * @module
+ */
 import { optionalBuiltin } from './host.js';
 import { defineTask, NetError, RuntimeError, TimeoutError, type TaskContext, type TaskDef } from '@runtime-traits/core';
 
@@ -56,10 +60,15 @@ export const untilCancelled = defineTask(import.meta.url, 'untilCancelled', (cx:
 
 /** What the task sees of its context: whether the signal is aborted and what cx.runtime looks like. */
 export const inspectContext = defineTask(import.meta.url, 'inspectContext', (cx: TaskContext) => ({
+  /** Whether `cx.signal` was already aborted when the task started. */
   aborted: cx.signal.aborted,
+  /** Whether `cx.signal` looks like an AbortSignal. */
   hasSignal: typeof cx.signal?.addEventListener === 'function',
+  /** `cx.runtime.name`, or null when it is not a string. */
   runtimeName: typeof cx.runtime?.name === 'string' ? cx.runtime.name : null,
+  /** Whether `cx.runtime.executor.spawn` is a function. */
   hasExecutor: typeof cx.runtime?.executor?.spawn === 'function',
+  /** Whether `cx.runtime.reactor.clock.now` is a function. */
   hasClock: typeof cx.runtime?.reactor?.clock?.now === 'function',
   /** cx.worker: absent off a pool worker, else the worker's index. */
   worker: cx.worker === undefined ? 'undefined' : Number.isInteger(cx.worker) && cx.worker >= 0 ? 'index' : `bad: ${String(cx.worker)}`,

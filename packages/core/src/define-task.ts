@@ -30,6 +30,12 @@ function registry(): Map<string, AnyDef | Clash> {
  * ```ts
  * export const fib = defineTask(import.meta.url, 'fib', (cx, n: number): number => ...);
  * ```
+ *
+ * @param module The defining module's URL: pass `import.meta.url`.
+ * @param name The task's name, unique within its module (the export name, by convention).
+ * @param fn The body: `(cx, ...args)`, returning the result or a promise of it.
+ * @returns A frozen `TaskDef` to pass to `spawn`, `spawnBlocking` or `join`.
+ * @throws TypeError when `module` or `name` is not a non-empty string, or `fn` is not a function.
  */
 export function defineTask<A extends unknown[], R>(
   module: string,

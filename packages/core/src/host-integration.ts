@@ -21,6 +21,7 @@ export const ASYNC_CONTEXT: unique symbol = Symbol.for('@runtime-traits/async-co
 export interface HostHooks {
   /** The world the host lives in (one per Simulation): a new one means a new run. */
   readonly world: object;
+  /** The host's name (`localhost` for a lone runtime, the `Simulation.host()` name in a simulation). */
   readonly hostName: string;
   /** True when the runtime's time is virtual: Date, performance.now() and randomness should come from it too. */
   readonly virtual: boolean;
@@ -50,12 +51,24 @@ export interface HostHooks {
 
 /** The host functions a runtime's own machinery must keep using while a compat layer has patched the globals. */
 export interface HostOriginals {
+  /** The host's own `setImmediate`, before patching. */
   setImmediate?: (cb: () => void) => unknown;
+  /** The host's own `setTimeout`, before patching. */
   setTimeout?: (cb: () => void, ms: number) => unknown;
+  /** The host's own `clearTimeout`, before patching. */
   clearTimeout?: (handle: unknown) => void;
+  /** The host's own `MessageChannel` constructor, before patching. */
   MessageChannel?: unknown;
-  performance?: { now(): number };
-  Date?: { now(): number };
+  /** The host's own `performance`, before patching. */
+  performance?: {
+    /** Real monotonic milliseconds. */
+    now(): number;
+  };
+  /** The host's own `Date`, before patching. */
+  Date?: {
+    /** Real epoch milliseconds. */
+    now(): number;
+  };
 }
 
 /** How a runtime carries the async context of a spawn into the task's start (and of `at()` into its callback). */

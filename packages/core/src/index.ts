@@ -1,4 +1,9 @@
 // @runtime-traits/core: the interfaces a library codes against, and the tokens and errors that go with them.
+/**
+ * `@runtime-traits/core`: the Executor and Reactor interfaces a library codes against, the Runtime that
+ * owns them, DI tokens, the error family, `defineTask`, `TaskGroup` and `toWebStreams`.
+ * @module index
+ */
 export { CAPABILITIES } from './capabilities.js';
 export { defineTask, lookupTask } from './define-task.js';
 export {

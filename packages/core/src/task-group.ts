@@ -20,6 +20,10 @@ export class TaskGroup implements AsyncDisposable {
   private idle: Array<() => void> = [];
   private closed = false;
 
+  /**
+   * @param executor The executor children are spawned on.
+   * @throws TypeError when `executor` is not an Executor.
+   */
   constructor(private readonly executor: Executor) {
     if (typeof executor !== 'object' || executor === null || typeof executor.spawnLocal !== 'function') {
       throw new TypeError('executor must be an Executor');
@@ -31,16 +35,19 @@ export class TaskGroup implements AsyncDisposable {
     return this.children.size;
   }
 
+  /** `executor.spawn` as a child of the group. Throws `CancelledError` once the group was cancelled or left. */
   spawn<A extends unknown[], R>(def: TaskDef<A, R>, args: A, opts?: SpawnOptions): Task<R> {
     this.checkOpen();
     return this.adopt(this.executor.spawn(def, args, opts));
   }
 
+  /** `executor.spawnLocal` as a child of the group. Throws `CancelledError` once the group was cancelled or left. */
   spawnLocal<R>(fn: (cx: TaskContext) => Awaitable<R>, opts?: SpawnOptions): Task<R> {
     this.checkOpen();
     return this.adopt(this.executor.spawnLocal(fn, opts));
   }
 
+  /** `executor.spawnBlocking` as a child of the group. Throws `CancelledError` once the group was cancelled or left. */
   spawnBlocking<A extends unknown[], R>(def: TaskDef<A, R>, args: A, opts?: SpawnOptions): Task<R> {
     this.checkOpen();
     return this.adopt(this.executor.spawnBlocking(def, args, opts));
@@ -58,6 +65,7 @@ export class TaskGroup implements AsyncDisposable {
     await Promise.all([...this.children].map((task) => task.cancel(reason)));
   }
 
+  /** Leaving the group (`await using`): cancels what is still running, with a `CancelledError` as the reason. */
   async [Symbol.asyncDispose](): Promise<void> {
     await this.cancel(new CancelledError('The task group was left'));
   }

@@ -13,8 +13,10 @@ export const ADAPTERS = {
   worksteal: { packageName: '@runtime-traits/worksteal', exportName: 'WorkStealingRuntime' },
 } as const satisfies Record<string, AdapterEntry>;
 
+/** A runtime `loadRuntime` can load by name: `'node'`, `'local'` or `'worksteal'`. */
 export type RuntimeName = keyof typeof ADAPTERS;
 
+/** Every name `loadRuntime` accepts, for validating configuration or listing choices. */
 export const RUNTIME_NAMES = Object.keys(ADAPTERS) as readonly RuntimeName[];
 
 export function isRuntimeName(value: unknown): value is RuntimeName {

@@ -16,6 +16,7 @@
 /** Cleared cells at the front worth sliding away instead of growing the array. */
 const COMPACT_AT = 1024;
 
+/** A first-in first-out queue with O(1) `push` and `shift` over one kept array (see the file header). */
 export class Fifo<T> {
   private items: Array<T | undefined> = [];
   private head = 0;
@@ -24,10 +25,12 @@ export class Fifo<T> {
   /** `keep`: cells an emptied FIFO keeps for reuse (beyond that its array is let go). Default 8,192. */
   constructor(private readonly keep = 8192) {}
 
+  /** Entries queued. */
   get length(): number {
     return this.tail - this.head;
   }
 
+  /** Adds `entry` at the back. */
   push(entry: T): void {
     const items = this.items;
     let tail = this.tail;

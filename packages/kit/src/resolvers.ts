@@ -10,7 +10,9 @@
 
 /** An object that receives a promise's resolve and reject functions. */
 export interface Settles<T> {
+  /** Set to the promise's resolve function. */
   resolve: (value: T) => void;
+  /** Set to the promise's reject function. */
   reject: (reason: unknown) => void;
 }
 

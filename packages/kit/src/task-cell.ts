@@ -29,10 +29,13 @@ import { dress, LiveHandle, type TaskHandle } from './task-handle.js';
 
 /** What a cell reports to the set that owns it. */
 export interface TaskOwner {
+  /** The runtime a task's `cx.runtime` returns. */
   readonly runtime: Runtime;
   /** cx.worker of the tasks it owns: the pool worker's index, undefined off a worker. */
   readonly worker?: number | undefined;
+  /** Called once, when `cell` reaches completed, failed or cancelled. */
   settled(cell: TaskCell<unknown>): void;
+  /** Called with the failure of a detached task (on `detach()` of a failed one, or when a detached one fails). */
   unhandled(error: unknown, cell: TaskCell<unknown>): void;
 }
 
@@ -54,14 +57,23 @@ interface CellExtras {
   onParentAbort: (() => void) | undefined;
 }
 
+/**
+ * A task's state machine and its `TaskContext`; `handle` is the `Task` the caller awaits. A runtime
+ * makes cells through a {@link TaskSet}, runs the body with `run()`/`runJob()` on this thread, or calls
+ * `start()` and then `complete()`/`fail()` when the body runs elsewhere. See the file header for the
+ * states and who moves them.
+ */
 export class TaskCell<T> implements TaskContext {
   /** Set by a subclass whose `state` is computed: its handle then asks the cell instead of holding a copy. */
   static readonly liveState: boolean = false;
 
   // Fields are assigned in the constructor (cheaper than define-semantics class fields); the rare ones
   // live in `extras`, made on first need.
+  /** The current state; a settled state never changes again. */
   declare state: TaskState;
+  /** The task's id, unique within its TaskSet. */
   declare readonly id: number;
+  /** The `Task` given to the caller: a native promise carrying `id`, `state`, `cancel` and `detach`. */
   declare readonly handle: TaskHandle<T>;
   declare private readonly owner: TaskOwner;
   /** Settles the promise the handle follows; undefined while a job handle's body has not gone async. */
@@ -71,6 +83,7 @@ export class TaskCell<T> implements TaskContext {
   declare body: Body<T> | undefined;
   /** Links of the owner's intrusive list of live tasks; only the owning TaskSet touches them. */
   declare liveNext: TaskCell<unknown> | undefined;
+  /** The previous link of the owner's list of live tasks; only the owning TaskSet touches it. */
   declare livePrev: TaskCell<unknown> | undefined;
 
   /**
@@ -136,6 +149,10 @@ export class TaskCell<T> implements TaskContext {
   }
 
   // ── Task ───────────────────────────────────────────────────────────────────
+  /**
+   * `Task.cancel`: a pending task settles cancelled at once; a running one has its signal aborted and
+   * settles cancelled when its body settles. Resolves once the task has settled; idempotent.
+   */
   cancel(reason?: unknown): Promise<void> {
     if (this.isSettled()) return Promise.resolve();
     const extras = this.more();
@@ -166,6 +183,7 @@ export class TaskCell<T> implements TaskContext {
     this.settle('cancelled', cancelledError(reason));
   }
 
+  /** `Task.detach`: a failure of this task (already happened or to come) goes to the owner's `unhandled`. */
   detach(): void {
     const extras = this.more();
     if (!extras.detached) {
@@ -238,18 +256,21 @@ export class TaskCell<T> implements TaskContext {
     return true;
   }
 
+  /** Settles a started task with `value` (cancelled instead, when cancellation was asked for). No-op once settled. */
   complete(value: T): void {
     if (this.isSettled()) return;
     if (this.extras?.cancelRequested) this.settle('cancelled', cancelledError(this.extras.cancelReason));
     else this.settle('completed', value);
   }
 
+  /** Settles a started task with `error` (cancelled instead, when cancellation was asked for). No-op once settled. */
   fail(error: unknown): void {
     if (this.isSettled()) return;
     if (this.extras?.cancelRequested) this.settle('cancelled', CancelledError.is(error) ? error : cancelledError(this.extras.cancelReason));
     else this.settle('failed', error);
   }
 
+  /** True in the completed, failed and cancelled states. */
   isSettled(): boolean {
     return this.state === 'completed' || this.state === 'failed' || this.state === 'cancelled';
   }
@@ -301,6 +322,7 @@ export class TaskCell<T> implements TaskContext {
   }
 }
 
+/** The error a task cancelled with `reason` rejects with: `reason` itself when a CancelledError, else a new one caused by it. */
 export function cancelledError(reason: unknown): CancelledError {
   if (CancelledError.is(reason)) return reason;
   return new CancelledError('The task was cancelled', reason === undefined ? undefined : { cause: reason });

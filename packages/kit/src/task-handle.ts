@@ -58,7 +58,7 @@ Object.defineProperty(LiveHandle.prototype, 'constructor', { value: Promise, wri
 Object.defineProperty(LiveHandle.prototype, 'cancel', { value: cancelTask, writable: true, configurable: true });
 Object.defineProperty(LiveHandle.prototype, 'detach', { value: detachTask, writable: true, configurable: true });
 
-/** The cell behind a handle this kit made. */
+/** The cell behind a handle this kit made; `TypeError` for any other Task. */
 export function cellOf<T>(task: Task<T>): TaskCell<T> {
   const cell = (task as unknown as { [CELL]?: TaskCell<T> })[CELL];
   if (!cell) throw new TypeError('not a task made by the runtime-traits kit');

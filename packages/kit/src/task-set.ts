@@ -22,6 +22,7 @@ import { Fifo } from './fifo.js';
 import { TaskCell, type TaskOwner } from './task-cell.js';
 import type { TaskHandle } from './task-handle.js';
 
+/** Receives the failure of a detached task (`RuntimeOptions.onUnhandledError`). */
 export type UnhandledErrorHandler = (error: unknown, task: Task<unknown>) => void;
 
 type MakeCell<T> = (id: number, owner: TaskOwner, name: string | undefined, signal?: AbortSignal) => TaskCell<T>;
@@ -32,10 +33,18 @@ const printUnhandled: UnhandledErrorHandler = (error, task) => {
   console.error(`runtime-traits: detached task ${task.id} failed:`, error);
 };
 
+/**
+ * The tasks a runtime owns on this thread: makes their cells and ids, runs `spawnLocal` and `run`
+ * bodies, keeps the counters, reports detached failures, and cancels everything on shutdown.
+ */
 export class TaskSet implements TaskOwner {
+  /** Tasks made by this set. */
   spawned = 0;
+  /** Tasks that settled completed. */
   completed = 0;
+  /** Tasks that settled failed. */
   failed = 0;
+  /** Tasks that settled cancelled. */
   cancelled = 0;
   /** Spawned and not settled, wherever they are (see the header). */
   private unsettled = 0;
@@ -57,11 +66,17 @@ export class TaskSet implements TaskOwner {
   /** cx.worker of this set's tasks: a pool worker's index on such a thread, undefined elsewhere. */
   readonly worker: number | undefined;
 
+  /**
+   * @param runtime What tasks see as `cx.runtime`.
+   * @param onUnhandledError Receives detached tasks' failures; default: printed with `console.error`.
+   * @param worker What tasks see as `cx.worker`: the pool worker's index when this set lives on one.
+   */
   constructor(readonly runtime: Runtime, onUnhandledError?: UnhandledErrorHandler, worker?: number) {
     this.onUnhandledError = onUnhandledError ?? printUnhandled;
     this.worker = worker;
   }
 
+  /** True once `shutdown()` has begun: `admit()` throws from then on. */
   get closed(): boolean {
     return this.closing;
   }
@@ -133,6 +148,7 @@ export class TaskSet implements TaskOwner {
     return cells;
   }
 
+  /** Tasks spawned and not yet settled (`RuntimeMetrics.active`). */
   get active(): number {
     return this.unsettled;
   }
@@ -142,6 +158,7 @@ export class TaskSet implements TaskOwner {
     return this.waiting.length;
   }
 
+  /** `TaskOwner.settled`: unlinks the cell and counts its outcome. */
   settled(cell: TaskCell<unknown>): void {
     this.unlink(cell);
     this.unsettled--;
@@ -150,6 +167,7 @@ export class TaskSet implements TaskOwner {
     else this.cancelled++;
   }
 
+  /** `TaskOwner.unhandled`: hands a detached failure to `onUnhandledError` (printed if that handler throws). */
   unhandled(error: unknown, cell: TaskCell<unknown>): void {
     try {
       this.onUnhandledError(error, cell.handle);

@@ -19,10 +19,13 @@ import { promiseInto } from './resolvers.js';
 
 /** What `schedule` is given: run `wake()` later; `label()` names it for a trace. */
 export interface QueueWaker {
+  /** Lets the oldest waiter take the next item (or null once closed); does nothing if it already settled. */
   wake(): void;
+  /** The queue's label, for the scheduler's trace. */
   label(): string;
 }
 
+/** Options of `new WaitQueue()`. */
 export interface WaitQueueOptions {
   /** Most items kept while nobody takes them; one more drops the oldest (default: no limit). */
   limit?: number;
@@ -62,6 +65,10 @@ class Waiter<T> implements QueueWaker {
   }
 }
 
+/**
+ * Arrived items and the calls waiting for them, handed over oldest to oldest: what a listener's
+ * `accept()` or a socket's `recv()` is built on. See the file header for the protocol.
+ */
 export class WaitQueue<T> {
   // Invariants: `items` holds the queued items and `waiters` the unsettled take() calls, oldest
   // first. Without `schedule`, waiters exist only while no item is queued. `isClosed` never goes
@@ -73,6 +80,7 @@ export class WaitQueue<T> {
   private readonly schedule: ((waker: QueueWaker) => void) | undefined;
   private readonly labelOf: (() => string) | undefined;
 
+  /** @throws RangeError when `opts.limit` is below 1. */
   constructor(opts?: WaitQueueOptions) {
     this.limit = opts?.limit ?? Infinity;
     if (!(this.limit >= 1)) throw new RangeError(`opts.limit must be at least 1, got ${show(opts?.limit)}`);
@@ -90,6 +98,7 @@ export class WaitQueue<T> {
     return this.waiters.length;
   }
 
+  /** True once `close()` was called. */
   get closed(): boolean {
     return this.isClosed;
   }
@@ -148,6 +157,7 @@ export class WaitQueue<T> {
     this.poke();
   }
 
+  /** The queue's label for a scheduler's trace (`opts.label()`), or ''. */
   label(): string {
     return this.labelOf?.() ?? '';
   }

@@ -13,8 +13,14 @@ import { currentSimulation } from './sim-context.js';
 /** An `always` assertion was false. `.assertion` is its name, `.seed` the simulation's (when in one). */
 export class SimAssertionError extends RuntimeError {
   static override readonly kind = 'SimAssertionError';
+  /** The name given to the `always()` call that failed. */
   readonly assertion: string;
+  /** The seed of the simulation it failed in, set when raised inside one (replay with it). */
   seed?: number | string;
+  /**
+   * @param assertion The `always()` name.
+   * @param details What was seen instead, appended to the message.
+   */
   constructor(assertion: string, details?: string) {
     super(`always(${JSON.stringify(assertion)}) failed${details ? `: ${details}` : ''}`, 'ERR_ASSERTION');
     this.name = 'SimAssertionError';
@@ -66,6 +72,11 @@ export class AssertionRecord {
 /**
  * Asserts that `cond` holds. False: throws SimAssertionError; inside a Simulation the whole run
  * fails at once too. `details` (optional) is added to the message, e.g. a counterexample.
+ *
+ * @param cond The condition that must hold.
+ * @param name A stable name for the assertion (it identifies the failure to shrink and replay).
+ * @param details Added to the message when the assertion fails.
+ * @throws SimAssertionError when `cond` is falsy; TypeError for an empty `name` or non-string `details`.
  */
 export function always(cond: unknown, name: string, details?: string): asserts cond {
   checkName(name);

@@ -9,6 +9,9 @@ import { currentSimulation } from './sim-context.js';
  * ```ts
  * if (buggify(0.05)) await clock.sleep(2_000);   // a slow disk, sometimes, in tests only
  * ```
+ *
+ * @param p The probability, 0 to 1.
+ * @throws TypeError when `p` is not a number; RangeError when it is outside [0, 1].
  */
 export function buggify(p: number): boolean {
   checkProbability(p);

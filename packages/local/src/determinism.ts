@@ -13,16 +13,19 @@ import { checkFunction, checkOptions, show } from '@runtime-traits/core/kit';
 import type { Simulation, SimulationOptions } from './simulation.js';
 import type { TraceEvent } from './trace.js';
 
+/** Options of `Simulation.checkDeterminism`. */
 export interface DeterminismOptions {
   /** How many runs to compare (default 2, at least 2). */
   runs?: number;
 }
 
+/** What `Simulation.checkDeterminism` found when every run traced the same. */
 export interface DeterminismReport<T> {
   /** The trace hash every run had. */
   traceHash: string;
   /** Events in each run's trace. */
   events: number;
+  /** How many runs were compared. */
   runs: number;
   /** What the first run's scenario returned. */
   result: T;
@@ -31,14 +34,17 @@ export interface DeterminismReport<T> {
 /** Two runs of one scenario with one seed traced differently. */
 export class NondeterminismError extends RuntimeError {
   static override readonly kind = 'NondeterminismError';
+  /** The seed every run used: replay with it to investigate. */
   readonly seed: number | string;
   /** The run (2…) whose trace first differed from run 1's. */
   readonly run: number;
   /** Index of the first differing event. */
   readonly index: number;
-  /** Run 1's events around `index`, and the other run's. */
+  /** Run 1's events around `index`. */
   readonly expected: readonly TraceEvent[];
+  /** The other run's events around `index`. */
   readonly actual: readonly TraceEvent[];
+  /** Each run's trace hash, run 1 first. */
   readonly traceHashes: readonly string[];
 
   constructor(fields: { seed: number | string; run: number; index: number; expected: TraceEvent[]; actual: TraceEvent[]; traceHashes: string[]; message: string }) {

@@ -14,6 +14,7 @@ import { LocalExecutor } from './local-executor.js';
 import { SimNet } from './sim-net/sim-net.js';
 import { World, type WorldMember } from './world.js';
 
+/** Options of `LocalRuntime.create()`; invalid values throw `TypeError`/`RangeError` naming the option. */
 export interface LocalRuntimeOptions extends RuntimeOptions {
   /** Fixes every random choice (order of tasks woken together, latency, loss). Default 1. */
   seed?: number | string;
@@ -45,6 +46,12 @@ class TracedTaskSet extends TaskSet {
   }
 }
 
+/**
+ * A single-threaded deterministic runtime: its own ready queue, a virtual clock that jumps to the next
+ * timer once every task is idle, and a simulated network; one seed fixes every random choice, so a run
+ * replays exactly. When every task waits on something that can never happen, `run()` rejects with
+ * `DeadlockError` naming them. Made by `LocalRuntime.create()` alone, or one per host by `Simulation.host()`.
+ */
 export class LocalRuntime implements Runtime, WorldMember {
   readonly executor: LocalExecutor;
   readonly reactor: Reactor;
@@ -112,6 +119,7 @@ export class LocalRuntime implements Runtime, WorldMember {
     }
   }
 
+  /** The host this runtime is: `localhost` alone, the name given to `Simulation.host()` in a simulation. */
   get hostName(): string {
     return this.host.name;
   }
@@ -165,6 +173,7 @@ export class LocalRuntime implements Runtime, WorldMember {
     return this.shuttingDown;
   }
 
+  /** `await using`: the same as `shutdown()` with no grace period. */
   [Symbol.asyncDispose](): Promise<void> {
     return this.shutdown();
   }

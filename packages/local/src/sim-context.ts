@@ -15,6 +15,7 @@ import type { Simulation } from './simulation.js';
 
 /** What the assertion and buggify functions need from a simulation. */
 export interface SimulationContext {
+  /** The simulation's seed. */
   readonly seed: number | string;
   /** @internal What its always/sometimes calls saw. */
   readonly assertions: AssertionRecord;

@@ -19,6 +19,7 @@ import { WorldTimer } from './world-timer.js';
 // Determinism check (issue 14).
 import { checkDeterminismWith, type DeterminismOptions, type DeterminismReport } from './determinism.js';
 
+/** Options of `new Simulation()`; invalid values throw `TypeError`/`RangeError` naming the option. */
 export interface SimulationOptions extends RuntimeOptions {
   /** Default 1. The seed of a failing run is printed in its error message: pass it here to replay. */
   seed?: number | string;
@@ -34,7 +35,13 @@ export interface SimulationOptions extends RuntimeOptions {
   maxTime?: number;
 }
 
+/**
+ * Several hosts, each a `LocalRuntime`, on one virtual clock and one simulated network with latency,
+ * loss, partitions and crashes, all driven by one seed. A failing run's error names the seed; pass it
+ * back as `seed` to replay the run exactly.
+ */
 export class Simulation implements AsyncDisposable, SimulationContext {
+  /** The seed every random choice of this simulation comes from. */
   readonly seed: number | string;
   private readonly world: World;
   private readonly hosts = new Map<string, LocalRuntime>();
@@ -74,7 +81,10 @@ export class Simulation implements AsyncDisposable, SimulationContext {
     announceSimulation(this);
   }
 
-  /** The runtime of host `name`, made on first use; its address is 10.0.x.y and `lookup(name)` finds it. */
+  /**
+   * The runtime of host `name`, made on first use; its address is 10.0.x.y and `lookup(name)` finds it.
+   * `TypeError` when `name` is empty, has spaces, is `localhost` or an IP address.
+   */
   host(name: string): LocalRuntime {
     let runtime = this.hosts.get(name);
     if (runtime) return runtime;
@@ -106,6 +116,7 @@ export class Simulation implements AsyncDisposable, SimulationContext {
     this.world.scheduler.record(`PARTITION ${a} ${b}`);
   }
 
+  /** Ends a partition between `a` and `b`: packets flow again. `TypeError` when either is not a host of this simulation. */
   repair(a: string, b: string): void {
     const [ha, hb] = [this.known(a, 'a'), this.known(b, 'b')];
     this.world.network.link(ha, hb).partitioned = false;
@@ -122,7 +133,7 @@ export class Simulation implements AsyncDisposable, SimulationContext {
     this.world.scheduler.record(`LINK ${a} ${b} latency ${link.latency.min}..${link.latency.max} loss ${link.lossRate}`);
   }
 
-  /** Host `name` dies: its tasks are cancelled, its listeners vanish, its connections reset at the peers. */
+  /** Host `name` dies: its tasks are cancelled, its listeners vanish, its connections reset at the peers. `TypeError` for an unknown host. */
   crash(name: string): void {
     this.known(name, 'name');
     this.hosts.get(name)!.crash();
@@ -224,6 +235,7 @@ export class Simulation implements AsyncDisposable, SimulationContext {
     leaveSimulation(this);
   }
 
+  /** `await using`: the same as `shutdown()`. */
   [Symbol.asyncDispose](): Promise<void> {
     return this.shutdown();
   }

@@ -6,6 +6,7 @@ import { checkClock, checkSource, type NetSource } from './internal/source.js';
 import { NodeServer, type NodeServerOptions } from './node-server.js';
 import { NodeSocket } from './node-socket.js';
 
+/** Options of {@link toNodeSocket}. */
 export interface ToNodeSocketOptions {
   /** The runtime's clock, for `setTimeout`; without one, `setTimeout(ms > 0)` throws. */
   clock?: Clock;
@@ -13,6 +14,7 @@ export interface ToNodeSocketOptions {
   allowHalfOpen?: boolean;
 }
 
+/** Options of {@link createSocket} and {@link createConnection}; invalid values throw `TypeError` naming them. */
 export interface SocketOptions {
   /** With a bare Net: the runtime's clock (a Reactor brings its own). */
   clock?: Clock;
@@ -22,12 +24,24 @@ export interface SocketOptions {
   noDelay?: boolean;
   /** Recorded only: a Connection has no keep-alive probes. */
   keepAlive?: boolean;
+  /** Recorded only, as `keepAlive`. */
   keepAliveInitialDelay?: number;
+  /** Bytes the readable side buffers before it stops reading from the Connection (stream default: 16 KiB). */
   readableHighWaterMark?: number;
+  /** Bytes the writable side buffers before `write()` returns false (stream default: 16 KiB). */
   writableHighWaterMark?: number;
 }
 
-export type ConnectTarget = ({ host: string; port: number | string } | { path: string }) & SocketOptions & {
+/** Where {@link createConnection} connects, with the socket's options, as node's `net.createConnection(options)`. */
+export type ConnectTarget = ({
+  /** Host name or IP address to dial. */
+  host: string;
+  /** TCP port (a numeric string is accepted, as node:net does). */
+  port: number | string;
+} | {
+  /** Unix socket path to dial. */
+  path: string;
+}) & SocketOptions & {
   /** `setTimeout(timeout)` before connecting, as node's createConnection does. */
   timeout?: number;
 };
@@ -51,7 +65,14 @@ function socketInit(opts: SocketOptions | undefined): { allowHalfOpen: boolean; 
   };
 }
 
-/** A connected NodeSocket over an open Connection. */
+/**
+ * A connected NodeSocket over an open Connection (one you accepted or connected yourself). The socket
+ * owns the Connection from then on: destroying it closes the Connection.
+ *
+ * @param conn The open Connection.
+ * @param options `clock` for `setTimeout`, `allowHalfOpen`.
+ * @throws TypeError when `conn` is not a Connection or an option has the wrong type.
+ */
 export function toNodeSocket(conn: Connection, options?: ToNodeSocketOptions): NodeSocket {
   const connection = checkConnection(conn);
   const opts = checkOptions<ToNodeSocketOptions>(options, 'options');
@@ -59,7 +80,14 @@ export function toNodeSocket(conn: Connection, options?: ToNodeSocketOptions): N
   return new NodeSocket({ connection, clock, allowHalfOpen: opts?.allowHalfOpen === true });
 }
 
-/** An unconnected NodeSocket: `.connect(port, host, cb?)`, `.connect(path, cb?)` or `.connect({ port, host } | { path }, cb?)`, as `new net.Socket()`. */
+/**
+ * An unconnected NodeSocket: `.connect(port, host, cb?)`, `.connect(path, cb?)` or
+ * `.connect({ port, host } | { path }, cb?)`, as `new net.Socket()`.
+ *
+ * @param net Where it connects: a Reactor (which brings its clock) or a bare Net (give `options.clock` for timeouts).
+ * @param options The socket's options.
+ * @throws TypeError when `net` is neither, or an option has the wrong type.
+ */
 export function createSocket(net: NetSource, options?: SocketOptions): NodeSocket {
   const opts = checkOptions<SocketOptions>(options, 'options');
   const source = checkSource(net, opts?.clock);

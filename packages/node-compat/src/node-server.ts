@@ -6,11 +6,13 @@ import { codedError } from './internal/node-errors.js';
 import type { Source } from './internal/source.js';
 import type { NodeSocket } from './node-socket.js';
 
+/** Options of {@link createServer} and `new NodeServer()`, as node's `net.createServer(options)`. */
 export interface NodeServerOptions {
   /** Default false: an accepted socket ends its side after the peer's end. */
   allowHalfOpen?: boolean;
   /** Accepted sockets start paused. */
   pauseOnConnect?: boolean;
+  /** High-water mark of each accepted socket's readable and writable sides, in bytes. */
   highWaterMark?: number;
 }
 

@@ -31,6 +31,12 @@ import type { Deferred, NodeSocketInit, ServerLink, StreamFields } from './inter
 
 export type { NodeSocketInit };
 
+/**
+ * A `stream.Duplex` that behaves as `net.Socket`, its bytes travelling over a runtime's Connection, so
+ * Node libraries (http, tls, undici, ws, pg, ioredis) run on any runtime. Make one with
+ * {@link toNodeSocket}, {@link createConnection} or {@link createSocket}; a NodeServer hands out accepted ones.
+ * Errors carry node:net's codes (`ECONNREFUSED`, `EPIPE`…).
+ */
 export class NodeSocket extends Duplex {
   /** True from connect() until 'connect' (or failure), as net.Socket#connecting. */
   connecting = false;
@@ -38,6 +44,7 @@ export class NodeSocket extends Duplex {
   timeout: number | undefined = undefined;
   /** The server that accepted this socket (set by serve()), as net.Socket#server. */
   server: unknown = null;
+  /** @internal node:net's private name for `server`, read by node:http; set by serve(). */
   _server: ServerLink | null = null;
 
   #net: Net | undefined;
@@ -157,6 +164,7 @@ export class NodeSocket extends Duplex {
   }
 
   // ── reading ───────────────────────────────────────────────────────────────
+  /** @internal stream.Duplex hook: starts one `conn.read()` (see the file header). */
   override _read(): void {
     if (!this.#conn) {
       this.#wantRead = true;
@@ -198,10 +206,12 @@ export class NodeSocket extends Duplex {
   };
 
   // ── writing ───────────────────────────────────────────────────────────────
+  /** @internal stream.Duplex hook: one `conn.write()`; `done` waits for it. */
   override _write(chunk: Buffer | string, encoding: BufferEncoding, done: Done): void {
     this.#send([typeof chunk === 'string' ? Buffer.from(chunk, encoding) : chunk], done);
   }
 
+  /** @internal stream.Duplex hook: corked writes as one `conn.write()` when small. */
   override _writev(chunks: Array<{ chunk: Buffer | string; encoding: BufferEncoding }>, done: Done): void {
     this.#send(batch(chunks), done);
   }
@@ -221,6 +231,7 @@ export class NodeSocket extends Duplex {
     pump.send(buffers, done);
   }
 
+  /** @internal stream.Duplex hook: `conn.closeWrite()` (FIN), after the connect when one is in flight. */
   override _final(done: Done): void {
     const conn = this.#conn;
     if (!conn) {
@@ -236,6 +247,7 @@ export class NodeSocket extends Duplex {
   }
 
   // ── closing ───────────────────────────────────────────────────────────────
+  /** @internal stream.Duplex hook: cancels a connect in flight, closes the Connection, then emits 'close'. */
   override _destroy(error: Error | null, done: Done): void {
     this.connecting = false;
     this.#idle?.stop();
@@ -295,6 +307,7 @@ export class NodeSocket extends Duplex {
     return this;
   }
 
+  /** @internal node:net's idle-timer callback (emits 'timeout'); http overrides it on its sockets. */
   _onTimeout(): void {
     this.emit('timeout');
   }
@@ -327,7 +340,9 @@ export class NodeSocket extends Duplex {
 
   // Without withNodeApis no-ops (whether a Connection keeps the process alive is its runtime's business);
   // under withNodeApis an open socket holds its scope open unless unref'd, as a handle holds a process.
+  /** As net.Socket#ref: under withNodeApis an open socket holds its scope open again; otherwise a no-op. */
   ref(): this { this.#owner.setRef(true); return this; }
+  /** As net.Socket#unref: under withNodeApis an open socket no longer holds its scope open; otherwise a no-op. */
   unref(): this { this.#owner.setRef(false); return this; }
 
   /** Whether keep-alive was asked for (recorded only). */
@@ -336,14 +351,17 @@ export class NodeSocket extends Duplex {
   }
 
   // ── addresses ─────────────────────────────────────────────────────────────
+  /** This side's `{ address, family, port }` as net.Socket#address; `{}` before connecting and once destroyed. */
   address(): AddressInfo | Record<string, never> {
     return this.#released ? {} : addressInfo(this.#local);
   }
 
+  /** @internal node:net's handle call behind address(); some libraries call it directly. */
   _getsockname(): AddressInfo | Record<string, never> {
     return this.address();
   }
 
+  /** @internal node:net's handle call behind the remote* getters. */
   _getpeername(): AddressInfo | Record<string, never> {
     return this.connecting ? {} : addressInfo(this.#remote);
   }
@@ -353,12 +371,19 @@ export class NodeSocket extends Duplex {
     return this.#conn;
   }
 
+  /** The peer's IP address (or undefined: connecting, a Unix socket, destroyed). */
   get remoteAddress(): string | undefined { return this._getpeername().address; }
+  /** The peer's port (undefined as for `remoteAddress`). */
   get remotePort(): number | undefined { return this._getpeername().port; }
+  /** `'IPv4'` or `'IPv6'` for the peer (undefined as for `remoteAddress`). */
   get remoteFamily(): string | undefined { return this._getpeername().family; }
+  /** This side's IP address (undefined before connecting, on a Unix socket, once destroyed). */
   get localAddress(): string | undefined { return this.address().address; }
+  /** This side's port (undefined as for `localAddress`). */
   get localPort(): number | undefined { return this.address().port; }
+  /** `'IPv4'` or `'IPv6'` for this side (undefined as for `localAddress`). */
   get localFamily(): string | undefined { return this.address().family; }
+  /** Bytes received so far. */
   get bytesRead(): number { return this.#bytesRead; }
 
   /** Bytes handed to the Connection plus those still buffered, as net.Socket counts them. */
@@ -372,9 +397,12 @@ export class NodeSocket extends Duplex {
 
   /** True until connected, and again once destroyed, as net.Socket (which then has no handle). */
   get pending(): boolean { return !this.#conn || this.connecting || this.#released; }
+  /** Deprecated in node:net: bytes queued to write (`writableLength`); undefined when not connected. */
   get bufferSize(): number | undefined { return this.#conn && !this.#released ? this.writableLength : undefined; }
+  /** @internal node:net's private name for `connecting`, read by node:tls and others. */
   get _connecting(): boolean { return this.connecting; }
 
+  /** As net.Socket#readyState: `opening` while connecting, then which sides are still open. */
   get readyState(): 'opening' | 'open' | 'readOnly' | 'writeOnly' | 'closed' {
     if (this.connecting) return 'opening';
     if (this.readable && this.writable) return 'open';

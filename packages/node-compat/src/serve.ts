@@ -39,7 +39,9 @@ interface ListenHandle {
   unref(): void;
 }
 
+/** Options of {@link serve}. */
 export interface ServeOptions {
+  /** Passed to the runtime's `listen` as `backlog`. */
   backlog?: number;
   /**
    * Several listeners share the port and the kernel spreads connections (a server per core, each on

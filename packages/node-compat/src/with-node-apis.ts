@@ -29,6 +29,11 @@ function checkRuntime(value: unknown): Runtime {
 /**
  * Runs `fn` with Node's own APIs resolved to `runtime` (see the package README for exactly which),
  * and resolves with what `fn` returns (or rejects with what it throws).
+ *
+ * @param runtime The runtime whose network, clock and (on a Simulation host) randomness Node code should use.
+ * @param fn The code to run; sockets and timers it opens belong to this scope.
+ * @throws TypeError when `runtime` is not a Runtime or `fn` is not a function.
+ * @throws UnsupportedError (`time.virtual`) for a virtual-time runtime that offers no `HostHooks`.
  */
 export function withNodeApis<T>(runtime: Runtime, fn: () => T | Promise<T>): Promise<T> {
   const rt = checkRuntime(runtime);

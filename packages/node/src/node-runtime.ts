@@ -8,6 +8,7 @@ import { detectReusePort, runtimeCapabilities } from './capabilities.js';
 import { NodeExecutor } from './executor.js';
 import { NodeReactor } from './reactor.js';
 
+/** Options of `NodeRuntime.create()`; invalid values throw `TypeError`/`RangeError` naming the option. */
 export interface NodeRuntimeOptions extends RuntimeOptions {
   /** Most threads the blocking pool starts (lazily). Default: cores - 1, at least 1. */
   blockingThreads?: number;
@@ -18,6 +19,18 @@ export interface NodeRuntimeOptions extends RuntimeOptions {
 /** A signal that never aborts: what join's bodies see (they run to completion inside the call). */
 const NEVER = new AbortController().signal;
 
+/**
+ * The runtime on Node's own event loop: tasks run on this thread (`spawn` and `spawnLocal` alike),
+ * `spawnBlocking` runs on a pool of worker threads started on first use, and the reactor is
+ * node:net/tls/dgram/dns with Node's timers. Capabilities: `spawn.blocking`, `net.tcp`, `net.udp`,
+ * `net.unix`, `net.dns`, `net.tls`, and `net.reusePort` where the platform has it.
+ *
+ * ```ts
+ * const rt = await NodeRuntime.create();
+ * const n = await rt.executor.spawnBlocking(hash, [data]);
+ * await rt.shutdown();
+ * ```
+ */
 export class NodeRuntime implements Runtime {
   readonly executor: NodeExecutor;
   readonly reactor: NodeReactor;
@@ -71,6 +84,7 @@ export class NodeRuntime implements Runtime {
     return { ...this.tasks.counters(this.executor.queueDepth + pool.blockingQueued), ...pool };
   }
 
+  /** `await using`: the same as `shutdown()` with no grace period. */
   [Symbol.asyncDispose](): Promise<void> {
     return this.shutdown();
   }

@@ -4,8 +4,14 @@ import { detectReusePort, hasReusePort, reactorCapabilities } from './capabiliti
 import { NodeClock } from './clock.js';
 import { NodeNet } from './net.js';
 
+/**
+ * A standalone Reactor on this thread's event loop, for code that needs Node's clock and network
+ * without an executor (a runtime built on another scheduler, a test). `close()` releases everything it opened.
+ */
 export class NodeReactor implements Reactor, AsyncDisposable {
+  /** Node's timers and `performance.now()`. */
   readonly clock: NodeClock;
+  /** node:net, node:tls, node:dgram and node:dns behind the contract's `Net`. */
   readonly net: NodeNet;
   /** What this reactor can do on this Node (net.* only); a runtime built on it adds its executor's. */
   readonly capabilities: ReadonlySet<Capability> = reactorCapabilities();
@@ -32,6 +38,7 @@ export class NodeReactor implements Reactor, AsyncDisposable {
     return this.closing;
   }
 
+  /** `await using`: the same as `close()`. */
   [Symbol.asyncDispose](): Promise<void> {
     return this.close();
   }

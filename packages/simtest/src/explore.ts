@@ -15,6 +15,7 @@ import { LaneBoard } from './internal/lane-board.js';
 import type { FailureInfo, Scenario } from './internal/run-scenario.js';
 import { checkPlanOptions, emptyPlan, generatePlan, type FaultPlan, type PlanOptions } from './plan.js';
 
+/** Options of {@link explore}. */
 export interface ExploreOptions {
   /** A count n (seeds 1..n) or the seeds themselves. */
   seeds: number | number[];
@@ -26,13 +27,19 @@ export interface ExploreOptions {
   maxFailures?: number;
 }
 
+/** One failing run found by {@link explore}. */
 export interface ExploreFailure {
+  /** The seed of the failing run. */
   seed: number;
+  /** The fault plan it ran with. */
   plan: FaultPlan;
+  /** What failed. */
   error: FailureInfo;
+  /** The run's trace hash: a replay reproduces it. */
   traceHash: string;
 }
 
+/** What {@link explore} found. Equal calls give equal reports, whatever the number of workers. */
 export interface ExploreReport {
   /** Runs the report covers: every seed up to the last reported failure (all seeds when fewer failed). */
   runs: number;
@@ -44,6 +51,15 @@ export interface ExploreReport {
   sometimes: string[];
 }
 
+/**
+ * Runs `scenario` once per seed, each with its own fault plan (generated from the seed when
+ * `options.faults` is given), spread over worker threads, and reports the first failures in seed order
+ * and the `sometimes` names no run reached.
+ *
+ * @param scenario A task defined with `defineTask(import.meta.url, …)` taking `(seed, plan)`; it builds its own Simulation(s).
+ * @param options Seeds, fault options, worker count and how many failures to collect.
+ * @throws TypeError or RangeError (synchronously rejected), naming the argument, for a bad scenario or option.
+ */
 export async function explore(scenario: Scenario, options: ExploreOptions): Promise<ExploreReport> {
   checkScenario(scenario);
   if (typeof options !== 'object' || options === null) throw new TypeError(`options must be { seeds, faults?, workers? }, got ${show(options)}`);

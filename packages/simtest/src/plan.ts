@@ -2,16 +2,56 @@
 import { seededRandom } from './internal/random.js';
 import { show } from './internal/checks.js';
 
-export interface Latency { min: number; max: number }
+/** A range of one-way delays, in virtual ms. */
+export interface Latency {
+  /** Shortest delay. */
+  min: number;
+  /** Longest delay (at least `min`). */
+  max: number;
+}
 
 /** One fault at virtual time `at` (ms since the simulation began). Plain JSON: plans travel between threads and into files. */
 export type Fault =
-  | { at: number; kind: 'partition' | 'repair'; a: string; b: string }
-  | { at: number; kind: 'crash' | 'restart'; host: string }
-  | { at: number; kind: 'link'; a: string; b: string; latency: Latency; lossRate: number };
+  | {
+    /** When, in virtual ms since the simulation began. */
+    at: number;
+    /** `partition`: packets between `a` and `b` stop; `repair`: they flow again. */
+    kind: 'partition' | 'repair';
+    /** One host of the link. */
+    a: string;
+    /** The other host of the link. */
+    b: string;
+  }
+  | {
+    /** When, in virtual ms since the simulation began. */
+    at: number;
+    /** `crash`: the host loses its tasks, timers and sockets; `restart`: it comes back empty. */
+    kind: 'crash' | 'restart';
+    /** The host. */
+    host: string;
+  }
+  | {
+    /** When, in virtual ms since the simulation began. */
+    at: number;
+    /** The link between `a` and `b` gets `latency` and `lossRate`. */
+    kind: 'link';
+    /** One host of the link. */
+    a: string;
+    /** The other host of the link. */
+    b: string;
+    /** The link's new one-way delay range. */
+    latency: Latency;
+    /** The link's new probability of losing a packet, 0..1. */
+    lossRate: number;
+  };
 
-export interface FaultPlan { faults: Fault[] }
+/** What goes wrong in one run, and when: faults in time order. Plain JSON. */
+export interface FaultPlan {
+  /** The faults, sorted by `at` (equal times keep their order). */
+  faults: Fault[];
+}
 
+/** An episode `generatePlan` may draw: a partition and its repair, a crash and its restart, a degraded link and its return to baseline. */
 export type FaultKind = 'partition' | 'crash' | 'link';
 
 /** How `generatePlan` (and explore's `faults`) draws a plan. Each episode is a fault and its end. */
@@ -19,20 +59,39 @@ export interface FaultOptions {
   /** Which episodes may happen. Default: all three. */
   kinds?: FaultKind[];
   /** Episodes per plan, drawn uniformly from [min, max]. Default { min: 0, max: 4 }. */
-  episodes?: { min: number; max: number };
+  episodes?: {
+    /** Fewest episodes. */
+    min: number;
+    /** Most episodes. */
+    max: number;
+  };
   /** Episodes start in [0, window) ms. Default 10 000. */
   window?: number;
   /** How long an episode lasts, ms. Default { min: 100, max: 5000 }. */
-  duration?: { min: number; max: number };
+  duration?: {
+    /** Shortest episode, ms. */
+    min: number;
+    /** Longest episode, ms. */
+    max: number;
+  };
   /** Hosts that may crash. Default: every host. */
   crashable?: string[];
   /** Links that may be cut or degraded. Default: every pair of hosts. */
   links?: Array<[string, string]>;
   /** What a link episode returns the link to. Default: the Simulation's defaults, latency 1..5 ms, no loss. */
-  baseline?: { latency: Latency; lossRate: number };
+  baseline?: {
+    /** The link's normal one-way delay range. */
+    latency: Latency;
+    /** The link's normal loss probability, 0..1. */
+    lossRate: number;
+  };
 }
 
-export type PlanOptions = { hosts: string[] } & FaultOptions;
+/** `generatePlan`'s options: the simulation's hosts and how to draw faults among them. */
+export type PlanOptions = {
+  /** The names of the simulation's hosts (at least one). */
+  hosts: string[];
+} & FaultOptions;
 
 const EMPTY: FaultPlan = Object.freeze({ faults: Object.freeze([]) as unknown as Fault[] });
 
@@ -45,6 +104,10 @@ export function emptyPlan(): FaultPlan {
  * A plan drawn from `seed` alone: the same seed and options give the same plan on every machine.
  * Episodes: a partition of two hosts then its repair; a crash then the restart; a link made slow
  * and lossy then put back to `baseline`.
+ *
+ * @param seed Any safe integer (explore passes the run's seed).
+ * @param options The simulation's hosts and how to draw the faults.
+ * @throws TypeError or RangeError, naming the option, when `seed` or an option is invalid.
  */
 export function generatePlan(seed: number, options: PlanOptions): FaultPlan {
   if (!Number.isSafeInteger(seed)) throw new TypeError(`seed must be a safe integer, got ${show(seed)}`);
@@ -96,7 +159,7 @@ export function describeFault(f: Fault): string {
   }
 }
 
-/** Checks a plan's shape (from a file, say); returns it. */
+/** Checks a plan's shape (from a file, say) and returns it; `TypeError` naming `arg` and the bad field otherwise. */
 export function checkPlan(plan: unknown, arg = 'plan'): FaultPlan {
   const p = plan as FaultPlan;
   if (typeof p !== 'object' || p === null || !Array.isArray(p.faults)) throw new TypeError(`${arg} must be { faults: Fault[] }, got ${show(plan)}`);

@@ -4,11 +4,20 @@ import { show } from './internal/checks.js';
 import type { FailureInfo } from './internal/run-scenario.js';
 import { checkPlan, type FaultPlan } from './plan.js';
 
+/** A failing run as small JSON: the seed, the plan and what they did. shrink and simTest write it; replay reads it. */
 export interface ReplayFile {
+  /** The file format's version. */
   version: 1;
   /** Where the scenario lives: its module URL and export name. */
-  scenario: { module: string; name: string };
+  scenario: {
+    /** The scenario's module URL (its `import.meta.url`). */
+    module: string;
+    /** The name the scenario was defined under. */
+    name: string;
+  };
+  /** The run's seed. */
   seed: number;
+  /** The run's fault plan. */
   plan: FaultPlan;
   /** The trace hash the run had when the file was written. */
   traceHash: string;
@@ -16,11 +25,15 @@ export interface ReplayFile {
   error?: Omit<FailureInfo, 'stack'>;
 }
 
+/** Writes `replay` to `path` as indented JSON, replacing any file there; fs errors (ENOENT for a missing folder…) are thrown. */
 export function writeReplayFile(path: string, replay: ReplayFile): void {
   writeFileSync(path, `${JSON.stringify(replay, null, 2)}\n`);
 }
 
-/** A replay from a path, or an object already read; its shape is checked. */
+/**
+ * A replay from a path, or an object already read; its shape is checked.
+ * @throws TypeError naming `arg` when the file cannot be read or parsed, or lacks a seed or a valid plan.
+ */
 export function readReplay(fileOrReplay: string | ReplayFile, arg = 'fileOrReplay'): ReplayFile {
   let data: unknown = fileOrReplay;
   if (typeof fileOrReplay === 'string') {

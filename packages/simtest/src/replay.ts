@@ -6,7 +6,9 @@ import { checkScenario } from './internal/checks.js';
 import { runScenario, type FailureInfo, type Scenario } from './internal/run-scenario.js';
 import { readReplay, type ReplayFile } from './replay-file.js';
 
+/** What {@link replay} saw. */
 export interface ReplayResult {
+  /** This run's trace hash. */
   traceHash: string;
   /** The file's trace hash (undefined for an object without one). */
   expectedTraceHash: string | undefined;
@@ -16,12 +18,21 @@ export interface ReplayResult {
   error: FailureInfo | undefined;
 }
 
+/** Options of {@link replay}. */
 export interface ReplayOptions {
   /** Also write the (last) simulation's trace here, as JSON: the input of `runtime-traits-sim view`. */
   trace?: string;
 }
 
-/** Runs `scenario` with the seed and plan of `fileOrReplay` on this thread. */
+/**
+ * Runs `scenario` with the seed and plan of `fileOrReplay` on this thread and says whether the run
+ * traced exactly as when the file was written.
+ *
+ * @param scenario The scenario the file was written for.
+ * @param fileOrReplay A replay file's path, or its contents.
+ * @param opts `trace`: also write this run's trace (JSON) there, for `runtime-traits-sim view`.
+ * @throws TypeError for a bad scenario, an unreadable or malformed replay, or a non-string `opts.trace`.
+ */
 export async function replay(scenario: Scenario, fileOrReplay: string | ReplayFile, opts: ReplayOptions = {}): Promise<ReplayResult> {
   checkScenario(scenario);
   const file = readReplay(fileOrReplay);

@@ -13,6 +13,7 @@ import { checkPlan, sortFaults, type Fault, type FaultPlan } from './plan.js';
 import { runOnThisThread } from './replay.js';
 import { withoutStack, writeReplayFile } from './replay-file.js';
 
+/** Options of {@link shrink}. */
 export interface ShrinkOptions {
   /** Write the shrunk replay file here. */
   file?: string;
@@ -22,15 +23,29 @@ export interface ShrinkOptions {
   rounds?: number;
 }
 
+/** The smallest failing plan {@link shrink} found. */
 export interface ShrinkResult {
+  /** The seed (unchanged from the input). */
   seed: number;
+  /** The shrunk plan: fewest faults, then earliest times. */
   plan: FaultPlan;
+  /** What failed with the shrunk plan (the same kind of failure as before). */
   error: FailureInfo;
+  /** The run's trace hash: a replay reproduces it. */
   traceHash: string;
   /** Scenario runs spent. */
   runs: number;
 }
 
+/**
+ * From a failing seed and plan, finds the smallest plan that still fails the same way (same error
+ * class, code and assertion): fewest faults first, then each as early as it can go. Runs on this thread.
+ *
+ * @param scenario The scenario that failed.
+ * @param failure The failing seed and plan (an {@link ExploreFailure} will do); `error` pins the kind of failure to keep.
+ * @param opts A file to write the shrunk replay to, and limits on the work.
+ * @throws TypeError or RangeError for a bad argument; an Error when the seed and plan do not fail on this thread.
+ */
 export async function shrink(
   scenario: Scenario, failure: { seed: number; plan: FaultPlan; error?: FailureInfo }, opts: ShrinkOptions = {},
 ): Promise<ShrinkResult> {

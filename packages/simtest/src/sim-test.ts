@@ -7,6 +7,7 @@ import { explore, type ExploreOptions } from './explore.js';
 import { describePlan } from './plan.js';
 import { shrink } from './shrink.js';
 
+/** Options of {@link simTest}: explore's, plus where replays go and how strict to be. */
 export interface SimTestOptions extends ExploreOptions {
   /** Where replay files go. Default `.simtest` in the working directory. */
   replayDir?: string;

@@ -5,6 +5,7 @@ import type { RuntimeOptions } from '@runtime-traits/core';
 import { checkCount, checkFunction, checkOptions, show } from '@runtime-traits/core/kit';
 import type { LayoutConfig } from './memory/layout.js';
 
+/** Options of `WorkStealingRuntime.create()`; invalid values throw `TypeError`/`RangeError` naming the option. */
 export interface WorkStealingRuntimeOptions extends RuntimeOptions {
   /** Stealing worker threads (1–256). Default: the number of cores. */
   workers?: number;

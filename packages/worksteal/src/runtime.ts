@@ -34,6 +34,15 @@ import { recover } from './threads/recovery.js';
 
 type AnyDef = TaskDef<unknown[], unknown>;
 
+/**
+ * A multi-threaded runtime on a pool of worker threads. By default it steals work: `spawn`ed portable
+ * tasks run on any worker, which take from each other's deques. With `stealing: false` it is
+ * thread-per-core: each task stays on the worker it was placed on (`spawnOn`, `broadcast`, or round
+ * robin). `spawnLocal` and `run` stay on the calling thread; `join` forks onto the pool;
+ * `spawnBlocking` uses separate threads. A worker that dies fails the tasks it was running with
+ * `WorkerCrashedError` and is replaced. The reactor is Node's (`NodeReactor`).
+ * Capabilities: `spawn.parallel`, `spawn.blocking`, `join.parallel` and the reactor's `net.*`.
+ */
 export class WorkStealingRuntime implements Runtime, Placement {
   readonly name = 'worksteal';
   readonly executor: Executor;
@@ -52,6 +61,13 @@ export class WorkStealingRuntime implements Runtime, Placement {
   private nextWorker = 0;
   private closing: Promise<void> | undefined;
 
+  /**
+   * Starts the worker threads and resolves once every one is ready.
+   *
+   * @param opts Thread counts, queue sizes and the unhandled-error handler (see {@link WorkStealingRuntimeOptions}).
+   * @throws TypeError or RangeError, naming the option, for an invalid option.
+   * @throws WorkerCrashedError (rejection) when a worker thread could not start; the threads already started are stopped.
+   */
   static async create(opts?: WorkStealingRuntimeOptions): Promise<WorkStealingRuntime> {
     const { layout, spinCount, options } = settingsOf(opts);
     const runtime = new WorkStealingRuntime(Shared.create(layout), await NodeReactor.create(), spinCount, options);
@@ -65,7 +81,13 @@ export class WorkStealingRuntime implements Runtime, Placement {
     return runtime;
   }
 
-  private constructor(private readonly shared: Shared, readonly reactor: NodeReactor, spinCount: number, options: WorkStealingRuntimeOptions) {
+  private constructor(
+    private readonly shared: Shared,
+    /** Node's clock and network (a `NodeReactor`) on the thread that created the runtime; closed by `shutdown()`. */
+    readonly reactor: NodeReactor,
+    spinCount: number,
+    options: WorkStealingRuntimeOptions,
+  ) {
     this.capabilities = runtimeCapabilities(reactor.capabilities);
     this.workers = shared.config.workers;
     this.stealing = !shared.config.pinned;
@@ -216,6 +238,7 @@ export class WorkStealingRuntime implements Runtime, Placement {
     };
   }
 
+  /** `await using`: the same as `shutdown()` with no grace period. */
   [Symbol.asyncDispose](): Promise<void> {
     return this.shutdown();
   }

@@ -18,9 +18,11 @@ import { probeRedis, subscriber } from '../internal/redis.js';
 import { decodeValue, encodeError, encodeValue, type TaskJob } from '../internal/wire.js';
 import { AllowList } from './allow-list.js';
 
+/** Options of `BullMQWorker.start()`. */
 export interface BullMQWorkerOptions {
   /** Redis: `redis://host:port`. */
   redis: string;
+  /** The queue to take jobs from: the `queue` the BullMQRuntime was made with. */
   queue: string;
   /** BullMQ key prefix. Default 'bull'. */
   prefix?: string;
@@ -52,8 +54,14 @@ interface Running {
   reason: unknown;
 }
 
+/**
+ * Takes task jobs from a BullMQ queue and runs them on a local runtime: what the `runtime-traits-worker`
+ * CLI runs. Only modules under `allow` may be imported; a job naming another fails without retry.
+ */
 export class BullMQWorker {
+  /** Jobs that finished with a result. */
   done = 0;
+  /** Jobs that finished with an error (each try counts). */
   failed = 0;
   private readonly worker: Worker;
   private readonly subscriber: Redis;

@@ -59,6 +59,7 @@ export function checkCount(value: unknown, arg: string, min = 1, max = Number.MA
   return value;
 }
 
+/** A port: an integer 0–65535. `TypeError` for a non-number, `RangeError` otherwise, naming `arg`; returns it. */
 export function checkPort(value: unknown, arg = 'port'): number {
   if (typeof value !== 'number') throw new TypeError(`${arg} must be a number, got ${show(value)}`);
   if (!Number.isInteger(value) || value < 0 || value > 65535) {
@@ -67,11 +68,13 @@ export function checkPort(value: unknown, arg = 'port'): number {
   return value;
 }
 
+/** A host name or address: a non-empty string, else `TypeError` naming `arg`; returns it. */
 export function checkHost(value: unknown, arg = 'host'): string {
   if (typeof value !== 'string' || value === '') throw new TypeError(`${arg} must be a non-empty string, got ${show(value)}`);
   return value;
 }
 
+/** Throws `TypeError` naming `arg` unless `value` is a function. */
 export function checkFunction(value: unknown, arg: string): void {
   if (typeof value !== 'function') throw new TypeError(`${arg} must be a function, got ${show(value)}`);
 }
@@ -103,6 +106,10 @@ export function checkOptions<T extends object>(value: unknown, arg = 'opts'): T 
   });
 }
 
+/**
+ * `SpawnOptions` or `undefined`: returns a copy with `signal`, `name` and `transfer` checked (`TypeError`
+ * naming `opts.<field>`, or `opts` when it is not an object).
+ */
 export function checkSpawnOptions(value: unknown): SpawnOptions | undefined {
   const opts = checkOptions<SpawnOptions>(value);
   if (!opts) return undefined;
@@ -146,6 +153,7 @@ function checkTransfer(value: unknown, arg: string): void {
   }
 }
 
+/** A `TaskDef` made by `defineTask` (module, name and fn present), else `TypeError` naming `arg`; returns it. */
 export function checkTaskDef(value: unknown, arg = 'def'): TaskDef<unknown[], unknown> {
   const def = value as TaskDef<unknown[], unknown> | null;
   return guard(arg, () => {
@@ -278,6 +286,7 @@ function walkCloneable(value: unknown, path: string, transfer: readonly unknown[
   for (const key of Object.keys(value)) walkCloneable((value as Record<string, unknown>)[key], `${path}.${key}`, transfer, seen);
 }
 
+/** Data to write or send: a `Uint8Array` or a string, else `TypeError` naming `arg`; returns it. */
 export function checkData(value: unknown, arg = 'data'): Uint8Array | string {
   return guard(arg, () => {
     if (typeof value !== 'string' && !(value instanceof Uint8Array)) {
@@ -304,7 +313,15 @@ function addressOf(value: unknown, arg: string): SocketAddress {
 }
 
 /** Where to listen; `host` defaults to 127.0.0.1. */
-export function checkListenAddress(value: unknown, arg = 'at'): { host: string; port: number } | { path: string } {
+export function checkListenAddress(value: unknown, arg = 'at'): {
+  /** The host, 127.0.0.1 when none was given. */
+  host: string;
+  /** The checked port. */
+  port: number;
+} | {
+  /** The Unix socket path. */
+  path: string;
+} {
   return guard(arg, () => listenAddressOf(value, arg));
 }
 
@@ -320,7 +337,12 @@ function listenAddressOf(value: unknown, arg: string): { host: string; port: num
 }
 
 /** Where to bind a UDP socket: `{ host?, port }` (UDP has no `path`); `host` defaults to 127.0.0.1. */
-export function checkUdpAddress(value: unknown, arg = 'at'): { host: string; port: number } {
+export function checkUdpAddress(value: unknown, arg = 'at'): {
+  /** The host, 127.0.0.1 when none was given. */
+  host: string;
+  /** The checked port. */
+  port: number;
+} {
   return guard(arg, () => {
     if (typeof value !== 'object' || value === null || 'path' in value) {
       throw new TypeError(`${arg} must be { host?, port } for UDP, got ${show(value)}${typeof value === 'object' && value !== null ? ' with a path' : ''}`);

@@ -11,8 +11,11 @@ import {
  * error class ('TypeError', 'RangeError', … 'Error'), or a brand this codec does not know.
  */
 export interface ErrorRecord {
+  /** Which class to rebuild: a RuntimeError kind, a built-in error class name, an unknown brand, or 'value'. */
   kind: string;
+  /** The error's `name` as thrown (`AbortError` for a CancelledError); '' for kind 'value'. */
   name: string;
+  /** The error's message; '' for kind 'value'. */
   message: string;
   /** Kept when a string or a number. */
   code?: string | number;

@@ -14,8 +14,15 @@ import { NetError } from '@runtime-traits/core';
 import { HostState } from './host-state.js';
 import type { Scheduler } from '../scheduler.js';
 
-export interface Latency { min: number; max: number }
+/** A range of one-way delays, in virtual ms. */
+export interface Latency {
+  /** Shortest delay. */
+  min: number;
+  /** Longest delay (at least `min`). */
+  max: number;
+}
 
+/** Latency and loss of the link between two hosts (`Simulation.setLink`). */
 export interface LinkOptions {
   /** One-way delay in virtual ms, drawn uniformly from [min, max] (integers when both are). */
   latency?: Latency;

@@ -17,7 +17,9 @@ export interface NodeSocketInit {
   pauseOnCreate?: boolean;
   /** Asked of the Connection at connect; default: the runtime's (the node runtime: on). */
   noDelay?: boolean;
+  /** Bytes the readable side buffers before it stops reading from the Connection (stream default: 16 KiB). */
   readableHighWaterMark?: number;
+  /** Bytes the writable side buffers before `write()` returns false (stream default: 16 KiB). */
   writableHighWaterMark?: number;
   /** @internal The withNodeApis scope the socket belongs to (see owner.ts). */
   owner?: ResourceOwner;

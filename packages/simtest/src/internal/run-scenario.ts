@@ -9,15 +9,24 @@ import type { TaskContext, TaskDef } from '@runtime-traits/core';
 import { observeSimulations, type Simulation } from '@runtime-traits/local';
 import type { FaultPlan } from '../plan.js';
 
+/**
+ * A simulation scenario: a portable task (made with `defineTask`) that takes a seed and a fault plan,
+ * builds its own Simulation(s) with that seed, applies the plan (`applyPlan`) and throws when the
+ * system misbehaves. Portable so explore can run it on worker threads.
+ */
 export type Scenario = TaskDef<[seed: number, plan: FaultPlan], void>;
 
 /** A failure as plain data: it crosses threads and goes into replay files. */
 export interface FailureInfo {
+  /** The error's name (`SimAssertionError`, `TimeoutError`…). */
   name: string;
+  /** The error's message. */
   message: string;
+  /** The error's code, when it had a string one. */
   code?: string;
   /** The name of the failed `always`, when that is what failed. */
   assertion?: string;
+  /** The error's stack, where it was made. */
   stack?: string;
 }
 

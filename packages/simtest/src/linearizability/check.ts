@@ -4,6 +4,7 @@ import type { CheckResult, Model, Operation } from './model.js';
 import { isPending } from './model.js';
 import { isLinearizable } from './search.js';
 
+/** Options of {@link checkLinearizable}. */
 export interface CheckOptions {
   /** Shrink a failing part to a minimal counterexample (default true; false answers sooner on huge histories). */
   minimize?: boolean;
@@ -12,6 +13,13 @@ export interface CheckOptions {
 /**
  * True when the operations of `history` could have taken effect one at a time, each at an instant
  * between its call and its return, in an order the sequential `model` accepts.
+ *
+ * @param history The operations as clients saw them (a `History`'s `operations()`, or your own).
+ * @param model The sequential object the history should behave like (see `models`).
+ * @param opts `minimize: false` skips shrinking the counterexample.
+ * @returns `{ ok: true }`, or `{ ok: false, counterexample }` for the first failing partition.
+ * @throws TypeError when `history` is not an array of operations or `model` lacks `init`/`step`; RangeError
+ *   for an operation that returns before its call.
  */
 export function checkLinearizable<S>(history: readonly Operation[], model: Model<S>, opts: CheckOptions = {}): CheckResult {
   checkHistory(history);

@@ -21,6 +21,10 @@ export class History {
 
   constructor(private readonly clock?: { now(): number }) {}
 
+  /**
+   * Records the call of `op` with `input` by `client`, now; tell the returned handle how it ended.
+   * Until then (or if it is never told) the operation's outcome counts as unknown.
+   */
   invoke(client: string, op: string, input: unknown): PendingOperation {
     const entry: Operation = { client, op, input, output: undefined, call: ++this.events, return: Infinity };
     if (this.clock) entry.at = [this.clock.now(), null];

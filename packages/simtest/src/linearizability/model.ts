@@ -7,11 +7,17 @@
  * call, or never — and its `output` is then undefined.
  */
 export interface Operation {
+  /** Who issued it; a client's operations never overlap. */
   client: string;
+  /** The operation's name, as the model's `step` knows it (`get`, `put`, `cas`…). */
   op: string;
+  /** Its arguments. */
   input: unknown;
+  /** What it returned; undefined when unknown. */
   output: unknown;
+  /** When it was called. */
   call: number;
+  /** When it returned; Infinity when its outcome is unknown. */
   return: number;
   /** Virtual times of the call and return, for display only (the History recorder fills them). */
   at?: [call: number, ret: number | null];
@@ -19,6 +25,7 @@ export interface Operation {
 
 /** Describes a sequential object: its initial state and what each operation does. */
 export interface Model<S = unknown> {
+  /** The object's state before any operation. */
   init(): S;
   /**
    * The state after `op` (with its `output`) in `state`, or undefined when that output is
@@ -33,6 +40,7 @@ export interface Model<S = unknown> {
 
 /** The checker's answer. */
 export interface CheckResult {
+  /** True when the history is linearizable. */
   ok: boolean;
   /**
    * When not ok: the shortest non-linearizable prefix (by call) of the first failing partition (a

@@ -1,17 +1,70 @@
 // Reads a simulation trace (lines "<virtual ms> <what>") into what the viewer draws: hosts, task spans, messages, faults, failures.
 
-export interface TaskSpan { host: string; id: number; name: string | null; start: number; end: number; state: string }
-export interface Message { from: string; to: string; sent: number; received: number; bytes: number; kind: 'tcp' | 'udp' }
-export interface FaultMark { at: number; kind: 'partition' | 'repair' | 'link' | 'crash' | 'restart'; hosts: string[]; text: string }
-export interface Note { at: number; text: string }
+/** One task's life on the timeline. */
+export interface TaskSpan {
+  /** The host it ran on. */
+  host: string;
+  /** Its task id on that host. */
+  id: number;
+  /** The name given at spawn, or null. */
+  name: string | null;
+  /** Virtual ms when it started. */
+  start: number;
+  /** Virtual ms when it settled; NaN while it had not settled by the end of the trace. */
+  end: number;
+  /** `running` (never settled), `completed`, `failed` or `cancelled`. */
+  state: string;
+}
 
+/** One delivery across the simulated network. */
+export interface Message {
+  /** The sending host. */
+  from: string;
+  /** The receiving host. */
+  to: string;
+  /** Virtual ms when it was sent. */
+  sent: number;
+  /** Virtual ms when it arrived. */
+  received: number;
+  /** Payload size. */
+  bytes: number;
+  /** Which protocol carried it. */
+  kind: 'tcp' | 'udp';
+}
+
+/** A fault seen in the trace. */
+export interface FaultMark {
+  /** Virtual ms when it happened. */
+  at: number;
+  /** Which fault. */
+  kind: 'partition' | 'repair' | 'link' | 'crash' | 'restart';
+  /** The hosts involved: one for crash and restart, the link's two otherwise. */
+  hosts: string[];
+  /** The trace line, for a tooltip. */
+  text: string;
+}
+
+/** A moment worth marking on the timeline, with what to say about it. */
+export interface Note {
+  /** Virtual ms. */
+  at: number;
+  /** What happened. */
+  text: string;
+}
+
+/** A trace as the viewer draws it (`readTrace`). */
 export interface TraceModel {
+  /** Host names, in the order they appeared. */
   hosts: string[];
   /** The last event's time (at least 1). */
   end: number;
+  /** Lines in the trace (those not understood included). */
   events: number;
+  /** Every task that started, in start order. */
   tasks: TaskSpan[];
+  /** Every delivery, in arrival order. */
   messages: Message[];
+  /** Every fault, in time order. */
   faults: FaultMark[];
   /** `always` failures (and, from a replay's error, the failure that ended the run). */
   failures: Note[];
