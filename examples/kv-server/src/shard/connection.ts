@@ -13,7 +13,7 @@ import { RespParser } from '../lib/resp-parser.js';
 import { RespWriter } from '../lib/resp-writer.js';
 import type { Protocol } from '../lib/resp-writer.js';
 import { combine, infoWithKeyspace } from './combine.js';
-import { crossShard, route, shardsOf, STAT_OP } from './route.js';
+import { crossShard, ownerOfBytes, route, shardsOf, SINGLE_KEY, STAT_OP } from './route.js';
 import type { Combine, Op } from './route.js';
 import { latin1Text as text, runOps } from './shard.js';
 import type { ShardHost } from './shard.js';
@@ -40,9 +40,11 @@ export async function serveSharded(conn: Connection, host: ShardHost, runOn: Run
   const parser = new RespParser(state.limits);
   const session = state.open(formatAddress(conn.remoteAddress), formatAddress(conn.localAddress));
   const cx: CommandContext = { server: state, store: state.store, session, out: new RespWriter() };
-  const here = (args: Uint8Array[]): string => {
-    execute(args, cx);
-    return text(cx.out.take());
+  // Replies made here go on cx.out; `cut` moves them into the pieces before a reply from elsewhere.
+  const here = (args: Uint8Array[]): void => execute(args, cx);
+  let pieces: Array<Uint8Array | string | Pending> = [];
+  const cut = (): void => {
+    if (cx.out.length > 0) pieces.push(cx.out.take().slice()); // take() is a view the next reply overwrites
   };
   try {
     for (;;) {
@@ -51,38 +53,59 @@ export async function serveSharded(conn: Connection, host: ShardHost, runOn: Run
       const { commands, error } = parser.feed(chunk);
       if (commands.length > 0) session.lastCommandAt = state.clock.now();
       const batches: Op[][] = Array.from({ length: workers }, () => []);
-      const pieces: Array<string | Pending> = [];
-      const place = (how: Pending['how'], parts: Array<[number, Op]>, extra?: Partial<Pending>): Pending =>
-        ({ how, refs: parts.map(([shard, op]) => [shard, batches[shard]!.push(op) - 1]), ...extra });
+      pieces = [];
+      let remote = false;
+      const place = (how: Pending['how'], parts: Array<[number, Op]>, extra?: Partial<Pending>): Pending => {
+        cut();
+        remote = true;
+        return { how, refs: parts.map(([shard, op]) => [shard, batches[shard]!.push(op) - 1]), ...extra };
+      };
+      const push = (piece: string | Pending): void => {
+        cut();
+        remote = true; // replies to put together in order
+        pieces.push(piece);
+      };
       for (const args of commands) {
         const name = text(args[0]!).toLowerCase();
         if (session.inMulti) {
-          pieces.push(name === 'exec' && args.length === 1 && !session.queueFailed ? exec(cx, host, place) : here(args));
+          if (name === 'exec' && args.length === 1 && !session.queueFailed) push(exec(cx, host, place));
+          else here(args);
+        } else if (args.length >= 2 && SINGLE_KEY.has(name)) {
+          // The common case: one key. Its own shard's command runs here, on the bytes; another's goes to its owner.
+          const owner = ownerOfBytes(args[1]!, workers);
+          if (owner === host.index) here(args);
+          else push(place('one', [[owner, args.map(text)]]));
         } else if (name === 'watch' && args.length >= 2) {
-          pieces.push(WATCH_REFUSED);
+          push(WATCH_REFUSED);
         } else if (name === 'info') {
-          const local = here(args);
-          pieces.push(place('info', Array.from({ length: workers }, (_, shard) => [shard, [STAT_OP]]), { local }));
+          cut();
+          here(args);
+          const local = text(cx.out.take());
+          push(place('info', Array.from({ length: workers }, (_, shard) => [shard, [STAT_OP]]), { local }));
         } else {
           const strings = args.map(text);
           const r = route(name, strings, workers);
-          if (r.kind === 'local') pieces.push(here(args));
-          else if (r.kind === 'refuse') pieces.push(`-${r.error}\r\n`);
-          else pieces.push(place(r.combine, r.parts, r.scanShard === undefined ? undefined : { scanShard: r.scanShard }));
+          if (r.kind === 'local') here(args);
+          else if (r.kind === 'refuse') push(`-${r.error}\r\n`);
+          else push(place(r.combine, r.parts, r.scanShard === undefined ? undefined : { scanShard: r.scanShard }));
         }
         if (session.quit) break;
       }
-      const results = await runBatches(batches, host, runOn, session.resp);
-      let reply = '';
-      for (const piece of pieces) {
-        if (typeof piece === 'string') reply += piece;
-        else {
+      state.store.sweep();
+      if (error?.reply && !session.quit) cx.out.error(`ERR Protocol error: ${error.message}`);
+      if (!remote) { // every reply was made here: one write, no copies
+        if (cx.out.length > 0) await conn.write(cx.out.take());
+      } else {
+        cut();
+        const results = await runBatches(batches, host, runOn, session.resp);
+        const reply = pieces.map((piece): Uint8Array => {
+          if (piece instanceof Uint8Array) return piece;
+          if (typeof piece === 'string') return Buffer.from(piece, 'latin1');
           const replies = piece.refs.map(([shard, at]) => results[shard]![at]!);
-          reply += piece.how === 'info' ? infoWithKeyspace(piece.local!, replies) : combine(piece.how, replies, piece.scanShard, workers);
-        }
+          return Buffer.from(piece.how === 'info' ? infoWithKeyspace(piece.local!, replies) : combine(piece.how, replies, piece.scanShard, workers), 'latin1');
+        });
+        await conn.write(Buffer.concat(reply));
       }
-      if (error?.reply && !session.quit) reply += `-ERR Protocol error: ${error.message}\r\n`;
-      if (reply.length > 0) await conn.write(Buffer.from(reply, 'latin1'));
       if (session.quit || error) break;
     }
   } catch {

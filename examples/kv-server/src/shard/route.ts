@@ -32,8 +32,26 @@ export function ownerOf(key: string, workers: number): number {
   return (hash >>> 0) % workers;
 }
 
+/** `ownerOf` of a key still in bytes (latin1: the same hash, with no string made). */
+export function ownerOfBytes(key: Uint8Array, workers: number): number {
+  if (workers === 1) return 0;
+  let from = 0;
+  let to = key.length;
+  const open = key.indexOf(123 /* { */);
+  if (open >= 0) {
+    const close = key.indexOf(125 /* } */, open + 1);
+    if (close > open + 1) {
+      from = open + 1;
+      to = close;
+    }
+  }
+  let hash = 0x811c9dc5;
+  for (let i = from; i < to; i++) hash = Math.imul(hash ^ key[i]!, 0x01000193);
+  return (hash >>> 0) % workers;
+}
+
 /** Commands with one key, at argument 1. */
-const SINGLE_KEY = new Set(['get', 'set', 'setnx', 'setex', 'psetex', 'getset', 'getdel', 'append', 'strlen', 'incr', 'decr',
+export const SINGLE_KEY = new Set(['get', 'set', 'setnx', 'setex', 'psetex', 'getset', 'getdel', 'append', 'strlen', 'incr', 'decr',
   'incrby', 'decrby', 'expire', 'pexpire', 'expireat', 'pexpireat', 'ttl', 'pttl', 'persist', 'type']);
 /** Commands whose every argument after the name is a key; split per key, replies combined. */
 const EVERY_KEY: Readonly<Record<string, Combine>> = { mget: 'array', del: 'sum', unlink: 'sum', exists: 'sum' };
