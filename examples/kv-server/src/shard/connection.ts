@@ -18,8 +18,17 @@ import type { Combine, Op } from './route.js';
 import { latin1Text as text, runOps } from './shard.js';
 import type { ShardHost } from './shard.js';
 
-/** Runs operations on another worker's shard (spawnOn of shardRun). */
-export type RunOn = (shard: number, ops: Op[], resp: Protocol) => PromiseLike<string[]>;
+/** Runs operations on another worker's shard: as values (spawnOn of shardRun), or plain commands through a channel SAB (shardRunShared). */
+export interface RunOn {
+  run(shard: number, ops: Op[], resp: Protocol): PromiseLike<string[]>;
+  runShared(shard: number, sab: SharedArrayBuffer, length: number, resp: Protocol): PromiseLike<number[] | string[]>;
+}
+
+/** An operation in a batch: as route.ts makes it, or a command still in the bytes it came in (a view into the read). */
+type BatchOp = Op | Uint8Array[];
+
+/** Bytes of a connection's request channel to one shard; a batch that does not fit goes as values. */
+const CHANNEL_BYTES = 64 * 1024;
 
 /** A reply still to be made from shard replies: refs are [shard, index in that shard's batch]. */
 interface Pending {
@@ -43,6 +52,7 @@ export async function serveSharded(conn: Connection, host: ShardHost, runOn: Run
   // Replies made here go on cx.out; `cut` moves them into the pieces before a reply from elsewhere.
   const here = (args: Uint8Array[]): void => execute(args, cx);
   let pieces: Array<Uint8Array | string | Pending> = [];
+  const channels: Array<SharedArrayBuffer | undefined> = new Array(workers);
   const cut = (): void => {
     if (cx.out.length > 0) pieces.push(cx.out.take().slice()); // take() is a view the next reply overwrites
   };
@@ -52,10 +62,10 @@ export async function serveSharded(conn: Connection, host: ShardHost, runOn: Run
       if (chunk === null) break;
       const { commands, error } = parser.feed(chunk);
       if (commands.length > 0) session.lastCommandAt = state.clock.now();
-      const batches: Op[][] = Array.from({ length: workers }, () => []);
+      const batches: BatchOp[][] = Array.from({ length: workers }, () => []);
       pieces = [];
       let remote = false;
-      const place = (how: Pending['how'], parts: Array<[number, Op]>, extra?: Partial<Pending>): Pending => {
+      const place = (how: Pending['how'], parts: Array<[number, BatchOp]>, extra?: Partial<Pending>): Pending => {
         cut();
         remote = true;
         return { how, refs: parts.map(([shard, op]) => [shard, batches[shard]!.push(op) - 1]), ...extra };
@@ -74,7 +84,7 @@ export async function serveSharded(conn: Connection, host: ShardHost, runOn: Run
           // The common case: one key. Its own shard's command runs here, on the bytes; another's goes to its owner.
           const owner = ownerOfBytes(args[1]!, workers);
           if (owner === host.index) here(args);
-          else push(place('one', [[owner, args.map(text)]]));
+          else push(place('one', [[owner, args]]));
         } else if (name === 'watch' && args.length >= 2) {
           push(WATCH_REFUSED);
         } else if (name === 'info') {
@@ -97,7 +107,7 @@ export async function serveSharded(conn: Connection, host: ShardHost, runOn: Run
         if (cx.out.length > 0) await conn.write(cx.out.take());
       } else {
         cut();
-        const results = await runBatches(batches, host, runOn, session.resp);
+        const results = await runBatches(batches, host, runOn, session.resp, channels);
         const reply = pieces.map((piece): Uint8Array => {
           if (piece instanceof Uint8Array) return piece;
           if (typeof piece === 'string') return Buffer.from(piece, 'latin1');
@@ -111,6 +121,7 @@ export async function serveSharded(conn: Connection, host: ShardHost, runOn: Run
   } catch {
     // The peer reset the connection or the runtime is shutting down: nothing to reply to.
   } finally {
+    channels.forEach((sab, shard) => { if (sab) host.channels[shard]!.push(sab); });
     state.close(session);
     await conn.close();
   }
@@ -133,20 +144,68 @@ function exec(cx: CommandContext, host: ShardHost, place: (how: Combine, parts: 
 }
 
 /** Every shard's replies to its batch: the own shard's at once, the others' through their workers. */
-async function runBatches(batches: Op[][], host: ShardHost, runOn: RunOn, resp: Protocol): Promise<string[][]> {
+async function runBatches(batches: BatchOp[][], host: ShardHost, runOn: RunOn, resp: Protocol,
+  channels: Array<SharedArrayBuffer | undefined>): Promise<string[][]> {
   const results: string[][] = new Array(batches.length);
   const waits: Array<PromiseLike<void>> = [];
   batches.forEach((ops, shard) => {
     if (ops.length === 0) return;
     if (shard === host.index) {
-      results[shard] = runOps(host.state, ops, resp);
+      results[shard] = runOps(host.state, ops.map(asValues), resp);
       return;
     }
-    waits.push(runOn(shard, ops, resp).then((replies) => { results[shard] = replies; }, (error: unknown) => {
+    const failed = (error: unknown): void => {
       const why = (error instanceof Error ? error.message : String(error)).replace(/[\r\n]+/g, ' ');
       results[shard] = ops.map(() => `-ERR shard ${shard} failed: ${why}\r\n`);
-    }));
+    };
+    const sab = channels[shard] ??= host.channels[shard]!.pop() ?? new SharedArrayBuffer(CHANNEL_BYTES);
+    const view = new Uint8Array(sab);
+    const length = encodeCommands(view, ops);
+    if (length < 0) {
+      waits.push(runOn.run(shard, ops.map(asValues), resp).then((replies) => { results[shard] = replies; }, failed));
+      return;
+    }
+    waits.push(runOn.runShared(shard, sab, length, resp).then((answer) => {
+      if (typeof answer[0] === 'string') return void (results[shard] = answer as string[]);
+      const replies: string[] = [];
+      let at = length;
+      for (const n of answer as number[]) replies.push(text(view.subarray(at, (at += n))));
+      results[shard] = replies;
+    }, failed));
   });
   if (waits.length > 0) await Promise.all(waits);
   return results;
+}
+
+function asValues(op: BatchOp): Op {
+  return op[0] instanceof Uint8Array ? (op as Uint8Array[]).map(text) : op as Op;
+}
+
+/**
+ * Writes plain commands RESP-encoded into `view`; answers the length, or -1 when the batch holds
+ * something else (a transaction, a STAT) or does not fit (then more than half the channel stays free
+ * for the replies, or they come back as values).
+ */
+function encodeCommands(view: Uint8Array, ops: readonly BatchOp[]): number {
+  const limit = view.length >> 1;
+  let at = 0;
+  const ascii = (chars: string): void => {
+    for (let i = 0; i < chars.length; i++) view[at++] = chars.charCodeAt(i);
+  };
+  for (const op of ops) {
+    if (Array.isArray(op[0]) || op[0] === STAT_OP) return -1;
+    if (at + 16 > limit) return -1;
+    ascii(`*${op.length}\r\n`);
+    for (const arg of op as Array<Uint8Array | string>) {
+      if (at + arg.length + 24 > limit) return -1;
+      ascii(`$${arg.length}\r\n`);
+      if (typeof arg === 'string') ascii(arg);
+      else {
+        view.set(arg, at);
+        at += arg.length;
+      }
+      ascii('\r\n');
+    }
+  }
+  return at;
 }

@@ -9,6 +9,7 @@ import { placementOf } from '@runtime-traits/worksteal';
 import type { Placement } from '@runtime-traits/worksteal';
 import { execute } from '../lib/commands/dispatch.js';
 import type { CommandContext } from '../lib/commands/command.js';
+import { RespParser } from '../lib/resp-parser.js';
 import { RespWriter } from '../lib/resp-writer.js';
 import type { Protocol } from '../lib/resp-writer.js';
 import { ServerState } from '../lib/server-state.js';
@@ -25,6 +26,8 @@ export interface ShardHost {
   readonly state: ServerState;
   readonly place: Placement;
   listener: Listener | null;
+  /** Free request channels to each shard (SharedArrayBuffers, kept for reuse: the runtime remembers every SAB it has seen). */
+  readonly channels: SharedArrayBuffer[][];
   readonly connections: Map<Connection, Promise<void>>;
 }
 
@@ -34,7 +37,7 @@ function hostOf(cx: TaskContext): ShardHost {
   if (host) return host;
   if (cx.worker === undefined) throw new TypeError('the shard tasks run on a worker of a thread-per-core WorkStealingRuntime');
   const place = placementOf(cx.runtime);
-  host = { index: cx.worker, workers: place.workers, state: new ServerState(cx.runtime.reactor.clock), place, listener: null, connections: new Map() };
+  host = { index: cx.worker, workers: place.workers, state: new ServerState(cx.runtime.reactor.clock), place, listener: null, channels: Array.from({ length: place.workers }, () => []), connections: new Map() };
   return host;
 }
 
@@ -89,6 +92,35 @@ export { text as latin1Text };
 export const shardRun = defineTask(import.meta.url, 'shardRun', (cx: TaskContext, ops: Op[], resp: Protocol): string[] =>
   runOps(hostOf(cx).state, ops, resp));
 
+/**
+ * Runs plain commands written RESP-encoded into `sab[0, length)` (the asking connection's channel to
+ * this shard, see connection.ts) and answers each reply's length, the replies written into the SAB
+ * after the request; or, when they do not fit there, the replies themselves (latin1 strings). A SAB
+ * travels in the task's slot, so a batch of any size costs no message through the main thread.
+ */
+export const shardRunShared = defineTask(import.meta.url, 'shardRunShared', (cx: TaskContext, sab: SharedArrayBuffer, length: number, resp: Protocol): number[] | string[] => {
+  const { state } = hostOf(cx);
+  const view = new Uint8Array(sab);
+  const { commands } = new RespParser(state.limits).feed(view.subarray(0, length));
+  const run = contextFor(state, resp);
+  const lengths: number[] = [];
+  for (const args of commands) {
+    const before = run.out.length;
+    execute(args, run);
+    lengths.push(run.out.length - before);
+  }
+  state.store.sweep();
+  const out = run.out.take();
+  if (out.length <= view.length - length) {
+    view.set(out, length);
+    return lengths;
+  }
+  const replies: string[] = [];
+  let at = 0;
+  for (const n of lengths) replies.push(text(out.subarray(at, (at += n))));
+  return replies;
+});
+
 /** This worker's keys (tests: each key lives on its owner's shard alone). */
 export const shardKeys = defineTask(import.meta.url, 'shardKeys', (cx: TaskContext): string[] => hostOf(cx).state.store.keys('*'));
 
@@ -108,7 +140,10 @@ export const startShard = defineTask(import.meta.url, 'startShard', async (cx: T
     for (;;) {
       const conn = await listener.accept().catch(() => null);
       if (conn === null) return;
-      const serving = serveSharded(conn, self, (shard, ops, resp) => self.place.spawnOn(shard, shardRun, [ops, resp]));
+      const serving = serveSharded(conn, self, {
+        run: (shard, ops, resp) => self.place.spawnOn(shard, shardRun, [ops, resp]),
+        runShared: (shard, sab, length, resp) => self.place.spawnOn(shard, shardRunShared, [sab, length, resp]),
+      });
       self.connections.set(conn, serving);
       void serving.finally(() => self.connections.delete(conn));
     }
