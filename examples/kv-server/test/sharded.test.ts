@@ -95,6 +95,17 @@ describe('kv-server shard-per-core (worksteal, stealing: false)', function () {
     }
   });
 
+  it('forwards batches larger than the shared channel (40 KB values) and their large replies intact', async () => {
+    const keys = keysOnEveryShard('big', 8, 2);
+    const values = keys.map((key, i) => `${key}=`.padEnd(40_000, String.fromCharCode(97 + i)));
+    const pipeline = redis.pipeline();
+    keys.forEach((key, i) => pipeline.set(key, values[i]!));
+    keys.forEach((key) => pipeline.strlen(key));
+    pipeline.mget(keys);
+    const replies = (await pipeline.exec())!.map(([error, value]) => error ?? value);
+    expect(replies).to.deep.equal([...keys.map(() => 'OK'), ...keys.map(() => 40_000), values]);
+  });
+
   it('splits MSET, MGET, DEL and EXISTS across shards and puts their replies back together', async () => {
     const keys = keysOnEveryShard('multi', 30, 2);
     expect(await redis.mset(...keys.flatMap((key, i) => [key, `v${i}`]))).to.equal('OK');
