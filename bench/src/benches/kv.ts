@@ -2,7 +2,11 @@
 // redis-server as the reference. Each server is its own process; redis-benchmark runs one test
 // (-t set or -t get) per sample with 50 clients: without pipelining (its defaults) against the
 // kv-server on each runtime, and with 16 commands in flight per client (-P 16, issue 20's case:
-// target >= 0.5x redis-server) against the kv-server on the node runtime.
+// target >= 0.5x redis-server) against the kv-server on the node runtime and the kv-server shard-per-core
+// (`--runtime worksteal --shards`: a shard of the keys per worker thread, every worker listening with
+// net.reusePort; issue 18's case: target >= 1.5x the single-threaded kv-server). In the pipelined cases
+// both kv-servers run on the same Node binary: this one if it has net.reusePort, else the first of
+// .cache/engines/node-{24,26,22} that has it (as .ci/run installs them).
 import { execFile, spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -12,6 +16,7 @@ import { alternate } from '../harness/alternate.js';
 import type { Contender } from '../harness/alternate.js';
 import { atLeast, toRows } from '../harness/rows.js';
 import type { BenchContext, BenchRow, Benchmark } from '../types.js';
+import { pickNode } from './http.js';
 
 const KV_MAIN = fileURLToPath(new URL('../../../../examples/kv-server/dist/src/main.js', import.meta.url));
 const REDIS = 'redis-server';
@@ -60,8 +65,8 @@ function startProcess(command: string, args: string[], ready: RegExp, port?: num
   });
 }
 
-function startKv(runtime: string): Promise<Server> {
-  return startProcess(process.execPath, [KV_MAIN, '--runtime', runtime, '--port', '0'], /listening on 127\.0\.0\.1:(\d+)/);
+function startKv(runtime: string, node = process.execPath, extra: string[] = []): Promise<Server> {
+  return startProcess(node, [KV_MAIN, '--runtime', runtime, '--port', '0', ...extra], /listening on 127\.0\.0\.1:(\d+)/);
 }
 
 async function startRedis(): Promise<Server> {
@@ -85,6 +90,7 @@ function redisBenchmark(port: number, test: 'set' | 'get', requests: number, pip
 }
 
 const KV_NODE = 'kv-server on node';
+const KV_SHARDS = 'kv-server shard-per-core (worksteal --shards, 2 workers)';
 
 /** One case: each contender its own server process, alternated round by round. */
 interface KvCase {
@@ -112,8 +118,14 @@ const bench: Benchmark = {
     const cases: KvCase[] = [];
     for (const test of ['set', 'get'] as const) cases.push({ test, requests: ctx.quick ? 5_000 : 20_000, pipeline: 1, contenders: everyRuntime });
     // Pipelined, redis-server answers ~1M requests/s here: enough requests that a sample lasts a second or more.
+    // Pipelined: both kv-servers on one Node binary, one with net.reusePort if there is one here.
+    const node = pickNode() ?? process.execPath;
     for (const test of ['set', 'get'] as const) {
-      cases.push({ test, requests: ctx.quick ? 50_000 : 1_000_000, pipeline: 16, contenders: [[REDIS, startRedis], [KV_NODE, () => startKv('node')]] });
+      cases.push({ test, requests: ctx.quick ? 50_000 : 1_000_000, pipeline: 16, contenders: [
+        [REDIS, startRedis],
+        [KV_NODE, () => startKv('node', node)],
+        [KV_SHARDS, () => startKv('worksteal', node, ['--shards', '--workers', '2'])],
+      ] });
     }
 
     for (const { test, requests, pipeline, contenders } of cases) {
@@ -131,10 +143,14 @@ const bench: Benchmark = {
       }), { rounds, warmup: 1, log: ctx.log, label });
       rows.push(...toRows({
         bench: 'kv', case: label, unit: 'requests/s', better: 'higher', baseline: REDIS,
-        targets: pipeline > 1 ? [atLeast(KV_NODE, 0.5, REDIS, 'higher', '>= 0.5x redis-server (issue 20)')] : [],
+        targets: pipeline > 1 ? [
+          atLeast(KV_NODE, 0.5, REDIS, 'higher', '>= 0.5x redis-server (issue 20)'),
+          atLeast(KV_SHARDS, 1.5, KV_NODE, 'higher', '>= 1.5x the single-threaded kv-server (issue 18)'),
+        ] : [],
         notes: {
           [REDIS]: 'reference: redis-server with --save "" --appendonly no',
           'kv-server on worksteal (main thread)': "the server runs on the main thread's reactor; workers idle",
+          [KV_SHARDS]: `keys hashed to 2 worker shards, a command for another shard forwarded with spawnOn; ${node === process.execPath ? 'this Node' : node.replace(/.*engines\/([^/]+)\/.*/, '$1')}${pickNode() ? ', every worker listening (reusePort)' : ', worker 0 listening alone'}`,
         },
       }, outcomes));
       ctx.record?.(rows);

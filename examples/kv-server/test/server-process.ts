@@ -12,8 +12,9 @@ export interface ServerProcess {
   stop(): Promise<number | null>;
 }
 
-export async function startServer(runtime: string): Promise<ServerProcess> {
-  const child = spawn(process.execPath, [MAIN, '--runtime', runtime, '--port', '0'], { stdio: ['ignore', 'pipe', 'pipe'] });
+/** `extra`: more flags for the app (`--shards`). */
+export async function startServer(runtime: string, extra: readonly string[] = []): Promise<ServerProcess> {
+  const child = spawn(process.execPath, [MAIN, '--runtime', runtime, '--port', '0', ...extra], { stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   child.stdout!.setEncoding('utf8').on('data', (text: string) => { output += text; });
   child.stderr!.setEncoding('utf8').on('data', (text: string) => { output += text; });

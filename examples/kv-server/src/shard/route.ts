@@ -1,0 +1,123 @@
+// Shard-per-core routing: which worker owns a key, and how one client command becomes operations on the owners' shards.
+//
+// A key belongs to worker `hash(key) % workers` (FNV-1a over its bytes; a non-empty `{tag}` in the key
+// hashes only the tag, as Redis Cluster's hash tags, so related keys can share a shard). A command is
+// either run on the connection's own worker (connection commands, errors), sent whole to one owner
+// (single-key commands, multi-key ones whose keys share a shard), split per key over several owners
+// (MGET, MSET, DEL, UNLINK, EXISTS), or asked of every shard (DBSIZE, KEYS, SCAN, FLUSHALL/FLUSHDB,
+// INFO's keyspace). An operation is a command's arguments as latin1 strings; a transaction is the list
+// of its queued commands.
+
+/** One operation on a shard: a command (latin1 arguments) or a whole transaction (its queued commands). */
+export type Op = string[] | string[][];
+
+/** The internal operation a shard answers with `keys,expires` (INFO keyspace); never a client command. */
+export const STAT_OP = '\u0000stat';
+
+/** The worker that owns `key` (latin1) among `workers`. */
+export function ownerOf(key: string, workers: number): number {
+  if (workers === 1) return 0;
+  let from = 0;
+  let to = key.length;
+  const open = key.indexOf('{');
+  if (open >= 0) {
+    const close = key.indexOf('}', open + 1);
+    if (close > open + 1) {
+      from = open + 1;
+      to = close;
+    }
+  }
+  let hash = 0x811c9dc5;
+  for (let i = from; i < to; i++) hash = Math.imul(hash ^ key.charCodeAt(i), 0x01000193);
+  return (hash >>> 0) % workers;
+}
+
+/** `ownerOf` of a key still in bytes (latin1: the same hash, with no string made). */
+export function ownerOfBytes(key: Uint8Array, workers: number): number {
+  if (workers === 1) return 0;
+  let from = 0;
+  let to = key.length;
+  const open = key.indexOf(123 /* { */);
+  if (open >= 0) {
+    const close = key.indexOf(125 /* } */, open + 1);
+    if (close > open + 1) {
+      from = open + 1;
+      to = close;
+    }
+  }
+  let hash = 0x811c9dc5;
+  for (let i = from; i < to; i++) hash = Math.imul(hash ^ key[i]!, 0x01000193);
+  return (hash >>> 0) % workers;
+}
+
+/** Commands with one key, at argument 1. */
+export const SINGLE_KEY = new Set(['get', 'set', 'setnx', 'setex', 'psetex', 'getset', 'getdel', 'append', 'strlen', 'incr', 'decr',
+  'incrby', 'decrby', 'expire', 'pexpire', 'expireat', 'pexpireat', 'ttl', 'pttl', 'persist', 'type']);
+/** Commands whose every argument after the name is a key; split per key, replies combined. */
+const EVERY_KEY: Readonly<Record<string, Combine>> = { mget: 'array', del: 'sum', unlink: 'sum', exists: 'sum' };
+/** Commands that touch every shard (no key). */
+const KEYLESS: Readonly<Record<string, Combine>> = { dbsize: 'sum', keys: 'keys', flushall: 'first', flushdb: 'first', scan: 'scan' };
+
+/** How the replies of a split command's parts become its one reply. */
+export type Combine = 'one' | 'array' | 'sum' | 'ok' | 'first' | 'keys' | 'scan';
+
+/** Where a command goes: run here, refused, or parts (one operation per listed shard, in order). */
+export type Route =
+  | { kind: 'local' }
+  | { kind: 'refuse'; error: string }
+  | { kind: 'parts'; combine: Combine; parts: Array<[shard: number, op: string[]]>; scanShard?: number };
+
+/** The routing of one command (`name` lower case, `args` latin1, name included). */
+export function route(name: string, args: string[], workers: number): Route {
+  if (SINGLE_KEY.has(name)) {
+    return args.length < 2 ? LOCAL : { kind: 'parts', combine: 'one', parts: [[ownerOf(args[1]!, workers), args]] };
+  }
+  const every = EVERY_KEY[name];
+  if (every !== undefined) {
+    if (args.length < 2) return LOCAL;
+    const owners = args.slice(1).map((key) => ownerOf(key, workers));
+    if (owners.every((owner) => owner === owners[0])) return { kind: 'parts', combine: 'one', parts: [[owners[0]!, args]] };
+    const single = name === 'mget' ? 'get' : name;
+    return { kind: 'parts', combine: every, parts: owners.map((owner, i) => [owner, [single, args[i + 1]!]]) };
+  }
+  if (name === 'mset' || name === 'msetnx') {
+    if (args.length < 3 || args.length % 2 === 0) return LOCAL; // the arity error, from the local dispatch
+    const owners: number[] = [];
+    for (let i = 1; i < args.length; i += 2) owners.push(ownerOf(args[i]!, workers));
+    if (owners.every((owner) => owner === owners[0])) return { kind: 'parts', combine: 'one', parts: [[owners[0]!, args]] };
+    if (name === 'msetnx') return { kind: 'refuse', error: crossShard('MSETNX', owners) };
+    return { kind: 'parts', combine: 'ok', parts: owners.map((owner, i) => [owner, ['set', args[2 * i + 1]!, args[2 * i + 2]!]]) };
+  }
+  const keyless = KEYLESS[name];
+  if (keyless !== undefined) {
+    if (keyless !== 'scan') return { kind: 'parts', combine: keyless, parts: everyShard(args, workers) };
+    if (args.length < 2 || !/^(0|[1-9][0-9]{0,14})$/.test(args[1]!)) return LOCAL; // the store's own errors
+    const cursor = Number(args[1]);
+    const shard = cursor % workers;
+    return { kind: 'parts', combine: 'scan', scanShard: shard, parts: [[shard, ['scan', String(Math.floor(cursor / workers)), ...args.slice(2)]]] };
+  }
+  return LOCAL;
+}
+
+const LOCAL: Route = { kind: 'local' };
+
+function everyShard(op: string[], workers: number): Array<[number, string[]]> {
+  const parts: Array<[number, string[]]> = [];
+  for (let shard = 0; shard < workers; shard++) parts.push([shard, op]);
+  return parts;
+}
+
+/** The shards a queued transaction command touches: a set of workers, or 'all' for keyless store commands. */
+export function shardsOf(name: string, args: string[], workers: number): number[] | 'all' {
+  if (name === 'info' || KEYLESS[name] !== undefined) return workers === 1 ? [0] : 'all';
+  const r = route(name, args, workers);
+  if (r.kind === 'parts') return r.parts.map(([shard]) => shard);
+  if (r.kind === 'refuse') return 'all';
+  return [];
+}
+
+/** The error a command or transaction gets when its keys live on more than one shard. */
+export function crossShard(what: string, owners: Iterable<number> | 'all'): string {
+  const on = owners === 'all' ? 'every shard' : `the shards of workers ${[...new Set(owners)].sort((a, b) => a - b).join(', ')}`;
+  return `CROSSSLOT ${what} touches keys on ${on}; in shard-per-core mode it must stay on one shard (put the keys under one {hash tag})`;
+}

@@ -1,0 +1,166 @@
+// Shard-per-core: what each worker of a thread-per-core runtime holds (its shard of the keyspace, its listener, its connections) and the tasks that reach it.
+//
+// Module state is per thread: on worker k, `host` is worker k's shard, alone. Other workers reach it
+// only through `shardRun` placed on k with spawnOn, so every operation on a shard runs on its thread,
+// one task at a time (a shard needs no lock, and a transaction run in one task is atomic).
+import { defineTask } from '@runtime-traits/core';
+import type { Connection, Listener, TaskContext } from '@runtime-traits/core';
+import { placementOf } from '@runtime-traits/worksteal';
+import type { Placement } from '@runtime-traits/worksteal';
+import { execute } from '../lib/commands/dispatch.js';
+import type { CommandContext } from '../lib/commands/command.js';
+import { RespParser } from '../lib/resp-parser.js';
+import { RespWriter } from '../lib/resp-writer.js';
+import type { Protocol } from '../lib/resp-writer.js';
+import { ServerState } from '../lib/server-state.js';
+import { Session } from '../lib/session.js';
+import { serveSharded } from './connection.js';
+import { STAT_OP } from './route.js';
+import type { Op } from './route.js';
+
+/** One worker's part of the server. */
+export interface ShardHost {
+  readonly index: number;
+  readonly workers: number;
+  /** This worker's shard of the keyspace, its limits and counters. */
+  readonly state: ServerState;
+  readonly place: Placement;
+  listener: Listener | null;
+  /** Free request channels to each shard (SharedArrayBuffers, kept for reuse: the runtime remembers every SAB it has seen). */
+  readonly channels: SharedArrayBuffer[][];
+  readonly connections: Map<Connection, Promise<void>>;
+}
+
+let host: ShardHost | undefined;
+
+function hostOf(cx: TaskContext): ShardHost {
+  if (host) return host;
+  if (cx.worker === undefined) throw new TypeError('the shard tasks run on a worker of a thread-per-core WorkStealingRuntime');
+  const place = placementOf(cx.runtime);
+  host = { index: cx.worker, workers: place.workers, state: new ServerState(cx.runtime.reactor.clock), place, listener: null, channels: Array.from({ length: place.workers }, () => []), connections: new Map() };
+  return host;
+}
+
+/** The command contexts operations run in, one per protocol (a shard's replies are written in the asking connection's). */
+const contexts = new Map<Protocol, CommandContext>();
+
+function contextFor(state: ServerState, resp: Protocol): CommandContext {
+  let cx = contexts.get(resp);
+  if (cx?.server !== state) {
+    const session = new Session(0, state.clock.now());
+    session.resp = resp;
+    const out = new RespWriter();
+    out.protocol = resp;
+    cx = { server: state, store: state.store, session, out };
+    contexts.set(resp, cx);
+  }
+  return cx;
+}
+
+const bytes = (text: string): Uint8Array => Buffer.from(text, 'latin1');
+const text = (data: Uint8Array): string => Buffer.from(data.buffer, data.byteOffset, data.byteLength).toString('latin1');
+
+/**
+ * Runs operations on this thread's shard, in order, and answers each one's reply (RESP bytes as a
+ * latin1 string): a command's, a transaction's EXEC reply, or `keys,expires` for STAT_OP.
+ */
+export function runOps(state: ServerState, ops: readonly Op[], resp: Protocol): string[] {
+  const cx = contextFor(state, resp);
+  const replies: string[] = [];
+  for (const op of ops) {
+    if (Array.isArray(op[0])) {
+      // A transaction: queued and run by EXEC within this one call, so nothing else runs in between.
+      execute([bytes('multi')], cx);
+      for (const command of op as string[][]) execute(command.map(bytes), cx);
+      cx.out.take();
+      execute([bytes('exec')], cx);
+    } else if (op[0] === STAT_OP) {
+      replies.push(`${state.store.size()},${state.store.volatileSize()}`);
+      continue;
+    } else {
+      execute((op as string[]).map(bytes), cx);
+    }
+    replies.push(text(cx.out.take()));
+  }
+  state.store.sweep();
+  return replies;
+}
+
+export { text as latin1Text };
+
+/** Runs `ops` on this worker's shard (placed here by the connection's worker with spawnOn). */
+export const shardRun = defineTask(import.meta.url, 'shardRun', (cx: TaskContext, ops: Op[], resp: Protocol): string[] =>
+  runOps(hostOf(cx).state, ops, resp));
+
+/**
+ * Runs plain commands written RESP-encoded into `sab[0, length)` (the asking connection's channel to
+ * this shard, see connection.ts) and answers each reply's length, the replies written into the SAB
+ * after the request; or, when they do not fit there, the replies themselves (latin1 strings). A SAB
+ * travels in the task's slot, so a batch of any size costs no message through the main thread.
+ */
+export const shardRunShared = defineTask(import.meta.url, 'shardRunShared', (cx: TaskContext, sab: SharedArrayBuffer, length: number, resp: Protocol): number[] | string[] => {
+  const { state } = hostOf(cx);
+  const view = new Uint8Array(sab);
+  const { commands } = new RespParser(state.limits).feed(view.subarray(0, length));
+  const run = contextFor(state, resp);
+  const lengths: number[] = [];
+  for (const args of commands) {
+    const before = run.out.length;
+    execute(args, run);
+    lengths.push(run.out.length - before);
+  }
+  state.store.sweep();
+  const out = run.out.take();
+  if (out.length <= view.length - length) {
+    view.set(out, length);
+    return lengths;
+  }
+  const replies: string[] = [];
+  let at = 0;
+  for (const n of lengths) replies.push(text(out.subarray(at, (at += n))));
+  return replies;
+});
+
+/** This worker's keys (tests: each key lives on its owner's shard alone). */
+export const shardKeys = defineTask(import.meta.url, 'shardKeys', (cx: TaskContext): string[] => hostOf(cx).state.store.keys('*'));
+
+/**
+ * Starts accepting on this worker (`reusePort`: with the others on one port); answers the port. Or,
+ * with `listen` false, only sets the shard up (a worker that serves no connections, only its keys).
+ */
+export const startShard = defineTask(import.meta.url, 'startShard', async (cx: TaskContext, at: { host: string; port: number }, reusePort: boolean, listen: boolean): Promise<number> => {
+  const self = hostOf(cx);
+  if (!listen) return 0;
+  if (self.listener) return (self.listener.address as { port: number }).port;
+  const listener = await cx.runtime.reactor.net.listen(at, reusePort ? { reusePort: true } : {});
+  self.listener = listener;
+  const port = (listener.address as { port: number }).port;
+  self.state.port = port;
+  void (async () => {
+    for (;;) {
+      const conn = await listener.accept().catch(() => null);
+      if (conn === null) return;
+      const serving = serveSharded(conn, self, {
+        run: (shard, ops, resp) => self.place.spawnOn(shard, shardRun, [ops, resp]),
+        runShared: (shard, sab, length, resp) => self.place.spawnOn(shard, shardRunShared, [sab, length, resp]),
+      });
+      self.connections.set(conn, serving);
+      void serving.finally(() => self.connections.delete(conn));
+    }
+  })();
+  return port;
+});
+
+/** Stops this worker's listener and closes its connections (before the runtime's shutdown). */
+export const stopShard = defineTask(import.meta.url, 'stopShard', async (): Promise<boolean> => {
+  const self = host;
+  if (!self?.listener) return false;
+  const listener = self.listener;
+  self.listener = null;
+  await listener.close();
+  await Promise.all([...self.connections].map(async ([conn, serving]) => {
+    await conn.close();
+    await serving;
+  }));
+  return true;
+});
