@@ -10,7 +10,7 @@
 import { execFile, spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { freePort } from '@runtime-traits/test-servers';
 import { fileURLToPath } from 'node:url';
 import { alternate } from '../harness/alternate.js';
 import type { Contender } from '../harness/alternate.js';
@@ -25,17 +25,6 @@ function which(tool: string): string | undefined {
   return ['/usr/bin', '/usr/local/bin'].map((dir) => `${dir}/${tool}`).find((path) => existsSync(path));
 }
 
-/** A port nobody listens on right now (redis-server cannot be told to pick one and print it). */
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 interface Server { port: number; stop(): Promise<void> }
 

@@ -1,21 +1,11 @@
 // A real redis-server on 127.0.0.1 and a free port, as the reference for differential tests.
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { freePort } from '@runtime-traits/test-servers';
 import { startInProcess } from './in-process.js';
 
 export const REDIS_SERVER = ['/usr/bin/redis-server', '/usr/local/bin/redis-server'].find((path) => existsSync(path));
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 /** Starts redis-server with no persistence and one database (as the kv-server has); resolves once it accepts. */
 export async function startRedis(): Promise<{ port: number; stop(): Promise<void> }> {
