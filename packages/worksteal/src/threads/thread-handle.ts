@@ -158,12 +158,17 @@ export class ThreadHandle {
    */
   async stop(graceMs = 500): Promise<void> {
     this.stopping = true;
-    const exited = new Promise<void>((resolve) => this.worker.once('exit', () => resolve()));
-    let timer: NodeJS.Timeout | undefined;
-    const late = new Promise<'late'>((resolve) => { timer = setTimeout(() => resolve('late'), graceMs); });
-    const outcome = await Promise.race([exited, late]);
-    clearTimeout(timer);
-    if (outcome === 'late') await this.worker.terminate();
+    await endWithin(this.worker, graceMs);
     this.port.close();
   }
+}
+
+/** Waits for a thread told to end to do so; one still running after `graceMs` is terminated. */
+export async function endWithin(worker: Worker, graceMs: number): Promise<void> {
+  const exited = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<'late'>((resolve) => { timer = setTimeout(() => resolve('late'), graceMs); });
+  const outcome = await Promise.race([exited, late]);
+  clearTimeout(timer);
+  if (outcome === 'late') await worker.terminate();
 }

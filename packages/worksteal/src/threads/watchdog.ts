@@ -3,6 +3,7 @@ import { MessageChannel, Worker, type MessagePort } from 'node:worker_threads';
 import { workerExecArgv } from '@runtime-traits/node';
 import type { Shared } from '../memory/shared.js';
 import type { ToWatchdog, WatchdogInit } from './messages.js';
+import { endWithin } from './thread-handle.js';
 
 const WATCHDOG_URL = new URL('./watchdog-thread.js', import.meta.url);
 
@@ -33,11 +34,11 @@ export class Watchdog {
     return channel.port2;
   }
 
-  /** Shutdown (after every pool thread stopped): lets go of every port, and ends the thread. */
+  /** Shutdown (after every pool thread stopped): the thread lets go of every port, and so ends by itself. */
   async stop(): Promise<void> {
     const stop: ToWatchdog = { t: 'stop' };
     this.port.postMessage(stop);
     this.port.close();
-    await this.worker.terminate();
+    await endWithin(this.worker, 500);
   }
 }

@@ -165,7 +165,11 @@ class WorkerLoop {
     for (let i = 0; i < this.init.spinCount; i++) if (thread.hasWork()) return true;
     park.quitSearching();
     parker.prepareParking(me);
-    if (thread.hasWork()) {
+    // The last look covers shutdown too: pool.stop() raises G.SHUTDOWN before it stores 1 in the park
+    // word, so either this load sees it or the wait below finds the word already 1. (Without it, a
+    // shutdown landing between turn()'s check and prepareParking() was lost until the thread was
+    // terminated after the grace period.)
+    if (thread.hasWork() || Atomics.load(thread.shared.control, G.SHUTDOWN) !== 0) {
       park.woke(parker.cancelParking(me));
       return true;
     }
@@ -242,7 +246,7 @@ class WorkerLoop {
 async function main(): Promise<void> {
   const init = workerData as WorkerInit;
   const shared = new Shared(init.config, init.buffers);
-  const { NodeReactor } = await import('@runtime-traits/node');
+  const { NodeReactor } = await import('@runtime-traits/node/reactor'); // (the reactor alone: a thread starts sooner without node-compat)
   new WorkerLoop(shared, init, await NodeReactor.create()); // (net.reusePort found by trial, once per thread)
 }
 
