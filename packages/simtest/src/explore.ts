@@ -1,7 +1,7 @@
 // explore: runs a scenario over many seeds, each with its own generated fault plan, spread over worker threads.
 //
 // HOW: the job (scenario module and export, seeds, fault options) goes on a LaneBoard; one lane
-// per worker runs on the work-stealing runtime and takes run indices from the board's counter
+// per worker (the worksteal runtime as thread-per-core, each lane placed with spawnOn) takes run indices from the board's counter
 // until they run out (or lie past the cutoff of `maxFailures`). The report keeps every run up to
 // the maxFailures-th failing index — exactly the runs that always execute, whatever the timing —
 // so the same call gives the same report on every run, with any number of workers.
@@ -73,7 +73,7 @@ export async function explore(scenario: Scenario, options: ExploreOptions): Prom
     throw new RangeError(`options.maxFailures must be an integer >= 1 or Infinity, got ${show(maxFailures)}`);
   }
   const lanes = Math.max(1, Math.min(workers, seeds.length));
-  const job: LaneJob = { module: scenario.module, name: scenario.name, seeds, faults, maxFailures: Math.min(maxFailures, 1e9), lanes };
+  const job: LaneJob = { module: scenario.module, name: scenario.name, seeds, faults, maxFailures: Math.min(maxFailures, 1e9) };
   const board = LaneBoard.create(job);
   const runs = workers === 0 ? await onThisThread(board) : await onWorkers(board, workers, lanes);
   return report(runs, seeds, faults, maxFailures);
@@ -88,16 +88,19 @@ async function onThisThread(board: LaneBoard): Promise<LaneRun[]> {
   const runtime = await LocalRuntime.create({ clock: 'real' });
   try {
     const cx: TaskContext = { signal: new AbortController().signal, runtime };
-    return await runLane(board, cx, false);
+    return await runLane(board, cx);
   } finally {
     await runtime.shutdown();
   }
 }
 
 async function onWorkers(board: LaneBoard, workers: number, lanes: number): Promise<LaneRun[]> {
-  const runtime = await WorkStealingRuntime.create({ workers });
+  // Thread-per-core, one lane on each worker: a simulation yields to its thread's event loop every
+  // turn, and a work-stealing worker that yields takes more work, so two lanes could share one worker
+  // while the other idles.
+  const runtime = await WorkStealingRuntime.create({ workers, stealing: false });
   try {
-    const tasks = Array.from({ length: lanes }, (_, i) => runtime.executor.spawn(exploreLane, [board.buffer], { name: `explore-lane-${i}` }));
+    const tasks = Array.from({ length: lanes }, (_, i) => runtime.spawnOn(i, exploreLane, [board.buffer], { name: `explore-lane-${i}` }));
     return (await Promise.all(tasks)).flat();
   } finally {
     await runtime.shutdown();

@@ -1,28 +1,21 @@
-// The shared board explore's lanes work from: a seed counter, a start barrier, the failures found so far, and the job.
+// The shared board explore's lanes work from: a seed counter, the failures found so far, and the job.
 //
 // Layout (one SharedArrayBuffer, Int32 words, then the job as UTF-8 JSON):
-//   ┌──────┬─────────┬────────────┬─────────┬──────────────────────────────┬────────────┐
-//   │ NEXT │ STARTED │ FAIL_COUNT │ JOB_LEN │ FAILS[FAIL_CAP] (index + 1)  │ job JSON … │
-//   └──────┴─────────┴────────────┴─────────┴──────────────────────────────┴────────────┘
+//   ┌──────┬────────────┬─────────┬──────────────────────────────┬────────────┐
+//   │ NEXT │ FAIL_COUNT │ JOB_LEN │ FAILS[FAIL_CAP] (index + 1)  │ job JSON … │
+//   └──────┴────────────┴─────────┴──────────────────────────────┴────────────┘
 // Who writes what:
 //   NEXT        every lane, Atomics.add: each run index is taken by exactly one lane.
-//   STARTED     every lane once, Atomics.add + notify, at its start (the barrier below).
 //   FAIL_COUNT  a lane that saw run i fail: Atomics.add reserves a slot in FAILS, then it stores
 //               i + 1 there (0 = reserved, not written yet: readers skip it).
 //   JOB_LEN, job: the main thread, before any lane exists; read-only afterwards.
 // WHY the cutoff is safe: a lane skips run i only when i lies beyond the K-th smallest failing
 // index it can see; what it sees is a subset of all failures, so that bound is never below the
 // true K-th failure, and every run the final report keeps (index <= the true K-th failure) runs.
-// WHY a start barrier: a simulation yields to its thread's event loop every turn, and a worker
-// that yields takes more work; two lanes on one worker would interleave while another worker
-// idles. A lane blocks (Atomics.wait, ≤ 2 s) until every lane has started, so the first worker
-// cannot start the second lane itself: another worker has to steal it. Should that still happen
-// (a worker slow to wake), the lanes of one thread take turns (run-scenario.ts): slower, still exact.
 const NEXT = 0;
-const STARTED = 1;
-const FAIL_COUNT = 2;
-const JOB_LEN = 3;
-const FAILS = 4;
+const FAIL_COUNT = 1;
+const JOB_LEN = 2;
+const FAILS = 3;
 const FAIL_CAP = 1024;
 const HEADER_BYTES = (FAILS + FAIL_CAP) * 4;
 
@@ -50,17 +43,6 @@ export class LaneBoard {
   /** The next run index for this lane (may be past the end). */
   take(): number {
     return Atomics.add(this.words, NEXT, 1);
-  }
-
-  /** Marks this lane started and waits (≤ `ms`) until `lanes` lanes have. Worker threads only (Atomics.wait). */
-  arrive(lanes: number, ms: number, now: () => number): void {
-    const words = this.words;
-    Atomics.add(words, STARTED, 1);
-    Atomics.notify(words, STARTED);
-    const deadline = now() + ms;
-    for (let seen = Atomics.load(words, STARTED); seen < lanes && now() < deadline; seen = Atomics.load(words, STARTED)) {
-      Atomics.wait(words, STARTED, seen, 2);
-    }
   }
 
   recordFailure(index: number): void {

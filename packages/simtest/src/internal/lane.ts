@@ -10,7 +10,6 @@ export interface LaneJob {
   seeds: number[];
   faults: PlanOptions | undefined;
   maxFailures: number;
-  lanes: number;
 }
 
 /** What one run left behind (kept small: it crosses threads). */
@@ -22,11 +21,9 @@ export interface LaneRun {
   reached: string[];
 }
 
-/** Runs the board's job; `barrier` is false on the main thread (nothing to wait for, and Atomics.wait is not allowed there). */
-export async function runLane(board: LaneBoard, cx: TaskContext, barrier: boolean): Promise<LaneRun[]> {
+/** Runs the board's job: takes run indices until they are all taken (or enough failures are known). */
+export async function runLane(board: LaneBoard, cx: TaskContext): Promise<LaneRun[]> {
   const job = board.job<LaneJob>();
-  // The barrier comes before the first await: a lane that awaited first would let its thread start the next lane.
-  if (barrier) board.arrive(job.lanes, 2_000, () => performance.now());
   const scenario = await loadScenario(job.module, job.name);
   const runs: LaneRun[] = [];
   for (let index = board.take(); index < job.seeds.length; index = board.take()) {
@@ -45,9 +42,9 @@ export async function runLane(board: LaneBoard, cx: TaskContext, barrier: boolea
   return runs;
 }
 
-/** The lane as a portable task, for the work-stealing pool. */
+/** The lane as a portable task, for the pool (one lane per worker, placed with spawnOn). */
 export const exploreLane = defineTask(import.meta.url, 'exploreLane', (cx: TaskContext, buffer: SharedArrayBuffer) =>
-  runLane(new LaneBoard(buffer), cx, true));
+  runLane(new LaneBoard(buffer), cx));
 
 /** Imports `module` and returns its export `name`, checked to be a TaskDef. */
 export async function loadScenario(module: string, name: string): Promise<Scenario> {
