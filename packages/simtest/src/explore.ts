@@ -23,6 +23,12 @@ export interface ExploreOptions {
   faults?: PlanOptions;
   /** Worker threads. Default: the machine's cores. 0 runs every seed on this thread. */
   workers?: number;
+  /**
+   * A thread-per-core pool (`WorkStealingRuntime.create({ stealing: false })`) to run on instead of a
+   * fresh one per call: its threads are started and warm, and it stays open (the caller shuts it
+   * down). `workers` is then the pool's. For many explore calls in one process (a suite of simTests).
+   */
+  pool?: WorkStealingRuntime;
   /** Stop once this many failures are certain to be the first ones (by seed order). Default 1. */
   maxFailures?: number;
 }
@@ -66,7 +72,11 @@ export async function explore(scenario: Scenario, options: ExploreOptions): Prom
   const seeds = seedList(options.seeds);
   const faults = options.faults === undefined ? undefined : options.faults;
   if (faults) checkPlanOptions(faults, 'options.faults');
-  const workers = options.workers ?? availableParallelism();
+  const pool = options.pool;
+  if (pool !== undefined && !(pool instanceof WorkStealingRuntime && !pool.stealing)) {
+    throw new TypeError(`options.pool must be a WorkStealingRuntime created with { stealing: false }, got ${show(pool)}`);
+  }
+  const workers = pool?.workers ?? options.workers ?? availableParallelism();
   if (!Number.isInteger(workers) || workers < 0) throw new RangeError(`options.workers must be an integer >= 0, got ${show(workers)}`);
   const maxFailures = options.maxFailures ?? 1;
   if (!(maxFailures === Infinity || (Number.isInteger(maxFailures) && maxFailures >= 1))) {
@@ -75,7 +85,7 @@ export async function explore(scenario: Scenario, options: ExploreOptions): Prom
   const lanes = Math.max(1, Math.min(workers, seeds.length));
   const job: LaneJob = { module: scenario.module, name: scenario.name, seeds, faults, maxFailures: Math.min(maxFailures, 1e9) };
   const board = LaneBoard.create(job);
-  const runs = workers === 0 ? await onThisThread(board) : await onWorkers(board, workers, lanes);
+  const runs = workers === 0 ? await onThisThread(board) : await onWorkers(board, workers, lanes, pool);
   return report(runs, seeds, faults, maxFailures);
 }
 
@@ -94,16 +104,16 @@ async function onThisThread(board: LaneBoard): Promise<LaneRun[]> {
   }
 }
 
-async function onWorkers(board: LaneBoard, workers: number, lanes: number): Promise<LaneRun[]> {
+async function onWorkers(board: LaneBoard, workers: number, lanes: number, pool: WorkStealingRuntime | undefined): Promise<LaneRun[]> {
   // Thread-per-core, one lane on each worker: a simulation yields to its thread's event loop every
   // turn, and a work-stealing worker that yields takes more work, so two lanes could share one worker
   // while the other idles.
-  const runtime = await WorkStealingRuntime.create({ workers, stealing: false });
+  const runtime = pool ?? await WorkStealingRuntime.create({ workers, stealing: false });
   try {
     const tasks = Array.from({ length: lanes }, (_, i) => runtime.spawnOn(i, exploreLane, [board.buffer], { name: `explore-lane-${i}` }));
     return (await Promise.all(tasks)).flat();
   } finally {
-    await runtime.shutdown();
+    if (!pool) await runtime.shutdown();
   }
 }
 

@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describePlan, explore, replay, shrink, simTest, type ExploreReport, type PlanOptions } from '../src/index.js';
+import { WorkStealingRuntime } from '@runtime-traits/worksteal';
 import { oddSeedsFail, timelyEchoScenario } from './fixtures/scenarios.js';
 
 const FAULTS: PlanOptions = { hosts: ['server', 'client'], window: 3000, duration: { min: 100, max: 6000 } };
@@ -41,6 +42,25 @@ describe('explore / shrink / replay', function () {
       expect(strip(threaded)).to.equal(strip(first));
     });
 
+    it('should run on a pool the caller keeps open, call after call, with the same report, one lane per worker', async () => {
+      const pool = await WorkStealingRuntime.create({ workers: 2, stealing: false });
+      try {
+        const strip = (r: ExploreReport) => JSON.stringify({ ...r, failures: r.failures.map(({ error: { stack: _s, ...e }, ...f }) => ({ ...f, error: e })) });
+        for (let call = 0; call < 2; call++) {
+          const before = pool.metrics().tasksPerWorker as number[];
+          const report = await explore(timelyEchoScenario, { seeds: 60, faults: FAULTS, pool, maxFailures: 3 });
+          expect(strip(report)).to.equal(strip(first));
+          // (a worker publishes its counters at the end of its batch, maybe just after the result came)
+          const ran = (): number[] => (pool.metrics().tasksPerWorker as number[]).map((n, w) => n - before[w]!);
+          for (const until = Date.now() + 5000; ran()[0]! + ran()[1]! < 2 && Date.now() < until;) await new Promise((resolve) => setTimeout(resolve, 5));
+          expect(ran(), 'lanes run on each worker').to.deep.equal([1, 1]);
+        }
+        expect(await pool.run(() => 'still open')).to.equal('still open');
+      } finally {
+        await pool.shutdown();
+      }
+    });
+
     it('should list the sometimes names no run reached, and only those', () => {
       expect(first.sometimes).to.deep.equal(['a request was retried', 'a state no run reaches']);
       expect(first.neverReached).to.deep.equal(['a state no run reaches']);
@@ -61,6 +81,7 @@ describe('explore / shrink / replay', function () {
       const fail = (p: Promise<unknown>) => p.then(() => undefined, (e: unknown) => e as Error);
       expect(await fail(explore(timelyEchoScenario, { seeds: 0 }))).to.be.instanceOf(RangeError).with.property('message').match(/options\.seeds/);
       expect(await fail(explore(timelyEchoScenario, { seeds: 3, workers: -1 }))).to.be.instanceOf(RangeError).with.property('message').match(/options\.workers/);
+      expect(await fail(explore(timelyEchoScenario, { seeds: 3, pool: {} as never }))).to.be.instanceOf(TypeError).with.property('message').match(/options\.pool/);
       expect(await fail(explore(timelyEchoScenario, { seeds: 3, faults: { hosts: [] } }))).to.be.instanceOf(TypeError).with.property('message').match(/options\.faults\.hosts/);
       expect(await fail(explore((() => undefined) as never, { seeds: 3 }))).to.be.instanceOf(TypeError).with.property('message').match(/scenario/);
     });
