@@ -1,4 +1,9 @@
 // NodeReactor: a standalone Reactor (clock + net) on this thread's event loop, with close() that releases everything it opened.
+/**
+ * `@runtime-traits/node/reactor`: `NodeReactor` alone, without the rest of the package (a worker thread
+ * that needs only Node's clock and network loads half as many modules through it).
+ * @module reactor
+ */
 import type { Capability, Reactor } from '@runtime-traits/core';
 import { detectReusePort, hasReusePort, reactorCapabilities } from './capabilities.js';
 import { NodeClock } from './clock.js';
