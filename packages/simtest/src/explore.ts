@@ -108,13 +108,25 @@ async function onWorkers(board: LaneBoard, workers: number, lanes: number, pool:
   // Thread-per-core, one lane on each worker: a simulation yields to its thread's event loop every
   // turn, and a work-stealing worker that yields takes more work, so two lanes could share one worker
   // while the other idles.
+  // A lane that fails (its worker died) ends the board, so the others stop taking seeds, and explore
+  // returns only once every lane it started is over: none runs on in a pool the caller keeps.
   const runtime = pool ?? await WorkStealingRuntime.create({ workers, stealing: false });
+  const running: Array<Promise<LaneRun[]>> = [];
   try {
-    const tasks = Array.from({ length: lanes }, (_, i) => runtime.spawnOn(i, exploreLane, [board.buffer], { name: `explore-lane-${i}` }));
-    return (await Promise.all(tasks)).flat();
-  } finally {
-    if (!pool) await runtime.shutdown();
+    for (let i = 0; i < lanes; i++) {
+      const lane = Promise.resolve(runtime.spawnOn(i, exploreLane, [board.buffer], { name: `explore-lane-${i}` }));
+      lane.catch(() => board.end());
+      running.push(lane);
+    }
+  } catch (error) {
+    board.end();
+    running.push(Promise.reject(error));
   }
+  const outcomes = await Promise.allSettled(running);
+  if (!pool) await runtime.shutdown();
+  const failed = outcomes.find((outcome) => outcome.status === 'rejected');
+  if (failed) throw failed.reason;
+  return outcomes.flatMap((outcome) => (outcome as PromiseFulfilledResult<LaneRun[]>).value);
 }
 
 function report(runs: LaneRun[], seeds: number[], faults: PlanOptions | undefined, maxFailures: number): ExploreReport {

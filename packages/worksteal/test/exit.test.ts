@@ -25,19 +25,28 @@ describe('WorkStealingRuntime shutdown', function () {
     // A thread terminated by the runtime exits with code 1; one that ended by itself, with 0. The
     // shutdown word used to be lost when it landed between a thread's last check and its park,
     // which left that thread asleep until the 500 ms grace ran out (about one shutdown in five).
+    // Every other round uses spawnBlocking too: its threads used to be stopped twice, the second
+    // time waiting out the grace for an exit event already past, then terminating a dead thread.
     const codes: number[] = [];
-    const onWorker = (worker: Worker): void => { worker.once('exit', (code) => codes.push(code)); };
+    let terminations = 0;
+    const onWorker = (worker: Worker): void => {
+      worker.once('exit', (code) => codes.push(code));
+      const terminate = worker.terminate.bind(worker);
+      worker.terminate = () => { terminations++; return terminate(); };
+    };
     process.on('worker', onWorker);
     try {
       for (let i = 0; i < 20; i++) {
-        const rt = await WorkStealingRuntime.create({ workers: 2 });
+        const rt = await WorkStealingRuntime.create({ workers: 2, blockingThreads: 1 });
         expect(await rt.executor.spawn(add, [i, 1])).to.equal(i + 1);
+        if (i % 2 === 1) expect(await rt.executor.spawnBlocking(add, [i, 2])).to.equal(i + 2);
         await rt.shutdown();
       }
     } finally {
       process.off('worker', onWorker);
     }
-    expect(codes).to.have.length(20 * 3); // two workers and the watchdog each time
+    expect(codes).to.have.length(20 * 3 + 10); // two workers and the watchdog each time, a blocking thread every other time
     expect(codes.filter((c) => c !== 0), 'exit codes other than 0').to.deep.equal([]);
+    expect(terminations, 'threads terminated').to.equal(0);
   });
 });

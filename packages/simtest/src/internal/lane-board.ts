@@ -5,7 +5,8 @@
 //   │ NEXT │ FAIL_COUNT │ JOB_LEN │ FAILS[FAIL_CAP] (index + 1)  │ job JSON … │
 //   └──────┴────────────┴─────────┴──────────────────────────────┴────────────┘
 // Who writes what:
-//   NEXT        every lane, Atomics.add: each run index is taken by exactly one lane.
+//   NEXT        every lane, Atomics.add: each run index is taken by exactly one lane; end() (a lane
+//               failed) moves it past any seed count, so the other lanes stop.
 //   FAIL_COUNT  a lane that saw run i fail: Atomics.add reserves a slot in FAILS, then it stores
 //               i + 1 there (0 = reserved, not written yet: readers skip it).
 //   JOB_LEN, job: the main thread, before any lane exists; read-only afterwards.
@@ -43,6 +44,11 @@ export class LaneBoard {
   /** The next run index for this lane (may be past the end). */
   take(): number {
     return Atomics.add(this.words, NEXT, 1);
+  }
+
+  /** No more runs for any lane (one lane failed): every later take() is past the end. */
+  end(): void {
+    Atomics.store(this.words, NEXT, 0x3fffffff);
   }
 
   recordFailure(index: number): void {

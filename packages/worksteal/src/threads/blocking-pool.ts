@@ -36,8 +36,4 @@ export class BlockingPool {
   get depth(): number {
     return this.shared.blockingQueue.length;
   }
-
-  async terminate(): Promise<void> {
-    await Promise.all([...this.threads.values()].map((t) => t.stop()));
-  }
 }

@@ -126,8 +126,7 @@ export class ThreadPool {
       Atomics.store(sh.control, sh.layout.endpointBase(e) + E.PARK, 1);
       Atomics.notify(sh.control, sh.layout.endpointBase(e) + E.PARK);
     }
-    await Promise.all(this.threads.map((t) => t?.stop()));
-    await this.blocking.terminate();
+    await Promise.all(this.threads.map((t) => t?.stop())); // (the blocking threads too: they are endpoints like the workers)
     await this.watchdog.stop();
   }
 }

@@ -41,6 +41,9 @@ export class ThreadHandle {
   readonly port: MessagePort;
   readonly ready: Promise<void>;
   private stopping = false;
+  /** stop()'s outcome: a second call waits for the same end (the pool's list and the blocking pool's both hold a blocking thread). */
+  private stopped: Promise<void> | undefined;
+  private readonly exited: Promise<void>;
   /** onDeath was called (from the exit event, or earlier from checkDead()). */
   private dead = false;
   private lastError: unknown;
@@ -68,6 +71,7 @@ export class ThreadHandle {
     const lifePort = watchdog.lifePortFor(me, epoch);
     const init: WorkerInit = { buffers: shared.buffers, config: shared.config, me, role, spinCount, fresh, port: channel.port2, epoch, lifePort, sabs: [...shared.sabs.byId] };
     this.worker = new Worker(WORKER_URL, { workerData: init, transferList: [channel.port2, lifePort], resourceLimits, execArgv: workerExecArgv() });
+    this.exited = exitOf(this.worker);
     checkLimitsApplied(this.worker, resourceLimits);
     const ready = deferred<void>();
     this.ready = ready.promise;
@@ -156,16 +160,20 @@ export class ThreadHandle {
    * normally ends by itself once its event loop is empty; a thread still busy after `graceMs` (a
    * task that ignores its signal, a timer it left behind) is terminated.
    */
-  async stop(graceMs = 500): Promise<void> {
+  stop(graceMs = 500): Promise<void> {
     this.stopping = true;
-    await endWithin(this.worker, graceMs);
-    this.port.close();
+    this.stopped ??= endWithin(this.worker, this.exited, graceMs).then(() => this.port.close());
+    return this.stopped;
   }
 }
 
-/** Waits for a thread told to end to do so; one still running after `graceMs` is terminated. */
-export async function endWithin(worker: Worker, graceMs: number): Promise<void> {
-  const exited = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
+/** A promise of the worker's exit, made when the worker is: it holds even once the exit event is past. */
+export function exitOf(worker: Worker): Promise<void> {
+  return new Promise<void>((resolve) => worker.once('exit', () => resolve()));
+}
+
+/** Waits for a thread told to end to do so (`exited`: exitOf(worker)); one still running after `graceMs` is terminated. */
+export async function endWithin(worker: Worker, exited: Promise<void>, graceMs: number): Promise<void> {
   let timer: NodeJS.Timeout | undefined;
   const late = new Promise<'late'>((resolve) => { timer = setTimeout(() => resolve('late'), graceMs); });
   const outcome = await Promise.race([exited, late]);

@@ -3,19 +3,21 @@ import { MessageChannel, Worker, type MessagePort } from 'node:worker_threads';
 import { workerExecArgv } from '@runtime-traits/node';
 import type { Shared } from '../memory/shared.js';
 import type { ToWatchdog, WatchdogInit } from './messages.js';
-import { endWithin } from './thread-handle.js';
+import { endWithin, exitOf } from './thread-handle.js';
 
 const WATCHDOG_URL = new URL('./watchdog-thread.js', import.meta.url);
 
 export class Watchdog {
   private readonly worker: Worker;
   private readonly port: MessagePort;
+  private readonly exited: Promise<void>;
 
   constructor(shared: Shared) {
     const channel = new MessageChannel();
     this.port = channel.port1;
     const init: WatchdogInit = { buffers: shared.buffers, config: shared.config, port: channel.port2 };
     this.worker = new Worker(WATCHDOG_URL, { workerData: init, transferList: [channel.port2], execArgv: workerExecArgv() });
+    this.exited = exitOf(this.worker);
     // Neither keeps the process alive; the thread has nothing to say, and a failure of its own only
     // costs the blocked-join path its signal (exit events still work).
     this.worker.unref();
@@ -39,6 +41,6 @@ export class Watchdog {
     const stop: ToWatchdog = { t: 'stop' };
     this.port.postMessage(stop);
     this.port.close();
-    await endWithin(this.worker, 500);
+    await endWithin(this.worker, this.exited, 500);
   }
 }
