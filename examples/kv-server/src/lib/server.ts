@@ -3,19 +3,13 @@ import { CLOCK, EXECUTOR, NET } from '@runtime-traits/core';
 import type { Clock, Connection, Executor, ListenAddress, Listener, Net, SocketAddress, Task } from '@runtime-traits/core';
 import { inject, injectable, optional } from 'inversify';
 import { execute } from './commands/dispatch.js';
-import type { CommandContext } from './commands/command.js';
-import { RespParser } from './resp-parser.js';
-import { RespWriter } from './resp-writer.js';
+import { ConnectionClient } from './connection-client.js';
 import { ServerState } from './server-state.js';
 import type { KvServerOptions } from './server-state.js';
 import type { Store } from './store.js';
 
 /** Bind `KvServerOptions` here to configure the KvServer the container builds (limits). */
 export const KV_SERVER_OPTIONS: symbol = Symbol.for('@runtime-traits-examples/kv-server/KvServerOptions');
-
-function formatAddress(address: SocketAddress): string {
-  return 'path' in address ? address.path : `${address.host}:${address.port}`;
-}
 
 @injectable()
 export class KvServer {
@@ -81,15 +75,13 @@ export class KvServer {
    */
   private async serve(conn: Connection): Promise<void> {
     const { state } = this;
-    const parser = new RespParser(state.limits);
-    const session = state.open(formatAddress(conn.remoteAddress), formatAddress(conn.localAddress));
-    const cx: CommandContext = { server: state, store: state.store, session, out: new RespWriter() };
+    const client = new ConnectionClient(state, conn);
+    const { session, cx } = client;
     try {
       for (;;) {
         const chunk = await conn.read();
         if (chunk === null) break;
-        const { commands, error } = parser.feed(chunk);
-        if (commands.length > 0) session.lastCommandAt = state.clock.now();
+        const { commands, error } = client.feed(chunk);
         for (const args of commands) {
           execute(args, cx);
           if (session.quit) break;

@@ -5,12 +5,11 @@
 // place), and once every owner has answered the replies are put back in command order and written in
 // one write. The next read is handled only after that, so a key's operations reach its shard in the
 // order the client sent them, whoever owns the other keys.
-import type { Connection, SocketAddress } from '@runtime-traits/core';
+import type { Connection } from '@runtime-traits/core';
 import { execute } from '../lib/commands/dispatch.js';
 import { discardTransaction } from '../lib/commands/transactions.js';
 import type { CommandContext } from '../lib/commands/command.js';
-import { RespParser } from '../lib/resp-parser.js';
-import { RespWriter } from '../lib/resp-writer.js';
+import { ConnectionClient } from '../lib/connection-client.js';
 import type { Protocol } from '../lib/resp-writer.js';
 import { combine, infoWithKeyspace } from './combine.js';
 import { crossShard, ownerOfBytes, route, shardsOf, SINGLE_KEY, STAT_OP } from './route.js';
@@ -40,15 +39,10 @@ interface Pending {
 
 const WATCH_REFUSED = '-ERR WATCH is not supported in shard-per-core mode\r\n';
 
-function formatAddress(address: SocketAddress): string {
-  return 'path' in address ? address.path : `${address.host}:${address.port}`;
-}
-
 export async function serveSharded(conn: Connection, host: ShardHost, runOn: RunOn): Promise<void> {
   const { state, workers } = host;
-  const parser = new RespParser(state.limits);
-  const session = state.open(formatAddress(conn.remoteAddress), formatAddress(conn.localAddress));
-  const cx: CommandContext = { server: state, store: state.store, session, out: new RespWriter() };
+  const client = new ConnectionClient(state, conn);
+  const { session, cx } = client;
   // Replies made here go on cx.out; `cut` moves them into the pieces before a reply from elsewhere.
   const here = (args: Uint8Array[]): void => execute(args, cx);
   let pieces: Array<Uint8Array | string | Pending> = [];
@@ -60,8 +54,7 @@ export async function serveSharded(conn: Connection, host: ShardHost, runOn: Run
     for (;;) {
       const chunk = await conn.read();
       if (chunk === null) break;
-      const { commands, error } = parser.feed(chunk);
-      if (commands.length > 0) session.lastCommandAt = state.clock.now();
+      const { commands, error } = client.feed(chunk);
       const batches: BatchOp[][] = Array.from({ length: workers }, () => []);
       pieces = [];
       let remote = false;

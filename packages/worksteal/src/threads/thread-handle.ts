@@ -40,8 +40,7 @@ export class ThreadHandle {
   readonly worker: Worker;
   readonly port: MessagePort;
   readonly ready: Promise<void>;
-  private stopping = false;
-  /** stop()'s outcome: a second call waits for the same end (the pool's list and the blocking pool's both hold a blocking thread). */
+  /** stop()'s outcome, once asked: a second call waits for the same end (the pool's list and the blocking pool's both hold a blocking thread). */
   private stopped: Promise<void> | undefined;
   private readonly exited: Promise<void>;
   /** onDeath was called (from the exit event, or earlier from checkDead()). */
@@ -90,7 +89,7 @@ export class ThreadHandle {
     this.worker.on('error', (error) => { this.lastError = error; });
     this.ready.catch(() => undefined);
     this.worker.on('exit', (code) => {
-      if (!this.stopping) {
+      if (!this.stopped) {
         this.reportDeath(this.lastError ?? new Error(`worker thread exited with code ${code}`));
       }
       this.port.close();
@@ -107,7 +106,7 @@ export class ThreadHandle {
    */
   checkDead(blocked: boolean): boolean {
     if (this.dead) return true;
-    if (this.stopping) return false;
+    if (this.stopped) return false;
     const why = deathOf(this.shared, this.me, this.epoch);
     if (why === Why.ALIVE) return false;
     if (why === Why.PORT_CLOSED && !blocked) {
@@ -127,7 +126,7 @@ export class ThreadHandle {
   }
 
   private reportSeen(why: Why): void {
-    if (this.dead || this.stopping) return;
+    if (this.dead || this.stopped) return;
     this.reportDeath(this.lastError ?? new Error(describeDeath(this.shared, this.me, why)));
     void this.worker.terminate().catch(() => undefined);
   }
@@ -161,7 +160,6 @@ export class ThreadHandle {
    * task that ignores its signal, a timer it left behind) is terminated.
    */
   stop(graceMs = 500): Promise<void> {
-    this.stopping = true;
     this.stopped ??= endWithin(this.worker, this.exited, graceMs).then(() => this.port.close());
     return this.stopped;
   }
