@@ -5,7 +5,9 @@
 // callbacks (timers, immediates, file IO) as that host's own pending work, in its seeded order,
 // and learn of its crash. The two `globalThis` keys go the other way: a layer that patches
 // globals publishes the host's original functions (`HOST_ORIGINALS`), which the runtime's own
-// machinery keeps using, and the async context a task should start in (`ASYNC_CONTEXT`).
+// machinery keeps using, and the async context a task should start in (`ASYNC_CONTEXT`). A runtime
+// whose Net *is* the host's own `node:net` in this thread says so with `NATIVE_NET` on its Net, so
+// that such a layer can hand Node code the host's own sockets instead of an adapter over the Net.
 // Nothing here is needed to write a library against the contract: it is for runtime and compat authors.
 
 /** Where a runtime offers its `HostHooks` (a property of the Runtime object). */
@@ -16,6 +18,29 @@ export const HOST_ORIGINALS: unique symbol = Symbol.for('@runtime-traits/host-or
 
 /** Where a compat layer publishes how to carry an async context into tasks a runtime starts from its own queue (on `globalThis`). */
 export const ASYNC_CONTEXT: unique symbol = Symbol.for('@runtime-traits/async-context');
+
+/**
+ * Where a runtime's Net says it is the host's own `node:net` in this thread (a property of the Net):
+ * a compat layer may then hand out Node's own sockets and servers, and gives each to the Net, which
+ * closes it with everything else it opened at shutdown.
+ */
+export const NATIVE_NET: unique symbol = Symbol.for('@runtime-traits/native-net');
+
+/** A socket or server of the host's own `node:net` (or `node:tls`), as `NativeNet.adopt` takes it. */
+export interface NativeResource {
+  once(event: 'close', listener: () => void): unknown;
+  on(event: string, listener: (...args: never[]) => void): unknown;
+}
+
+/** What a Net offers under `NATIVE_NET`. */
+export interface NativeNet {
+  /**
+   * Takes a socket (anything with `destroy()`) or server (with `close()`) of the host's own net: the
+   * Net closes it at shutdown, a server's accepted sockets too, until it closes by itself. Returns
+   * false once the Net has shut down (the resource is not taken: the caller must not use it).
+   */
+  adopt(resource: NativeResource): boolean;
+}
 
 /** A host's callbacks as its runtime's own pending work. Every callback is dropped, never called, once the host crashes or shuts down. */
 export interface HostHooks {

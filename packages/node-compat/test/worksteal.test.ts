@@ -1,7 +1,7 @@
 // Each library once inside a worksteal worker, on the worker's own reactor (sockets cannot cross threads: the whole workload runs there).
 import { expect } from 'chai';
 import { WorkStealingRuntime } from '@runtime-traits/worksteal';
-import { httpInWorker, ioredisInWorker, pgInWorker, postgresInWorker, undiciInWorker, wsInWorker } from './fixtures/worker-libraries.js';
+import { httpInWorker, ioredisInWorker, nodeApisInWorker, pgInWorker, postgresInWorker, undiciInWorker, wsInWorker } from './fixtures/worker-libraries.js';
 import { withPostgres, withRedis } from './helpers/servers.js';
 
 describe('Node libraries over node-compat inside a worksteal worker', () => {
@@ -29,6 +29,10 @@ describe('Node libraries over node-compat inside a worksteal worker', () => {
 
   it('should run pg over TLS', async () => {
     expect(await rt.executor.spawn(pgInWorker, [db.server.port, db.server.ca])).to.deep.equal({ ssl: true, n: 42 });
+  });
+
+  it('should run unmodified http under withNodeApis on the worker\'s runtime, on node:net\'s own sockets adopted by its Net', async () => {
+    expect(await rt.executor.spawn(nodeApisInWorker, [])).to.deep.equal({ body: 'hello /w', kinds: ['native'], adoptedWhileOpen: true });
   });
 
   it('should run postgres.js over TLS', async () => {

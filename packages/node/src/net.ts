@@ -4,8 +4,8 @@ import { promises as dns } from 'node:dns';
 import { connect as netConnect, createServer as netServer, isIP, type AddressInfo, type Server, type Socket } from 'node:net';
 import { connect as tlsConnect, createServer as tlsServer, type ConnectionOptions as TlsConnectionOptions } from 'node:tls';
 import {
-  RuntimeShutdownError, UnsupportedError,
-  type Connection, type ConnectOptions, type Listener, type ListenOptions, type Net, type SocketAddress, type UdpSocket,
+  NATIVE_NET, RuntimeShutdownError, UnsupportedError,
+  type Connection, type NativeNet, type NativeResource, type ConnectOptions, type Listener, type ListenOptions, type Net, type SocketAddress, type UdpSocket,
 } from '@runtime-traits/core';
 import {
   abortError, checkAddress, checkCount, checkHost, checkListenAddress, checkUdpAddress, checkOptions, checkSignal, show,
@@ -17,6 +17,9 @@ import { tlsClientOptions, tlsServerOptions } from './tls-options.js';
 import { NodeUdpSocket, type UdpOwner } from './udp.js';
 
 const ignore = (): void => {};
+
+/** A socket or server of node:net itself, handed out by a compat layer over this Net (withNodeApis on this runtime). */
+type Native = NativeResource & { destroy?(): void; close?(): void };
 
 function checkFlag(value: unknown, arg: string): boolean | undefined {
   if (value === undefined || typeof value === 'boolean') return value;
@@ -30,7 +33,16 @@ export class NodeNet implements Net, ListenerOwner, UdpOwner {
   private readonly udpSockets = new Set<NodeUdpSocket>();
   /** Sockets still connecting, with the function that fails their connect(). */
   private readonly connecting = new Map<Socket, (error: unknown) => void>();
+  /** node:net's own sockets and servers adopted through NATIVE_NET (below). */
+  private readonly natives = new Set<Native>();
   private closing = false;
+
+  /**
+   * This Net is node:net in this thread: a compat layer (withNodeApis) hands Node code node:net's own
+   * sockets and servers rather than adapters over Connections, and gives them here to be closed at
+   * shutdown like everything else this Net opened.
+   */
+  readonly [NATIVE_NET]: NativeNet = { adopt: (resource) => this.adoptNative(resource as Native) };
 
   constructor(private readonly reusePortSupported: boolean) {}
 
@@ -172,18 +184,34 @@ export class NodeNet implements Net, ListenerOwner, UdpOwner {
       waits.push(conn.closed);
     }
     for (const udp of [...this.udpSockets]) waits.push(udp.close());
+    for (const native of [...this.natives]) {
+      waits.push(new Promise<void>((resolve) => native.once('close', resolve)));
+      if (typeof native.destroy === 'function') native.destroy();
+      else native.close?.(); // a server: 'close' once its accepted sockets (adopted too, destroyed here) are gone
+    }
     return Promise.all(waits).then(() => undefined);
   }
 
   /** How much is open (for metrics and tests). */
-  get openCount(): { connections: number; listeners: number; udpSockets: number } {
-    return { connections: this.connections.size, listeners: this.listeners.size, udpSockets: this.udpSockets.size };
+  get openCount(): { connections: number; listeners: number; udpSockets: number; native: number } {
+    return { connections: this.connections.size, listeners: this.listeners.size, udpSockets: this.udpSockets.size, native: this.natives.size };
   }
 
   // ── owner callbacks ────────────────────────────────────────────────────────
   adopt(conn: NodeConnection): void {
     if (this.closing) conn.destroy();
     else this.connections.add(conn);
+  }
+
+  private adoptNative(resource: Native): boolean {
+    if (this.closing) return false;
+    if (this.natives.has(resource)) return true;
+    this.natives.add(resource);
+    resource.once('close', () => this.natives.delete(resource));
+    if (typeof resource.destroy !== 'function') {
+      resource.on('connection', (socket: Native) => { if (!this.adoptNative(socket)) socket.destroy?.(); });
+    }
+    return true;
   }
 
   forget(conn: NodeConnection): void {

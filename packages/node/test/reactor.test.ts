@@ -20,7 +20,7 @@ describe('NodeReactor on its own', () => {
     expect(await udp.recv()).to.equal(null);
     expect(RuntimeShutdownError.is(await sleeping)).to.equal(true);
     expect(reactor.clock.pendingCount).to.equal(0);
-    expect(reactor.net.openCount).to.deep.equal({ connections: 0, listeners: 0, udpSockets: 0 });
+    expect(reactor.net.openCount).to.deep.equal({ connections: 0, listeners: 0, udpSockets: 0, native: 0 });
     expect(RuntimeShutdownError.is(await outcome(reactor.net.lookup('localhost')))).to.equal(true);
     await reactor.close(); // idempotent
   });
@@ -31,7 +31,7 @@ describe('NodeReactor on its own', () => {
     await client.close();
     await server.close();
     await listener.close();
-    expect(reactor.net.openCount).to.deep.equal({ connections: 0, listeners: 0, udpSockets: 0 });
+    expect(reactor.net.openCount).to.deep.equal({ connections: 0, listeners: 0, udpSockets: 0, native: 0 });
     await reactor.close();
   });
 });

@@ -245,7 +245,7 @@ describe('NodeRuntime TCP', () => {
       await server.closed;
       expect(RuntimeShutdownError.is(await outcome(rt.reactor.net.connect({ host: '127.0.0.1', port: 1 })))).to.equal(true);
       expect(RuntimeShutdownError.is(await outcome(rt.reactor.net.listen({ port: 0 })))).to.equal(true);
-      expect(rt.reactor.net.openCount).to.deep.equal({ connections: 0, listeners: 0, udpSockets: 0 });
+      expect(rt.reactor.net.openCount).to.deep.equal({ connections: 0, listeners: 0, udpSockets: 0, native: 0 });
     });
   });
 });

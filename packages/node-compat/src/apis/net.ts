@@ -1,6 +1,9 @@
 // node:net and node:tls inside a scope: connect, createConnection, new Socket() and server.listen go through the scope's runtime.
 //
-// In a scope:
+// In a scope whose runtime's Net is node:net itself (the node runtime's, a worksteal worker's; see
+// Scope.native), all of it is Node's own: sockets and servers are node:net's, each adopted by the scope
+// (open and ref'd, it holds the scope open) and by the runtime's Net (closed at its shutdown). Node code
+// then runs at plain Node's speed, with no adapter in between. In any other scope:
 //   net.connect / net.createConnection → a NodeSocket over the runtime's Net, owned by the scope
 //     (a TCP connect without a host dials 'localhost', as node:net does);
 //   new net.Socket() (and net.Stream) → an unconnected NodeSocket: `.connect()` dials through the runtime
@@ -14,7 +17,7 @@
 import http from 'node:http';
 import net from 'node:net';
 import tls from 'node:tls';
-import { UnsupportedError } from '@runtime-traits/core';
+import { RuntimeShutdownError, UnsupportedError } from '@runtime-traits/core';
 import { normalizeConnectArgs, normalizeListenArgs } from '../internal/args.js';
 import { nodeError } from '../internal/node-errors.js';
 import { NodeSocket } from '../node-socket.js';
@@ -33,6 +36,10 @@ const real = {
   connect: net.connect as Fn,
   createConnection: net.createConnection as Fn,
   socketConnect: RealSocket.prototype.connect as Fn,
+  socketRef: RealSocket.prototype.ref as Fn,
+  socketUnref: RealSocket.prototype.unref as Fn,
+  serverRef: net.Server.prototype.ref as Fn,
+  serverUnref: net.Server.prototype.unref as Fn,
   writeGeneric: (RealSocket.prototype as unknown as { _writeGeneric?: Fn })._writeGeneric,
   listen: net.Server.prototype.listen as Fn,
   tlsConnect: tls.connect as Fn,
@@ -53,6 +60,34 @@ function scopedSocket(scope: Scope, options: Record<string, unknown> | undefined
   });
 }
 
+/** node:net's own sockets and servers adopted by a native scope (while open), with that scope. */
+const nativeOwner = new WeakMap<object, Scope>();
+
+/**
+ * Gives node:net's own `resource` to the scope (open and ref'd, it holds the scope open; the scope
+ * closes it if it ends with it unref'd) and to the runtime's Net (closed at shutdown). False once the
+ * runtime has shut down.
+ */
+function adoptNative(scope: Scope, resource: net.Socket | net.Server): boolean {
+  if (nativeOwner.has(resource)) return true;
+  if (!scope.native!.adopt(resource)) return false;
+  nativeOwner.set(resource, scope);
+  scope.track(resource, resource instanceof net.Server ? () => resource.close() : () => resource.destroy());
+  resource.once('close', () => {
+    nativeOwner.delete(resource); // (a socket can connect again, a server listen again: adopted anew)
+    scope.untrack(resource);
+  });
+  return true;
+}
+
+/** ref()/unref() on node:net's own sockets and servers: an adopted one tells its scope. */
+function refFor(original: Fn, refed: boolean): Fn {
+  return function (this: object, ...args: unknown[]): unknown {
+    nativeOwner.get(this)?.setRef(this, refed);
+    return original.apply(this, args);
+  };
+}
+
 function overHandle(options: unknown): boolean {
   const o = options as { fd?: unknown; handle?: unknown } | undefined;
   return o !== undefined && o !== null && (o.fd !== undefined || o.handle !== undefined);
@@ -64,7 +99,7 @@ function refuseInSimulation(scope: Scope, what: string): never {
 
 function connect(...args: unknown[]): unknown {
   const scope = Scope.active();
-  if (scope === undefined) return real.connect(...args);
+  if (scope === undefined || scope.native) return real.connect(...args); // (a native scope adopts it in socketConnect)
   const { options, cb } = normalizeConnectArgs(args);
   if (overHandle(options) && scope.closedWorld) refuseInSimulation(scope, 'a socket over a file descriptor');
   const socket = scopedSocket(scope, options);
@@ -82,7 +117,7 @@ const Socket = function Socket(this: unknown, options?: unknown): unknown {
   }
   if (new.target !== Socket) return Reflect.construct(RealSocket, [options], new.target); // a subclass
   const scope = Scope.active();
-  if (scope === undefined) return Reflect.construct(RealSocket, [options], RealSocket);
+  if (scope === undefined || scope.native) return Reflect.construct(RealSocket, [options], RealSocket);
   if (overHandle(options)) {
     if (scope.closedWorld) refuseInSimulation(scope, 'a net.Socket over a handle or file descriptor');
     return Reflect.construct(RealSocket, [options], RealSocket);
@@ -92,9 +127,17 @@ const Socket = function Socket(this: unknown, options?: unknown): unknown {
 Socket.prototype = RealSocket.prototype;
 Object.setPrototypeOf(Socket, RealSocket);
 
-/** A real net.Socket connecting inside a simulated host (a subclass made before the scope, say) would leave the simulation. */
+/**
+ * node:net's own socket connecting: in a native scope it is adopted (net.connect, tls.connect and
+ * `new net.Socket().connect` all come here); inside a simulated host (a subclass made before the
+ * scope, say) it would leave the simulation and is refused.
+ */
 function socketConnect(this: net.Socket, ...args: unknown[]): unknown {
   const scope = Scope.active();
+  if (scope?.native && !adoptNative(scope, this)) {
+    this.destroy(new RuntimeShutdownError());
+    return this;
+  }
   if (scope?.closedWorld) refuseInSimulation(scope, `a real ${this.constructor.name} connecting`);
   return real.socketConnect.apply(this, args);
 }
@@ -117,6 +160,13 @@ interface ListeningServer extends net.Server {
 function listen(this: ListeningServer, ...args: unknown[]): unknown {
   const scope = Scope.active();
   if (scope === undefined) return real.listen.apply(this, args);
+  if (scope.native) {
+    if (!adoptNative(scope, this)) {
+      process.nextTick(() => this.emit('error', new RuntimeShutdownError()));
+      return this;
+    }
+    return real.listen.apply(this, args);
+  }
   const first = args[0] as { fd?: unknown; handle?: unknown; _handle?: unknown } | undefined;
   if (typeof first === 'object' && first !== null && (first.fd !== undefined || first.handle !== undefined || first._handle !== undefined)) {
     if (scope.closedWorld) refuseInSimulation(scope, 'listening on a handle or file descriptor');
@@ -173,5 +223,9 @@ export function installNet(patches: PatchSet): void {
   patches.set(RealSocket.prototype, 'connect', socketConnect);
   if (real.writeGeneric) patches.set(RealSocket.prototype, '_writeGeneric', writeGeneric);
   patches.set(net.Server.prototype, 'listen', listen);
+  patches.set(RealSocket.prototype, 'ref', refFor(real.socketRef, true));
+  patches.set(RealSocket.prototype, 'unref', refFor(real.socketUnref, false));
+  patches.set(net.Server.prototype, 'ref', refFor(real.serverRef, true));
+  patches.set(net.Server.prototype, 'unref', refFor(real.serverUnref, false));
   patches.set(tls, 'connect', tlsConnect);
 }

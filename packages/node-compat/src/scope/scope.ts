@@ -14,8 +14,8 @@
 // Code that still carries an ended scope (a foreign promise that settles late) finds its runtime's
 // live scope, or reopens one. While any scope is open or ended-but-not-yet-checked, Node's APIs are
 // patched (see apis/install.ts); the last one to go takes the patches away, a macrotask later.
-import type { HostHooks, Reactor, Runtime } from '@runtime-traits/core';
-import { HOST_HOOKS, UnsupportedError } from '@runtime-traits/core';
+import type { HostHooks, NativeNet, Reactor, Runtime } from '@runtime-traits/core';
+import { HOST_HOOKS, NATIVE_NET, UnsupportedError } from '@runtime-traits/core';
 import type { ResourceOwner } from '../internal/owner.js';
 import { realLater } from '../apis/originals.js';
 import { currentScope, outside } from './context.js';
@@ -51,6 +51,12 @@ function hooksOf(runtime: Runtime): HostHooks | undefined {
   return typeof hooks === 'object' && hooks !== null && typeof hooks.schedule === 'function' ? hooks : undefined;
 }
 
+/** The runtime's Net, when it is node:net itself in this thread (it says so under NATIVE_NET): the node runtime's, a worksteal worker's. */
+function nativeOf(runtime: Runtime): NativeNet | undefined {
+  const facet = (runtime.reactor.net as unknown as { [NATIVE_NET]?: NativeNet })[NATIVE_NET];
+  return typeof facet === 'object' && facet !== null && typeof facet.adopt === 'function' ? facet : undefined;
+}
+
 export class Scope implements ResourceOwner {
   readonly hooks: HostHooks | undefined;
   /** The host's name in a simulation, else the runtime's name: for messages and the trace. */
@@ -63,6 +69,11 @@ export class Scope implements ResourceOwner {
   readonly reactor: Reactor;
   /** The host's event loop, for a runtime that offers HostHooks; otherwise timers are Node's own. */
   readonly loop: HostLoop | undefined;
+  /**
+   * Set when the runtime's Net is node:net itself and the runtime schedules nothing of its own (no
+   * HostHooks): Node code then gets node:net's own sockets and servers, adopted by the runtime's Net.
+   */
+  readonly native: NativeNet | undefined;
   state: ScopeState = 'open';
   /** Armed timers of this scope (cleared when it ends or dies). */
   readonly timers = new Set<ScopeTimer>();
@@ -85,6 +96,7 @@ export class Scope implements ResourceOwner {
     this.name = this.hooks?.hostName ?? runtime.name;
     this.reactor = scopeReactor(runtime.reactor);
     this.loop = this.hooks ? new HostLoop(this.hooks, runtime.reactor.clock) : undefined;
+    this.native = this.hooks === undefined && !this.closedWorld ? nativeOf(runtime) : undefined;
     this.offDown = this.hooks?.onDown((reason) => this.die(reason));
     live.set(runtime, this);
     lease!.acquire(this);

@@ -12,6 +12,7 @@ import { watchRejections } from '../helpers/rejections.js';
 import { isPatched, macrotasks, nodeSetTimeout, readFrom, realNow, realServer, twoHosts } from './helpers.js';
 
 const ORIGINAL_SET_TIMEOUT = globalThis.setTimeout;
+const RealSocket = net.Socket;
 const YEAR_2000 = 946_684_800_000;
 
 /** What plain Node code sees: a real server reached with net.connect, a real-time setTimeout, the wall clock. */
@@ -134,9 +135,10 @@ describe('withNodeApis: scopes', () => {
     expect(await withNodeApis(rt, () => 7)).to.equal(7);
     await withNodeApis(rt, () => { throw new RangeError('sync'); }).then(() => expect.fail(), (e: unknown) => expect(e).to.be.instanceOf(RangeError));
     await withNodeApis(rt, async () => { await sleep(5); throw new RangeError('async'); }).then(() => expect.fail(), (e: unknown) => expect((e as Error).message).to.equal('async'));
-    // On a real-time runtime the scope's sockets are the runtime's (NodeSockets), and its timers take real time.
+    // The node runtime's Net is node:net itself: its scope hands out node:net's own sockets (adopted by the runtime).
     const socket = await withNodeApis(rt, () => net.connect(real.port, '127.0.0.1'));
-    expect(socket.constructor.name).to.equal('NodeSocket');
+    expect(socket.constructor).to.equal(RealSocket);
+    expect(rt.reactor.net.openCount.native).to.equal(1);
     socket.destroy();
     await rt.shutdown();
     await macrotasks();
