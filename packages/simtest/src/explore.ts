@@ -76,8 +76,12 @@ export async function explore(scenario: Scenario, options: ExploreOptions): Prom
   if (pool !== undefined && !(pool instanceof WorkStealingRuntime && !pool.stealing)) {
     throw new TypeError(`options.pool must be a WorkStealingRuntime created with { stealing: false }, got ${show(pool)}`);
   }
-  const workers = pool?.workers ?? options.workers ?? availableParallelism();
-  if (!Number.isInteger(workers) || workers < 0) throw new RangeError(`options.workers must be an integer >= 0, got ${show(workers)}`);
+  const asked = options.workers;
+  if (asked !== undefined && (!Number.isInteger(asked) || asked < 0)) throw new RangeError(`options.workers must be an integer >= 0, got ${show(asked)}`);
+  if (pool !== undefined && asked !== undefined && asked !== pool.workers) {
+    throw new RangeError(`options.workers (${asked}) differs from options.pool's ${pool.workers} workers: give one of them`);
+  }
+  const workers = pool?.workers ?? asked ?? availableParallelism();
   const maxFailures = options.maxFailures ?? 1;
   if (!(maxFailures === Infinity || (Number.isInteger(maxFailures) && maxFailures >= 1))) {
     throw new RangeError(`options.maxFailures must be an integer >= 1 or Infinity, got ${show(maxFailures)}`);

@@ -7,7 +7,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describePlan, explore, replay, shrink, simTest, type ExploreReport, type PlanOptions } from '../src/index.js';
 import { WorkStealingRuntime } from '@runtime-traits/worksteal';
-import { oddSeedsFail, timelyEchoScenario } from './fixtures/scenarios.js';
+import { WorkerCrashedError } from '@runtime-traits/core';
+import { oddSeedsFail, seedFiveKillsItsWorker, timelyEchoScenario } from './fixtures/scenarios.js';
 
 const FAULTS: PlanOptions = { hosts: ['server', 'client'], window: 3000, duration: { min: 100, max: 6000 } };
 const BIN = fileURLToPath(new URL('../../bin/runtime-traits-sim.js', import.meta.url));
@@ -61,6 +62,20 @@ describe('explore / shrink / replay', function () {
       }
     });
 
+    it('should stop every lane and reject with WorkerCrashedError when a scenario kills its worker, leaving a kept pool usable', async () => {
+      const pool = await WorkStealingRuntime.create({ workers: 2, stealing: false });
+      try {
+        const t0 = Date.now();
+        // 20k seeds of 2 ms each are 20 s per lane: a lane that went on after the crash would show.
+        const error = await explore(seedFiveKillsItsWorker, { seeds: 20_000, pool }).then(() => undefined, (e: unknown) => e);
+        expect(error).to.be.instanceOf(WorkerCrashedError);
+        expect(Date.now() - t0, 'the other lane stopped taking seeds').to.be.below(10_000);
+        expect(await pool.run(() => 'still open'), 'the crashed worker was replaced').to.equal('still open');
+      } finally {
+        await pool.shutdown();
+      }
+    });
+
     it('should list the sometimes names no run reached, and only those', () => {
       expect(first.sometimes).to.deep.equal(['a request was retried', 'a state no run reaches']);
       expect(first.neverReached).to.deep.equal(['a state no run reaches']);
@@ -82,6 +97,13 @@ describe('explore / shrink / replay', function () {
       expect(await fail(explore(timelyEchoScenario, { seeds: 0 }))).to.be.instanceOf(RangeError).with.property('message').match(/options\.seeds/);
       expect(await fail(explore(timelyEchoScenario, { seeds: 3, workers: -1 }))).to.be.instanceOf(RangeError).with.property('message').match(/options\.workers/);
       expect(await fail(explore(timelyEchoScenario, { seeds: 3, pool: {} as never }))).to.be.instanceOf(TypeError).with.property('message').match(/options\.pool/);
+      const pool = await WorkStealingRuntime.create({ workers: 1, stealing: false });
+      try {
+        expect(await fail(explore(timelyEchoScenario, { seeds: 3, pool, workers: 2 }))).to.be.instanceOf(RangeError).with.property('message').match(/options\.workers.*options\.pool/);
+        expect(await fail(explore(timelyEchoScenario, { seeds: 3, pool, workers: 1.5 }))).to.be.instanceOf(RangeError).with.property('message').match(/options\.workers/);
+      } finally {
+        await pool.shutdown();
+      }
       expect(await fail(explore(timelyEchoScenario, { seeds: 3, faults: { hosts: [] } }))).to.be.instanceOf(TypeError).with.property('message').match(/options\.faults\.hosts/);
       expect(await fail(explore((() => undefined) as never, { seeds: 3 }))).to.be.instanceOf(TypeError).with.property('message').match(/scenario/);
     });
