@@ -73,7 +73,7 @@ export async function explore(scenario: Scenario, options: ExploreOptions): Prom
   const faults = options.faults === undefined ? undefined : options.faults;
   if (faults) checkPlanOptions(faults, 'options.faults');
   const pool = options.pool;
-  if (pool !== undefined && !(pool instanceof WorkStealingRuntime && !pool.stealing)) {
+  if (pool !== undefined && !isThreadPerCorePool(pool)) {
     throw new TypeError(`options.pool must be a WorkStealingRuntime created with { stealing: false }, got ${show(pool)}`);
   }
   const asked = options.workers;
@@ -91,6 +91,16 @@ export async function explore(scenario: Scenario, options: ExploreOptions): Prom
   const board = LaneBoard.create(job);
   const runs = workers === 0 ? await onThisThread(board) : await onWorkers(board, workers, lanes, pool);
   return report(runs, seeds, faults, maxFailures);
+}
+
+/**
+ * A thread-per-core WorkStealingRuntime, by shape rather than `instanceof`: a pool made by another
+ * copy of the worksteal package (two versions in one node_modules) works as well.
+ */
+function isThreadPerCorePool(value: unknown): value is WorkStealingRuntime {
+  const p = value as Partial<WorkStealingRuntime> | null;
+  return typeof p === 'object' && p !== null && p.stealing === false && Number.isInteger(p.workers)
+    && typeof p.spawnOn === 'function' && typeof p.run === 'function';
 }
 
 /** The plan explore gives `seed`: generated from the seed when `faults` is given, else empty. */

@@ -98,11 +98,14 @@ describe('explore / shrink / replay', function () {
       expect(await fail(explore(timelyEchoScenario, { seeds: 3, workers: -1 }))).to.be.instanceOf(RangeError).with.property('message').match(/options\.workers/);
       expect(await fail(explore(timelyEchoScenario, { seeds: 3, pool: {} as never }))).to.be.instanceOf(TypeError).with.property('message').match(/options\.pool/);
       const pool = await WorkStealingRuntime.create({ workers: 1, stealing: false });
+      const stealing = await WorkStealingRuntime.create({ workers: 1 });
       try {
+        expect(await fail(explore(timelyEchoScenario, { seeds: 3, pool: stealing }))).to.be.instanceOf(TypeError).with.property('message').match(/stealing: false/);
         expect(await fail(explore(timelyEchoScenario, { seeds: 3, pool, workers: 2 }))).to.be.instanceOf(RangeError).with.property('message').match(/options\.workers.*options\.pool/);
         expect(await fail(explore(timelyEchoScenario, { seeds: 3, pool, workers: 1.5 }))).to.be.instanceOf(RangeError).with.property('message').match(/options\.workers/);
       } finally {
         await pool.shutdown();
+        await stealing.shutdown();
       }
       expect(await fail(explore(timelyEchoScenario, { seeds: 3, faults: { hosts: [] } }))).to.be.instanceOf(TypeError).with.property('message').match(/options\.faults\.hosts/);
       expect(await fail(explore((() => undefined) as never, { seeds: 3 }))).to.be.instanceOf(TypeError).with.property('message').match(/scenario/);
