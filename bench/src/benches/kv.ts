@@ -9,7 +9,7 @@
 // .cache/engines/node-{24,26,22} that has it (as .ci/run installs them).
 import { execFile, spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { freePort } from '@runtime-traits/test-servers';
 import { fileURLToPath } from 'node:url';
 import { alternate } from '../harness/alternate.js';
@@ -26,7 +26,23 @@ function which(tool: string): string | undefined {
 }
 
 
-interface Server { port: number; stop(): Promise<void> }
+interface Server {
+  port: number;
+  /** CPU time the server process has used so far (ms), from /proc (undefined where there is none). */
+  cpuMs(): number | undefined;
+  stop(): Promise<void>;
+}
+
+/** user + system CPU ms of process `pid` so far, from /proc/<pid>/stat (clock ticks of 10 ms, Linux's USER_HZ). */
+function processCpuMs(pid: number | undefined): number | undefined {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) * 10;
+  } catch {
+    return undefined;
+  }
+}
 
 /** Starts a server process and resolves once its output says it accepts connections. */
 function startProcess(command: string, args: string[], ready: RegExp, port?: number): Promise<Server> {
@@ -41,6 +57,7 @@ function startProcess(command: string, args: string[], ready: RegExp, port?: num
       child.stdout!.off('data', onData);
       resolve({
         port: port ?? Number(match[1]),
+        cpuMs: () => processCpuMs(child.pid),
         async stop() {
           if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
           await exited;
@@ -64,16 +81,34 @@ async function startRedis(): Promise<Server> {
     /Ready to accept connections/, port);
 }
 
-/** One redis-benchmark run of one test (`pipeline` commands in flight per client); its requests/s. */
-function redisBenchmark(port: number, test: 'set' | 'get', requests: number, pipeline: number): Promise<number> {
+/** One redis-benchmark run: its requests/s, and the cores it and the server used meanwhile (CPU time / wall time). */
+interface BenchmarkRun { rps: number; clientCores: number | undefined; serverCores: number | undefined }
+
+/**
+ * One redis-benchmark run of one test (`pipeline` commands in flight per client). It runs under bash,
+ * whose `times` then prints the CPU time its child used: on a machine with few cores the load
+ * generator's own share bounds what any server can reach.
+ */
+function redisBenchmark(server: Server, test: 'set' | 'get', requests: number, pipeline: number): Promise<BenchmarkRun> {
   return new Promise((resolve, reject) => {
-    const args = ['-p', String(port), '-q', '-c', '50', '-n', String(requests), '-P', String(pipeline), '-t', test];
-    execFile(which('redis-benchmark')!, args, { timeout: 120_000 },
+    const args = ['-p', String(server.port), '-q', '-c', '50', '-n', String(requests), '-P', String(pipeline), '-t', test];
+    const serverBefore = server.cpuMs();
+    const t0 = performance.now();
+    execFile('bash', ['-c', '"$@" && times >&2', 'bash', which('redis-benchmark')!, ...args], { timeout: 120_000 },
       (error, stdout, stderr) => {
         if (error) return reject(new Error(`redis-benchmark failed: ${error.message}`));
+        const wallMs = performance.now() - t0;
         const match = /([\d.]+) requests per second/.exec(stdout.split('\r').at(-1) ?? stdout);
         if (!match || /error/i.test(stdout + stderr)) return reject(new Error(`redis-benchmark: ${(stdout + stderr).trim().slice(-200)}`));
-        resolve(Number(match[1]));
+        // `times`: the shell's user and system time, then its children's ("0m1.234s 0m0.567s").
+        const children = /(\d+)m([\d.]+)s (\d+)m([\d.]+)s\s*$/.exec(stderr.trim());
+        const clientMs = children ? (Number(children[1]) * 60 + Number(children[2]) + Number(children[3]) * 60 + Number(children[4])) * 1000 : undefined;
+        const serverAfter = server.cpuMs();
+        resolve({
+          rps: Number(match[1]),
+          clientCores: clientMs === undefined ? undefined : clientMs / wallMs,
+          serverCores: serverBefore === undefined || serverAfter === undefined ? undefined : (serverAfter - serverBefore) / wallMs,
+        });
       });
   });
 }
@@ -120,16 +155,25 @@ const bench: Benchmark = {
     for (const { test, requests, pipeline, contenders } of cases) {
       const label = `${test.toUpperCase()}, 50 clients${pipeline > 1 ? `, pipeline ${pipeline} (-P ${pipeline})` : ''}, ${requests / 1000}k requests`;
       ctx.log(`  kv: ${label}`);
+      const cores = { client: new Map<string, number[]>(), server: new Map<string, number[]>() };
       const outcomes = await alternate(contenders.map(([name, start]): Contender => {
         let server: Server | undefined;
+        cores.client.set(name, []);
+        cores.server.set(name, []);
         return {
           name,
           unavailable: noBenchmark ?? (name === REDIS ? noRedis : noKv),
           setup: async () => { server = await start(); },
-          measure: () => redisBenchmark(server!.port, test, requests, pipeline),
+          measure: async () => {
+            const run = await redisBenchmark(server!, test, requests, pipeline);
+            if (run.clientCores !== undefined) cores.client.get(name)!.push(run.clientCores);
+            if (run.serverCores !== undefined) cores.server.get(name)!.push(run.serverCores);
+            return run.rps;
+          },
           teardown: async () => { await server?.stop(); },
         };
       }), { rounds, warmup: 1, log: ctx.log, label });
+      for (const samples of [...cores.client.values(), ...cores.server.values()]) samples.shift(); // (the warm-up's)
       rows.push(...toRows({
         bench: 'kv', case: label, unit: 'requests/s', better: 'higher', baseline: REDIS,
         targets: pipeline > 1 ? [
@@ -142,6 +186,14 @@ const bench: Benchmark = {
           [KV_SHARDS]: `keys hashed to 2 worker shards, a command for another shard forwarded with spawnOn; ${node === process.execPath ? 'this Node' : node.replace(/.*engines\/([^/]+)\/.*/, '$1')}${pickNode() ? ', every worker listening (reusePort)' : ', worker 0 listening alone'}`,
         },
       }, outcomes));
+      if (pipeline > 1) {
+        for (const [side, what] of [['server', 'the server process'], ['client', 'redis-benchmark']] as const) {
+          rows.push(...toRows({
+            bench: 'kv', case: `${label}: CPU cores used by ${what}`, unit: 'cores', better: 'lower',
+            notes: side === 'client' ? { [REDIS]: 'CPU time / wall time of the load generator in the same samples: on 2 cores, what it takes no server can have' } : {},
+          }, new Map([...cores[side]].filter(([, samples]) => samples.length > 0).map(([name, samples]) => [name, { samples }]))));
+        }
+      }
       ctx.record?.(rows);
     }
     return rows;
