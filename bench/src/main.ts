@@ -37,9 +37,21 @@ function runIsolated(name: string, quick: boolean): Promise<ChildReport> {
   rmSync(`${out}.partial`, { force: true });
   const limitMs = quick ? 120_000 : 480_000;
   return new Promise((resolve) => {
+    // Its own process group (detached), so that a kill on timeout also takes the servers and load
+    // generators it started (redis-server, a kv-server, wrk), which would otherwise run on as orphans.
     const child = spawn(process.execPath, [CHILD, name, out, ...(quick ? ['--quick'] : [])], {
-      stdio: ['ignore', 'inherit', 'pipe'], env: { ...process.env, BENCH_T0: String(t0) },
+      stdio: ['ignore', 'inherit', 'pipe'], env: { ...process.env, BENCH_T0: String(t0) }, detached: true,
     });
+    const killGroup = (): void => {
+      try {
+        process.kill(-child.pid!, 'SIGKILL');
+      } catch {
+        child.kill('SIGKILL'); // (the group is gone already, or there is none on this platform)
+      }
+    };
+    // ^C on the run reaches only this process now: pass it on to the group.
+    const onInterrupt = (): void => { killGroup(); process.exit(130); };
+    process.once('SIGINT', onInterrupt);
     // The child's progress lines pass through; anything else it prints (a runtime's own debug
     // output, a stack trace) passes through too, up to a limit, and is kept for the crash note.
     const tail: string[] = [];
@@ -56,9 +68,10 @@ function runIsolated(name: string, quick: boolean): Promise<ChildReport> {
       }
       tail.splice(0, Math.max(0, tail.length - 6));
     });
-    const timer = setTimeout(() => { tail.push(`killed after ${limitMs / 1000} s`); child.kill('SIGKILL'); }, limitMs);
+    const timer = setTimeout(() => { tail.push(`killed after ${limitMs / 1000} s`); killGroup(); }, limitMs);
     child.on('exit', (code, signal) => {
       clearTimeout(timer);
+      process.off('SIGINT', onInterrupt);
       const partial = `${out}.partial`;
       const read = (file: string): ChildReport | undefined => {
         if (!existsSync(file)) return undefined;
