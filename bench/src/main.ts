@@ -49,9 +49,13 @@ function runIsolated(name: string, quick: boolean): Promise<ChildReport> {
         child.kill('SIGKILL'); // (the group is gone already, or there is none on this platform)
       }
     };
-    // ^C on the run reaches only this process now: pass it on to the group.
-    const onInterrupt = (): void => { killGroup(); process.exit(130); };
-    process.once('SIGINT', onInterrupt);
+    // ^C, a CI cancel or a hang-up reaches only this process now: pass it on to the group.
+    const signals = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
+    const onSignal = (signal: NodeJS.Signals): void => {
+      killGroup();
+      process.exit(128 + (signal === 'SIGINT' ? 2 : signal === 'SIGTERM' ? 15 : 1));
+    };
+    for (const signal of signals) process.once(signal, onSignal);
     // The child's progress lines pass through; anything else it prints (a runtime's own debug
     // output, a stack trace) passes through too, up to a limit, and is kept for the crash note.
     const tail: string[] = [];
@@ -71,7 +75,8 @@ function runIsolated(name: string, quick: boolean): Promise<ChildReport> {
     const timer = setTimeout(() => { tail.push(`killed after ${limitMs / 1000} s`); killGroup(); }, limitMs);
     child.on('exit', (code, signal) => {
       clearTimeout(timer);
-      process.off('SIGINT', onInterrupt);
+      for (const signal of signals) process.off(signal, onSignal);
+      killGroup(); // whatever the benchmark started and left running (it crashed, say)
       const partial = `${out}.partial`;
       const read = (file: string): ChildReport | undefined => {
         if (!existsSync(file)) return undefined;

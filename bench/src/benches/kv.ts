@@ -33,12 +33,15 @@ interface Server {
   stop(): Promise<void>;
 }
 
-/** user + system CPU ms of process `pid` so far, from /proc/<pid>/stat (clock ticks of 10 ms, Linux's USER_HZ). */
-function processCpuMs(pid: number | undefined): number | undefined {
+/**
+ * user + system CPU ms of process `pid` so far — or, from field `at` = 13, of its children that have
+ * ended — from /proc/<pid>/stat (in clock ticks of 10 ms: Linux's USER_HZ).
+ */
+function processCpuMs(pid: number | 'self' | undefined, at = 11): number | undefined {
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
     const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return (Number(fields[11]) + Number(fields[12])) * 10;
+    return (Number(fields[at]) + Number(fields[at + 1])) * 10;
   } catch {
     return undefined;
   }
@@ -84,31 +87,34 @@ async function startRedis(): Promise<Server> {
 /** One redis-benchmark run: its requests/s, and the cores it and the server used meanwhile (CPU time / wall time). */
 interface BenchmarkRun { rps: number; clientCores: number | undefined; serverCores: number | undefined }
 
+/** CPU ms of this process's children that have ended and been waited for, from /proc/self/stat (cutime + cstime). */
+function endedChildrenCpuMs(): number | undefined {
+  return processCpuMs('self', 13);
+}
+
 /**
- * One redis-benchmark run of one test (`pipeline` commands in flight per client). It runs under bash,
- * whose `times` then prints the CPU time its child used: on a machine with few cores the load
- * generator's own share bounds what any server can reach.
+ * One redis-benchmark run of one test (`pipeline` commands in flight per client), and the cores it and
+ * the server used meanwhile: on a machine with few cores the load generator's own share bounds what
+ * any server can reach. redis-benchmark is the only child of this process that ends during a run, so
+ * the growth of the ended children's CPU time is its own.
  */
 function redisBenchmark(server: Server, test: 'set' | 'get', requests: number, pipeline: number): Promise<BenchmarkRun> {
   return new Promise((resolve, reject) => {
     const args = ['-p', String(server.port), '-q', '-c', '50', '-n', String(requests), '-P', String(pipeline), '-t', test];
     const serverBefore = server.cpuMs();
+    const childrenBefore = endedChildrenCpuMs();
     const t0 = performance.now();
-    execFile('bash', ['-c', '"$@" && times >&2', 'bash', which('redis-benchmark')!, ...args], { timeout: 120_000 },
+    execFile(which('redis-benchmark')!, args, { timeout: 120_000 },
       (error, stdout, stderr) => {
         if (error) return reject(new Error(`redis-benchmark failed: ${error.message}`));
         const wallMs = performance.now() - t0;
         const match = /([\d.]+) requests per second/.exec(stdout.split('\r').at(-1) ?? stdout);
         if (!match || /error/i.test(stdout + stderr)) return reject(new Error(`redis-benchmark: ${(stdout + stderr).trim().slice(-200)}`));
-        // `times`: the shell's user and system time, then its children's ("0m1.234s 0m0.567s").
-        const children = /(\d+)m([\d.]+)s (\d+)m([\d.]+)s\s*$/.exec(stderr.trim());
-        const clientMs = children ? (Number(children[1]) * 60 + Number(children[2]) + Number(children[3]) * 60 + Number(children[4])) * 1000 : undefined;
+        const childrenAfter = endedChildrenCpuMs();
         const serverAfter = server.cpuMs();
-        resolve({
-          rps: Number(match[1]),
-          clientCores: clientMs === undefined ? undefined : clientMs / wallMs,
-          serverCores: serverBefore === undefined || serverAfter === undefined ? undefined : (serverAfter - serverBefore) / wallMs,
-        });
+        const cores = (before: number | undefined, after: number | undefined): number | undefined =>
+          (before === undefined || after === undefined ? undefined : (after - before) / wallMs);
+        resolve({ rps: Number(match[1]), clientCores: cores(childrenBefore, childrenAfter), serverCores: cores(serverBefore, serverAfter) });
       });
   });
 }

@@ -28,18 +28,24 @@ export const NATIVE_NET: unique symbol = Symbol.for('@runtime-traits/native-net'
 
 /** A socket or server of the host's own `node:net` (or `node:tls`), as `NativeNet.adopt` takes it. */
 export interface NativeResource {
+  /** Registers a one-time listener (the resource's 'close' ends its adoption). */
   once(event: 'close', listener: () => void): unknown;
+  /** Registers a listener (a server's 'connection' adopts each accepted socket). */
   on(event: string, listener: (...args: never[]) => void): unknown;
 }
 
 /** What a Net offers under `NATIVE_NET`. */
 export interface NativeNet {
+  /** True once the Net has shut down: a compat layer then refuses to connect or listen (`RuntimeShutdownError`) rather than calling Node. */
+  readonly closed: boolean;
   /**
-   * Takes a socket (anything with `destroy()`) or server (with `close()`) of the host's own net: the
-   * Net closes it at shutdown, a server's accepted sockets too, until it closes by itself. Returns
-   * false once the Net has shut down (the resource is not taken: the caller must not use it).
+   * Takes a socket (after its `connect()` was called) or a server (after its `listen()`) of the host's
+   * own net: the Net closes it at shutdown, a server's accepted sockets too, until it has closed for
+   * good. Returns false once the Net has shut down (the resource is not taken).
    */
   adopt(resource: NativeResource): boolean;
+  /** Gives back a resource that failed before it opened (a server whose listen got EADDRINUSE never emits 'close'). */
+  release(resource: NativeResource): void;
 }
 
 /** A host's callbacks as its runtime's own pending work. Every callback is dropped, never called, once the host crashes or shuts down. */

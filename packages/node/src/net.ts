@@ -5,7 +5,7 @@ import { connect as netConnect, createServer as netServer, isIP, type AddressInf
 import { connect as tlsConnect, createServer as tlsServer, type ConnectionOptions as TlsConnectionOptions } from 'node:tls';
 import {
   NATIVE_NET, RuntimeShutdownError, UnsupportedError,
-  type Connection, type NativeNet, type NativeResource, type ConnectOptions, type Listener, type ListenOptions, type Net, type SocketAddress, type UdpSocket,
+  type Connection, type ConnectOptions, type Listener, type ListenOptions, type Net, type SocketAddress, type UdpSocket,
 } from '@runtime-traits/core';
 import {
   abortError, checkAddress, checkCount, checkHost, checkListenAddress, checkUdpAddress, checkOptions, checkSignal, show,
@@ -13,13 +13,12 @@ import {
 import { NodeConnection, socketAddresses } from './connection.js';
 import { toNetError } from './errors.js';
 import { NodeListener, type ListenerOwner } from './listener.js';
+import { NativeResources } from './native-resources.js';
 import { tlsClientOptions, tlsServerOptions } from './tls-options.js';
 import { NodeUdpSocket, type UdpOwner } from './udp.js';
 
 const ignore = (): void => {};
 
-/** A socket or server of node:net itself, handed out by a compat layer over this Net (withNodeApis on this runtime). */
-type Native = NativeResource & { destroy?(): void; close?(): void };
 
 function checkFlag(value: unknown, arg: string): boolean | undefined {
   if (value === undefined || typeof value === 'boolean') return value;
@@ -33,8 +32,6 @@ export class NodeNet implements Net, ListenerOwner, UdpOwner {
   private readonly udpSockets = new Set<NodeUdpSocket>();
   /** Sockets still connecting, with the function that fails their connect(). */
   private readonly connecting = new Map<Socket, (error: unknown) => void>();
-  /** node:net's own sockets and servers adopted through NATIVE_NET (below). */
-  private readonly natives = new Set<Native>();
   private closing = false;
 
   /**
@@ -42,7 +39,7 @@ export class NodeNet implements Net, ListenerOwner, UdpOwner {
    * sockets and servers rather than adapters over Connections, and gives them here to be closed at
    * shutdown like everything else this Net opened.
    */
-  readonly [NATIVE_NET]: NativeNet = { adopt: (resource) => this.adoptNative(resource as Native) };
+  readonly [NATIVE_NET] = new NativeResources();
 
   constructor(private readonly reusePortSupported: boolean) {}
 
@@ -57,9 +54,9 @@ export class NodeNet implements Net, ListenerOwner, UdpOwner {
     if (signal?.aborted) return Promise.reject(abortError(signal.reason));
     return new Promise<Connection>((resolve, reject) => {
       const where = path !== undefined ? { path } : { host: (target as { host: string }).host, port: (target as { port: number }).port };
-      const socket: Socket = tls
+      const socket: Socket = this[NATIVE_NET].own(() => (tls
         ? tlsConnect({ ...where, ...tls, allowHalfOpen: true } as unknown as TlsConnectionOptions)
-        : netConnect({ ...where, allowHalfOpen: true, noDelay });
+        : netConnect({ ...where, allowHalfOpen: true, noDelay })));
       const ready = tls ? 'secureConnect' : 'connect';
       const cleanup = (): void => {
         socket.off(ready, onReady);
@@ -128,7 +125,7 @@ export class NodeNet implements Net, ListenerOwner, UdpOwner {
       const listenOpts: Record<string, unknown> = 'path' in where ? { path: where.path } : { host: where.host, port: where.port };
       if (backlog !== undefined) listenOpts.backlog = backlog;
       if (reusePort) listenOpts.reusePort = true;
-      server.listen(listenOpts);
+      this[NATIVE_NET].own(() => server.listen(listenOpts));
     });
   }
 
@@ -184,34 +181,19 @@ export class NodeNet implements Net, ListenerOwner, UdpOwner {
       waits.push(conn.closed);
     }
     for (const udp of [...this.udpSockets]) waits.push(udp.close());
-    for (const native of [...this.natives]) {
-      waits.push(new Promise<void>((resolve) => native.once('close', resolve)));
-      if (typeof native.destroy === 'function') native.destroy();
-      else native.close?.(); // a server: 'close' once its accepted sockets (adopted too, destroyed here) are gone
-    }
+    waits.push(...this[NATIVE_NET].close());
     return Promise.all(waits).then(() => undefined);
   }
 
   /** How much is open (for metrics and tests). */
   get openCount(): { connections: number; listeners: number; udpSockets: number; native: number } {
-    return { connections: this.connections.size, listeners: this.listeners.size, udpSockets: this.udpSockets.size, native: this.natives.size };
+    return { connections: this.connections.size, listeners: this.listeners.size, udpSockets: this.udpSockets.size, native: this[NATIVE_NET].size };
   }
 
   // ── owner callbacks ────────────────────────────────────────────────────────
   adopt(conn: NodeConnection): void {
     if (this.closing) conn.destroy();
     else this.connections.add(conn);
-  }
-
-  private adoptNative(resource: Native): boolean {
-    if (this.closing) return false;
-    if (this.natives.has(resource)) return true;
-    this.natives.add(resource);
-    resource.once('close', () => this.natives.delete(resource));
-    if (typeof resource.destroy !== 'function') {
-      resource.on('connection', (socket: Native) => { if (!this.adoptNative(socket)) socket.destroy?.(); });
-    }
-    return true;
   }
 
   forget(conn: NodeConnection): void {

@@ -26,7 +26,8 @@ export interface ExploreOptions {
   /**
    * A thread-per-core pool (`WorkStealingRuntime.create({ stealing: false })`) to run on instead of a
    * fresh one per call: its threads are started and warm, and it stays open (the caller shuts it
-   * down). `workers` is then the pool's. For many explore calls in one process (a suite of simTests).
+   * down). `workers`, if given too, must be the pool's number of workers. For many explore calls in
+   * one process (a suite of simTests).
    */
   pool?: WorkStealingRuntime;
   /** Stop once this many failures are certain to be the first ones (by seed order). Default 1. */

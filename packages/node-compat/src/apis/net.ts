@@ -60,30 +60,41 @@ function scopedSocket(scope: Scope, options: Record<string, unknown> | undefined
   });
 }
 
-/** node:net's own sockets and servers adopted by a native scope (while open), with that scope. */
-const nativeOwner = new WeakMap<object, Scope>();
+/** node:net's own sockets and servers adopted by a native scope, with that scope and what ends the adoption. */
+const adopted = new WeakMap<object, { scope: Scope; release(): void }>();
 
-/**
- * Gives node:net's own `resource` to the scope (open and ref'd, it holds the scope open; the scope
- * closes it if it ends with it unref'd) and to the runtime's Net (closed at shutdown). False once the
- * runtime has shut down.
- */
-function adoptNative(scope: Scope, resource: net.Socket | net.Server): boolean {
-  if (nativeOwner.has(resource)) return true;
-  if (!scope.native!.adopt(resource)) return false;
-  nativeOwner.set(resource, scope);
-  scope.track(resource, resource instanceof net.Server ? () => resource.close() : () => resource.destroy());
-  resource.once('close', () => {
-    nativeOwner.delete(resource); // (a socket can connect again, a server listen again: adopted anew)
-    scope.untrack(resource);
-  });
-  return true;
+/** Connecting or open again (a socket), listening again (a server): its last 'close' was not its end. */
+function isLive(resource: net.Socket | net.Server): boolean {
+  return resource instanceof net.Server ? resource.listening : resource.connecting || !resource.destroyed;
 }
 
-/** ref()/unref() on node:net's own sockets and servers: an adopted one tells its scope. */
+/**
+ * Gives node:net's own `resource`, whose connect() or listen() has just been called, to the scope
+ * (open and ref'd, it holds the scope open; the scope closes it if it ends with it unref'd) and to the
+ * runtime's Net (closed at shutdown), until it has closed for good.
+ */
+function adoptNative(scope: Scope, resource: net.Socket | net.Server): void {
+  if (adopted.has(resource) || !scope.native!.adopt(resource)) return;
+  scope.track(resource, resource instanceof net.Server ? () => resource.close() : () => resource.destroy());
+  const onClose = (): void => {
+    if (isLive(resource)) resource.prependOnceListener('close', onClose); // connecting again from a 'close' or 'error' listener
+    else release();
+  };
+  const release = (): void => {
+    resource.off('close', onClose);
+    adopted.delete(resource);
+    scope.native!.release(resource);
+    scope.untrack(resource);
+  };
+  adopted.set(resource, { scope, release });
+  resource.prependOnceListener('close', onClose);
+}
+
+/** ref()/unref() on node:net's own sockets and servers: an adopted one (or the socket under an adopted one's TLS) tells its scope. */
 function refFor(original: Fn, refed: boolean): Fn {
   return function (this: object, ...args: unknown[]): unknown {
-    nativeOwner.get(this)?.setRef(this, refed);
+    const target = adopted.has(this) ? this : (this as { _parent?: object | null })._parent;
+    if (target) adopted.get(target)?.scope.setRef(target, refed);
     return original.apply(this, args);
   };
 }
@@ -134,9 +145,15 @@ Object.setPrototypeOf(Socket, RealSocket);
  */
 function socketConnect(this: net.Socket, ...args: unknown[]): unknown {
   const scope = Scope.active();
-  if (scope?.native && !adoptNative(scope, this)) {
-    this.destroy(new RuntimeShutdownError());
-    return this;
+  if (scope?.native) {
+    if (scope.native.closed) {
+      // The runtime has shut down: fail as its Net would, a tick later (tls.connect still configures the socket after this returns).
+      process.nextTick(() => this.destroy(new RuntimeShutdownError()));
+      return this;
+    }
+    const result = real.socketConnect.apply(this, args); // (bad arguments throw here, before anything is adopted)
+    adoptNative(scope, this);
+    return result;
   }
   if (scope?.closedWorld) refuseInSimulation(scope, `a real ${this.constructor.name} connecting`);
   return real.socketConnect.apply(this, args);
@@ -160,13 +177,7 @@ interface ListeningServer extends net.Server {
 function listen(this: ListeningServer, ...args: unknown[]): unknown {
   const scope = Scope.active();
   if (scope === undefined) return real.listen.apply(this, args);
-  if (scope.native) {
-    if (!adoptNative(scope, this)) {
-      process.nextTick(() => this.emit('error', new RuntimeShutdownError()));
-      return this;
-    }
-    return real.listen.apply(this, args);
-  }
+  if (scope.native) return listenNative(scope, this, args);
   const first = args[0] as { fd?: unknown; handle?: unknown; _handle?: unknown } | undefined;
   if (typeof first === 'object' && first !== null && (first.fd !== undefined || first.handle !== undefined || first._handle !== undefined)) {
     if (scope.closedWorld) refuseInSimulation(scope, 'listening on a handle or file descriptor');
@@ -192,6 +203,24 @@ function listen(this: ListeningServer, ...args: unknown[]): unknown {
     this.emit('error', nodeError(error, 'listen', 'EADDRINUSE', 'path' in at ? at : { host: at.host ?? '0.0.0.0', port: at.port }));
   });
   return this;
+}
+
+/** listen() in a native scope: node:net's own, the server adopted; a listen that fails (EADDRINUSE…) never emits 'close', so it is released then. */
+function listenNative(scope: Scope, server: net.Server, args: unknown[]): unknown {
+  if (scope.native!.closed) {
+    process.nextTick(() => server.emit('error', new RuntimeShutdownError()));
+    return server;
+  }
+  const result = real.listen.apply(server, args); // (bad arguments throw here, before anything is adopted)
+  adoptNative(scope, server);
+  const onListening = (): void => { server.off('error', onError); };
+  const onError = (): void => {
+    server.off('listening', onListening);
+    if (!server.listening) adopted.get(server)?.release();
+  };
+  server.once('listening', onListening);
+  server.prependOnceListener('error', onError); // before a user's handler, which may listen again (and be adopted anew)
+  return result;
 }
 
 function stopConnectionsCheck(server: object): void {

@@ -7,6 +7,7 @@
 import { expect } from 'chai';
 import http from 'node:http';
 import net from 'node:net';
+import tls from 'node:tls';
 import pg from 'pg';
 import { RuntimeShutdownError, type Runtime } from '@runtime-traits/core';
 import { LocalRuntime } from '@runtime-traits/local';
@@ -24,17 +25,39 @@ function kindOf(socket: unknown): 'native' | 'NodeSocket' | 'other' {
   return (socket as object).constructor === RealSocket ? 'native' : 'other';
 }
 
-const paths: Array<{ name: string; open(): Promise<Runtime>; kind: 'native' | 'NodeSocket' }> = [
-  { name: 'the node runtime (node:net\'s own sockets)', open: () => NodeRuntime.create(), kind: 'native' },
-  { name: 'the local runtime driving a NodeReactor (NodeSockets)', open: async () => LocalRuntime.create({ reactor: await NodeReactor.create() }), kind: 'NodeSocket' },
+/** A runtime and what shuts it down (the local runtime does not close a reactor it was given). */
+type Opened = { rt: Runtime; close(): Promise<void> };
+
+const paths: Array<{ name: string; open(): Promise<Opened>; kind: 'native' | 'NodeSocket' }> = [
+  {
+    name: 'the node runtime (node:net\'s own sockets)', kind: 'native',
+    open: async () => { const rt = await NodeRuntime.create(); return { rt, close: () => rt.shutdown() }; },
+  },
+  {
+    name: 'the local runtime driving a NodeReactor (NodeSockets)', kind: 'NodeSocket',
+    open: async () => {
+      const reactor = await NodeReactor.create();
+      const rt = await LocalRuntime.create({ reactor });
+      return { rt, close: async () => { await rt.shutdown(); await reactor.close(); } };
+    },
+  },
 ];
+
+/** Resolves once `emitter` emits `event`, or rejects after `ms` (a test must fail, not hang). */
+function within<T>(emitter: NodeJS.EventEmitter, event: string, ms = 5_000): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`no '${event}' within ${ms} ms`)), ms);
+    emitter.once(event, (value: T) => { clearTimeout(timer); resolve(value); });
+  });
+}
 
 for (const path of paths) {
   describe(`withNodeApis on ${path.name}: pg against a real PostgreSQL`, () => {
     const db = withPostgres();
+    let opened: Opened;
     let rt: Runtime;
-    beforeEach(async () => { rt = await path.open(); });
-    afterEach(() => rt.shutdown());
+    beforeEach(async () => { opened = await path.open(); rt = opened.rt; });
+    afterEach(() => opened.close());
 
     it('should run pg.Client unmodified, over TLS verifying the certificate, on a socket of the runtime', async () => {
       const seen = await withNodeApis(rt, async () => {
@@ -111,11 +134,100 @@ describe('withNodeApis on the node runtime: node:net\'s own sockets and servers,
       expect(isPatched(), 'the open socket holds the scope open').to.equal(true);
       const echoed = await new Promise<string>((resolve) => { socket.once('data', (d) => resolve(String(d))); socket.write('ping'); });
       expect(echoed).to.equal('ping');
-      const closed = new Promise((resolve) => socket.once('close', resolve));
+      const closed = within(socket, 'close');
       socket.unref(); // now only unref'd work is left: the scope ends and, as an exiting process, takes the socket along
       await closed;
       await macrotasks();
       expect([socket.destroyed, isPatched()]).to.deep.equal([true, false]);
+    } finally {
+      await rt.shutdown();
+      await new Promise((resolve) => target.close(resolve));
+    }
+  });
+
+  it('should release a server whose listen failed (EADDRINUSE): nothing left adopted, the scope ends', async () => {
+    const taken = net.createServer();
+    await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve));
+    const rt = await NodeRuntime.create();
+    try {
+      const error = await withNodeApis(rt, () => {
+        const server = net.createServer().listen((taken.address() as net.AddressInfo).port, '127.0.0.1');
+        return within<NodeJS.ErrnoException>(server, 'error');
+      });
+      expect(error.code).to.equal('EADDRINUSE');
+      expect(rt.reactor.net.openCount.native).to.equal(0);
+      for (let i = 0; i < 50 && isPatched(); i++) await macrotasks(1);
+      expect(isPatched(), 'the failed server does not hold the scope open').to.equal(false);
+    } finally {
+      await rt.shutdown();
+      await new Promise((resolve) => taken.close(resolve));
+    }
+  });
+
+  it('should keep a socket adopted that connects again from its own \'close\' listener, and close it at shutdown', async () => {
+    const target = net.createServer((socket) => socket.on('error', () => {}));
+    await new Promise<void>((resolve) => target.listen(0, '127.0.0.1', resolve));
+    const refused = net.createServer();
+    await new Promise<void>((resolve) => refused.listen(0, '127.0.0.1', resolve));
+    const refusedPort = (refused.address() as net.AddressInfo).port;
+    await new Promise((resolve) => refused.close(resolve)); // nothing listens there now: ECONNREFUSED
+    const rt = await NodeRuntime.create();
+    try {
+      const socket = await withNodeApis(rt, () => new Promise<net.Socket>((resolve) => {
+        const s = new net.Socket();
+        s.on('error', () => {}); // the first connect's ECONNREFUSED
+        s.once('close', () => {
+          s.connect((target.address() as net.AddressInfo).port, '127.0.0.1', () => resolve(s));
+        });
+        s.connect(refusedPort, '127.0.0.1');
+      }));
+      expect(rt.reactor.net.openCount.native, 'the reconnected socket').to.equal(1);
+      const closed = within(socket, 'close');
+      await rt.shutdown();
+      await closed;
+      expect(socket.destroyed).to.equal(true);
+    } finally {
+      await rt.shutdown();
+      await new Promise((resolve) => target.close(resolve));
+    }
+  });
+
+  it('should let a server adopted by a runtime that shut down listen again outside it, its connections untouched', async () => {
+    const rt = await NodeRuntime.create();
+    const server = net.createServer((socket) => socket.end('hello'));
+    await withNodeApis(rt, () => new Promise<void>((resolve) => { server.listen(0, '127.0.0.1', resolve); }));
+    await rt.shutdown();
+    expect(server.listening).to.equal(false);
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve)); // plain Node now
+    try {
+      const reply = await new Promise<string>((resolve, reject) => {
+        let text = '';
+        net.connect((server.address() as net.AddressInfo).port, '127.0.0.1').setEncoding('utf8')
+          .on('data', (chunk: string) => { text += chunk; }).on('end', () => resolve(text)).on('error', reject);
+      });
+      expect(reply, 'the dead runtime no longer destroys the server\'s connections').to.equal('hello');
+    } finally {
+      await new Promise((resolve) => server.close(resolve));
+    }
+  });
+
+  it('should fail a TLS connect after shutdown with RuntimeShutdownError as an \'error\' event, not a throw', async () => {
+    const rt = await NodeRuntime.create();
+    await rt.shutdown();
+    const error = await withNodeApis(rt, () => within(tls.connect({ host: 'localhost', port: 1, servername: 'example.test' }), 'error'));
+    expect(error).to.be.instanceOf(RuntimeShutdownError);
+    const listenError = await withNodeApis(rt, () => within(net.createServer().listen(0, '127.0.0.1'), 'error'));
+    expect(listenError).to.be.instanceOf(RuntimeShutdownError);
+  });
+
+  it('should not adopt what the runtime\'s own Net opens when code in the scope calls it directly', async () => {
+    const target = net.createServer((socket) => socket.on('error', () => {}));
+    await new Promise<void>((resolve) => target.listen(0, '127.0.0.1', resolve));
+    const rt = await NodeRuntime.create();
+    try {
+      const conn = await withNodeApis(rt, () => rt.reactor.net.connect({ host: '127.0.0.1', port: (target.address() as net.AddressInfo).port }));
+      expect(rt.reactor.net.openCount).to.deep.include({ connections: 1, native: 0 });
+      await conn.close();
     } finally {
       await rt.shutdown();
       await new Promise((resolve) => target.close(resolve));
