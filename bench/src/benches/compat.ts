@@ -43,11 +43,11 @@ const bench: Benchmark = {
   name: 'compat',
   description: "node-compat's NodeSocket vs node:net (echo, ping-pong) and undici over createConnection vs its own connector",
   async run(ctx: BenchContext): Promise<BenchRow[]> {
-    const total = (ctx.quick ? 8 : 128) * 1024 * 1024;
+    const total = (ctx.quick ? 8 : 512) * 1024 * 1024; // (samples of about a second: shorter ones swing by a third on a shared machine)
     const chunk = 64 * 1024;
-    const rounds = ctx.quick ? 1_000 : 20_000;
+    const rounds = ctx.quick ? 1_000 : 80_000;
     const requests = ctx.quick ? 500 : 5_000;
-    const reps = ctx.quick ? 1 : 7;
+    const reps = ctx.quick ? 1 : 9;
     const rows: BenchRow[] = [];
     let node: Runtime | string = 'not opened';
     const server = http.createServer((_req, res) => res.end('ok'));
