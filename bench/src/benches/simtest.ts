@@ -47,7 +47,7 @@ async function exploreSeeds(ctx: BenchContext): Promise<BenchRow[]> {
       notes: {
         'worksteal, 1 worker': 'a fresh pool per call: start-up and module loading in every sample',
         'worksteal, 2 workers': 'a fresh pool per call: start-up and module loading in every sample',
-        [KEPT]: 'explore(…, { pool }): one pool for every sample (started and warmed by the warm-up round). Ceiling on 2 cores: the one-thread run also uses ~0.16 of the other core for V8\'s concurrent GC (process CPU 1.16 cores; 1.00 with --single-threaded-gc), so 2 / 1.16 = 1.72x',
+        [KEPT]: 'explore(…, { pool }): one pool for every sample (started and warmed by the warm-up round). Ceiling on 2 cores: the one-thread run also keeps V8\'s background threads busy (concurrent compilation, then GC: 0.16–0.49 s per 400 seeds beside the main thread\'s 1.1–1.4 s, from /proc/self/task; only --single-threaded brings it to 1.00 core), so about 2 / 1.15 = 1.74x',
       },
     }, out);
   } finally {

@@ -41,10 +41,11 @@ export interface NativeNet {
   /**
    * Takes a socket (after its `connect()` was called) or a server (after its `listen()`) of the host's
    * own net: the Net closes it at shutdown, a server's accepted sockets too, until it has closed for
-   * good. Returns false once the Net has shut down (the resource is not taken).
+   * good (one that connects or listens again from its own 'close' listener stays); then `onRelease`
+   * runs, once. Returns false once the Net has shut down (the resource is not taken).
    */
-  adopt(resource: NativeResource): boolean;
-  /** Gives back a resource that failed before it opened (a server whose listen got EADDRINUSE never emits 'close'). */
+  adopt(resource: NativeResource, onRelease?: () => void): boolean;
+  /** Gives back a resource that failed before it opened (a server whose listen got EADDRINUSE never emits 'close'); its `onRelease` runs. */
   release(resource: NativeResource): void;
 }
 

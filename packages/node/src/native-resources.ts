@@ -4,8 +4,9 @@
 // until it has closed for good: one that connects again from its own 'close' or 'error' listener, or a
 // server that listens again, stays. A server's accepted sockets are adopted as they come. The compat
 // layer releases what failed before it opened (a listen that got EADDRINUSE never emits 'close').
-// What the NodeNet opens itself (inside `own()`) is not adopted: it is already one of its Connections
-// or Listeners, even when code inside a withNodeApis scope called the Net directly.
+// What the NodeNet opens itself (inside `own()`: code inside a withNodeApis scope called the Net
+// directly) is one of its Connections or Listeners: followed to its close, for the compat layer's
+// `onRelease`, but neither counted nor closed here.
 import { Server, type Socket } from 'node:net';
 import type { NativeNet, NativeResource } from '@runtime-traits/core';
 
@@ -30,11 +31,19 @@ function closedOrLater(resource: Resource): Promise<void> {
   });
 }
 
+/** One adopted resource: what takes this object's listeners off it again, and whose it is. */
+interface Held {
+  undo(): void;
+  onRelease: (() => void) | undefined;
+  /** Opened by the NodeNet itself (one of its Connections or Listeners): it closes it, and it is not counted. */
+  own: boolean;
+}
+
 export class NativeResources implements NativeNet {
-  /** Each adopted resource, with what takes this object's listeners off it again. */
-  private readonly held = new Map<Resource, () => void>();
+  private readonly held = new Map<Resource, Held>();
   /** > 0 while the NodeNet itself connects or listens. */
   private ownCalls = 0;
+  private ownHeld = 0;
   private shutDown = false;
 
   /** True once close() was called: nothing more is adopted. */
@@ -42,12 +51,12 @@ export class NativeResources implements NativeNet {
     return this.shutDown;
   }
 
-  /** How many are adopted now. */
+  /** How many are adopted now (the NodeNet's own not counted). */
   get size(): number {
-    return this.held.size;
+    return this.held.size - this.ownHeld;
   }
 
-  /** Runs `fn`, the NodeNet's own connect or listen: what it opens is not adopted. */
+  /** Runs `fn`, the NodeNet's own connect or listen: what it opens is followed to its close, but not closed here. */
   own<T>(fn: () => T): T {
     this.ownCalls++;
     try {
@@ -57,12 +66,13 @@ export class NativeResources implements NativeNet {
     }
   }
 
-  adopt(resource: NativeResource): boolean {
+  adopt(resource: NativeResource, onRelease?: () => void): boolean {
     if (this.shutDown) return false;
     const r = resource as Resource;
-    if (this.ownCalls > 0 || this.held.has(r)) return true;
+    if (this.held.has(r)) return true;
+    const own = this.ownCalls > 0;
     const onClose = (): void => {
-      if (isLive(r)) r.prependOnceListener('close', onClose);
+      if (isLive(r)) r.prependOnceListener('close', onClose); // connecting or listening again from a 'close' or 'error' listener
       else this.release(r);
     };
     const onConnection = (socket: Socket): void => {
@@ -70,26 +80,35 @@ export class NativeResources implements NativeNet {
     };
     // First in line: a user's 'close' listener that throws must not keep the resource adopted.
     r.prependOnceListener('close', onClose);
-    if (r instanceof Server) r.on('connection', onConnection);
-    this.held.set(r, () => {
-      r.off('close', onClose);
-      if (r instanceof Server) r.off('connection', onConnection);
+    const wired = r instanceof Server && !own; // (the NodeNet's own server hands its sockets to its Listener)
+    if (wired) r.on('connection', onConnection);
+    this.held.set(r, {
+      undo: () => {
+        r.off('close', onClose);
+        if (wired) r.off('connection', onConnection);
+      },
+      onRelease,
+      own,
     });
+    if (own) this.ownHeld++;
     return true;
   }
 
   release(resource: NativeResource): void {
-    const undo = this.held.get(resource as Resource);
-    if (undo === undefined) return;
+    const held = this.held.get(resource as Resource);
+    if (held === undefined) return;
     this.held.delete(resource as Resource);
-    undo();
+    if (held.own) this.ownHeld--;
+    held.undo();
+    held.onRelease?.();
   }
 
   /** Closes everything adopted (sockets destroyed, servers closed): one promise per resource, settled once it has closed. */
   close(): Array<Promise<void>> {
     this.shutDown = true;
     const waits: Array<Promise<void>> = [];
-    for (const r of [...this.held.keys()]) {
+    for (const [r, { own }] of [...this.held]) {
+      if (own) continue; // the NodeNet closes its own Connections and Listeners
       if (!(r instanceof Server) && r.closed) { // closed already, its 'close' handled by nobody (listeners removed)
         this.release(r);
         continue;

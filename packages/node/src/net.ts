@@ -19,7 +19,6 @@ import { NodeUdpSocket, type UdpOwner } from './udp.js';
 
 const ignore = (): void => {};
 
-
 function checkFlag(value: unknown, arg: string): boolean | undefined {
   if (value === undefined || typeof value === 'boolean') return value;
   throw new TypeError(`${arg} must be a boolean, got ${show(value)}`);

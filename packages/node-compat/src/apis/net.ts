@@ -60,41 +60,30 @@ function scopedSocket(scope: Scope, options: Record<string, unknown> | undefined
   });
 }
 
-/** node:net's own sockets and servers adopted by a native scope, with that scope and what ends the adoption. */
-const adopted = new WeakMap<object, { scope: Scope; release(): void }>();
-
-/** Connecting or open again (a socket), listening again (a server): its last 'close' was not its end. */
-function isLive(resource: net.Socket | net.Server): boolean {
-  return resource instanceof net.Server ? resource.listening : resource.connecting || !resource.destroyed;
-}
+/** node:net's own sockets and servers adopted by a native scope, with that scope. */
+const adopted = new WeakMap<object, Scope>();
 
 /**
- * Gives node:net's own `resource`, whose connect() or listen() has just been called, to the scope
- * (open and ref'd, it holds the scope open; the scope closes it if it ends with it unref'd) and to the
- * runtime's Net (closed at shutdown), until it has closed for good.
+ * Gives node:net's own `resource`, whose connect() or listen() has just been called, to the runtime's
+ * Net (closed at shutdown) and to the scope (open and ref'd, it holds the scope open; the scope closes
+ * it if it ends with it unref'd) until the Net lets it go: it has closed for good, or failed to open.
  */
 function adoptNative(scope: Scope, resource: net.Socket | net.Server): void {
-  if (adopted.has(resource) || !scope.native!.adopt(resource)) return;
-  scope.track(resource, resource instanceof net.Server ? () => resource.close() : () => resource.destroy());
-  const onClose = (): void => {
-    if (isLive(resource)) resource.prependOnceListener('close', onClose); // connecting again from a 'close' or 'error' listener
-    else release();
-  };
-  const release = (): void => {
-    resource.off('close', onClose);
+  if (adopted.has(resource)) return;
+  const released = (): void => {
     adopted.delete(resource);
-    scope.native!.release(resource);
     scope.untrack(resource);
   };
-  adopted.set(resource, { scope, release });
-  resource.prependOnceListener('close', onClose);
+  if (!scope.native!.adopt(resource, released)) return;
+  adopted.set(resource, scope);
+  scope.track(resource, resource instanceof net.Server ? () => resource.close() : () => resource.destroy());
 }
 
 /** ref()/unref() on node:net's own sockets and servers: an adopted one (or the socket under an adopted one's TLS) tells its scope. */
 function refFor(original: Fn, refed: boolean): Fn {
   return function (this: object, ...args: unknown[]): unknown {
     const target = adopted.has(this) ? this : (this as { _parent?: object | null })._parent;
-    if (target) adopted.get(target)?.scope.setRef(target, refed);
+    if (target) adopted.get(target)?.setRef(target, refed);
     return original.apply(this, args);
   };
 }
@@ -216,7 +205,7 @@ function listenNative(scope: Scope, server: net.Server, args: unknown[]): unknow
   const onListening = (): void => { server.off('error', onError); };
   const onError = (): void => {
     server.off('listening', onListening);
-    if (!server.listening) adopted.get(server)?.release();
+    if (!server.listening) scope.native!.release(server);
   };
   server.once('listening', onListening);
   server.prependOnceListener('error', onError); // before a user's handler, which may listen again (and be adopted anew)
