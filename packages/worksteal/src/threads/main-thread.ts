@@ -15,8 +15,9 @@
 //      loop's next check phase (setImmediate: microtasks, timers and sockets run in between), ACTIVE,
 //      so no worker pays a notify and this thread pays no wake. A poll that finds the ring empty spins
 //      on it for up to SPIN_MS before it sleeps (step 4): a wake costs ~44 µs, a look ~0.1 µs, and a
-//      short task comes back within the spin. An empty spin halves the next one (long tasks cost
-//      this thread little); a full one restores it.
+//      short task comes back within the spin. An empty spin halves the next one; completions that
+//      took longer than SPIN_WORTH_MS since the last submits make the next one minimal, so tasks of
+//      milliseconds do not have this thread take a core from the workers running them (learn()).
 // Arguments with a transfer list, or too big for a slot, go by postMessage to one worker (round
 // robin) which runs them itself (sendSide). As a JoinSite (../join.ts), the main thread pushes b on
 // the injector, takes it back with a CAS, cannot help, and sleeps on b's state word: join is
@@ -39,8 +40,11 @@ import { waitAsync } from './wait-async.js';
 export const MAIN = 0;
 /** How long one blocked wait in join lasts before it looks for a dead thief. */
 const JOIN_WAIT_MS = 5;
-/** Step 5: the longest spin for completions in one poll. */
+/** Step 5: the longest spin for completions in one poll, and the shortest. */
 const SPIN_MS = 0.1;
+const MIN_SPIN_MS = SPIN_MS / 16;
+/** Step 5: completions that come this soon after a burst of submits make the next spin a full one. */
+const SPIN_WORTH_MS = 0.25;
 
 /** A task waiting for a slot (or one whose def is being verified). */
 export interface Pending { cell: RemoteTask<unknown>; n: number; args: unknown[]; blocking: boolean; worker: number }
@@ -64,6 +68,8 @@ export class MainThread implements JoinSite, CancelCourier {
   /** Step 5: a poll is scheduled (setImmediate), and how long its spin may last. */
   private polling = false;
   private spinMs = SPIN_MS;
+  /** When the last burst of submits was flushed (learn() compares the completions' arrival with it). */
+  private flushedAt = 0;
   private nextSide = 0;
 
   constructor(private readonly shared: Shared, private readonly pool: ThreadPool, readonly joinCx: TaskContext) {
@@ -146,6 +152,7 @@ export class MainThread implements JoinSite, CancelCourier {
 
   private readonly flush = (): void => {
     this.flushScheduled = false;
+    this.flushedAt = performance.now();
     if (this.notifyWanted) {
       this.notifyWanted = false;
       this.shared.parker.notifyWork();
@@ -182,8 +189,9 @@ export class MainThread implements JoinSite, CancelCourier {
       do {
         for (let i = 0; i < 64 && !found; i++) found = ring.length > 0;
       } while (!found && performance.now() < deadline);
-      this.spinMs = found ? SPIN_MS : this.spinMs > SPIN_MS / 16 ? this.spinMs / 2 : SPIN_MS / 16;
+      if (!found) this.spinMs = Math.max(this.spinMs / 2, MIN_SPIN_MS);
     }
+    if (found) this.learn();
     if (!found) {
       this.armWait();
       return;
@@ -197,6 +205,15 @@ export class MainThread implements JoinSite, CancelCourier {
     this.polling = true;
     setImmediate(this.poll);
   };
+
+  /**
+   * Completions came: spin fully next time if they came within SPIN_WORTH_MS of the last burst of
+   * submits (tiny tasks: a spin beats a wake), else barely (tasks that take milliseconds: a spin
+   * would only take a core from the workers running them).
+   */
+  private learn(): void {
+    this.spinMs = performance.now() - this.flushedAt <= SPIN_WORTH_MS ? SPIN_MS : MIN_SPIN_MS;
+  }
 
   /** Drains the ring, then sleeps in waitAsync while anything is in flight (and lets the process exit otherwise). */
   armWait(): void {
@@ -243,7 +260,7 @@ export class MainThread implements JoinSite, CancelCourier {
     if (!this.sleeping) return; // polling took over from that sleep
     this.sleeping = false;
     this.shared.parker.finishParking(MAIN);
-    this.spinMs = SPIN_MS; // completions are coming again: poll for the rest of the burst
+    this.learn();
     if (!this.polling) this.poll(); // (else a poll scheduled before this sleep comes soon: one chain of polls, not two)
   };
 
