@@ -113,6 +113,35 @@ describe('MpmcRing (the injector and every other queue: bounded MPMC, in a Share
     expect(wrong, 'values not delivered exactly once').to.deep.equal([]);
   });
 
+  it('waits for a consumer preempted between claiming a cell and handing it back, instead of reporting the queue full', async () => {
+    // A consumer's pop is two steps: a CAS on dequeuePos, then a store of the cell's seq. Between the
+    // two the cell is neither full nor free. A producer that comes round a lap meanwhile must not
+    // take the queue for full (it holds nothing): the runtime ignores push's result, and the task
+    // was lost. Here the main thread plays that consumer: it claims cell 0 by hand, pops the rest, and
+    // a helper thread hands cell 0 back 200 ms later.
+    const capacity = 4;
+    const words = new Int32Array(new SharedArrayBuffer(mpmcWords(capacity) * 4));
+    const ring = new MpmcRing(words, 0, capacity);
+    ring.init();
+    for (let v = 10; v < 14; v++) expect(ring.push(v)).to.equal(true);
+    expect(Atomics.compareExchange(words, 1, 0, 1)).to.equal(0); // claims position 0 (step 2, first half)
+    expect(Atomics.load(words, 3)).to.equal(10); // (its value)
+    expect([ring.pop(), ring.pop(), ring.pop()]).to.deep.equal([11, 12, 13]);
+    expect(ring.length).to.equal(0);
+    const release = new Worker(
+      "const { workerData } = require('node:worker_threads'); setTimeout(() => Atomics.store(new Int32Array(workerData), 2, 4), 200);",
+      { eval: true, workerData: words.buffer },
+    );
+    try {
+      const t0 = performance.now();
+      expect(ring.push(14), 'push one lap on, while the claimed cell is not back yet').to.equal(true);
+      expect(performance.now() - t0).to.be.at.least(150);
+      expect(ring.pop()).to.equal(14);
+    } finally {
+      await release.terminate();
+    }
+  });
+
   it('reports full and empty', () => {
     const injector = new MpmcRing(new Int32Array(mpmcWords(2)), 0, 2);
     injector.init();

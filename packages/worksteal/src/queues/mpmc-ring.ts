@@ -18,6 +18,11 @@
 //   2. A cell whose seq equals the consumer's position + 1 holds a value: the consumer claims the
 //      position with a CAS on dequeuePos, reads val, then stores seq = pos + capacity (frees the cell
 //      for the producer one lap later).
+//   2b. A consumer preempted between its CAS and its seq store holds its cell for a while. A producer
+//      that comes round a full lap meanwhile finds that cell "not yet free" although the queue holds
+//      few values: Vyukov's queue would report it full. push() tells the two apart by the count
+//      (enqueuePos - dequeuePos) and waits for the consumer in the second case; the runtime relies on
+//      pushes never failing (every queue can hold every slot at once), and a failed push lost a task.
 //   3. Positions are 32-bit counters that wrap; every comparison is on the difference `(a - b) | 0`,
 //      which is right while fewer than 2^31 operations separate the two counters.
 //
@@ -35,6 +40,24 @@ import { EMPTY, SharedRing } from './ring.js';
 
 export { EMPTY } from './ring.js';
 
+/** How long a push waits for a consumer that claimed the cell it needs to hand it back. */
+const STALL_MS = 2000;
+const nap = new Int32Array(new SharedArrayBuffer(4));
+
+/**
+ * Waits until `cell`'s sequence number moves on from `seq` (its consumer stored it): spins, then
+ * naps 50 µs at a time so a preempted consumer gets a core. False after STALL_MS.
+ */
+function waitForConsumer(w: Int32Array, cell: number, seq: number): boolean {
+  for (let i = 0; i < 1024; i++) if (Atomics.load(w, cell) !== seq) return true;
+  const deadline = Date.now() + STALL_MS;
+  while (Atomics.load(w, cell) === seq) {
+    if (Date.now() > deadline) return false;
+    Atomics.wait(nap, 0, 0, 0.05);
+  }
+  return true;
+}
+
 /** Int32 words a queue of `capacity` cells needs. */
 export function mpmcWords(capacity: number): number {
   return 2 + 2 * capacity;
@@ -48,7 +71,10 @@ export class MpmcRing extends SharedRing {
     for (let i = 0; i < this.capacity; i++) Atomics.store(this.words, this.base + 2 + 2 * i, i);
   }
 
-  /** Appends `value` (a non-negative slot number); false when full. Any thread. */
+  /**
+   * Appends `value` (a non-negative slot number); false when full (or a consumer stalled on the
+   * cell it needs for longer than STALL_MS: the thread holding it is gone). Any thread.
+   */
   push(value: number): boolean {
     const w = this.words;
     const enq = this.base;
@@ -66,7 +92,13 @@ export class MpmcRing extends SharedRing {
         }
         pos = seen;
       } else if (dif < 0) {
-        return false;
+        // The cell still holds the value of one lap ago. Either the queue is full, or a consumer
+        // has claimed that value (its CAS on dequeuePos) and not yet handed the cell back: it was
+        // preempted between the two stores of step 2. Only the first is full; the second is waited
+        // out, since the cell is free the moment that consumer runs again.
+        if (((pos - Atomics.load(w, enq + 1)) | 0) >= this.capacity) return false;
+        if (!waitForConsumer(w, cell, seq)) return false;
+        pos = Atomics.load(w, enq);
       } else {
         pos = Atomics.load(w, enq);
       }
