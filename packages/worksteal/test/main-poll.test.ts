@@ -11,8 +11,9 @@ describe('WorkStealingRuntime main thread polling', function () {
   after(() => rt.shutdown());
 
   it('lets timers and immediates run while a chain of round trips runs without a pause', async () => {
-    // One task in flight, the next spawned from the last one's `then`, for 400 ms: a poller that
-    // drained and spun inside microtasks would never let the loop reach its timers.
+    // One task in flight, the next spawned from the last one's `then`, for 600 ms: a poller that
+    // drained and spun inside microtasks would never let the loop reach its timers (one gap of 600 ms).
+    // The bounds leave room for a loaded machine that deschedules the process for a while.
     let ticks = 0;
     let last = performance.now();
     let longestGap = 0;
@@ -30,7 +31,7 @@ describe('WorkStealingRuntime main thread polling', function () {
     let stop = false;
     setImmediate(countImmediates);
     let rounds = 0;
-    const until = performance.now() + 400;
+    const until = performance.now() + 600;
     try {
       while (performance.now() < until) {
         const x = await rt.executor.spawn(addOne, [rounds]);
@@ -42,9 +43,9 @@ describe('WorkStealingRuntime main thread polling', function () {
       clearInterval(timer);
     }
     expect(rounds, 'round trips').to.be.greaterThan(100);
-    expect(ticks, 'interval ticks in 400 ms').to.be.greaterThan(20);
-    expect(longestGap, 'longest gap between interval ticks (ms)').to.be.lessThan(100);
-    expect(immediates, 'immediates in 400 ms').to.be.greaterThan(100);
+    expect(ticks, 'interval ticks in 600 ms').to.be.greaterThan(10);
+    expect(longestGap, 'longest gap between interval ticks (ms)').to.be.lessThan(300);
+    expect(immediates, 'immediates in 600 ms').to.be.greaterThan(20);
   });
 
   it('spends little of the main thread while one long task is in flight', async () => {
