@@ -8,6 +8,8 @@
 // machinery keeps using, and the async context a task should start in (`ASYNC_CONTEXT`). A runtime
 // whose Net *is* the host's own `node:net` in this thread says so with `NATIVE_NET` on its Net, so
 // that such a layer can hand Node code the host's own sockets instead of an adapter over the Net.
+// A Connection that can push its bytes to one consumer says so with `PUSH_IO`: a stream adapter
+// (node-compat's NodeSocket) then takes each chunk as it arrives instead of a promise per read().
 // Nothing here is needed to write a library against the contract: it is for runtime and compat authors.
 
 /** Where a runtime offers its `HostHooks` (a property of the Runtime object). */
@@ -25,6 +27,42 @@ export const ASYNC_CONTEXT: unique symbol = Symbol.for('@runtime-traits/async-co
  * closes it with everything else it opened at shutdown.
  */
 export const NATIVE_NET: unique symbol = Symbol.for('@runtime-traits/native-net');
+
+/**
+ * Where a Connection offers push-mode IO (a property of the Connection): see {@link PushIO}. Optional;
+ * a consumer that finds none uses `read()` and `write()`.
+ */
+export const PUSH_IO: unique symbol = Symbol.for('@runtime-traits/push-io');
+
+/** Where a Connection under {@link PushIO} hands what it reads. Each call comes from the runtime's own event, in order. */
+export interface PushSink {
+  /** A chunk arrived. Return false to stop the deliveries (the Connection stops reading: its peer is pushed back) until `resume()`. */
+  data(chunk: Uint8Array): boolean;
+  /** The peer ended its side (or the connection closed): nothing more comes. */
+  end(): void;
+  /** The connection failed (a `NetError`): nothing more comes. */
+  error(error: Error): void;
+}
+
+/**
+ * A Connection's bytes without a promise per read or write, for a stream adapter whose own stream does
+ * the flow control. `close()`, `closeWrite()` and the addresses stay the Connection's.
+ */
+export interface PushIO {
+  /**
+   * Hands everything the Connection reads from now on to `sink` instead of to `read()`, which is not to
+   * be called again. Deliveries start at the first `resume()`; what arrived before comes first. Returns
+   * false (and changes nothing) when it cannot: a `read()` is waiting, or a sink is already attached.
+   */
+  attach(sink: PushSink): boolean;
+  /** Starts (or restarts, after `data` returned false) the deliveries. Cheap when they already run. */
+  resume(): void;
+  /**
+   * Writes `data`; `done` runs once its bytes went to the kernel (or with the error that stopped them),
+   * at once when that happened inside this call. Writes go out in order; the caller may reuse `data` once done.
+   */
+  write(data: Uint8Array, done: (error?: Error | null) => void): void;
+}
 
 /** A socket or server of the host's own `node:net` (or `node:tls`), as `NativeNet.adopt` takes it. */
 export interface NativeResource {

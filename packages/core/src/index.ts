@@ -11,7 +11,7 @@ export {
   DeadlockError, NetError,
 } from './errors.js';
 export { TaskGroup } from './task-group.js';
-export { HOST_HOOKS, HOST_ORIGINALS, ASYNC_CONTEXT, NATIVE_NET } from './host-integration.js';
+export { HOST_HOOKS, HOST_ORIGINALS, ASYNC_CONTEXT, NATIVE_NET, PUSH_IO } from './host-integration.js';
 export { RUNTIME, EXECUTOR, REACTOR, CLOCK, NET } from './tokens.js';
 export { toWebStreams } from './web-streams.js';
 
@@ -23,6 +23,6 @@ export type {
   TlsClientOptions, TlsServerOptions, UdpSocket,
 } from './reactor.js';
 export type { Runtime, RuntimeMetrics, RuntimeOptions, ShutdownOptions } from './runtime.js';
-export type { HostHooks, HostOriginals, AsyncContextHooks, NativeNet, NativeResource } from './host-integration.js';
+export type { HostHooks, HostOriginals, AsyncContextHooks, NativeNet, NativeResource, PushIO, PushSink } from './host-integration.js';
 export type { Token } from './tokens.js';
 export type { WebStreamPair } from './web-streams.js';

@@ -12,6 +12,10 @@
 //   _final  → `conn.closeWrite()` (FIN); _destroy → `conn.close()`, then 'close'.
 //   connect → `net.connect()` in the background; writes and end() wait for it; 'connect', 'ready'.
 //   setTimeout → an IdleTimer on the runtime's Clock, touched by every read and write.
+// A Connection that offers PUSH_IO (the node runtime's, over a net.Socket) is driven without a promise
+// per chunk: it pushes each chunk into the stream, is paused while push() says the stream is full and
+// resumed by _read; its writes call back. A 1-byte ping-pong costs a few microseconds a round trip,
+// and the two promises per direction of the read()/write() path were a large share of it.
 // Under withNodeApis a socket has an owner (internal/owner.ts): open, it holds the owner open unless
 // unref()'d; once the owner is gone (its host crashed) every callback above is dropped.
 // WHY not a subclass of net.Socket: node's TLS (tls.connect({ socket }), which pg and postgres.js use to
@@ -19,7 +23,7 @@
 // that has already happened; any other Duplex it wraps and starts at once.
 import type { AddressInfo } from 'node:net';
 import { Duplex } from 'node:stream';
-import { CancelledError, type Connection, type Net, type SocketAddress } from '@runtime-traits/core';
+import { CancelledError, PUSH_IO, type Connection, type Net, type PushIO, type PushSink, type SocketAddress } from '@runtime-traits/core';
 import { checkFunction, checkMs } from '@runtime-traits/core/kit';
 import { addressInfo, checkConnectTarget, normalizeConnectArgs } from './internal/args.js';
 import { clockTimers, IdleTimer, type TimerSource } from './internal/idle-timer.js';
@@ -63,6 +67,12 @@ export class NodeSocket extends Duplex {
   #idle: IdleTimer | undefined;
   #bytesRead = 0;
   #pump: WritePump | undefined;
+  /** The Connection's push-mode IO, when it has one (then there is no pump). */
+  #io: PushIO | undefined;
+  /** Bytes handed to #io so far. */
+  #ioWritten = 0;
+  /** The stream's callback for the write in flight through #io (the stream sends one at a time). */
+  #ioDone: Done | undefined;
   #noDelay: boolean | undefined;
   #keepAlive = false;
   /** Set by destroy: node:net drops its handle then (pending is true again, address() is {}). */
@@ -148,7 +158,11 @@ export class NodeSocket extends Duplex {
   #attach(conn: Connection): void {
     this.#owner.open(this.#teardown);
     this.#conn = conn;
-    this.#pump = new WritePump(conn, () => this.#touch(), () => this.#owner.frozen);
+    const io = (conn as { [PUSH_IO]?: PushIO })[PUSH_IO];
+    if (io?.attach(this.#sink)) {
+      this.#io = io;
+      this.#ioWritten = 0;
+    } else this.#pump = new WritePump(conn, () => this.#touch(), () => this.#owner.frozen);
     this.#local = conn.localAddress;
     this.#remote = conn.remoteAddress;
     this.#released = false;
@@ -158,7 +172,7 @@ export class NodeSocket extends Duplex {
   #renew(): void {
     this.#fields._undestroy();
     if (Object.prototype.hasOwnProperty.call(this, 'write')) delete (this as { write?: unknown }).write; // writeAfterFIN
-    this.#conn = this.#local = this.#remote = this.#pump = undefined;
+    this.#conn = this.#local = this.#remote = this.#pump = this.#io = this.#ioDone = undefined;
     this.#reading = this.#wantRead = false;
     this.#bytesRead = 0;
   }
@@ -175,6 +189,10 @@ export class NodeSocket extends Duplex {
 
   #pull(): void {
     const conn = this.#conn;
+    if (this.#io) {
+      if (!this.destroyed) this.#io.resume();
+      return;
+    }
     if (this.#reading || !conn || this.destroyed) return;
     this.#reading = true;
     this.#wantRead = false;
@@ -194,6 +212,18 @@ export class NodeSocket extends Duplex {
     this.#touch();
     const buffer = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
     if (this.push(buffer)) this.#pull();
+  };
+
+  /** Where a PUSH_IO Connection hands its chunks: as #onChunk, but push()'s answer pauses the Connection. */
+  readonly #sink: PushSink = {
+    data: (chunk) => {
+      if (this.destroyed || this.#owner.frozen) return false;
+      this.#bytesRead += chunk.byteLength;
+      this.#touch();
+      return this.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength));
+    },
+    end: () => this.#onChunk(null),
+    error: (error) => this.#onReadError(error),
   };
 
   #onReadError = (error: unknown): void => {
@@ -222,6 +252,11 @@ export class NodeSocket extends Duplex {
       done(refused);
       return;
     }
+    const io = this.#io;
+    if (io) {
+      this.#sendDirect(io, buffers, done);
+      return;
+    }
     const pump = this.#pump;
     if (!pump) {
       if (this.connecting) this.#defer(() => this.#send(buffers, done), done);
@@ -230,6 +265,32 @@ export class NodeSocket extends Duplex {
     }
     pump.send(buffers, done);
   }
+
+  /** Every buffer to the Connection at once (it keeps them in order); `done` once the last went to the kernel. */
+  #sendDirect(io: PushIO, buffers: Buffer[], done: Done): void {
+    this.#ioDone = done;
+    this.#touch();
+    const last = buffers.length - 1;
+    for (let i = 0; i < last; i++) {
+      this.#ioWritten += buffers[i]!.length;
+      io.write(buffers[i]!, this.#afterEarlierWrite);
+    }
+    this.#ioWritten += buffers[last]!.length;
+    io.write(buffers[last]!, this.#afterWrite);
+  }
+
+  /** A batch's earlier buffer went out: only a failure matters (it ends the batch). */
+  readonly #afterEarlierWrite = (error?: Error | null): void => {
+    if (error) this.#afterWrite(error);
+  };
+
+  readonly #afterWrite = (error?: Error | null): void => {
+    const done = this.#ioDone;
+    this.#ioDone = undefined;
+    if (!done || this.#owner.frozen) return;
+    this.#touch();
+    done(error ? nodeError(error, 'write', 'EPIPE') : undefined);
+  };
 
   /** @internal stream.Duplex hook: `conn.closeWrite()` (FIN), after the connect when one is in flight. */
   override _final(done: Done): void {
@@ -366,7 +427,7 @@ export class NodeSocket extends Duplex {
     return this.connecting ? {} : addressInfo(this.#remote);
   }
 
-  /** The Connection underneath, once connected. */
+  /** The Connection underneath, once connected. Its reads belong to this socket (one with PUSH_IO refuses `read()`). */
   get connection(): Connection | undefined {
     return this.#conn;
   }
@@ -392,7 +453,7 @@ export class NodeSocket extends Duplex {
     for (const { chunk, encoding } of this.#fields.writableBuffer) {
       pending += typeof chunk === 'string' ? Buffer.byteLength(chunk, encoding) : chunk.length;
     }
-    return (this.#pump?.dispatched ?? 0) + (this.#pump?.queuedBytes ?? 0) + pending;
+    return this.#ioWritten + (this.#pump?.dispatched ?? 0) + (this.#pump?.queuedBytes ?? 0) + pending;
   }
 
   /** True until connected, and again once destroyed, as net.Socket (which then has no handle). */

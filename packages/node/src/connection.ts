@@ -14,10 +14,14 @@
 // stalls, and so does the writer: backpressure without an unbounded user-space buffer, and the caller
 // may reuse its buffer. (No empty write marks the spot: Deno's TLS socket fails one with EPERM.)
 //
+// PUSH MODE (PUSH_IO, for node-compat's NodeSocket): an attached sink takes each 'data' chunk as it
+// comes, and pauses the socket when it wants no more; writes call back instead of resolving a promise.
+// Chunks that came before the sink asked for them wait in the same queue the reads use.
+//
 // WHY so lean: a 1-byte ping-pong costs a few microseconds a round trip, and a callback per write
 // (Node then schedules its completion) or a closure and record per read are a measurable share of it.
 import type { Socket } from 'node:net';
-import type { Connection, SocketAddress } from '@runtime-traits/core';
+import { PUSH_IO, type Connection, type PushIO, type PushSink, type SocketAddress } from '@runtime-traits/core';
 import { abortError, checkData, checkOptions, checkSignal } from '@runtime-traits/core/kit';
 import { untilEnd } from '@runtime-traits/kit';
 import { epipe, toNetError } from './errors.js';
@@ -49,12 +53,16 @@ class PendingWrite {
   private resolve: (() => void) | undefined;
   private reject: ((error: unknown) => void) | undefined;
 
-  /** `number`: which write this is on its connection (finished once that many writes called back). */
-  constructor(readonly number: number) {}
+  /**
+   * `number`: which write this is on its connection (finished once that many writes called back);
+   * `done`: the push-mode callback (a write without one is waited on with wait()).
+   */
+  constructor(readonly number: number, private readonly done?: (error?: Error | null) => void) {}
 
   settle(error: Error | null | undefined): void {
     this.error = error ? toNetError(error, 'EPIPE') : null;
-    if (this.error) this.reject?.(this.error);
+    if (this.done) this.done(this.error);
+    else if (this.error) this.reject?.(this.error);
     else this.resolve?.();
   }
 
@@ -104,6 +112,11 @@ export class NodeConnection implements Connection {
   private readers: Reader[] = [];
   private eof = false;
   private failure: Error | undefined;
+  // Push mode: the sink, whether it takes chunks now, and whether it was told the end (or the failure).
+  private sink: PushSink | undefined = undefined;
+  private sinkWants = false;
+  private sinkDone = false;
+  private pushIO: PushIO | undefined = undefined;
 
   // Lifecycle: writeClosed after closeWrite()/close(); localClosed after close(); isClosed after 'close'.
   private writeClosed = false;
@@ -142,6 +155,7 @@ export class NodeConnection implements Connection {
   read(opts?: ReadOpts): Promise<Uint8Array | null> {
     const signal = opts === undefined ? undefined : checkSignal(checkOptions<{ signal?: AbortSignal }>(opts)?.signal, 'opts.signal');
     if (signal?.aborted) return Promise.reject(abortError(signal.reason));
+    if (this.sink) return Promise.reject(new Error('This connection hands its bytes to a push consumer (PUSH_IO): read() is not available'));
     if (this.localClosed) return Promise.resolve(null);
     if (this.head < this.chunks.length) return Promise.resolve(this.take());
     // Once end of stream was read it stays so, even if a later write fails.
@@ -182,6 +196,69 @@ export class NodeConnection implements Connection {
     const pending = new PendingWrite(number);
     this.waitingWrites.push(pending);
     return pending.wait(signal);
+  }
+
+  /** Push-mode IO (see PushIO in core): what node-compat's NodeSocket uses instead of read() and write(). */
+  get [PUSH_IO](): PushIO {
+    return this.pushIO ??= {
+      attach: (sink) => this.attachSink(sink),
+      resume: () => this.resumeSink(),
+      write: (data, done) => this.writeWithCallback(data, done),
+    };
+  }
+
+  private attachSink(sink: PushSink): boolean {
+    if (this.sink || this.soleResolve || this.readers.length > 0) return false;
+    this.sink = sink;
+    return true;
+  }
+
+  private resumeSink(): void {
+    const sink = this.sink;
+    if (!sink || this.sinkDone || this.localClosed) return;
+    this.sinkWants = true;
+    while (this.head < this.chunks.length) {
+      if (!sink.data(this.take())) {
+        this.stopSink();
+        return;
+      }
+      if (this.sinkDone || this.localClosed) return; // the sink closed us from its data()
+    }
+    if (this.eof || this.isClosed) this.endSink();
+    else if (this.paused) {
+      this.paused = false;
+      this.socket.resume();
+    }
+  }
+
+  private stopSink(): void {
+    this.sinkWants = false;
+    if (!this.paused) {
+      this.paused = true;
+      this.socket.pause();
+    }
+  }
+
+  private endSink(): void {
+    if (this.sinkDone || this.localClosed) return;
+    this.sinkDone = true;
+    this.sink!.end();
+  }
+
+  private writeWithCallback(data: Uint8Array, done: (error?: Error | null) => void): void {
+    if (this.writeClosed || this.isClosed) {
+      done(epipe());
+      return;
+    }
+    if (this.failure) {
+      done(this.failure);
+      return;
+    }
+    const socket = this.socket;
+    const number = ++this.writesIssued;
+    socket.write(data, this.onWritten);
+    if (socket.writableLength === 0 && !socket.destroyed) done();
+    else this.waitingWrites.push(new PendingWrite(number, done));
   }
 
   closeWrite(): Promise<void> {
@@ -240,6 +317,10 @@ export class NodeConnection implements Connection {
   // ── socket events ──────────────────────────────────────────────────────────
   private onData(chunk: Buffer): void {
     if (this.localClosed) return;
+    if (this.sinkWants) {
+      if (!this.sink!.data(chunk)) this.stopSink();
+      return;
+    }
     const sole = this.soleResolve;
     if (sole) {
       this.soleResolve = this.soleReject = undefined;
@@ -262,12 +343,25 @@ export class NodeConnection implements Connection {
 
   private onEnd(): void {
     this.eof = true;
+    if (this.sink) {
+      if (this.sinkWants) this.endSink(); // else after the queued chunks, at resume()
+      return;
+    }
     this.endReaders(null);
   }
 
   private onError(error: Error): void {
     if (this.localClosed) return;
     this.failure ??= toNetError(error);
+    if (this.sink) {
+      // As node:net: a failed socket drops what it had not handed out yet.
+      if (!this.sinkDone) {
+        this.sinkDone = true;
+        this.sinkWants = false;
+        this.sink.error(this.failure);
+      }
+      return;
+    }
     const sole = this.soleReject;
     this.soleResolve = this.soleReject = undefined;
     sole?.(this.failure);
@@ -282,6 +376,7 @@ export class NodeConnection implements Connection {
   private onClose(): void {
     this.isClosed = true;
     this.writeClosed = true;
+    if (this.sinkWants) this.endSink();
     this.endReaders(null);
     this.owner?.forget(this);
     this.markClosed();
