@@ -11,12 +11,15 @@ import { alternate } from '../harness/alternate.js';
 import { atLeast, toRows } from '../harness/rows.js';
 import { closeRuntime, openRuntime } from '../harness/runtimes.js';
 import type { BenchContext, BenchRow, Benchmark } from '../types.js';
-import { echoOver, pingPongOver, rawNet as raw, type NetLike } from '../work/net-like.js';
+import { echoOver, leanDuplexNet, pingPongOver, rawNet as raw, type NetLike } from '../work/net-like.js';
 
 const RAW = 'raw net.Socket';
 const COMPAT = 'NodeSocket (node runtime)';
+const LEAN = 'leanest Duplex over net.Socket';
 const UNDICI_RAW = "undici's own connector";
 const UNDICI_COMPAT = 'undici over createConnection';
+
+const LEAN_NOTE = 'reference, not a contender: a bare Duplex (push as chunks come, write straight through) over net.Socket at both ends, what any stream layered on node:net costs';
 
 function compat(rt: Runtime): NetLike {
   return {
@@ -47,7 +50,7 @@ const bench: Benchmark = {
     const chunk = 64 * 1024;
     const rounds = ctx.quick ? 1_000 : 80_000;
     const requests = ctx.quick ? 500 : 5_000;
-    const reps = ctx.quick ? 1 : 9;
+    const reps = ctx.quick ? 1 : 11;
     const rows: BenchRow[] = [];
     let node: Runtime | string = 'not opened';
     const server = http.createServer((_req, res) => res.end('ok'));
@@ -63,11 +66,12 @@ const bench: Benchmark = {
       const echo = await alternate([
         { name: RAW, measure: async () => mbps(await echoOver(raw, total, chunk)) },
         { name: COMPAT, measure: async () => mbps(await echoOver(api, total, chunk)) },
+        { name: LEAN, measure: async () => mbps(await echoOver(leanDuplexNet, total, chunk)) },
       ], { rounds: reps, warmup: 1, log: ctx.log, label: echoLabel });
       rows.push(...toRows({
         bench: 'compat', case: echoLabel, unit: 'MB/s', better: 'higher', baseline: RAW,
         targets: [atLeast(COMPAT, 0.95, RAW, 'higher')],
-        notes: { [COMPAT]: 'NodeSocket client and NodeServer echo (s.pipe(s)), the same code as the raw row' },
+        notes: { [COMPAT]: 'NodeSocket client and NodeServer echo (s.pipe(s)), the same code as the raw row', [LEAN]: LEAN_NOTE },
       }, echo));
       ctx.record?.(rows);
 
@@ -77,10 +81,12 @@ const bench: Benchmark = {
       const pp = await alternate([
         { name: RAW, measure: async () => rtps(await pingPongOver(raw, rounds)) },
         { name: COMPAT, measure: async () => rtps(await pingPongOver(api, rounds)) },
+        { name: LEAN, measure: async () => rtps(await pingPongOver(leanDuplexNet, rounds)) },
       ], { rounds: reps, warmup: 1, log: ctx.log, label: ppLabel });
       rows.push(...toRows({
         bench: 'compat', case: ppLabel, unit: 'round trips/s', better: 'higher', baseline: RAW,
         targets: [atLeast(COMPAT, 0.9, RAW, 'higher')],
+        notes: { [LEAN]: LEAN_NOTE },
       }, pp));
       ctx.record?.(rows);
 

@@ -2,7 +2,7 @@
 // Both ends are the same kind; the server pipes each socket into itself (echo). Each returns the data phase's ms.
 import { once } from 'node:events';
 import net from 'node:net';
-import type { Duplex } from 'node:stream';
+import { Duplex } from 'node:stream';
 
 export interface NetLike {
   createServer(onConnection: (socket: Duplex) => void): net.Server;
@@ -13,6 +13,31 @@ export interface NetLike {
 export const rawNet: NetLike = {
   createServer: (onConnection) => net.createServer({ noDelay: true }, onConnection),
   connect: (port, host) => net.connect({ port, host, noDelay: true }),
+};
+
+/**
+ * The leanest Duplex over a net.Socket: chunks pushed as they come (the socket paused while push() says
+ * no), writes straight through with their callback; no checks, no timers, no error mapping. A reference:
+ * what any stream layered on node:net costs, whoever writes it.
+ */
+function leanDuplex(socket: net.Socket): Duplex {
+  const duplex = new Duplex({
+    read() { socket.resume(); },
+    write(chunk: Buffer, _encoding, done) { socket.write(chunk, done); },
+    final(done) { socket.end(done); },
+    destroy(error, done) { socket.destroy(); done(error); },
+  });
+  socket.on('data', (chunk: Buffer) => { if (!duplex.push(chunk)) socket.pause(); });
+  socket.on('end', () => duplex.push(null));
+  socket.on('error', (error) => duplex.destroy(error));
+  socket.on('connect', () => duplex.emit('connect'));
+  return duplex;
+}
+
+/** node:net under the leanest Duplex at both ends (see leanDuplex). */
+export const leanDuplexNet: NetLike = {
+  createServer: (onConnection) => net.createServer({ noDelay: true }, (socket) => onConnection(leanDuplex(socket))),
+  connect: (port, host) => leanDuplex(net.connect({ port, host, noDelay: true })),
 };
 
 async function open(api: NetLike): Promise<{ client: Duplex; close: () => Promise<void> }> {

@@ -1,6 +1,7 @@
 // NodeConnection: the contract's Connection over a net.Socket (or a tls.TLSSocket).
 //
-// HOW reading works: the socket flows, and each 'data' chunk either goes straight to a waiting
+// HOW reading works: the socket flows, and each 'data' chunk (or, for a client socket made with
+// node:net's `onread`, each read copied out of the shared buffer) either goes straight to a waiting
 // read() or into a small queue. Once the queue holds HIGH_WATER bytes the socket is paused (the
 // kernel's receive window then pushes back on the peer), and it resumes when reads bring the queue
 // under LOW_WATER — memory stays bounded however slow the reader. An aborted read removes only its
@@ -312,6 +313,13 @@ export class NodeConnection implements Connection {
 
   [Symbol.asyncDispose](): Promise<void> {
     return this.close();
+  }
+
+  /** A read of a socket made with node:net's `onread` (see net.ts): its bytes are copied out of the shared buffer. */
+  readInto(bytes: number, buffer: Uint8Array): void {
+    const chunk = Buffer.allocUnsafe(bytes);
+    chunk.set(buffer.subarray(0, bytes));
+    this.onData(chunk);
   }
 
   // ── socket events ──────────────────────────────────────────────────────────

@@ -103,6 +103,31 @@ describe('NodeRuntime TCP', () => {
   });
 
   describe('a connection', () => {
+    it('should keep every chunk a client read intact while its other clients read (they share one read buffer)', async () => {
+      const listener = await rt.reactor.net.listen({ port: 0 });
+      const clients = await Promise.all([0, 1, 2].map(() => rt.reactor.net.connect(listener.address)));
+      const servers = await Promise.all(clients.map(() => listener.accept()));
+      const kept: Uint8Array[][] = [[], [], []];
+      // Rounds of small writes, each client's its own byte, read in turn; every chunk is kept, not copied.
+      for (let round = 0; round < 50; round++) {
+        for (let i = 0; i < 3; i++) await servers[i]!.write(Buffer.alloc(100 + round, 0x41 + i));
+        for (let i = 0; i < 3; i++) {
+          let got = 0;
+          while (got < 100 + round) {
+            const chunk = (await clients[i]!.read())!;
+            kept[i]!.push(chunk);
+            got += chunk.byteLength;
+          }
+        }
+      }
+      for (let i = 0; i < 3; i++) {
+        const all = Buffer.concat(kept[i]!);
+        expect(all.length).to.equal(50 * 100 + (49 * 50) / 2);
+        expect(all.every((byte) => byte === 0x41 + i), `client ${i} holds another client's bytes`).to.equal(true);
+      }
+      await listener.close();
+    });
+
     it('should carry 8 MiB byte-exact both ways', async () => {
       const { client, server } = await connectedPair(rt.reactor.net);
       const payload = randomBytes(8 * 1024 * 1024);
