@@ -1,8 +1,8 @@
 // NodeConnection: the contract's Connection over a net.Socket (or a tls.TLSSocket).
 //
-// HOW reading works: the socket flows, and each 'data' chunk (or, for a client socket made with
-// node:net's `onread`, each read copied out of the shared buffer) either goes straight to a waiting
-// read() or into a small queue. Once the queue holds HIGH_WATER bytes the socket is paused (the
+// HOW reading works: the socket flows, and each 'data' chunk (or, for a client socket, each read
+// through node:net's `onread`: client-reads.ts) either goes straight to a waiting read() or into a
+// small queue. Once the queue holds HIGH_WATER bytes the socket is paused (the
 // kernel's receive window then pushes back on the peer), and it resumes when reads bring the queue
 // under LOW_WATER — memory stays bounded however slow the reader. An aborted read removes only its
 // own waiter, so no chunk is ever handed to a read that already gave up.
@@ -315,12 +315,8 @@ export class NodeConnection implements Connection {
     return this.close();
   }
 
-  /** A read of a socket made with node:net's `onread` (see net.ts): its bytes are copied out of the shared buffer. */
-  readInto(bytes: number, buffer: Uint8Array): void {
-    const chunk = Buffer.allocUnsafe(bytes);
-    chunk.set(buffer.subarray(0, bytes));
-    this.onData(chunk);
-  }
+  /** A chunk read through node:net's `onread` (a client socket: see client-reads.ts), as 'data' brings the others. */
+  readonly received = (chunk: Buffer): void => this.onData(chunk);
 
   // ── socket events ──────────────────────────────────────────────────────────
   private onData(chunk: Buffer): void {
