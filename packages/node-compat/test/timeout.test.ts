@@ -108,6 +108,43 @@ describe('NodeSocket#setTimeout', () => {
     });
   });
 
+  describe('many sockets on one clock (their waits share lists, one sleep per list)', () => {
+    it('should fire each at its own time, skip the stopped ones, and refire those restarted, exactly', async () => {
+      const pair = simPair();
+      const fired = await pair.run(async () => {
+        const server = await simServer(pair, () => {});
+        const clients = await Promise.all(['a', 'b', 'c', 'd', 'e'].map(async (name) => {
+          const client = pair.api.connect(server.port);
+          await new Promise((resolve) => client.once('connect', resolve));
+          return { name, client };
+        }));
+        const start = pair.api.now();
+        const log: string[] = [];
+        for (const { name, client } of clients) client.on('timeout', () => log.push(`${name}@${pair.api.now() - start}`));
+        // a, b, c: 1000 ms, started 100 ms apart; d: 700 ms (a list of its own); e: 1000 ms, stopped at once.
+        clients[0]!.client.setTimeout(1_000);
+        clients[4]!.client.setTimeout(1_000);
+        clients[4]!.client.setTimeout(0);
+        await pair.api.sleep(100);
+        clients[1]!.client.setTimeout(1_000);
+        clients[3]!.client.setTimeout(700);
+        await pair.api.sleep(100);
+        clients[2]!.client.setTimeout(1_000);
+        await pair.api.sleep(100);
+        clients[0]!.client.setTimeout(0); // the head of the 1000 ms list goes at 300 ms…
+        clients[1]!.client.setTimeout(0); // …and so does the next
+        await pair.api.sleep(100);
+        clients[0]!.client.setTimeout(1_000); // a again, at 400 ms, behind c
+        await pair.api.sleep(2_000);
+        for (const { client } of clients) client.destroy();
+        server.close();
+        return log;
+      });
+      expect(fired).to.deep.equal(['d@800', 'c@1200', 'a@1400']);
+      await pair.sim.shutdown();
+    });
+  });
+
   describe('on the node runtime (real time)', () => {
     let rt: NodeRuntime;
     before(async () => { rt = await NodeRuntime.create(); });
