@@ -225,7 +225,10 @@ export class NodeConnection implements Connection {
       }
       if (this.sinkDone || this.localClosed) return; // the sink closed us from its data()
     }
-    if (this.eof || this.isClosed) this.endSink();
+    // What read() would answer once the queue is empty: end of stream, else the failure, else end once closed.
+    if (this.eof) this.endSink();
+    else if (this.failure) this.failSink(this.failure);
+    else if (this.isClosed) this.endSink();
     else if (this.paused) {
       this.paused = false;
       this.socket.resume();
@@ -244,6 +247,13 @@ export class NodeConnection implements Connection {
     if (this.sinkDone || this.localClosed) return;
     this.sinkDone = true;
     this.sink!.end();
+  }
+
+  private failSink(failure: Error): void {
+    if (this.sinkDone || this.localClosed) return;
+    this.sinkDone = true;
+    this.sinkWants = false;
+    this.sink!.error(failure);
   }
 
   private writeWithCallback(data: Uint8Array, done: (error?: Error | null) => void): void {
@@ -358,12 +368,7 @@ export class NodeConnection implements Connection {
     if (this.localClosed) return;
     this.failure ??= toNetError(error);
     if (this.sink) {
-      // As node:net: a failed socket drops what it had not handed out yet.
-      if (!this.sinkDone) {
-        this.sinkDone = true;
-        this.sinkWants = false;
-        this.sink.error(this.failure);
-      }
+      this.failSink(this.failure); // as node:net: a failed socket drops what it had not handed out yet
       return;
     }
     const sole = this.soleReject;

@@ -118,6 +118,23 @@ describe('NodeRuntime Connection PUSH_IO', () => {
     }
   });
 
+  it('should hand a reset that came before the sink to error() at resume(), not end()', async () => {
+    const raw: Server = createServer((socket) => socket.once('data', () => socket.resetAndDestroy()));
+    raw.listen(0, '127.0.0.1');
+    await once(raw, 'listening');
+    try {
+      const client = await rt.reactor.net.connect({ host: '127.0.0.1', port: (raw.address() as AddressInfo).port });
+      await client.write(Buffer.from('hello'));
+      await client.closed; // the reset arrived (and closed the socket) with nobody reading
+      const sink = recorder();
+      ioOf(client).attach(sink);
+      ioOf(client).resume();
+      expect(sink.events).to.deep.equal(['error ECONNRESET']);
+    } finally {
+      raw.close();
+    }
+  });
+
   it('should refuse read() once a sink is attached, and refuse a second sink or one while a read waits', async () => {
     const { client, server } = await connectedPair(rt.reactor.net);
     const pending = client.read();
