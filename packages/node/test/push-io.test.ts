@@ -99,41 +99,36 @@ describe('NodeRuntime Connection PUSH_IO', () => {
     expect(NetError.is(failed) && failed.code).to.equal('EPIPE');
   });
 
-  it('should hand a reset to error() with ECONNRESET, and nothing after it', async () => {
-    // The peer resets once it has heard from us (so the connect itself succeeds).
+  /** A client connected to a raw server that resets once it has heard from us (so the connect itself succeeds). */
+  async function resettingPeer(use: (client: Connection) => Promise<void>): Promise<void> {
     const raw: Server = createServer((socket) => socket.once('data', () => socket.resetAndDestroy()));
     raw.listen(0, '127.0.0.1');
     await once(raw, 'listening');
     try {
-      const client = await rt.reactor.net.connect({ host: '127.0.0.1', port: (raw.address() as AddressInfo).port });
-      const sink = recorder();
-      ioOf(client).attach(sink);
-      ioOf(client).resume();
-      ioOf(client).write(Buffer.from('hello'), () => undefined);
-      await until(() => sink.events.length > 0, 'the reset');
-      await new Promise((resolve) => setTimeout(resolve, 20));
-      expect(sink.events).to.deep.equal(['error ECONNRESET']);
+      await use(await rt.reactor.net.connect({ host: '127.0.0.1', port: (raw.address() as AddressInfo).port }));
     } finally {
       raw.close();
     }
-  });
+  }
 
-  it('should hand a reset that came before the sink to error() at resume(), not end()', async () => {
-    const raw: Server = createServer((socket) => socket.once('data', () => socket.resetAndDestroy()));
-    raw.listen(0, '127.0.0.1');
-    await once(raw, 'listening');
-    try {
-      const client = await rt.reactor.net.connect({ host: '127.0.0.1', port: (raw.address() as AddressInfo).port });
-      await client.write(Buffer.from('hello'));
-      await client.closed; // the reset arrived (and closed the socket) with nobody reading
-      const sink = recorder();
-      ioOf(client).attach(sink);
-      ioOf(client).resume();
-      expect(sink.events).to.deep.equal(['error ECONNRESET']);
-    } finally {
-      raw.close();
-    }
-  });
+  it('should hand a reset to error() with ECONNRESET, and nothing after it', () => resettingPeer(async (client) => {
+    const sink = recorder();
+    ioOf(client).attach(sink);
+    ioOf(client).resume();
+    ioOf(client).write(Buffer.from('hello'), () => undefined);
+    await until(() => sink.events.length > 0, 'the reset');
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(sink.events).to.deep.equal(['error ECONNRESET']);
+  }));
+
+  it('should hand a reset that came before the sink to error() at resume(), not end()', () => resettingPeer(async (client) => {
+    await client.write(Buffer.from('hello'));
+    await client.closed; // the reset arrived (and closed the socket) with nobody reading
+    const sink = recorder();
+    ioOf(client).attach(sink);
+    ioOf(client).resume();
+    expect(sink.events).to.deep.equal(['error ECONNRESET']);
+  }));
 
   it('should refuse read() once a sink is attached, and refuse a second sink or one while a read waits', async () => {
     const { client, server } = await connectedPair(rt.reactor.net);
