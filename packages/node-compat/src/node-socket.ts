@@ -159,10 +159,8 @@ export class NodeSocket extends Duplex {
     this.#owner.open(this.#teardown);
     this.#conn = conn;
     const io = (conn as { [PUSH_IO]?: PushIO })[PUSH_IO];
-    if (io?.attach(this.#sink)) {
-      this.#io = io;
-      this.#ioWritten = 0;
-    } else this.#pump = new WritePump(conn, () => this.#touch(), () => this.#owner.frozen);
+    if (io?.attach(this.#sink)) this.#io = io;
+    else this.#pump = new WritePump(conn, () => this.#touch(), () => this.#owner.frozen);
     this.#local = conn.localAddress;
     this.#remote = conn.remoteAddress;
     this.#released = false;
@@ -174,7 +172,7 @@ export class NodeSocket extends Duplex {
     if (Object.prototype.hasOwnProperty.call(this, 'write')) delete (this as { write?: unknown }).write; // writeAfterFIN
     this.#conn = this.#local = this.#remote = this.#pump = this.#io = this.#ioDone = undefined;
     this.#reading = this.#wantRead = false;
-    this.#bytesRead = 0;
+    this.#bytesRead = this.#ioWritten = 0;
   }
 
   // ── reading ───────────────────────────────────────────────────────────────
@@ -208,19 +206,21 @@ export class NodeSocket extends Duplex {
       this.read(0);
       return;
     }
+    if (this.#deliver(chunk)) this.#pull();
+  };
+
+  /** Counts a chunk read, touches the idle timer and pushes it; push()'s answer: whether to read on. */
+  #deliver(chunk: Uint8Array): boolean {
     this.#bytesRead += chunk.byteLength;
     this.#touch();
-    const buffer = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
-    if (this.push(buffer)) this.#pull();
-  };
+    return this.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength));
+  }
 
   /** Where a PUSH_IO Connection hands its chunks: as #onChunk, but push()'s answer pauses the Connection. */
   readonly #sink: PushSink = {
     data: (chunk) => {
       if (this.destroyed || this.#owner.frozen) return false;
-      this.#bytesRead += chunk.byteLength;
-      this.#touch();
-      return this.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength));
+      return this.#deliver(chunk);
     },
     end: () => this.#onChunk(null),
     error: (error) => this.#onReadError(error),
