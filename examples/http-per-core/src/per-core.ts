@@ -7,7 +7,6 @@
 // lacks `net.reusePort` (Node < 22.12), only worker 0 listens: the service still runs, on one core.
 import http from 'node:http';
 import { defineTask, type TaskContext } from '@runtime-traits/core';
-import { serve } from '@runtime-traits/node-compat';
 import type { WorkStealingRuntime } from '@runtime-traits/worksteal';
 import { createApi } from './api.js';
 
@@ -23,7 +22,11 @@ export const startServer = defineTask(import.meta.url, 'startServer', async (cx:
   if (server?.listening) return (server.address() as { port: number }).port;
   const s = http.createServer({ keepAliveTimeout: 5_000 }, createApi(cx.worker ?? 'main'));
   server = s;
-  if (listener === 'runtime') return ((await serve(s, cx.runtime.reactor, { host, port }, { reusePort })) as { port: number }).port;
+  if (listener === 'runtime') {
+    // Loaded here, not at the top: a native listener's thread then never holds node-compat (~10 MiB a thread).
+    const { serve } = await import('@runtime-traits/node-compat');
+    return ((await serve(s, cx.runtime.reactor, { host, port }, { reusePort })) as { port: number }).port;
+  }
   await new Promise<void>((resolve, reject) => {
     s.once('error', reject);
     s.listen({ host, port, ...(reusePort ? { reusePort } : {}) }, () => resolve());

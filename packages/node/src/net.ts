@@ -2,7 +2,7 @@
 import { createSocket } from 'node:dgram';
 import { promises as dns } from 'node:dns';
 import { connect as netConnect, createServer as netServer, isIP, type AddressInfo, type Server, type Socket } from 'node:net';
-import { connect as tlsConnect, createServer as tlsServer, type ConnectionOptions as TlsConnectionOptions } from 'node:tls';
+import type { ConnectionOptions as TlsConnectionOptions } from 'node:tls';
 import {
   NATIVE_NET, RuntimeShutdownError, UnsupportedError,
   type Connection, type ConnectOptions, type Listener, type ListenOptions, type Net, type SocketAddress, type UdpSocket,
@@ -15,7 +15,7 @@ import { NodeConnection, socketAddresses } from './connection.js';
 import { toNetError } from './errors.js';
 import { NodeListener, type ListenerOwner } from './listener.js';
 import { NativeResources } from './native-resources.js';
-import { tlsClientOptions, tlsServerOptions } from './tls-options.js';
+import { nodeTls, tlsClientOptions, tlsServerOptions } from './tls-options.js';
 import { NodeUdpSocket, type UdpOwner } from './udp.js';
 
 const ignore = (): void => {};
@@ -58,7 +58,7 @@ export class NodeNet implements Net, ListenerOwner, UdpOwner {
       // Plain TCP and Unix sockets read through `onread` (see client-reads.ts); reads start after 'connect'.
       const onread = new ClientReads();
       const socket: Socket = this[NATIVE_NET].own(() => (tls
-        ? tlsConnect({ ...where, ...tls, allowHalfOpen: true } as unknown as TlsConnectionOptions)
+        ? nodeTls().connect({ ...where, ...tls, allowHalfOpen: true } as unknown as TlsConnectionOptions)
         : netConnect({ ...where, allowHalfOpen: true, noDelay, onread })));
       const ready = tls ? 'secureConnect' : 'connect';
       const cleanup = (): void => {
@@ -100,7 +100,7 @@ export class NodeNet implements Net, ListenerOwner, UdpOwner {
     if (this.closing) return Promise.reject(new RuntimeShutdownError());
     return new Promise<Listener>((resolve, reject) => {
       const server: Server = tls
-        ? tlsServer({ ...tls, allowHalfOpen: true, noDelay: true })
+        ? nodeTls().createServer({ ...tls, allowHalfOpen: true, noDelay: true })
         : netServer({ allowHalfOpen: true, noDelay: true });
       const onError = (error: unknown): void => {
         server.off('listening', onListening);

@@ -15,7 +15,7 @@ import {
 } from '@runtime-traits/core';
 import { checkShutdownOptions, checkSpawn, decodeError, show, type ErrorRecord } from '@runtime-traits/core/kit';
 import { resolveTask, TaskSet } from '@runtime-traits/kit';
-import { NodeReactor } from '@runtime-traits/node';
+import { NodeReactor } from '@runtime-traits/node/reactor';
 import { broadcastOver, checkWorkerIndex, executorOver, requirePinned, type Placement } from './executor.js';
 import { runtimeCapabilities } from './capabilities.js';
 import { join } from './join.js';

@@ -40,12 +40,13 @@ describe('WorkStealingRuntime shutdown', function () {
         const rt = await WorkStealingRuntime.create({ workers: 2, blockingThreads: 1 });
         expect(await rt.executor.spawn(add, [i, 1])).to.equal(i + 1);
         if (i % 2 === 1) expect(await rt.executor.spawnBlocking(add, [i, 2])).to.equal(i + 2);
+        if (i % 4 === 0) expect(rt.executor.join(add, [i, 1], add, [i, 2])).to.deep.equal([i + 1, i + 2]); // starts the watchdog
         await rt.shutdown();
       }
     } finally {
       process.off('worker', onWorker);
     }
-    expect(codes).to.have.length(20 * 3 + 10); // two workers and the watchdog each time, a blocking thread every other time
+    expect(codes).to.have.length(20 * 2 + 10 + 5); // two workers each time, a blocking thread every other time, the watchdog every fourth (a join on main)
     expect(codes.filter((c) => c !== 0), 'exit codes other than 0').to.deep.equal([]);
     expect(terminations, 'threads terminated').to.equal(0);
   });

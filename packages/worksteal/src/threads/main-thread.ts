@@ -301,6 +301,7 @@ export class MainThread implements JoinSite, CancelCourier {
 
   // ── JoinSite (../join.ts) ──────────────────────────────────────────────────
   fork(slot: number): void {
+    this.pool.watchWhileBlocked(); // a join on main may block it, and a blocked main hears no exit event
     this.shared.injector.push(slot);
     this.shared.parker.notifyWork();
   }

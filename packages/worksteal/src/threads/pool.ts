@@ -3,7 +3,8 @@
 // Endpoints 1..W are the stealing workers, started by create(); W+1..W+B the blocking threads,
 // started on first use (blocking-pool.ts). Messages from any thread and deaths go to the runtime's
 // ThreadEvents; the runtime decides what they mean. Each thread started on an endpoint gets the
-// next epoch of it and a life port whose far end the watchdog thread holds (liveness.ts).
+// next epoch of it and a life port whose far end main holds until it first blocks in a join, and the
+// watchdog thread from then on (watchdog.ts, liveness.ts).
 import type { ResourceLimits } from 'node:worker_threads';
 import { receiveMessageOnPort } from 'node:worker_threads';
 import { E, G } from '../memory/layout.js';
@@ -36,6 +37,11 @@ export class ThreadPool {
   ) {
     this.watchdog = new Watchdog(shared);
     this.blocking = new BlockingPool(shared, (e) => this.start(e, 'blocking', true));
+  }
+
+  /** The main thread is about to block in a join, where it cannot receive exit events: the watchdog thread watches from now on. */
+  watchWhileBlocked(): void {
+    this.watchdog.start();
   }
 
   /** Starts the stealing workers; resolves once every one is running. */

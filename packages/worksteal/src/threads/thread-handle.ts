@@ -7,7 +7,7 @@
 // missing or unimplemented outside Node).
 import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort, type ResourceLimits } from 'node:worker_threads';
 import { deferred } from '@runtime-traits/kit';
-import { workerExecArgv } from '@runtime-traits/node';
+import { workerExecArgv } from '@runtime-traits/node/worker-exec-argv';
 import { E } from '../memory/layout.js';
 import type { ToMain, ToThread, WorkerInit } from './messages.js';
 import type { Shared } from '../memory/shared.js';
