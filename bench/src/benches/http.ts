@@ -1,6 +1,7 @@
 // http: one JSON endpoint under Debian's wrk — thread-per-core worksteal (a server per worker on one port, net.reusePort;
 // listening natively on the worker thread, and through node-compat's serve on the worker's reactor)
 // vs node:cluster with as many processes vs one single-threaded node:http server: requests/s, p99 latency, total RSS.
+// A reference row runs the per-core layout on plain worker_threads (no runtime), to tell the model's cost from ours.
 //
 // Every contender is its own process tree on the same Node binary (the first engine that has net.reusePort: this
 // Node, else .cache/engines/node-{24,26,22} as .ci/run installs them), serving examples/http-per-core's createApi.
@@ -18,6 +19,7 @@ const ROOT = fileURLToPath(new URL('../../../../', import.meta.url));
 const PER_CORE_MAIN = `${ROOT}examples/http-per-core/dist/src/main.js`;
 const CLUSTER_MAIN = fileURLToPath(new URL('../peers/http-cluster.js', import.meta.url));
 const SINGLE_MAIN = fileURLToPath(new URL('../peers/http-single.js', import.meta.url));
+const THREADS_MAIN = fileURLToPath(new URL('../peers/http-threads.js', import.meta.url));
 const WRK = ['/usr/bin/wrk', '/usr/local/bin/wrk'].find((p) => existsSync(p));
 
 /** Does this Node binary let two listeners share a port with reusePort? (Detected by trial, never by version.) */
@@ -124,6 +126,7 @@ const bench: Benchmark = {
     const PER_CORE_RT = `thread-per-core worksteal (${cores} workers, reusePort, node-compat serve)`;
     const CLUSTER = `node:cluster (${cores} processes)`;
     const SINGLE = 'one node:http thread';
+    const THREADS = `reference: ${cores} plain worker_threads (reusePort, no runtime)`;
     const label = `GET /hello, wrk -t2 -c${connections} -d${seconds}s`;
     ctx.log(`  http: ${label} on ${node ?? 'no suitable node'}`);
     const p99 = new Map<string, Outcome>();
@@ -156,6 +159,7 @@ const bench: Benchmark = {
       contender(PER_CORE_RT, [PER_CORE_MAIN, '--port', '0', '--workers', String(cores), '--listener', 'runtime']),
       contender(CLUSTER, [CLUSTER_MAIN, String(cores)]),
       contender(SINGLE, [SINGLE_MAIN]),
+      contender(THREADS, [THREADS_MAIN, String(cores)]),
     ], { rounds, warmup: 1, log: ctx.log, label, timeoutMs: (seconds + 60) * 1000 });
     for (const [name, o] of outcomes) if (o.problem) { p99.get(name)!.problem = o.problem; rss.get(name)!.problem = o.problem; }
     const note = `${node ?? ''}; the load generator shares the machine's ${availableParallelism()} cores with the servers`;
@@ -166,6 +170,7 @@ const bench: Benchmark = {
         notes: {
           [PER_CORE]: `each worker's http.Server listens itself on its thread; ${note}`,
           [PER_CORE_RT]: "each worker's http.Server accepts through the worker's NodeReactor (node-compat serve)",
+          [THREADS]: "the per-core layout with nothing of this repository: what Node's threads give by themselves",
         },
       }, outcomes),
       ...toRows({ bench: 'http', case: `${label}: p99 latency`, unit: 'ms', better: 'lower', baseline: CLUSTER }, p99),
