@@ -34,6 +34,17 @@ describe('LocalRuntime virtual clock', () => {
     expect(Date.now() - started).to.be.lessThan(10_000); // an hour, in far less than an hour
   });
 
+  it("calls a timeout's timer off as soon as its work wins, in both forms, leaving no timer behind", async () => {
+    const seen = await rt.run(async (cx) => {
+      const { clock } = cx.runtime.reactor;
+      const first = await clock.timeout(60_000, clock.sleep(5).then(() => 'promise form'));
+      const timersAfterFirst = rt.metrics().timers;
+      const second = await clock.timeout(60_000, (signal) => clock.sleep(7, { signal }).then(() => 'function form'));
+      return { first, second, timersAfterFirst, timersAfterSecond: rt.metrics().timers, now: clock.now() };
+    });
+    expect(seen).to.deep.equal({ first: 'promise form', second: 'function form', timersAfterFirst: 0, timersAfterSecond: 0, now: 12 });
+  });
+
   it('keeps wallClock() virtual: the fixed epoch plus now()', async () => {
     await rt.run(async (cx) => cx.runtime.reactor.clock.sleep(1234));
     expect(rt.reactor.clock.wallClock()).to.equal(VIRTUAL_EPOCH + 1234);

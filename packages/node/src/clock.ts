@@ -11,7 +11,7 @@
 // pending sleep with RuntimeShutdownError.
 import { performance } from 'node:perf_hooks';
 import { RuntimeShutdownError, type Clock } from '@runtime-traits/core';
-import { abortError, checkMs, checkOptions, checkSignal, intervalOver, timeoutOver } from '@runtime-traits/core/kit';
+import { abortError, checkMs, checkOptions, checkSignal, intervalOver, timeoutWith, type Deadline } from '@runtime-traits/core/kit';
 import { promiseInto } from '@runtime-traits/kit';
 
 /**
@@ -27,11 +27,15 @@ const THREAD_OFFSET = performance.timeOrigin;
 const MAX_TIMER_MS = 2 ** 31 - 1;
 
 const unset = (): void => {};
+/** A plain sleep's `reached` (only timeout()'s timers use theirs). */
+const NOT_A_DEADLINE: Promise<void> = new Promise<void>(unset);
 
 // Fields are assigned in the constructors (cheaper than define-semantics class fields on this path).
-class Sleep {
+class Sleep implements Deadline {
   /** The group it waits in; undefined once settled or aborted. */
   declare group: Group | undefined;
+  /** Its promise, when it is timeout()'s timer (kit's Deadline); NOT_A_DEADLINE for a plain sleep. */
+  declare reached: Promise<void>;
   declare onAbort: (() => void) | undefined;
   declare resolve: (value: void) => void;
   declare reject: (error: unknown) => void;
@@ -43,8 +47,14 @@ class Sleep {
     this.onAbort = undefined;
     this.resolve = unset;
     this.reject = unset;
+    this.reached = NOT_A_DEADLINE;
     this.deadline = deadline;
     this.signal = signal;
+  }
+
+  /** timeout()'s work won: the timer leaves its group (kit's Deadline). */
+  cancel(): void {
+    this.group?.owner.release(this);
   }
 }
 
@@ -123,8 +133,22 @@ export class NodeClock implements Clock {
       checkMs(ms);
       return Promise.reject(new RuntimeShutdownError());
     }
-    return timeoutOver((t, o) => this.sleep(t, o), ms, work);
+    return timeoutWith(this.startDeadline, ms, work);
   }
+
+  /** timeout()'s timer: a sleep without a signal, called off by `cancel()` when the work wins. */
+  private readonly startDeadline = (ms: number): Deadline => {
+    const now = performance.now();
+    const sleep = new Sleep(now + ms, undefined);
+    if (this.closing) { // (the work's own call may have closed the reactor)
+      sleep.reached = Promise.reject(new RuntimeShutdownError());
+      return sleep;
+    }
+    sleep.reached = promiseInto<void>(sleep);
+    this.count++;
+    this.place(sleep, now);
+    return sleep;
+  };
 
   /** Clears every timer; pending and later sleeps reject with RuntimeShutdownError. Idempotent. */
   close(): void {
@@ -184,8 +208,8 @@ export class NodeClock implements Clock {
     sleep.group = group;
   }
 
-  /** Takes a pending sleep out of its group and drops its abort listener; the caller settles it. */
-  private release(sleep: Sleep): void {
+  /** @internal Takes a pending sleep out of its group and drops its abort listener; the caller settles it (or, for a cancelled Deadline, nobody). */
+  release(sleep: Sleep): void {
     if (sleep.onAbort) sleep.signal!.removeEventListener('abort', sleep.onAbort);
     sleep.onAbort = undefined;
     const group = sleep.group;

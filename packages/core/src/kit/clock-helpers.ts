@@ -53,18 +53,40 @@ export function intervalOver(now: () => number, sleep: Sleep, ms: number, opts?:
 }
 
 /**
- * Settles with `work`, or rejects with TimeoutError after `ms`. A function form receives a signal
- * that is aborted (with the TimeoutError as reason) at the deadline, so the work can stop.
+ * A timer a clock can start and call off without an AbortSignal: what `timeout()` needs. Cancelling a
+ * sleep through a signal costs an AbortController, its signal, the abort event, a DOMException and a
+ * CancelledError, for a timer nobody waits on any more; `timeout()` calls off its timer every time the
+ * work wins, so a clock that offers this pays none of that (see {@link timeoutWith}).
+ */
+export interface Deadline {
+  /** Resolves when the time is up; rejects if the clock drops it (shut down, its host crashed); never settles once cancelled. */
+  readonly reached: Promise<void>;
+  /** Calls the timer off: it leaves the clock at once (an idle runtime keeps no timer). A no-op once it fired. */
+  cancel(): void;
+}
+
+/**
+ * Settles with `work`, or rejects with TimeoutError after `ms`, over any clock's `sleep`. A function
+ * form receives a signal that is aborted (with the TimeoutError as reason) at the deadline, so the
+ * work can stop.
  */
 export function timeoutOver<T>(sleep: Sleep, ms: number, work: PromiseLike<T> | ((signal: AbortSignal) => PromiseLike<T>)): Promise<T> {
+  return timeoutWith((m) => {
+    const timer = new AbortController();
+    return { reached: sleep(m, { signal: timer.signal }), cancel: () => timer.abort() };
+  }, ms, work);
+}
+
+/** {@link timeoutOver} for a clock that can start a {@link Deadline}: the same contract, without a signal per timer. */
+export function timeoutWith<T>(start: (ms: number) => Deadline, ms: number, work: PromiseLike<T> | ((signal: AbortSignal) => PromiseLike<T>)): Promise<T> {
   checkMs(ms);
   if (typeof work !== 'function' && !isThenable(work)) {
     throw new TypeError(`work must be a promise or a function (signal) => promise, got ${show(work)}`);
   }
-  const deadline = new AbortController();
-  const timer = new AbortController();
+  let deadline: AbortController | undefined; // only the function form has a signal to abort
   let promise: PromiseLike<T>;
   if (typeof work === 'function') {
+    deadline = new AbortController();
     try {
       promise = work(deadline.signal);
     } catch (error) {
@@ -75,14 +97,17 @@ export function timeoutOver<T>(sleep: Sleep, ms: number, work: PromiseLike<T> | 
     promise = work;
   }
   return new Promise<T>((resolve, reject) => {
-    sleep(ms, { signal: timer.signal }).then(() => {
+    const timer = start(ms);
+    timer.reached.then(() => {
       const error = new TimeoutError(`Timed out after ${ms} ms`);
-      deadline.abort(error);
+      deadline?.abort(error);
       reject(error);
-    }, () => { /* the work settled first and stopped the timer */ });
-    promise.then((value) => { timer.abort(); resolve(value); }, (error) => { timer.abort(); reject(error); });
+    }, ignore); // the clock dropped the timer (shutdown, a crashed host): the work's own outcome decides
+    promise.then((value) => { timer.cancel(); resolve(value); }, (error) => { timer.cancel(); reject(error); });
   });
 }
+
+function ignore(): void {}
 
 /** The CancelledError an aborted wait rejects with; keeps the signal's reason as `cause`. */
 export function abortError(reason: unknown): CancelledError {

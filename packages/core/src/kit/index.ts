@@ -10,7 +10,8 @@ export {
   checkAddress, checkListenAddress, checkUdpAddress, isThenable, DEFAULT_HOST,
 } from './checks.js';
 export { checkTlsClientOptions, checkTlsServerOptions } from './tls-checks.js';
-export { intervalOver, timeoutOver, abortError } from './clock-helpers.js';
+export { intervalOver, timeoutOver, timeoutWith, abortError } from './clock-helpers.js';
+export type { Deadline } from './clock-helpers.js';
 export { encodeError, decodeError, isErrorLike } from './error-codec.js';
 
 export type { ErrorRecord } from './error-codec.js';

@@ -168,7 +168,7 @@ export class TcpEndpoint implements Connection, FlowReceiver {
   close(): Promise<void> {
     if (this.localClosed) return Promise.resolve();
     this.localClosed = true;
-    this.failAll(this.writers, this.pipeError());
+    if (this.writers.length > 0) this.failAll(this.writers, this.pipeError()); // (an error costs its stack: only when someone gets it)
     for (const reader of this.readers.splice(0)) reader.settle(true, null);
     if (!this.resetError && !this.stale) {
       // Unread data here, on the wire towards us, or still waiting to be sent by the peer: RST.

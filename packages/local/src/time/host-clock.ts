@@ -1,6 +1,6 @@
 // A host's Clock over the scheduler: sleep is a timer on the heap, woken at exactly now() + ms.
 import type { Clock } from '@runtime-traits/core';
-import { abortError, checkMs, checkOptions, checkSignal, intervalOver, isThenable, show, timeoutOver } from '@runtime-traits/core/kit';
+import { abortError, checkMs, checkOptions, checkSignal, intervalOver, isThenable, show, timeoutWith, type Deadline } from '@runtime-traits/core/kit';
 import { promiseInto } from '@runtime-traits/kit';
 import { hostDateNow } from '../host-globals.js';
 import type { HostState } from '../sim-net/host-state.js';
@@ -33,6 +33,26 @@ class SleepTimer implements TimerItem {
 
   label(): string {
     return `${this.hostName} timer ${this.seq}`;
+  }
+}
+
+function ignore(): void {}
+
+/** timeout()'s timer (kit's Deadline): a sleep without a signal that leaves the heap when the work wins. */
+class DeadlineTimer extends SleepTimer implements Deadline {
+  readonly reached: Promise<void>;
+
+  constructor(owner: number, hostName: string, at: number, private readonly scheduler: Scheduler) {
+    super(owner, hostName, at);
+    this.reached = promiseInto<void>(this);
+  }
+
+  cancel(): void {
+    this.scheduler.removeTimer(this);
+    // A turn may already have taken it off the heap to wake it in this very batch (a compat timer
+    // callback earlier in the batch settled the work through a synchronous thenable): it must not
+    // fire after that.
+    this.resolve = ignore;
   }
 }
 
@@ -79,12 +99,21 @@ export class HostClock implements Clock {
   timeout<T>(ms: number, work: PromiseLike<T> | ((signal: AbortSignal) => PromiseLike<T>)): Promise<T> {
     const down = this.host.downError();
     if (down) {
-      // The same argument checks first, then the refusal (timeoutOver would wait forever on a refused timer).
+      // The same argument checks first, then the refusal (timeoutWith would wait forever on a refused timer).
       checkMs(ms);
       if (typeof work !== 'function' && !isThenable(work)) throw new TypeError(`work must be a promise or a function (signal) => promise, got ${show(work)}`);
       if (isThenable(work)) Promise.resolve(work).then(undefined, () => undefined);
       return Promise.reject(down);
     }
-    return timeoutOver((m, o) => this.sleep(m, o), ms, work);
+    return timeoutWith(this.startDeadline, ms, work);
   }
+
+  private readonly startDeadline = (ms: number): Deadline => {
+    const scheduler = this.scheduler;
+    const timer = new DeadlineTimer(this.host.index, this.host.name, scheduler.now() + ms, scheduler);
+    const down = this.host.downError(); // (the work's own call may have taken the host down)
+    if (down) timer.reject(down);
+    else scheduler.addTimer(timer);
+    return timer;
+  };
 }

@@ -8,9 +8,10 @@
 //   - the thread itself: when it calls process.exit (its 'exit' handler), or when it finds that a
 //     task's synchronous run was cut short by something no catch sees (the engine ended its script on
 //     out-of-memory or exit but went on running the thread's event loop: Deno does);
-//   - the watchdog thread (watchdog.ts), which holds the other end of each thread's life port: an
-//     engine closes a thread's ports when the thread is gone, whatever killed it, and the watchdog,
-//     which never runs task code, sees the close within its own event loop turn.
+//   - whoever holds the other end of each thread's life port (watchdog.ts): an engine closes a
+//     thread's ports when the thread is gone, whatever killed it. The main thread holds them until it
+//     first joins (where the engine reports the close of a port nobody started); from then on the
+//     watchdog thread, which never runs task code, sees the close within its own event loop turn.
 // Each marker then adds 1 to G.DEATHS and wakes the main thread, which compares G.DEATHS with the
 // deaths it handled (a load per wake) and reads the words of its threads only when they differ. A
 // thread busy in a long synchronous task marks nothing and closes no port: it is never taken for dead.

@@ -2,8 +2,9 @@
 //
 // A death is noticed by whichever comes first: the worker's exit event (the main thread's event loop
 // must be free to get it), or the thread's liveness word (liveness.ts), marked by the thread itself
-// or by the watchdog thread, which the main thread reads on every wake-up and every few ms while it is
-// blocked in join. Nothing here asks the engine about a worker's event loop (Worker.performance is
+// or by whoever holds the far end of its life port (the main thread until it first joins, the watchdog
+// thread from then on: watchdog.ts), which the main thread reads on every wake-up and every few ms
+// while it is blocked in join. Nothing here asks the engine about a worker's event loop (Worker.performance is
 // missing or unimplemented outside Node).
 import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort, type ResourceLimits } from 'node:worker_threads';
 import { deferred } from '@runtime-traits/kit';

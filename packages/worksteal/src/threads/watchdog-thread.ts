@@ -1,4 +1,4 @@
-// The watchdog thread's entry point: holds the far end of every pool thread's life port and marks a thread dead when its port closes.
+// The watchdog thread's entry point: from the main thread's first join on, holds the far end of every pool thread's life port and marks a thread dead when its port closes.
 //
 // It never runs task code, so it is never too busy to notice: a close event arrives within one turn
 // of its event loop, while the main thread may be blocked in join and cannot receive a worker's exit

@@ -35,6 +35,8 @@ interface Thread {
 export class Watchdog {
   private thread: Thread | undefined;
   private readonly held = new Map<MessagePort, Held>();
+  /** The thread could not be started: do not try again on every join. */
+  private failed = false;
 
   constructor(private readonly shared: Shared) {}
 
@@ -66,10 +68,19 @@ export class Watchdog {
 
   /** Main is about to block in a join: the watchdog thread starts (once) and takes every life port main holds. */
   start(): void {
-    if (this.thread) return;
+    if (this.thread || this.failed) return;
     const channel = new MessageChannel();
     const init: WatchdogInit = { buffers: this.shared.buffers, config: this.shared.config, port: channel.port2 };
-    const worker = new Worker(WATCHDOG_URL, { workerData: init, transferList: [channel.port2], execArgv: workerExecArgv() });
+    let worker: Worker;
+    try {
+      worker = new Worker(WATCHDOG_URL, { workerData: init, transferList: [channel.port2], execArgv: workerExecArgv() });
+    } catch {
+      // No thread to be had (the engine's limit): main keeps the ports, and a blocked join is left with
+      // its own look at the liveness words, as when the watchdog itself fails.
+      this.failed = true;
+      channel.port1.close();
+      return;
+    }
     const thread: Thread = { worker, port: channel.port1, exited: exitOf(worker) };
     this.thread = thread;
     // Neither keeps the process alive; the thread has nothing to say, and a failure of its own only
