@@ -40,14 +40,17 @@ async function exploreSeeds(ctx: BenchContext): Promise<BenchRow[]> {
   try {
     const out = await alternate([
       contender('one thread', 0), contender('worksteal, 1 worker', 1), contender('worksteal, 2 workers', 2), contender(KEPT, 2, pool),
-    ], { rounds: ctx.quick ? 1 : 5, warmup: ctx.quick ? 0 : 1, log: ctx.log, label });
+    // Three warm-up rounds: each thread compiles the scenario's code for itself, and a worker of the
+    // kept pool runs half the seeds the main thread runs per round, so after one round it was still
+    // compiling (V8 optimised 30-160 functions per 600 seeds until the fourth round on one thread).
+    ], { rounds: ctx.quick ? 1 : 5, warmup: ctx.quick ? 0 : 3, log: ctx.log, label });
     return toRows({
       bench: 'simtest', case: label, unit: 'seeds/s', better: 'higher', baseline: 'one thread',
       targets: [atLeast(KEPT, 1.8, 'one thread', 'higher')],
       notes: {
         'worksteal, 1 worker': 'a fresh pool per call: start-up and module loading in every sample',
         'worksteal, 2 workers': 'a fresh pool per call: start-up and module loading in every sample',
-        [KEPT]: 'explore(…, { pool }): one pool for every sample (started and warmed by the warm-up round). Ceiling on 2 cores: the one-thread run also keeps V8\'s background threads busy (concurrent compilation, then GC: 0.16–0.49 s per 400 seeds beside the main thread\'s 1.1–1.4 s, from /proc/self/task; only --single-threaded brings it to 1.00 core), so about 2 / 1.15 = 1.74x',
+        [KEPT]: 'explore(…, { pool }): one pool for every sample (started and warmed by the warm-up rounds). Ceiling on 2 cores: the one-thread run also keeps V8\'s background threads busy (concurrent compilation, then GC: 0.16–0.49 s per 400 seeds beside the main thread\'s 1.1–1.4 s, from /proc/self/task; only --single-threaded brings it to 1.00 core), so about 2 / 1.15 = 1.74x',
       },
     }, out);
   } finally {
