@@ -27,15 +27,11 @@ const THREAD_OFFSET = performance.timeOrigin;
 const MAX_TIMER_MS = 2 ** 31 - 1;
 
 const unset = (): void => {};
-/** A plain sleep's `reached` (only timeout()'s timers use theirs). */
-const NOT_A_DEADLINE: Promise<void> = new Promise<void>(unset);
 
 // Fields are assigned in the constructors (cheaper than define-semantics class fields on this path).
-class Sleep implements Deadline {
+class Sleep {
   /** The group it waits in; undefined once settled or aborted. */
   declare group: Group | undefined;
-  /** Its promise, when it is timeout()'s timer (kit's Deadline); NOT_A_DEADLINE for a plain sleep. */
-  declare reached: Promise<void>;
   declare onAbort: (() => void) | undefined;
   declare resolve: (value: void) => void;
   declare reject: (error: unknown) => void;
@@ -47,12 +43,20 @@ class Sleep implements Deadline {
     this.onAbort = undefined;
     this.resolve = unset;
     this.reject = unset;
-    this.reached = NOT_A_DEADLINE;
     this.deadline = deadline;
     this.signal = signal;
   }
+}
 
-  /** timeout()'s work won: the timer leaves its group (kit's Deadline). */
+/** timeout()'s timer (kit's Deadline): a sleep without a signal that leaves its group when the work wins. */
+class DeadlineSleep extends Sleep implements Deadline {
+  declare readonly reached: Promise<void>;
+
+  constructor(deadline: number, refused: Error | undefined) {
+    super(deadline, undefined);
+    this.reached = refused ? Promise.reject(refused) : promiseInto<void>(this);
+  }
+
   cancel(): void {
     this.group?.owner.release(this);
   }
@@ -139,12 +143,9 @@ export class NodeClock implements Clock {
   /** timeout()'s timer: a sleep without a signal, called off by `cancel()` when the work wins. */
   private readonly startDeadline = (ms: number): Deadline => {
     const now = performance.now();
-    const sleep = new Sleep(now + ms, undefined);
-    if (this.closing) { // (the work's own call may have closed the reactor)
-      sleep.reached = Promise.reject(new RuntimeShutdownError());
-      return sleep;
-    }
-    sleep.reached = promiseInto<void>(sleep);
+    // (the work's own call may have closed the reactor)
+    const sleep = new DeadlineSleep(now + ms, this.closing ? new RuntimeShutdownError() : undefined);
+    if (this.closing) return sleep;
     this.count++;
     this.place(sleep, now);
     return sleep;

@@ -40,11 +40,6 @@ export class Watchdog {
 
   constructor(private readonly shared: Shared) {}
 
-  /** Whether the watchdog thread runs (main has blocked in a join at least once). */
-  get started(): boolean {
-    return this.thread !== undefined;
-  }
-
   /**
    * A life port for epoch `epoch` of endpoint e: the caller gives the returned port to the new thread
    * (in its workerData); the other end stays with main, or with the watchdog thread once it runs, and
