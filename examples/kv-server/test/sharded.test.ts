@@ -1,10 +1,11 @@
 // Shard-per-core kv-server (a thread-per-core WorkStealingRuntime, a shard of the keys per worker) with ioredis over real sockets:
-// forwarded pipelines keep their order, keys live on their owners alone, MGET/MSET/DEL/EXISTS across
-// shards, MULTI/EXEC atomic on one shard and refused across shards, keyless commands over every shard.
+// forwarded pipelines keep their order, keys live on their owners alone, MGET/MSET/MSETNX/DEL/EXISTS
+// across shards as one step (holds, with a lease), MULTI/EXEC atomic on one shard and across shards,
+// keyless commands over every shard.
 import { expect } from 'chai';
 import { Redis } from 'ioredis';
 import { WorkStealingRuntime } from '@runtime-traits/worksteal';
-import { ownerOf, shardKeys, startSharded, stopSharded } from '../src/shard/index.js';
+import { ownerOf, shardHold, shardKeys, startSharded, stopSharded } from '../src/shard/index.js';
 import type { ShardedServer } from '../src/shard/index.js';
 import { redisCli, startServer } from './server-process.js';
 
@@ -14,6 +15,12 @@ function keysOnEveryShard(prefix: string, count: number, workers: number): strin
   const owners = new Set(keys.map((key) => ownerOf(key, workers)));
   expect(owners.size, 'the keys cover every shard').to.equal(workers);
   return keys;
+}
+
+/** Two keys with `prefix` owned by different shards of two. */
+function pairAcrossShards(prefix: string): [string, string] {
+  const a = `${prefix}:a`;
+  for (let i = 0; ; i++) if (ownerOf(`${prefix}:b${i}`, 2) !== ownerOf(a, 2)) return [a, `${prefix}:b${i}`];
 }
 
 describe('kv-server shard-per-core (worksteal, stealing: false)', function () {
@@ -28,6 +35,24 @@ describe('kv-server shard-per-core (worksteal, stealing: false)', function () {
     await client.connect();
     clients.push(client);
     return client;
+  };
+
+  /**
+   * `count` connections, alternating between the two workers when both listen (connections are
+   * opened until each worker serves half; `CLIENT LIST` names the connections of the asking one's worker).
+   */
+  const spreadOverWorkers = async (count: number): Promise<Redis[]> => {
+    if (server.listening < 2) return Promise.all(Array.from({ length: count }, () => connect()));
+    const first = await connect();
+    const onFirst = (list: string): Set<string> => new Set([...list.matchAll(/ addr=(\S+)/g)].map((m) => m[1]!));
+    const groups: Redis[][] = [[first], []];
+    for (let tries = 0; groups[0]!.length + groups[1]!.length < count && tries < 200; tries++) {
+      const next = await connect();
+      const side = onFirst(await first.client('LIST') as string).has(`127.0.0.1:${next.stream.localPort}`) ? 0 : 1;
+      if (groups[side]!.length < count / 2) groups[side]!.push(next);
+    }
+    expect(groups[1], 'connections on the second worker').to.have.length.greaterThan(0);
+    return groups[0]!.flatMap((client, i) => (groups[1]![i] ? [client, groups[1]![i]!] : [client]));
   };
 
   before(async () => {
@@ -117,13 +142,67 @@ describe('kv-server shard-per-core (worksteal, stealing: false)', function () {
     expect(await redis.dbsize()).to.equal(keys.length - 10);
   });
 
-  it('refuses MSETNX across shards and runs it on one', async () => {
-    const [a, b] = keysOnEveryShard('nx', 2, 2);
-    const error = await redis.msetnx(a!, '1', b!, '2').then(() => null, (e: Error) => e);
-    expect(error?.message).to.match(/^CROSSSLOT MSETNX/);
-    expect(await redis.exists(a!, b!)).to.equal(0);
+  it('runs MSETNX across shards as one step: all or nothing, and of racing ones exactly one wins', async () => {
+    const [a, b, c] = keysOnEveryShard('nx', 3, 2);
+    expect(await redis.msetnx(a!, '1', b!, '2')).to.equal(1);
+    expect(await redis.mget(a!, b!)).to.deep.equal(['1', '2']);
+    expect(await redis.msetnx(c!, 'x', a!, 'y')).to.equal(0); // a exists: nothing is set
+    expect(await redis.mget(a!, c!)).to.deep.equal(['1', null]);
     expect(await redis.msetnx('{t}x', '1', '{t}y', '2')).to.equal(1);
     expect(await redis.mget('{t}x', '{t}y')).to.deep.equal(['1', '2']);
+    // Racing MSETNXs over the same two shards, from connections on both workers: one wins each round, whole.
+    const racers = await Promise.all([1, 2, 3, 4].map(() => connect()));
+    for (let round = 0; round < 40; round++) {
+      const [x, y] = pairAcrossShards(`race${round}`);
+      const won = await Promise.all(racers.map((client, i) => (i % 2 === 0 ? client.msetnx(x, `c${i}`, y, `c${i}`) : client.msetnx(y, `c${i}`, x, `c${i}`))));
+      expect(won.filter((one) => one === 1), `round ${round}`).to.have.length(1);
+      const winner = `c${won.indexOf(1)}`;
+      expect(await redis.mget(x, y)).to.deep.equal([winner, winner]);
+    }
+  });
+
+  it('runs MSET and MGET across shards as one step: readers on other connections never see half of one', async () => {
+    const [a, b] = pairAcrossShards('pair');
+    await redis.mset(a, '0', b, '0');
+    // A torn read needs the writer and a reader served by different workers (each then runs its own
+    // shard's part first); with one listening worker (no net.reusePort) every connection is on worker 0.
+    const [writer, ...readers] = await spreadOverWorkers(6);
+    let running = true;
+    let reads = 0;
+    const torn: string[] = [];
+    const polling = readers.map(async (reader, i) => {
+      while (running) {
+        reads++;
+        if (i % 3 === 0) { // one step: both values of one MSET
+          const [x, y] = (await reader.mget(a, b)) as [string, string];
+          if (x !== y) torn.push(`MGET ${x} ${y}`);
+        } else { // two commands: once one key shows round n, the other cannot show an earlier round
+          const [first, second] = i % 3 === 1 ? [a, b] : [b, a];
+          const x = Number(await reader.get(first));
+          const y = Number(await reader.get(second));
+          if (y < x) torn.push(`GET ${first} ${x} then ${second} ${y}`);
+        }
+      }
+    });
+    for (let round = 1; round <= 300; round++) expect(await writer!.mset(a, `${round}`, b, `${round}`)).to.equal('OK');
+    running = false;
+    await Promise.all(polling);
+    expect(reads).to.be.greaterThan(100);
+    expect(torn, 'half-applied MSETs seen').to.deep.equal([]);
+    expect(await redis.mget(a, b)).to.deep.equal(['300', '300']);
+  });
+
+  it('ends a hold whose worker never lets go after its lease: the shard waits, then serves again', async () => {
+    const [a, b] = pairAcrossShards('lease');
+    await redis.mset(a, '1', b, '2');
+    const shard = ownerOf(a, 2);
+    await rt.spawnOn(shard, shardHold, [987_654_321, 400]); // as a worker that died holding it
+    const started = performance.now();
+    expect(await redis.get(a)).to.equal('1');
+    expect(performance.now() - started, 'the GET waited for the lease').to.be.greaterThan(300);
+    const quick = performance.now();
+    expect(await redis.mget(a, b)).to.deep.equal(['1', '2']);
+    expect(performance.now() - quick).to.be.lessThan(300);
   });
 
   it('runs MULTI/EXEC on one shard atomically: a reader on another connection never sees half', async () => {
@@ -144,14 +223,45 @@ describe('kv-server shard-per-core (worksteal, stealing: false)', function () {
     expect(await redis.mget('{acct}a', '{acct}b', '{acct}note')).to.deep.equal(['100', '100', 't99']);
   });
 
-  it('refuses MULTI/EXEC across shards with CROSSSLOT and runs none of it', async () => {
-    const [a, b] = keysOnEveryShard('tx', 2, 2);
-    const error = await redis.multi().set(a!, '1').set(b!, '2').exec().then(() => null, (e: Error) => e);
-    expect(error?.message).to.match(/CROSSSLOT MULTI\/EXEC touches keys on the shards of workers 0, 1/);
-    expect(await redis.exists(a!, b!)).to.equal(0);
-    const keyless = await redis.multi().set(a!, '1').dbsize().exec().then(() => null, (e: Error) => e);
-    expect(keyless?.message).to.match(/CROSSSLOT MULTI\/EXEC touches keys on every shard/);
+  it('runs MULTI/EXEC across shards as one step, its replies in queued order', async () => {
+    const [a, b] = pairAcrossShards('tx');
+    const replies = await redis.multi().set(a, '1').set(b, '2').incr(a).mget(a, b).dbsize().mset(a, '5', b, '6').exec();
+    expect(replies!.map(([error, value]) => error ?? value)).to.deep.equal(['OK', 'OK', 2, ['2', '2'], 2, 'OK']);
+    expect(await redis.mget(a, b)).to.deep.equal(['5', '6']);
+    // A command failing inside runs as on one thread: its error in its place, the rest applied.
+    const failed = await redis.multi().set(a, 'x').incr(a).set(b, 'y').exec();
+    expect(failed![0]).to.deep.equal([null, 'OK']);
+    expect(failed![1]![0]).to.be.instanceOf(Error).with.property('message').that.matches(/not an integer/);
+    expect(failed![2]).to.deep.equal([null, 'OK']);
+    expect(await redis.mget(a, b)).to.deep.equal(['x', 'y']);
     expect(await redis.ping()).to.equal('PONG'); // the connection is out of MULTI
+  });
+
+  it('runs MULTI/EXEC across shards atomically: readers on both workers never see half', async () => {
+    const [a, b] = pairAcrossShards('acct');
+    const [writer, ...readers] = await spreadOverWorkers(5);
+    let running = true;
+    const torn: string[] = [];
+    const polling = readers.map(async (reader, i) => {
+      while (running) {
+        if (i % 2 === 0) {
+          const [x, y] = (await reader.mget(a, b)) as [string | null, string | null];
+          if (x !== y) torn.push(`MGET ${x} ${y}`);
+        } else {
+          const x = Number(await reader.get(a));
+          const y = Number(await reader.get(b));
+          if (y < x) torn.push(`GET ${x} then ${y}`);
+        }
+      }
+    });
+    for (let i = 0; i < 200; i++) {
+      const replies = await writer!.multi().incr(a).set(`{acct}note`, `t${i}`).incr(b).exec();
+      expect(replies!.map(([error, value]) => error ?? value)).to.deep.equal([i + 1, 'OK', i + 1]);
+    }
+    running = false;
+    await Promise.all(polling);
+    expect(torn, 'half-applied transactions seen').to.deep.equal([]);
+    expect(await redis.mget(a, b, '{acct}note')).to.deep.equal(['200', '200', 't199']);
   });
 
   it('answers DBSIZE, KEYS, SCAN, INFO keyspace and FLUSHALL/FLUSHDB from every shard', async () => {

@@ -74,3 +74,39 @@ export function infoWithKeyspace(reply: string, stats: string[]): string {
   const payload = format + without.replace('# Keyspace\r\n', `# Keyspace\r\n${line}`);
   return `${type}${payload.length}\r\n${payload}\r\n`;
 }
+
+/** Where the RESP reply starting at `at` ends (any RESP2 or RESP3 type). */
+function endOf(reply: string, at: number): number {
+  const lineEnd = reply.indexOf('\r\n', at);
+  const n = Number(reply.slice(at + 1, lineEnd));
+  let end = lineEnd + 2;
+  switch (reply[at]) {
+    case '$': case '=': case '!': // blob string, verbatim, blob error
+      return n < 0 ? end : end + n + 2;
+    case '*': case '~': case '>': // array, set, push (a null array has n = -1)
+      for (let i = 0; i < n; i++) end = endOf(reply, end);
+      return end;
+    case '%': // map: n pairs
+      for (let i = 0; i < 2 * n; i++) end = endOf(reply, end);
+      return end;
+    case '|': // attributes, then the reply they describe
+      for (let i = 0; i < 2 * n; i++) end = endOf(reply, end);
+      return endOf(reply, end);
+    default: // simple string, error, integer, null, double, boolean, big number
+      return end;
+  }
+}
+
+/** The elements of an array reply (EXEC's), or null when the reply is not an array (an error, a null array). */
+export function arrayElements(reply: string): string[] | null {
+  if (reply[0] !== '*') return null;
+  const { count, body } = arrayBody(reply);
+  if (count < 0) return null;
+  const elements: string[] = [];
+  for (let at = 0, i = 0; i < count; i++) {
+    const end = endOf(body, at);
+    elements.push(body.slice(at, end));
+    at = end;
+  }
+  return elements;
+}

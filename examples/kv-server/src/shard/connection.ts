@@ -4,23 +4,30 @@
 // operations are batched per owning shard (one spawnOn per remote shard per read, the own shard run in
 // place), and once every owner has answered the replies are put back in command order and written in
 // one write. The next read is handled only after that, so a key's operations reach its shard in the
-// order the client sent them, whoever owns the other keys.
+// order the client sent them, whoever owns the other keys. A command whose keys span shards runs on
+// its own, after what the read batched before it: it holds its shards (hold.ts), runs, and lets go.
 import type { Connection } from '@runtime-traits/core';
 import { execute } from '../lib/commands/dispatch.js';
 import { discardTransaction } from '../lib/commands/transactions.js';
 import type { CommandContext } from '../lib/commands/command.js';
 import { ConnectionClient } from '../lib/connection-client.js';
 import type { Protocol } from '../lib/resp-writer.js';
-import { combine, infoWithKeyspace } from './combine.js';
-import { crossShard, ownerOfBytes, route, shardsOf, SINGLE_KEY, STAT_OP } from './route.js';
-import type { Combine, Op } from './route.js';
-import { latin1Text as text, runOps } from './shard.js';
+import { arrayElements, combine, infoWithKeyspace } from './combine.js';
+import { ownerOfBytes, route, shardsOf, SINGLE_KEY, STAT_OP } from './route.js';
+import type { Combine, Op, Route } from './route.js';
+import { latin1Text as text, runHeld, runOps } from './shard.js';
 import type { ShardHost } from './shard.js';
 
-/** Runs operations on another worker's shard: as values (spawnOn of shardRun), or plain commands through a channel SAB (shardRunShared). */
+/**
+ * Runs operations on another worker's shard: as values (spawnOn of shardRun), or plain commands
+ * through a channel SAB (shardRunShared); or holds it for a command over several shards (shardHold)
+ * and runs that command's part there (shardRunHeld).
+ */
 export interface RunOn {
   run(shard: number, ops: Op[], resp: Protocol): PromiseLike<string[]>;
   runShared(shard: number, sab: SharedArrayBuffer, length: number, resp: Protocol): PromiseLike<number[] | string[]>;
+  hold(shard: number, token: number, leaseMs: number): PromiseLike<unknown>;
+  runHeld(shard: number, token: number, ops: Op[], resp: Protocol, release: boolean): PromiseLike<string[]>;
 }
 
 /** An operation in a batch: as route.ts makes it, or a command still in the bytes it came in (a view into the read). */
@@ -39,6 +46,9 @@ interface Pending {
 
 const WATCH_REFUSED = '-ERR WATCH is not supported in shard-per-core mode\r\n';
 
+/** A hold its worker has not let go within this (it died mid-command) ends by itself (hold.ts). */
+const HOLD_LEASE_MS = 10_000;
+
 export async function serveSharded(conn: Connection, host: ShardHost, runOn: RunOn): Promise<void> {
   const { state, workers } = host;
   const client = new ConnectionClient(state, conn);
@@ -55,7 +65,7 @@ export async function serveSharded(conn: Connection, host: ShardHost, runOn: Run
       const chunk = await conn.read();
       if (chunk === null) break;
       const { commands, error } = client.feed(chunk);
-      const batches: BatchOp[][] = Array.from({ length: workers }, () => []);
+      let batches: BatchOp[][] = Array.from({ length: workers }, () => []);
       pieces = [];
       let remote = false;
       const place = (how: Pending['how'], parts: Array<[number, BatchOp]>, extra?: Partial<Pending>): Pending => {
@@ -68,11 +78,29 @@ export async function serveSharded(conn: Connection, host: ShardHost, runOn: Run
         remote = true; // replies to put together in order
         pieces.push(piece);
       };
+      // Runs what is batched so far; its replies take their places among the pieces.
+      const settle = async (): Promise<void> => {
+        cut();
+        const results = await runBatches(batches, host, runOn, session.resp, channels);
+        batches = Array.from({ length: workers }, () => []);
+        pieces = pieces.map((piece) => replyOf(piece, results, workers));
+      };
+      // A command over several shards: after what the read batched before it, and before what follows.
+      const oneStep = async (run: () => Promise<string>): Promise<void> => {
+        await settle();
+        push(await run());
+        if (!host.hold.free) await host.hold.turn();
+      };
+      // This shard's commands run in place below: not while a command over several shards holds it.
+      if (!host.hold.free) await host.hold.turn();
       for (const args of commands) {
         const name = text(args[0]!).toLowerCase();
         if (session.inMulti) {
-          if (name === 'exec' && args.length === 1 && !session.queueFailed) push(exec(cx, host, place));
-          else here(args);
+          if (name === 'exec' && args.length === 1 && !session.queueFailed) {
+            const { queued, owner } = takeTransaction(cx, host);
+            if (owner !== undefined) push(place('one', [[owner, queued]]));
+            else await oneStep(() => execAcross(queued, host, runOn, session.resp));
+          } else here(args);
         } else if (args.length >= 2 && SINGLE_KEY.has(name)) {
           // The common case: one key. Its own shard's command runs here, on the bytes; another's goes to its owner.
           const owner = ownerOfBytes(args[1]!, workers);
@@ -89,7 +117,7 @@ export async function serveSharded(conn: Connection, host: ShardHost, runOn: Run
           const strings = args.map(text);
           const r = route(name, strings, workers);
           if (r.kind === 'local') here(args);
-          else if (r.kind === 'refuse') push(`-${r.error}\r\n`);
+          else if (r.atomic !== undefined) await oneStep(() => atomically(r, host, runOn, session.resp));
           else push(place(r.combine, r.parts, r.scanShard === undefined ? undefined : { scanShard: r.scanShard }));
         }
         if (session.quit) break;
@@ -99,15 +127,8 @@ export async function serveSharded(conn: Connection, host: ShardHost, runOn: Run
       if (!remote) { // every reply was made here: one write, no copies
         if (cx.out.length > 0) await conn.write(cx.out.take());
       } else {
-        cut();
-        const results = await runBatches(batches, host, runOn, session.resp, channels);
-        const reply = pieces.map((piece): Uint8Array => {
-          if (piece instanceof Uint8Array) return piece;
-          if (typeof piece === 'string') return Buffer.from(piece, 'latin1');
-          const replies = piece.refs.map(([shard, at]) => results[shard]![at]!);
-          return Buffer.from(piece.how === 'info' ? infoWithKeyspace(piece.local!, replies) : combine(piece.how, replies, piece.scanShard, workers), 'latin1');
-        });
-        await conn.write(Buffer.concat(reply));
+        await settle();
+        await conn.write(Buffer.concat(pieces as Uint8Array[]));
       }
       if (session.quit || error) break;
     }
@@ -120,20 +141,117 @@ export async function serveSharded(conn: Connection, host: ShardHost, runOn: Run
   }
 }
 
-/** EXEC of a transaction without queueing errors: run on its one shard, or refused when it spans several. */
-function exec(cx: CommandContext, host: ShardHost, place: (how: Combine, parts: Array<[number, Op]>) => Pending): string | Pending {
+/** A piece of the reply as bytes, once `results` (each shard's replies to its batch) are in. */
+function replyOf(piece: Uint8Array | string | Pending, results: string[][], workers: number): Uint8Array {
+  if (piece instanceof Uint8Array) return piece;
+  if (typeof piece === 'string') return Buffer.from(piece, 'latin1');
+  const replies = piece.refs.map(([shard, at]) => results[shard]![at]!);
+  return Buffer.from(piece.how === 'info' ? infoWithKeyspace(piece.local!, replies) : combine(piece.how, replies, piece.scanShard, workers), 'latin1');
+}
+
+/**
+ * Runs `ops[shard]` on each shard that has some, as one step (hold.ts): holds those shards in
+ * ascending order, runs each one's ops and lets go; answers each shard's replies, by shard. With
+ * `check`, its ops run first under the same holds, and when `pass` refuses their replies nothing more
+ * runs (null). A shard that fails (its worker died) rejects, after the holds still taken are let go.
+ */
+async function asOneStep(host: ShardHost, runOn: RunOn, resp: Protocol, ops: Op[][],
+  check?: { ops: Op[][]; pass(replies: string[][]): boolean }): Promise<string[][] | null> {
+  const shards = [...ops.keys()].filter((shard) => ops[shard]!.length > 0);
+  const token = host.index + host.workers * ++host.tokens;
+  const onEach = async (batchOf: (shard: number) => Op[], release: boolean): Promise<string[][]> => {
+    const replies: string[][] = [];
+    await Promise.all(shards.map(async (shard) => {
+      const batch = batchOf(shard);
+      replies[shard] = shard === host.index ? runHeld(host, token, batch, resp, release) : await runOn.runHeld(shard, token, batch, resp, release);
+    }));
+    return replies;
+  };
+  try {
+    for (const shard of shards) await (shard === host.index ? host.hold.acquire(token, HOLD_LEASE_MS) : runOn.hold(shard, token, HOLD_LEASE_MS));
+    if (check !== undefined) {
+      const replies = await onEach((shard) => check.ops[shard]!, false);
+      if (!check.pass(shards.map((shard) => replies[shard]!))) {
+        await onEach(() => [], true);
+        return null;
+      }
+    }
+    return await onEach((shard) => ops[shard]!, true);
+  } catch (error) {
+    void onEach(() => [], true).catch(() => undefined); // a hold that already ended is left alone
+    throw error;
+  }
+}
+
+/** A command whose keys span shards (route.ts's `atomic`), as one step; answers its reply. */
+async function atomically(r: Extract<Route, { kind: 'parts' }>, host: ShardHost, runOn: RunOn, resp: Protocol): Promise<string> {
+  const ops: Op[][] = Array.from({ length: host.workers }, () => []);
+  const refs = r.parts.map(([shard, op]): [number, number] => [shard, ops[shard]!.push(op) - 1]);
+  try {
+    if (r.atomic === 'if-none-exist') { // MSETNX: the parts are SETs; none runs if any key exists
+      const exists = ops.map((sets): Op[] => (sets.length === 0 ? [] : [['exists', ...sets.map((op) => op[1] as string)]]));
+      const done = await asOneStep(host, runOn, resp, ops, { ops: exists, pass: (found) => found.every(([count]) => count === ':0\r\n') });
+      return done === null ? ':0\r\n' : done.flat().find((reply) => reply.startsWith('-')) ?? ':1\r\n';
+    }
+    const results = (await asOneStep(host, runOn, resp, ops))!;
+    return combine(r.combine, refs.map(([shard, at]) => results[shard]![at]!));
+  } catch (error) {
+    return errorReply(error);
+  }
+}
+
+/**
+ * EXEC of a transaction whose commands span shards, as one step: each shard runs its part of the
+ * queue (its commands in queued order, split commands' parts among them) as a transaction of its own,
+ * under the holds of every shard; the replies are put back in queued order. Connection commands in
+ * it run on this worker's shard.
+ */
+async function execAcross(queued: string[][], host: ShardHost, runOn: RunOn, resp: Protocol): Promise<string> {
+  const parts: string[][][] = Array.from({ length: host.workers }, () => []);
+  const replies = queued.map((command) => {
+    const r = route(command[0]!.toLowerCase(), command, host.workers);
+    const split: Array<[number, string[]]> = r.kind === 'parts' ? r.parts : [[host.index, command]];
+    return {
+      how: r.kind === 'parts' ? r.combine : 'one' as const,
+      refs: split.map(([shard, op]): [number, number] => [shard, parts[shard]!.push(op) - 1]),
+      scanShard: r.kind === 'parts' ? r.scanShard : undefined,
+    };
+  });
+  try {
+    const results = (await asOneStep(host, runOn, resp, parts.map((tx): Op[] => (tx.length === 0 ? [] : [tx]))))!;
+    const elements: string[][] = [];
+    for (const [shard, [reply]] of results.entries()) {
+      if (reply === undefined) continue;
+      const each = arrayElements(reply);
+      if (each === null) return reply; // an error instead of EXEC's array
+      elements[shard] = each;
+    }
+    const body = replies.map(({ how, refs, scanShard }) => combine(how, refs.map(([shard, at]) => elements[shard]![at]!), scanShard, host.workers));
+    return `*${body.length}\r\n${body.join('')}`;
+  } catch (error) {
+    return errorReply(error);
+  }
+}
+
+function errorReply(error: unknown): string {
+  return `-ERR ${(error instanceof Error ? error.message : String(error)).replace(/[\r\n]+/g, ' ')}\r\n`;
+}
+
+/**
+ * A transaction without queueing errors, taken off the session: its commands, and the one shard
+ * they touch (undefined when they span several: execAcross).
+ */
+function takeTransaction(cx: CommandContext, host: ShardHost): { queued: string[][]; owner: number | undefined } {
   const queued = cx.session.queued!.map((args) => args.map(text));
   discardTransaction(cx);
   const shards = new Set<number>();
-  let all = false;
   for (const command of queued) {
     const touched = shardsOf(command[0]!.toLowerCase(), command, host.workers);
-    if (touched === 'all') all = true;
-    else for (const shard of touched) shards.add(shard);
+    if (touched === 'all') return { queued, owner: undefined };
+    for (const shard of touched) shards.add(shard);
   }
-  if (all || shards.size > 1) return `-${crossShard('MULTI/EXEC', all ? 'all' : shards)}\r\n`;
-  const owner = shards.size === 1 ? [...shards][0]! : host.index;
-  return place('one', [[owner, queued]]);
+  if (shards.size > 1) return { queued, owner: undefined };
+  return { queued, owner: shards.size === 1 ? [...shards][0]! : host.index };
 }
 
 /** Every shard's replies to its batch: the own shard's at once, the others' through their workers. */

@@ -1,5 +1,5 @@
 // Shard-per-core kv-server: re-exports.
 export { startSharded, stopSharded } from './per-core.js';
 export type { ShardedServer } from './per-core.js';
-export { shardKeys, shardRun, startShard, stopShard } from './shard.js';
+export { shardHold, shardKeys, shardRun, startShard, stopShard } from './shard.js';
 export { ownerOf } from './route.js';

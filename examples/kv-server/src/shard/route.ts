@@ -4,8 +4,8 @@
 // hashes only the tag, as Redis Cluster's hash tags, so related keys can share a shard). A command is
 // either run on the connection's own worker (connection commands, errors), sent whole to one owner
 // (single-key commands, multi-key ones whose keys share a shard), split per key over several owners
-// (MGET, MSET, DEL, UNLINK, EXISTS), or asked of every shard (DBSIZE, KEYS, SCAN, FLUSHALL/FLUSHDB,
-// INFO's keyspace). An operation is a command's arguments as latin1 strings; a transaction is the list
+// and run atomically under their holds (MGET, MSET, MSETNX, DEL, UNLINK, EXISTS; hold.ts), or asked
+// of every shard (DBSIZE, KEYS, SCAN, FLUSHALL/FLUSHDB, INFO's keyspace; not atomic). An operation is a command's arguments as latin1 strings; a transaction is the list
 // of its queued commands.
 
 /** One operation on a shard: a command (latin1 arguments) or a whole transaction (its queued commands). */
@@ -61,11 +61,17 @@ const KEYLESS: Readonly<Record<string, Combine>> = { dbsize: 'sum', keys: 'keys'
 /** How the replies of a split command's parts become its one reply. */
 export type Combine = 'one' | 'array' | 'sum' | 'ok' | 'first' | 'keys' | 'scan';
 
-/** Where a command goes: run here, refused, or parts (one operation per listed shard, in order). */
+/** Where a command goes: run here, or parts (one operation per listed shard, in order). */
 export type Route =
   | { kind: 'local' }
-  | { kind: 'refuse'; error: string }
-  | { kind: 'parts'; combine: Combine; parts: Array<[shard: number, op: string[]]>; scanShard?: number };
+  | { kind: 'parts'; combine: Combine; parts: Array<[shard: number, op: string[]]>; scanShard?: number; atomic?: Atomic };
+
+/**
+ * A split command that must look like one step (hold.ts): `all` runs its parts under the holds of
+ * their shards; `if-none-exist` (MSETNX) first checks each part's key under the holds, then runs the
+ * parts only if none exists, answering 1 or 0.
+ */
+export type Atomic = 'all' | 'if-none-exist';
 
 /** The routing of one command (`name` lower case, `args` latin1, name included). */
 export function route(name: string, args: string[], workers: number): Route {
@@ -78,15 +84,15 @@ export function route(name: string, args: string[], workers: number): Route {
     const owners = args.slice(1).map((key) => ownerOf(key, workers));
     if (owners.every((owner) => owner === owners[0])) return { kind: 'parts', combine: 'one', parts: [[owners[0]!, args]] };
     const single = name === 'mget' ? 'get' : name;
-    return { kind: 'parts', combine: every, parts: owners.map((owner, i) => [owner, [single, args[i + 1]!]]) };
+    return { kind: 'parts', combine: every, atomic: 'all', parts: owners.map((owner, i) => [owner, [single, args[i + 1]!]]) };
   }
   if (name === 'mset' || name === 'msetnx') {
     if (args.length < 3 || args.length % 2 === 0) return LOCAL; // the arity error, from the local dispatch
     const owners: number[] = [];
     for (let i = 1; i < args.length; i += 2) owners.push(ownerOf(args[i]!, workers));
     if (owners.every((owner) => owner === owners[0])) return { kind: 'parts', combine: 'one', parts: [[owners[0]!, args]] };
-    if (name === 'msetnx') return { kind: 'refuse', error: crossShard('MSETNX', owners) };
-    return { kind: 'parts', combine: 'ok', parts: owners.map((owner, i) => [owner, ['set', args[2 * i + 1]!, args[2 * i + 2]!]]) };
+    const atomic = name === 'msetnx' ? 'if-none-exist' : 'all';
+    return { kind: 'parts', combine: 'ok', atomic, parts: owners.map((owner, i) => [owner, ['set', args[2 * i + 1]!, args[2 * i + 2]!]]) };
   }
   const keyless = KEYLESS[name];
   if (keyless !== undefined) {
@@ -111,13 +117,5 @@ function everyShard(op: string[], workers: number): Array<[number, string[]]> {
 export function shardsOf(name: string, args: string[], workers: number): number[] | 'all' {
   if (name === 'info' || KEYLESS[name] !== undefined) return workers === 1 ? [0] : 'all';
   const r = route(name, args, workers);
-  if (r.kind === 'parts') return r.parts.map(([shard]) => shard);
-  if (r.kind === 'refuse') return 'all';
-  return [];
-}
-
-/** The error a command or transaction gets when its keys live on more than one shard. */
-export function crossShard(what: string, owners: Iterable<number> | 'all'): string {
-  const on = owners === 'all' ? 'every shard' : `the shards of workers ${[...new Set(owners)].sort((a, b) => a - b).join(', ')}`;
-  return `CROSSSLOT ${what} touches keys on ${on}; in shard-per-core mode it must stay on one shard (put the keys under one {hash tag})`;
+  return r.kind === 'parts' ? r.parts.map(([shard]) => shard) : [];
 }

@@ -1,8 +1,9 @@
 // Shard-per-core: what each worker of a thread-per-core runtime holds (its shard of the keyspace, its listener, its connections) and the tasks that reach it.
 //
 // Module state is per thread: on worker k, `host` is worker k's shard, alone. Other workers reach it
-// only through `shardRun` placed on k with spawnOn, so every operation on a shard runs on its thread,
-// one task at a time (a shard needs no lock, and a transaction run in one task is atomic).
+// only through tasks placed on k with spawnOn, so every operation on a shard runs on its thread, one
+// task at a time (a transaction run in one task is atomic). A command over several shards holds each
+// of them while it runs (hold.ts); operations arriving at a held shard wait for their turn.
 import { defineTask } from '@runtime-traits/core';
 import type { Connection, Listener, TaskContext } from '@runtime-traits/core';
 import { placementOf } from '@runtime-traits/worksteal';
@@ -15,6 +16,7 @@ import type { Protocol } from '../lib/resp-writer.js';
 import { ServerState } from '../lib/server-state.js';
 import { Session } from '../lib/session.js';
 import { serveSharded } from './connection.js';
+import { ShardHold } from './hold.js';
 import { STAT_OP } from './route.js';
 import type { Op } from './route.js';
 
@@ -29,6 +31,10 @@ export interface ShardHost {
   /** Free request channels to each shard (SharedArrayBuffers, kept for reuse: the runtime remembers every SAB it has seen). */
   readonly channels: SharedArrayBuffer[][];
   readonly connections: Map<Connection, Promise<void>>;
+  /** Held by a command over several shards while it runs (hold.ts). */
+  readonly hold: ShardHold;
+  /** Hold tokens made here: worker index + workers × count, unique over the server. */
+  tokens: number;
 }
 
 let host: ShardHost | undefined;
@@ -37,7 +43,7 @@ function hostOf(cx: TaskContext): ShardHost {
   if (host) return host;
   if (cx.worker === undefined) throw new TypeError('the shard tasks run on a worker of a thread-per-core WorkStealingRuntime');
   const place = placementOf(cx.runtime);
-  host = { index: cx.worker, workers: place.workers, state: new ServerState(cx.runtime.reactor.clock), place, listener: null, channels: Array.from({ length: place.workers }, () => []), connections: new Map() };
+  host = { index: cx.worker, workers: place.workers, state: new ServerState(cx.runtime.reactor.clock), place, listener: null, channels: Array.from({ length: place.workers }, () => []), connections: new Map(), hold: new ShardHold(), tokens: 0 };
   return host;
 }
 
@@ -88,9 +94,31 @@ export function runOps(state: ServerState, ops: readonly Op[], resp: Protocol): 
 
 export { text as latin1Text };
 
-/** Runs `ops` on this worker's shard (placed here by the connection's worker with spawnOn). */
-export const shardRun = defineTask(import.meta.url, 'shardRun', (cx: TaskContext, ops: Op[], resp: Protocol): string[] =>
-  runOps(hostOf(cx).state, ops, resp));
+/** Runs `ops` on this worker's shard (placed here by the connection's worker with spawnOn), in its turn when the shard is held. */
+export const shardRun = defineTask(import.meta.url, 'shardRun', (cx: TaskContext, ops: Op[], resp: Protocol): string[] | Promise<string[]> => {
+  const { state, hold } = hostOf(cx);
+  return hold.free ? runOps(state, ops, resp) : hold.turn().then(() => runOps(state, ops, resp));
+});
+
+/** Holds this worker's shard for `token` (a command over several shards, hold.ts); resolves once held. */
+export const shardHold = defineTask(import.meta.url, 'shardHold', async (cx: TaskContext, token: number, leaseMs: number): Promise<true> => {
+  await hostOf(cx).hold.acquire(token, leaseMs);
+  return true;
+});
+
+/** Runs `ops` on this worker's shard under `token`'s hold, and lets go of it with `release`. */
+export const shardRunHeld = defineTask(import.meta.url, 'shardRunHeld', (cx: TaskContext, token: number, ops: Op[], resp: Protocol, release: boolean): string[] =>
+  runHeld(hostOf(cx), token, ops, resp, release));
+
+/** `ops` under `token`'s hold of `host`'s shard; refused when the hold already ended by its lease (its parts elsewhere may have run). */
+export function runHeld(host: ShardHost, token: number, ops: Op[], resp: Protocol, release: boolean): string[] {
+  if (!host.hold.holds(token)) throw new Error(`the hold on shard ${host.index} ended by its lease before the command ran`);
+  try {
+    return ops.length === 0 ? [] : runOps(host.state, ops, resp);
+  } finally {
+    if (release) host.hold.release(token);
+  }
+}
 
 /**
  * Runs plain commands written RESP-encoded into `sab[0, length)` (the asking connection's channel to
@@ -98,8 +126,12 @@ export const shardRun = defineTask(import.meta.url, 'shardRun', (cx: TaskContext
  * after the request; or, when they do not fit there, the replies themselves (latin1 strings). A SAB
  * travels in the task's slot, so a batch of any size costs no message through the main thread.
  */
-export const shardRunShared = defineTask(import.meta.url, 'shardRunShared', (cx: TaskContext, sab: SharedArrayBuffer, length: number, resp: Protocol): number[] | string[] => {
-  const { state } = hostOf(cx);
+export const shardRunShared = defineTask(import.meta.url, 'shardRunShared', (cx: TaskContext, sab: SharedArrayBuffer, length: number, resp: Protocol): number[] | string[] | Promise<number[] | string[]> => {
+  const { state, hold } = hostOf(cx);
+  return hold.free ? runShared(state, sab, length, resp) : hold.turn().then(() => runShared(state, sab, length, resp));
+});
+
+function runShared(state: ServerState, sab: SharedArrayBuffer, length: number, resp: Protocol): number[] | string[] {
   const view = new Uint8Array(sab);
   const { commands } = new RespParser(state.limits).feed(view.subarray(0, length));
   const run = contextFor(state, resp);
@@ -119,7 +151,7 @@ export const shardRunShared = defineTask(import.meta.url, 'shardRunShared', (cx:
   let at = 0;
   for (const n of lengths) replies.push(text(out.subarray(at, (at += n))));
   return replies;
-});
+}
 
 /** This worker's keys (tests: each key lives on its owner's shard alone). */
 export const shardKeys = defineTask(import.meta.url, 'shardKeys', (cx: TaskContext): string[] => hostOf(cx).state.store.keys('*'));
@@ -143,6 +175,8 @@ export const startShard = defineTask(import.meta.url, 'startShard', async (cx: T
       const serving = serveSharded(conn, self, {
         run: (shard, ops, resp) => self.place.spawnOn(shard, shardRun, [ops, resp]),
         runShared: (shard, sab, length, resp) => self.place.spawnOn(shard, shardRunShared, [sab, length, resp]),
+        hold: (shard, token, leaseMs) => self.place.spawnOn(shard, shardHold, [token, leaseMs]),
+        runHeld: (shard, token, ops, resp, release) => self.place.spawnOn(shard, shardRunHeld, [token, ops, resp, release]),
       });
       self.connections.set(conn, serving);
       void serving.finally(() => self.connections.delete(conn));
