@@ -1,7 +1,7 @@
 // Shard-per-core kv-server (a thread-per-core WorkStealingRuntime, a shard of the keys per worker) with ioredis over real sockets:
 // forwarded pipelines keep their order, keys live on their owners alone, MGET/MSET/MSETNX/DEL/EXISTS
 // across shards as one step (holds, with a lease), MULTI/EXEC atomic on one shard and across shards,
-// keyless commands over every shard.
+// WATCH over keys of any shard, keyless commands over every shard.
 import { expect } from 'chai';
 import { Redis } from 'ioredis';
 import { WorkStealingRuntime } from '@runtime-traits/worksteal';
@@ -286,9 +286,58 @@ describe('kv-server shard-per-core (worksteal, stealing: false)', function () {
     expect(await redis.info('keyspace')).to.equal('# Keyspace\r\n');
   });
 
-  it('refuses WATCH with a clear error', async () => {
-    const error = await redis.watch('w').then(() => null, (e: Error) => e);
-    expect(error?.message).to.equal('ERR WATCH is not supported in shard-per-core mode');
+  it('WATCH over keys of both shards: EXEC runs only if none changed, and any change aborts it', async () => {
+    const [a, b] = pairAcrossShards('w');
+    const other = await connect();
+    await redis.mset(a, '1', b, '1');
+    // Nobody touched them: EXEC runs, on one shard or on both.
+    expect(await redis.watch(a, b)).to.equal('OK');
+    expect(await redis.multi().incr(a).exec()).to.deep.equal([[null, 2]]);
+    expect(await redis.watch(a, b)).to.equal('OK');
+    expect(await redis.multi().incr(a).incr(b).exec()).to.deep.equal([[null, 3], [null, 2]]);
+    // Another connection writes the key on the other shard: nothing of the transaction runs.
+    await redis.watch(a, b);
+    await other.set(b, 'changed');
+    expect(await redis.multi().set(a, 'no').exec()).to.equal(null);
+    expect(await redis.mget(a, b)).to.deep.equal(['3', 'changed']);
+    // EXEC forgot the WATCH: the next transaction runs.
+    await other.set(b, 'again');
+    expect(await redis.multi().set(a, 'yes').exec()).to.deep.equal([[null, 'OK']]);
+    // UNWATCH and DISCARD forget it too.
+    await redis.watch(a, b);
+    await redis.unwatch();
+    await other.set(a, 'x');
+    expect(await redis.multi().set(b, 'ran').exec()).to.deep.equal([[null, 'OK']]);
+    await redis.watch(a, b);
+    expect(await redis.call('MULTI')).to.equal('OK');
+    expect(await redis.call('SET', a, 'dropped')).to.equal('QUEUED');
+    expect(await redis.call('DISCARD')).to.equal('OK');
+    await other.set(b, 'y');
+    expect(await redis.multi().set(a, 'ran').exec()).to.deep.equal([[null, 'OK']]);
+    // An expiry is a change.
+    await redis.set(b, 'soon', 'PX', 50);
+    await redis.watch(a, b);
+    await new Promise((resolve) => setTimeout(resolve, 120));
+    expect(await redis.multi().set(a, 'late').exec()).to.equal(null);
+    expect(await redis.get(a)).to.equal('ran');
+  });
+
+  it('WATCH/MULTI/EXEC optimistic locking over two shards: racing clients on both workers lose no update', async () => {
+    const [a, b] = pairAcrossShards('cas');
+    await redis.mset(a, '0', b, '0');
+    const clients = await spreadOverWorkers(4);
+    let retries = 0;
+    await Promise.all(clients.map(async (client) => {
+      for (let done = 0; done < 15;) {
+        await client.watch(a, b);
+        const [x, y] = (await client.mget(a, b)) as [string, string];
+        const result = await client.multi().set(a, String(Number(x) + 1)).set(b, String(Number(y) + 2)).exec();
+        if (result === null) retries++;
+        else done++;
+      }
+    }));
+    expect(await redis.mget(a, b)).to.deep.equal(['60', '120']);
+    expect(retries, 'some transactions were aborted by a racing one').to.be.greaterThan(0);
   });
 });
 

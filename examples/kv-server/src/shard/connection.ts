@@ -13,7 +13,7 @@ import type { CommandContext } from '../lib/commands/command.js';
 import { ConnectionClient } from '../lib/connection-client.js';
 import type { Protocol } from '../lib/resp-writer.js';
 import { arrayElements, combine, infoWithKeyspace } from './combine.js';
-import { ownerOfBytes, route, shardsOf, SINGLE_KEY, STAT_OP } from './route.js';
+import { FORGET_OP, isInternal, ownerOf, ownerOfBytes, route, shardsOf, SINGLE_KEY, STAT_OP, WATCH_OP } from './route.js';
 import type { Combine, Op, Route } from './route.js';
 import { latin1Text as text, runHeld, runOps } from './shard.js';
 import type { ShardHost } from './shard.js';
@@ -44,10 +44,17 @@ interface Pending {
   scanShard?: number;
 }
 
-const WATCH_REFUSED = '-ERR WATCH is not supported in shard-per-core mode\r\n';
-
 /** A hold its worker has not let go within this (it died mid-command) ends by itself (hold.ts). */
 const HOLD_LEASE_MS = 10_000;
+
+/** A connection's WATCH: its id on the shards (0 until the first WATCH) and the shards it watches keys on. */
+interface Watching {
+  id: number;
+  readonly shards: Set<number>;
+}
+
+/** A number unique over the server, made on this worker: hold tokens and watch ids. */
+const uniqueId = (host: ShardHost): number => host.index + host.workers * ++host.tokens;
 
 export async function serveSharded(conn: Connection, host: ShardHost, runOn: RunOn): Promise<void> {
   const { state, workers } = host;
@@ -57,6 +64,7 @@ export async function serveSharded(conn: Connection, host: ShardHost, runOn: Run
   const here = (args: Uint8Array[]): void => execute(args, cx);
   let pieces: Array<Uint8Array | string | Pending> = [];
   const channels: Array<SharedArrayBuffer | undefined> = new Array(workers);
+  const watching: Watching = { id: 0, shards: new Set() };
   const cut = (): void => {
     if (cx.out.length > 0) pieces.push(cx.out.take().slice()); // take() is a view the next reply overwrites
   };
@@ -92,22 +100,47 @@ export async function serveSharded(conn: Connection, host: ShardHost, runOn: Run
         if (!host.hold.free) await host.hold.turn();
       };
       // This shard's commands run in place below: not while a command over several shards holds it.
+      // Ends the connection's watchers on their shards (in the batches, after what the read sent before).
+      const forgetWatches = (): Array<[number, BatchOp]> => {
+        const parts = [...watching.shards].map((shard): [number, BatchOp] => [shard, [FORGET_OP, String(watching.id)]]);
+        for (const [shard, op] of parts) batches[shard]!.push(op);
+        if (parts.length > 0) remote = true;
+        watching.shards.clear();
+        return parts;
+      };
       if (!host.hold.free) await host.hold.turn();
       for (const args of commands) {
         const name = text(args[0]!).toLowerCase();
         if (session.inMulti) {
           if (name === 'exec' && args.length === 1 && !session.queueFailed) {
             const { queued, owner } = takeTransaction(cx, host);
-            if (owner !== undefined) push(place('one', [[owner, queued]]));
-            else await oneStep(() => execAcross(queued, host, runOn, session.resp));
-          } else here(args);
+            if (owner !== undefined && watching.shards.size === 0) push(place('one', [[owner, queued]]));
+            else {
+              const watched = watching.shards.size === 0 ? undefined : { id: watching.id, shards: [...watching.shards] };
+              watching.shards.clear(); // EXEC forgets every WATCH, whatever it answers
+              await oneStep(() => execAcross(queued, host, runOn, session.resp, watched));
+            }
+          } else {
+            if (name === 'discard' || name === 'exec' || name === 'reset') forgetWatches();
+            here(args);
+          }
         } else if (args.length >= 2 && SINGLE_KEY.has(name)) {
           // The common case: one key. Its own shard's command runs here, on the bytes; another's goes to its owner.
           const owner = ownerOfBytes(args[1]!, workers);
           if (owner === host.index) here(args);
           else push(place('one', [[owner, args]]));
         } else if (name === 'watch' && args.length >= 2) {
-          push(WATCH_REFUSED);
+          // Each key joins the connection's watcher on its own shard (the check is at EXEC, under the holds).
+          watching.id ||= uniqueId(host);
+          const keys: string[][] = Array.from({ length: workers }, () => []);
+          for (const key of args.slice(1).map(text)) keys[ownerOf(key, workers)]!.push(key);
+          const parts: Array<[number, BatchOp]> = [];
+          keys.forEach((some, shard) => { if (some.length > 0) parts.push([shard, [WATCH_OP, String(watching.id), ...some]]); });
+          for (const [shard] of parts) watching.shards.add(shard);
+          push(place('ok', parts));
+        } else if ((name === 'unwatch' && args.length === 1) || name === 'reset') {
+          forgetWatches();
+          here(args);
         } else if (name === 'info') {
           cut();
           here(args);
@@ -135,6 +168,11 @@ export async function serveSharded(conn: Connection, host: ShardHost, runOn: Run
   } catch {
     // The peer reset the connection or the runtime is shutting down: nothing to reply to.
   } finally {
+    for (const shard of watching.shards) { // a connection gone with its WATCH: its watchers end too
+      const forget: Op[] = [[FORGET_OP, String(watching.id)]];
+      if (shard === host.index) runOps(state, forget, session.resp);
+      else void Promise.resolve(runOn.run(shard, forget, session.resp)).catch(() => undefined);
+    }
     channels.forEach((sab, shard) => { if (sab) host.channels[shard]!.push(sab); });
     state.close(session);
     await conn.close();
@@ -152,13 +190,13 @@ function replyOf(piece: Uint8Array | string | Pending, results: string[][], work
 /**
  * Runs `ops[shard]` on each shard that has some, as one step (hold.ts): holds those shards in
  * ascending order, runs each one's ops and lets go; answers each shard's replies, by shard. With
- * `check`, its ops run first under the same holds, and when `pass` refuses their replies nothing more
- * runs (null). A shard that fails (its worker died) rejects, after the holds still taken are let go.
+ * `check`, its ops run first under the same holds, and when `pass` refuses their replies (those of
+ * the shards with check ops, in shard order) nothing more runs (null). A shard that fails (its worker died) rejects, after the holds still taken are let go.
  */
 async function asOneStep(host: ShardHost, runOn: RunOn, resp: Protocol, ops: Op[][],
   check?: { ops: Op[][]; pass(replies: string[][]): boolean }): Promise<string[][] | null> {
-  const shards = [...ops.keys()].filter((shard) => ops[shard]!.length > 0);
-  const token = host.index + host.workers * ++host.tokens;
+  const shards = [...ops.keys()].filter((shard) => ops[shard]!.length > 0 || (check?.ops[shard]?.length ?? 0) > 0);
+  const token = uniqueId(host);
   const onEach = async (batchOf: (shard: number) => Op[], release: boolean): Promise<string[][]> => {
     const replies: string[][] = [];
     await Promise.all(shards.map(async (shard) => {
@@ -170,8 +208,8 @@ async function asOneStep(host: ShardHost, runOn: RunOn, resp: Protocol, ops: Op[
   try {
     for (const shard of shards) await (shard === host.index ? host.hold.acquire(token, HOLD_LEASE_MS) : runOn.hold(shard, token, HOLD_LEASE_MS));
     if (check !== undefined) {
-      const replies = await onEach((shard) => check.ops[shard]!, false);
-      if (!check.pass(shards.map((shard) => replies[shard]!))) {
+      const replies = await onEach((shard) => check.ops[shard] ?? [], false);
+      if (!check.pass(shards.filter((shard) => (check.ops[shard]?.length ?? 0) > 0).map((shard) => replies[shard]!))) {
         await onEach(() => [], true);
         return null;
       }
@@ -201,12 +239,15 @@ async function atomically(r: Extract<Route, { kind: 'parts' }>, host: ShardHost,
 }
 
 /**
- * EXEC of a transaction whose commands span shards, as one step: each shard runs its part of the
- * queue (its commands in queued order, split commands' parts among them) as a transaction of its own,
- * under the holds of every shard; the replies are put back in queued order. Connection commands in
- * it run on this worker's shard.
+ * EXEC of a transaction whose commands span shards, or that WATCHed keys, as one step: each shard
+ * runs its part of the queue (its commands in queued order, split commands' parts among them) as a
+ * transaction of its own, under the holds of every shard; the replies are put back in queued order.
+ * Connection commands in it run on this worker's shard. With `watched`, the watchers on those shards
+ * are checked (and ended) first under the same holds: if a watched key changed, nothing runs and
+ * EXEC answers the null array.
  */
-async function execAcross(queued: string[][], host: ShardHost, runOn: RunOn, resp: Protocol): Promise<string> {
+async function execAcross(queued: string[][], host: ShardHost, runOn: RunOn, resp: Protocol,
+  watched?: { id: number; shards: number[] }): Promise<string> {
   const parts: string[][][] = Array.from({ length: host.workers }, () => []);
   const replies = queued.map((command) => {
     const r = route(command[0]!.toLowerCase(), command, host.workers);
@@ -218,7 +259,11 @@ async function execAcross(queued: string[][], host: ShardHost, runOn: RunOn, res
     };
   });
   try {
-    const results = (await asOneStep(host, runOn, resp, parts.map((tx): Op[] => (tx.length === 0 ? [] : [tx]))))!;
+    const forget: Op[][] = [];
+    for (const shard of watched?.shards ?? []) forget[shard] = [[FORGET_OP, String(watched!.id)]];
+    const results = await asOneStep(host, runOn, resp, parts.map((tx): Op[] => (tx.length === 0 ? [] : [tx])),
+      watched && { ops: forget, pass: (changed) => changed.every(([reply]) => reply === ':0\r\n') });
+    if (results === null) return resp === 3 ? '_\r\n' : '*-1\r\n';
     const elements: string[][] = [];
     for (const [shard, [reply]] of results.entries()) {
       if (reply === undefined) continue;
@@ -304,7 +349,7 @@ function encodeCommands(view: Uint8Array, ops: readonly BatchOp[]): number {
     for (let i = 0; i < chars.length; i++) view[at++] = chars.charCodeAt(i);
   };
   for (const op of ops) {
-    if (Array.isArray(op[0]) || op[0] === STAT_OP) return -1;
+    if (Array.isArray(op[0]) || isInternal(op)) return -1;
     if (at + 16 > limit) return -1;
     ascii(`*${op.length}\r\n`);
     for (const arg of op as Array<Uint8Array | string>) {

@@ -11,8 +11,16 @@
 /** One operation on a shard: a command (latin1 arguments) or a whole transaction (its queued commands). */
 export type Op = string[] | string[][];
 
-/** The internal operation a shard answers with `keys,expires` (INFO keyspace); never a client command. */
+// Internal operations a shard answers (never client commands: a NUL byte starts their name).
+/** Answers `keys,expires` (INFO keyspace). */
 export const STAT_OP = '\u0000stat';
+/** `[WATCH_OP, watch id, ...keys]`: the keys join that watcher on their shard (WATCH); answers +OK. */
+export const WATCH_OP = '\u0000watch';
+/** `[FORGET_OP, watch id]`: ends that watcher on the shard; answers :1 if one of its keys changed meanwhile, else :0. */
+export const FORGET_OP = '\u0000forget';
+
+/** An internal operation (STAT_OP, WATCH_OP, FORGET_OP), not a command. */
+export const isInternal = (op: readonly unknown[]): boolean => typeof op[0] === 'string' && op[0].charCodeAt(0) === 0;
 
 /** The worker that owns `key` (latin1) among `workers`. */
 export function ownerOf(key: string, workers: number): number {

@@ -15,9 +15,10 @@ import { RespWriter } from '../lib/resp-writer.js';
 import type { Protocol } from '../lib/resp-writer.js';
 import { ServerState } from '../lib/server-state.js';
 import { Session } from '../lib/session.js';
+import type { Watcher } from '../lib/store.js';
 import { serveSharded } from './connection.js';
 import { ShardHold } from './hold.js';
-import { STAT_OP } from './route.js';
+import { FORGET_OP, STAT_OP, WATCH_OP } from './route.js';
 import type { Op } from './route.js';
 
 /** One worker's part of the server. */
@@ -66,9 +67,31 @@ function contextFor(state: ServerState, resp: Protocol): CommandContext {
 const bytes = (text: string): Uint8Array => Buffer.from(text, 'latin1');
 const text = (data: Uint8Array): string => Buffer.from(data.buffer, data.byteOffset, data.byteLength).toString('latin1');
 
+/** WATCH in shard-per-core mode: the watchers of connections on any worker over this shard's keys, by watch id. */
+const watchers = new Map<number, Watcher>();
+
+/** The reply of an internal operation (route.ts: STAT_OP, WATCH_OP, FORGET_OP). */
+function internal(state: ServerState, op: string[]): string {
+  if (op[0] === STAT_OP) return `${state.store.size()},${state.store.volatileSize()}`;
+  const id = Number(op[1]);
+  let watcher = watchers.get(id);
+  if (op[0] === WATCH_OP) {
+    if (!watcher) watchers.set(id, watcher = { dirty: false, keys: new Set() });
+    // No point in watching more once a watched key changed: EXEC will fail anyway.
+    if (!watcher.dirty) for (let i = 2; i < op.length; i++) state.store.watch(op[i]!, watcher);
+    return '+OK\r\n';
+  }
+  if (!watcher) return ':0\r\n';
+  state.store.expireWatched(watcher); // a watched key that expired is a change
+  const changed = watcher.dirty;
+  state.store.unwatchAll(watcher);
+  watchers.delete(id);
+  return changed ? ':1\r\n' : ':0\r\n';
+}
+
 /**
  * Runs operations on this thread's shard, in order, and answers each one's reply (RESP bytes as a
- * latin1 string): a command's, a transaction's EXEC reply, or `keys,expires` for STAT_OP.
+ * latin1 string): a command's, a transaction's EXEC reply, or an internal operation's.
  */
 export function runOps(state: ServerState, ops: readonly Op[], resp: Protocol): string[] {
   const cx = contextFor(state, resp);
@@ -80,8 +103,8 @@ export function runOps(state: ServerState, ops: readonly Op[], resp: Protocol): 
       for (const command of op as string[][]) execute(command.map(bytes), cx);
       cx.out.take();
       execute([bytes('exec')], cx);
-    } else if (op[0] === STAT_OP) {
-      replies.push(`${state.store.size()},${state.store.volatileSize()}`);
+    } else if ((op[0] as string).charCodeAt(0) === 0) {
+      replies.push(internal(state, op as string[]));
       continue;
     } else {
       execute((op as string[]).map(bytes), cx);
