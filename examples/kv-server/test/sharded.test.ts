@@ -2,6 +2,7 @@
 // forwarded pipelines keep their order, keys live on their owners alone, MGET/MSET/MSETNX/DEL/EXISTS
 // across shards as one step (holds, with a lease), MULTI/EXEC atomic on one shard and across shards,
 // WATCH over keys of any shard, keyless commands over every shard.
+import * as net from 'node:net';
 import { expect } from 'chai';
 import { Redis } from 'ioredis';
 import { WorkStealingRuntime } from '@runtime-traits/worksteal';
@@ -192,14 +193,15 @@ describe('kv-server shard-per-core (worksteal, stealing: false)', function () {
     expect(await redis.mget(a, b)).to.deep.equal(['300', '300']);
   });
 
-  it('ends a hold whose worker never lets go after its lease: the shard waits, then serves again', async () => {
+  it('ends a hold whose worker no longer runs its command once that worker is asked: the shard waits, then serves again', async () => {
     const [a, b] = pairAcrossShards('lease');
     await redis.mset(a, '1', b, '2');
     const shard = ownerOf(a, 2);
-    await rt.spawnOn(shard, shardHold, [987_654_321, 400]); // as a worker that died holding it
+    // As a worker that died holding it: the token's worker (987_654_321 % 2) runs no such command.
+    await rt.spawnOn(shard, shardHold, [987_654_321, { checkMs: 400, giveUpMs: 60_000 }]);
     const started = performance.now();
     expect(await redis.get(a)).to.equal('1');
-    expect(performance.now() - started, 'the GET waited for the lease').to.be.greaterThan(300);
+    expect(performance.now() - started, 'the GET waited for the check').to.be.greaterThan(300);
     const quick = performance.now();
     expect(await redis.mget(a, b)).to.deep.equal(['1', '2']);
     expect(performance.now() - quick).to.be.lessThan(300);
@@ -235,6 +237,25 @@ describe('kv-server shard-per-core (worksteal, stealing: false)', function () {
     expect(failed![2]).to.deep.equal([null, 'OK']);
     expect(await redis.mget(a, b)).to.deep.equal(['x', 'y']);
     expect(await redis.ping()).to.equal('PONG'); // the connection is out of MULTI
+    // MSETNX over several shards inside one: refused at EXEC, nothing of it runs.
+    await redis.set(a, 'kept');
+    const refused = await redis.multi().set(b, 'no').msetnx(a, 'n', b, 'n').exec().then(() => null, (e: Error) => e);
+    expect(refused?.message).to.match(/^CROSSSLOT MSETNX over keys of several shards/);
+    expect(await redis.mget(a, b)).to.deep.equal(['kept', 'y']);
+  });
+
+  it('keeps what connection commands inside a transaction do to that transaction: other connections are untouched', async () => {
+    const onOne = pairAcrossShards('hello').find((key) => ownerOf(key, 2) === 1)!;
+    // HELLO 3 inside MULTI, on a raw socket (a RESP2 client library would not read the RESP3 replies).
+    const raw = net.connect(server.port, '127.0.0.1');
+    let got = '';
+    raw.on('data', (chunk: Buffer) => { got += chunk.toString('latin1'); });
+    raw.write(`MULTI\r\nSET ${onOne} 1\r\nHELLO 3\r\nEXEC\r\n`);
+    while (!got.includes('proto')) await new Promise((resolve) => setTimeout(resolve, 5));
+    raw.destroy();
+    // Shard 1's replies to everyone else stay RESP2: a forwarded GET of a missing key is $-1 (null), not _.
+    const missing = Array.from({ length: 20 }, (_, i) => `hello:missing${i}`).find((key) => ownerOf(key, 2) === 1)!;
+    for (const client of await spreadOverWorkers(4)) expect(await client.get(missing)).to.equal(null);
   });
 
   it('runs MULTI/EXEC across shards atomically: readers on both workers never see half', async () => {

@@ -26,7 +26,7 @@ import type { ShardHost } from './shard.js';
 export interface RunOn {
   run(shard: number, ops: Op[], resp: Protocol): PromiseLike<string[]>;
   runShared(shard: number, sab: SharedArrayBuffer, length: number, resp: Protocol): PromiseLike<number[] | string[]>;
-  hold(shard: number, token: number, leaseMs: number): PromiseLike<unknown>;
+  hold(shard: number, token: number): PromiseLike<unknown>;
   runHeld(shard: number, token: number, ops: Op[], resp: Protocol, release: boolean): PromiseLike<string[]>;
 }
 
@@ -43,9 +43,6 @@ interface Pending {
   local?: string;
   scanShard?: number;
 }
-
-/** A hold its worker has not let go within this (it died mid-command) ends by itself (hold.ts). */
-const HOLD_LEASE_MS = 10_000;
 
 /** A connection's WATCH: its id on the shards (0 until the first WATCH) and the shards it watches keys on. */
 interface Watching {
@@ -197,6 +194,7 @@ async function asOneStep(host: ShardHost, runOn: RunOn, resp: Protocol, ops: Op[
   check?: { ops: Op[][]; pass(replies: string[][]): boolean }): Promise<string[][] | null> {
   const shards = [...ops.keys()].filter((shard) => ops[shard]!.length > 0 || (check?.ops[shard]?.length ?? 0) > 0);
   const token = uniqueId(host);
+  host.running.add(token);
   const onEach = async (batchOf: (shard: number) => Op[], release: boolean): Promise<string[][]> => {
     const replies: string[][] = [];
     await Promise.all(shards.map(async (shard) => {
@@ -206,7 +204,7 @@ async function asOneStep(host: ShardHost, runOn: RunOn, resp: Protocol, ops: Op[
     return replies;
   };
   try {
-    for (const shard of shards) await (shard === host.index ? host.hold.acquire(token, HOLD_LEASE_MS) : runOn.hold(shard, token, HOLD_LEASE_MS));
+    for (const shard of shards) await (shard === host.index ? host.hold.acquire(token) : runOn.hold(shard, token));
     if (check !== undefined) {
       const replies = await onEach((shard) => check.ops[shard] ?? [], false);
       if (!check.pass(shards.filter((shard) => (check.ops[shard]?.length ?? 0) > 0).map((shard) => replies[shard]!))) {
@@ -218,6 +216,8 @@ async function asOneStep(host: ShardHost, runOn: RunOn, resp: Protocol, ops: Op[
   } catch (error) {
     void onEach(() => [], true).catch(() => undefined); // a hold that already ended is left alone
     throw error;
+  } finally {
+    host.running.delete(token);
   }
 }
 
@@ -242,15 +242,21 @@ async function atomically(r: Extract<Route, { kind: 'parts' }>, host: ShardHost,
  * EXEC of a transaction whose commands span shards, or that WATCHed keys, as one step: each shard
  * runs its part of the queue (its commands in queued order, split commands' parts among them) as a
  * transaction of its own, under the holds of every shard; the replies are put back in queued order.
- * Connection commands in it run on this worker's shard. With `watched`, the watchers on those shards
+ * Connection commands and INFO in it run on this worker's shard (as a transaction's own session: they
+ * change nothing of the connection). With `watched`, the watchers on those shards
  * are checked (and ended) first under the same holds: if a watched key changed, nothing runs and
  * EXEC answers the null array.
  */
 async function execAcross(queued: string[][], host: ShardHost, runOn: RunOn, resp: Protocol,
   watched?: { id: number; shards: number[] }): Promise<string> {
   const parts: string[][][] = Array.from({ length: host.workers }, () => []);
-  const replies = queued.map((command) => {
-    const r = route(command[0]!.toLowerCase(), command, host.workers);
+  const routes = queued.map((command) => route(command[0]!.toLowerCase(), command, host.workers));
+  if (routes.some((r) => r.kind === 'parts' && r.atomic === 'if-none-exist')) {
+    // Its check would have to see the keys as the commands queued before it left them, on every shard.
+    return '-CROSSSLOT MSETNX over keys of several shards cannot be part of a MULTI/EXEC in shard-per-core mode (put its keys under one {hash tag})\r\n';
+  }
+  const replies = routes.map((r, i) => {
+    const command = queued[i]!;
     const split: Array<[number, string[]]> = r.kind === 'parts' ? r.parts : [[host.index, command]];
     return {
       how: r.kind === 'parts' ? r.combine : 'one' as const,
@@ -265,8 +271,9 @@ async function execAcross(queued: string[][], host: ShardHost, runOn: RunOn, res
       watched && { ops: forget, pass: (changed) => changed.every(([reply]) => reply === ':0\r\n') });
     if (results === null) return resp === 3 ? '_\r\n' : '*-1\r\n';
     const elements: string[][] = [];
-    for (const [shard, [reply]] of results.entries()) {
-      if (reply === undefined) continue;
+    for (const [shard, tx] of parts.entries()) {
+      if (tx.length === 0) continue; // held for WATCH alone, or not at all
+      const reply = results[shard]![0]!;
       const each = arrayElements(reply);
       if (each === null) return reply; // an error instead of EXEC's array
       elements[shard] = each;

@@ -18,6 +18,7 @@ import { Session } from '../lib/session.js';
 import type { Watcher } from '../lib/store.js';
 import { serveSharded } from './connection.js';
 import { ShardHold } from './hold.js';
+import type { HoldTimes } from './hold.js';
 import { FORGET_OP, STAT_OP, WATCH_OP } from './route.js';
 import type { Op } from './route.js';
 
@@ -34,9 +35,14 @@ export interface ShardHost {
   readonly connections: Map<Connection, Promise<void>>;
   /** Held by a command over several shards while it runs (hold.ts). */
   readonly hold: ShardHold;
-  /** Hold tokens made here: worker index + workers × count, unique over the server. */
+  /** Hold tokens and watch ids made here: worker index + workers × count (connection.ts's uniqueId). */
   tokens: number;
+  /** The tokens of the commands over several shards this worker is running (a shard holding one asks). */
+  readonly running: Set<number>;
 }
+
+/** A hold is checked with its worker after 5 s, and ends after 60 s whatever the answer (hold.ts). */
+const HOLD_TIMES: HoldTimes = { checkMs: 5_000, giveUpMs: 60_000 };
 
 let host: ShardHost | undefined;
 
@@ -44,7 +50,10 @@ function hostOf(cx: TaskContext): ShardHost {
   if (host) return host;
   if (cx.worker === undefined) throw new TypeError('the shard tasks run on a worker of a thread-per-core WorkStealingRuntime');
   const place = placementOf(cx.runtime);
-  host = { index: cx.worker, workers: place.workers, state: new ServerState(cx.runtime.reactor.clock), place, listener: null, channels: Array.from({ length: place.workers }, () => []), connections: new Map(), hold: new ShardHold(), tokens: 0 };
+  // A token's worker is token % workers: a replacement of a dead one runs none of its commands.
+  const hold = new ShardHold((token) => place.spawnOn(token % place.workers, shardRunning, [token]), HOLD_TIMES);
+  host = { index: cx.worker, workers: place.workers, state: new ServerState(cx.runtime.reactor.clock), place, listener: null,
+    channels: Array.from({ length: place.workers }, () => []), connections: new Map(), hold, tokens: 0, running: new Set() };
   return host;
 }
 
@@ -66,6 +75,9 @@ function contextFor(state: ServerState, resp: Protocol): CommandContext {
 
 const bytes = (text: string): Uint8Array => Buffer.from(text, 'latin1');
 const text = (data: Uint8Array): string => Buffer.from(data.buffer, data.byteOffset, data.byteLength).toString('latin1');
+
+/** The writer transactions run with (one at a time: runOps runs each one whole). */
+const txOut = new RespWriter();
 
 /** WATCH in shard-per-core mode: the watchers of connections on any worker over this shard's keys, by watch id. */
 const watchers = new Map<number, Watcher>();
@@ -99,10 +111,16 @@ export function runOps(state: ServerState, ops: readonly Op[], resp: Protocol): 
   for (const op of ops) {
     if (Array.isArray(op[0])) {
       // A transaction: queued and run by EXEC within this one call, so nothing else runs in between.
-      execute([bytes('multi')], cx);
-      for (const command of op as string[][]) execute(command.map(bytes), cx);
-      cx.out.take();
-      execute([bytes('exec')], cx);
+      // Its own session and writer: a connection command in it (HELLO 3, CLIENT SETNAME) changes nothing shared.
+      const tx: CommandContext = { server: state, store: state.store, session: new Session(0, state.clock.now()), out: txOut };
+      tx.session.resp = resp;
+      txOut.protocol = resp;
+      execute([bytes('multi')], tx);
+      for (const command of op as string[][]) execute(command.map(bytes), tx);
+      txOut.take();
+      execute([bytes('exec')], tx);
+      replies.push(text(txOut.take()));
+      continue;
     } else if ((op[0] as string).charCodeAt(0) === 0) {
       replies.push(internal(state, op as string[]));
       continue;
@@ -123,19 +141,23 @@ export const shardRun = defineTask(import.meta.url, 'shardRun', (cx: TaskContext
   return hold.free ? runOps(state, ops, resp) : hold.turn().then(() => runOps(state, ops, resp));
 });
 
-/** Holds this worker's shard for `token` (a command over several shards, hold.ts); resolves once held. */
-export const shardHold = defineTask(import.meta.url, 'shardHold', async (cx: TaskContext, token: number, leaseMs: number): Promise<true> => {
-  await hostOf(cx).hold.acquire(token, leaseMs);
+/** Holds this worker's shard for `token` (a command over several shards, hold.ts); resolves once held. `times`: tests. */
+export const shardHold = defineTask(import.meta.url, 'shardHold', async (cx: TaskContext, token: number, times?: HoldTimes): Promise<true> => {
+  await hostOf(cx).hold.acquire(token, times);
   return true;
 });
+
+/** Whether this worker still runs the command of `token` (asked by a shard it has held for long). */
+export const shardRunning = defineTask(import.meta.url, 'shardRunning', (cx: TaskContext, token: number): boolean =>
+  hostOf(cx).running.has(token));
 
 /** Runs `ops` on this worker's shard under `token`'s hold, and lets go of it with `release`. */
 export const shardRunHeld = defineTask(import.meta.url, 'shardRunHeld', (cx: TaskContext, token: number, ops: Op[], resp: Protocol, release: boolean): string[] =>
   runHeld(hostOf(cx), token, ops, resp, release));
 
-/** `ops` under `token`'s hold of `host`'s shard; refused when the hold already ended by its lease (its parts elsewhere may have run). */
+/** `ops` under `token`'s hold of `host`'s shard; refused when the hold already ended (hold.ts: after 60 s), its parts elsewhere may have run. */
 export function runHeld(host: ShardHost, token: number, ops: Op[], resp: Protocol, release: boolean): string[] {
-  if (!host.hold.holds(token)) throw new Error(`the hold on shard ${host.index} ended by its lease before the command ran`);
+  if (!host.hold.holds(token)) throw new Error(`the hold on shard ${host.index} ended before this part ran; parts on other shards may have run`);
   try {
     return ops.length === 0 ? [] : runOps(host.state, ops, resp);
   } finally {
@@ -198,7 +220,7 @@ export const startShard = defineTask(import.meta.url, 'startShard', async (cx: T
       const serving = serveSharded(conn, self, {
         run: (shard, ops, resp) => self.place.spawnOn(shard, shardRun, [ops, resp]),
         runShared: (shard, sab, length, resp) => self.place.spawnOn(shard, shardRunShared, [sab, length, resp]),
-        hold: (shard, token, leaseMs) => self.place.spawnOn(shard, shardHold, [token, leaseMs]),
+        hold: (shard, token) => self.place.spawnOn(shard, shardHold, [token]),
         runHeld: (shard, token, ops, resp, release) => self.place.spawnOn(shard, shardRunHeld, [token, ops, resp, release]),
       });
       self.connections.set(conn, serving);
