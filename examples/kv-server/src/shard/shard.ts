@@ -41,6 +41,9 @@ export interface ShardHost {
   readonly running: Set<number>;
 }
 
+/** Where a worker's count of tokens starts: at random, so a dead worker's replacement makes none of its tokens again. */
+const randomStart = (): number => Math.floor(Math.random() * 2 ** 40);
+
 /** A hold is checked with its worker after 5 s, and ends after 60 s whatever the answer (hold.ts). */
 const HOLD_TIMES: HoldTimes = { checkMs: 5_000, giveUpMs: 60_000 };
 
@@ -53,7 +56,7 @@ function hostOf(cx: TaskContext): ShardHost {
   // A token's worker is token % workers: a replacement of a dead one runs none of its commands.
   const hold = new ShardHold((token) => place.spawnOn(token % place.workers, shardRunning, [token]), HOLD_TIMES);
   host = { index: cx.worker, workers: place.workers, state: new ServerState(cx.runtime.reactor.clock), place, listener: null,
-    channels: Array.from({ length: place.workers }, () => []), connections: new Map(), hold, tokens: 0, running: new Set() };
+    channels: Array.from({ length: place.workers }, () => []), connections: new Map(), hold, tokens: randomStart(), running: new Set() };
   return host;
 }
 
