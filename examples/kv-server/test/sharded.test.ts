@@ -24,6 +24,41 @@ function pairAcrossShards(prefix: string): [string, string] {
   for (let i = 0; ; i++) if (ownerOf(`${prefix}:b${i}`, 2) !== ownerOf(a, 2)) return [a, `${prefix}:b${i}`];
 }
 
+/** Where the RESP reply at `at` ends in `text`, or -1 when it is not all there yet. */
+function replyEnd(text: string, at: number): number {
+  const line = text.indexOf('\r\n', at);
+  if (line < 0) return -1;
+  const n = Number(text.slice(at + 1, line));
+  let end = line + 2;
+  switch (text[at]) {
+    case '$': case '=': return n < 0 ? end : (end + n + 2 <= text.length ? end + n + 2 : -1);
+    case '*': case '%': case '~':
+      for (let i = 0; i < (text[at] === '%' ? 2 * n : n) && end >= 0; i++) end = replyEnd(text, end);
+      return end;
+    default: return end;
+  }
+}
+
+/** Sends `text` on a fresh raw socket and answers the first `count` replies, as RESP text each. */
+async function rawReplies(port: number, text: string, count: number): Promise<string[]> {
+  const socket = net.connect(port, '127.0.0.1');
+  let got = '';
+  socket.on('data', (chunk: Buffer) => { got += chunk.toString('latin1'); });
+  socket.write(text);
+  const replies: string[] = [];
+  for (let at = 0; replies.length < count;) {
+    const end = at < got.length ? replyEnd(got, at) : -1;
+    if (end < 0) {
+      await new Promise((resolve) => setTimeout(resolve, 5));
+      continue;
+    }
+    replies.push(got.slice(at, end));
+    at = end;
+  }
+  socket.destroy();
+  return replies;
+}
+
 describe('kv-server shard-per-core (worksteal, stealing: false)', function () {
   this.timeout(60_000);
   let rt: WorkStealingRuntime;
@@ -237,10 +272,14 @@ describe('kv-server shard-per-core (worksteal, stealing: false)', function () {
     expect(failed![2]).to.deep.equal([null, 'OK']);
     expect(await redis.mget(a, b)).to.deep.equal(['x', 'y']);
     expect(await redis.ping()).to.equal('PONG'); // the connection is out of MULTI
-    // MSETNX over several shards inside one: refused at EXEC, nothing of it runs.
+    // MSETNX over several shards cannot be queued (as in Redis Cluster): EXEC aborts, nothing of it runs.
     await redis.set(a, 'kept');
-    const refused = await redis.multi().set(b, 'no').msetnx(a, 'n', b, 'n').exec().then(() => null, (e: Error) => e);
-    expect(refused?.message).to.match(/^CROSSSLOT MSETNX over keys of several shards/);
+    expect(await redis.call('MULTI')).to.equal('OK');
+    expect(await redis.call('SET', b, 'no')).to.equal('QUEUED');
+    const queued = await redis.call('MSETNX', a, 'n', b, 'n').then(() => null, (e: Error) => e);
+    expect(queued?.message).to.match(/^CROSSSLOT MSETNX over keys of several shards/);
+    const aborted = await redis.call('EXEC').then(() => null, (e: Error) => e);
+    expect(aborted?.message).to.match(/^EXECABORT/);
     expect(await redis.mget(a, b)).to.deep.equal(['kept', 'y']);
   });
 
@@ -341,6 +380,45 @@ describe('kv-server shard-per-core (worksteal, stealing: false)', function () {
     await new Promise((resolve) => setTimeout(resolve, 120));
     expect(await redis.multi().set(a, 'late').exec()).to.equal(null);
     expect(await redis.get(a)).to.equal('ran');
+  });
+
+  it('keeps the order of a pipeline on each shard, the own one included (WATCH, MULTI/EXEC, MGET before later commands)', async () => {
+    for (const k of pairAcrossShards('order')) { // one of them is on the raw connection's own shard
+      await redis.set(k, 'old');
+      const cmd = (...args: string[]): string => `*${args.length}\r\n${args.map((arg) => `$${arg.length}\r\n${arg}\r\n`).join('')}`;
+      // The connection's own SET after its WATCH changes the key: EXEC aborts, as in Redis.
+      const watched = await rawReplies(server.port, cmd('WATCH', k) + cmd('SET', k, 'mine') + cmd('MULTI') + cmd('GET', k) + cmd('EXEC'), 5);
+      expect(watched, k).to.deep.equal(['+OK\r\n', '+OK\r\n', '+OK\r\n', '+QUEUED\r\n', '*-1\r\n']);
+      const ordered = await rawReplies(server.port, cmd('MULTI') + cmd('SET', k, 'new') + cmd('EXEC') + cmd('GET', k) + cmd('MGET', k, k) + cmd('SET', k, 'newer'), 6);
+      expect(ordered.slice(2, 5), k).to.deep.equal(['*1\r\n+OK\r\n', '$3\r\nnew\r\n', '*2\r\n$3\r\nnew\r\n$3\r\nnew\r\n']);
+      // Replies made before a HELLO 3 in the same pipeline keep the protocol they were asked in.
+      const missing = `${k}:missing`;
+      const switched = await rawReplies(server.port, cmd('GET', missing) + cmd('GET', k) + cmd('HELLO', '3') + cmd('GET', missing), 4);
+      expect([switched[0], switched[1], switched[3]], k).to.deep.equal(['$-1\r\n', '$5\r\nnewer\r\n', '_\r\n']);
+    }
+  });
+
+  it('keeps WATCH exact around failed commands: a refused MSETNX in MULTI, RESET with arguments; CLIENT commands in MULTI act on the connection', async () => {
+    const [a, b] = pairAcrossShards('wx');
+    const other = await connect();
+    await redis.watch(a);
+    await other.set(a, 'changed');
+    expect(await redis.call('MULTI')).to.equal('OK');
+    const refused = await redis.call('MSETNX', a, '1', b, '1').then(() => null, (e: Error) => e);
+    expect(refused?.message).to.match(/^CROSSSLOT/);
+    expect((await redis.call('EXEC').then(() => null, (e: Error) => e))?.message).to.match(/^EXECABORT/);
+    // The aborted EXEC forgot the WATCH: a new one on an untouched key lets EXEC run.
+    await redis.watch(`${a}:2`);
+    expect(await redis.multi().set(`${a}:2`, '1').exec()).to.deep.equal([[null, 'OK']]);
+    // RESET with an argument is an error and forgets nothing.
+    await redis.watch(a);
+    expect((await redis.call('RESET', 'x').then(() => null, (e: Error) => e))?.message).to.match(/wrong number of arguments/);
+    await other.set(a, 'again');
+    expect(await redis.multi().get(a).exec()).to.equal(null);
+    // CLIENT SETNAME and CLIENT ID inside MULTI are the connection's own, as on one thread.
+    const id = await redis.client('ID');
+    expect(await redis.multi().client('SETNAME', 'inside').client('ID').set(b, 'v').exec()).to.deep.equal([[null, 'OK'], [null, id], [null, 'OK']]);
+    expect(await redis.client('GETNAME')).to.equal('inside');
   });
 
   it('WATCH/MULTI/EXEC optimistic locking over two shards: racing clients on both workers lose no update', async () => {

@@ -1,11 +1,13 @@
 // Shard-per-core: serves one client connection on the worker that accepted it, sending each command to the shard that owns its keys and writing the replies in command order.
 //
-// Per read: every command is routed (route.ts); connection commands run here at once, store
-// operations are batched per owning shard (one spawnOn per remote shard per read, the own shard run in
-// place), and once every owner has answered the replies are put back in command order and written in
+// Per read: every command is routed (route.ts); connection commands and the own shard's operations
+// run here at once, other shards' operations are batched per owner (one spawnOn per remote shard per
+// read), and once every owner has answered the replies are put back in command order and written in
 // one write. The next read is handled only after that, so a key's operations reach its shard in the
 // order the client sent them, whoever owns the other keys. A command whose keys span shards runs on
-// its own, after what the read batched before it: it holds its shards (hold.ts), runs, and lets go.
+// its own, after what the read batched before it: it holds its shards (hold.ts), runs, and lets go;
+// so does EXEC of a transaction over several shards, or after WATCH (each watched key joins the
+// connection's watcher on its own shard; EXEC checks them under the holds).
 import type { Connection } from '@runtime-traits/core';
 import { execute } from '../lib/commands/dispatch.js';
 import { discardTransaction } from '../lib/commands/transactions.js';
@@ -13,7 +15,7 @@ import type { CommandContext } from '../lib/commands/command.js';
 import { ConnectionClient } from '../lib/connection-client.js';
 import type { Protocol } from '../lib/resp-writer.js';
 import { arrayElements, combine, infoWithKeyspace } from './combine.js';
-import { FORGET_OP, isInternal, ownerOf, ownerOfBytes, route, shardsOf, SINGLE_KEY, STAT_OP, WATCH_OP } from './route.js';
+import { FORGET_OP, isInternal, ownerOf, ownerOfBytes, route, SINGLE_KEY, STAT_OP, WATCH_OP } from './route.js';
 import type { Combine, Op, Route } from './route.js';
 import { latin1Text as text, runHeld, runOps } from './shard.js';
 import type { ShardHost } from './shard.js';
@@ -71,12 +73,14 @@ export async function serveSharded(conn: Connection, host: ShardHost, runOn: Run
       if (chunk === null) break;
       const { commands, error } = client.feed(chunk);
       let batches: BatchOp[][] = Array.from({ length: workers }, () => []);
+      let own: string[] = []; // the own shard's replies to placed operations, run at once
       pieces = [];
       let remote = false;
+      const runHere = (op: BatchOp): number => own.push(runOps(state, [asValues(op)], session.resp)[0]!) - 1;
       const place = (how: Pending['how'], parts: Array<[number, BatchOp]>, extra?: Partial<Pending>): Pending => {
         cut();
         remote = true;
-        return { how, refs: parts.map(([shard, op]) => [shard, batches[shard]!.push(op) - 1]), ...extra };
+        return { how, refs: parts.map(([shard, op]) => [shard, shard === host.index ? runHere(op) : batches[shard]!.push(op) - 1]), ...extra };
       };
       const push = (piece: string | Pending): void => {
         cut();
@@ -86,8 +90,11 @@ export async function serveSharded(conn: Connection, host: ShardHost, runOn: Run
       // Runs what is batched so far; its replies take their places among the pieces.
       const settle = async (): Promise<void> => {
         cut();
+        remote = true;
         const results = await runBatches(batches, host, runOn, session.resp, channels);
+        results[host.index] = own;
         batches = Array.from({ length: workers }, () => []);
+        own = [];
         pieces = pieces.map((piece) => replyOf(piece, results, workers));
       };
       // A command over several shards: after what the read batched before it, and before what follows.
@@ -96,29 +103,42 @@ export async function serveSharded(conn: Connection, host: ShardHost, runOn: Run
         push(await run());
         if (!host.hold.free) await host.hold.turn();
       };
-      // This shard's commands run in place below: not while a command over several shards holds it.
-      // Ends the connection's watchers on their shards (in the batches, after what the read sent before).
-      const forgetWatches = (): Array<[number, BatchOp]> => {
-        const parts = [...watching.shards].map((shard): [number, BatchOp] => [shard, [FORGET_OP, String(watching.id)]]);
-        for (const [shard, op] of parts) batches[shard]!.push(op);
-        if (parts.length > 0) remote = true;
+      // Ends the connection's watchers on their shards, after what the read sent them before.
+      const forgetWatches = (): void => {
+        for (const shard of watching.shards) place('ok', [[shard, [FORGET_OP, String(watching.id)]]]);
         watching.shards.clear();
-        return parts;
+        watching.id = 0; // a watcher left behind (a failed forget) is never joined again
       };
+      // This shard's commands run in place below: not while a command over several shards holds it.
       if (!host.hold.free) await host.hold.turn();
       for (const args of commands) {
         const name = text(args[0]!).toLowerCase();
+        const bare = args.length === 1;
+        // Replies from other shards are encoded when they are made: the protocol must not change under them.
+        if ((name === 'hello' || name === 'reset') && remote) {
+          await settle();
+          if (!host.hold.free) await host.hold.turn();
+        }
         if (session.inMulti) {
-          if (name === 'exec' && args.length === 1 && !session.queueFailed) {
-            const { queued, owner } = takeTransaction(cx, host);
-            if (owner !== undefined && watching.shards.size === 0) push(place('one', [[owner, queued]]));
+          if (name === 'exec' && bare && !session.queueFailed) {
+            const tx = takeTransaction(cx, host);
+            if (tx.owner !== undefined && watching.shards.size === 0) push(place('one', [[tx.owner, tx.queued]]));
             else {
               const watched = watching.shards.size === 0 ? undefined : { id: watching.id, shards: [...watching.shards] };
               watching.shards.clear(); // EXEC forgets every WATCH, whatever it answers
-              await oneStep(() => execAcross(queued, host, runOn, session.resp, watched));
+              watching.id = 0;
+              const local = (command: string[]): string => {
+                execute(command.map((arg) => Buffer.from(arg, 'latin1')), cx);
+                return text(cx.out.take());
+              };
+              await oneStep(() => execAcross(tx, host, runOn, session.resp, local, watched));
             }
+          } else if (name === 'msetnx' && crossShardMsetnx(args, workers)) {
+            // Queued, its check could not see the keys as the commands before it leave them on every shard.
+            cx.out.error('CROSSSLOT MSETNX over keys of several shards cannot be queued in MULTI in shard-per-core mode (put its keys under one {hash tag})');
+            session.queueFailed = true;
           } else {
-            if (name === 'discard' || name === 'exec' || name === 'reset') forgetWatches();
+            if (name === 'exec' || ((name === 'discard' || name === 'reset') && bare)) forgetWatches();
             here(args);
           }
         } else if (args.length >= 2 && SINGLE_KEY.has(name)) {
@@ -135,7 +155,7 @@ export async function serveSharded(conn: Connection, host: ShardHost, runOn: Run
           keys.forEach((some, shard) => { if (some.length > 0) parts.push([shard, [WATCH_OP, String(watching.id), ...some]]); });
           for (const [shard] of parts) watching.shards.add(shard);
           push(place('ok', parts));
-        } else if ((name === 'unwatch' && args.length === 1) || name === 'reset') {
+        } else if ((name === 'unwatch' || name === 'reset') && bare) {
           forgetWatches();
           here(args);
         } else if (name === 'info') {
@@ -165,11 +185,7 @@ export async function serveSharded(conn: Connection, host: ShardHost, runOn: Run
   } catch {
     // The peer reset the connection or the runtime is shutting down: nothing to reply to.
   } finally {
-    for (const shard of watching.shards) { // a connection gone with its WATCH: its watchers end too
-      const forget: Op[] = [[FORGET_OP, String(watching.id)]];
-      if (shard === host.index) runOps(state, forget, session.resp);
-      else void Promise.resolve(runOn.run(shard, forget, session.resp)).catch(() => undefined);
-    }
+    forgetOn(watching.shards, watching.id, host, runOn); // a connection gone with its WATCH: its watchers end too
     channels.forEach((sab, shard) => { if (sab) host.channels[shard]!.push(sab); });
     state.close(session);
     await conn.close();
@@ -239,84 +255,93 @@ async function atomically(r: Extract<Route, { kind: 'parts' }>, host: ShardHost,
 }
 
 /**
- * EXEC of a transaction whose commands span shards, or that WATCHed keys, as one step: each shard
- * runs its part of the queue (its commands in queued order, split commands' parts among them) as a
- * transaction of its own, under the holds of every shard; the replies are put back in queued order.
- * Connection commands and INFO in it run on this worker's shard (as a transaction's own session: they
- * change nothing of the connection). With `watched`, the watchers on those shards
- * are checked (and ended) first under the same holds: if a watched key changed, nothing runs and
- * EXEC answers the null array.
+ * EXEC of a transaction whose commands span shards, or that has connection commands, or that
+ * follows a WATCH, as one step: each shard runs its part of the queue (its commands in queued order,
+ * split commands' parts among them) as a transaction of its own, under the holds of every shard;
+ * connection commands (and INFO) run on the connection (`local`); the replies are put back in queued
+ * order. With `watched`, the watchers on those shards are checked (and ended) first under the same
+ * holds: if a watched key changed, nothing runs and EXEC answers the null array.
  */
-async function execAcross(queued: string[][], host: ShardHost, runOn: RunOn, resp: Protocol,
-  watched?: { id: number; shards: number[] }): Promise<string> {
+async function execAcross(tx: Transaction, host: ShardHost, runOn: RunOn, resp: Protocol,
+  local: (command: string[]) => string, watched?: { id: number; shards: number[] }): Promise<string> {
   const parts: string[][][] = Array.from({ length: host.workers }, () => []);
-  const routes = queued.map((command) => route(command[0]!.toLowerCase(), command, host.workers));
-  if (routes.some((r) => r.kind === 'parts' && r.atomic === 'if-none-exist')) {
-    // Its check would have to see the keys as the commands queued before it left them, on every shard.
-    return '-CROSSSLOT MSETNX over keys of several shards cannot be part of a MULTI/EXEC in shard-per-core mode (put its keys under one {hash tag})\r\n';
-  }
-  const replies = routes.map((r, i) => {
-    const command = queued[i]!;
-    const split: Array<[number, string[]]> = r.kind === 'parts' ? r.parts : [[host.index, command]];
-    return {
-      how: r.kind === 'parts' ? r.combine : 'one' as const,
-      refs: split.map(([shard, op]): [number, number] => [shard, parts[shard]!.push(op) - 1]),
-      scanShard: r.kind === 'parts' ? r.scanShard : undefined,
-    };
+  const replies = tx.routes.map((r) => r.kind === 'local' ? undefined : {
+    how: r.combine,
+    refs: r.parts.map(([shard, op]): [number, number] => [shard, parts[shard]!.push(op) - 1]),
+    scanShard: r.scanShard,
   });
   try {
     const forget: Op[][] = [];
     for (const shard of watched?.shards ?? []) forget[shard] = [[FORGET_OP, String(watched!.id)]];
-    const results = await asOneStep(host, runOn, resp, parts.map((tx): Op[] => (tx.length === 0 ? [] : [tx])),
+    const results = await asOneStep(host, runOn, resp, parts.map((part): Op[] => (part.length === 0 ? [] : [part])),
       watched && { ops: forget, pass: (changed) => changed.every(([reply]) => reply === ':0\r\n') });
     if (results === null) return resp === 3 ? '_\r\n' : '*-1\r\n';
     const elements: string[][] = [];
-    for (const [shard, tx] of parts.entries()) {
-      if (tx.length === 0) continue; // held for WATCH alone, or not at all
+    for (const [shard, part] of parts.entries()) {
+      if (part.length === 0) continue; // held for WATCH alone, or not at all
       const reply = results[shard]![0]!;
       const each = arrayElements(reply);
       if (each === null) return reply; // an error instead of EXEC's array
       elements[shard] = each;
     }
-    const body = replies.map(({ how, refs, scanShard }) => combine(how, refs.map(([shard, at]) => elements[shard]![at]!), scanShard, host.workers));
+    const body = replies.map((reply, i) => (reply === undefined ? local(tx.queued[i]!)
+      : combine(reply.how, reply.refs.map(([shard, at]) => elements[shard]![at]!), reply.scanShard, host.workers)));
     return `*${body.length}\r\n${body.join('')}`;
   } catch (error) {
+    if (watched) forgetOn(watched.shards, watched.id, host, runOn); // the check may not have run
     return errorReply(error);
   }
+}
+
+/** Ends watcher `id` on `shards` (own shard at once, others by a task; a gone worker's watchers are gone). */
+function forgetOn(shards: Iterable<number>, id: number, host: ShardHost, runOn: RunOn): void {
+  const forget: Op[] = [[FORGET_OP, String(id)]];
+  for (const shard of shards) {
+    if (shard === host.index) runOps(host.state, forget, 2);
+    else void Promise.resolve(runOn.run(shard, forget, 2)).catch(() => undefined);
+  }
+}
+
+/** MSETNX whose keys live on more than one shard (its arguments as read). */
+function crossShardMsetnx(args: Uint8Array[], workers: number): boolean {
+  if (args.length < 3 || args.length % 2 === 0) return false; // the arity error, from the local dispatch
+  const owner = ownerOfBytes(args[1]!, workers);
+  for (let i = 3; i < args.length; i += 2) if (ownerOfBytes(args[i]!, workers) !== owner) return true;
+  return false;
 }
 
 function errorReply(error: unknown): string {
   return `-ERR ${(error instanceof Error ? error.message : String(error)).replace(/[\r\n]+/g, ' ')}\r\n`;
 }
 
-/**
- * A transaction without queueing errors, taken off the session: its commands, and the one shard
- * they touch (undefined when they span several: execAcross).
- */
-function takeTransaction(cx: CommandContext, host: ShardHost): { queued: string[][]; owner: number | undefined } {
-  const queued = cx.session.queued!.map((args) => args.map(text));
-  discardTransaction(cx);
-  const shards = new Set<number>();
-  for (const command of queued) {
-    const touched = shardsOf(command[0]!.toLowerCase(), command, host.workers);
-    if (touched === 'all') return { queued, owner: undefined };
-    for (const shard of touched) shards.add(shard);
-  }
-  if (shards.size > 1) return { queued, owner: undefined };
-  return { queued, owner: shards.size === 1 ? [...shards][0]! : host.index };
+/** A transaction taken off the session: its commands (latin1), their routes, and the shard that runs it whole if there is one. */
+interface Transaction {
+  queued: string[][];
+  routes: Route[];
+  /** Set when every command goes whole to this one shard (an empty transaction: the own shard); else execAcross. */
+  owner: number | undefined;
 }
 
-/** Every shard's replies to its batch: the own shard's at once, the others' through their workers. */
+function takeTransaction(cx: CommandContext, host: ShardHost): Transaction {
+  const queued = cx.session.queued!.map((args) => args.map(text));
+  discardTransaction(cx);
+  const routes = queued.map((command) => route(command[0]!.toLowerCase(), command, host.workers));
+  let owner: number | undefined = host.index;
+  for (const [i, r] of routes.entries()) {
+    const whole = r.kind === 'parts' && r.combine === 'one' && r.parts.length === 1 && r.parts[0]![1] === queued[i];
+    if (!whole || (i > 0 && r.parts[0]![0] !== owner)) return { queued, routes, owner: undefined };
+    owner = r.parts[0]![0];
+  }
+  return { queued, routes, owner };
+}
+
+/** Every other shard's replies to its batch, through their workers. */
 async function runBatches(batches: BatchOp[][], host: ShardHost, runOn: RunOn, resp: Protocol,
   channels: Array<SharedArrayBuffer | undefined>): Promise<string[][]> {
   const results: string[][] = new Array(batches.length);
   const waits: Array<PromiseLike<void>> = [];
   batches.forEach((ops, shard) => {
-    if (ops.length === 0) return;
-    if (shard === host.index) {
-      results[shard] = runOps(host.state, ops.map(asValues), resp);
-      return;
-    }
+    if (ops.length === 0) return; // (the own shard's operations ran in place: never batched)
     const failed = (error: unknown): void => {
       const why = (error instanceof Error ? error.message : String(error)).replace(/[\r\n]+/g, ' ');
       results[shard] = ops.map(() => `-ERR shard ${shard} failed: ${why}\r\n`);

@@ -120,10 +120,3 @@ function everyShard(op: string[], workers: number): Array<[number, string[]]> {
   for (let shard = 0; shard < workers; shard++) parts.push([shard, op]);
   return parts;
 }
-
-/** The shards a queued transaction command touches: a set of workers, or 'all' for keyless store commands (connection commands and INFO: none, they run on the transaction's shard). */
-export function shardsOf(name: string, args: string[], workers: number): number[] | 'all' {
-  if (KEYLESS[name] !== undefined) return workers === 1 ? [0] : 'all';
-  const r = route(name, args, workers);
-  return r.kind === 'parts' ? r.parts.map(([shard]) => shard) : [];
-}
