@@ -283,15 +283,14 @@ describe('kv-server shard-per-core (worksteal, stealing: false)', function () {
     expect(await redis.mget(a, b)).to.deep.equal(['kept', 'y']);
   });
 
-  it('keeps what connection commands inside a transaction do to that transaction: other connections are untouched', async () => {
+  it('refuses HELLO queued in MULTI (EXECABORT); the shards answer other connections in their own protocol', async () => {
     const onOne = pairAcrossShards('hello').find((key) => ownerOf(key, 2) === 1)!;
-    // HELLO 3 inside MULTI, on a raw socket (a RESP2 client library would not read the RESP3 replies).
-    const raw = net.connect(server.port, '127.0.0.1');
-    let got = '';
-    raw.on('data', (chunk: Buffer) => { got += chunk.toString('latin1'); });
-    raw.write(`MULTI\r\nSET ${onOne} 1\r\nHELLO 3\r\nEXEC\r\n`);
-    while (!got.includes('proto')) await new Promise((resolve) => setTimeout(resolve, 5));
-    raw.destroy();
+    // HELLO 3 inside MULTI, on a raw socket (a RESP2 client library would not read the RESP3 replies):
+    // refused when queued, so the transaction aborts.
+    const replies = await rawReplies(server.port, `MULTI\r\nSET ${onOne} 1\r\nHELLO 3\r\nEXEC\r\n`, 4);
+    expect(replies.slice(0, 2)).to.deep.equal(['+OK\r\n', '+QUEUED\r\n']);
+    expect(replies[2]).to.match(/^-ERR HELLO cannot be queued/);
+    expect(replies[3]).to.match(/^-EXECABORT/);
     // Shard 1's replies to everyone else stay RESP2: a forwarded GET of a missing key is $-1 (null), not _.
     const missing = Array.from({ length: 20 }, (_, i) => `hello:missing${i}`).find((key) => ownerOf(key, 2) === 1)!;
     for (const client of await spreadOverWorkers(4)) expect(await client.get(missing)).to.equal(null);
@@ -391,6 +390,13 @@ describe('kv-server shard-per-core (worksteal, stealing: false)', function () {
       expect(watched, k).to.deep.equal(['+OK\r\n', '+OK\r\n', '+OK\r\n', '+QUEUED\r\n', '*-1\r\n']);
       const ordered = await rawReplies(server.port, cmd('MULTI') + cmd('SET', k, 'new') + cmd('EXEC') + cmd('GET', k) + cmd('MGET', k, k) + cmd('SET', k, 'newer'), 6);
       expect(ordered.slice(2, 5), k).to.deep.equal(['*1\r\n+OK\r\n', '$3\r\nnew\r\n', '*2\r\n$3\r\nnew\r\n$3\r\nnew\r\n']);
+      // An empty transaction answers the empty array; HELLO cannot be queued (the shards encode a
+      // transaction's replies in the protocol of its EXEC).
+      const empty = await rawReplies(server.port, cmd('MULTI') + cmd('EXEC') + cmd('PING'), 3);
+      expect(empty).to.deep.equal(['+OK\r\n', '*0\r\n', '+PONG\r\n']);
+      const hello = await rawReplies(server.port, cmd('MULTI') + cmd('HELLO', '3') + cmd('GET', k) + cmd('EXEC'), 4);
+      expect(hello[1], k).to.match(/^-ERR HELLO cannot be queued/);
+      expect(hello[3], k).to.match(/^-EXECABORT/);
       // Replies made before a HELLO 3 in the same pipeline keep the protocol they were asked in.
       const missing = `${k}:missing`;
       const switched = await rawReplies(server.port, cmd('GET', missing) + cmd('GET', k) + cmd('HELLO', '3') + cmd('GET', missing), 4);

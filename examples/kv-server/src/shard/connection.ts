@@ -137,6 +137,10 @@ export async function serveSharded(conn: Connection, host: ShardHost, runOn: Run
             // Queued, its check could not see the keys as the commands before it leave them on every shard.
             cx.out.error('CROSSSLOT MSETNX over keys of several shards cannot be queued in MULTI in shard-per-core mode (put its keys under one {hash tag})');
             session.queueFailed = true;
+          } else if (name === 'hello') {
+            // The shards encode a transaction's replies in one protocol, the one in force at EXEC.
+            cx.out.error('ERR HELLO cannot be queued in MULTI in shard-per-core mode');
+            session.queueFailed = true;
           } else {
             if (name === 'exec' || ((name === 'discard' || name === 'reset') && bare)) forgetWatches();
             here(args);

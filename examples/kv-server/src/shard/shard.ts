@@ -112,8 +112,8 @@ export function runOps(state: ServerState, ops: readonly Op[], resp: Protocol): 
   const cx = contextFor(state, resp);
   const replies: string[] = [];
   for (const op of ops) {
-    if (Array.isArray(op[0])) {
-      // A transaction: queued and run by EXEC within this one call, so nothing else runs in between.
+    if (op.length === 0 || Array.isArray(op[0])) {
+      // A transaction (maybe empty): queued and run by EXEC within this one call, so nothing else runs in between.
       // Its own session and writer: a connection command in it (HELLO 3, CLIENT SETNAME) changes nothing shared.
       const tx: CommandContext = { server: state, store: state.store, session: new Session(0, state.clock.now()), out: txOut };
       tx.session.resp = resp;
