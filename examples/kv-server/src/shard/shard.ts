@@ -114,7 +114,8 @@ export function runOps(state: ServerState, ops: readonly Op[], resp: Protocol): 
   for (const op of ops) {
     if (op.length === 0 || Array.isArray(op[0])) {
       // A transaction (maybe empty): queued and run by EXEC within this one call, so nothing else runs in between.
-      // Its own session and writer: a connection command in it (HELLO 3, CLIENT SETNAME) changes nothing shared.
+      // Its own session and writer, so nothing it does to them reaches the shared context (connection
+      // commands in a transaction run on the connection instead, and HELLO cannot be queued: connection.ts).
       const tx: CommandContext = { server: state, store: state.store, session: new Session(0, state.clock.now()), out: txOut };
       tx.session.resp = resp;
       txOut.protocol = resp;
