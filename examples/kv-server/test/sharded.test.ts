@@ -2,13 +2,13 @@
 // forwarded pipelines keep their order, keys live on their owners alone, MGET/MSET/MSETNX/DEL/EXISTS
 // across shards as one step (holds, with a lease), MULTI/EXEC atomic on one shard and across shards,
 // WATCH over keys of any shard, keyless commands over every shard.
-import * as net from 'node:net';
 import { expect } from 'chai';
 import { Redis } from 'ioredis';
 import { WorkStealingRuntime } from '@runtime-traits/worksteal';
 import { ownerOf, shardHold, shardKeys, startSharded, stopSharded } from '../src/shard/index.js';
 import type { ShardedServer } from '../src/shard/index.js';
 import { redisCli, startServer } from './server-process.js';
+import { encodeTyped, exchangeTyped } from './support/typed-reply.js';
 
 /** `count` keys with `prefix`, covering every one of `workers` shards. */
 function keysOnEveryShard(prefix: string, count: number, workers: number): string[] {
@@ -24,39 +24,9 @@ function pairAcrossShards(prefix: string): [string, string] {
   for (let i = 0; ; i++) if (ownerOf(`${prefix}:b${i}`, 2) !== ownerOf(a, 2)) return [a, `${prefix}:b${i}`];
 }
 
-/** Where the RESP reply at `at` ends in `text`, or -1 when it is not all there yet. */
-function replyEnd(text: string, at: number): number {
-  const line = text.indexOf('\r\n', at);
-  if (line < 0) return -1;
-  const n = Number(text.slice(at + 1, line));
-  let end = line + 2;
-  switch (text[at]) {
-    case '$': case '=': return n < 0 ? end : (end + n + 2 <= text.length ? end + n + 2 : -1);
-    case '*': case '%': case '~':
-      for (let i = 0; i < (text[at] === '%' ? 2 * n : n) && end >= 0; i++) end = replyEnd(text, end);
-      return end;
-    default: return end;
-  }
-}
-
-/** Sends `text` on a fresh raw socket and answers the first `count` replies, as RESP text each. */
-async function rawReplies(port: number, text: string, count: number): Promise<string[]> {
-  const socket = net.connect(port, '127.0.0.1');
-  let got = '';
-  socket.on('data', (chunk: Buffer) => { got += chunk.toString('latin1'); });
-  socket.write(text);
-  const replies: string[] = [];
-  for (let at = 0; replies.length < count;) {
-    const end = at < got.length ? replyEnd(got, at) : -1;
-    if (end < 0) {
-      await new Promise((resolve) => setTimeout(resolve, 5));
-      continue;
-    }
-    replies.push(got.slice(at, end));
-    at = end;
-  }
-  socket.destroy();
-  return replies;
+/** Sends `commands` pipelined on a fresh raw socket; answers each reply as its RESP text. */
+async function rawReplies(port: number, commands: string[][]): Promise<string[]> {
+  return (await exchangeTyped(port, commands)).map(encodeTyped);
 }
 
 describe('kv-server shard-per-core (worksteal, stealing: false)', function () {
@@ -287,7 +257,7 @@ describe('kv-server shard-per-core (worksteal, stealing: false)', function () {
     const onOne = pairAcrossShards('hello').find((key) => ownerOf(key, 2) === 1)!;
     // HELLO 3 inside MULTI, on a raw socket (a RESP2 client library would not read the RESP3 replies):
     // refused when queued, so the transaction aborts.
-    const replies = await rawReplies(server.port, `MULTI\r\nSET ${onOne} 1\r\nHELLO 3\r\nEXEC\r\n`, 4);
+    const replies = await rawReplies(server.port, [['MULTI'], ['SET', onOne, '1'], ['HELLO', '3'], ['EXEC']]);
     expect(replies.slice(0, 2)).to.deep.equal(['+OK\r\n', '+QUEUED\r\n']);
     expect(replies[2]).to.match(/^-ERR HELLO cannot be queued/);
     expect(replies[3]).to.match(/^-EXECABORT/);
@@ -384,22 +354,21 @@ describe('kv-server shard-per-core (worksteal, stealing: false)', function () {
   it('keeps the order of a pipeline on each shard, the own one included (WATCH, MULTI/EXEC, MGET before later commands)', async () => {
     for (const k of pairAcrossShards('order')) { // one of them is on the raw connection's own shard
       await redis.set(k, 'old');
-      const cmd = (...args: string[]): string => `*${args.length}\r\n${args.map((arg) => `$${arg.length}\r\n${arg}\r\n`).join('')}`;
       // The connection's own SET after its WATCH changes the key: EXEC aborts, as in Redis.
-      const watched = await rawReplies(server.port, cmd('WATCH', k) + cmd('SET', k, 'mine') + cmd('MULTI') + cmd('GET', k) + cmd('EXEC'), 5);
+      const watched = await rawReplies(server.port, [['WATCH', k], ['SET', k, 'mine'], ['MULTI'], ['GET', k], ['EXEC']]);
       expect(watched, k).to.deep.equal(['+OK\r\n', '+OK\r\n', '+OK\r\n', '+QUEUED\r\n', '*-1\r\n']);
-      const ordered = await rawReplies(server.port, cmd('MULTI') + cmd('SET', k, 'new') + cmd('EXEC') + cmd('GET', k) + cmd('MGET', k, k) + cmd('SET', k, 'newer'), 6);
+      const ordered = await rawReplies(server.port, [['MULTI'], ['SET', k, 'new'], ['EXEC'], ['GET', k], ['MGET', k, k], ['SET', k, 'newer']]);
       expect(ordered.slice(2, 5), k).to.deep.equal(['*1\r\n+OK\r\n', '$3\r\nnew\r\n', '*2\r\n$3\r\nnew\r\n$3\r\nnew\r\n']);
       // An empty transaction answers the empty array; HELLO cannot be queued (the shards encode a
       // transaction's replies in the protocol of its EXEC).
-      const empty = await rawReplies(server.port, cmd('MULTI') + cmd('EXEC') + cmd('PING'), 3);
+      const empty = await rawReplies(server.port, [['MULTI'], ['EXEC'], ['PING']]);
       expect(empty).to.deep.equal(['+OK\r\n', '*0\r\n', '+PONG\r\n']);
-      const hello = await rawReplies(server.port, cmd('MULTI') + cmd('HELLO', '3') + cmd('GET', k) + cmd('EXEC'), 4);
+      const hello = await rawReplies(server.port, [['MULTI'], ['HELLO', '3'], ['GET', k], ['EXEC']]);
       expect(hello[1], k).to.match(/^-ERR HELLO cannot be queued/);
       expect(hello[3], k).to.match(/^-EXECABORT/);
       // Replies made before a HELLO 3 in the same pipeline keep the protocol they were asked in.
       const missing = `${k}:missing`;
-      const switched = await rawReplies(server.port, cmd('GET', missing) + cmd('GET', k) + cmd('HELLO', '3') + cmd('GET', missing), 4);
+      const switched = await rawReplies(server.port, [['GET', missing], ['GET', k], ['HELLO', '3'], ['GET', missing]]);
       expect([switched[0], switched[1], switched[3]], k).to.deep.equal(['$-1\r\n', '$5\r\nnewer\r\n', '_\r\n']);
     }
   });

@@ -1,4 +1,5 @@
 // Shard-per-core: turns the replies of a split command's parts (RESP bytes as latin1 strings) into the one reply Redis would give.
+import { parseReply } from '../lib/client.js';
 import type { Combine } from './route.js';
 
 const isError = (reply: string): boolean => reply.charCodeAt(0) === 45; /* - */
@@ -75,38 +76,20 @@ export function infoWithKeyspace(reply: string, stats: string[]): string {
   return `${type}${payload.length}\r\n${payload}\r\n`;
 }
 
-/** Where the RESP reply starting at `at` ends (any RESP2 or RESP3 type). */
-function endOf(reply: string, at: number): number {
-  const lineEnd = reply.indexOf('\r\n', at);
-  const n = Number(reply.slice(at + 1, lineEnd));
-  let end = lineEnd + 2;
-  switch (reply[at]) {
-    case '$': case '=': case '!': // blob string, verbatim, blob error
-      return n < 0 ? end : end + n + 2;
-    case '*': case '~': case '>': // array, set, push (a null array has n = -1)
-      for (let i = 0; i < n; i++) end = endOf(reply, end);
-      return end;
-    case '%': // map: n pairs
-      for (let i = 0; i < 2 * n; i++) end = endOf(reply, end);
-      return end;
-    case '|': // attributes, then the reply they describe
-      for (let i = 0; i < 2 * n; i++) end = endOf(reply, end);
-      return endOf(reply, end);
-    default: // simple string, error, integer, null, double, boolean, big number
-      return end;
-  }
-}
-
 /** The elements of an array reply (EXEC's), or null when the reply is not an array (an error, a null array). */
 export function arrayElements(reply: string): string[] | null {
   if (reply[0] !== '*') return null;
   const { count, body } = arrayBody(reply);
   if (count < 0) return null;
+  // The client's parser finds where each element ends (latin1: a char per byte); its values are not needed.
+  const bytes = Buffer.from(body, 'latin1');
   const elements: string[] = [];
   for (let at = 0, i = 0; i < count; i++) {
-    const end = endOf(body, at);
+    const { end } = parseReply(bytes, at, skipText)!;
     elements.push(body.slice(at, end));
     at = end;
   }
   return elements;
 }
+
+const skipText = (): string => '';

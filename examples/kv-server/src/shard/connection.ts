@@ -133,7 +133,7 @@ export async function serveSharded(conn: Connection, host: ShardHost, runOn: Run
               };
               await oneStep(() => execAcross(tx, host, runOn, session.resp, local, watched));
             }
-          } else if (name === 'msetnx' && crossShardMsetnx(args, workers)) {
+          } else if (name === 'msetnx' && isCheckedAcrossShards(route(name, args.map(text), workers))) {
             // Queued, its check could not see the keys as the commands before it leave them on every shard.
             cx.out.error('CROSSSLOT MSETNX over keys of several shards cannot be queued in MULTI in shard-per-core mode (put its keys under one {hash tag})');
             session.queueFailed = true;
@@ -306,13 +306,8 @@ function forgetOn(shards: Iterable<number>, id: number, host: ShardHost, runOn: 
   }
 }
 
-/** MSETNX whose keys live on more than one shard (its arguments as read). */
-function crossShardMsetnx(args: Uint8Array[], workers: number): boolean {
-  if (args.length < 3 || args.length % 2 === 0) return false; // the arity error, from the local dispatch
-  const owner = ownerOfBytes(args[1]!, workers);
-  for (let i = 3; i < args.length; i += 2) if (ownerOfBytes(args[i]!, workers) !== owner) return true;
-  return false;
-}
+/** MSETNX whose keys live on more than one shard: a check and sets under the holds (route.ts's `if-none-exist`). */
+const isCheckedAcrossShards = (r: Route): boolean => r.kind === 'parts' && r.atomic === 'if-none-exist';
 
 function errorReply(error: unknown): string {
   return `-ERR ${(error instanceof Error ? error.message : String(error)).replace(/[\r\n]+/g, ' ')}\r\n`;

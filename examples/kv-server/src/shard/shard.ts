@@ -19,7 +19,7 @@ import type { Watcher } from '../lib/store.js';
 import { serveSharded } from './connection.js';
 import { ShardHold } from './hold.js';
 import type { HoldTimes } from './hold.js';
-import { FORGET_OP, STAT_OP, WATCH_OP } from './route.js';
+import { FORGET_OP, isInternal, STAT_OP, WATCH_OP } from './route.js';
 import type { Op } from './route.js';
 
 /** One worker's part of the server. */
@@ -125,7 +125,7 @@ export function runOps(state: ServerState, ops: readonly Op[], resp: Protocol): 
       execute([bytes('exec')], tx);
       replies.push(text(txOut.take()));
       continue;
-    } else if ((op[0] as string).charCodeAt(0) === 0) {
+    } else if (isInternal(op)) {
       replies.push(internal(state, op as string[]));
       continue;
     } else {
