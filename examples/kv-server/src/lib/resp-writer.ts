@@ -101,6 +101,18 @@ export class RespWriter {
     return this.crlf();
   }
 
+  /** Bytes that are already RESP (a reply made elsewhere), as they are. */
+  append(bytes: Uint8Array): this {
+    return this.raw(bytes);
+  }
+
+  /** RESP held in a latin1 string (one byte per char), as it is. */
+  appendLatin1(resp: string): this {
+    this.reserve(resp.length);
+    for (let i = 0; i < resp.length; i++) this.buf[this.len++] = resp.charCodeAt(i);
+    return this;
+  }
+
   /** Drops whatever was written after `length` was `mark` (a reply half-written when a command failed). */
   rewind(mark: number): void {
     if (mark >= 0 && mark <= this.len) this.len = mark;

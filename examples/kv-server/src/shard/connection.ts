@@ -9,15 +9,17 @@
 // so does EXEC of a transaction over several shards, or after WATCH (each watched key joins the
 // connection's watcher on its own shard; EXEC checks them under the holds).
 import type { Connection } from '@runtime-traits/core';
-import { execute } from '../lib/commands/dispatch.js';
+import { execute, nameOf } from '../lib/commands/dispatch.js';
 import { discardTransaction } from '../lib/commands/transactions.js';
 import type { CommandContext } from '../lib/commands/command.js';
+import type { Session } from '../lib/session.js';
 import { ConnectionClient } from '../lib/connection-client.js';
+import { RespWriter } from '../lib/resp-writer.js';
 import type { Protocol } from '../lib/resp-writer.js';
 import { arrayElements, combine, infoWithKeyspace } from './combine.js';
 import { FORGET_OP, isInternal, ownerOf, ownerOfBytes, route, SINGLE_KEY, STAT_OP, WATCH_OP } from './route.js';
 import type { Combine, Op, Route } from './route.js';
-import { latin1Text as text, runHeld, runOps } from './shard.js';
+import { latin1Text as text, repliesAt, replyTable, runHeld, runOps } from './shard.js';
 import type { ShardHost } from './shard.js';
 
 /**
@@ -27,7 +29,7 @@ import type { ShardHost } from './shard.js';
  */
 export interface RunOn {
   run(shard: number, ops: Op[], resp: Protocol): PromiseLike<string[]>;
-  runShared(shard: number, sab: SharedArrayBuffer, length: number, resp: Protocol): PromiseLike<number[] | string[]>;
+  runShared(shard: number, sab: SharedArrayBuffer, length: number, resp: Protocol): PromiseLike<number | string[]>;
   hold(shard: number, token: number): PromiseLike<unknown>;
   runHeld(shard: number, token: number, ops: Op[], resp: Protocol, release: boolean): PromiseLike<string[]>;
 }
@@ -37,6 +39,9 @@ type BatchOp = Op | Uint8Array[];
 
 /** Bytes of a connection's request channel to one shard; a batch that does not fit goes as values. */
 const CHANNEL_BYTES = 64 * 1024;
+
+/** A shard's reply to one operation: RESP bytes as a latin1 string, or a view into the connection's channel to that shard. */
+type Reply = string | Uint8Array;
 
 /** A reply still to be made from shard replies: refs are [shard, index in that shard's batch]. */
 interface Pending {
@@ -55,153 +60,230 @@ interface Watching {
 /** A number unique over the server, made on this worker: hold tokens and watch ids. */
 const uniqueId = (host: ShardHost): number => host.index + host.workers * ++host.tokens;
 
-export async function serveSharded(conn: Connection, host: ShardHost, runOn: RunOn): Promise<void> {
-  const { state, workers } = host;
-  const client = new ConnectionClient(state, conn);
-  const { session, cx } = client;
-  // Replies made here go on cx.out; `cut` moves them into the pieces before a reply from elsewhere.
-  const here = (args: Uint8Array[]): void => execute(args, cx);
-  let pieces: Array<Uint8Array | string | Pending> = [];
-  const channels: Array<SharedArrayBuffer | undefined> = new Array(workers);
-  const watching: Watching = { id: 0, shards: new Set() };
-  const cut = (): void => {
-    if (cx.out.length > 0) pieces.push(cx.out.take().slice()); // take() is a view the next reply overwrites
-  };
-  try {
-    for (;;) {
-      const chunk = await conn.read();
-      if (chunk === null) break;
-      const { commands, error } = client.feed(chunk);
-      let batches: BatchOp[][] = Array.from({ length: workers }, () => []);
-      let own: string[] = []; // the own shard's replies to placed operations, run at once
-      pieces = [];
-      let remote = false;
-      const runHere = (op: BatchOp): number => own.push(runOps(state, [asValues(op)], session.resp)[0]!) - 1;
-      const place = (how: Pending['how'], parts: Array<[number, BatchOp]>, extra?: Partial<Pending>): Pending => {
-        cut();
-        remote = true;
-        return { how, refs: parts.map(([shard, op]) => [shard, shard === host.index ? runHere(op) : batches[shard]!.push(op) - 1]), ...extra };
-      };
-      const push = (piece: string | Pending): void => {
-        cut();
-        remote = true; // replies to put together in order
-        pieces.push(piece);
-      };
-      // Runs what is batched so far; its replies take their places among the pieces.
-      const settle = async (): Promise<void> => {
-        cut();
-        remote = true;
-        const results = await runBatches(batches, host, runOn, session.resp, channels);
-        results[host.index] = own;
-        batches = Array.from({ length: workers }, () => []);
-        own = [];
-        pieces = pieces.map((piece) => replyOf(piece, results, workers));
-      };
-      // A command over several shards: after what the read batched before it, and before what follows.
-      const oneStep = async (run: () => Promise<string>): Promise<void> => {
-        await settle();
-        push(await run());
+/** Serves `conn` on this worker until it ends (see the file header). */
+export function serveSharded(conn: Connection, host: ShardHost, runOn: RunOn): Promise<void> {
+  return new ShardedConnection(conn, host, runOn).serve();
+}
+
+/**
+ * One client connection of a worker. Per read: `command` routes each command; replies made here go
+ * on `cx.out`, and once a command's reply must come from elsewhere the pieces so far are `cut` off;
+ * `settle` runs the batches and puts their replies among the pieces; `finishRead` writes them.
+ */
+class ShardedConnection {
+  private readonly client: ConnectionClient;
+  private readonly session: Session;
+  private readonly cx: CommandContext;
+  /** The reply to this read so far, up to its first piece still to come from elsewhere. */
+  private readonly reply = new RespWriter();
+  /** The rest of the reply, in command order, from that piece on; `settle` moves it into `reply`. */
+  private pieces: Array<Uint8Array | string | Pending> = [];
+  /** Encodes the batches sent through channels. */
+  private readonly requests = new RespWriter();
+  /** Per shard, the operations this read sends it (the own shard's entry stays empty: they run at once). */
+  private readonly batches: BatchOp[][];
+  /** The own shard's replies to placed operations this read. */
+  private own: string[] = [];
+  /** Whether some reply of this read is a piece (else cx.out holds the whole reply). */
+  private remote = false;
+  /** Request channels to each shard, taken from the worker's pool on first use and given back at the end. */
+  private readonly channels: Array<SharedArrayBuffer | undefined>;
+  private readonly watching: Watching = { id: 0, shards: new Set() };
+
+  constructor(private readonly conn: Connection, private readonly host: ShardHost, private readonly runOn: RunOn) {
+    this.client = new ConnectionClient(host.state, conn);
+    this.session = this.client.session;
+    this.cx = this.client.cx;
+    this.batches = Array.from({ length: host.workers }, () => []);
+    this.channels = new Array(host.workers);
+  }
+
+  async serve(): Promise<void> {
+    const { conn, session, host } = this;
+    try {
+      for (;;) {
+        const chunk = await conn.read();
+        if (chunk === null) break;
+        const { commands, error } = this.client.feed(chunk);
+        // This shard's commands run in place below: not while a command over several shards holds it.
         if (!host.hold.free) await host.hold.turn();
-      };
-      // Ends the connection's watchers on their shards, after what the read sent them before.
-      const forgetWatches = (): void => {
-        for (const shard of watching.shards) place('ok', [[shard, [FORGET_OP, String(watching.id)]]]);
-        watching.shards.clear();
-        watching.id = 0; // a watcher left behind (a failed forget) is never joined again
-      };
-      // This shard's commands run in place below: not while a command over several shards holds it.
-      if (!host.hold.free) await host.hold.turn();
-      for (const args of commands) {
-        const name = text(args[0]!).toLowerCase();
-        const bare = args.length === 1;
-        // Replies from other shards are encoded when they are made: the protocol must not change under them.
-        if ((name === 'hello' || name === 'reset') && remote) {
-          await settle();
-          if (!host.hold.free) await host.hold.turn();
+        for (const args of commands) {
+          await this.command(args);
+          if (session.quit) break;
         }
-        if (session.inMulti) {
-          if (name === 'exec' && bare && !session.queueFailed) {
-            const tx = takeTransaction(cx, host);
-            if (tx.owner !== undefined && watching.shards.size === 0) push(place('one', [[tx.owner, tx.queued]]));
-            else {
-              const watched = watching.shards.size === 0 ? undefined : { id: watching.id, shards: [...watching.shards] };
-              watching.shards.clear(); // EXEC forgets every WATCH, whatever it answers
-              watching.id = 0;
-              const local = (command: string[]): string => {
-                execute(command.map((arg) => Buffer.from(arg, 'latin1')), cx);
-                return text(cx.out.take());
-              };
-              await oneStep(() => execAcross(tx, host, runOn, session.resp, local, watched));
-            }
-          } else if (name === 'msetnx' && isCheckedAcrossShards(route(name, args.map(text), workers))) {
-            // Queued, its check could not see the keys as the commands before it leave them on every shard.
-            cx.out.error('CROSSSLOT MSETNX over keys of several shards cannot be queued in MULTI in shard-per-core mode (put its keys under one {hash tag})');
-            session.queueFailed = true;
-          } else if (name === 'hello') {
-            // The shards encode a transaction's replies in one protocol, the one in force at EXEC.
-            cx.out.error('ERR HELLO cannot be queued in MULTI in shard-per-core mode');
-            session.queueFailed = true;
-          } else {
-            if (name === 'exec' || ((name === 'discard' || name === 'reset') && bare)) forgetWatches();
-            here(args);
-          }
-        } else if (args.length >= 2 && SINGLE_KEY.has(name)) {
-          // The common case: one key. Its own shard's command runs here, on the bytes; another's goes to its owner.
-          const owner = ownerOfBytes(args[1]!, workers);
-          if (owner === host.index) here(args);
-          else push(place('one', [[owner, args]]));
-        } else if (name === 'watch' && args.length >= 2) {
-          // Each key joins the connection's watcher on its own shard (the check is at EXEC, under the holds).
-          watching.id ||= uniqueId(host);
-          const keys: string[][] = Array.from({ length: workers }, () => []);
-          for (const key of args.slice(1).map(text)) keys[ownerOf(key, workers)]!.push(key);
-          const parts: Array<[number, BatchOp]> = [];
-          keys.forEach((some, shard) => { if (some.length > 0) parts.push([shard, [WATCH_OP, String(watching.id), ...some]]); });
-          for (const [shard] of parts) watching.shards.add(shard);
-          push(place('ok', parts));
-        } else if ((name === 'unwatch' || name === 'reset') && bare) {
-          forgetWatches();
-          here(args);
-        } else if (name === 'info') {
-          cut();
-          here(args);
-          const local = text(cx.out.take());
-          push(place('info', Array.from({ length: workers }, (_, shard) => [shard, [STAT_OP]]), { local }));
-        } else {
-          const strings = args.map(text);
-          const r = route(name, strings, workers);
-          if (r.kind === 'local') here(args);
-          else if (r.atomic !== undefined) await oneStep(() => atomically(r, host, runOn, session.resp));
-          else push(place(r.combine, r.parts, r.scanShard === undefined ? undefined : { scanShard: r.scanShard }));
-        }
-        if (session.quit) break;
+        host.state.store.sweep();
+        if (error?.reply && !session.quit) this.cx.out.error(`ERR Protocol error: ${error.message}`);
+        await this.finishRead();
+        if (session.quit || error) break;
       }
-      state.store.sweep();
-      if (error?.reply && !session.quit) cx.out.error(`ERR Protocol error: ${error.message}`);
-      if (!remote) { // every reply was made here: one write, no copies
-        if (cx.out.length > 0) await conn.write(cx.out.take());
-      } else {
-        await settle();
-        await conn.write(Buffer.concat(pieces as Uint8Array[]));
-      }
-      if (session.quit || error) break;
+    } catch {
+      // The peer reset the connection or the runtime is shutting down: nothing to reply to.
+    } finally {
+      forgetOn(this.watching.shards, this.watching.id, host, this.runOn); // a connection gone with its WATCH: its watchers end too
+      this.channels.forEach((sab, shard) => { if (sab) host.channels[shard]!.push(sab); });
+      host.state.close(session);
+      await conn.close();
     }
-  } catch {
-    // The peer reset the connection or the runtime is shutting down: nothing to reply to.
-  } finally {
-    forgetOn(watching.shards, watching.id, host, runOn); // a connection gone with its WATCH: its watchers end too
-    channels.forEach((sab, shard) => { if (sab) host.channels[shard]!.push(sab); });
-    state.close(session);
-    await conn.close();
+  }
+
+  /** One command of the read: run here, placed in a shard's batch, or (over several shards) run as one step. */
+  private async command(args: Uint8Array[]): Promise<void> {
+    const { host, session } = this;
+    const workers = host.workers;
+    const name = nameOf(args[0]!);
+    const bare = args.length === 1;
+    // Replies from other shards are encoded when they are made: the protocol must not change under them.
+    if ((name === 'hello' || name === 'reset') && this.remote) {
+      await this.settle();
+      if (!host.hold.free) await host.hold.turn();
+    }
+    if (session.inMulti) return this.queued(name, args, bare);
+    if (args.length >= 2 && SINGLE_KEY.has(name)) {
+      // The common case: one key. Its own shard's command runs here, on the bytes; another's goes to its owner.
+      const owner = ownerOfBytes(args[1]!, workers);
+      if (owner === host.index) this.here(args);
+      else this.push(this.place('one', [[owner, args]]));
+    } else if (name === 'watch' && args.length >= 2) {
+      // Each key joins the connection's watcher on its own shard (the check is at EXEC, under the holds).
+      const watching = this.watching;
+      watching.id ||= uniqueId(host);
+      const keys: string[][] = Array.from({ length: workers }, () => []);
+      for (const key of args.slice(1).map(text)) keys[ownerOf(key, workers)]!.push(key);
+      const parts: Array<[number, BatchOp]> = [];
+      keys.forEach((some, shard) => { if (some.length > 0) parts.push([shard, [WATCH_OP, String(watching.id), ...some]]); });
+      for (const [shard] of parts) watching.shards.add(shard);
+      this.push(this.place('ok', parts));
+    } else if ((name === 'unwatch' || name === 'reset') && bare) {
+      this.forgetWatches();
+      this.here(args);
+    } else if (name === 'info') {
+      this.cut();
+      this.here(args);
+      const local = text(this.cx.out.take());
+      this.push(this.place('info', Array.from({ length: workers }, (_, shard) => [shard, [STAT_OP]]), { local }));
+    } else {
+      const r = route(name, args.map(text), workers);
+      if (r.kind === 'local') this.here(args);
+      else if (r.atomic !== undefined) await this.oneStep(() => atomically(r, host, this.runOn, session.resp));
+      else this.push(this.place(r.combine, r.parts, r.scanShard === undefined ? undefined : { scanShard: r.scanShard }));
+    }
+  }
+
+  /** A command inside MULTI: queued on the session, except EXEC (and what cannot be queued in this mode). */
+  private async queued(name: string, args: Uint8Array[], bare: boolean): Promise<void> {
+    const { host, session, cx } = this;
+    if (name === 'exec' && bare && !session.queueFailed) {
+      const tx = takeTransaction(cx, host);
+      const watching = this.watching;
+      if (tx.owner !== undefined && watching.shards.size === 0) return this.push(this.place('one', [[tx.owner, tx.queued]]));
+      const watched = watching.shards.size === 0 ? undefined : { id: watching.id, shards: [...watching.shards] };
+      watching.shards.clear(); // EXEC forgets every WATCH, whatever it answers
+      watching.id = 0;
+      const local = (command: string[]): string => {
+        execute(command.map((arg) => Buffer.from(arg, 'latin1')), cx);
+        return text(cx.out.take());
+      };
+      return this.oneStep(() => execAcross(tx, host, this.runOn, session.resp, local, watched));
+    }
+    if (name === 'msetnx' && isCheckedAcrossShards(route(name, args.map(text), host.workers))) {
+      // Queued, its check could not see the keys as the commands before it leave them on every shard.
+      cx.out.error('CROSSSLOT MSETNX over keys of several shards cannot be queued in MULTI in shard-per-core mode (put its keys under one {hash tag})');
+      session.queueFailed = true;
+    } else if (name === 'hello') {
+      // The shards encode a transaction's replies in one protocol, the one in force at EXEC.
+      cx.out.error('ERR HELLO cannot be queued in MULTI in shard-per-core mode');
+      session.queueFailed = true;
+    } else {
+      if (name === 'exec' || ((name === 'discard' || name === 'reset') && bare)) this.forgetWatches();
+      this.here(args);
+    }
+  }
+
+  /** Runs a command on this connection (its reply goes on cx.out). */
+  private here(args: Uint8Array[]): void {
+    execute(args, this.cx);
+  }
+
+  /** Moves the replies made here so far into the read's reply, before a reply from elsewhere. */
+  private cut(): void {
+    const out = this.cx.out;
+    if (out.length === 0) return;
+    if (this.pieces.length === 0) this.reply.append(out.take());
+    else this.pieces.push(out.take().slice()); // take() is a view the next reply overwrites
+  }
+
+  /** Adds a reply made elsewhere (or put together later) to the pieces. */
+  private push(piece: string | Pending): void {
+    this.cut();
+    this.remote = true;
+    this.pieces.push(piece);
+  }
+
+  /** Sends each part to its shard: the own shard's run at once (keeping this connection's order there), the others' are batched. */
+  private place(how: Pending['how'], parts: Array<[number, BatchOp]>, extra?: Partial<Pending>): Pending {
+    this.cut();
+    this.remote = true;
+    const refs = parts.map(([shard, op]): [number, number] => [shard, shard === this.host.index
+      ? this.own.push(runOps(this.host.state, [asValues(op)], this.session.resp)[0]!) - 1
+      : this.batches[shard]!.push(op) - 1]);
+    return { how, refs, ...extra };
+  }
+
+  /** Runs what is batched so far; its replies take their places among the pieces. */
+  private async settle(): Promise<void> {
+    this.cut();
+    this.remote = true;
+    const { host, batches } = this;
+    const results = await runBatches(batches, host, this.runOn, this.session.resp, this.channels, this.requests);
+    results[host.index] = this.own;
+    for (const batch of batches) batch.length = 0;
+    this.own = [];
+    for (const piece of this.pieces) appendPiece(this.reply, piece, results, host.workers);
+    this.pieces = [];
+  }
+
+  /** A command over several shards: after what the read batched before it, and before what follows. */
+  private async oneStep(run: () => Promise<string>): Promise<void> {
+    await this.settle();
+    this.push(await run());
+    if (!this.host.hold.free) await this.host.hold.turn();
+  }
+
+  /** Ends the connection's watchers on their shards, after what the read sent them before. */
+  private forgetWatches(): void {
+    const watching = this.watching;
+    for (const shard of watching.shards) this.place('ok', [[shard, [FORGET_OP, String(watching.id)]]]);
+    watching.shards.clear();
+    watching.id = 0; // a watcher left behind (a failed forget) is never joined again
+  }
+
+  /** Writes the read's replies: in one write from cx.out when all were made here, else the pieces put together. */
+  private async finishRead(): Promise<void> {
+    const out = this.cx.out;
+    if (!this.remote) {
+      if (out.length > 0) await this.conn.write(out.take());
+      return;
+    }
+    await this.settle();
+    this.remote = false;
+    await this.conn.write(this.reply.take()); // a view of the writer's buffer: reused once write() resolved
   }
 }
 
-/** A piece of the reply as bytes, once `results` (each shard's replies to its batch) are in. */
-function replyOf(piece: Uint8Array | string | Pending, results: string[][], workers: number): Uint8Array {
-  if (piece instanceof Uint8Array) return piece;
-  if (typeof piece === 'string') return Buffer.from(piece, 'latin1');
-  const replies = piece.refs.map(([shard, at]) => results[shard]![at]!);
-  return Buffer.from(piece.how === 'info' ? infoWithKeyspace(piece.local!, replies) : combine(piece.how, replies, piece.scanShard, workers), 'latin1');
+/** Appends a piece of the reply to `out`, once `results` (each shard's replies to its batch) are in. */
+function appendPiece(out: RespWriter, piece: Uint8Array | string | Pending, results: Reply[][], workers: number): void {
+  if (typeof piece === 'string') return void out.appendLatin1(piece);
+  if (piece instanceof Uint8Array) return void out.append(piece);
+  if (piece.how === 'one') { // a command sent whole to its owner: its reply as it came
+    const [shard, at] = piece.refs[0]!;
+    const reply = results[shard]![at]!;
+    return void (typeof reply === 'string' ? out.appendLatin1(reply) : out.append(reply));
+  }
+  const replies = piece.refs.map(([shard, at]) => {
+    const reply = results[shard]![at]!;
+    return typeof reply === 'string' ? reply : text(reply);
+  });
+  out.appendLatin1(piece.how === 'info' ? infoWithKeyspace(piece.local!, replies) : combine(piece.how, replies, piece.scanShard, workers));
 }
 
 /**
@@ -336,8 +418,8 @@ function takeTransaction(cx: CommandContext, host: ShardHost): Transaction {
 
 /** Every other shard's replies to its batch, through their workers. */
 async function runBatches(batches: BatchOp[][], host: ShardHost, runOn: RunOn, resp: Protocol,
-  channels: Array<SharedArrayBuffer | undefined>): Promise<string[][]> {
-  const results: string[][] = new Array(batches.length);
+  channels: Array<SharedArrayBuffer | undefined>, requests: RespWriter): Promise<Reply[][]> {
+  const results: Reply[][] = new Array(batches.length);
   const waits: Array<PromiseLike<void>> = [];
   batches.forEach((ops, shard) => {
     if (ops.length === 0) return; // (the own shard's operations ran in place: never batched)
@@ -347,16 +429,17 @@ async function runBatches(batches: BatchOp[][], host: ShardHost, runOn: RunOn, r
     };
     const sab = channels[shard] ??= host.channels[shard]!.pop() ?? new SharedArrayBuffer(CHANNEL_BYTES);
     const view = new Uint8Array(sab);
-    const length = encodeCommands(view, ops);
+    const length = encodeCommands(requests, view, ops);
     if (length < 0) {
       waits.push(runOn.run(shard, ops.map(asValues), resp).then((replies) => { results[shard] = replies; }, failed));
       return;
     }
     waits.push(runOn.runShared(shard, sab, length, resp).then((answer) => {
-      if (typeof answer[0] === 'string') return void (results[shard] = answer as string[]);
-      const replies: string[] = [];
-      let at = length;
-      for (const n of answer as number[]) replies.push(text(view.subarray(at, (at += n))));
+      if (typeof answer !== 'number') return void (results[shard] = answer);
+      const lengths = new Uint32Array(sab, replyTable(length), answer);
+      const replies: Uint8Array[] = new Array(answer);
+      let at = repliesAt(length, answer);
+      for (let i = 0; i < answer; i++) replies[i] = view.subarray(at, (at += lengths[i]!));
       results[shard] = replies;
     }, failed));
   });
@@ -369,30 +452,21 @@ function asValues(op: BatchOp): Op {
 }
 
 /**
- * Writes plain commands RESP-encoded into `view`; answers the length, or -1 when the batch holds
- * something else (a transaction, a STAT) or does not fit (then more than half the channel stays free
- * for the replies, or they come back as values).
+ * Writes plain commands RESP-encoded into `view` (through `requests`); answers the length, or -1 when
+ * the batch holds something else (a transaction, an internal op) or does not fit (then more than half
+ * the channel stays free for the replies and their lengths, or they come back as values).
  */
-function encodeCommands(view: Uint8Array, ops: readonly BatchOp[]): number {
-  const limit = view.length >> 1;
-  let at = 0;
-  const ascii = (chars: string): void => {
-    for (let i = 0; i < chars.length; i++) view[at++] = chars.charCodeAt(i);
-  };
+function encodeCommands(requests: RespWriter, view: Uint8Array, ops: readonly BatchOp[]): number {
+  for (const op of ops) if (Array.isArray(op[0]) || isInternal(op)) return -1;
   for (const op of ops) {
-    if (Array.isArray(op[0]) || isInternal(op)) return -1;
-    if (at + 16 > limit) return -1;
-    ascii(`*${op.length}\r\n`);
+    requests.arrayHeader(op.length);
     for (const arg of op as Array<Uint8Array | string>) {
-      if (at + arg.length + 24 > limit) return -1;
-      ascii(`$${arg.length}\r\n`);
-      if (typeof arg === 'string') ascii(arg);
-      else {
-        view.set(arg, at);
-        at += arg.length;
-      }
-      ascii('\r\n');
+      if (typeof arg === 'string') requests.bulkText(arg);
+      else requests.bulk(arg);
     }
   }
-  return at;
+  const bytes = requests.take();
+  if (bytes.length > view.length >> 1) return -1;
+  view.set(bytes);
+  return bytes.length;
 }

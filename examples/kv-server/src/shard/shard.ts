@@ -171,16 +171,22 @@ export function runHeld(host: ShardHost, token: number, ops: Op[], resp: Protoco
 
 /**
  * Runs plain commands written RESP-encoded into `sab[0, length)` (the asking connection's channel to
- * this shard, see connection.ts) and answers each reply's length, the replies written into the SAB
- * after the request; or, when they do not fit there, the replies themselves (latin1 strings). A SAB
- * travels in the task's slot, so a batch of any size costs no message through the main thread.
+ * this shard, see connection.ts) and answers how many there were: each reply's length is then a
+ * Uint32 at `replyTable(length)` and the replies follow that table (`repliesAt`). When they do not fit
+ * there, it answers the replies themselves (latin1 strings). A SAB travels in the task's slot, and a
+ * number is written there inline, so a batch of any size costs no message and no serializer.
  */
-export const shardRunShared = defineTask(import.meta.url, 'shardRunShared', (cx: TaskContext, sab: SharedArrayBuffer, length: number, resp: Protocol): number[] | string[] | Promise<number[] | string[]> => {
+export const shardRunShared = defineTask(import.meta.url, 'shardRunShared', (cx: TaskContext, sab: SharedArrayBuffer, length: number, resp: Protocol): number | string[] | Promise<number | string[]> => {
   const { state, hold } = hostOf(cx);
   return hold.free ? runShared(state, sab, length, resp) : hold.turn().then(() => runShared(state, sab, length, resp));
 });
 
-function runShared(state: ServerState, sab: SharedArrayBuffer, length: number, resp: Protocol): number[] | string[] {
+/** Where a channel's table of reply lengths starts, after a request of `length` bytes (4-aligned). */
+export const replyTable = (length: number): number => (length + 3) & ~3;
+/** Where the replies to `count` commands start, after their table. */
+export const repliesAt = (length: number, count: number): number => replyTable(length) + 4 * count;
+
+function runShared(state: ServerState, sab: SharedArrayBuffer, length: number, resp: Protocol): number | string[] {
   const view = new Uint8Array(sab);
   const { commands } = new RespParser(state.limits).feed(view.subarray(0, length));
   const run = contextFor(state, resp);
@@ -192,13 +198,15 @@ function runShared(state: ServerState, sab: SharedArrayBuffer, length: number, r
   }
   state.store.sweep();
   const out = run.out.take();
-  if (out.length <= view.length - length) {
-    view.set(out, length);
-    return lengths;
+  const at = repliesAt(length, lengths.length);
+  if (at + out.length <= view.length) {
+    new Uint32Array(sab, replyTable(length), lengths.length).set(lengths);
+    view.set(out, at);
+    return lengths.length;
   }
   const replies: string[] = [];
-  let at = 0;
-  for (const n of lengths) replies.push(text(out.subarray(at, (at += n))));
+  let from = 0;
+  for (const n of lengths) replies.push(text(out.subarray(from, (from += n))));
   return replies;
 }
 

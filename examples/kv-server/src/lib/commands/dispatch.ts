@@ -44,6 +44,11 @@ export const COMMAND_NAMES: readonly string[] = Object.keys(COMMANDS).map((name)
 /** The commands of a table (and of their subcommands), found from the bytes of a name; `lookup` in command-index.ts. */
 const INDEX = new CommandIndex(COMMANDS);
 
+/** A command name in lower case, as a string: the table's own string for a known command (no decoding, no allocation). */
+export function nameOf(name: Uint8Array): string {
+  return INDEX.lookup(name)?.fullName ?? latin1(name).toLowerCase();
+}
+
 /** The command `args` names, or the error Redis replies when there is none or the arity is wrong. */
 function resolve(args: Uint8Array[]): Resolved | string {
   const container = INDEX.lookup(args[0]!);
