@@ -51,6 +51,13 @@ interface Pending {
   scanShard?: number;
 }
 
+/**
+ * A piece of a read's reply: bytes made here, a reply as a latin1 string, one still to be made from
+ * shard replies, or (a number) the reply of a command forwarded whole: shard + workers × its index in
+ * that shard's batch (the common case, so it costs no object).
+ */
+type Piece = Uint8Array | string | Pending | number;
+
 /** A connection's WATCH: its id on the shards (0 until the first WATCH) and the shards it watches keys on. */
 interface Watching {
   id: number;
@@ -77,7 +84,7 @@ class ShardedConnection {
   /** The reply to this read so far, up to its first piece still to come from elsewhere. */
   private readonly reply = new RespWriter();
   /** The rest of the reply, in command order, from that piece on; `settle` moves it into `reply`. */
-  private pieces: Array<Uint8Array | string | Pending> = [];
+  private pieces: Piece[] = [];
   /** Encodes the batches sent through channels. */
   private readonly requests = new RespWriter();
   /** Per shard, the operations this read sends it (the own shard's entry stays empty: they run at once). */
@@ -142,7 +149,7 @@ class ShardedConnection {
       // The common case: one key. Its own shard's command runs here, on the bytes; another's goes to its owner.
       const owner = ownerOfBytes(args[1]!, workers);
       if (owner === host.index) this.here(args);
-      else this.push(this.place('one', [[owner, args]]));
+      else this.forward(owner, args);
     } else if (name === 'watch' && args.length >= 2) {
       // Each key joins the connection's watcher on its own shard (the check is at EXEC, under the holds).
       const watching = this.watching;
@@ -212,6 +219,13 @@ class ShardedConnection {
     else this.pieces.push(out.take().slice()); // take() is a view the next reply overwrites
   }
 
+  /** Sends a command whole to another shard: its reply is that shard's, as it comes. */
+  private forward(shard: number, args: Uint8Array[]): void {
+    this.cut();
+    this.remote = true;
+    this.pieces.push(shard + this.host.workers * (this.batches[shard]!.push(args) - 1));
+  }
+
   /** Adds a reply made elsewhere (or put together later) to the pieces. */
   private push(piece: string | Pending): void {
     this.cut();
@@ -271,7 +285,11 @@ class ShardedConnection {
 }
 
 /** Appends a piece of the reply to `out`, once `results` (each shard's replies to its batch) are in. */
-function appendPiece(out: RespWriter, piece: Uint8Array | string | Pending, results: Reply[][], workers: number): void {
+function appendPiece(out: RespWriter, piece: Piece, results: Reply[][], workers: number): void {
+  if (typeof piece === 'number') { // forwarded whole: shard + workers × index
+    const reply = results[piece % workers]![Math.floor(piece / workers)]!;
+    return void (typeof reply === 'string' ? out.appendLatin1(reply) : out.append(reply));
+  }
   if (typeof piece === 'string') return void out.appendLatin1(piece);
   if (piece instanceof Uint8Array) return void out.append(piece);
   if (piece.how === 'one') { // a command sent whole to its owner: its reply as it came
