@@ -106,6 +106,15 @@ export class RespWriter {
     return this.raw(bytes);
   }
 
+  /** `bytes[start, end)`, already RESP, as they are (no view made for a short range). */
+  appendRange(bytes: Uint8Array, start: number, end: number): this {
+    this.reserve(end - start);
+    if (end - start > 64) this.buf.set(bytes.subarray(start, end), this.len);
+    else for (let i = start; i < end; i++) this.buf[this.len + i - start] = bytes[i]!;
+    this.len += end - start;
+    return this;
+  }
+
   /** RESP held in a latin1 string (one byte per char), as it is. */
   appendLatin1(resp: string): this {
     this.reserve(resp.length);

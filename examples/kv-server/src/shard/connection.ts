@@ -1,9 +1,9 @@
 // Shard-per-core: serves one client connection on the worker that accepted it, sending each command to the shard that owns its keys and writing the replies in command order.
 //
 // Per read: every command is routed (route.ts); connection commands and the own shard's operations
-// run here at once, other shards' operations are batched per owner (one spawnOn per remote shard per
-// read), and once every owner has answered the replies are put back in command order and written in
-// one write. The next read is handled only after that, so a key's operations reach its shard in the
+// run here at once, other shards' operations are batched per owner (sent with the batches of the
+// worker's other connections in one task per shard and turn of the loop: outbox.ts), and once every
+// owner has answered the replies are put back in command order and written in one write. The next read is handled only after that, so a key's operations reach its shard in the
 // order the client sent them, whoever owns the other keys. A command whose keys span shards runs on
 // its own, after what the read batched before it: it holds its shards (hold.ts), runs, and lets go;
 // so does EXEC of a transaction over several shards, or after WATCH (each watched key joins the
@@ -19,7 +19,9 @@ import type { Protocol } from '../lib/resp-writer.js';
 import { arrayElements, combine, infoWithKeyspace } from './combine.js';
 import { FORGET_OP, isInternal, ownerOf, ownerOfBytes, route, SINGLE_KEY, STAT_OP, WATCH_OP } from './route.js';
 import type { Combine, Op, Route } from './route.js';
-import { latin1Text as text, repliesAt, replyTable, runHeld, runOps } from './shard.js';
+import { appendReply, failedReplies, Outbox, replyText } from './outbox.js';
+import type { BatchReplies, Command, ShardRunner } from './outbox.js';
+import { latin1Text as text, runHeld, runOps } from './shard.js';
 import type { ShardHost } from './shard.js';
 
 /**
@@ -27,21 +29,13 @@ import type { ShardHost } from './shard.js';
  * through a channel SAB (shardRunShared); or holds it for a command over several shards (shardHold)
  * and runs that command's part there (shardRunHeld).
  */
-export interface RunOn {
-  run(shard: number, ops: Op[], resp: Protocol): PromiseLike<string[]>;
-  runShared(shard: number, sab: SharedArrayBuffer, length: number, resp: Protocol): PromiseLike<number | string[]>;
+export interface RunOn extends ShardRunner {
   hold(shard: number, token: number): PromiseLike<unknown>;
   runHeld(shard: number, token: number, ops: Op[], resp: Protocol, release: boolean): PromiseLike<string[]>;
 }
 
 /** An operation in a batch: as route.ts makes it, or a command still in the bytes it came in (a view into the read). */
 type BatchOp = Op | Uint8Array[];
-
-/** Bytes of a connection's request channel to one shard; a batch that does not fit goes as values. */
-const CHANNEL_BYTES = 64 * 1024;
-
-/** A shard's reply to one operation: RESP bytes as a latin1 string, or a view into the connection's channel to that shard. */
-type Reply = string | Uint8Array;
 
 /** A reply still to be made from shard replies: refs are [shard, index in that shard's batch]. */
 interface Pending {
@@ -85,16 +79,12 @@ class ShardedConnection {
   private readonly reply = new RespWriter();
   /** The rest of the reply, in command order, from that piece on; `settle` moves it into `reply`. */
   private pieces: Piece[] = [];
-  /** Encodes the batches sent through channels. */
-  private readonly requests = new RespWriter();
   /** Per shard, the operations this read sends it (the own shard's entry stays empty: they run at once). */
   private readonly batches: BatchOp[][];
   /** The own shard's replies to placed operations this read. */
   private own: string[] = [];
   /** Whether some reply of this read is a piece (else cx.out holds the whole reply). */
   private remote = false;
-  /** Request channels to each shard, taken from the worker's pool on first use and given back at the end. */
-  private readonly channels: Array<SharedArrayBuffer | undefined>;
   private readonly watching: Watching = { id: 0, shards: new Set() };
 
   constructor(private readonly conn: Connection, private readonly host: ShardHost, private readonly runOn: RunOn) {
@@ -102,7 +92,6 @@ class ShardedConnection {
     this.session = this.client.session;
     this.cx = this.client.cx;
     this.batches = Array.from({ length: host.workers }, () => []);
-    this.channels = new Array(host.workers);
   }
 
   async serve(): Promise<void> {
@@ -127,7 +116,6 @@ class ShardedConnection {
       // The peer reset the connection or the runtime is shutting down: nothing to reply to.
     } finally {
       forgetOn(this.watching.shards, this.watching.id, host, this.runOn); // a connection gone with its WATCH: its watchers end too
-      this.channels.forEach((sab, shard) => { if (sab) host.channels[shard]!.push(sab); });
       host.state.close(session);
       await conn.close();
     }
@@ -248,7 +236,7 @@ class ShardedConnection {
     this.cut();
     this.remote = true;
     const { host, batches } = this;
-    const results = await runBatches(batches, host, this.runOn, this.session.resp, this.channels, this.requests);
+    const results = await runBatches(batches, host, this.runOn, this.session.resp);
     results[host.index] = this.own;
     for (const batch of batches) batch.length = 0;
     this.own = [];
@@ -285,22 +273,15 @@ class ShardedConnection {
 }
 
 /** Appends a piece of the reply to `out`, once `results` (each shard's replies to its batch) are in. */
-function appendPiece(out: RespWriter, piece: Piece, results: Reply[][], workers: number): void {
-  if (typeof piece === 'number') { // forwarded whole: shard + workers × index
-    const reply = results[piece % workers]![Math.floor(piece / workers)]!;
-    return void (typeof reply === 'string' ? out.appendLatin1(reply) : out.append(reply));
-  }
+function appendPiece(out: RespWriter, piece: Piece, results: BatchReplies[], workers: number): void {
+  if (typeof piece === 'number') return appendReply(out, results[piece % workers]!, Math.floor(piece / workers)); // forwarded whole: shard + workers × index
   if (typeof piece === 'string') return void out.appendLatin1(piece);
   if (piece instanceof Uint8Array) return void out.append(piece);
   if (piece.how === 'one') { // a command sent whole to its owner: its reply as it came
     const [shard, at] = piece.refs[0]!;
-    const reply = results[shard]![at]!;
-    return void (typeof reply === 'string' ? out.appendLatin1(reply) : out.append(reply));
+    return appendReply(out, results[shard]!, at);
   }
-  const replies = piece.refs.map(([shard, at]) => {
-    const reply = results[shard]![at]!;
-    return typeof reply === 'string' ? reply : text(reply);
-  });
+  const replies = piece.refs.map(([shard, at]) => replyText(results[shard]!, at));
   out.appendLatin1(piece.how === 'info' ? infoWithKeyspace(piece.local!, replies) : combine(piece.how, replies, piece.scanShard, workers));
 }
 
@@ -434,57 +415,31 @@ function takeTransaction(cx: CommandContext, host: ShardHost): Transaction {
   return { queued, routes, owner };
 }
 
-/** Every other shard's replies to its batch, through their workers. */
-async function runBatches(batches: BatchOp[][], host: ShardHost, runOn: RunOn, resp: Protocol,
-  channels: Array<SharedArrayBuffer | undefined>, requests: RespWriter): Promise<Reply[][]> {
-  const results: Reply[][] = new Array(batches.length);
+/**
+ * Every other shard's replies to its batch, through their workers: plain commands with the other
+ * batches of this worker's turn (outbox.ts), anything else (a transaction, an internal op) as values.
+ */
+async function runBatches(batches: BatchOp[][], host: ShardHost, runOn: RunOn, resp: Protocol): Promise<BatchReplies[]> {
+  const results: BatchReplies[] = new Array(batches.length);
   const waits: Array<PromiseLike<void>> = [];
   batches.forEach((ops, shard) => {
     if (ops.length === 0) return; // (the own shard's operations ran in place: never batched)
-    const failed = (error: unknown): void => {
-      const why = (error instanceof Error ? error.message : String(error)).replace(/[\r\n]+/g, ' ');
-      results[shard] = ops.map(() => `-ERR shard ${shard} failed: ${why}\r\n`);
-    };
-    const sab = channels[shard] ??= host.channels[shard]!.pop() ?? new SharedArrayBuffer(CHANNEL_BYTES);
-    const view = new Uint8Array(sab);
-    const length = encodeCommands(requests, view, ops);
-    if (length < 0) {
-      waits.push(runOn.run(shard, ops.map(asValues), resp).then((replies) => { results[shard] = replies; }, failed));
+    if (ops.every(isPlain)) {
+      waits.push(Outbox.of(host, shard, resp, runOn).send(ops as Command[]).then((replies) => { results[shard] = replies; }));
       return;
     }
-    waits.push(runOn.runShared(shard, sab, length, resp).then((answer) => {
-      if (typeof answer !== 'number') return void (results[shard] = answer);
-      const lengths = new Uint32Array(sab, replyTable(length), answer);
-      const replies: Uint8Array[] = new Array(answer);
-      let at = repliesAt(length, answer);
-      for (let i = 0; i < answer; i++) replies[i] = view.subarray(at, (at += lengths[i]!));
-      results[shard] = replies;
-    }, failed));
+    waits.push(runOn.run(shard, ops.map(asValues), resp).then(
+      (replies) => { results[shard] = replies; },
+      (error: unknown) => { results[shard] = failedReplies(shard, ops.length, error); },
+    ));
   });
   if (waits.length > 0) await Promise.all(waits);
   return results;
 }
 
+/** A command as the client sent it (not a transaction, not an internal op): it can travel RESP-encoded. */
+const isPlain = (op: BatchOp): boolean => op.length > 0 && !Array.isArray(op[0]) && !isInternal(op);
+
 function asValues(op: BatchOp): Op {
   return op[0] instanceof Uint8Array ? (op as Uint8Array[]).map(text) : op as Op;
-}
-
-/**
- * Writes plain commands RESP-encoded into `view` (through `requests`); answers the length, or -1 when
- * the batch holds something else (a transaction, an internal op) or does not fit (then more than half
- * the channel stays free for the replies and their lengths, or they come back as values).
- */
-function encodeCommands(requests: RespWriter, view: Uint8Array, ops: readonly BatchOp[]): number {
-  for (const op of ops) if (Array.isArray(op[0]) || isInternal(op)) return -1;
-  for (const op of ops) {
-    requests.arrayHeader(op.length);
-    for (const arg of op as Array<Uint8Array | string>) {
-      if (typeof arg === 'string') requests.bulkText(arg);
-      else requests.bulk(arg);
-    }
-  }
-  const bytes = requests.take();
-  if (bytes.length > view.length >> 1) return -1;
-  view.set(bytes);
-  return bytes.length;
 }

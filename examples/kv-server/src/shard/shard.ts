@@ -18,6 +18,7 @@ import { Session } from '../lib/session.js';
 import type { Watcher } from '../lib/store.js';
 import { serveSharded } from './connection.js';
 import { ShardHold } from './hold.js';
+import type { Outbox } from './outbox.js';
 import type { HoldTimes } from './hold.js';
 import { FORGET_OP, isInternal, STAT_OP, WATCH_OP } from './route.js';
 import type { Op } from './route.js';
@@ -32,6 +33,8 @@ export interface ShardHost {
   listener: Listener | null;
   /** Free request channels to each shard (SharedArrayBuffers, kept for reuse: the runtime remembers every SAB it has seen). */
   readonly channels: SharedArrayBuffer[][];
+  /** What this worker's connections send other shards, by shard × 4 + protocol (outbox.ts). */
+  readonly outboxes: Map<number, Outbox>;
   readonly connections: Map<Connection, Promise<void>>;
   /** Held by a command over several shards while it runs (hold.ts). */
   readonly hold: ShardHold;
@@ -56,7 +59,7 @@ function hostOf(cx: TaskContext): ShardHost {
   // A token's worker is token % workers: a replacement of a dead one runs none of its commands.
   const hold = new ShardHold((token) => place.spawnOn(token % place.workers, shardRunning, [token]), HOLD_TIMES);
   host = { index: cx.worker, workers: place.workers, state: new ServerState(cx.runtime.reactor.clock), place, listener: null,
-    channels: Array.from({ length: place.workers }, () => []), connections: new Map(), hold, tokens: randomStart(), running: new Set() };
+    channels: Array.from({ length: place.workers }, () => []), outboxes: new Map(), connections: new Map(), hold, tokens: randomStart(), running: new Set() };
   return host;
 }
 
@@ -170,8 +173,8 @@ export function runHeld(host: ShardHost, token: number, ops: Op[], resp: Protoco
 }
 
 /**
- * Runs plain commands written RESP-encoded into `sab[0, length)` (the asking connection's channel to
- * this shard, see connection.ts) and answers how many there were: each reply's length is then a
+ * Runs plain commands written RESP-encoded into `sab[0, length)` (a channel of the asking worker's
+ * outbox for this shard, see outbox.ts) and answers how many there were: each reply's length is then a
  * Uint32 at `replyTable(length)` and the replies follow that table (`repliesAt`). When they do not fit
  * there, it answers the replies themselves (latin1 strings). A SAB travels in the task's slot, and a
  * number is written there inline, so a batch of any size costs no message and no serializer.
