@@ -137,6 +137,32 @@ describe('kv-server shard-per-core (worksteal, stealing: false)', function () {
     expect(replies).to.deep.equal([...keys.map(() => 'OK'), ...keys.map(() => 40_000), values]);
   });
 
+  it('gives each connection its own replies when many connections\' batches for a shard travel in one task (RESP2 and RESP3 side by side)', async () => {
+    const conns = await spreadOverWorkers(12);
+    const keys = keysOnEveryShard('together', 20, 2);
+    const missing = keysOnEveryShard('together-missing', 6, 2);
+    // Values of 0.2–1.9 KB: a channel takes a few batches, so a turn makes one flush or several.
+    const value = (c: number, round: number, k: number): string => `${c}/${round}/${k}:`.padEnd(200 + 150 * c, String.fromCharCode(97 + c));
+    const together = Promise.all(conns.map(async (client, c) => {
+      const seen: unknown[][] = [];
+      for (let round = 0; round < 6; round++) {
+        const pipeline = client.pipeline();
+        keys.forEach((key, k) => pipeline.set(`${key}:${c}`, value(c, round, k)));
+        keys.forEach((key) => pipeline.get(`${key}:${c}`));
+        missing.forEach((key) => pipeline.get(key));
+        seen.push((await pipeline.exec())!.map(([error, reply]) => error ?? reply));
+      }
+      return seen;
+    }));
+    // A RESP3 connection meanwhile: its nils are RESP3's, the others' RESP2's.
+    const [rounds, resp3] = await Promise.all([together, rawReplies(server.port, [['HELLO', '3'], ...missing.map((key) => ['GET', key])])]);
+    expect(resp3.slice(1)).to.deep.equal(missing.map(() => '_\r\n'));
+    rounds.forEach((seen, c) => seen.forEach((replies, round) => {
+      expect(replies, `connection ${c}, round ${round}`).to.deep.equal([
+        ...keys.map(() => 'OK'), ...keys.map((_, k) => value(c, round, k)), ...missing.map(() => null)]);
+    }));
+  });
+
   it('splits MSET, MGET, DEL and EXISTS across shards and puts their replies back together', async () => {
     const keys = keysOnEveryShard('multi', 30, 2);
     expect(await redis.mset(...keys.flatMap((key, i) => [key, `v${i}`]))).to.equal('OK');
