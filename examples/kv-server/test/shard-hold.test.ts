@@ -1,6 +1,9 @@
-// The shard hold on its own (src/shard/hold.ts): FIFO turns, holds handed over in arrival order, and how a hold held for long ends.
+// The shard hold on its own (src/shard/hold.ts): FIFO turns per key, holds handed over in arrival order, and how a hold held for long ends.
 import { expect } from 'chai';
-import { ShardHold } from '../src/shard/hold.js';
+import { ALL, ShardHold } from '../src/shard/hold.js';
+import { FORGET_OP, keysOf, STAT_OP, WATCH_OP } from '../src/shard/route.js';
+
+const keys = (...names: string[]): Set<string> => new Set(names);
 
 const SHORT = { checkMs: 20, giveUpMs: 10_000 };
 const tick = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
@@ -31,6 +34,51 @@ describe('ShardHold', () => {
     void hold.turn().then(() => { ran = true; });
     await tick(0);
     expect(ran, 'turn() on a free shard resolves at once').to.equal(true);
+  });
+
+  it('lets what touches other keys run beside a hold, and what shares a key wait for it, in arrival order', async () => {
+    const hold = new ShardHold(() => Promise.resolve(true), SHORT);
+    expect(hold.acquire(1, keys('a', 'b'))).to.equal(undefined);
+    expect(hold.blocks(keys('c')), 'another key').to.equal(false);
+    expect(hold.blocks(keys('b', 'c')), 'a held key among them').to.equal(true);
+    expect(hold.blocks(ALL), 'the whole shard').to.equal(true);
+    expect(hold.acquire(2, keys('c', 'd')), 'a hold on other keys is taken at once').to.equal(undefined);
+    expect(hold.holds(1) && hold.holds(2)).to.equal(true);
+    const order: string[] = [];
+    void hold.turn(keys('a')).then(() => order.push('op a'));
+    void hold.acquire(3, keys('d', 'e'))!.then(() => order.push('hold 3'));
+    void hold.turn(keys('e')).then(() => order.push('op e')); // behind hold 3, which waits for hold 2
+    void hold.turn(keys('f')).then(() => order.push('op f'));
+    void hold.turn(ALL).then(() => order.push('op all'));
+    await tick(0);
+    expect(order, 'only what shares no key with anything before it').to.deep.equal(['op f']);
+    hold.release(1);
+    await tick(0);
+    expect(order).to.deep.equal(['op f', 'op a']);
+    hold.release(2);
+    await tick(0);
+    expect(order, 'hold 3 is taken; op e waits for it, and ALL for everything before').to.deep.equal(['op f', 'op a', 'hold 3']);
+    expect(hold.blocks(keys('z')), 'the ALL waiter blocks what comes after it').to.equal(true);
+    hold.release(3);
+    await tick(0);
+    expect(order).to.deep.equal(['op f', 'op a', 'hold 3', 'op e', 'op all']);
+    expect(hold.free).to.equal(true);
+  });
+
+  it('gives a key to holds in arrival order, even when a later one could run at once on its other keys', async () => {
+    const hold = new ShardHold(() => Promise.resolve(true), SHORT);
+    hold.acquire(1, keys('x'));
+    const taken: number[] = [];
+    void hold.acquire(2, keys('x', 'y'))!.then(() => taken.push(2));
+    void hold.acquire(3, keys('y'))!.then(() => taken.push(3));
+    await tick(0);
+    expect(taken, 'hold 3 shares y with the waiting hold 2: it waits too').to.deep.equal([]);
+    hold.release(1);
+    await tick(0);
+    expect(taken).to.deep.equal([2]);
+    hold.release(2);
+    await tick(0);
+    expect(taken).to.deep.equal([2, 3]);
   });
 
   it('keeps a hold whose worker still runs the command, and ends it once the worker says it does not', async () => {
@@ -70,5 +118,21 @@ describe('ShardHold', () => {
     }
     await tick(60);
     expect(asked).to.equal(0);
+  });
+});
+
+describe('keysOf (what a hold covers)', () => {
+  const bytes = (...args: string[]): Uint8Array[] => args.map((arg) => Buffer.from(arg, 'latin1'));
+
+  it('names the keys of commands, as strings or bytes, and of a transaction', () => {
+    expect(keysOf([['set', 'a', '1'], bytes('GET', 'b'), ['mset', 'c', '1', 'd', '2'], ['del', 'e', 'f']])).to.deep.equal(keys('a', 'b', 'c', 'd', 'e', 'f'));
+    expect(keysOf([[['incr', 'x'], ['expire', 'y', '10']]]), 'a transaction: its commands').to.deep.equal(keys('x', 'y'));
+    expect(keysOf([[WATCH_OP, '7', 'w1', 'w2'], [FORGET_OP, '7']]), 'WATCH its keys, FORGET none').to.deep.equal(keys('w1', 'w2'));
+    expect(keysOf([[]]), 'an empty transaction').to.deep.equal(keys());
+  });
+
+  it('covers the whole shard for a keyless command, inside a transaction too', () => {
+    for (const op of [['dbsize'], ['flushall'], ['keys', '*'], ['scan', '0'], [STAT_OP]]) expect(keysOf([['get', 'a'], op]), op[0]).to.equal(ALL);
+    expect(keysOf([[['set', 'a', '1'], ['flushdb']]])).to.equal(ALL);
   });
 });

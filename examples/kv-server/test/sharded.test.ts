@@ -224,15 +224,23 @@ describe('kv-server shard-per-core (worksteal, stealing: false)', function () {
     expect(await redis.mget(a, b)).to.deep.equal(['300', '300']);
   });
 
-  it('ends a hold whose worker no longer runs its command once that worker is asked: the shard waits, then serves again', async () => {
+  it('holds only the keys of a command over several shards: other keys of the shard answer at once, the held one waits (here and forwarded)', async () => {
     const [a, b] = pairAcrossShards('lease');
-    await redis.mset(a, '1', b, '2');
     const shard = ownerOf(a, 2);
-    // As a worker that died holding it: the token's worker (987_654_321 % 2) runs no such command.
-    await rt.spawnOn(shard, shardHold, [987_654_321, { checkMs: 400, giveUpMs: 60_000 }]);
+    const other = keysOnEveryShard('lease-other', 8, 2).find((key) => ownerOf(key, 2) === shard)!;
+    await redis.mset(a, '1', b, '2', other, '3');
+    const both = await spreadOverWorkers(2);
+    // As a worker that died holding a: the token's worker (987_654_321 % 2) runs no such command, so the hold ends at its check.
+    await rt.spawnOn(shard, shardHold, [987_654_321, [a], { checkMs: 600, giveUpMs: 60_000 }]);
     const started = performance.now();
-    expect(await redis.get(a)).to.equal('1');
-    expect(performance.now() - started, 'the GET waited for the check').to.be.greaterThan(300);
+    for (const client of both) expect(await client.get(other), 'a key the hold does not cover').to.equal('3');
+    expect(await redis.mget(b, other)).to.deep.equal(['2', '3']);
+    expect(performance.now() - started, 'none of them waited for the hold').to.be.lessThan(400);
+    const waited = await Promise.all(both.map(async (client) => {
+      expect(await client.get(a)).to.equal('1');
+      return performance.now() - started;
+    }));
+    expect(Math.min(...waited), 'the held key waited for the check').to.be.greaterThan(500);
     const quick = performance.now();
     expect(await redis.mget(a, b)).to.deep.equal(['1', '2']);
     expect(performance.now() - quick).to.be.lessThan(300);

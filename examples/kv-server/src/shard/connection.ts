@@ -5,7 +5,7 @@
 // worker's other connections in one task per shard and turn of the loop: outbox.ts), and once every
 // owner has answered the replies are put back in command order and written in one write. The next read is handled only after that, so a key's operations reach its shard in the
 // order the client sent them, whoever owns the other keys. A command whose keys span shards runs on
-// its own, after what the read batched before it: it holds its shards (hold.ts), runs, and lets go;
+// its own, after what the read batched before it: it holds its keys on each shard (hold.ts), runs, and lets go;
 // so does EXEC of a transaction over several shards, or after WATCH (each watched key joins the
 // connection's watcher on its own shard; EXEC checks them under the holds).
 import type { Connection } from '@runtime-traits/core';
@@ -17,7 +17,8 @@ import { ConnectionClient } from '../lib/connection-client.js';
 import { RespWriter } from '../lib/resp-writer.js';
 import type { Protocol } from '../lib/resp-writer.js';
 import { arrayElements, combine, infoWithKeyspace } from './combine.js';
-import { FORGET_OP, isInternal, ownerOf, ownerOfBytes, route, SINGLE_KEY, STAT_OP, WATCH_OP } from './route.js';
+import { ALL } from './hold.js';
+import { FORGET_OP, isInternal, keysOf, ownerOf, ownerOfBytes, route, SINGLE_KEY, STAT_OP, WATCH_OP } from './route.js';
 import type { Combine, Op, Route } from './route.js';
 import { appendReply, failedReplies, Outbox, replyText } from './outbox.js';
 import type { BatchReplies, Command, ShardRunner } from './outbox.js';
@@ -30,7 +31,7 @@ import type { ShardHost } from './shard.js';
  * and runs that command's part there (shardRunHeld).
  */
 export interface RunOn extends ShardRunner {
-  hold(shard: number, token: number): PromiseLike<unknown>;
+  hold(shard: number, token: number, keys: string[] | typeof ALL): PromiseLike<unknown>;
   runHeld(shard: number, token: number, ops: Op[], resp: Protocol, release: boolean): PromiseLike<string[]>;
 }
 
@@ -101,8 +102,6 @@ class ShardedConnection {
         const chunk = await conn.read();
         if (chunk === null) break;
         const { commands, error } = this.client.feed(chunk);
-        // This shard's commands run in place below: not while a command over several shards holds it.
-        if (!host.hold.free) await host.hold.turn();
         for (const args of commands) {
           await this.command(args);
           if (session.quit) break;
@@ -128,16 +127,14 @@ class ShardedConnection {
     const name = nameOf(args[0]!);
     const bare = args.length === 1;
     // Replies from other shards are encoded when they are made: the protocol must not change under them.
-    if ((name === 'hello' || name === 'reset') && this.remote) {
-      await this.settle();
-      if (!host.hold.free) await host.hold.turn();
-    }
+    if ((name === 'hello' || name === 'reset') && this.remote) await this.settle();
     if (session.inMulti) return this.queued(name, args, bare);
     if (args.length >= 2 && SINGLE_KEY.has(name)) {
       // The common case: one key. Its own shard's command runs here, on the bytes; another's goes to its owner.
       const owner = ownerOfBytes(args[1]!, workers);
-      if (owner === host.index) this.here(args);
-      else this.forward(owner, args);
+      if (owner !== host.index) return this.forward(owner, args);
+      if (!host.hold.free) await this.ownTurn([args]); // its key may be held by a command over several shards
+      this.here(args);
     } else if (name === 'watch' && args.length >= 2) {
       // Each key joins the connection's watcher on its own shard (the check is at EXEC, under the holds).
       const watching = this.watching;
@@ -147,7 +144,7 @@ class ShardedConnection {
       const parts: Array<[number, BatchOp]> = [];
       keys.forEach((some, shard) => { if (some.length > 0) parts.push([shard, [WATCH_OP, String(watching.id), ...some]]); });
       for (const [shard] of parts) watching.shards.add(shard);
-      this.push(this.place('ok', parts));
+      this.push(await this.place('ok', parts));
     } else if ((name === 'unwatch' || name === 'reset') && bare) {
       this.forgetWatches();
       this.here(args);
@@ -155,12 +152,12 @@ class ShardedConnection {
       this.cut();
       this.here(args);
       const local = text(this.cx.out.take());
-      this.push(this.place('info', Array.from({ length: workers }, (_, shard) => [shard, [STAT_OP]]), { local }));
+      this.push(await this.place('info', Array.from({ length: workers }, (_, shard) => [shard, [STAT_OP]]), { local }));
     } else {
       const r = route(name, args.map(text), workers);
       if (r.kind === 'local') this.here(args);
       else if (r.atomic !== undefined) await this.oneStep(() => atomically(r, host, this.runOn, session.resp));
-      else this.push(this.place(r.combine, r.parts, r.scanShard === undefined ? undefined : { scanShard: r.scanShard }));
+      else this.push(await this.place(r.combine, r.parts, r.scanShard === undefined ? undefined : { scanShard: r.scanShard }));
     }
   }
 
@@ -170,7 +167,7 @@ class ShardedConnection {
     if (name === 'exec' && bare && !session.queueFailed) {
       const tx = takeTransaction(cx, host);
       const watching = this.watching;
-      if (tx.owner !== undefined && watching.shards.size === 0) return this.push(this.place('one', [[tx.owner, tx.queued]]));
+      if (tx.owner !== undefined && watching.shards.size === 0) return this.push(await this.place('one', [[tx.owner, tx.queued]]));
       const watched = watching.shards.size === 0 ? undefined : { id: watching.id, shards: [...watching.shards] };
       watching.shards.clear(); // EXEC forgets every WATCH, whatever it answers
       watching.id = 0;
@@ -221,8 +218,22 @@ class ShardedConnection {
     this.pieces.push(piece);
   }
 
-  /** Sends each part to its shard: the own shard's run at once (keeping this connection's order there), the others' are batched. */
-  private place(how: Pending['how'], parts: Array<[number, BatchOp]>, extra?: Partial<Pending>): Pending {
+  /** Waits, when a command over several shards holds keys of this shard, until `ops` may run here. */
+  private async ownTurn(ops: ReadonlyArray<BatchOp>): Promise<void> {
+    const hold = this.host.hold;
+    const keys = keysOf(ops);
+    if (hold.blocks(keys)) await hold.turn(keys);
+  }
+
+  /**
+   * Sends each part to its shard: the own shard's run at once (keeping this connection's order
+   * there; after holds on their keys), the others' are batched. Synchronous when no hold is in the way.
+   */
+  private async place(how: Pending['how'], parts: Array<[number, BatchOp]>, extra?: Partial<Pending>): Promise<Pending> {
+    const index = this.host.index;
+    if (!this.host.hold.free && parts.some(([shard]) => shard === index)) {
+      await this.ownTurn(parts.filter(([shard]) => shard === index).map(([, op]) => op));
+    }
     this.cut();
     this.remote = true;
     const refs = parts.map(([shard, op]): [number, number] => [shard, shard === this.host.index
@@ -248,13 +259,12 @@ class ShardedConnection {
   private async oneStep(run: () => Promise<string>): Promise<void> {
     await this.settle();
     this.push(await run());
-    if (!this.host.hold.free) await this.host.hold.turn();
   }
 
   /** Ends the connection's watchers on their shards, after what the read sent them before. */
   private forgetWatches(): void {
     const watching = this.watching;
-    for (const shard of watching.shards) this.place('ok', [[shard, [FORGET_OP, String(watching.id)]]]);
+    for (const shard of watching.shards) void this.place('ok', [[shard, [FORGET_OP, String(watching.id)]]]); // (FORGET waits for no hold: at once)
     watching.shards.clear();
     watching.id = 0; // a watcher left behind (a failed forget) is never joined again
   }
@@ -305,7 +315,11 @@ async function asOneStep(host: ShardHost, runOn: RunOn, resp: Protocol, ops: Op[
     return replies;
   };
   try {
-    for (const shard of shards) await (shard === host.index ? host.hold.acquire(token) : runOn.hold(shard, token));
+    for (const shard of shards) {
+      // The keys this command touches there (a FORGET check touches none: see execAcross).
+      const keys = keysOf([...ops[shard]!, ...(check?.ops[shard] ?? [])]);
+      await (shard === host.index ? host.hold.acquire(token, keys) : runOn.hold(shard, token, keys === ALL ? ALL : [...keys]));
+    }
     if (check !== undefined) {
       const replies = await onEach((shard) => check.ops[shard] ?? [], false);
       if (!check.pass(shards.filter((shard) => (check.ops[shard]?.length ?? 0) > 0).map((shard) => replies[shard]!))) {

@@ -8,6 +8,8 @@
 // of every shard (DBSIZE, KEYS, SCAN, FLUSHALL/FLUSHDB, INFO's keyspace; not atomic). An operation is a command's arguments as latin1 strings; a transaction is the list
 // of its queued commands.
 
+import { ALL, type Keys } from './hold.js';
+
 /** One operation on a shard: a command (latin1 arguments) or a whole transaction (its queued commands). */
 export type Op = string[] | string[][];
 
@@ -114,6 +116,44 @@ export function route(name: string, args: string[], workers: number): Route {
 }
 
 const LOCAL: Route = { kind: 'local' };
+
+/** A command's arguments, as latin1 strings or as the bytes they came in. */
+type Args = ReadonlyArray<string | Uint8Array>;
+
+const latin1 = (arg: string | Uint8Array): string =>
+  (typeof arg === 'string' ? arg : Buffer.from(arg.buffer, arg.byteOffset, arg.byteLength).toString('latin1'));
+
+/**
+ * The keys operations touch on their shard (what a hold must cover, or what waits for one; hold.ts):
+ * a command's keys, a transaction's commands' keys, or ALL for a keyless command (DBSIZE, KEYS,
+ * SCAN, FLUSHALL, INFO's STAT_OP) or one this router does not know. FORGET_OP touches none.
+ */
+export function keysOf(ops: ReadonlyArray<Op | Args>): Keys {
+  const keys = new Set<string>();
+  const add = (command: Args): boolean => {
+    const name = latin1(command[0] ?? '').toLowerCase();
+    if (name === FORGET_OP) return true;
+    if (name === WATCH_OP) {
+      for (let i = 2; i < command.length; i++) keys.add(latin1(command[i]!));
+      return true;
+    }
+    if (SINGLE_KEY.has(name)) {
+      if (command.length > 1) keys.add(latin1(command[1]!));
+      return true;
+    }
+    if (EVERY_KEY[name] !== undefined || name === 'mset' || name === 'msetnx') {
+      const step = EVERY_KEY[name] !== undefined ? 1 : 2;
+      for (let i = 1; i < command.length; i += step) keys.add(latin1(command[i]!));
+      return true;
+    }
+    return false; // keyless, internal STAT_OP, or unknown: the whole shard
+  };
+  for (const op of ops) {
+    const commands = op.length > 0 && Array.isArray(op[0]) ? op as string[][] : op.length === 0 ? [] : [op as Args];
+    for (const command of commands) if (!add(command)) return ALL;
+  }
+  return keys;
+}
 
 function everyShard(op: string[], workers: number): Array<[number, string[]]> {
   const parts: Array<[number, string[]]> = [];

@@ -2,8 +2,8 @@
 //
 // Module state is per thread: on worker k, `host` is worker k's shard, alone. Other workers reach it
 // only through tasks placed on k with spawnOn, so every operation on a shard runs on its thread, one
-// task at a time (a transaction run in one task is atomic). A command over several shards holds each
-// of them while it runs (hold.ts); operations arriving at a held shard wait for their turn.
+// task at a time (a transaction run in one task is atomic). A command over several shards holds its
+// keys on each of them while it runs (hold.ts); operations arriving for a held key wait for their turn.
 import { defineTask } from '@runtime-traits/core';
 import type { Connection, Listener, TaskContext } from '@runtime-traits/core';
 import { placementOf } from '@runtime-traits/worksteal';
@@ -17,10 +17,10 @@ import { ServerState } from '../lib/server-state.js';
 import { Session } from '../lib/session.js';
 import type { Watcher } from '../lib/store.js';
 import { serveSharded } from './connection.js';
-import { ShardHold } from './hold.js';
+import { ALL, ShardHold } from './hold.js';
 import type { Outbox } from './outbox.js';
 import type { HoldTimes } from './hold.js';
-import { FORGET_OP, isInternal, STAT_OP, WATCH_OP } from './route.js';
+import { FORGET_OP, isInternal, keysOf, STAT_OP, WATCH_OP } from './route.js';
 import type { Op } from './route.js';
 
 /** One worker's part of the server. */
@@ -145,12 +145,13 @@ export { text as latin1Text };
 /** Runs `ops` on this worker's shard (placed here by the connection's worker with spawnOn), in its turn when the shard is held. */
 export const shardRun = defineTask(import.meta.url, 'shardRun', (cx: TaskContext, ops: Op[], resp: Protocol): string[] | Promise<string[]> => {
   const { state, hold } = hostOf(cx);
-  return hold.free ? runOps(state, ops, resp) : hold.turn().then(() => runOps(state, ops, resp));
+  const keys = hold.free ? undefined : keysOf(ops);
+  return keys === undefined || !hold.blocks(keys) ? runOps(state, ops, resp) : hold.turn(keys).then(() => runOps(state, ops, resp));
 });
 
-/** Holds this worker's shard for `token` (a command over several shards, hold.ts); resolves once held. `times`: tests. */
-export const shardHold = defineTask(import.meta.url, 'shardHold', async (cx: TaskContext, token: number, times?: HoldTimes): Promise<true> => {
-  await hostOf(cx).hold.acquire(token, times);
+/** Holds `keys` of this worker's shard (or ALL of it) for `token` (a command over several shards, hold.ts); resolves once held. `times`: tests. */
+export const shardHold = defineTask(import.meta.url, 'shardHold', async (cx: TaskContext, token: number, keys: string[] | typeof ALL, times?: HoldTimes): Promise<true> => {
+  await hostOf(cx).hold.acquire(token, keys === ALL ? ALL : new Set(keys), times);
   return true;
 });
 
@@ -181,7 +182,10 @@ export function runHeld(host: ShardHost, token: number, ops: Op[], resp: Protoco
  */
 export const shardRunShared = defineTask(import.meta.url, 'shardRunShared', (cx: TaskContext, sab: SharedArrayBuffer, length: number, resp: Protocol): number | string[] | Promise<number | string[]> => {
   const { state, hold } = hostOf(cx);
-  return hold.free ? runShared(state, sab, length, resp) : hold.turn().then(() => runShared(state, sab, length, resp));
+  const { commands } = new RespParser(state.limits).feed(new Uint8Array(sab, 0, length)); // views into the channel: its sender waits
+  const keys = hold.free ? undefined : keysOf(commands);
+  return keys === undefined || !hold.blocks(keys) ? runShared(state, commands, sab, length, resp)
+    : hold.turn(keys).then(() => runShared(state, commands, sab, length, resp));
 });
 
 /** Where a channel's table of reply lengths starts, after a request of `length` bytes (4-aligned). */
@@ -189,9 +193,8 @@ export const replyTable = (length: number): number => (length + 3) & ~3;
 /** Where the replies to `count` commands start, after their table. */
 export const repliesAt = (length: number, count: number): number => replyTable(length) + 4 * count;
 
-function runShared(state: ServerState, sab: SharedArrayBuffer, length: number, resp: Protocol): number | string[] {
+function runShared(state: ServerState, commands: Uint8Array[][], sab: SharedArrayBuffer, length: number, resp: Protocol): number | string[] {
   const view = new Uint8Array(sab);
-  const { commands } = new RespParser(state.limits).feed(view.subarray(0, length));
   const run = contextFor(state, resp);
   const lengths: number[] = [];
   for (const args of commands) {
@@ -235,7 +238,7 @@ export const startShard = defineTask(import.meta.url, 'startShard', async (cx: T
       const serving = serveSharded(conn, self, {
         run: (shard, ops, resp) => self.place.spawnOn(shard, shardRun, [ops, resp]),
         runShared: (shard, sab, length, resp) => self.place.spawnOn(shard, shardRunShared, [sab, length, resp]),
-        hold: (shard, token) => self.place.spawnOn(shard, shardHold, [token]),
+        hold: (shard, token, keys) => self.place.spawnOn(shard, shardHold, [token, keys]),
         runHeld: (shard, token, ops, resp, release) => self.place.spawnOn(shard, shardRunHeld, [token, ops, resp, release]),
       });
       self.connections.set(conn, serving);
