@@ -14,9 +14,9 @@ describe('ShardHold', () => {
     expect(hold.acquire(1)).to.equal(undefined); // free: held at once
     expect(hold.free).to.equal(false);
     const order: string[] = [];
-    void hold.turn().then(() => order.push('op a'));
+    void hold.run(ALL, () => order.push('op a'));
     void hold.acquire(2)!.then(() => order.push('hold 2'));
-    void hold.turn().then(() => order.push('op b'));
+    void hold.run(ALL, () => order.push('op b'));
     await tick(0);
     expect(order, 'nothing runs while 1 holds').to.deep.equal([]);
     hold.release(2); // not the holder: nothing
@@ -31,9 +31,8 @@ describe('ShardHold', () => {
     expect(order).to.deep.equal(['op a', 'hold 2', 'op b']);
     expect(hold.free).to.equal(true);
     let ran = false;
-    void hold.turn().then(() => { ran = true; });
-    await tick(0);
-    expect(ran, 'turn() on a free shard resolves at once').to.equal(true);
+    expect(hold.run(ALL, () => { ran = true; return 'answer'; }), 'on a free shard it runs at once').to.equal('answer');
+    expect(ran).to.equal(true);
   });
 
   it('lets what touches other keys run beside a hold, and what shares a key wait for it, in arrival order', async () => {
@@ -45,11 +44,11 @@ describe('ShardHold', () => {
     expect(hold.acquire(2, keys('c', 'd')), 'a hold on other keys is taken at once').to.equal(undefined);
     expect(hold.holds(1) && hold.holds(2)).to.equal(true);
     const order: string[] = [];
-    void hold.turn(keys('a')).then(() => order.push('op a'));
+    void hold.run(keys('a'), () => order.push('op a'));
     void hold.acquire(3, keys('d', 'e'))!.then(() => order.push('hold 3'));
-    void hold.turn(keys('e')).then(() => order.push('op e')); // behind hold 3, which waits for hold 2
-    void hold.turn(keys('f')).then(() => order.push('op f'));
-    void hold.turn(ALL).then(() => order.push('op all'));
+    void hold.run(keys('e'), () => order.push('op e')); // behind hold 3, which waits for hold 2
+    void hold.run(keys('f'), () => order.push('op f'));
+    void hold.run(ALL, () => order.push('op all'));
     await tick(0);
     expect(order, 'only what shares no key with anything before it').to.deep.equal(['op f']);
     hold.release(1);
@@ -63,6 +62,27 @@ describe('ShardHold', () => {
     await tick(0);
     expect(order).to.deep.equal(['op f', 'op a', 'hold 3', 'op e', 'op all']);
     expect(hold.free).to.equal(true);
+  });
+
+  it('takes a hold asked for after a waiting operation on its key only once that operation has run', async () => {
+    const hold = new ShardHold(() => Promise.resolve(true), SHORT);
+    hold.acquire(1, keys('k'));
+    const order: string[] = [];
+    const wrote = hold.run(keys('k'), () => order.push('op k'));
+    void hold.acquire(2, keys('k', 'j'))!.then(() => order.push(`hold 2 (ran before it: ${order.join(', ') || 'nothing'})`));
+    hold.release(1);
+    expect(hold.holds(2), 'not while the operation let in has not run').to.equal(false);
+    await wrote;
+    await tick(0);
+    expect(order).to.deep.equal(['op k', 'hold 2 (ran before it: op k)']);
+    expect(hold.holds(2)).to.equal(true);
+  });
+
+  it('lets an operation that names no key run beside any hold', () => {
+    const hold = new ShardHold(() => Promise.resolve(true), SHORT);
+    hold.acquire(1, ALL);
+    expect(hold.blocks(keys()), 'no key: nothing to wait for').to.equal(false);
+    expect(hold.run(keys(), () => 'ran')).to.equal('ran');
   });
 
   it('gives a key to holds in arrival order, even when a later one could run at once on its other keys', async () => {
@@ -127,7 +147,8 @@ describe('keysOf (what a hold covers)', () => {
   it('names the keys of commands, as strings or bytes, and of a transaction', () => {
     expect(keysOf([['set', 'a', '1'], bytes('GET', 'b'), ['mset', 'c', '1', 'd', '2'], ['del', 'e', 'f']])).to.deep.equal(keys('a', 'b', 'c', 'd', 'e', 'f'));
     expect(keysOf([[['incr', 'x'], ['expire', 'y', '10']]]), 'a transaction: its commands').to.deep.equal(keys('x', 'y'));
-    expect(keysOf([[WATCH_OP, '7', 'w1', 'w2'], [FORGET_OP, '7']]), 'WATCH its keys, FORGET none').to.deep.equal(keys('w1', 'w2'));
+    expect(keysOf([[WATCH_OP, '7', 'w1', 'w2'], [FORGET_OP, '7', 'w3']]), 'WATCH and FORGET the keys they name').to.deep.equal(keys('w1', 'w2', 'w3'));
+    expect(keysOf([[FORGET_OP, '7']]), 'a FORGET naming none (UNWATCH)').to.deep.equal(keys());
     expect(keysOf([[]]), 'an empty transaction').to.deep.equal(keys());
   });
 

@@ -246,6 +246,91 @@ describe('kv-server shard-per-core (worksteal, stealing: false)', function () {
     expect(performance.now() - quick).to.be.lessThan(300);
   });
 
+  /** A key owned by shard 1 and one by shard 0 (in that order), with `prefix`. */
+  const onShards10 = (prefix: string): [string, string] => {
+    const [a, b] = pairAcrossShards(prefix);
+    return ownerOf(a, 2) === 1 ? [a, b] : [b, a];
+  };
+
+  it('runs an operation that waited for a held key before a hold asked for after it (MSETNX whose last shard is its worker\'s own)', async () => {
+    // A connection's SET k waits for a hold on k; an MSETNX over k asks for k after it. When the hold
+    // ends, the SET must run before the MSETNX's hold on k is taken, or the MSETNX's check (on its own
+    // worker's shard, the last in ascending order, run one promise job after the hold is taken) sees k
+    // absent, the SET writes it under the hold, and the MSETNX overwrites it. That meeting needs the
+    // writer and the MSETNX on worker 1; both groups of connections are tried.
+    const conns = await spreadOverWorkers(4);
+    const groups = [[conns[0]!, conns[2] ?? conns[0]!], [conns[1] ?? conns[0]!, conns[3] ?? conns[1] ?? conns[0]!]];
+    const wrong: string[] = [];
+    for (const [g, [writer, setter]] of groups.entries()) {
+      const [k, j] = onShards10(`fifo-nx${g}`);
+      // A hold on k of shard 1 by a command that no worker runs: it ends at its check (as in the test above).
+      await rt.spawnOn(1, shardHold, [987_654_321 + 2 * g, [k], { checkMs: 400, giveUpMs: 60_000 }]);
+      const set = writer!.set(k, 'w'); // waits for the hold
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      const msetnx = setter!.msetnx(j, 's', k, 's'); // holds j on shard 0, then waits for k on shard 1 behind the SET
+      const [setReply, won] = await Promise.all([set, msetnx]);
+      const after = await redis.mget(j, k);
+      // The SET came first on k: the MSETNX must find k and set nothing.
+      if (setReply !== 'OK' || won !== 0 || after[0] !== null || after[1] !== 'w') wrong.push(`group ${g}: SET ${setReply}, MSETNX ${won}, then ${JSON.stringify(after)}`);
+    }
+    expect(wrong).to.deep.equal([]);
+  });
+
+  it('EXEC after WATCH sees a write to a watched key that waited for the key before EXEC asked for its hold (no lost update)', async () => {
+    // As above with EXEC after WATCH: its check of its own shard must not run before the waiting
+    // INCR, which would then land between the check and the transaction that overwrites it.
+    const conns = await spreadOverWorkers(4);
+    const groups = [[conns[0]!, conns[2] ?? conns[0]!], [conns[1] ?? conns[0]!, conns[3] ?? conns[1] ?? conns[0]!]];
+    const wrong: string[] = [];
+    for (const [g, [writer, casClient]] of groups.entries()) {
+      const [k, j] = onShards10(`fifo-cas${g}`);
+      await redis.mset(k, '10', j, '10');
+      await casClient!.watch(k, j);
+      const [x] = (await casClient!.mget(k, j)) as [string, string];
+      await rt.spawnOn(1, shardHold, [987_654_321 + 2 * g, [k], { checkMs: 400, giveUpMs: 60_000 }]);
+      const incr = writer!.incr(k); // waits for the hold
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      const exec = casClient!.multi().set(k, String(Number(x) + 100)).set(j, 'tx').exec(); // waits for k behind the INCR
+      const [incremented, result] = await Promise.all([incr, exec]);
+      const after = await redis.mget(k, j);
+      // The INCR came first on k, changing a watched key: EXEC must answer null and run nothing.
+      if (incremented !== 11 || result !== null || after[0] !== '11' || after[1] !== '10') {
+        wrong.push(`group ${g}: INCR ${incremented}, EXEC ${JSON.stringify(result)}, then ${JSON.stringify(after)}`);
+      }
+    }
+    expect(wrong).to.deep.equal([]);
+  });
+
+  it('EXEC after WATCH does not commit between the parts of a cross-shard MSET over a watched key and a key of the transaction', async () => {
+    // EXEC's hold on a watched shard must cover the watched keys: held on none, EXEC would check its
+    // watcher while an MSET holds the watched key there and has not yet run its part, then wait for
+    // the MSET's other key, write it after the MSET, and commit: half of the MSET before, half after.
+    // Roles: the MSET served by worker 1 (its part on shard 0 a task, here one too big for a slot),
+    // EXEC by worker 0 (its check of shard 0 in place). Both assignments of the groups are tried.
+    const conns = await spreadOverWorkers(4);
+    const groups = [[conns[0]!, conns[2] ?? conns[0]!], [conns[1] ?? conns[0]!, conns[3] ?? conns[1] ?? conns[0]!]];
+    const big = 'w'.repeat(200_000);
+    const wrong: string[] = [];
+    const [[a0, a1], [b0, b1]] = groups as [[Redis, Redis], [Redis, Redis]];
+    for (const [g, [casClient, writer]] of ([[a0, a1], [b0, b1], [a0, b0], [b0, a0]] as const).entries()) {
+      const [y, w] = onShards10(`half-watch${g}`); // w on shard 0, y on shard 1
+      await redis.mset(w, 'w0', y, 'y0');
+      expect(await casClient!.watch(w)).to.equal('OK');
+      expect(await casClient!.call('MULTI')).to.equal('OK');
+      expect(await casClient!.call('SET', y, 'E')).to.equal('QUEUED');
+      // y held on shard 1 by a command no worker runs: the MSET and EXEC queue behind it, in that order.
+      await rt.spawnOn(1, shardHold, [987_654_321 + 2 * g, [y], { checkMs: 400, giveUpMs: 60_000 }]);
+      const mset = writer!.mset(w, big, y, 'M');
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      const exec = casClient!.call('EXEC');
+      const [, result] = await Promise.all([mset, exec]);
+      const after = await redis.mget(w, y);
+      // The MSET was asked for after the WATCH: it changed w, so either EXEC aborts, or EXEC came first and y ends as the MSET's.
+      if (result !== null && after[1] === 'E') wrong.push(`round ${g}: EXEC ${JSON.stringify(result)} with w ${after[0]!.slice(0, 4)}..., y ${after[1]}`);
+    }
+    expect(wrong).to.deep.equal([]);
+  });
+
   it('runs MULTI/EXEC on one shard atomically: a reader on another connection never sees half', async () => {
     const reader = await connect();
     let running = true;

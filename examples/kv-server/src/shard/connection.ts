@@ -53,10 +53,10 @@ interface Pending {
  */
 type Piece = Uint8Array | string | Pending | number;
 
-/** A connection's WATCH: its id on the shards (0 until the first WATCH) and the shards it watches keys on. */
+/** A connection's WATCH: its id on the shards (0 until the first WATCH) and the keys it watches, by shard. */
 interface Watching {
   id: number;
-  readonly shards: Set<number>;
+  readonly keys: Map<number, Set<string>>;
 }
 
 /** A number unique over the server, made on this worker: hold tokens and watch ids. */
@@ -86,7 +86,7 @@ class ShardedConnection {
   private own: string[] = [];
   /** Whether some reply of this read is a piece (else cx.out holds the whole reply). */
   private remote = false;
-  private readonly watching: Watching = { id: 0, shards: new Set() };
+  private readonly watching: Watching = { id: 0, keys: new Map() };
 
   constructor(private readonly conn: Connection, private readonly host: ShardHost, private readonly runOn: RunOn) {
     this.client = new ConnectionClient(host.state, conn);
@@ -114,7 +114,7 @@ class ShardedConnection {
     } catch {
       // The peer reset the connection or the runtime is shutting down: nothing to reply to.
     } finally {
-      forgetOn(this.watching.shards, this.watching.id, host, this.runOn); // a connection gone with its WATCH: its watchers end too
+      forgetOn(this.watching.keys.keys(), this.watching.id, host, this.runOn); // a connection gone with its WATCH: its watchers end too
       host.state.close(session);
       await conn.close();
     }
@@ -133,8 +133,8 @@ class ShardedConnection {
       // The common case: one key. Its own shard's command runs here, on the bytes; another's goes to its owner.
       const owner = ownerOfBytes(args[1]!, workers);
       if (owner !== host.index) return this.forward(owner, args);
-      if (!host.hold.free) await this.ownTurn([args]); // its key may be held by a command over several shards
-      this.here(args);
+      if (host.hold.free) this.here(args);
+      else await host.hold.run(keysOf([args]), () => this.here(args)); // its key may be held by a command over several shards
     } else if (name === 'watch' && args.length >= 2) {
       // Each key joins the connection's watcher on its own shard (the check is at EXEC, under the holds).
       const watching = this.watching;
@@ -143,7 +143,12 @@ class ShardedConnection {
       for (const key of args.slice(1).map(text)) keys[ownerOf(key, workers)]!.push(key);
       const parts: Array<[number, BatchOp]> = [];
       keys.forEach((some, shard) => { if (some.length > 0) parts.push([shard, [WATCH_OP, String(watching.id), ...some]]); });
-      for (const [shard] of parts) watching.shards.add(shard);
+      keys.forEach((some, shard) => {
+        if (some.length === 0) return;
+        const watched = watching.keys.get(shard) ?? new Set();
+        for (const key of some) watched.add(key);
+        watching.keys.set(shard, watched);
+      });
       this.push(await this.place('ok', parts));
     } else if ((name === 'unwatch' || name === 'reset') && bare) {
       this.forgetWatches();
@@ -167,9 +172,9 @@ class ShardedConnection {
     if (name === 'exec' && bare && !session.queueFailed) {
       const tx = takeTransaction(cx, host);
       const watching = this.watching;
-      if (tx.owner !== undefined && watching.shards.size === 0) return this.push(await this.place('one', [[tx.owner, tx.queued]]));
-      const watched = watching.shards.size === 0 ? undefined : { id: watching.id, shards: [...watching.shards] };
-      watching.shards.clear(); // EXEC forgets every WATCH, whatever it answers
+      if (tx.owner !== undefined && watching.keys.size === 0) return this.push(await this.place('one', [[tx.owner, tx.queued]]));
+      const watched = watching.keys.size === 0 ? undefined : { id: watching.id, keys: new Map(watching.keys) };
+      watching.keys.clear(); // EXEC forgets every WATCH, whatever it answers
       watching.id = 0;
       const local = (command: string[]): string => {
         execute(command.map((arg) => Buffer.from(arg, 'latin1')), cx);
@@ -218,28 +223,21 @@ class ShardedConnection {
     this.pieces.push(piece);
   }
 
-  /** Waits, when a command over several shards holds keys of this shard, until `ops` may run here. */
-  private async ownTurn(ops: ReadonlyArray<BatchOp>): Promise<void> {
-    const hold = this.host.hold;
-    const keys = keysOf(ops);
-    if (hold.blocks(keys)) await hold.turn(keys);
-  }
-
   /**
    * Sends each part to its shard: the own shard's run at once (keeping this connection's order
-   * there; after holds on their keys), the others' are batched. Synchronous when no hold is in the way.
+   * there; after holds on their keys: at once when none is in the way), the others' are batched.
    */
-  private async place(how: Pending['how'], parts: Array<[number, BatchOp]>, extra?: Partial<Pending>): Promise<Pending> {
-    const index = this.host.index;
-    if (!this.host.hold.free && parts.some(([shard]) => shard === index)) {
-      await this.ownTurn(parts.filter(([shard]) => shard === index).map(([, op]) => op));
-    }
-    this.cut();
-    this.remote = true;
-    const refs = parts.map(([shard, op]): [number, number] => [shard, shard === this.host.index
-      ? this.own.push(runOps(this.host.state, [asValues(op)], this.session.resp)[0]!) - 1
-      : this.batches[shard]!.push(op) - 1]);
-    return { how, refs, ...extra };
+  private place(how: Pending['how'], parts: Array<[number, BatchOp]>, extra?: Partial<Pending>): Pending | Promise<Pending> {
+    const hold = this.host.hold;
+    const place = (): Pending => {
+      this.cut();
+      this.remote = true;
+      const refs = parts.map(([shard, op]): [number, number] => [shard, shard === this.host.index
+        ? this.own.push(runOps(this.host.state, [asValues(op)], this.session.resp)[0]!) - 1
+        : this.batches[shard]!.push(op) - 1]);
+      return { how, refs, ...extra };
+    };
+    return hold.free ? place() : hold.run(keysOf(parts.filter(([shard]) => shard === this.host.index).map(([, op]) => op)), place);
   }
 
   /** Runs what is batched so far; its replies take their places among the pieces. */
@@ -264,8 +262,8 @@ class ShardedConnection {
   /** Ends the connection's watchers on their shards, after what the read sent them before. */
   private forgetWatches(): void {
     const watching = this.watching;
-    for (const shard of watching.shards) void this.place('ok', [[shard, [FORGET_OP, String(watching.id)]]]); // (FORGET waits for no hold: at once)
-    watching.shards.clear();
+    for (const shard of watching.keys.keys()) void this.place('ok', [[shard, [FORGET_OP, String(watching.id)]]]); // (naming no key: at once)
+    watching.keys.clear();
     watching.id = 0; // a watcher left behind (a failed forget) is never joined again
   }
 
@@ -316,7 +314,7 @@ async function asOneStep(host: ShardHost, runOn: RunOn, resp: Protocol, ops: Op[
   };
   try {
     for (const shard of shards) {
-      // The keys this command touches there (a FORGET check touches none: see execAcross).
+      // The keys this command touches there (an EXEC's check: the watched ones, see execAcross).
       const keys = keysOf([...ops[shard]!, ...(check?.ops[shard] ?? [])]);
       await (shard === host.index ? host.hold.acquire(token, keys) : runOn.hold(shard, token, keys === ALL ? ALL : [...keys]));
     }
@@ -362,7 +360,7 @@ async function atomically(r: Extract<Route, { kind: 'parts' }>, host: ShardHost,
  * holds: if a watched key changed, nothing runs and EXEC answers the null array.
  */
 async function execAcross(tx: Transaction, host: ShardHost, runOn: RunOn, resp: Protocol,
-  local: (command: string[]) => string, watched?: { id: number; shards: number[] }): Promise<string> {
+  local: (command: string[]) => string, watched?: { id: number; keys: Map<number, Set<string>> }): Promise<string> {
   const parts: string[][][] = Array.from({ length: host.workers }, () => []);
   const replies = tx.routes.map((r) => r.kind === 'local' ? undefined : {
     how: r.combine,
@@ -371,7 +369,8 @@ async function execAcross(tx: Transaction, host: ShardHost, runOn: RunOn, resp: 
   });
   try {
     const forget: Op[][] = [];
-    for (const shard of watched?.shards ?? []) forget[shard] = [[FORGET_OP, String(watched!.id)]];
+    // The check names the watched keys, so the hold covers them too: nothing writes one between the check and the transaction.
+    for (const [shard, keys] of watched?.keys ?? []) forget[shard] = [[FORGET_OP, String(watched!.id), ...keys]];
     const results = await asOneStep(host, runOn, resp, parts.map((part): Op[] => (part.length === 0 ? [] : [part])),
       watched && { ops: forget, pass: (changed) => changed.every(([reply]) => reply === ':0\r\n') });
     if (results === null) return resp === 3 ? '_\r\n' : '*-1\r\n';
@@ -387,7 +386,7 @@ async function execAcross(tx: Transaction, host: ShardHost, runOn: RunOn, resp: 
       : combine(reply.how, reply.refs.map(([shard, at]) => elements[shard]![at]!), reply.scanShard, host.workers)));
     return `*${body.length}\r\n${body.join('')}`;
   } catch (error) {
-    if (watched) forgetOn(watched.shards, watched.id, host, runOn); // the check may not have run
+    if (watched) forgetOn(watched.keys.keys(), watched.id, host, runOn); // the check may not have run
     return errorReply(error);
   }
 }

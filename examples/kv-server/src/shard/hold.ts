@@ -3,10 +3,11 @@
 // The worker serving such a command holds, on every shard it touches, the keys it touches there, one
 // shard after another in ascending order, runs its parts, and lets go. A hold covers keys, or the
 // whole shard (`ALL`: a transaction with a keyless command, DBSIZE, FLUSHALL...). Holds and
-// operations that share a key with an earlier hold or waiter wait, in arrival order, so a reader sees
-// all of the command or none of it; those on other keys of the shard run at once. Taking shards in
-// one global order, and on each shard all of a command's keys at once, means two such commands never
-// wait for each other in a cycle.
+// operations (`run`) that share a key with an earlier hold or operation still waiting or running
+// wait, in arrival order, so a reader sees all of the command or none of it; those on other keys of
+// the shard run at once. An operation let in keeps its place until it has run (`done`), so a hold
+// asked for after it on the same key is taken only then. Taking shards in one global order, and on
+// each shard all of a command's keys at once, means two such commands never wait for each other in a cycle.
 //
 // A worker can die holding keys. A hold kept longer than `checkMs` asks its worker whether the
 // command is still running (`stillRunning`: a dead worker's replacement knows nothing of it); the
@@ -30,17 +31,19 @@ export interface HoldTimes {
 }
 
 interface Entry {
-  /** 0: an operation waiting for its turn; else a hold (taken or waiting to be). */
+  /** 0: an operation (waiting, or let in and running); else a hold (taken or waiting to be). */
   readonly token: number;
   readonly keys: Keys;
   readonly times: HoldTimes;
-  readonly go: () => void;
+  go: () => void;
+  /** A hold taken, or an operation let in. */
   taken: boolean;
   since: number;
   timer: ReturnType<typeof setTimeout> | undefined;
 }
 
 const conflict = (a: Keys, b: Keys): boolean => {
+  if ((a !== ALL && a.size === 0) || (b !== ALL && b.size === 0)) return false; // touches no key: nothing to wait for
   if (a === ALL || b === ALL) return true;
   const [small, large] = a.size <= b.size ? [a, b] : [b, a];
   for (const key of small) if (large.has(key)) return true;
@@ -70,10 +73,23 @@ export class ShardHold {
     return this.conflictsBefore(keys, this.entries.length);
   }
 
-  /** Resolves when an operation on `keys` arriving now may run: at once when nothing before it shares a key. */
-  turn(keys: Keys = ALL): Promise<void> {
-    if (!this.blocks(keys)) return Promise.resolve();
-    return new Promise((go) => this.entries.push(entry(0, keys, this.times, go)));
+  /**
+   * Runs `operation` (which touches `keys` of this shard) at once when nothing before it shares a key,
+   * else once what came before on those keys is done; nothing asked for after it on those keys runs
+   * or is taken before it has run. Answers what it answers (a promise of it when it waited).
+   */
+  run<T>(keys: Keys, operation: () => T): T | Promise<T> {
+    if (!this.blocks(keys)) return operation();
+    const waiter = entry(0, keys, this.times, nothing);
+    const letIn = new Promise<void>((go) => { waiter.go = go; });
+    this.entries.push(waiter);
+    return letIn.then(() => {
+      try {
+        return operation();
+      } finally {
+        this.leave(waiter);
+      }
+    });
   }
 
   /**
@@ -99,11 +115,23 @@ export class ShardHold {
     if (token === 0 || at < 0) return;
     clearTimeout(this.entries[at]!.timer);
     this.entries.splice(at, 1);
-    // Operations let in here run as promise jobs, before the parts of a hold taken here, which come as later tasks.
+    this.admit();
+  }
+
+  /** An operation let in has run: what waited behind it may go. */
+  private leave(operation: Entry): void {
+    const at = this.entries.indexOf(operation);
+    if (at < 0) return;
+    this.entries.splice(at, 1);
+    this.admit();
+  }
+
+  /** Takes the holds and lets in the operations that share no key with anything before them. */
+  private admit(): void {
     for (let i = 0; i < this.entries.length; i++) {
       const waiting = this.entries[i]!;
       if (waiting.taken || this.conflictsBefore(waiting.keys, i)) continue;
-      if (waiting.token === 0) this.entries.splice(i--, 1);
+      if (waiting.token === 0) waiting.taken = true; // it stays until it has run (leave)
       else this.start(waiting);
       waiting.go();
     }

@@ -18,7 +18,10 @@ export type Op = string[] | string[][];
 export const STAT_OP = '\u0000stat';
 /** `[WATCH_OP, watch id, ...keys]`: the keys join that watcher on their shard (WATCH); answers +OK. */
 export const WATCH_OP = '\u0000watch';
-/** `[FORGET_OP, watch id]`: ends that watcher on the shard; answers :1 if one of its keys changed meanwhile, else :0. */
+/**
+ * `[FORGET_OP, watch id, ...keys]`: ends that watcher on the shard; answers :1 if one of its keys changed
+ * meanwhile, else :0. EXEC names the watched keys, so its hold covers them while it checks and runs.
+ */
 export const FORGET_OP = '\u0000forget';
 
 /** An internal operation (STAT_OP, WATCH_OP, FORGET_OP), not a command. */
@@ -125,15 +128,14 @@ const latin1 = (arg: string | Uint8Array): string =>
 
 /**
  * The keys operations touch on their shard (what a hold must cover, or what waits for one; hold.ts):
- * a command's keys, a transaction's commands' keys, or ALL for a keyless command (DBSIZE, KEYS,
- * SCAN, FLUSHALL, INFO's STAT_OP) or one this router does not know. FORGET_OP touches none.
+ * a command's keys, a transaction's commands' keys, the keys a WATCH_OP or FORGET_OP names, or ALL
+ * for a keyless command (DBSIZE, KEYS, SCAN, FLUSHALL, INFO's STAT_OP) or one this router does not know.
  */
 export function keysOf(ops: ReadonlyArray<Op | Args>): Keys {
   const keys = new Set<string>();
   const add = (command: Args): boolean => {
     const name = latin1(command[0] ?? '').toLowerCase();
-    if (name === FORGET_OP) return true;
-    if (name === WATCH_OP) {
+    if (name === WATCH_OP || name === FORGET_OP) { // [op, watch id, ...keys] (a FORGET names the keys when EXEC checks them)
       for (let i = 2; i < command.length; i++) keys.add(latin1(command[i]!));
       return true;
     }

@@ -145,8 +145,7 @@ export { text as latin1Text };
 /** Runs `ops` on this worker's shard (placed here by the connection's worker with spawnOn), in its turn when the shard is held. */
 export const shardRun = defineTask(import.meta.url, 'shardRun', (cx: TaskContext, ops: Op[], resp: Protocol): string[] | Promise<string[]> => {
   const { state, hold } = hostOf(cx);
-  const keys = hold.free ? undefined : keysOf(ops);
-  return keys === undefined || !hold.blocks(keys) ? runOps(state, ops, resp) : hold.turn(keys).then(() => runOps(state, ops, resp));
+  return hold.free ? runOps(state, ops, resp) : hold.run(keysOf(ops), () => runOps(state, ops, resp));
 });
 
 /** Holds `keys` of this worker's shard (or ALL of it) for `token` (a command over several shards, hold.ts); resolves once held. `times`: tests. */
@@ -183,9 +182,7 @@ export function runHeld(host: ShardHost, token: number, ops: Op[], resp: Protoco
 export const shardRunShared = defineTask(import.meta.url, 'shardRunShared', (cx: TaskContext, sab: SharedArrayBuffer, length: number, resp: Protocol): number | string[] | Promise<number | string[]> => {
   const { state, hold } = hostOf(cx);
   const { commands } = new RespParser(state.limits).feed(new Uint8Array(sab, 0, length)); // views into the channel: its sender waits
-  const keys = hold.free ? undefined : keysOf(commands);
-  return keys === undefined || !hold.blocks(keys) ? runShared(state, commands, sab, length, resp)
-    : hold.turn(keys).then(() => runShared(state, commands, sab, length, resp));
+  return hold.free ? runShared(state, commands, sab, length, resp) : hold.run(keysOf(commands), () => runShared(state, commands, sab, length, resp));
 });
 
 /** Where a channel's table of reply lengths starts, after a request of `length` bytes (4-aligned). */
