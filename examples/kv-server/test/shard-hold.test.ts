@@ -129,6 +129,29 @@ describe('ShardHold', () => {
     expect(stuck.expired).to.equal(1);
   });
 
+  it('ends a hold past giveUpMs even when its worker never answers the check', async () => {
+    // An ask that never settles (a hung worker, a spawnOn waiting for a slot that never frees) must
+    // not keep the hold, and everything behind it, for ever: the cap has a timer of its own.
+    const silent = new ShardHold(() => new Promise<boolean>(() => {}), { checkMs: 10, giveUpMs: 50 });
+    silent.acquire(5, keys('k'));
+    let ran = false;
+    void silent.run(keys('k'), () => { ran = true; });
+    await tick(200);
+    expect(silent.holds(5), 'held 4x past giveUpMs').to.equal(false);
+    expect(ran).to.equal(true);
+  });
+
+  it('ends the queued holds of a dead worker without a full checkMs each', async () => {
+    // Holds asked for by a worker that then died wait in line; checked only checkMs after each is
+    // taken, n of them on a hot key would keep it n x checkMs (n x 5 s in the app) after the death.
+    const asked: number[] = [];
+    const hold = new ShardHold((token) => { asked.push(token); return Promise.resolve(false); }, { checkMs: 100, giveUpMs: 10_000 });
+    for (let token = 1; token <= 4; token++) void hold.acquire(token, keys('hot'));
+    const started = performance.now();
+    const waited = await hold.run(keys('hot'), () => performance.now() - started);
+    expect(waited, 'a key held by 4 dead holds, asked for at the same time').to.be.lessThan(250);
+  });
+
   it('asks nothing of a hold let go in time', async () => {
     let asked = 0;
     const hold = new ShardHold(() => { asked++; return Promise.resolve(true); }, SHORT);

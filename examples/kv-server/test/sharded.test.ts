@@ -331,6 +331,40 @@ describe('kv-server shard-per-core (worksteal, stealing: false)', function () {
     expect(wrong).to.deep.equal([]);
   });
 
+  it('runs every part of a command over several shards at one moment: keys given one deadline by one transaction expire together for MGET', async () => {
+    // Each shard's part runs at its own time under the holds (the own shard's at once, the other's a
+    // task later); the holds stop writers but not the clock, so each part reads the instant of the
+    // command's first one (ShardClock). One transaction gives both keys the very same deadline (two
+    // separate PEXPIREATs would not: each turns the wall-clock time into the shard's clock when it runs).
+    const [a, b] = pairAcrossShards('moment');
+    const readers = await spreadOverWorkers(4);
+    const torn: string[] = [];
+    for (let round = 0; round < 30 && torn.length === 0; round++) {
+      const deadline = Date.now() + 40;
+      await redis.multi().set(a, 'v').set(b, 'v').pexpireat(a, deadline).pexpireat(b, deadline).exec();
+      await Promise.all(readers.map(async (reader) => {
+        for (;;) {
+          const [x, y] = (await reader.mget(a, b)) as [string | null, string | null];
+          if ((x === null) !== (y === null)) torn.push(`round ${round}: MGET ${x} ${y}`);
+          if (x === null && y === null) return;
+        }
+      }));
+    }
+    expect(torn).to.deep.equal([]);
+  });
+
+  it('answers a command named like an Object.prototype property (CONSTRUCTOR, __PROTO__) over keys of two shards with an error, and keeps the connection', async () => {
+    // route.ts once looked names up in plain objects: EVERY_KEY['constructor'] was not undefined, so the
+    // command was split and held as an MGET would be, combine() got a function and the connection dropped.
+    const [a, b] = pairAcrossShards('proto');
+    for (const name of ['CONSTRUCTOR', '__PROTO__']) {
+      const client = await connect();
+      const reply = await client.call(name, a, b).then(String, (error: Error) => error.message);
+      expect(reply, name).to.match(/unknown command/);
+      expect(await client.ping(), name).to.equal('PONG');
+    }
+  });
+
   it('runs MULTI/EXEC on one shard atomically: a reader on another connection never sees half', async () => {
     const reader = await connect();
     let running = true;

@@ -23,6 +23,7 @@ import type { Combine, Op, Route } from './route.js';
 import { appendReply, failedReplies, Outbox, replyText } from './outbox.js';
 import type { BatchReplies, Command, ShardRunner } from './outbox.js';
 import { latin1Text as text, runHeld, runOps } from './shard.js';
+import type { Moment } from './shard.js';
 import type { ShardHost } from './shard.js';
 
 /**
@@ -32,7 +33,7 @@ import type { ShardHost } from './shard.js';
  */
 export interface RunOn extends ShardRunner {
   hold(shard: number, token: number, keys: string[] | typeof ALL): PromiseLike<unknown>;
-  runHeld(shard: number, token: number, ops: Op[], resp: Protocol, release: boolean): PromiseLike<string[]>;
+  runHeld(shard: number, token: number, ops: Op[], resp: Protocol, release: boolean, moment: Moment): PromiseLike<string[]>;
 }
 
 /** An operation in a batch: as route.ts makes it, or a command still in the bytes it came in (a view into the read). */
@@ -304,11 +305,13 @@ async function asOneStep(host: ShardHost, runOn: RunOn, resp: Protocol, ops: Op[
   const shards = [...ops.keys()].filter((shard) => ops[shard]!.length > 0 || (check?.ops[shard]?.length ?? 0) > 0);
   const token = uniqueId(host);
   host.running.add(token);
+  let moment: Moment = [0, 0]; // read once every hold is taken: every part runs at that instant
   const onEach = async (batchOf: (shard: number) => Op[], release: boolean): Promise<string[][]> => {
     const replies: string[][] = [];
     await Promise.all(shards.map(async (shard) => {
       const batch = batchOf(shard);
-      replies[shard] = shard === host.index ? runHeld(host, token, batch, resp, release) : await runOn.runHeld(shard, token, batch, resp, release);
+      replies[shard] = shard === host.index ? runHeld(host, token, batch, resp, release, moment)
+        : await runOn.runHeld(shard, token, batch, resp, release, moment);
     }));
     return replies;
   };
@@ -318,6 +321,7 @@ async function asOneStep(host: ShardHost, runOn: RunOn, resp: Protocol, ops: Op[
       const keys = keysOf([...ops[shard]!, ...(check?.ops[shard] ?? [])]);
       await (shard === host.index ? host.hold.acquire(token, keys) : runOn.hold(shard, token, keys === ALL ? ALL : [...keys]));
     }
+    moment = host.clock.moment();
     if (check !== undefined) {
       const replies = await onEach((shard) => check.ops[shard] ?? [], false);
       if (!check.pass(shards.filter((shard) => (check.ops[shard]?.length ?? 0) > 0).map((shard) => replies[shard]!))) {

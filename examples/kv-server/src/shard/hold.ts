@@ -12,7 +12,9 @@
 // A worker can die holding keys. A hold kept longer than `checkMs` asks its worker whether the
 // command is still running (`stillRunning`: a dead worker's replacement knows nothing of it); the
 // hold ends if not, or if the worker cannot be asked, and goes on otherwise, so a slow command
-// never loses its holds halfway. After `giveUpMs` it ends regardless (`expired` counts those).
+// never loses its holds halfway. A hold that waited `checkMs` or more before it was taken is asked
+// at once (the holds a dead worker left queued on a hot key then end one after another, not one per
+// `checkMs`). `giveUpMs` after it was taken it ends regardless, answer or not (`expired` counts those).
 //
 // The check runs on a real timer, not the runtime's clock: holds exist only on the threads of a
 // thread-per-core runtime, and the timer detects dead threads; it keeps no thread alive (unref).
@@ -38,8 +40,11 @@ interface Entry {
   go: () => void;
   /** A hold taken, or an operation let in. */
   taken: boolean;
-  since: number;
+  /** When it was asked for. */
+  readonly asked: number;
+  /** The next check of a hold's worker, and its end at `giveUpMs`. */
   timer: ReturnType<typeof setTimeout> | undefined;
+  cap: ReturnType<typeof setTimeout> | undefined;
 }
 
 const conflict = (a: Keys, b: Keys): boolean => {
@@ -113,7 +118,9 @@ export class ShardHold {
   release(token: number): void {
     const at = this.entries.findIndex((e) => e.token === token && e.taken);
     if (token === 0 || at < 0) return;
-    clearTimeout(this.entries[at]!.timer);
+    const hold = this.entries[at]!;
+    clearTimeout(hold.timer);
+    clearTimeout(hold.cap);
     this.entries.splice(at, 1);
     this.admit();
   }
@@ -149,28 +156,35 @@ export class ShardHold {
 
   private start(hold: Entry): void {
     hold.taken = true;
-    hold.since = performance.now();
-    this.check(hold);
+    const { token, times } = hold;
+    hold.cap = unref(setTimeout(() => {
+      if (!this.holds(token)) return;
+      this.expired++;
+      this.release(token);
+    }, times.giveUpMs));
+    const waited = performance.now() - hold.asked;
+    this.check(hold, waited >= times.checkMs ? 0 : times.checkMs);
   }
 
-  private check(hold: Entry): void {
+  /** Asks the hold's worker, in `ms`, whether its command still runs; again every checkMs while it does. */
+  private check(hold: Entry, ms: number): void {
     const { token, times } = hold;
-    const timer = setTimeout(() => {
+    hold.timer = unref(setTimeout(() => {
       if (!this.holds(token)) return;
-      if (performance.now() - hold.since >= times.giveUpMs) {
-        this.expired++;
-        return this.release(token);
-      }
       Promise.resolve(this.stillRunning(token)).then(
-        (running) => (running ? this.holds(token) && this.check(hold) : this.release(token)),
+        (running) => (running ? this.holds(token) && this.check(hold, times.checkMs) : this.release(token)),
         () => this.release(token), // its worker cannot be asked: gone
       );
-    }, times.checkMs);
-    (timer as { unref?: () => void }).unref?.();
-    hold.timer = timer;
+    }, ms));
   }
 }
 
+/** A timer that keeps no thread alive. */
+function unref(timer: ReturnType<typeof setTimeout>): ReturnType<typeof setTimeout> {
+  (timer as { unref?: () => void }).unref?.();
+  return timer;
+}
+
 function entry(token: number, keys: Keys, times: HoldTimes, go: () => void): Entry {
-  return { token, keys, times, go, taken: false, since: 0, timer: undefined };
+  return { token, keys, times, go, taken: false, asked: performance.now(), timer: undefined, cap: undefined };
 }

@@ -66,10 +66,10 @@ export function ownerOfBytes(key: Uint8Array, workers: number): number {
 /** Commands with one key, at argument 1. */
 export const SINGLE_KEY = new Set(['get', 'set', 'setnx', 'setex', 'psetex', 'getset', 'getdel', 'append', 'strlen', 'incr', 'decr',
   'incrby', 'decrby', 'expire', 'pexpire', 'expireat', 'pexpireat', 'ttl', 'pttl', 'persist', 'type']);
-/** Commands whose every argument after the name is a key; split per key, replies combined. */
-const EVERY_KEY: Readonly<Record<string, Combine>> = { mget: 'array', del: 'sum', unlink: 'sum', exists: 'sum' };
+/** Commands whose every argument after the name is a key; split per key, replies combined. (Maps: a name like `constructor` finds nothing.) */
+const EVERY_KEY: ReadonlyMap<string, Combine> = new Map([['mget', 'array'], ['del', 'sum'], ['unlink', 'sum'], ['exists', 'sum']]);
 /** Commands that touch every shard (no key). */
-const KEYLESS: Readonly<Record<string, Combine>> = { dbsize: 'sum', keys: 'keys', flushall: 'first', flushdb: 'first', scan: 'scan' };
+const KEYLESS: ReadonlyMap<string, Combine> = new Map([['dbsize', 'sum'], ['keys', 'keys'], ['flushall', 'first'], ['flushdb', 'first'], ['scan', 'scan']]);
 
 /** How the replies of a split command's parts become its one reply. */
 export type Combine = 'one' | 'array' | 'sum' | 'ok' | 'first' | 'keys' | 'scan';
@@ -91,7 +91,7 @@ export function route(name: string, args: string[], workers: number): Route {
   if (SINGLE_KEY.has(name)) {
     return args.length < 2 ? LOCAL : { kind: 'parts', combine: 'one', parts: [[ownerOf(args[1]!, workers), args]] };
   }
-  const every = EVERY_KEY[name];
+  const every = EVERY_KEY.get(name);
   if (every !== undefined) {
     if (args.length < 2) return LOCAL;
     const owners = args.slice(1).map((key) => ownerOf(key, workers));
@@ -107,7 +107,7 @@ export function route(name: string, args: string[], workers: number): Route {
     const atomic = name === 'msetnx' ? 'if-none-exist' : 'all';
     return { kind: 'parts', combine: 'ok', atomic, parts: owners.map((owner, i) => [owner, ['set', args[2 * i + 1]!, args[2 * i + 2]!]]) };
   }
-  const keyless = KEYLESS[name];
+  const keyless = KEYLESS.get(name);
   if (keyless !== undefined) {
     if (keyless !== 'scan') return { kind: 'parts', combine: keyless, parts: everyShard(args, workers) };
     if (args.length < 2 || !/^(0|[1-9][0-9]{0,14})$/.test(args[1]!)) return LOCAL; // the store's own errors
@@ -143,8 +143,8 @@ export function keysOf(ops: ReadonlyArray<Op | Args>): Keys {
       if (command.length > 1) keys.add(latin1(command[1]!));
       return true;
     }
-    if (EVERY_KEY[name] !== undefined || name === 'mset' || name === 'msetnx') {
-      const step = EVERY_KEY[name] !== undefined ? 1 : 2;
+    if (EVERY_KEY.has(name) || name === 'mset' || name === 'msetnx') {
+      const step = EVERY_KEY.has(name) ? 1 : 2;
       for (let i = 1; i < command.length; i += step) keys.add(latin1(command[i]!));
       return true;
     }

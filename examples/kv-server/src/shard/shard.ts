@@ -5,7 +5,7 @@
 // task at a time (a transaction run in one task is atomic). A command over several shards holds its
 // keys on each of them while it runs (hold.ts); operations arriving for a held key wait for their turn.
 import { defineTask } from '@runtime-traits/core';
-import type { Connection, Listener, TaskContext } from '@runtime-traits/core';
+import type { Clock, Connection, Listener, TaskContext } from '@runtime-traits/core';
 import { placementOf } from '@runtime-traits/worksteal';
 import type { Placement } from '@runtime-traits/worksteal';
 import { execute } from '../lib/commands/dispatch.js';
@@ -27,8 +27,9 @@ import type { Op } from './route.js';
 export interface ShardHost {
   readonly index: number;
   readonly workers: number;
-  /** This worker's shard of the keyspace, its limits and counters. */
+  /** This worker's shard of the keyspace, its limits and counters; on `clock`. */
   readonly state: ServerState;
+  readonly clock: ShardClock;
   readonly place: Placement;
   listener: Listener | null;
   /** Free request channels to each shard (SharedArrayBuffers, kept for reuse: the runtime remembers every SAB it has seen). */
@@ -47,6 +48,45 @@ export interface ShardHost {
 /** Where a worker's count of tokens starts: at random, so a dead worker's replacement makes none of its tokens again. */
 const randomStart = (): number => Math.floor(Math.random() * 2 ** 40);
 
+/**
+ * A shard's clock, which a command over several shards stops at one moment while its part runs here
+ * (`stoppedAt`): every part then reads the same instant, so an MGET never sees one of two keys with
+ * the same deadline gone and the other not, and an EXEC's check and its transaction see one moment.
+ * `now()` is on a time line shared by every thread of the process, so one worker's moment means the
+ * same on another.
+ */
+export class ShardClock implements Pick<Clock, 'now' | 'wallClock'> {
+  private stopped: Moment | undefined;
+
+  constructor(private readonly clock: Pick<Clock, 'now' | 'wallClock'>) {}
+
+  now(): number {
+    return this.stopped ? this.stopped[0] : this.clock.now();
+  }
+
+  wallClock(): number {
+    return this.stopped ? this.stopped[1] : this.clock.wallClock();
+  }
+
+  /** The moment now: [now(), wallClock()]. */
+  moment(): Moment {
+    return [this.now(), this.wallClock()];
+  }
+
+  /** Runs `fn` with this clock stopped at `moment`. */
+  stoppedAt<T>(moment: Moment, fn: () => T): T {
+    this.stopped = moment;
+    try {
+      return fn();
+    } finally {
+      this.stopped = undefined;
+    }
+  }
+}
+
+/** An instant as [clock.now(), clock.wallClock()]. */
+export type Moment = [now: number, wall: number];
+
 /** A hold is checked with its worker after 5 s, and ends after 60 s whatever the answer (hold.ts). */
 const HOLD_TIMES: HoldTimes = { checkMs: 5_000, giveUpMs: 60_000 };
 
@@ -58,7 +98,8 @@ function hostOf(cx: TaskContext): ShardHost {
   const place = placementOf(cx.runtime);
   // A token's worker is token % workers: a replacement of a dead one runs none of its commands.
   const hold = new ShardHold((token) => place.spawnOn(token % place.workers, shardRunning, [token]), HOLD_TIMES);
-  host = { index: cx.worker, workers: place.workers, state: new ServerState(cx.runtime.reactor.clock), place, listener: null,
+  const clock = new ShardClock(cx.runtime.reactor.clock);
+  host = { index: cx.worker, workers: place.workers, clock, state: new ServerState(clock), place, listener: null,
     channels: Array.from({ length: place.workers }, () => []), outboxes: new Map(), connections: new Map(), hold, tokens: randomStart(), running: new Set() };
   return host;
 }
@@ -158,15 +199,19 @@ export const shardHold = defineTask(import.meta.url, 'shardHold', async (cx: Tas
 export const shardRunning = defineTask(import.meta.url, 'shardRunning', (cx: TaskContext, token: number): boolean =>
   hostOf(cx).running.has(token));
 
-/** Runs `ops` on this worker's shard under `token`'s hold, and lets go of it with `release`. */
-export const shardRunHeld = defineTask(import.meta.url, 'shardRunHeld', (cx: TaskContext, token: number, ops: Op[], resp: Protocol, release: boolean): string[] =>
-  runHeld(hostOf(cx), token, ops, resp, release));
+/** Runs `ops` on this worker's shard under `token`'s hold, at `moment`, and lets go of it with `release`. */
+export const shardRunHeld = defineTask(import.meta.url, 'shardRunHeld', (cx: TaskContext, token: number, ops: Op[], resp: Protocol, release: boolean, moment: Moment): string[] =>
+  runHeld(hostOf(cx), token, ops, resp, release, moment));
 
-/** `ops` under `token`'s hold of `host`'s shard; refused when the hold already ended (hold.ts: after 60 s), its parts elsewhere may have run. */
-export function runHeld(host: ShardHost, token: number, ops: Op[], resp: Protocol, release: boolean): string[] {
+/**
+ * `ops` under `token`'s hold of `host`'s shard, with the shard's clock stopped at `moment` (every part
+ * of the command reads one instant); refused when the hold already ended (hold.ts: after 60 s), its
+ * parts elsewhere may have run.
+ */
+export function runHeld(host: ShardHost, token: number, ops: Op[], resp: Protocol, release: boolean, moment: Moment): string[] {
   if (!host.hold.holds(token)) throw new Error(`the hold on shard ${host.index} ended before this part ran; parts on other shards may have run`);
   try {
-    return ops.length === 0 ? [] : runOps(host.state, ops, resp);
+    return ops.length === 0 ? [] : host.clock.stoppedAt(moment, () => runOps(host.state, ops, resp));
   } finally {
     if (release) host.hold.release(token);
   }
@@ -236,7 +281,7 @@ export const startShard = defineTask(import.meta.url, 'startShard', async (cx: T
         run: (shard, ops, resp) => self.place.spawnOn(shard, shardRun, [ops, resp]),
         runShared: (shard, sab, length, resp) => self.place.spawnOn(shard, shardRunShared, [sab, length, resp]),
         hold: (shard, token, keys) => self.place.spawnOn(shard, shardHold, [token, keys]),
-        runHeld: (shard, token, ops, resp, release) => self.place.spawnOn(shard, shardRunHeld, [token, ops, resp, release]),
+        runHeld: (shard, token, ops, resp, release, moment) => self.place.spawnOn(shard, shardRunHeld, [token, ops, resp, release, moment]),
       });
       self.connections.set(conn, serving);
       void serving.finally(() => self.connections.delete(conn));
