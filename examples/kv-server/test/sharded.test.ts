@@ -246,6 +246,12 @@ describe('kv-server shard-per-core (worksteal, stealing: false)', function () {
     expect(performance.now() - quick).to.be.lessThan(300);
   });
 
+  /** Two pairs of connections: the first served by one worker, the second by the other (where both listen). */
+  const twoPairs = async (): Promise<Array<[Redis, Redis]>> => {
+    const conns = await spreadOverWorkers(4);
+    return [[conns[0]!, conns[2] ?? conns[0]!], [conns[1] ?? conns[0]!, conns[3] ?? conns[1] ?? conns[0]!]];
+  };
+
   /** A key owned by shard 1 and one by shard 0 (in that order), with `prefix`. */
   const onShards10 = (prefix: string): [string, string] => {
     const [a, b] = pairAcrossShards(prefix);
@@ -258,8 +264,7 @@ describe('kv-server shard-per-core (worksteal, stealing: false)', function () {
     // worker's shard, the last in ascending order, run one promise job after the hold is taken) sees k
     // absent, the SET writes it under the hold, and the MSETNX overwrites it. That meeting needs the
     // writer and the MSETNX on worker 1; both groups of connections are tried.
-    const conns = await spreadOverWorkers(4);
-    const groups = [[conns[0]!, conns[2] ?? conns[0]!], [conns[1] ?? conns[0]!, conns[3] ?? conns[1] ?? conns[0]!]];
+    const groups = await twoPairs();
     const wrong: string[] = [];
     for (const [g, [writer, setter]] of groups.entries()) {
       const [k, j] = onShards10(`fifo-nx${g}`);
@@ -279,8 +284,7 @@ describe('kv-server shard-per-core (worksteal, stealing: false)', function () {
   it('EXEC after WATCH sees a write to a watched key that waited for the key before EXEC asked for its hold (no lost update)', async () => {
     // As above with EXEC after WATCH: its check of its own shard must not run before the waiting
     // INCR, which would then land between the check and the transaction that overwrites it.
-    const conns = await spreadOverWorkers(4);
-    const groups = [[conns[0]!, conns[2] ?? conns[0]!], [conns[1] ?? conns[0]!, conns[3] ?? conns[1] ?? conns[0]!]];
+    const groups = await twoPairs();
     const wrong: string[] = [];
     for (const [g, [writer, casClient]] of groups.entries()) {
       const [k, j] = onShards10(`fifo-cas${g}`);
@@ -307,11 +311,9 @@ describe('kv-server shard-per-core (worksteal, stealing: false)', function () {
     // the MSET's other key, write it after the MSET, and commit: half of the MSET before, half after.
     // Roles: the MSET served by worker 1 (its part on shard 0 a task, here one too big for a slot),
     // EXEC by worker 0 (its check of shard 0 in place). Both assignments of the groups are tried.
-    const conns = await spreadOverWorkers(4);
-    const groups = [[conns[0]!, conns[2] ?? conns[0]!], [conns[1] ?? conns[0]!, conns[3] ?? conns[1] ?? conns[0]!]];
+    const [[a0, a1], [b0, b1]] = await twoPairs() as [[Redis, Redis], [Redis, Redis]];
     const big = 'w'.repeat(200_000);
     const wrong: string[] = [];
-    const [[a0, a1], [b0, b1]] = groups as [[Redis, Redis], [Redis, Redis]];
     for (const [g, [casClient, writer]] of ([[a0, a1], [b0, b1], [a0, b0], [b0, a0]] as const).entries()) {
       const [y, w] = onShards10(`half-watch${g}`); // w on shard 0, y on shard 1
       await redis.mset(w, 'w0', y, 'y0');
