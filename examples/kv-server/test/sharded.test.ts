@@ -7,6 +7,7 @@ import { Redis } from 'ioredis';
 import { WorkStealingRuntime } from '@runtime-traits/worksteal';
 import { ownerOf, shardHold, shardKeys, startSharded, stopSharded } from '../src/shard/index.js';
 import type { ShardedServer } from '../src/shard/index.js';
+import { shardRunHeld } from '../src/shard/shard.js';
 import { redisCli, startServer } from './server-process.js';
 import { encodeTyped, exchangeTyped } from './support/typed-reply.js';
 
@@ -353,6 +354,24 @@ describe('kv-server shard-per-core (worksteal, stealing: false)', function () {
       }));
     }
     expect(torn).to.deep.equal([]);
+  });
+
+  it('runs a part at its command\'s moment: a held key alive then is still there, though plain commands on other keys of its shard ran since', async () => {
+    // The remote part of an MGET/EXEC runs a task after the moment was read; meanwhile its shard serves
+    // plain commands on other keys. Their sweeps of expired keys (on the live clock) must leave the
+    // held keys alone: the part reads them at the moment.
+    const b = 'sweep-held:b';
+    const sb = ownerOf(b, 2);
+    let c = 'sweep-held:c0';
+    for (let i = 1; ownerOf(c, 2) !== sb; i++) c = `sweep-held:c${i}`;
+    await redis.set(b, 'v', 'PX', 150);
+    const token = 987_654_999;
+    await rt.spawnOn(sb, shardHold, [token, [b], { checkMs: 10_000, giveUpMs: 60_000 }]);
+    const moment: [number, number] = [performance.timeOrigin + performance.now(), Date.now()]; // b alive: 150 ms left
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    await redis.set(c, 'x'); // a plain command on another key of b's shard: not held, runs at once, and sweeps
+    const replies = await rt.spawnOn(sb, shardRunHeld, [token, [['get', b]], 2, true, moment]);
+    expect(replies, 'GET of a key alive at the moment the part runs at').to.deep.equal(['$1\r\nv\r\n']);
   });
 
   it('answers a command named like an Object.prototype property (CONSTRUCTOR, __PROTO__) over keys of two shards with an error, and keeps the connection', async () => {

@@ -22,7 +22,7 @@ import { FORGET_OP, isInternal, keysOf, ownerOf, ownerOfBytes, route, SINGLE_KEY
 import type { Combine, Op, Route } from './route.js';
 import { appendReply, failedReplies, Outbox, replyText } from './outbox.js';
 import type { BatchReplies, Command, ShardRunner } from './outbox.js';
-import { latin1Text as text, runHeld, runOps } from './shard.js';
+import { latin1Text as text, runHeld, runOps, sweep } from './shard.js';
 import type { Moment } from './shard.js';
 import type { ShardHost } from './shard.js';
 
@@ -107,7 +107,7 @@ class ShardedConnection {
           await this.command(args);
           if (session.quit) break;
         }
-        host.state.store.sweep();
+        sweep(host);
         if (error?.reply && !session.quit) this.cx.out.error(`ERR Protocol error: ${error.message}`);
         await this.finishRead();
         if (session.quit || error) break;

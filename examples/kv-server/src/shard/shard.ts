@@ -75,11 +75,12 @@ export class ShardClock implements Pick<Clock, 'now' | 'wallClock'> {
 
   /** Runs `fn` with this clock stopped at `moment`. */
   stoppedAt<T>(moment: Moment, fn: () => T): T {
+    const before = this.stopped;
     this.stopped = moment;
     try {
       return fn();
     } finally {
-      this.stopped = undefined;
+      this.stopped = before;
     }
   }
 }
@@ -141,7 +142,10 @@ function internal(state: ServerState, op: string[]): string {
     return '+OK\r\n';
   }
   if (!watcher) return ':0\r\n';
-  state.store.expireWatched(watcher); // a watched key that expired is a change
+  // EXEC's check names the watched keys (they are held, and read at its moment): one that expired is a
+  // change. A FORGET naming none (UNWATCH, a connection gone) only ends the watcher: it may run while
+  // other commands hold those keys, and must not expire them on the live clock under their holds.
+  if (op.length > 2) state.store.expireWatched(watcher);
   const changed = watcher.dirty;
   state.store.unwatchAll(watcher);
   watchers.delete(id);
@@ -177,16 +181,29 @@ export function runOps(state: ServerState, ops: readonly Op[], resp: Protocol): 
     }
     replies.push(text(cx.out.take()));
   }
-  state.store.sweep();
   return replies;
+}
+
+/**
+ * Deletes a few expired keys of this shard (the store's sweep), but not while a command over several
+ * shards holds keys here: its parts read them at the command's moment (ShardClock), which may come
+ * before their deadline, and a sweep on the live clock would take them away first.
+ */
+export function sweep(host: ShardHost): void {
+  if (host.hold.free) host.state.store.sweep();
 }
 
 export { text as latin1Text };
 
 /** Runs `ops` on this worker's shard (placed here by the connection's worker with spawnOn), in its turn when the shard is held. */
 export const shardRun = defineTask(import.meta.url, 'shardRun', (cx: TaskContext, ops: Op[], resp: Protocol): string[] | Promise<string[]> => {
-  const { state, hold } = hostOf(cx);
-  return hold.free ? runOps(state, ops, resp) : hold.run(keysOf(ops), () => runOps(state, ops, resp));
+  const self = hostOf(cx);
+  const run = (): string[] => {
+    const replies = runOps(self.state, ops, resp);
+    sweep(self);
+    return replies;
+  };
+  return self.hold.free ? run() : self.hold.run(keysOf(ops), run);
 });
 
 /** Holds `keys` of this worker's shard (or ALL of it) for `token` (a command over several shards, hold.ts); resolves once held. `times`: tests. */
@@ -225,9 +242,9 @@ export function runHeld(host: ShardHost, token: number, ops: Op[], resp: Protoco
  * number is written there inline, so a batch of any size costs no message and no serializer.
  */
 export const shardRunShared = defineTask(import.meta.url, 'shardRunShared', (cx: TaskContext, sab: SharedArrayBuffer, length: number, resp: Protocol): number | string[] | Promise<number | string[]> => {
-  const { state, hold } = hostOf(cx);
-  const { commands } = new RespParser(state.limits).feed(new Uint8Array(sab, 0, length)); // views into the channel: its sender waits
-  return hold.free ? runShared(state, commands, sab, length, resp) : hold.run(keysOf(commands), () => runShared(state, commands, sab, length, resp));
+  const self = hostOf(cx);
+  const { commands } = new RespParser(self.state.limits).feed(new Uint8Array(sab, 0, length)); // views into the channel: its sender waits
+  return self.hold.free ? runShared(self, commands, sab, length, resp) : self.hold.run(keysOf(commands), () => runShared(self, commands, sab, length, resp));
 });
 
 /** Where a channel's table of reply lengths starts, after a request of `length` bytes (4-aligned). */
@@ -235,16 +252,16 @@ export const replyTable = (length: number): number => (length + 3) & ~3;
 /** Where the replies to `count` commands start, after their table. */
 export const repliesAt = (length: number, count: number): number => replyTable(length) + 4 * count;
 
-function runShared(state: ServerState, commands: Uint8Array[][], sab: SharedArrayBuffer, length: number, resp: Protocol): number | string[] {
+function runShared(self: ShardHost, commands: Uint8Array[][], sab: SharedArrayBuffer, length: number, resp: Protocol): number | string[] {
   const view = new Uint8Array(sab);
-  const run = contextFor(state, resp);
+  const run = contextFor(self.state, resp);
   const lengths: number[] = [];
   for (const args of commands) {
     const before = run.out.length;
     execute(args, run);
     lengths.push(run.out.length - before);
   }
-  state.store.sweep();
+  sweep(self);
   const out = run.out.take();
   const at = repliesAt(length, lengths.length);
   if (at + out.length <= view.length) {
