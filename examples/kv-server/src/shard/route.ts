@@ -8,6 +8,7 @@
 // of every shard (DBSIZE, KEYS, SCAN, FLUSHALL/FLUSHDB, INFO's keyspace; not atomic). An operation is a command's arguments as latin1 strings; a transaction is the list
 // of its queued commands.
 
+import { latin1 } from '../lib/bytes.js';
 import { ALL, type Keys } from './hold.js';
 
 /** One operation on a shard: a command (latin1 arguments) or a whole transaction (its queued commands). */
@@ -123,8 +124,7 @@ const LOCAL: Route = { kind: 'local' };
 /** A command's arguments, as latin1 strings or as the bytes they came in. */
 type Args = ReadonlyArray<string | Uint8Array>;
 
-const latin1 = (arg: string | Uint8Array): string =>
-  (typeof arg === 'string' ? arg : Buffer.from(arg.buffer, arg.byteOffset, arg.byteLength).toString('latin1'));
+const asText = (arg: string | Uint8Array): string => (typeof arg === 'string' ? arg : latin1(arg));
 
 /**
  * The keys operations touch on their shard (what a hold must cover, or what waits for one; hold.ts):
@@ -134,18 +134,18 @@ const latin1 = (arg: string | Uint8Array): string =>
 export function keysOf(ops: ReadonlyArray<Op | Args>): Keys {
   const keys = new Set<string>();
   const add = (command: Args): boolean => {
-    const name = latin1(command[0] ?? '').toLowerCase();
+    const name = asText(command[0] ?? '').toLowerCase();
     if (name === WATCH_OP || name === FORGET_OP) { // [op, watch id, ...keys] (a FORGET names the keys when EXEC checks them)
-      for (let i = 2; i < command.length; i++) keys.add(latin1(command[i]!));
+      for (let i = 2; i < command.length; i++) keys.add(asText(command[i]!));
       return true;
     }
     if (SINGLE_KEY.has(name)) {
-      if (command.length > 1) keys.add(latin1(command[1]!));
+      if (command.length > 1) keys.add(asText(command[1]!));
       return true;
     }
     if (EVERY_KEY.has(name) || name === 'mset' || name === 'msetnx') {
       const step = EVERY_KEY.has(name) ? 1 : 2;
-      for (let i = 1; i < command.length; i += step) keys.add(latin1(command[i]!));
+      for (let i = 1; i < command.length; i += step) keys.add(asText(command[i]!));
       return true;
     }
     return false; // keyless, internal STAT_OP, or unknown: the whole shard
