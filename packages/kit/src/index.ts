@@ -6,6 +6,7 @@ export { resolveTask, isVerified } from './resolve-task.js';
 export { WaitQueue } from './wait-queue.js';
 export { untilEnd } from './until-end.js';
 export { Fifo } from './fifo.js';
+export { youngArray } from './young-array.js';
 export { deferred } from './deferred.js';
 export { promiseInto, keepResolve, keptResolve } from './resolvers.js';
 

@@ -38,6 +38,11 @@ export interface LocalRuntimeOptions extends RuntimeOptions {
 /** Default wallClock() at virtual time 0: 2000-01-01T00:00:00Z, the same on every run. */
 export const VIRTUAL_EPOCH = 946_684_800_000;
 
+/** A host's own clock and network: a class rather than an object literal, so V8 never pretenures it (see kit's youngArray). */
+class HostReactor implements Reactor {
+  constructor(readonly clock: HostClock, readonly net: SimNet) {}
+}
+
 class TracedTaskSet extends TaskSet {
   record: ((line: string) => void) | undefined;
   override settled(cell: TaskCell<unknown>): void {
@@ -114,7 +119,7 @@ export class LocalRuntime implements Runtime, WorldMember {
       this.capabilities = new Set<Capability>([...(options.reactorCapabilities ?? ['net.tcp', 'net.udp', 'net.dns'])]);
     } else {
       const epoch = world.virtual ? world.options.epoch : undefined;
-      this.reactor = { clock: new HostClock(scheduler, host, epoch), net: new SimNet(world.network, host) };
+      this.reactor = new HostReactor(new HostClock(scheduler, host, epoch), new SimNet(world.network, host));
       this.capabilities = world.capabilities();
     }
   }

@@ -39,6 +39,7 @@
 //
 // Invariants: `ready` is appended to by wakeSoon(), by turn() (due timers) and by the last hold's
 // release; `turnPending` is true iff a host turn is queued; time moves only inside turn() step 1a.
+import { youngArray } from '@runtime-traits/kit';
 import { findMacrotaskTurn } from './host-turn.js';
 import { TimerHeap, type Timed } from './time/timer-heap.js';
 import { Rng } from './rng.js';
@@ -72,14 +73,14 @@ export class Scheduler {
   readonly timers = new TimerHeap<TimerItem>();
   readonly rng: Rng;
   readonly trace: Trace | null;
-  private ready: Wakeable[] = [];
-  private spare: Wakeable[] = [];
+  private ready = youngArray<Wakeable>();
+  private spare = youngArray<Wakeable>();
   /** Items for the next turn, never the one running (see wakeNextTurn). */
-  private nextTurn: Wakeable[] = [];
+  private nextTurn = youngArray<Wakeable>();
   private holds = 0;
   private holdSeq = 0;
   /** Items released by holds while others are still held. */
-  private held: Array<{ seq: number; item: Wakeable }> = [];
+  private held = youngArray<{ seq: number; item: Wakeable }>();
   private turnPending = false;
   /** True while a promise-job turn is queued, or while the ready queue is being woken. */
   private promiseTurnPending = false;
@@ -164,7 +165,7 @@ export class Scheduler {
       if (item) this.held.push({ seq, item });
       if (this.holds === 0 && this.held.length > 0) {
         const held = this.held.sort((a, b) => a.seq - b.seq);
-        this.held = [];
+        this.held = youngArray();
         for (const { item: next } of held) this.ready.push(next);
       }
       this.kick();

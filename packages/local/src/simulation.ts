@@ -4,6 +4,7 @@
 // `sim.host('client').run(main)` drives the whole world until `main` settles, and one seed fixes
 // every choice: which of the tasks woken at the same instant runs first, each packet's latency,
 // each loss. Same seed ⇒ same trace, byte for byte (compare `traceHash()`).
+import { youngArray } from '@runtime-traits/kit';
 import type { RuntimeOptions } from '@runtime-traits/core';
 import { checkCount, checkMs, checkOptions, show } from '@runtime-traits/core/kit';
 import { LocalRuntime, VIRTUAL_EPOCH } from './local-runtime.js';
@@ -154,7 +155,7 @@ export class Simulation implements AsyncDisposable, SimulationContext {
   onRestart(name: string, boot: (runtime: LocalRuntime) => void): void {
     this.known(name, 'name');
     if (typeof boot !== 'function') throw new TypeError(`boot must be a function, got ${show(boot)}`);
-    const hooks = this.restartHooks.get(name) ?? [];
+    const hooks = this.restartHooks.get(name) ?? youngArray();
     hooks.push(boot);
     this.restartHooks.set(name, hooks);
   }

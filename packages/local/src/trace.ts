@@ -1,4 +1,5 @@
 // The ordered event log of a simulation, and a running hash of it, so two runs can be compared byte for byte.
+import { youngArray } from '@runtime-traits/kit';
 
 /** One event: virtual time, then a short space-separated description. */
 export type TraceEvent = string;
@@ -16,7 +17,7 @@ export class Trace {
   count = 0;
 
   constructor(keep: boolean) {
-    this.lines = keep ? [] : null;
+    this.lines = keep ? youngArray() : null;
   }
 
   record(time: number, what: string): void {

@@ -1,4 +1,5 @@
 // What the hosts of one simulation share: the scheduler (clock, ready queue, PRNG), the trace and the network.
+import { youngArray } from '@runtime-traits/kit';
 import type { Capability } from '@runtime-traits/core';
 import { RealTime } from './time/real-time.js';
 import { Scheduler } from './scheduler.js';
@@ -30,7 +31,7 @@ export class World {
   readonly scheduler: Scheduler;
   readonly network: Network;
   readonly trace: Trace | null;
-  readonly members: WorldMember[] = [];
+  readonly members = youngArray<WorldMember>();
   /** Set once an `always` assertion failed: every run() rejects with it (see Simulation.failAssertion). */
   failure: Error | undefined = undefined;
 

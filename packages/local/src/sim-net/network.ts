@@ -10,6 +10,7 @@
 //   3. Traffic inside one host (loopback) has no latency and no loss.
 // WHY here: every random choice of the network goes through this one PRNG in event order, so a
 // seed fixes them all.
+import { youngArray } from '@runtime-traits/kit';
 import { NetError } from '@runtime-traits/core';
 import { HostState } from './host-state.js';
 import type { Scheduler } from '../scheduler.js';
@@ -54,7 +55,7 @@ export type Located =
   | { kind: 'unknown' };  // a name nobody resolves: ENOTFOUND
 
 export class Network {
-  readonly hosts: HostState[] = [];
+  readonly hosts = youngArray<HostState>();
   private readonly byName = new Map<string, HostState>();
   private readonly byIp = new Map<string, HostState>();
   private readonly links = new Map<number, Link>();

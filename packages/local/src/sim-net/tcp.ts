@@ -19,7 +19,7 @@
 import type { Connection, SocketAddress } from '@runtime-traits/core';
 import { NetError } from '@runtime-traits/core';
 import { abortError, checkData, checkOptions, checkSignal } from '@runtime-traits/core/kit';
-import { deferred, Fifo, promiseInto, untilEnd } from '@runtime-traits/kit';
+import { deferred, Fifo, promiseInto, untilEnd, youngArray } from '@runtime-traits/kit';
 import type { HostState } from './host-state.js';
 import type { Scheduler, Wakeable } from '../scheduler.js';
 import { Flow, SegmentKind, type FlowReceiver, type Segment } from './flow.js';
@@ -84,9 +84,9 @@ export class TcpEndpoint implements Connection, FlowReceiver {
   /** FIN is on the wire (after the writes queued before closeWrite() went out). */
   private finSent = false;
   private localClosed = false;
-  private readonly readers: Waiter<Uint8Array | null>[] = [];
+  private readonly readers = youngArray<Waiter<Uint8Array | null>>();
   /** Writes waiting for the window (read by the peer's close()). */
-  readonly writers: Waiter<void>[] = [];
+  readonly writers = youngArray<Waiter<void>>();
   private readonly closedSignal = deferred<void>();
   private closedDone = false;
   /** Called once when this end no longer needs its port (closed, reset, dead). */

@@ -5,6 +5,7 @@
 // the array, or -1 when not queued) so `remove` is O(log n) without a search. No closures and no
 // wrapper objects: the timer objects themselves sit in the array.
 // WHY a heap: a million timers cost a million O(log n) pushes and pops, not a sorted insert each.
+import { youngArray } from '@runtime-traits/kit';
 
 export interface Timed {
   /** Due time, in the clock's milliseconds. Written only while not queued. */
@@ -18,7 +19,7 @@ export interface Timed {
 }
 
 export class TimerHeap<T extends Timed> {
-  private readonly items: T[] = [];
+  private readonly items = youngArray<T>();
   private nextSeq = 0;
   /** Invariant: the number of queued items with `weak` set. */
   private weakCount = 0;

@@ -1,4 +1,5 @@
 // History: records operations as a client sees them (call, then ok, fail or nothing), in the checker's format.
+import { youngArray } from '@runtime-traits/kit';
 import type { Operation } from './model.js';
 
 /** What a client says once it knows how an operation ended. */
@@ -17,7 +18,7 @@ export interface PendingOperation {
  */
 export class History {
   private events = 0;
-  private readonly ops: Array<Operation | null> = [];
+  private readonly ops = youngArray<Operation | null>();
 
   constructor(private readonly clock?: { now(): number }) {}
 
