@@ -2,7 +2,7 @@
 // explicit lengths, and string2ll read into a number without a BigInt.
 import { expect } from 'chai';
 import fc from 'fast-check';
-import { fromLatin1, latin1, parseInt64, parseInt64Number } from '../src/lib/bytes.js';
+import { fromLatin1, latin1, parseInt64, parseInt64Number, utf8Length } from '../src/lib/bytes.js';
 
 const enc = new TextEncoder();
 
@@ -35,5 +35,19 @@ describe('parseInt64Number(bytes, from, to)', () => {
       const exact = parseInt64(bytes, 1, bytes.length - 1);
       expect(parseInt64Number(bytes, 1, bytes.length - 1), text).to.equal(exact === null ? null : Number(exact));
     }), { numRuns: 3000 });
+  });
+});
+
+describe('utf8Length(text)', () => {
+  it('should give the length of TextEncoder\'s bytes for any UTF-16 units, lone surrogates included', () => {
+    const units = fc.array(fc.oneof(fc.integer({ min: 0, max: 0x7f }), fc.integer({ min: 0x80, max: 0x7ff }),
+      fc.integer({ min: 0x800, max: 0xffff }), fc.integer({ min: 0xd800, max: 0xdfff })), { maxLength: 40 });
+    fc.assert(fc.property(units, (codes) => {
+      const text = String.fromCharCode(...codes);
+      expect(utf8Length(text), JSON.stringify(codes)).to.equal(enc.encode(text).length);
+    }), { numRuns: 3000 });
+    for (const text of ['', 'a', 'é', '€', '😀', '\ud800', '\udc00', '\ud800\ud800', '\udc00\ud800', 'x\ud83d']) {
+      expect(utf8Length(text), JSON.stringify(text)).to.equal(enc.encode(text).length);
+    }
   });
 });

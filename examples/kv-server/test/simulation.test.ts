@@ -43,6 +43,23 @@ describe('kv-server in a Simulation (local runtime, virtual clock)', function ()
     expect(replies).to.deep.equal(['PONG', 'OK', 'v', 1, 2]);
   });
 
+  it('should send text, numbers and bytes with their byte lengths (non-ASCII, astral, a lone surrogate)', async () => {
+    await serve(sim.host('server'));
+    const client = sim.host('client');
+    const key = new Uint8Array([0xff, 0x00, 0x0d, 0x0a]);
+    const replies = await client.run(async () => {
+      const kv = await connect(client);
+      const out = [await kv.command('SET', 'greeting', 'héllo wörld € 😀 \ud800!'), await kv.command('GET', 'greeting'),
+        await kv.command('STRLEN', 'greeting'), await kv.command('SET', key, 12.5), await kv.command('GET', key),
+        await kv.command('INCRBY', 'n', -3), await kv.command('APPEND', 'greeting', '✓')];
+      await kv.close();
+      return out;
+    });
+    // STRLEN and APPEND count the bytes the server stored: é ö 2 each, € 3, 😀 4, the lone surrogate
+    // sent as U+FFFD 3, ✓ 3.
+    expect(replies).to.deep.equal(['OK', 'héllo wörld € 😀 \ufffd!', 27, 'OK', '12.5', -3, 30]);
+  });
+
   it('should expire SET ... EX 3600 after an hour of virtual time', async () => {
     await serve(sim.host('server'));
     const client = sim.host('client');

@@ -69,6 +69,27 @@ export function encodeUtf8(text: string): Uint8Array {
   return utf8.encode(text);
 }
 
+/**
+ * How many bytes `encodeUtf8(text)` gives, without encoding: 1 per char below U+0080, 2 below
+ * U+0800, 4 per surrogate pair, 3 for the rest (a lone surrogate is encoded as U+FFFD: 3 bytes).
+ */
+export function utf8Length(text: string): number {
+  let bytes = text.length;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c < 0x80) continue;
+    if (c < 0x800) {
+      bytes += 1;
+    } else if (c >= 0xd800 && c <= 0xdbff && i + 1 < text.length && (text.charCodeAt(i + 1) & 0xfc00) === 0xdc00) {
+      bytes += 2; // two UTF-16 units, four bytes
+      i++;
+    } else {
+      bytes += 2;
+    }
+  }
+  return bytes;
+}
+
 export function concat(parts: readonly Uint8Array[], total?: number): Uint8Array {
   if (parts.length === 1) return parts[0]!;
   const out = new Uint8Array(total ?? parts.reduce((n, p) => n + p.length, 0));

@@ -1,6 +1,6 @@
 // KvClient: a small RESP client over any runtime's Net (RESP2; it also reads the RESP3 replies this server sends) — used to drive the server inside a simulation.
 import type { Connection, Net, SocketAddress } from '@runtime-traits/core';
-import { concat, encodeUtf8, indexOfCrlf, parseDecimal } from './bytes.js';
+import { concat, encodeUtf8, indexOfCrlf, parseDecimal, utf8Length } from './bytes.js';
 
 /** An error reply (`-ERR ...`) from the server. */
 export class RedisError extends Error {
@@ -16,6 +16,7 @@ export type Reply = string | number | null | RedisError | Reply[];
 type Arg = string | number | Uint8Array;
 
 const decoder = new TextDecoder();
+const CRLF = encodeUtf8('\r\n');
 
 export class KvClient {
   private buffered: Uint8Array = new Uint8Array(0);
@@ -67,7 +68,7 @@ export class KvClient {
       }
       const chunk = await this.conn.read();
       if (chunk === null) throw new Error('connection closed by the server');
-      this.buffered = concat([this.buffered, chunk]);
+      this.buffered = this.buffered.length === 0 ? chunk : concat([this.buffered, chunk]);
     }
   }
 
@@ -81,13 +82,25 @@ export class KvClient {
   }
 }
 
+/**
+ * One command in RESP. Text and numbers make one string, encoded once (one buffer per command, not
+ * three per argument); byte arguments are copied in as they are.
+ */
 function encodeCommand(args: Arg[]): Uint8Array {
-  const parts: Uint8Array[] = [encodeUtf8(`*${args.length}\r\n`)];
-  for (const arg of args) {
-    const bytes = arg instanceof Uint8Array ? arg : encodeUtf8(String(arg));
-    parts.push(encodeUtf8(`$${bytes.length}\r\n`), bytes, encodeUtf8('\r\n'));
+  if (args.some((arg) => arg instanceof Uint8Array)) {
+    const parts: Uint8Array[] = [encodeUtf8(`*${args.length}\r\n`)];
+    for (const arg of args) {
+      const bytes = arg instanceof Uint8Array ? arg : encodeUtf8(String(arg));
+      parts.push(encodeUtf8(`$${bytes.length}\r\n`), bytes, CRLF);
+    }
+    return concat(parts);
   }
-  return concat(parts);
+  let text = `*${args.length}\r\n`;
+  for (const arg of args) {
+    const value = String(arg);
+    text += `$${utf8Length(value)}\r\n${value}\r\n`;
+  }
+  return encodeUtf8(text);
 }
 
 /**
