@@ -171,8 +171,11 @@ export class TaskCell<T> implements TaskContext {
     return new Promise<void>((resolve) => (extras.cancelWaiters ??= []).push(resolve));
   }
 
-  /** Cancels and settles now, without waiting for a running body to notice (shutdown uses this). */
-  forceCancel(reason?: unknown): void {
+  /**
+   * Cancels and settles now, without waiting for a running body to notice (shutdown uses this).
+   * `rejection`: the CancelledError the handle rejects with, when many cells share one reason.
+   */
+  forceCancel(reason?: unknown, rejection?: CancelledError): void {
     if (this.isSettled()) return;
     const extras = this.more();
     if (!extras.cancelRequested) {
@@ -180,7 +183,7 @@ export class TaskCell<T> implements TaskContext {
       extras.cancelReason = reason;
       this.abortRunning(reason);
     }
-    this.settle('cancelled', cancelledError(reason));
+    this.settle('cancelled', rejection ?? cancelledError(reason));
   }
 
   /** `Task.detach`: a failure of this task (already happened or to come) goes to the owner's `unhandled`. */
