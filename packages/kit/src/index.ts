@@ -1,7 +1,7 @@
 // @runtime-traits/kit: what runtimes share in implementation — the task state machine, its handles, queues and promises.
 export { TaskCell, cancelledError } from './task-cell.js';
 export { cellOf } from './task-handle.js';
-export { TaskSet } from './task-set.js';
+export { ShutdownReason, TaskSet } from './task-set.js';
 export { resolveTask, isVerified } from './resolve-task.js';
 export { WaitQueue } from './wait-queue.js';
 export { untilEnd } from './until-end.js';

@@ -15,7 +15,7 @@
 // A body that calls shutdown() in its synchronous part is in neither place during the sweep; its job
 // links it afterwards and, once the sweep is over, cancels it there and then.
 import {
-  RuntimeShutdownError, type Awaitable, type Runtime, type RuntimeMetrics, type SpawnOptions, type Task, type TaskContext,
+  RuntimeShutdownError, type Awaitable, type CancelledError, type Runtime, type RuntimeMetrics, type SpawnOptions, type Task, type TaskContext,
 } from '@runtime-traits/core';
 import { checkFunction, checkSpawnOptions } from '@runtime-traits/core/kit';
 import { Fifo } from './fifo.js';
@@ -28,6 +28,25 @@ export type UnhandledErrorHandler = (error: unknown, task: Task<unknown>) => voi
 type MakeCell<T> = (id: number, owner: TaskOwner, name: string | undefined, signal?: AbortSignal) => TaskCell<T>;
 
 const RESOLVED = Promise.resolve();
+
+/**
+ * The errors one shutdown rejects with: `error` (a task's signal reason, a pending sleep's rejection)
+ * and `rejection` (the CancelledError a cancelled task's handle rejects with), each made on first use
+ * and then shared. An error's stack costs microseconds, so a shutdown that finds nothing left makes
+ * none, and the hosts of one simulation shutting down together share one.
+ */
+export class ShutdownReason {
+  #error: RuntimeShutdownError | undefined;
+  #rejection: CancelledError | undefined;
+
+  get error(): RuntimeShutdownError {
+    return (this.#error ??= new RuntimeShutdownError());
+  }
+
+  get rejection(): CancelledError {
+    return (this.#rejection ??= cancelledError(this.error));
+  }
+}
 
 const printUnhandled: UnhandledErrorHandler = (error, task) => {
   console.error(`runtime-traits: detached task ${task.id} failed:`, error);
@@ -192,8 +211,9 @@ export class TaskSet implements TaskOwner {
    * Stops admitting tasks, lets running ones finish for up to `graceMs` (measured with `sleep`, so a
    * virtual clock works), then cancels the rest. Every handle is settled when this resolves, even a
    * body that ignores its signal: its handle rejects with CancelledError and its result is dropped.
+   * `reason`: the errors it rejects with (see {@link ShutdownReason}).
    */
-  async shutdown(graceMs: number, sleep: (ms: number, signal: AbortSignal) => Promise<void>): Promise<void> {
+  async shutdown(graceMs: number, sleep: (ms: number, signal: AbortSignal) => Promise<void>, reason = new ShutdownReason()): Promise<void> {
     this.closing = true;
     if (graceMs > 0 && this.unsettled > 0) {
       const stop = new AbortController();
@@ -201,14 +221,7 @@ export class TaskSet implements TaskOwner {
       await Promise.race([allDone, sleep(graceMs, stop.signal).catch(() => undefined)]);
       stop.abort();
     }
-    // One reason and one rejection for the whole sweep, made only if a task is left: an error costs
-    // microseconds (its stack), and a simulation shuts several hosts down per run.
-    const live = this.live;
-    if (live.size > 0) {
-      const error = new RuntimeShutdownError();
-      const rejection = cancelledError(error);
-      for (const cell of live) cell.forceCancel(error, rejection);
-    }
+    for (const cell of this.live) cell.forceCancel(reason.error, reason.rejection);
     this.swept = true;
   }
 

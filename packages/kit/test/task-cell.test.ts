@@ -2,7 +2,7 @@
 import { expect } from 'chai';
 import { CancelledError, RuntimeShutdownError } from '@runtime-traits/core';
 import type { Runtime, Task } from '@runtime-traits/core';
-import { TaskCell, TaskSet } from '../src/index.js';
+import { ShutdownReason, TaskCell, TaskSet } from '../src/index.js';
 import { MiniExecutor, turn } from './fixtures/mini-executor.js';
 
 for (const kind of ['job', 'outside'] as const) describe(`TaskCell through a minimal executor, handles settled ${kind === 'job' ? 'by their own job' : 'from outside'}`, () => {
@@ -154,6 +154,30 @@ for (const kind of ['job', 'outside'] as const) describe(`TaskCell through a min
     const error = await Promise.resolve(stubborn).then(() => null, (e: unknown) => e) as CancelledError;
     expect(RuntimeShutdownError.is(error.cause)).to.equal(true);
     expect(() => executor.spawnLocal(() => 1)).to.throw(RuntimeShutdownError);
+  });
+
+  it('should reject every task of one shutdown with one CancelledError, whose cause is the signal\'s reason, and make none when nothing is left', async () => {
+    const signals: AbortSignal[] = [];
+    const tasks = [1, 2, 3].map(() => executor.spawnLocal((cx) => { signals.push(cx.signal); return new Promise(() => {}); }));
+    await turn();
+    let made = 0;
+    class CountingReason extends ShutdownReason {
+      override get error(): RuntimeShutdownError { made++; return super.error; }
+    }
+    await executor.tasks.shutdown(0, () => Promise.resolve(), new CountingReason());
+    const errors = await Promise.all(tasks.map((task) => Promise.resolve(task).then(() => null, (e: unknown) => e)));
+    expect(new Set(errors).size, 'one rejection for the sweep').to.equal(1);
+    expect(CancelledError.is(errors[0])).to.equal(true);
+    expect(new Set(signals.map((signal) => signal.reason)).size).to.equal(1);
+    expect((errors[0] as CancelledError).cause).to.equal(signals[0]!.reason);
+    expect(RuntimeShutdownError.is(signals[0]!.reason)).to.equal(true);
+    expect(made, 'reads of reason.error').to.be.greaterThan(0);
+
+    const idle = new MiniExecutor(kind);
+    await idle.spawnLocal(() => 1);
+    made = 0;
+    await idle.tasks.shutdown(0, () => Promise.resolve(), new CountingReason());
+    expect(made, 'errors made by a shutdown with nothing left').to.equal(0);
   });
 
   describe('having a runtime subclass of TaskCell', () => {

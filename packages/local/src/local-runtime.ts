@@ -2,9 +2,9 @@
 import type {
   Awaitable, Capability, HostHooks, Reactor, Runtime, RuntimeMetrics, RuntimeOptions, ShutdownOptions, Task, TaskContext,
 } from '@runtime-traits/core';
-import { CancelledError, DeadlockError, HOST_HOOKS, RuntimeShutdownError, TimeoutError } from '@runtime-traits/core';
+import { CancelledError, DeadlockError, HOST_HOOKS, TimeoutError } from '@runtime-traits/core';
 import { checkCount, checkFunction, checkMs, checkOptions, checkShutdownOptions, show } from '@runtime-traits/core/kit';
-import { cellOf, TaskCell, TaskSet } from '@runtime-traits/kit';
+import { cellOf, ShutdownReason, TaskCell, TaskSet } from '@runtime-traits/kit';
 import { normalizeSeed } from './rng.js';
 import { ForeignReactor } from './foreign-reactor.js';
 import { LocalHostHooks } from './host-hooks.js';
@@ -223,7 +223,8 @@ export class LocalRuntime implements Runtime, WorldMember {
 
   private async stop(graceMs: number): Promise<void> {
     const sleep = (ms: number, signal: AbortSignal): Promise<void> => this.reactor.clock.sleep(ms, { signal });
-    await this.tasks.shutdown(graceMs, sleep);
+    const reason = this.world.shutdownReason ?? new ShutdownReason();
+    await this.tasks.shutdown(graceMs, sleep, reason);
     this.hostHooks?.down('shutdown');
     if (this.foreign) {
       await this.foreign.shutdown();
@@ -231,7 +232,7 @@ export class LocalRuntime implements Runtime, WorldMember {
       const host = this.host;
       this.world.scheduler.record(`${host.name} SHUTDOWN`);
       host.status = 'shutdown'; // for good, even after a crash
-      this.dropHost(() => new RuntimeShutdownError(), false);
+      this.dropHost(() => reason.error, false);
     }
     if (this.ownsWorld) this.world.scheduler.stop();
   }

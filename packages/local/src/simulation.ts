@@ -4,7 +4,7 @@
 // `sim.host('client').run(main)` drives the whole world until `main` settles, and one seed fixes
 // every choice: which of the tasks woken at the same instant runs first, each packet's latency,
 // each loss. Same seed ⇒ same trace, byte for byte (compare `traceHash()`).
-import { youngArray } from '@runtime-traits/kit';
+import { ShutdownReason, youngArray } from '@runtime-traits/kit';
 import type { RuntimeOptions } from '@runtime-traits/core';
 import { checkCount, checkMs, checkOptions, show } from '@runtime-traits/core/kit';
 import { LocalRuntime, VIRTUAL_EPOCH } from './local-runtime.js';
@@ -231,6 +231,7 @@ export class Simulation implements AsyncDisposable, SimulationContext {
 
   /** Shuts every host down and stops the clock. */
   async shutdown(): Promise<void> {
+    this.world.shutdownReason ??= new ShutdownReason(); // one set of errors for every host
     await Promise.all([...this.hosts.values()].map((runtime) => runtime.shutdown()));
     this.world.scheduler.stop();
     leaveSimulation(this);

@@ -1,5 +1,5 @@
 // What the hosts of one simulation share: the scheduler (clock, ready queue, PRNG), the trace and the network.
-import { youngArray } from '@runtime-traits/kit';
+import { youngArray, type ShutdownReason } from '@runtime-traits/kit';
 import type { Capability } from '@runtime-traits/core';
 import { RealTime } from './time/real-time.js';
 import { Scheduler } from './scheduler.js';
@@ -32,6 +32,8 @@ export class World {
   readonly network: Network;
   readonly trace: Trace | null;
   readonly members = youngArray<WorldMember>();
+  /** Set by Simulation.shutdown(): the errors every host of this world shuts down with. */
+  shutdownReason: ShutdownReason | undefined = undefined;
   /** Set once an `always` assertion failed: every run() rejects with it (see Simulation.failAssertion). */
   failure: Error | undefined = undefined;
 

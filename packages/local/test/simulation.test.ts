@@ -1,5 +1,5 @@
 // Simulation: hosts by name, honest TCP under partition, loss and crashes, UDP that really loses, replay by seed.
-import { CancelledError, NetError, TimeoutError, type Connection, type Runtime } from '@runtime-traits/core';
+import { CancelledError, NetError, RuntimeShutdownError, TimeoutError, type Connection, type Runtime } from '@runtime-traits/core';
 import { expect } from 'chai';
 import { Simulation } from '../src/index.js';
 
@@ -265,6 +265,29 @@ describe('Simulation', () => {
       expect(CancelledError.is(sleepError)).to.equal(true);
       sim.restart('down');
       expect(await down.run(() => 'up again')).to.equal('up again');
+    });
+
+    it('shuts every host down with one RuntimeShutdownError: their tasks\' signals, their rejections\' cause and their pending sleeps', async () => {
+      sim = new Simulation({ seed: 15 });
+      const seen: Array<{ signal: AbortSignal; task: Promise<unknown>; sleep: Promise<unknown> }> = [];
+      for (const name of ['a', 'b', 'c']) {
+        const host = sim.host(name);
+        let signal!: AbortSignal;
+        const task = host.executor.spawnLocal((cx) => { signal = cx.signal; return new Promise(() => {}); });
+        const sleep = host.reactor.clock.sleep(60_000);
+        seen.push({ get signal() { return signal; }, task: Promise.resolve(task).catch((e: unknown) => e), sleep: sleep.catch((e: unknown) => e) });
+      }
+      await sim.host('a').run((cx) => cx.runtime.reactor.clock.sleep(1)); // every task has started
+      await sim.shutdown();
+      const reasons = new Set(seen.map((s) => s.signal.reason));
+      const rejections = new Set(await Promise.all(seen.map((s) => s.task)));
+      const sleeps = new Set(await Promise.all(seen.map((s) => s.sleep)));
+      expect([reasons.size, rejections.size, sleeps.size]).to.deep.equal([1, 1, 1]);
+      const [reason] = reasons;
+      expect(RuntimeShutdownError.is(reason)).to.equal(true);
+      expect(CancelledError.is([...rejections][0])).to.equal(true);
+      expect(([...rejections][0] as CancelledError).cause).to.equal(reason);
+      expect([...sleeps][0]).to.equal(reason);
     });
 
     it('names the seed in the error of a failing run, so it can be replayed', async () => {
