@@ -38,19 +38,22 @@ async function exploreSeeds(ctx: BenchContext): Promise<BenchRow[]> {
   const KEPT = 'worksteal, 2 workers, pool kept open';
   const pool = await WorkStealingRuntime.create({ workers: 2, stealing: false });
   try {
-    const out = await alternate([
-      contender('one thread', 0), contender('worksteal, 1 worker', 1), contender('worksteal, 2 workers', 2), contender(KEPT, 2, pool),
-    // Three warm-up rounds: each thread compiles the scenario's code for itself, and a worker of the
-    // kept pool runs half the seeds the main thread runs per round, so after one round it was still
-    // compiling (V8 optimised 30-160 functions per 600 seeds until the fourth round on one thread).
-    ], { rounds: ctx.quick ? 1 : 5, warmup: ctx.quick ? 0 : 3, log: ctx.log, label });
+    // The target's pair alone, one thread against the kept pool: a fresh pool's start-up and its
+    // threads' teardown would land in its neighbours' samples. Six warm-up rounds: each thread
+    // compiles the scenario's code for itself (V8 still optimised a few functions per 600 seeds in
+    // the fifth round on one thread), and a kept pool's worker runs half a round's seeds.
+    const kept = await alternate([contender('one thread', 0), contender(KEPT, 2, pool)],
+      { rounds: ctx.quick ? 1 : 9, warmup: ctx.quick ? 0 : 6, log: ctx.log, label });
+    const fresh = await alternate([contender('worksteal, 1 worker', 1), contender('worksteal, 2 workers', 2)],
+      { rounds: ctx.quick ? 1 : 3, warmup: ctx.quick ? 0 : 1, log: ctx.log, label: `${label}, fresh pools` });
+    const out = new Map([...kept, ...fresh]);
     return toRows({
       bench: 'simtest', case: label, unit: 'seeds/s', better: 'higher', baseline: 'one thread',
       targets: [atLeast(KEPT, 1.8, 'one thread', 'higher')],
       notes: {
-        'worksteal, 1 worker': 'a fresh pool per call: start-up and module loading in every sample',
-        'worksteal, 2 workers': 'a fresh pool per call: start-up and module loading in every sample',
-        [KEPT]: 'explore(…, { pool }): one pool for every sample (started and warmed by the warm-up rounds). Ceiling on 2 cores: the one-thread run also keeps V8\'s background threads busy (concurrent compilation, then GC: 0.16–0.49 s per 400 seeds beside the main thread\'s 1.1–1.4 s, from /proc/self/task; only --single-threaded brings it to 1.00 core), so about 2 / 1.15 = 1.74x',
+        'worksteal, 1 worker': 'a fresh pool per call: start-up and module loading in every sample (alternated with the other fresh pool, after the kept pair)',
+        'worksteal, 2 workers': 'a fresh pool per call: start-up and module loading in every sample (alternated with the other fresh pool, after the kept pair)',
+        [KEPT]: 'explore(…, { pool }): one pool for every sample, alternated with one thread alone after six warm-up rounds. Ceiling on 2 cores: the one-thread run also keeps V8\'s background threads busy (GC, the sweeping of freed ArrayBuffers, late compilation: ~8 % of the main thread\'s CPU in steady state, from /proc/self/task), so about 2 / 1.08 = 1.85x',
       },
     }, out);
   } finally {
