@@ -3,10 +3,11 @@
 import { expect } from 'chai';
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import type { Worker } from 'node:worker_threads';
 import { WorkerCrashedError } from '@runtime-traits/core';
 import { WorkStealingRuntime } from '../src/index.js';
 import { workerHeapLimitsApplied } from './fixtures/engine.js';
-import { add, exhaustMemory, exitThread, throwAtTopLevel } from './fixtures/tasks.js';
+import { add, echo, exhaustMemory, exitThread, throwAtTopLevel } from './fixtures/tasks.js';
 
 async function rejection(promise: PromiseLike<unknown>): Promise<unknown> {
   try {
@@ -96,5 +97,65 @@ describe('WorkStealingRuntime when a worker dies', function () {
     expect(ended, 'exited by itself (not killed)').to.deep.equal([0, null]);
     // No engine-specific probe of a worker's event loop (Bun printed NotImplementedError for Worker.performance).
     expect(out).to.not.contain('NotImplemented');
+  });
+});
+
+describe('WorkStealingRuntime when replacement threads die while starting', function () {
+  this.timeout(60_000);
+
+  /** Terminates every thread the pool creates from now until allow() (each dies before it says 'ready'); notes when each was made. */
+  function refuseStarts(): { made: number[]; allow(): void } {
+    const made: number[] = [];
+    const onWorker = (worker: Worker): void => {
+      made.push(performance.now());
+      void worker.terminate();
+    };
+    process.on('worker', onWorker);
+    return { made, allow: () => { process.off('worker', onWorker); } };
+  }
+
+  it('starts each next replacement later (10 ms, doubling), then hands the one that starts the mail it missed', async () => {
+    const rt = await WorkStealingRuntime.create({ workers: 2, stealing: false });
+    try {
+      const starts = refuseStarts();
+      const death = await rejection(rt.spawnOn(0, exitThread, []));
+      expect(WorkerCrashedError.is(death), String(death)).to.equal(true);
+      // Placed on that worker meanwhile, with arguments big enough to travel by message: bound to an
+      // endpoint whose next thread dies, it fails like a task its thread died holding.
+      const big = 'x'.repeat(200_000);
+      const lost = rejection(rt.spawnOn(0, echo, [big]));
+      await new Promise((resolve) => setTimeout(resolve, 1_200));
+      const made = [...starts.made];
+      starts.allow();
+      expect(WorkerCrashedError.is(await lost)).to.equal(true);
+      // Placed while the next replacement waits out its delay: held, and handed to it once it starts.
+      const placed = rt.spawnOn(0, echo, [big]);
+      // A replacement per exit event would make dozens in 1.2 s; delays of 10, 20, 40 ... ms make about 7.
+      expect(made.length, 'replacements started in 1.2 s').to.be.within(3, 12);
+      made.slice(1).forEach((at, i) => {
+        expect(at - made[i]!, `gap before replacement ${i + 2}`).to.be.at.least(10 * 2 ** i - 2);
+      });
+      expect(await placed).to.equal(big);
+      expect(await rt.spawnOn(0, add, [2, 3])).to.equal(5);
+      expect(await rt.spawnOn(1, add, [3, 4])).to.equal(7);
+    } finally {
+      await rt.shutdown();
+    }
+  });
+
+  it('starts no replacement after shutdown() while one waits out its delay', async () => {
+    const rt = await WorkStealingRuntime.create({ workers: 1 });
+    const starts = refuseStarts();
+    try {
+      await rejection(rt.executor.spawn(exitThread, []));
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      await rt.shutdown();
+      const before = starts.made.length;
+      await new Promise((resolve) => setTimeout(resolve, 2_500)); // past the longest delay
+      expect(starts.made.length, 'threads made after shutdown').to.equal(before);
+    } finally {
+      starts.allow();
+      await rt.shutdown();
+    }
   });
 });

@@ -17,6 +17,10 @@ import { Watchdog } from './watchdog.js';
 
 const noop = (): void => {};
 
+/** A replacement that died before it started is started again after this, doubled each time in a row, up to RETRY_MAX_MS. */
+const RETRY_FIRST_MS = 10;
+const RETRY_MAX_MS = 2_000;
+
 export class ThreadPool {
   /** threads[e]: the handle of endpoint e's thread (index 0, the main thread, unused). */
   readonly threads: Array<ThreadHandle | undefined> = [];
@@ -28,6 +32,13 @@ export class ThreadPool {
   private readonly epochs: number[] = [];
   /** G.DEATHS when noticeDeaths() last looked. */
   private deathsSeen = 0;
+  /** failedStarts[e]: replacements in a row on endpoint e that died before they started. */
+  private readonly failedStarts: number[] = [];
+  /** Replacements waiting out their delay, by endpoint. */
+  private readonly retries = new Map<number, NodeJS.Timeout>();
+  /** Mail for an endpoint whose replacement waits out its delay, handed to the replacement when it starts. */
+  private readonly held = new Map<number, Array<[ToThread, readonly Transferable[] | undefined]>>();
+  private stopping = false;
 
   constructor(
     private readonly shared: Shared,
@@ -60,17 +71,46 @@ export class ThreadPool {
     return thread;
   }
 
-  /** Endpoint `dead`'s thread died: a new thread takes over its endpoint (and inherits its slots still in flight). */
+  /**
+   * Endpoint `dead`'s thread died: a new thread takes over its endpoint (and inherits its slots still
+   * in flight). At once after a thread that had started; after a delay that doubles each time in a
+   * row after one that died while starting (its module cannot load, its heap limit is too small for
+   * start-up), so a pool whose threads cannot start retries now and then instead of in a hot loop.
+   */
   replace(dead: number): void {
+    const previous = this.threads[dead];
+    const failed = previous && !previous.started ? (this.failedStarts[dead] ?? 0) + 1 : 0;
+    this.failedStarts[dead] = failed;
+    if (failed === 0) {
+      this.startReplacement(dead);
+      return;
+    }
+    const timer = setTimeout(() => {
+      this.retries.delete(dead);
+      if (!this.stopping) this.startReplacement(dead);
+    }, Math.min(RETRY_MAX_MS, RETRY_FIRST_MS * 2 ** (failed - 1)));
+    timer.unref(); // what waits for the endpoint (a task in flight) keeps the process alive, not this
+    this.retries.set(dead, timer);
+    // Mail held for the thread that just died went with it: recovery failed every slot still running
+    // on this endpoint, those it held a 'run' for included. Only what comes from now on is handed over.
+    this.held.set(dead, []);
+  }
+
+  private startReplacement(dead: number): void {
     const isWorker = this.shared.layout.isWorker(dead);
     const replacement = this.start(dead, isWorker ? 'worker' : 'blocking', false);
     if (!isWorker) this.blocking.threads.set(dead, replacement);
     replacement.ready.catch(noop);
+    const mail = this.held.get(dead);
+    this.held.delete(dead);
+    for (const [message, transfer] of mail ?? []) replacement.post(message, transfer);
   }
 
   /** Posts to endpoint e's thread (and makes it look at its mail even if it sleeps). */
   post(e: number, message: ToThread, transfer?: readonly Transferable[]): void {
-    this.threads[e]?.post(message, transfer);
+    const held = this.held.get(e);
+    if (held) held.push([message, transfer]);
+    else this.threads[e]?.post(message, transfer);
   }
 
   /** Posts to every thread but `except`. */
@@ -127,6 +167,10 @@ export class ThreadPool {
   /** Shutdown: every thread is told (G.SHUTDOWN) and woken, then each ends by itself or is terminated. */
   async stop(): Promise<void> {
     const sh = this.shared;
+    this.stopping = true;
+    for (const timer of this.retries.values()) clearTimeout(timer);
+    this.retries.clear();
+    this.held.clear();
     Atomics.store(sh.control, G.SHUTDOWN, 1);
     for (let e = 1; e < sh.layout.endpoints; e++) {
       Atomics.store(sh.control, sh.layout.endpointBase(e) + E.PARK, 1);

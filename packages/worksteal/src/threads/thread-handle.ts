@@ -41,6 +41,8 @@ export class ThreadHandle {
   readonly worker: Worker;
   readonly port: MessagePort;
   readonly ready: Promise<void>;
+  /** The thread said 'ready' (it got through its start-up). */
+  started = false;
   /** stop()'s outcome, once asked: a second call waits for the same end (the pool's list and the blocking pool's both hold a blocking thread). */
   private stopped: Promise<void> | undefined;
   private readonly exited: Promise<void>;
@@ -78,6 +80,7 @@ export class ThreadHandle {
     this.rejectReady = ready.reject;
     this.port.on('message', (message: ToMain) => {
       if (message.t === 'ready') {
+        this.started = true;
         ready.resolve();
       } else {
         events.onMessage(me, message);
@@ -143,7 +146,8 @@ export class ThreadHandle {
     this.rejectReady(cause); // (create() fails when a first thread dies before it said 'ready')
     for (let m = receiveMessageOnPort(this.port); m; m = receiveMessageOnPort(this.port)) {
       const message = m.message as ToMain;
-      if (message.t !== 'ready') this.events.onMessage(this.me, message);
+      if (message.t === 'ready') this.started = true;
+      else this.events.onMessage(this.me, message);
     }
     this.events.onDeath(this.me, cause);
   }
