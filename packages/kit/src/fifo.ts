@@ -12,13 +12,14 @@
 // and an index move each, nothing is allocated per entry, and the entries stay in order for `at(i)`.
 // (A long-lived array holding young objects takes the write barrier's slow path on each store; that
 // cost is the same for every layout that keeps entries in an old object.)
+import { youngArray } from './young-array.js';
 
 /** Cleared cells at the front worth sliding away instead of growing the array. */
 const COMPACT_AT = 1024;
 
 /** A first-in first-out queue with O(1) `push` and `shift` over one kept array (see the file header). */
 export class Fifo<T> {
-  private items: Array<T | undefined> = [];
+  private items = youngArray<T | undefined>();
   private head = 0;
   private tail = 0;
 
@@ -90,7 +91,7 @@ export class Fifo<T> {
   /** Empties it, returning the entries oldest first. */
   clear(): T[] {
     const out = this.items.slice(this.head, this.tail) as T[];
-    this.items = [];
+    this.items = youngArray();
     this.head = this.tail = 0;
     return out;
   }

@@ -25,6 +25,7 @@
 import { CancelledError, type Awaitable, type Runtime, type TaskContext, type TaskState } from '@runtime-traits/core';
 import { isThenable } from '@runtime-traits/core/kit';
 import { keepResolve, keptResolve } from './resolvers.js';
+import { youngArray } from './young-array.js';
 import { dress, LiveHandle, type TaskHandle } from './task-handle.js';
 
 /** What a cell reports to the set that owns it. */
@@ -168,7 +169,7 @@ export class TaskCell<T> implements TaskContext {
       extras.cancelReason = reason;
       this.abortRunning(reason);
     }
-    return new Promise<void>((resolve) => (extras.cancelWaiters ??= []).push(resolve));
+    return new Promise<void>((resolve) => (extras.cancelWaiters ??= youngArray()).push(resolve));
   }
 
   /**

@@ -76,8 +76,8 @@ export class TaskSet implements TaskOwner {
    * path, ~3 ns each time.)
    */
   private readonly waiting = new Fifo<TaskCell<unknown>>();
-  /** True once shutdown cancelled what was live. */
-  private swept = false;
+  /** Set once shutdown cancelled what was live: the reason it cancelled with (a task that goes live later gets the same). */
+  private swept: ShutdownReason | undefined;
   private nextId = 1;
   private closing = false;
   private readonly onUnhandledError: UnhandledErrorHandler;
@@ -151,7 +151,7 @@ export class TaskSet implements TaskOwner {
     const outcome = cell.runJob(body); // throws when the task failed or was cancelled
     if (cell.state === 'running') { // its body went async
       this.link(cell);
-      if (this.swept) cell.forceCancel(new RuntimeShutdownError());
+      if (this.swept) cell.forceCancel(this.swept.error, this.swept.rejection);
     }
     return outcome;
   };
@@ -222,7 +222,7 @@ export class TaskSet implements TaskOwner {
       stop.abort();
     }
     for (const cell of this.live) cell.forceCancel(reason.error, reason.rejection);
-    this.swept = true;
+    this.swept = reason;
   }
 
   /** Counts a task about to be made (before its constructor, which may already settle it). */

@@ -180,6 +180,26 @@ for (const kind of ['job', 'outside'] as const) describe(`TaskCell through a min
     expect(made, 'errors made by a shutdown with nothing left').to.equal(0);
   });
 
+  // Only a job runs its body before its cell is linked (the case TaskSet's header describes).
+  if (kind === 'job') it('should cancel a body that shut the set down in its synchronous part with the sweep\'s own reason', async () => {
+    let otherSignal!: AbortSignal;
+    const other = executor.spawnLocal((cx) => { otherSignal = cx.signal; return new Promise(() => {}); });
+    await turn();
+    let shutdown!: Promise<void>;
+    let ownSignal!: AbortSignal;
+    const self = executor.spawnLocal((cx) => {
+      ownSignal = cx.signal;
+      shutdown = executor.tasks.shutdown(0, () => Promise.resolve());
+      return new Promise(() => {});
+    });
+    await turn();
+    await shutdown;
+    const [a, b] = await Promise.all([other, self].map((t) => Promise.resolve(t).then(() => null, (e: unknown) => e)));
+    expect([self.state, other.state]).to.deep.equal(['cancelled', 'cancelled']);
+    expect(ownSignal.reason, 'the same RuntimeShutdownError').to.equal(otherSignal.reason);
+    expect(a, 'the same CancelledError').to.equal(b);
+  });
+
   describe('having a runtime subclass of TaskCell', () => {
     class RemoteCell<T> extends TaskCell<T> {
       aborted: unknown[] = [];

@@ -7,7 +7,7 @@ import type { Worker } from 'node:worker_threads';
 import { WorkerCrashedError } from '@runtime-traits/core';
 import { WorkStealingRuntime } from '../src/index.js';
 import { workerHeapLimitsApplied } from './fixtures/engine.js';
-import { add, echo, exhaustMemory, exitThread, throwAtTopLevel } from './fixtures/tasks.js';
+import { add, echo, exhaustMemory, exitThread, sumBytes, throwAtTopLevel } from './fixtures/tasks.js';
 
 async function rejection(promise: PromiseLike<unknown>): Promise<unknown> {
   try {
@@ -128,14 +128,23 @@ describe('WorkStealingRuntime when replacement threads die while starting', func
       const made = [...starts.made];
       starts.allow();
       expect(WorkerCrashedError.is(await lost)).to.equal(true);
-      // Placed while the next replacement waits out its delay: held, and handed to it once it starts.
-      const placed = rt.spawnOn(0, echo, [big]);
+      // Placed while the next replacement waits out its delay: held, and handed to it once it starts,
+      // as it was when it was spawned (its arguments copied then, its transfers moved then).
+      const value = { n: 1, big };
+      const placed = rt.spawnOn(0, echo, [value]);
+      value.n = 2;
+      const bytes = new Uint8Array(300_000).fill(1);
+      const summed = rt.spawnOn(0, sumBytes, [bytes.buffer], { transfer: [bytes.buffer] });
+      await new Promise((resolve) => setImmediate(resolve)); // the spawn is sent within this turn
+      expect(bytes.byteLength, 'a transferred buffer is detached when the spawn is sent').to.equal(0);
+
       // A replacement per exit event would make dozens in 1.2 s; delays of 10, 20, 40 ... ms make about 7.
       expect(made.length, 'replacements started in 1.2 s').to.be.within(3, 12);
       made.slice(1).forEach((at, i) => {
         expect(at - made[i]!, `gap before replacement ${i + 2}`).to.be.at.least(10 * 2 ** i - 2);
       });
-      expect(await placed).to.equal(big);
+      expect(await placed).to.deep.equal({ n: 1, big });
+      expect(await summed).to.equal(300_000);
       expect(await rt.spawnOn(0, add, [2, 3])).to.equal(5);
       expect(await rt.spawnOn(1, add, [3, 4])).to.equal(7);
     } finally {

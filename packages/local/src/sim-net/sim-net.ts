@@ -4,6 +4,7 @@ import { NetError, UnsupportedError } from '@runtime-traits/core';
 import {
   abortError, checkAddress, checkCount, checkHost, checkListenAddress, checkOptions, checkPort, checkSignal, checkTlsClientOptions, checkTlsServerOptions, checkUdpAddress, show,
 } from '@runtime-traits/core/kit';
+import { youngArray } from '@runtime-traits/kit';
 import type { HostState } from './host-state.js';
 import { ConnectAttempt } from './connect.js';
 import { lookupName } from './dns.js';
@@ -75,7 +76,7 @@ export class SimNet implements Net {
       return Promise.reject(error);
     }
     const port = where.port === 0 ? host.ephemeralPort() : where.port;
-    const list = host.tcpListeners.get(port) ?? [];
+    const list = host.tcpListeners.get(port) ?? youngArray();
     if (list.some((l) => Network.clashes(ip, l.boundIp)) || host.clientPorts.has(port)) {
       return Promise.reject(inUse(`${where.host}:${port}`));
     }
@@ -104,7 +105,7 @@ export class SimNet implements Net {
       return Promise.reject(error);
     }
     const port = at.port === 0 ? host.ephemeralPort() : at.port;
-    const list = host.udpSockets.get(port) ?? [];
+    const list = host.udpSockets.get(port) ?? youngArray();
     if (list.some((s) => Network.clashes(ip, s.boundIp))) return Promise.reject(inUse(`${at.host ?? '127.0.0.1'}:${port}`, 'bind'));
     const socket: SimUdpSocket = new SimUdpSocket(this.net, host, { host: ip === '0.0.0.0' ? (at.host ?? ip) : ip, port }, ip, () => {
       const now = host.udpSockets.get(port);

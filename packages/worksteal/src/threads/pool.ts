@@ -34,10 +34,14 @@ export class ThreadPool {
   private deathsSeen = 0;
   /** failedStarts[e]: replacements in a row on endpoint e that died before they started. */
   private readonly failedStarts: number[] = [];
-  /** Replacements waiting out their delay, by endpoint. */
-  private readonly retries = new Map<number, NodeJS.Timeout>();
-  /** Mail for an endpoint whose replacement waits out its delay, handed to the replacement when it starts. */
-  private readonly held = new Map<number, Array<[ToThread, readonly Transferable[] | undefined]>>();
+  /** Replacements waiting out their delay, by endpoint: the timer, and when it is due. */
+  private readonly retries = new Map<number, { timer: NodeJS.Timeout; due: number }>();
+  /**
+   * Mail for an endpoint whose replacement waits out its delay, handed to the replacement when it
+   * starts. Each message is a copy made when it was posted (its transfers moved then), as
+   * postMessage would have made it.
+   */
+  private readonly held = new Map<number, ToThread[]>();
   private stopping = false;
 
   constructor(
@@ -85,15 +89,22 @@ export class ThreadPool {
       this.startReplacement(dead);
       return;
     }
-    const timer = setTimeout(() => {
-      this.retries.delete(dead);
-      if (!this.stopping) this.startReplacement(dead);
-    }, Math.min(RETRY_MAX_MS, RETRY_FIRST_MS * 2 ** (failed - 1)));
+    const delay = Math.min(RETRY_MAX_MS, RETRY_FIRST_MS * 2 ** (failed - 1));
+    const timer = setTimeout(() => this.retryNow(dead), delay);
     timer.unref(); // what waits for the endpoint (a task in flight) keeps the process alive, not this
-    this.retries.set(dead, timer);
+    this.retries.set(dead, { timer, due: performance.now() + delay });
     // Mail held for the thread that just died went with it: recovery failed every slot still running
     // on this endpoint, those it held a 'run' for included. Only what comes from now on is handed over.
     this.held.set(dead, []);
+  }
+
+  /** Starts endpoint e's waiting replacement (its timer fired, or a blocked join found it due). */
+  private retryNow(e: number): void {
+    const retry = this.retries.get(e);
+    if (!retry) return;
+    clearTimeout(retry.timer);
+    this.retries.delete(e);
+    if (!this.stopping) this.startReplacement(e);
   }
 
   private startReplacement(dead: number): void {
@@ -103,13 +114,14 @@ export class ThreadPool {
     replacement.ready.catch(noop);
     const mail = this.held.get(dead);
     this.held.delete(dead);
-    for (const [message, transfer] of mail ?? []) replacement.post(message, transfer);
+    for (const message of mail ?? []) replacement.post(message);
   }
 
   /** Posts to endpoint e's thread (and makes it look at its mail even if it sleeps). */
   post(e: number, message: ToThread, transfer?: readonly Transferable[]): void {
     const held = this.held.get(e);
-    if (held) held.push([message, transfer]);
+    // structuredClone throws here, at the caller, what postMessage would have thrown (a detached buffer).
+    if (held) held.push(structuredClone(message, { transfer: transfer as Transferable[] | undefined }));
     else this.threads[e]?.post(message, transfer);
   }
 
@@ -140,6 +152,11 @@ export class ThreadPool {
    * thread and, while it is blocked in join (`blocked`), every few ms.
    */
   noticeDeaths(blocked: boolean): void {
+    // A replacement due while the main thread is blocked in a join: its timer cannot fire, start it here.
+    if (blocked && this.retries.size > 0) {
+      const now = performance.now();
+      for (const [e, retry] of [...this.retries]) if (retry.due <= now) this.retryNow(e);
+    }
     const marked = deathsMarked(this.shared);
     if (marked === this.deathsSeen) return;
     // (A replacement started by a recovery below is a new handle with a new epoch: checked next time.)
@@ -168,7 +185,7 @@ export class ThreadPool {
   async stop(): Promise<void> {
     const sh = this.shared;
     this.stopping = true;
-    for (const timer of this.retries.values()) clearTimeout(timer);
+    for (const { timer } of this.retries.values()) clearTimeout(timer);
     this.retries.clear();
     this.held.clear();
     Atomics.store(sh.control, G.SHUTDOWN, 1);
