@@ -39,10 +39,12 @@ export class ShutdownReason {
   #error: RuntimeShutdownError | undefined;
   #rejection: CancelledError | undefined;
 
+  /** The `RuntimeShutdownError`: the reason cancelled tasks' signals abort with, and what pending sleeps reject with. */
   get error(): RuntimeShutdownError {
     return (this.#error ??= new RuntimeShutdownError());
   }
 
+  /** The `CancelledError` a cancelled task's handle rejects with; its `cause` is {@link ShutdownReason.error}. */
   get rejection(): CancelledError {
     return (this.#rejection ??= cancelledError(this.error));
   }
