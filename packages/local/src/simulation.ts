@@ -4,9 +4,9 @@
 // `sim.host('client').run(main)` drives the whole world until `main` settles, and one seed fixes
 // every choice: which of the tasks woken at the same instant runs first, each packet's latency,
 // each loss. Same seed ⇒ same trace, byte for byte (compare `traceHash()`).
-import { ShutdownReason, youngArray } from '@runtime-traits/kit';
 import type { RuntimeOptions } from '@runtime-traits/core';
 import { checkCount, checkMs, checkOptions, show } from '@runtime-traits/core/kit';
+import { ShutdownReason, youngArray } from '@runtime-traits/kit';
 import { LocalRuntime, VIRTUAL_EPOCH } from './local-runtime.js';
 import { isIp, type Latency, type LinkOptions } from './sim-net/network.js';
 import type { TraceEvent } from './trace.js';

@@ -1,6 +1,6 @@
 // What the hosts of one simulation share: the scheduler (clock, ready queue, PRNG), the trace and the network.
-import { youngArray, type ShutdownReason } from '@runtime-traits/kit';
 import type { Capability } from '@runtime-traits/core';
+import { youngArray, type ShutdownReason } from '@runtime-traits/kit';
 import { RealTime } from './time/real-time.js';
 import { Scheduler } from './scheduler.js';
 import { Network, type Latency } from './sim-net/network.js';

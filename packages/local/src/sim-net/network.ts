@@ -10,8 +10,8 @@
 //   3. Traffic inside one host (loopback) has no latency and no loss.
 // WHY here: every random choice of the network goes through this one PRNG in event order, so a
 // seed fixes them all.
-import { youngArray } from '@runtime-traits/kit';
 import { NetError } from '@runtime-traits/core';
+import { youngArray } from '@runtime-traits/kit';
 import { HostState } from './host-state.js';
 import type { Scheduler } from '../scheduler.js';
 
