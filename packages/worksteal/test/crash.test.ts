@@ -3,11 +3,11 @@
 import { expect } from 'chai';
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import type { Worker } from 'node:worker_threads';
+import { threadId, type Worker } from 'node:worker_threads';
 import { WorkerCrashedError } from '@runtime-traits/core';
 import { WorkStealingRuntime } from '../src/index.js';
 import { workerHeapLimitsApplied } from './fixtures/engine.js';
-import { add, echo, exhaustMemory, exitThread, sumBytes, throwAtTopLevel } from './fixtures/tasks.js';
+import { add, blockFor, echo, exhaustMemory, exitThread, sumBytes, throwAtTopLevel } from './fixtures/tasks.js';
 
 async function rejection(promise: PromiseLike<unknown>): Promise<unknown> {
   try {
@@ -147,6 +147,29 @@ describe('WorkStealingRuntime when replacement threads die while starting', func
       expect(await summed).to.equal(300_000);
       expect(await rt.spawnOn(0, add, [2, 3])).to.equal(5);
       expect(await rt.spawnOn(1, add, [3, 4])).to.equal(7);
+    } finally {
+      await rt.shutdown();
+    }
+  });
+
+  it('starts a replacement that falls due while the main thread is blocked in a join (its timer cannot fire there)', async () => {
+    const rt = await WorkStealingRuntime.create({ workers: 2 });
+    try {
+      const starts = refuseStarts();
+      await rejection(rt.executor.spawn(exitThread, []));
+      await new Promise((resolve) => setTimeout(resolve, 300)); // several refused: the next one waits 160 ms or more
+      starts.allow();
+      const pool = (rt as unknown as { pool: { threads: Array<{ epoch: number } | undefined> } }).pool;
+      const epochs = (): number[] => pool.threads.map((t) => t?.epoch ?? 0);
+      const before = epochs();
+      // a keeps main busy 50 ms, time for the live worker to steal b; b keeps that worker busy
+      // 2.5 s (longer than any delay), while main waits for it, blocked.
+      const [a, b] = rt.executor.join(blockFor, [50], blockFor, [2_500]);
+      const after = epochs(); // read before any timer could run
+      expect(a, 'a ran on the main thread').to.equal(threadId);
+      expect(b, 'b was stolen').to.not.equal(threadId);
+      expect(after.some((epoch, e) => epoch > before[e]!), `a thread started during the join (epochs ${before} -> ${after})`).to.equal(true);
+      expect(await rt.executor.spawn(add, [2, 3])).to.equal(5);
     } finally {
       await rt.shutdown();
     }
