@@ -26,6 +26,7 @@ export class NodeUdpSocket implements UdpSocket {
     checkData(data);
     const target = checkAddress(to, 'to');
     if (!('port' in target)) throw new TypeError('to must be { host, port } for a UDP socket, got a { path }');
+    if (target.port === 0) throw new RangeError('to.port must be 1..65535 to send to, got 0');
     if (this.queue.closed) return Promise.reject(new NetError('EPIPE', 'This UDP socket is closed'));
     return new Promise<void>((resolve, reject) => {
       this.socket.send(data, target.port, target.host, (error) => (error ? reject(toNetError(error, 'EPIPE')) : resolve()));

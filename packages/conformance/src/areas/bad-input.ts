@@ -142,6 +142,11 @@ export function badInputArea(h: Harness): void {
       t.defer(() => socket.close());
       expectThrowSync(() => socket.send('x', { host: '127.0.0.1', port: -1 }), RangeError, { message: /port/ });
     }, { needs: UDP });
+    h.it('udp.send("x", { host: "127.0.0.1", port: 0 }) throws RangeError synchronously naming to.port (0 binds, but is no destination)', async (t) => {
+      const socket = await t.net.bindUdp({ port: 0 });
+      t.defer(() => socket.close());
+      expectThrowSync(() => socket.send('x', { host: '127.0.0.1', port: 0 }), RangeError, { message: /\bto\.port\b/ });
+    }, { needs: UDP });
     h.it('udp.send("x", null) throws TypeError synchronously naming to', async (t) => {
       const socket = await t.net.bindUdp({ port: 0 });
       t.defer(() => socket.close());

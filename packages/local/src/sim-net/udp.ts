@@ -68,6 +68,7 @@ export class SimUdpSocket implements UdpSocket {
     checkData(data);
     checkAddress(to, 'to');
     if ('path' in to) throw new TypeError('to must be { host, port } for a UDP socket, got a path');
+    if (to.port === 0) throw new RangeError('to.port must be 1..65535 to send to, got 0');
     const down = this.host.downError();
     if (down) return Promise.reject(down);
     if (this.queue.closed) return Promise.reject(new NetError('EBADF', 'send EBADF: the socket is closed', { syscall: 'send' }));
