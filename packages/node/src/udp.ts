@@ -1,7 +1,7 @@
 // NodeUdpSocket: the contract's UdpSocket over a dgram.Socket, with a bounded queue of received datagrams.
 import type { Socket as DgramSocket, RemoteInfo } from 'node:dgram';
 import { NetError, type Datagram, type SocketAddress, type UdpSocket } from '@runtime-traits/core';
-import { checkAddress, checkData } from '@runtime-traits/core/kit';
+import { checkData, checkUdpDestination } from '@runtime-traits/core/kit';
 import { WaitQueue, untilEnd } from '@runtime-traits/kit';
 import { toNetError } from './errors.js';
 
@@ -24,9 +24,7 @@ export class NodeUdpSocket implements UdpSocket {
 
   send(data: Uint8Array | string, to: SocketAddress): Promise<void> {
     checkData(data);
-    const target = checkAddress(to, 'to');
-    if (!('port' in target)) throw new TypeError('to must be { host, port } for a UDP socket, got a { path }');
-    if (target.port === 0) throw new RangeError('to.port must be 1..65535 to send to, got 0');
+    const target = checkUdpDestination(to);
     if (this.queue.closed) return Promise.reject(new NetError('EPIPE', 'This UDP socket is closed'));
     return new Promise<void>((resolve, reject) => {
       this.socket.send(data, target.port, target.host, (error) => (error ? reject(toNetError(error, 'EPIPE')) : resolve()));

@@ -351,5 +351,16 @@ export function checkUdpAddress(value: unknown, arg = 'at'): {
   });
 }
 
+/**
+ * A UDP datagram's destination: `{ host, port }` with a port a datagram can go to. TypeError for a
+ * `{ path }`, RangeError for port 0 (it binds, but is no destination), each naming `arg`.
+ */
+export function checkUdpDestination(value: unknown, arg = 'to'): Extract<SocketAddress, { host: string }> {
+  const to = checkAddress(value, arg);
+  if (!('port' in to)) throw new TypeError(`${arg} must be { host, port } for a UDP socket, got a { path }`);
+  if (to.port === 0) throw new RangeError(`${arg}.port must be 1..65535 to send to, got 0`);
+  return to;
+}
+
 /** Servers bind loopback unless told otherwise. */
 export const DEFAULT_HOST = '127.0.0.1';

@@ -7,7 +7,7 @@
 export {
   show, checkMs, checkCount, checkPort, checkHost, checkFunction, checkSignal, checkOptions, checkSpawnOptions,
   checkTaskDef, checkArgs, checkSpawn, checkJoinArgs, checkJoinResult, checkShutdownOptions, checkCloneable, checkData,
-  checkAddress, checkListenAddress, checkUdpAddress, isThenable, DEFAULT_HOST,
+  checkAddress, checkListenAddress, checkUdpAddress, checkUdpDestination, isThenable, DEFAULT_HOST,
 } from './checks.js';
 export { checkTlsClientOptions, checkTlsServerOptions } from './tls-checks.js';
 export { intervalOver, timeoutOver, timeoutWith, abortError } from './clock-helpers.js';

@@ -1,7 +1,7 @@
 // A simulated UDP socket: datagrams that really are lost, delayed and unordered, never retransmitted.
 import type { Datagram, SocketAddress, UdpSocket } from '@runtime-traits/core';
 import { NetError } from '@runtime-traits/core';
-import { checkAddress, checkData } from '@runtime-traits/core/kit';
+import { checkData, checkUdpDestination } from '@runtime-traits/core/kit';
 import { WaitQueue, untilEnd } from '@runtime-traits/kit';
 import type { HostState } from './host-state.js';
 import type { TimerItem } from '../scheduler.js';
@@ -66,9 +66,7 @@ export class SimUdpSocket implements UdpSocket {
 
   send(data: Uint8Array | string, to: SocketAddress): Promise<void> {
     checkData(data);
-    checkAddress(to, 'to');
-    if ('path' in to) throw new TypeError('to must be { host, port } for a UDP socket, got a path');
-    if (to.port === 0) throw new RangeError('to.port must be 1..65535 to send to, got 0');
+    to = checkUdpDestination(to);
     const down = this.host.downError();
     if (down) return Promise.reject(down);
     if (this.queue.closed) return Promise.reject(new NetError('EBADF', 'send EBADF: the socket is closed', { syscall: 'send' }));
