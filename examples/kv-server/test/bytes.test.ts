@@ -2,7 +2,7 @@
 // explicit lengths, and string2ll read into a number without a BigInt.
 import { expect } from 'chai';
 import fc from 'fast-check';
-import { fromLatin1, latin1, parseInt64, parseInt64Number, utf8Length } from '../src/lib/bytes.js';
+import { decodeUtf8, encodeUtf8, fromLatin1, latin1, parseInt64, parseInt64Number, utf8Length } from '../src/lib/bytes.js';
 
 const enc = new TextEncoder();
 
@@ -49,5 +49,43 @@ describe('utf8Length(text)', () => {
     for (const text of ['', 'a', 'é', '€', '😀', '\ud800', '\udc00', '\ud800\ud800', '\udc00\ud800', 'x\ud83d']) {
       expect(utf8Length(text), JSON.stringify(text)).to.equal(enc.encode(text).length);
     }
+  });
+});
+
+describe('encodeUtf8(text) and decodeUtf8(bytes, start, end)', () => {
+  const units = fc.array(fc.oneof(fc.integer({ min: 0, max: 0x7f }), fc.integer({ min: 0x80, max: 0x7ff }),
+    fc.integer({ min: 0x800, max: 0xffff }), fc.integer({ min: 0xd800, max: 0xdfff })), { maxLength: 90 });
+  const ascii = fc.array(fc.integer({ min: 0, max: 0x7f }), { maxLength: 90 });
+
+  it('should give TextEncoder\'s bytes for any UTF-16 units, short and long, ASCII or not', () => {
+    fc.assert(fc.property(fc.oneof(units, ascii), (codes) => {
+      const text = String.fromCharCode(...codes);
+      expect([...encodeUtf8(text)], JSON.stringify(codes)).to.deep.equal([...enc.encode(text)]);
+    }), { numRuns: 3000 });
+  });
+
+  it('should give TextDecoder\'s text for any bytes of any range', () => {
+    const dec = new TextDecoder();
+    const bytesAndRange = fc.uint8Array({ maxLength: 90 }).chain((bytes) => fc.tuple(fc.constant(bytes),
+      fc.nat(bytes.length), fc.nat(bytes.length)));
+    fc.assert(fc.property(fc.oneof(bytesAndRange, fc.tuple(fc.uint8Array({ max: 0x7f, maxLength: 90 }), fc.constant(0), fc.constant(90))),
+      ([bytes, a, b]) => {
+        const [start, end] = [Math.min(a, b, bytes.length), Math.min(Math.max(a, b), bytes.length)];
+        expect(decodeUtf8(bytes, start, end)).to.equal(dec.decode(bytes.subarray(start, end)));
+      }), { numRuns: 3000 });
+  });
+
+  it('should keep a short ASCII command and reply inside the heap (TextEncoder makes a buffer outside it for each)', () => {
+    // process.memoryUsage().arrayBuffers counts the bytes of buffers outside V8's heap (a GC in
+    // between only lowers it).
+    const kept: Uint8Array[] = [];
+    let before = process.memoryUsage().arrayBuffers;
+    for (let i = 0; i < 2000; i++) kept.push(encodeUtf8(`*3\r\n$3\r\nSET\r\n$6\r\nkey${100 + (i % 900)}\r\n$1\r\nv\r\n`));
+    expect(process.memoryUsage().arrayBuffers - before).to.be.below(2000);
+    expect(new TextDecoder().decode(kept[1999])).to.equal('*3\r\n$3\r\nSET\r\n$6\r\nkey299\r\n$1\r\nv\r\n');
+    const reply = encodeUtf8('$5\r\nhello\r\n');
+    before = process.memoryUsage().arrayBuffers;
+    for (let i = 0; i < 2000; i++) expect(decodeUtf8(reply, 4, 9)).to.equal('hello');
+    expect(process.memoryUsage().arrayBuffers - before).to.be.at.most(0);
   });
 });

@@ -23,6 +23,23 @@ describe('RespParser', () => {
     });
   });
 
+  describe('having reads small enough for V8 to keep inside its heap (64 bytes or less)', () => {
+    it('should give copies, so the read stays in the heap, and views into a larger read', () => {
+      const frame = enc.encode('*2\r\n$3\r\nGET\r\n$7\r\nkey:123\r\n');
+      const small = () => frame.slice(); // a new array of that size: inside the heap
+      expect(frame.length).to.be.at.most(64);
+      const kept: Uint8Array[][] = [];
+      const before = process.memoryUsage().arrayBuffers; // bytes of live buffers outside the heap
+      for (let i = 0; i < 2000; i++) kept.push(...new RespParser().feed(small()).commands);
+      expect(process.memoryUsage().arrayBuffers - before).to.be.below(2000);
+      expect(words(kept.slice(0, 1))).to.deep.equal([['GET', 'key:123']]);
+      const large = enc.encode(`*2\r\n$3\r\nGET\r\n$70\r\n${'k'.repeat(70)}\r\n`);
+      const [[, key]] = new RespParser().feed(large).commands as [[Uint8Array, Uint8Array]];
+      expect(key.buffer).to.equal(large.buffer);
+      expect(key.byteOffset).to.equal(large.indexOf(107));
+    });
+  });
+
   describe('having a frame split at every possible byte', () => {
     it('should parse the same commands as from one chunk', () => {
       const frame = enc.encode('*3\r\n$3\r\nSET\r\n$5\r\nhello\r\n$5\r\nworld\r\n*2\r\n$3\r\nGET\r\n$5\r\nhello\r\n');

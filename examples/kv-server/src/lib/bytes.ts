@@ -64,9 +64,48 @@ export function fromLatin1(text: string): Uint8Array {
   return out;
 }
 
-/** UTF-8 bytes of a string (for values a caller passes as text). */
+/**
+ * The most bytes V8 keeps inside its own heap for a typed array made with `new Uint8Array(n)`; a
+ * larger one, and a view of any one (`subarray`, `.buffer`), gets a buffer outside the heap, which
+ * costs a malloc and, once garbage, a free on a background thread.
+ */
+export const ON_HEAP_BYTES = 64;
+
+const utf8Decoder = new TextDecoder();
+
+/**
+ * UTF-8 bytes of a string (for values a caller passes as text).
+ *
+ * WHY the loop: TextEncoder always returns a buffer outside the heap. A short ASCII string (a small
+ * command in a simulation, where every write is a fresh array) is copied in here instead.
+ */
 export function encodeUtf8(text: string): Uint8Array {
-  return utf8.encode(text);
+  const length = text.length;
+  if (length > ON_HEAP_BYTES) return utf8.encode(text);
+  const out = new Uint8Array(length);
+  for (let i = 0; i < length; i++) {
+    const c = text.charCodeAt(i);
+    if (c >= 0x80) return utf8.encode(text);
+    out[i] = c;
+  }
+  return out;
+}
+
+/**
+ * The text of UTF-8 `bytes[start, end)`. A short ASCII run is read here: TextDecoder needs a view,
+ * and a view of a small array moves its bytes out of the heap (see ON_HEAP_BYTES).
+ */
+export function decodeUtf8(bytes: Uint8Array, start: number, end: number): string {
+  if (end - start <= 32) {
+    let text = '';
+    for (let i = start; i < end; i++) {
+      const b = bytes[i]!;
+      if (b >= 0x80) return utf8Decoder.decode(bytes.subarray(start, end));
+      text += char(b);
+    }
+    return text;
+  }
+  return utf8Decoder.decode(bytes.subarray(start, end));
 }
 
 /**

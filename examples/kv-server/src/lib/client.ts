@@ -1,6 +1,6 @@
 // KvClient: a small RESP client over any runtime's Net (RESP2; it also reads the RESP3 replies this server sends) — used to drive the server inside a simulation.
 import type { Connection, Net, SocketAddress } from '@runtime-traits/core';
-import { concat, encodeUtf8, indexOfCrlf, parseDecimal, utf8Length } from './bytes.js';
+import { concat, decodeUtf8, encodeUtf8, indexOfCrlf, parseDecimal, utf8Length } from './bytes.js';
 
 /** An error reply (`-ERR ...`) from the server. */
 export class RedisError extends Error {
@@ -15,11 +15,13 @@ export type Reply = string | number | null | RedisError | Reply[];
 
 type Arg = string | number | Uint8Array;
 
-const decoder = new TextDecoder();
+const NO_BYTES = new Uint8Array(0);
 const CRLF = encodeUtf8('\r\n');
 
 export class KvClient {
-  private buffered: Uint8Array = new Uint8Array(0);
+  /** Bytes read and not yet parsed: `buffered[offset..]` (an offset, not a view: see decodeUtf8). */
+  private buffered: Uint8Array = NO_BYTES;
+  private offset = 0;
   /** Commands run one after another: each waits for the previous one's replies. */
   private queue: Promise<unknown> = Promise.resolve();
 
@@ -61,14 +63,15 @@ export class KvClient {
   /** The next reply, or null if the server closed the connection first. */
   async readReply(): Promise<Reply> {
     for (;;) {
-      const parsed = parseReply(this.buffered, 0);
+      const parsed = parseReply(this.buffered, this.offset);
       if (parsed) {
-        this.buffered = this.buffered.subarray(parsed.end);
+        this.offset = parsed.end;
         return parsed.reply;
       }
       const chunk = await this.conn.read();
       if (chunk === null) throw new Error('connection closed by the server');
-      this.buffered = this.buffered.length === 0 ? chunk : concat([this.buffered, chunk]);
+      this.buffered = this.offset === this.buffered.length ? chunk : concat([this.buffered.subarray(this.offset), chunk]);
+      this.offset = 0;
     }
   }
 
@@ -108,11 +111,12 @@ function encodeCommand(args: Arg[]): Uint8Array {
  * `decode` (UTF-8 by default; a test comparing servers byte for byte passes latin1).
  */
 export function parseReply(buf: Uint8Array, pos: number,
-  decode: (bytes: Uint8Array) => string = (bytes) => decoder.decode(bytes)): { reply: Reply; end: number } | null {
+  decode?: (bytes: Uint8Array) => string): { reply: Reply; end: number } | null {
   const lineEnd = indexOfCrlf(buf, pos);
   if (lineEnd < 0) return null;
   const kind = String.fromCharCode(buf[pos]!);
-  const line = () => decode(buf.subarray(pos + 1, lineEnd));
+  const text = (start: number, end: number) => (decode ? decode(buf.subarray(start, end)) : decodeUtf8(buf, start, end));
+  const line = () => text(pos + 1, lineEnd);
   switch (kind) {
     case '+': return { reply: line(), end: lineEnd + 2 };
     case '-': return { reply: new RedisError(line()), end: lineEnd + 2 };
@@ -122,14 +126,14 @@ export function parseReply(buf: Uint8Array, pos: number,
       if (length < 0) return { reply: null, end: lineEnd + 2 };
       const start = lineEnd + 2;
       if (buf.length < start + length + 2) return null;
-      return { reply: decode(buf.subarray(start, start + length)), end: start + length + 2 };
+      return { reply: text(start, start + length), end: start + length + 2 };
     }
     case '_': return { reply: null, end: lineEnd + 2 };
     case '=': { // RESP3 verbatim string: `=len\r\ntxt:text`, the text without its format
       const length = parseDecimal(buf, pos + 1, lineEnd);
       const start = lineEnd + 2;
       if (buf.length < start + length + 2) return null;
-      return { reply: decode(buf.subarray(start + 4, start + length)), end: start + length + 2 };
+      return { reply: text(start + 4, start + length), end: start + length + 2 };
     }
     case '*': case '~': case '%': { // arrays, RESP3 sets and maps (a map as a flat key, value, ... array)
       const announced = parseDecimal(buf, pos + 1, lineEnd);

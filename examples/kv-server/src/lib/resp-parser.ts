@@ -24,7 +24,7 @@
 //
 // A malformed frame is not recoverable (the stream has lost its framing), so `feed` reports the
 // error and the server replies `-ERR Protocol error: ...` and closes that connection, like Redis.
-import { concat, indexOfStopAtNul, parseInt64Number } from './bytes.js';
+import { concat, indexOfStopAtNul, ON_HEAP_BYTES, parseInt64Number } from './bytes.js';
 import { splitInlineArgs } from './inline-args.js';
 
 /** Redis's defaults: proto-max-bulk-len, client-query-buffer-limit, the inline/header line limit. */
@@ -85,8 +85,12 @@ export class RespParser {
   private pendingCost = 0;
   /** `pending[0, ownedArgs)` are copies; the rest are views into the buffer being parsed. */
   private ownedArgs = 0;
-  /** The ArrayBuffer under the buffer being parsed, and where that buffer starts in it (read once per feed). */
-  private backing: ArrayBufferLike = new ArrayBuffer(0);
+  /**
+   * The ArrayBuffer under the buffer being parsed, and where that buffer starts in it (read once per
+   * feed); null for a buffer of at most ON_HEAP_BYTES, whose arguments are copies: reading `.buffer`
+   * of so small an array would move it out of V8's heap (a malloc, and a free on a background thread).
+   */
+  private backing: ArrayBufferLike | null = null;
   private backingOffset = 0;
   /** The announced length of the bulk body being read, or -1 while its `$` header is awaited. */
   private bulkLength = -1;
@@ -118,7 +122,7 @@ export class RespParser {
       this.sealSpare();
       buf = concat(this.chunks, this.buffered);
     }
-    this.backing = buf.buffer;
+    this.backing = buf.length <= ON_HEAP_BYTES ? null : buf.buffer;
     this.backingOffset = buf.byteOffset;
     let pos = 0;
     try {
@@ -227,11 +231,16 @@ export class RespParser {
       if (start + size + 2 > length) return -1;
       cost += size + ARG_OVERHEAD;
       if (cost > this.maxQueryBuffer) return -1;
-      args.push(new Uint8Array(this.backing, this.backingOffset + start, size));
+      args.push(this.argument(buf, start, size));
       at = start + size + 2; // the two bytes after the body are skipped unchecked, as Redis does
     }
     commands.push(args);
     return at;
+  }
+
+  /** `size` bytes of `buf` from `start`: a view into the read, or a copy of a small one (see `backing`). */
+  private argument(buf: Uint8Array, start: number, size: number): Uint8Array {
+    return this.backing === null ? buf.slice(start, start + size) : new Uint8Array(this.backing, this.backingOffset + start, size);
   }
 
   /** A new command at `pos`: a multibulk header or an inline line. Returns the next position or -1 (need more). */
@@ -272,7 +281,7 @@ export class RespParser {
       return -1;
     }
     this.need = 0;
-    this.pending!.push(new Uint8Array(this.backing, this.backingOffset + pos, this.bulkLength));
+    this.pending!.push(this.argument(buf, pos, this.bulkLength));
     this.pendingCost += this.bulkLength + ARG_OVERHEAD;
     this.bulkLength = -1;
     this.remaining -= 1;
