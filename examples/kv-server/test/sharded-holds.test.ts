@@ -3,7 +3,8 @@
 import { expect } from 'chai';
 import type { Redis } from 'ioredis';
 import type { WorkStealingRuntime } from '@runtime-traits/worksteal';
-import { ownerOf, shardHold } from '../src/shard/index.js';
+import { ownerOf, shardHold, shardRun } from '../src/shard/index.js';
+import { STAT_OP } from '../src/shard/route.js';
 import { shardRunHeld } from '../src/shard/shard.js';
 import { keysOnEveryShard, onShards10, pairAcrossShards, shardedServer } from './support/sharded.js';
 
@@ -150,5 +151,30 @@ describe('kv-server shard-per-core: holds per key (worksteal, stealing: false)',
     await redis.set(c, 'x'); // a plain command on another key of b's shard: not held, runs at once, and sweeps
     const replies = await rt.spawnOn(sb, shardRunHeld, [token, [['get', b]], 2, true, moment]);
     expect(replies, 'GET of a key alive at the moment the part runs at').to.deep.equal(['$1\r\nv\r\n']);
+  });
+
+  it('sweeps the other expired keys of a shard while a command over several shards holds one of its keys', async () => {
+    // A shard used to skip its sweep while any hold was taken, so a steady stream of cross-shard
+    // MSETs kept every expired key of it in memory.
+    const b = 'sweep-beside:b';
+    const sb = ownerOf(b, 2);
+    const [c, ...expiring] = keysOnEveryShard('sweep-beside', 60, 2).filter((key) => ownerOf(key, 2) === sb).slice(0, 21);
+    await redis.set(c!, 'x');
+    const stat = async (replies: PromiseLike<string[]>): Promise<number> => {
+      const [keys] = (await replies).at(-1)!.split(',').map(Number); // `keys,expires`
+      return keys!;
+    };
+    const before = await stat(rt.spawnOn(sb, shardRun, [[[STAT_OP]], 2]));
+    const pipeline = redis.pipeline().set(b, 'v', 'PX', 150);
+    for (const key of expiring) pipeline.set(key, 'v', 'PX', 150);
+    await pipeline.exec();
+    const token = 987_655_111;
+    await rt.spawnOn(sb, shardHold, [token, [b], { checkMs: 10_000, giveUpMs: 60_000 }]);
+    const moment: [number, number] = [performance.timeOrigin + performance.now(), Date.now()]; // b alive: 150 ms left
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    for (let i = 0; i < 6; i++) await redis.set(c!, 'x'); // plain commands on the shard: each sweeps up to 20 keys with a deadline
+    const held = rt.spawnOn(sb, shardRunHeld, [token, [['get', b], [STAT_OP]], 2, true, moment]);
+    expect((await held)[0], 'the held key, read at its command\'s moment').to.equal('$1\r\nv\r\n');
+    expect(await stat(held), 'keys on the shard: the expired ones beside the held key are gone').to.equal(before + 1);
   });
 });

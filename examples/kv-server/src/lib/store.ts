@@ -169,8 +169,11 @@ export class Store {
     for (const key of watcher.keys) this.live(key);
   }
 
-  /** Checks up to `budget` keys that have a deadline and deletes those that are past it. */
-  sweep(budget = 20): void {
+  /**
+   * Checks up to `budget` keys that have a deadline and deletes those that are past it, except those
+   * `spare` names (keys a command over several shards holds: see shard.ts).
+   */
+  sweep(budget = 20, spare?: (key: string) => boolean): void {
     if (this.volatile.size === 0) return;
     const now = this.clock.now();
     for (let checked = 0; checked < budget && this.volatile.size > 0; checked++) {
@@ -181,7 +184,7 @@ export class Store {
         if (next.done) return;
       }
       const entry = this.entries.get(next.value);
-      if (!entry || entry.expiresAt <= now) this.remove(next.value);
+      if (!entry || (entry.expiresAt <= now && !spare?.(next.value))) this.remove(next.value);
     }
   }
 

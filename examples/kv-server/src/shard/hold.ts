@@ -109,6 +109,11 @@ export class ShardHold {
     return new Promise((go) => this.entries.push(entry(token, keys, times, go)));
   }
 
+  /** Whether a hold or an operation, taken or waiting, touches `key` (latin1). */
+  covers(key: string): boolean {
+    return this.entries.some((e) => e.keys === ALL || e.keys.has(key));
+  }
+
   /** Whether `token` holds keys here now. */
   holds(token: number): boolean {
     return token !== 0 && this.entries.some((e) => e.token === token && e.taken);

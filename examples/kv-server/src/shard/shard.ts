@@ -185,12 +185,14 @@ export function runOps(state: ServerState, ops: readonly Op[], resp: Protocol): 
 }
 
 /**
- * Deletes a few expired keys of this shard (the store's sweep), but not while a command over several
- * shards holds keys here: its parts read them at the command's moment (ShardClock), which may come
- * before their deadline, and a sweep on the live clock would take them away first.
+ * Deletes a few expired keys of this shard (the store's sweep), but none that a command over several
+ * shards holds or waits for: its parts read them at the command's moment (ShardClock), which may come
+ * before their deadline, and a sweep on the live clock would take them away first. The other keys
+ * are swept as ever, so a steady stream of such commands does not keep expired keys alive.
  */
 export function sweep(host: ShardHost): void {
-  if (host.hold.free) host.state.store.sweep();
+  const { hold } = host;
+  host.state.store.sweep(undefined, hold.free ? undefined : (key) => hold.covers(key));
 }
 
 export { text as latin1Text };
