@@ -71,7 +71,7 @@ class Group {
   /** False once a sleep was added with an earlier deadline than the one before it. */
   ordered = true;
 
-  constructor(readonly owner: NodeClock, readonly key: number) {}
+  constructor(readonly owner: SleepGroups, readonly key: number) {}
 }
 
 function fire(group: Group): void {
@@ -83,21 +83,17 @@ function byDeadline(a: Sleep, b: Sleep): number {
 }
 
 export class NodeClock implements Clock {
-  /** Groups with live sleeps, by key. */
-  private readonly groups = new Map<number, Group>();
-  /** The group used last (a burst of sleeps lands in one group: no Map lookup). */
-  private last: Group | undefined;
-  private count = 0;
+  private readonly sleeps = new SleepGroups();
   private closing = false;
 
   /** How many sleeps are pending. */
   get pendingCount(): number {
-    return this.count;
+    return this.sleeps.count;
   }
 
   /** How many Node timers the pending sleeps hold. */
   get timerCount(): number {
-    return this.groups.size;
+    return this.sleeps.size;
   }
 
   now(): number {
@@ -118,13 +114,12 @@ export class NodeClock implements Clock {
     const promise = promiseInto<void>(sleep);
     if (signal) {
       sleep.onAbort = () => {
-        this.release(sleep);
+        this.sleeps.release(sleep);
         sleep.reject(abortError(signal.reason));
       };
       signal.addEventListener('abort', sleep.onAbort, { once: true });
     }
-    this.count++;
-    this.place(sleep, now);
+    this.sleeps.add(sleep, now);
     return promise;
   }
 
@@ -146,15 +141,43 @@ export class NodeClock implements Clock {
     // (the work's own call may have closed the reactor)
     const sleep = new DeadlineSleep(now + ms, this.closing ? new RuntimeShutdownError() : undefined);
     if (this.closing) return sleep;
-    this.count++;
-    this.place(sleep, now);
+    this.sleeps.add(sleep, now);
     return sleep;
   };
 
   /** Clears every timer; pending and later sleeps reject with RuntimeShutdownError. Idempotent. */
   close(): void {
     this.closing = true;
-    const error = new RuntimeShutdownError();
+    this.sleeps.rejectAll(new RuntimeShutdownError());
+  }
+}
+
+/**
+ * The pending sleeps, in groups by millisecond (see the header). A class of its own rather than
+ * NodeClock's methods: `fire` and `release` take this module's private types, and NodeClock is public
+ * (a reactor's `clock`).
+ */
+class SleepGroups {
+  /** Groups with live sleeps, by key. */
+  private readonly groups = new Map<number, Group>();
+  /** The group used last (a burst of sleeps lands in one group: no Map lookup). */
+  private last: Group | undefined;
+  /** Sleeps added and not yet released. */
+  count = 0;
+
+  /** How many Node timers the pending sleeps hold. */
+  get size(): number {
+    return this.groups.size;
+  }
+
+  /** Adds a new sleep to the group of its deadline. */
+  add(sleep: Sleep, now: number): void {
+    this.count++;
+    this.place(sleep, now);
+  }
+
+  /** Clears every timer and rejects every pending sleep with `error`. */
+  rejectAll(error: Error): void {
     const groups = [...this.groups.values()];
     this.groups.clear();
     this.last = undefined;
@@ -209,7 +232,7 @@ export class NodeClock implements Clock {
     sleep.group = group;
   }
 
-  /** @internal Takes a pending sleep out of its group and drops its abort listener; the caller settles it (or, for a cancelled Deadline, nobody). */
+  /** Takes a pending sleep out of its group and drops its abort listener; the caller settles it (or, for a cancelled Deadline, nobody). */
   release(sleep: Sleep): void {
     if (sleep.onAbort) sleep.signal!.removeEventListener('abort', sleep.onAbort);
     sleep.onAbort = undefined;
