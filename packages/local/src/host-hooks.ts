@@ -3,7 +3,7 @@
 // Every item is owned by the host of this incarnation: a crash or shutdown drops it without calling
 // it (a timer leaves the heap with the host's other timers; a ready item checks the incarnation
 // when woken). So the code of a crashed host never runs again, and nothing of it rejects.
-import type { HostHooks } from '@runtime-traits/core';
+import type { Clock, HostHooks } from '@runtime-traits/core';
 import type { HostState } from './sim-net/host-state.js';
 import { Rng } from './rng.js';
 import type { Scheduler, TimerItem, Wakeable } from './scheduler.js';
@@ -58,7 +58,12 @@ export class LocalHostHooks implements HostHooks {
   private readonly downListeners = new Set<(reason: 'crash' | 'shutdown') => void>();
   private rng: Rng | undefined;
 
-  constructor(private readonly w: World, private readonly host: HostState, readonly virtual: boolean) {}
+  /**
+   * @param clock The runtime's clock when it is not the scheduler's own (a foreign reactor's: a
+   * NodeReactor's counts from the epoch), so `schedule(at)` moves `at` onto the scheduler's time.
+   */
+  constructor(private readonly w: World, private readonly host: HostState, readonly virtual: boolean,
+    private readonly clock?: Clock) {}
 
   get world(): object {
     return this.w;
@@ -78,7 +83,9 @@ export class LocalHostHooks implements HostHooks {
 
   schedule(at: number, fn: () => void, label: Label, weak = false): () => void {
     const scheduler = this.scheduler;
-    const timer = new HostTimer(Math.max(at, scheduler.now()), this.host.index, weak, fn, label);
+    const now = scheduler.now();
+    const here = this.clock ? at - this.clock.now() + now : at;
+    const timer = new HostTimer(Math.max(here, now), this.host.index, weak, fn, label);
     if (this.host.status === 'up') scheduler.addTimer(timer);
     return () => scheduler.removeTimer(timer);
   }

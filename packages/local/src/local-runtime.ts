@@ -131,7 +131,7 @@ export class LocalRuntime implements Runtime, WorldMember {
 
   /** For compat layers (node-compat's withNodeApis): this host's callbacks as its own pending work. See core's host-integration.ts. */
   get [HOST_HOOKS](): HostHooks {
-    return this.hostHooks ??= new LocalHostHooks(this.world, this.host, !this.foreign && this.world.virtual);
+    return this.hostHooks ??= new LocalHostHooks(this.world, this.host, !this.foreign && this.world.virtual, this.foreign?.clock);
   }
 
   /** The event log kept with `trace: true` (empty otherwise). In a Simulation: the whole simulation's. */

@@ -1,13 +1,15 @@
 // Node's timers inside a scope: Timeout and Immediate shaped like Node's, run in Node's order, on virtual time and as the host's pending work.
 import { expect } from 'chai';
+import http from 'node:http';
+import net from 'node:net';
 import timers from 'node:timers';
 import timersPromises from 'node:timers/promises';
 import { promisify } from 'node:util';
 import { DeadlockError, type TaskContext } from '@runtime-traits/core';
 import { LocalRuntime, Simulation } from '@runtime-traits/local';
-import { NodeRuntime } from '@runtime-traits/node';
+import { NodeReactor, NodeRuntime } from '@runtime-traits/node';
 import { withNodeApis } from '../../src/index.js';
-import { nodeClearTimeout, realNow } from './helpers.js';
+import { nodeClearTimeout, nodeSetTimeout, realNow } from './helpers.js';
 
 /** Runs `main` on a fresh local runtime (virtual time) inside withNodeApis; shuts it down after. */
 async function onVirtualTime<T>(main: (cx: TaskContext) => Promise<T>): Promise<T> {
@@ -174,6 +176,59 @@ describe('withNodeApis: timers', () => {
       expect(realNow() - t0).to.be.at.least(25);
     } finally {
       await rt.shutdown();
+    }
+  });
+});
+
+describe('withNodeApis: timers on a local runtime driving a foreign NodeReactor (real time)', () => {
+  // The reactor's clock counts from the epoch, the local scheduler's from its own start: a timer's
+  // due time must be moved onto the scheduler's time, or it lies decades ahead (it never fired, and
+  // the scheduler woke every millisecond on an overflowing host timer).
+  let reactor: NodeReactor;
+  let rt: LocalRuntime;
+  let warnings: string[];
+  const onWarning = (warning: Error): void => { warnings.push(warning.name); };
+  beforeEach(async () => {
+    warnings = [];
+    process.on('warning', onWarning);
+    reactor = new NodeReactor();
+    rt = await LocalRuntime.create({ reactor });
+  });
+  afterEach(async () => {
+    process.off('warning', onWarning);
+    await rt.shutdown();
+    await reactor.close();
+  });
+
+  it('should fire a timer on time, without waking the scheduler in between', async () => {
+    const started = realNow();
+    const cpu = process.cpuUsage();
+    const after = await withNodeApis(rt, () => rt.run(() => new Promise<number>((resolve) => setTimeout(() => resolve(realNow() - started), 300))));
+    const spent = process.cpuUsage(cpu);
+    expect(after).to.be.within(295, 1500);
+    expect((spent.user + spent.system) / 1000, 'CPU ms while waiting').to.be.below(150);
+    expect(warnings).to.deep.equal([]);
+  });
+
+  it('should let http.Server close an idle keep-alive connection at its keepAliveTimeout', async () => {
+    const server = await withNodeApis(rt, () => new Promise<http.Server>((resolve) => {
+      const s = http.createServer({ keepAliveTimeout: 100 }, (_req, res) => res.end('ok'));
+      s.listen(0, '127.0.0.1', () => resolve(s));
+    }));
+    try {
+      const { port } = server.address() as net.AddressInfo;
+      const started = realNow();
+      const closed = await new Promise<number>((resolve, reject) => { // a plain client, outside the scope
+        const socket = net.connect(port, '127.0.0.1', () => socket.write('GET / HTTP/1.1\r\nHost: x\r\n\r\n'));
+        socket.resume();
+        socket.on('close', () => resolve(realNow() - started));
+        const give = nodeSetTimeout(() => { socket.destroy(); reject(new Error('the idle connection was still open after 5 s')); }, 5000);
+        socket.on('close', () => nodeClearTimeout(give));
+      });
+      expect(closed).to.be.below(4000);
+      expect(warnings).to.deep.equal([]);
+    } finally {
+      await withNodeApis(rt, () => new Promise((resolve) => server.close(resolve)));
     }
   });
 });
