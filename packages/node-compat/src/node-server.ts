@@ -2,7 +2,7 @@
 import net from 'node:net';
 import { listenVia } from './serve.js';
 import { normalizeListenArgs } from './internal/args.js';
-import { codedError } from './internal/node-errors.js';
+import { codedError, nodeError } from './internal/node-errors.js';
 import type { Source } from './internal/source.js';
 import type { NodeSocket } from './node-socket.js';
 
@@ -37,7 +37,7 @@ export class NodeServer extends net.Server {
     if (cb) this.once('listening', cb);
     listenVia(this as never, this.#source, at, backlog).catch((error: unknown) => {
       if ((error as { code?: unknown }).code === 'ERR_SERVER_NOT_RUNNING') return; // closed before it listened: nothing to report
-      this.emit('error', error);
+      this.emit('error', nodeError(error, 'listen', 'EADDRINUSE', 'path' in at ? at : { host: at.host ?? '127.0.0.1', port: at.port }));
     });
     return this;
   }

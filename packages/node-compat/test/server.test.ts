@@ -1,6 +1,9 @@
 // NodeServer and serve(): listen forms, address(), 'listening', 'connection', getConnections, maxConnections → 'drop', close(cb) after the last connection, errors.
 import { expect } from 'chai';
+import { rmSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Duplex } from 'node:stream';
 import { NodeRuntime } from '@runtime-traits/node';
 import { createConnection, createServer, NodeServer, NodeSocket, serve } from '../src/index.js';
@@ -86,15 +89,30 @@ describe('NodeServer and serve()', () => {
     await new Promise((resolve) => server.close(resolve));
   });
 
-  it('should emit error EADDRINUSE from listen() on a taken port', async () => {
+  it('should emit error EADDRINUSE from listen() on a taken port or path, shaped as node:net\'s (address, port, errno, message)', async () => {
+    const shape = (e: NodeJS.ErrnoException & { address?: string; port?: number }) =>
+      ({ code: e.code, errno: e.errno, syscall: e.syscall, address: e.address, port: e.port, message: e.message });
+    const failedListen = async (server: net.Server, at: net.ListenOptions) => {
+      server.listen(at);
+      const error = await new Promise<NodeJS.ErrnoException>((resolve) => server.once('error', resolve));
+      expect(server.listening).to.equal(false);
+      return shape(error);
+    };
     const taken = net.createServer();
     await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve));
-    const server = createServer(rt.reactor);
-    server.listen((taken.address() as net.AddressInfo).port, '127.0.0.1');
-    const error = await new Promise<NodeJS.ErrnoException>((resolve) => server.once('error', resolve));
-    expect(error.code).to.equal('EADDRINUSE');
-    expect(server.listening).to.equal(false);
-    await new Promise((resolve) => taken.close(resolve));
+    const port = { port: (taken.address() as net.AddressInfo).port, host: '127.0.0.1' };
+    const path = { path: join(tmpdir(), `rt-compat-taken-${process.pid}.sock`) };
+    writeFileSync(path.path, ''); // a file where the socket would go
+    try {
+      for (const at of [port, path]) {
+        const ours = await failedListen(createServer(rt.reactor), at);
+        expect(ours, JSON.stringify(at)).to.deep.equal(await failedListen(net.createServer(), at));
+        expect(ours.code).to.equal('EADDRINUSE');
+      }
+    } finally {
+      rmSync(path.path, { force: true });
+      await new Promise((resolve) => taken.close(resolve));
+    }
   });
 
   it('should let serve() make a plain net.Server listen, and reject a second listen', async () => {

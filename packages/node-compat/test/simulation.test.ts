@@ -1,6 +1,7 @@
 // http, undici, ws and ioredis (against a RESP server written with node-compat) over the simulated network: two hosts of a Simulation, virtual time.
 import { expect } from 'chai';
 import { Simulation } from '@runtime-traits/local';
+import { createConnection } from '../src/index.js';
 import { httpKeepAlive, redisReconnect, undiciPool, wsEcho, type Place } from './fixtures/clients.js';
 import { startRespServer } from './fixtures/resp-server.js';
 
@@ -42,4 +43,16 @@ describe('Node libraries over node-compat on a Simulation', () => {
     expect(result).to.deep.equal({ value: 'value', reconnected: true });
     await sim.shutdown();
   });
+
+  it('should fail a connect to a name no host has as Node fails a lookup: getaddrinfo ENOTFOUND <name>, no address or port', async () => {
+    const sim = new Simulation({ seed: 3 });
+    const host = sim.host('client');
+    const error = await host.run(() => new Promise<NodeJS.ErrnoException & Record<string, unknown>>((resolve) => {
+      createConnection(host.reactor, { host: 'nowhere', port: 80 }).on('error', resolve);
+    }));
+    await sim.shutdown();
+    expect({ code: error.code, errno: error.errno, syscall: error.syscall, hostname: error.hostname, address: error.address, port: error.port, message: error.message })
+      .to.deep.equal({ code: 'ENOTFOUND', errno: -3008, syscall: 'getaddrinfo', hostname: 'nowhere', address: undefined, port: undefined, message: 'getaddrinfo ENOTFOUND nowhere' });
+  });
 });
+

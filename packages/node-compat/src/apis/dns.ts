@@ -10,6 +10,7 @@ import { isIP } from 'node:net';
 import { promisify } from 'node:util';
 import { UnsupportedError } from '@runtime-traits/core';
 import { Scope } from '../scope/scope.js';
+import { lookupError } from '../internal/node-errors.js';
 import { callSite } from './call-site.js';
 import type { PatchSet } from './patch-set.js';
 
@@ -40,18 +41,14 @@ async function resolve(scope: Scope, hostname: string, family: number): Promise<
     try {
       addresses = await scope.reactor.net.lookup(hostname);
     } catch (error) {
-      throw lookupError(hostname, (error as { code?: unknown }).code);
+      const code = (error as { code?: unknown }).code;
+      throw lookupError(hostname, typeof code === 'string' ? code : 'ENOTFOUND', error);
     }
     found = addresses.map((address) => ({ address, family: isIP(address) || 4 }));
   }
   const wanted = family === 0 ? found : found.filter((f) => f.family === family);
   if (wanted.length === 0) throw lookupError(hostname, 'ENOTFOUND');
   return wanted;
-}
-
-function lookupError(hostname: string, code: unknown): Error {
-  const c = typeof code === 'string' ? code : 'ENOTFOUND';
-  return Object.assign(new Error(`getaddrinfo ${c} ${hostname}`), { code: c, errno: c === 'ENOTFOUND' ? -3008 : undefined, syscall: 'getaddrinfo', hostname });
 }
 
 function checkHostname(hostname: unknown): string {

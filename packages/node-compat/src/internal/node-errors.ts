@@ -1,5 +1,6 @@
 // Errors as node:net reports them: the contract's NetError with Node's code, errno, syscall, address and port, and Node's ERR_* codes.
 import { constants } from 'node:os';
+import { getSystemErrorMap } from 'node:util';
 import { NetError, RuntimeError, type SocketAddress } from '@runtime-traits/core';
 
 /** Node's negative errno for a code (`-111` for ECONNREFUSED on Linux), or undefined for a code the platform does not know. */
@@ -18,14 +19,27 @@ export function nodeError(error: unknown, syscall: string, fallback: string, to?
   if (RuntimeError.is(error) && !NetError.is(error)) return error as Error;
   const raw = (error as { code?: unknown } | null)?.code;
   const code = typeof raw === 'string' ? raw : fallback;
+  // A name that did not resolve fails in the lookup before any connect, as Node reports it.
+  if (code === 'ENOTFOUND' || code.startsWith('EAI_')) return lookupError(to && 'host' in to ? to.host : '', code, error);
+  const errno = errnoOf(code);
   let where = '';
   if (to) where = 'path' in to ? ` ${to.path}` : ` ${to.host}:${to.port}`;
-  const result = new NetError(code, `${syscall} ${code}${where}`, { cause: error, syscall });
-  const errno = errnoOf(code);
+  // listen's message carries the system's text ("listen EADDRINUSE: address already in use 127.0.0.1:80").
+  const text = syscall === 'listen' && errno !== undefined ? getSystemErrorMap().get(errno)?.[1] : undefined;
+  const result = new NetError(code, `${syscall} ${code}${text ? `: ${text}` : ''}${where}`, { cause: error, syscall });
   if (errno !== undefined) Object.assign(result, { errno });
   if (to && 'port' in to) Object.assign(result, { address: to.host, port: to.port });
-  else if (to) Object.assign(result, { address: to.path });
+  else if (to) Object.assign(result, syscall === 'listen' ? { address: to.path, port: -1 } : { address: to.path });
   return result;
+}
+
+/** libuv's errno for a failed getaddrinfo (EAI_NONAME and EAI_NODATA are Node's ENOTFOUND). */
+const LOOKUP_ERRNO: Record<string, number> = { ENOTFOUND: -3008, EAI_AGAIN: -3001, EAI_FAIL: -3002 };
+
+/** A failed lookup of `hostname` as Node reports it: `getaddrinfo ENOTFOUND <hostname>`, with `hostname`, no address or port. */
+export function lookupError(hostname: string, code: string, cause?: unknown): Error {
+  const error = new NetError(code, `getaddrinfo ${code}${hostname ? ` ${hostname}` : ''}`, { cause, syscall: 'getaddrinfo' });
+  return Object.assign(error, { errno: LOOKUP_ERRNO[code], hostname });
 }
 
 /** An error with one of Node's own ERR_* codes (Node's internal errors are plain Errors with a code). */
