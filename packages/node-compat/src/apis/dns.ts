@@ -31,24 +31,30 @@ function familyOf(options: unknown): number {
   throw new TypeError(`The argument 'family' must be one of: 0, 4, 6. Received ${String(family)}`);
 }
 
-/** The addresses of `hostname` for `family` (0: any), in the runtime's order. */
+/**
+ * The addresses of `hostname` for `family` (0: any), in the runtime's order. As Node's: an IP
+ * literal is itself, whatever the family asked; the empty name has no address (and no error).
+ */
 async function resolve(scope: Scope, hostname: string, family: number): Promise<Found[]> {
+  if (hostname === '') return [];
   const literal = isIP(hostname);
-  let found: Found[];
-  if (literal) found = [{ address: hostname, family: literal }];
-  else {
-    let addresses: string[];
-    try {
-      addresses = await scope.reactor.net.lookup(hostname);
-    } catch (error) {
-      const code = (error as { code?: unknown }).code;
-      throw lookupError(hostname, typeof code === 'string' ? code : 'ENOTFOUND', error);
-    }
-    found = addresses.map((address) => ({ address, family: isIP(address) || 4 }));
+  if (literal) return [{ address: hostname, family: literal }];
+  let addresses: string[];
+  try {
+    addresses = await scope.reactor.net.lookup(hostname);
+  } catch (error) {
+    const code = (error as { code?: unknown }).code;
+    throw lookupError(hostname, typeof code === 'string' ? code : 'ENOTFOUND', error);
   }
+  const found = addresses.map((address) => ({ address, family: isIP(address) || 4 }));
   const wanted = family === 0 ? found : found.filter((f) => f.family === family);
   if (wanted.length === 0) throw lookupError(hostname, 'ENOTFOUND');
   return wanted;
+}
+
+/** The one answer of a lookup without `all`: the first address, or for the empty name Node's `null` (family 4 unless 6 was asked). */
+function firstOf(found: Found[], family: number): { address: string | null; family: number } {
+  return found[0] ?? { address: null, family: family === 6 ? 6 : 4 };
 }
 
 function checkHostname(hostname: unknown): string {
@@ -66,7 +72,12 @@ function lookup(hostname: unknown, options: unknown, callback?: unknown): unknow
   const family = familyOf(opts);
   const all = (opts as LookupOptions | undefined)?.all === true;
   resolve(scope, name, family).then(
-    (found) => { if (!scope.frozen) { if (all) cb(null, found); else cb(null, found[0]!.address, found[0]!.family); } },
+    (found) => {
+      if (scope.frozen) return;
+      const first = firstOf(found, family);
+      if (all) cb(null, found);
+      else cb(null, first.address, first.family);
+    },
     (error: unknown) => { if (!scope.frozen) cb(error); },
   );
   return {};
@@ -80,7 +91,7 @@ function promisesLookup(hostname: unknown, options?: unknown): Promise<unknown> 
   const all = (options as LookupOptions | undefined)?.all === true;
   return new Promise((resolvePromise, reject) => {
     resolve(scope, name, family).then(
-      (found) => { if (!scope.frozen) resolvePromise(all ? found : found[0]); },
+      (found) => { if (!scope.frozen) resolvePromise(all ? found : firstOf(found, family)); },
       (error: unknown) => { if (!scope.frozen) reject(error); },
     );
   });
