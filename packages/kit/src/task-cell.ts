@@ -22,7 +22,7 @@
 // Before a handle rejects it gets a no-op handler, so a failed task nobody awaits never becomes an
 // unhandled rejection; a detached one is reported to `onUnhandledError` instead. The AbortController is
 // made only when someone reads `signal`.
-import { CancelledError, type Awaitable, type Runtime, type TaskContext, type TaskState } from '@runtime-traits/core';
+import { CancelledError, type Awaitable, type Runtime, type Task, type TaskContext, type TaskState } from '@runtime-traits/core';
 import { isThenable } from '@runtime-traits/core/kit';
 import { keepResolve, keptResolve } from './resolvers.js';
 import { youngArray } from './young-array.js';
@@ -37,7 +37,7 @@ export interface TaskOwner {
   /** Called once, when `cell` reaches completed, failed or cancelled. */
   settled(cell: TaskCell<unknown>): void;
   /** Called with the failure of a detached task (on `detach()` of a failed one, or when a detached one fails). */
-  unhandled(error: unknown, cell: TaskCell<unknown>): void;
+  unhandled(error: unknown, task: Task<unknown>): void;
 }
 
 type Body<T> = (cx: TaskContext) => Awaitable<T>;
@@ -192,7 +192,7 @@ export class TaskCell<T> implements TaskContext {
     const extras = this.more();
     if (!extras.detached) {
       extras.detached = true;
-      if (this.state === 'failed') this.owner.unhandled(extras.failure, this);
+      if (this.state === 'failed') this.owner.unhandled(extras.failure, this.handle);
     }
   }
 
@@ -317,7 +317,7 @@ export class TaskCell<T> implements TaskContext {
       rejected.then(undefined, noop); // the handle follows it: this copy is handled
       this.resolveFn(rejected);
     }
-    if (state === 'failed' && more.detached) this.owner.unhandled(outcome, this as TaskCell<unknown>);
+    if (state === 'failed' && more.detached) this.owner.unhandled(outcome, this.handle as Task<unknown>);
     const cancelWaiters = more.cancelWaiters;
     if (cancelWaiters) {
       more.cancelWaiters = undefined;

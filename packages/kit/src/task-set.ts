@@ -189,11 +189,11 @@ export class TaskSet implements TaskOwner {
   }
 
   /** `TaskOwner.unhandled`: hands a detached failure to `onUnhandledError` (printed if that handler throws). */
-  unhandled(error: unknown, cell: TaskCell<unknown>): void {
+  unhandled(error: unknown, task: Task<unknown>): void {
     try {
-      this.onUnhandledError(error, cell.handle);
+      this.onUnhandledError(error, task);
     } catch (secondary) {
-      printUnhandled(secondary, cell.handle);
+      printUnhandled(secondary, task);
     }
   }
 

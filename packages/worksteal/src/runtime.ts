@@ -187,7 +187,7 @@ export class WorkStealingRuntime implements Runtime, Placement {
         const error = decodeError(message.error as ErrorRecord);
         const stand = { id: message.id, state: 'failed', cancel: () => Promise.resolve(), detach() { return this; },
           then: (_ok: unknown, onRejected?: (e: unknown) => unknown) => Promise.reject(error).then(undefined, onRejected) } as unknown as Task<unknown>;
-        this.tasks.unhandled(error, stand as never);
+        this.tasks.unhandled(error, stand);
         return;
       }
     }

@@ -3,7 +3,8 @@ import { expect } from 'chai';
 import { createServer, type Server } from 'node:net';
 import { threadId } from 'node:worker_threads';
 import { WorkStealingRuntime } from '../src/index.js';
-import { blockFor, fetchLine, spawnCancelInside, spawnInside } from './fixtures/tasks.js';
+import type { Task } from '@runtime-traits/core';
+import { blockFor, detachFailing, fetchLine, spawnCancelInside, spawnInside } from './fixtures/tasks.js';
 
 describe('WorkStealingRuntime inside a worker', function () {
   this.timeout(30_000);
@@ -25,6 +26,21 @@ describe('WorkStealingRuntime inside a worker', function () {
     const blockingThread = await rt.executor.spawnBlocking(blockFor, [5]);
     expect(blockingThread).to.not.equal(threadId);
     expect(workerThreads.has(blockingThread)).to.equal(false);
+  });
+
+  it('sends the failure of a task detached inside a worker to the runtime\'s onUnhandledError, with a handle of that task', async () => {
+    // The handler runs on the main thread; the handle it gets stands in for the worker's (same id, failed).
+    const seen: Array<{ error: unknown; id: number; state: string }> = [];
+    const own = await WorkStealingRuntime.create({ workers: 1, onUnhandledError: (error, task: Task<unknown>) => seen.push({ error, id: task.id, state: task.state }) });
+    try {
+      const id = await own.executor.spawn(detachFailing, ['nobody awaits me']);
+      for (let i = 0; i < 200 && seen.length === 0; i++) await new Promise((resolve) => setTimeout(resolve, 10));
+      expect(seen).to.have.length(1);
+      expect((seen[0]!.error as Error).message).to.equal('nobody awaits me');
+      expect(seen[0]).to.include({ id, state: 'failed' });
+    } finally {
+      await own.shutdown();
+    }
   });
 
   it('lets a portable task sleep and connect with its worker\'s own reactor', async () => {
