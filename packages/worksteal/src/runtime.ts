@@ -165,8 +165,8 @@ export class WorkStealingRuntime implements Runtime, Placement {
       case 'result':
         if (message.owner !== MAIN) {
           this.pool.post(message.owner, { t: 'result', slot: message.slot, ok: message.ok, value: message.value });
-        } else if (this.main.owner.sideResultCame(message.slot, message.ok, message.value)) {
-          this.main.armWait();
+        } else {
+          this.main.resultMessageCame(message.slot, message.ok, message.value);
         }
         return;
       case 'blocking':

@@ -2,7 +2,7 @@
 // step 5): its event loop must keep turning meanwhile, and a long task must not keep it spinning.
 import { expect } from 'chai';
 import { WorkStealingRuntime } from '../src/index.js';
-import { addOne, blockFor } from './fixtures/tasks.js';
+import { addOne, bigFrom, blockFor } from './fixtures/tasks.js';
 
 describe('WorkStealingRuntime main thread polling', function () {
   this.timeout(30_000);
@@ -74,4 +74,24 @@ describe('WorkStealingRuntime main thread polling', function () {
       await new Promise((resolve) => setTimeout(resolve, 50)); // nothing in flight: the main thread stops polling
     }
   });
+
+  it('moves the backlog on when a big result\'s message frees a slot while the main thread sleeps', async () => {
+    // More tasks than main slots, each with a result too big for its slot (it comes by message after its
+    // ring entry): the message's arrival frees the slot, and nothing else would ever wake the main
+    // thread to resubmit what waits in the backlog.
+    const small = await WorkStealingRuntime.create({ workers: 2, mainSlots: 4 });
+    try {
+      for (let round = 0; round < 300; round++) {
+        const tasks = Array.from({ length: 20 }, () => small.executor.spawn(bigFrom, [1000]));
+        let timer: NodeJS.Timeout | undefined;
+        const stalled = new Promise<string>((resolve) => { timer = setTimeout(() => resolve('stalled'), 3000); });
+        const outcome = await Promise.race([Promise.all(tasks).then((results) => results.every(([text]) => text.length === 1000) ? 'all' : 'wrong'), stalled]);
+        clearTimeout(timer);
+        expect(outcome, `round ${round}`).to.equal('all');
+      }
+    } finally {
+      await small.shutdown();
+    }
+  });
 });
+

@@ -215,6 +215,17 @@ export class MainThread implements JoinSite, CancelCourier {
     this.spinMs = performance.now() - this.flushedAt <= SPIN_WORTH_MS ? SPIN_MS : MIN_SPIN_MS;
   }
 
+  /**
+   * A big result's message came after its ring entry: the task completes and its slot is free, so the
+   * backlog moves on now — a main thread asleep in waitAsync would otherwise wait for a completion
+   * that no task in flight is left to send.
+   */
+  resultMessageCame(slot: number, ok: boolean, value: unknown): void {
+    if (!this.owner.sideResultCame(slot, ok, value)) return;
+    this.drain();
+    this.armWait();
+  }
+
   /** Drains the ring, then sleeps in waitAsync while anything is in flight (and lets the process exit otherwise). */
   armWait(): void {
     if (this.sleeping || this.arming) return; // (drain() resubmits the backlog, which calls back here)
