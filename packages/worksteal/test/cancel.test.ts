@@ -1,6 +1,6 @@
 // Cancelling pool tasks: a queued one never runs its body; a running one sees cx.signal abort.
 import { expect } from 'chai';
-import { CancelledError } from '@runtime-traits/core';
+import { CancelledError, TimeoutError } from '@runtime-traits/core';
 import { WorkStealingRuntime } from '../src/index.js';
 import { mark, markThenHold, recordAbortReason, untilAborted } from './fixtures/tasks.js';
 
@@ -39,11 +39,17 @@ describe('WorkStealingRuntime cancel', function () {
     expect(task.state).to.equal('cancelled');
   });
 
-  it('delivers the cancel reason to the worker', async () => {
-    const seen = new SharedArrayBuffer(4);
-    const task = rt.executor.spawn(recordAbortReason, [seen, 'the reason']);
-    while (Atomics.load(new Int32Array(seen), 0) !== 3) await new Promise((r) => setTimeout(r, 1)); // the body started
-    await task.cancel(new Error('the reason'));
-    expect(Atomics.load(new Int32Array(seen), 0), '1 = the worker saw this reason, 2 = another one').to.equal(1);
-  });
+  for (const [reason, reads] of [
+    [new Error('the reason'), 'Error::the reason'],
+    [new TimeoutError('took too long'), 'TimeoutError:ETIMEDOUT:took too long'], // the class and code, as on every runtime
+    ['a string', 'String::undefined'], // a value that is no error stays itself
+  ] as const) {
+    it(`delivers the cancel reason to the worker: ${reads}`, async () => {
+      const seen = new SharedArrayBuffer(4);
+      const task = rt.executor.spawn(recordAbortReason, [seen, reads]);
+      while (Atomics.load(new Int32Array(seen), 0) !== 3) await new Promise((r) => setTimeout(r, 1)); // the body started
+      await task.cancel(reason);
+      expect(Atomics.load(new Int32Array(seen), 0), '1 = the worker saw this reason, 2 = another one').to.equal(1);
+    });
+  }
 });

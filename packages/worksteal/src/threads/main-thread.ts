@@ -24,7 +24,7 @@
 // synchronous by contract, so this thread blocks, and checks every 5 ms for a dead thief, whose exit
 // event cannot arrive while it is blocked.
 import { WorkerCrashedError, type TaskContext } from '@runtime-traits/core';
-import { show } from '@runtime-traits/core/kit';
+import { encodeError, show } from '@runtime-traits/core/kit';
 import { Fifo } from '@runtime-traits/kit';
 import type { JoinSite } from '../join.js';
 import { E, SlotMode } from '../memory/layout.js';
@@ -299,13 +299,9 @@ export class MainThread implements JoinSite, CancelCourier {
    */
   sendReason(runner: number, slot: number, reason: unknown): void {
     if (runner <= 0) return;
-    let sendable: unknown = reason;
-    try {
-      structuredClone(reason);
-    } catch {
-      sendable = undefined;
-    }
-    this.pool.post(runner, { t: 'cancel', slot, reason: sendable });
+    // As a record, as errors travel: a TimeoutError or CancelledError arrives as one (a structured
+    // clone would make it a plain Error), a reason that cannot be cloned as an Error with its text.
+    this.pool.post(runner, { t: 'cancel', slot, reason: encodeError(reason) });
   }
 
   abortHere(): void {} // the main thread never runs a slot itself

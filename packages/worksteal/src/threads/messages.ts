@@ -1,4 +1,5 @@
 // The few messages that do travel by postMessage: big payloads, transfer lists, cancel reasons, lifecycle.
+import type { ErrorRecord } from '@runtime-traits/core/kit';
 import type { MessagePort } from 'node:worker_threads';
 import type { LayoutConfig, SharedBuffers } from '../memory/layout.js';
 
@@ -39,8 +40,8 @@ export type ToWatchdog =
 export type ToThread =
   /** A task whose arguments did not fit in its slot (or came with a transfer list). Its slot is already RUNNING. */
   | { t: 'run'; slot: number; args: unknown[] }
-  /** The reason for a cancel whose flag is already raised in the slot. */
-  | { t: 'cancel'; slot: number; reason: unknown }
+  /** The reason for a cancel whose flag is already raised in the slot (encoded: an error keeps its class and code). */
+  | { t: 'cancel'; slot: number; reason: ErrorRecord }
   /** A big result for a task this thread owns (forwarded by main from the thread that ran it). */
   | { t: 'result'; slot: number; ok: boolean; value: unknown }
   /** A SharedArrayBuffer's number (sab-registry.ts). */

@@ -19,6 +19,7 @@
 // catch or finally runs, and then went on running this event loop, as Deno does — marks it too.
 // From then on the thread runs nothing; the main thread terminates it.
 import { workerData } from 'node:worker_threads';
+import { decodeError } from '@runtime-traits/core/kit';
 import { performance } from 'node:perf_hooks';
 import type { WorkerReactor } from '../capabilities.js';
 import { E, G } from '../memory/layout.js';
@@ -221,7 +222,7 @@ class WorkerLoop {
         this.scheduleTick();
         break;
       case 'cancel':
-        thread.runner.noteReason(message.slot, message.reason);
+        thread.runner.noteReason(message.slot, decodeError(message.reason));
         thread.runner.pollCancels();
         break;
       case 'result':
