@@ -221,6 +221,9 @@ export class WorkStealingRuntime implements Runtime, Placement {
   }
 
   private async stop(graceMs: number): Promise<void> {
+    // The tasks the threads spawned themselves are theirs: each thread closes its own set, and cancels
+    // what is left of it after the same grace (and at the latest when it stops).
+    this.pool.postAll({ t: 'closing', graceMs });
     await this.tasks.shutdown(graceMs, (ms, signal) => this.reactor.clock.sleep(ms, { signal }));
     await this.pool.stop();
     this.main.close();

@@ -4,7 +4,7 @@ import { createServer, type Server } from 'node:net';
 import { threadId } from 'node:worker_threads';
 import { WorkStealingRuntime } from '../src/index.js';
 import type { Task } from '@runtime-traits/core';
-import { blockFor, detachFailing, fetchLine, spawnCancelInside, spawnInside } from './fixtures/tasks.js';
+import { blockFor, detachFailing, fetchLine, spawnAfter, spawnCancelInside, spawnInside, watchWithChildren } from './fixtures/tasks.js';
 
 describe('WorkStealingRuntime inside a worker', function () {
   this.timeout(30_000);
@@ -41,6 +41,20 @@ describe('WorkStealingRuntime inside a worker', function () {
     } finally {
       await own.shutdown();
     }
+  });
+
+  it('on shutdown, aborts the signals of the tasks spawned inside workers too, and refuses their spawns from then on', async () => {
+    const own = await WorkStealingRuntime.create({ workers: 2 });
+    const seen = new SharedArrayBuffer(16);
+    const parent = own.executor.spawn(watchWithChildren, [seen, 3]);
+    parent.then(undefined, () => undefined);
+    const late = own.executor.spawn(spawnAfter, [300]);
+    const cells = new Int32Array(seen);
+    for (let i = 0; i < 500 && !Array.from(cells).every((c) => c === 1); i++) await new Promise((resolve) => setTimeout(resolve, 5));
+    expect(Array.from(cells), 'every task started').to.deep.equal([1, 1, 1, 1]);
+    await own.shutdown({ graceMs: 600 }); // the late spawn comes during the grace
+    expect(await late).to.equal('threw RuntimeShutdownError');
+    expect(Array.from(cells), 'the parent and its 3 children saw their signal abort').to.deep.equal([2, 2, 2, 2]);
   });
 
   it('lets a portable task sleep and connect with its worker\'s own reactor', async () => {

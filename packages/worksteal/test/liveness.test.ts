@@ -41,7 +41,7 @@ describe('worksteal liveness word', () => {
     for (const why of [Why.PORT_CLOSED, Why.EXITED, Why.CUT_SHORT]) {
       const cause = new Error(describeDeath(shared, 2, why));
       // (as threads/recovery.ts words it, for the highest endpoint number there can be)
-      const message = `worker thread 512 died: ${cause.message}`;
+      const message = `blocking thread 511 died: ${cause.message}`;
       expect(writeResult(shared.slots, shared.payload, 0, false, new WorkerCrashedError(message, { cause }))).to.equal(true);
       const back = readResult(shared.slots, shared.payload, 0);
       expect((back.value as Error).message, `why ${why}`).to.equal(message);

@@ -238,4 +238,9 @@ export class Layout {
   isWorker(e: number): boolean {
     return e >= 1 && e <= this.config.workers;
   }
+
+  /** Endpoint `e` as users number threads: `worker k` (cx.worker's k, 0-based) or `blocking thread j`. */
+  threadName(e: number): string {
+    return this.isWorker(e) ? `worker ${e - 1}` : `blocking thread ${e - this.config.workers - 1}`;
+  }
 }

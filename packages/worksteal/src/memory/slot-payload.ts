@@ -56,14 +56,15 @@ export function readResult(slots: Int32Array, payload: PayloadView, slot: number
 /**
  * Writes a result (or an error) into a slot. Returns false when it does not fit: the caller sends it
  * by message. Does not publish: the caller stores DONE afterwards.
+ * `errorBySide`: an error that does not fit goes by message too, whole (its stack, a long message, a
+ * thrown value); otherwise — a writer that sends no message: a dead thread's recovery — it is cut to fit.
  */
-export function writeResult(slots: Int32Array, payload: PayloadView, slot: number, ok: boolean, value: unknown): boolean {
+export function writeResult(slots: Int32Array, payload: PayloadView, slot: number, ok: boolean, value: unknown, errorBySide = false): boolean {
   const h = Layout.slotWord(slot);
   const at = Layout.payloadByte(slot);
   let kind = encodeValue(payload, at, PAYLOAD_BYTES, ok ? value : encodeError(value));
-  if (!ok && kind === Kind.SIDE) {
-    // Errors stay in shared memory (a message could be lost with a dying thread): drop the stack,
-    // then shorten the message, until the record fits.
+  if (!ok && kind === Kind.SIDE && !errorBySide) {
+    // Drop the stack, then shorten the message, until the record fits.
     const record = encodeError(value);
     delete record.stack;
     kind = encodeValue(payload, at, PAYLOAD_BYTES, record);

@@ -11,7 +11,7 @@
 //      and is woken if it announced that it sleeps.
 //   A task this thread owns and runs itself (mode TASK) never touches shared memory: the owner settles it.
 import { CancelledError, WorkerCrashedError, type Runtime, type TaskContext, type TaskDef } from '@runtime-traits/core';
-import { checkJoinResult, encodeError, isThenable } from '@runtime-traits/core/kit';
+import { checkCloneable, checkJoinResult, encodeError, isThenable } from '@runtime-traits/core/kit';
 import { resolveTask, type TaskCell } from '@runtime-traits/kit';
 import { SlotMode } from '../memory/layout.js';
 import type { Shared } from '../memory/shared.js';
@@ -213,6 +213,17 @@ export class TaskRunner {
   /** Step 4. */
   finish(slot: number, ok: boolean, value: unknown): void {
     if (this.halted) return;
+    if (ok && typeof value === 'object' && value !== null) {
+      // As arguments are checked at the spawn: a result that would not arrive as itself (a class
+      // instance, a function inside) fails with a TypeError naming it, rather than arriving as a
+      // plain object — wherever the task ran, the owner's thread included, so it never depends on stealing.
+      try {
+        checkCloneable(value, "the task's result");
+      } catch (error) {
+        ok = false;
+        value = error;
+      }
+    }
     const s = this.slots;
     if (this.reasons.size > 0) this.reasons.delete(slot);
     const owner = ownerOf(s, slot);
@@ -223,7 +234,7 @@ export class TaskRunner {
     }
     let fits: boolean;
     try {
-      fits = writeResult(s, this.shared.payload, slot, ok, value);
+      fits = writeResult(s, this.shared.payload, slot, ok, value, true);
     } catch (error) {
       fits = writeResult(s, this.shared.payload, slot, false, new TypeError(`the task's result cannot be sent to another thread: ${(error as Error).message}`));
     }
@@ -276,6 +287,13 @@ export class TaskRunner {
     }
   }
 
+  /** Shutdown: aborts the signal of every task still running on this thread, whoever owns it, with `reason`. */
+  abortRunning(reason: unknown): void {
+    for (const cx of this.running.values()) {
+      if (cx?.controller && !cx.controller.signal.aborted) cx.controller.abort(reason);
+    }
+  }
+
   /** The thread is dying: every task it started fails with WorkerCrashedError so no owner waits forever. */
   failAll(cause: unknown): void {
     for (const slot of [...this.stack, ...this.running.keys()]) {
@@ -284,7 +302,7 @@ export class TaskRunner {
       if (owner === this.me) continue;
       // Never started (its module was loading): the main thread puts it back in a queue (threads/recovery.ts).
       if (isLoading(this.slots, slot)) continue;
-      const error = new WorkerCrashedError(`worker ${this.me} died while running this task: ${cause instanceof Error ? cause.message : String(cause)}`, { cause });
+      const error = new WorkerCrashedError(`${this.shared.layout.threadName(this.me)} died while running this task: ${cause instanceof Error ? cause.message : String(cause)}`, { cause });
       writeResult(this.slots, this.shared.payload, slot, false, error);
       deliver(this.shared, slot, owner, modeOf(this.slots, slot));
     }

@@ -343,7 +343,7 @@ export class MainThread implements JoinSite, CancelCourier {
       if (this.pool.pumpFrom(runner)) continue;
       if (this.pool.isDead(runner)) {
         // Its handle handed over what the port still held before recovery ran (thread-handle.ts).
-        return sideResults.takeMessage(slot) ?? { ok: false, value: new WorkerCrashedError(`worker thread ${runner} died before sending the result of its join`) };
+        return sideResults.takeMessage(slot) ?? { ok: false, value: new WorkerCrashedError(`${this.shared.layout.threadName(runner)} died before sending the result of its join`) };
       }
       Atomics.wait(this.shared.control, this.mailWord, 0, 1);
     }

@@ -46,6 +46,8 @@ export type ToThread =
   | { t: 'result'; slot: number; ok: boolean; value: unknown }
   /** A SharedArrayBuffer's number (sab-registry.ts). */
   | { t: 'sab'; id: number; sab: SharedArrayBuffer }
+  /** Shutdown began: spawns on this thread throw from now on, and its own tasks are cancelled after `graceMs`. */
+  | { t: 'closing'; graceMs: number }
   /** A detached task spawned on this thread failed: main calls onUnhandledError. */
   | { t: 'unhandled'; id: number; error: unknown };
 

@@ -26,7 +26,7 @@ import type { ThreadPool } from './pool.js';
  * blocked join). `final`: the runtime is closing or not yet started, so nothing is replaced.
  */
 export function recover(shared: Shared, main: MainThread, pool: ThreadPool, dead: number, cause: unknown, final: boolean): void {
-  const error = new WorkerCrashedError(`worker thread ${dead} died: ${cause instanceof Error ? cause.message : show(cause)}`, { cause });
+  const error = new WorkerCrashedError(`${shared.layout.threadName(dead)} died: ${cause instanceof Error ? cause.message : show(cause)}`, { cause });
   failSlotsRunOn(shared, dead, error);
   main.owner.failSideResultsFrom(dead, error);
   // Closing (a body that called shutdown() dies, say): whoever waits on the dead thread was told above.

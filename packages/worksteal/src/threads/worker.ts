@@ -19,6 +19,7 @@
 // catch or finally runs, and then went on running this event loop, as Deno does — marks it too.
 // From then on the thread runs nothing; the main thread terminates it.
 import { workerData } from 'node:worker_threads';
+import { RuntimeShutdownError } from '@runtime-traits/core';
 import { decodeError } from '@runtime-traits/core/kit';
 import { performance } from 'node:perf_hooks';
 import type { WorkerReactor } from '../capabilities.js';
@@ -231,13 +232,25 @@ class WorkerLoop {
       case 'sab':
         thread.shared.sabs.learn(message.id, message.sab);
         break;
+      case 'closing':
+        void this.closeTasks(message.graceMs);
+        break;
     }
   };
 
   /** Shutdown: let go of everything that keeps this thread's event loop alive, so the thread ends. */
+  /** Shutdown: no more spawns here; this thread's own tasks (spawned by its tasks) are cancelled after `graceMs`. */
+  private closeTasks(graceMs: number): Promise<void> {
+    return this.thread.view.tasks.shutdown(graceMs, (ms, signal) => this.reactor.clock.sleep(ms, { signal }));
+  }
+
   private stop(): void {
     if (this.stopped) return;
     this.stopped = true;
+    // What the grace left running here aborts now, before the thread goes: the tasks this thread owns,
+    // and the bodies it runs for others (their owner may be stopping too, and not get to raise the flag).
+    void this.closeTasks(0);
+    this.thread.runner.abortRunning(new RuntimeShutdownError());
     this.thread.mail.close();
     this.init.lifePort.close(); // (shutdown: the main thread no longer reads this epoch's word)
     void this.reactor.close();
