@@ -136,6 +136,7 @@ describe('WorkStealingRuntime thread-per-core (stealing: false)', function () {
     let crashed: unknown;
     try { await dying; } catch (error) { crashed = error; }
     expect(crashed).to.be.instanceOf(WorkerCrashedError);
+    expect((crashed as Error).message, 'the worker as spawnOn and cx.worker number it').to.match(/^worker 1 died/);
     const after = await rt.broadcast(where, []);
     expect(after.map((w) => w.worker)).to.deep.equal([0, 1]);
     expect(after[0]!.thread).to.equal(before[0]!.thread);
