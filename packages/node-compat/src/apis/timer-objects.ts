@@ -34,9 +34,13 @@ export function coerceDelay(after: unknown): number {
   return 1;
 }
 
-/** Ids for timers that live outside every scope (re-homed to Node). */
+/**
+ * Ids for timers that live outside every scope (re-homed to Node), from 2^41; a scope's own count
+ * from 2^40 (scope.ts). Node's own timer ids (async ids, counted from 1) never reach that far: a
+ * clearTimeout with one of Node's ids clears Node's timer, never one of these.
+ */
 const plainIds = new Map<number, Timeout>();
-let nextPlainId = 1;
+let nextPlainId = 2 ** 41;
 
 export class Timeout implements LoopTimer {
   _idleTimeout: number;

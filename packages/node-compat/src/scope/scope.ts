@@ -81,7 +81,8 @@ export class Scope implements ResourceOwner {
   readonly library = new Map<object, unknown>();
   /** Ids handed out by Timeout[Symbol.toPrimitive], so clearTimeout(id) finds the timer (deterministic per scope). */
   readonly timerIds = new Map<number, { drop(): void }>();
-  nextTimerId = 1;
+  /** Timer ids (Timeout's toPrimitive): per scope, so a simulated host's do not depend on what else ran; from 2^40, past Node's own. */
+  nextTimerId = 2 ** 40;
   private pending = 0;
   private refs = 0;
   private readonly held = new Map<object, Held>();

@@ -180,6 +180,29 @@ describe('withNodeApis: timers', () => {
   });
 });
 
+describe('withNodeApis: timer ids', () => {
+  it('should clear a Node timer cleared by its id inside a scope, and never a scope timer of the same number', async () => {
+    const fired: string[] = [];
+    const node = nodeSetTimeout(() => fired.push('node timer'), 30);
+    const nodeId = +node; // Node's own id: a small number
+    const rt = await NodeRuntime.create();
+    try {
+      await withNodeApis(rt, async () => {
+        const mine = Array.from({ length: nodeId + 2 }, (_, i) => setTimeout(() => fired.push(`scope timer ${i}`), 40));
+        const ids = mine.map((t) => +t);
+        expect(new Set(ids).size).to.equal(mine.length);
+        expect(ids.every((id) => id !== nodeId), 'no scope timer shares a number with a Node timer').to.equal(true);
+        clearTimeout(nodeId);
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      });
+    } finally {
+      await rt.shutdown();
+    }
+    expect(fired).to.have.length(nodeId + 2);
+    expect(fired).to.not.include('node timer');
+  });
+});
+
 describe('withNodeApis: timers on a local runtime driving a foreign NodeReactor (real time)', () => {
   // The reactor's clock counts from the epoch, the local scheduler's from its own start: a timer's
   // due time must be moved onto the scheduler's time, or it lies decades ahead (it never fired, and
