@@ -71,12 +71,16 @@ export class NodeSocket extends Duplex {
   #io: PushIO | undefined;
   /** Bytes handed to #io so far. */
   #ioWritten = 0;
+  /** Bytes of writes held until the connect completes. */
+  #heldBytes = 0;
   /** The stream's callback for the write in flight through #io (the stream sends one at a time). */
   #ioDone: Done | undefined;
   #noDelay: boolean | undefined;
   #keepAlive = false;
   /** Set by destroy: node:net drops its handle then (pending is true again, address() is {}). */
   #released = false;
+  /** The peer's address as first read while connected (kept after close, as node:net keeps it). */
+  #peername: AddressInfo | Record<string, never> | undefined;
   /** Its tie to the withNodeApis scope it belongs to (if any): open from connect (or attach) until 'close'. */
   readonly #owner: OwnerLink;
   readonly #teardown = (): void => { this.destroy(); };
@@ -163,6 +167,7 @@ export class NodeSocket extends Duplex {
     else this.#pump = new WritePump(conn, () => this.#touch(), () => this.#owner.frozen);
     this.#local = conn.localAddress;
     this.#remote = conn.remoteAddress;
+    this.#peername = undefined;
     this.#released = false;
   }
 
@@ -259,8 +264,21 @@ export class NodeSocket extends Duplex {
     }
     const pump = this.#pump;
     if (!pump) {
-      if (this.connecting) this.#defer(() => this.#send(buffers, done), done);
-      else done(socketClosed());
+      if (!this.connecting) {
+        done(socketClosed());
+        return;
+      }
+      // Held until connected; counted in bytesWritten meanwhile, as net.Socket counts its pending data.
+      let bytes = 0;
+      for (const buffer of buffers) bytes += buffer.length;
+      this.#heldBytes += bytes;
+      this.#defer(() => {
+        this.#heldBytes -= bytes;
+        this.#send(buffers, done);
+      }, (error) => {
+        this.#heldBytes -= bytes;
+        done(error);
+      });
       return;
     }
     pump.send(buffers, done);
@@ -303,8 +321,8 @@ export class NodeSocket extends Duplex {
     conn.closeWrite().then(() => { if (!this.#owner.frozen) done(); }, (error: unknown) => { if (!this.#owner.frozen) done(nodeError(error, 'shutdown', 'EPIPE')); });
   }
 
-  #defer(run: () => void, done: Done): void {
-    this.#deferred.push({ run, fail: (error) => done(error) });
+  #defer(run: () => void, fail: Done): void {
+    this.#deferred.push({ run, fail: (error) => fail(error) });
   }
 
   // ── closing ───────────────────────────────────────────────────────────────
@@ -424,7 +442,10 @@ export class NodeSocket extends Duplex {
 
   /** @internal node:net's handle call behind the remote* getters. */
   _getpeername(): AddressInfo | Record<string, never> {
-    return this.connecting ? {} : addressInfo(this.#remote);
+    if (this.connecting) return {};
+    // Once closed, only what was read while connected (node:net keeps the answer it got from its handle).
+    if (this.#released) return this.#peername ?? {};
+    return (this.#peername ??= addressInfo(this.#remote));
   }
 
   /** The Connection underneath, once connected. Its reads belong to this socket (one with PUSH_IO refuses `read()`). */
@@ -453,13 +474,13 @@ export class NodeSocket extends Duplex {
     for (const { chunk, encoding } of this.#fields.writableBuffer) {
       pending += typeof chunk === 'string' ? Buffer.byteLength(chunk, encoding) : chunk.length;
     }
-    return this.#ioWritten + (this.#pump?.dispatched ?? 0) + (this.#pump?.queuedBytes ?? 0) + pending;
+    return this.#ioWritten + (this.#pump?.dispatched ?? 0) + (this.#pump?.queuedBytes ?? 0) + this.#heldBytes + pending;
   }
 
   /** True until connected, and again once destroyed, as net.Socket (which then has no handle). */
   get pending(): boolean { return !this.#conn || this.connecting || this.#released; }
   /** Deprecated in node:net: bytes queued to write (`writableLength`); undefined when not connected. */
-  get bufferSize(): number | undefined { return this.#conn && !this.#released ? this.writableLength : undefined; }
+  get bufferSize(): number | undefined { return (this.#conn || this.connecting) && !this.#released ? this.writableLength : undefined; }
   /** @internal node:net's private name for `connecting`, read by node:tls and others. */
   get _connecting(): boolean { return this.connecting; }
 
