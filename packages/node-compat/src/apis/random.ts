@@ -55,6 +55,29 @@ function checkView(value: unknown, arg: string): ArrayBufferView {
   return value;
 }
 
+/**
+ * randomFill(Sync)'s `(buf, offset, size)` on the host's stream, as Node reads them: `buf` may be an
+ * ArrayBuffer too, and `offset`/`size` count a typed array's elements (bytes of a Buffer, a DataView,
+ * an ArrayBuffer). Returns `buf`.
+ */
+function fillPart<T>(scope: Scope, buf: T, offset: unknown, size: unknown): T {
+  const view = buf instanceof ArrayBuffer ? new Uint8Array(buf) : checkView(buf, 'buf');
+  const unit = (view as { BYTES_PER_ELEMENT?: number }).BYTES_PER_ELEMENT ?? 1;
+  const elements = view.byteLength / unit;
+  const start = offset === undefined ? 0 : inRange(offset, 'offset', elements);
+  const count = size === undefined ? elements - start : inRange(size, 'size', elements - start);
+  fill(scope, view, start * unit, count * unit);
+  return buf;
+}
+
+function inRange(value: unknown, arg: string, max: number): number {
+  if (typeof value !== 'number') throw new TypeError(`The "${arg}" argument must be of type number. Received ${typeof value}`);
+  if (!Number.isInteger(value) || value < 0 || value > max) {
+    throw new RangeError(`The value of "${arg}" is out of range. It must be >= 0 && <= ${max}. Received ${value}`);
+  }
+  return value;
+}
+
 /** Calls back as Node does for the threadpool forms: later, here as an immediate of the host. */
 function callBack(scope: Scope, cb: Fn, ...args: unknown[]): void {
   new Immediate(scope, cb as (...a: unknown[]) => void, args);
@@ -74,9 +97,7 @@ function randomBytes(size: unknown, cb?: unknown): unknown {
 function randomFillSync(buf: unknown, offset?: unknown, size?: unknown): unknown {
   const scope = virtualScope();
   if (scope === undefined) return real.randomFillSync(buf, offset, size);
-  const view = checkView(buf, 'buf');
-  fill(scope, view, (offset as number | undefined) ?? 0, size as number | undefined);
-  return view;
+  return fillPart(scope, buf, offset, size);
 }
 
 function randomFill(buf: unknown, ...rest: unknown[]): unknown {
@@ -84,9 +105,8 @@ function randomFill(buf: unknown, ...rest: unknown[]): unknown {
   if (scope === undefined) return real.randomFill(buf, ...rest);
   const cb = rest[rest.length - 1];
   if (typeof cb !== 'function') throw new TypeError('The "callback" argument must be of type function');
-  const view = checkView(buf, 'buf');
-  fill(scope, view, typeof rest[0] === 'number' ? rest[0] : 0, typeof rest[1] === 'number' ? rest[1] : undefined);
-  callBack(scope, cb as Fn, null, view);
+  const filled = fillPart(scope, buf, rest.length > 1 ? rest[0] : undefined, rest.length > 2 ? rest[1] : undefined);
+  callBack(scope, cb as Fn, null, filled);
   return undefined;
 }
 

@@ -88,6 +88,34 @@ describe('withNodeApis: clocks and randomness', () => {
     expect(math.every((x) => x >= 0 && x < 1)).to.equal(true);
   });
 
+  it('should fill the part of a typed array Node fills: offset and size in elements, an ArrayBuffer too, bad ranges refused alike', async () => {
+    /** Which 32-bit elements each call leaves zero, and the errors of bad ranges (a run of it shows where the bytes went). */
+    const pattern = async (): Promise<unknown[]> => {
+      const zeros = (a: Uint32Array): boolean[] => Array.from(a, (x) => x === 0);
+      const sync = crypto.randomFillSync(new Uint32Array(4), 1, 2);
+      const viaCallback = await new Promise<Uint32Array>((resolve, reject) => crypto.randomFill(new Uint32Array(4), 3, (e, b) => (e ? reject(e) : resolve(b))));
+      const whole: unknown = crypto.randomFillSync(new ArrayBuffer(8) as unknown as Uint8Array); // (Node takes an ArrayBuffer; its types do not say so)
+      const refused = [[5], [1, 4], [-1], ['1']].map((args) => {
+        try {
+          crypto.randomFillSync(new Uint32Array(4), ...(args as [number, number]));
+          return 'filled';
+        } catch (error) {
+          return (error as Error).constructor.name;
+        }
+      });
+      return [zeros(sync), zeros(viaCallback), whole instanceof ArrayBuffer && new Uint8Array(whole).some((b) => b !== 0), refused];
+    };
+    const expected = await pattern();
+    expect(expected[0]).to.deep.equal([true, false, false, true]);
+    const sim = new Simulation({ seed: 9 });
+    const rt = sim.host('a');
+    try {
+      expect(await withNodeApis(rt, () => rt.run(pattern))).to.deep.equal(expected);
+    } finally {
+      await sim.shutdown();
+    }
+  });
+
   it('should keep Node\'s own clock and randomness outside every scope and on a real-time runtime', async () => {
     const rt = await NodeRuntime.create();
     const sim = new Simulation({ seed: 5 });
