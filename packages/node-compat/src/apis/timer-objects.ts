@@ -369,6 +369,7 @@ export class Immediate implements LoopImmediate {
     const home = this.#home;
     home.timers.delete(this);
     if (this.#refed) home.unref();
+    this.#refed = false; // as Node's: a running or run immediate holds nothing (hasRef() is false in its callback)
     const callback = this._onImmediate;
     if (callback === null) return;
     this._onImmediate = null;

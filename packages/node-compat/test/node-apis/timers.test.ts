@@ -53,6 +53,20 @@ describe('withNodeApis: timers', () => {
     });
   });
 
+  it('should answer hasRef() of an immediate as Node does: true while queued, false in its own callback and after', async () => {
+    const states = (): Promise<boolean[]> => new Promise((resolve) => {
+      const seen: boolean[] = [];
+      const immediate: NodeJS.Immediate = setImmediate(() => {
+        seen.push(immediate.hasRef());
+        setImmediate(() => resolve([...seen, immediate.hasRef()]));
+      });
+      seen.push(immediate.hasRef());
+    });
+    const node = await states();
+    expect(node).to.deep.equal([true, false, false]);
+    expect(await onVirtualTime(states)).to.deep.equal(node);
+  });
+
   it('should run callbacks in Node\'s order, one at a time with the microtasks of each drained before the next', async () => {
     const log = await onVirtualTime(async () => {
       const out: string[] = [];
