@@ -56,8 +56,9 @@ describe('youngArray', () => {
     this.timeout(60_000);
     const out = execFileSync(process.execPath, ['--allow-natives-syntax', '--min-semi-space-size=1', '--max-semi-space-size=1', '--input-type=module', '-e', probe], { encoding: 'utf8' });
     const { literal, young } = JSON.parse(out) as { literal: number; young: number };
-    // The literal's site is pretenured after its first arrays survive: the probe can see it happen.
-    expect(literal, 'arrays from the [] literal born old').to.be.greaterThan(100_000);
+    // The literal's site is pretenured after its first arrays survive: the probe can see it happen
+    // (when is V8's to decide: 190k of 200k were born old on Node 20, 91k in one run on Node 24).
+    expect(literal, 'arrays from the [] literal born old').to.be.greaterThan(20_000);
     // A few may be born old when a young allocation fails right at a scavenge; a pretenured site is not few.
     expect(young, 'arrays from youngArray() born old').to.be.at.most(10);
   });
