@@ -1,7 +1,11 @@
-// What crosses back from a worker: errors whole (message, stack, thrown values), and results that would not arrive as themselves refused.
+// What crosses back from a worker: errors whole (message, stack, thrown values), and a join's error while the main thread is blocked in its own join.
 import { expect } from 'chai';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
 import { WorkStealingRuntime } from '../src/index.js';
-import { returnPoint, throwLong, throwObject } from './fixtures/tasks.js';
+import { throwLong, throwObject } from './fixtures/tasks.js';
+
+const run = promisify(execFile);
 
 describe('WorkStealingRuntime results and errors across threads', function () {
   this.timeout(30_000);
@@ -29,11 +33,19 @@ describe('WorkStealingRuntime results and errors across threads', function () {
     }
   });
 
-  it('fails a result that would arrive as a plain object (a class instance) with a TypeError naming it, as its arguments would', async () => {
-    for (const nested of [false, true]) {
-      const error = await failure(rt.executor.spawn(returnPoint, [nested])) as Error;
-      expect(error).to.be.instanceOf(TypeError);
-      expect(error.message).to.match(/^the task's result(\[1\])? cannot be sent to another thread: an instance of Point would arrive as a plain object/);
-    }
+  it('gives a join inside a worker the error of its b, stolen by another thread, while the main thread is blocked in a join of its own', async () => {
+    // In a child: were the error to wait for the main thread, main (blocked in Atomics.wait) and the
+    // worker would wait for each other for ever, and no timer of this process could end the test.
+    const program = `
+      import { WorkStealingRuntime } from ${JSON.stringify(new URL('../src/index.js', import.meta.url).href)};
+      import { joinCatching, spinFor } from ${JSON.stringify(new URL('./fixtures/tasks.js', import.meta.url).href)};
+      const rt = await WorkStealingRuntime.create({ workers: 2 });
+      const seen = [];
+      // main blocks in its join (a spins 150 ms); the worker running b joins, and its own b is stolen.
+      for (let i = 0; i < 3; i++) seen.push(rt.executor.join(spinFor, [150], joinCatching, [100])[1]);
+      await rt.shutdown();
+      console.log(JSON.stringify(seen));`;
+    const { stdout } = await run(process.execPath, ['--input-type=module', '-e', program], { timeout: 20_000 });
+    expect(JSON.parse(stdout)).to.deep.equal(Array(3).fill('RangeError: b failed inside a join'));
   });
 });

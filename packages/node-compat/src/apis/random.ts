@@ -7,6 +7,8 @@
 // keys. Callback forms call back as an immediate of the host. Everywhere else they are Node's own.
 import { Buffer } from 'node:buffer';
 import crypto from 'node:crypto';
+import { inspect } from 'node:util';
+import { codedError } from '../internal/node-errors.js';
 import { Scope } from '../scope/scope.js';
 import type { PatchSet } from './patch-set.js';
 import { realMathRandom } from './originals.js';
@@ -56,26 +58,36 @@ function checkView(value: unknown, arg: string): ArrayBufferView {
 }
 
 /**
- * randomFill(Sync)'s `(buf, offset, size)` on the host's stream, as Node reads them: `buf` may be an
- * ArrayBuffer too, and `offset`/`size` count a typed array's elements (bytes of a Buffer, a DataView,
- * an ArrayBuffer). Returns `buf`.
+ * randomFill(Sync)'s `(buf, offset, size)` on the host's stream, read as Node reads them: `buf` may be
+ * an ArrayBuffer too, `offset` and `size` count a typed array's elements, are checked in bytes (with
+ * Node's codes and messages) and truncated. Returns `buf`.
  */
 function fillPart<T>(scope: Scope, buf: T, offset: unknown, size: unknown): T {
   const view = buf instanceof ArrayBuffer ? new Uint8Array(buf) : checkView(buf, 'buf');
   const unit = (view as { BYTES_PER_ELEMENT?: number }).BYTES_PER_ELEMENT ?? 1;
-  const elements = view.byteLength / unit;
-  const start = offset === undefined ? 0 : inRange(offset, 'offset', elements);
-  const count = size === undefined ? elements - start : inRange(size, 'size', elements - start);
-  fill(scope, view, start * unit, count * unit);
+  const length = view.byteLength;
+  const start = offset === undefined ? 0 : byteRange(offset, 'offset', unit, length);
+  let bytes = length - start;
+  if (size !== undefined) {
+    bytes = byteRange(size, 'size', unit, 2 ** 31 - 1); // (Node's kMaxPossibleLength)
+    if (bytes + start > length) throw outOfRange('size + offset', `<= ${length}`, bytes + start);
+  }
+  fill(scope, view, start, bytes);
   return buf;
 }
 
-function inRange(value: unknown, arg: string, max: number): number {
-  if (typeof value !== 'number') throw new TypeError(`The "${arg}" argument must be of type number. Received ${typeof value}`);
-  if (!Number.isInteger(value) || value < 0 || value > max) {
-    throw new RangeError(`The value of "${arg}" is out of range. It must be >= 0 && <= ${max}. Received ${value}`);
+/** Node's assertOffset/assertSize: a number of elements, in bytes, within [0, max], truncated. */
+function byteRange(value: unknown, arg: string, unit: number, max: number): number {
+  if (typeof value !== 'number') {
+    throw codedError('ERR_INVALID_ARG_TYPE', `The "${arg}" argument must be of type number. Received type ${typeof value} (${inspect(value)})`, TypeError);
   }
-  return value;
+  const bytes = value * unit;
+  if (Number.isNaN(bytes) || bytes > max || bytes < 0) throw outOfRange(arg, `>= 0 && <= ${max}`, bytes);
+  return bytes >>> 0;
+}
+
+function outOfRange(arg: string, range: string, received: number): Error {
+  return codedError('ERR_OUT_OF_RANGE', `The value of "${arg}" is out of range. It must be ${range}. Received ${received}`, RangeError);
 }
 
 /** Calls back as Node does for the threadpool forms: later, here as an immediate of the host. */

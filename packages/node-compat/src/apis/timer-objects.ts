@@ -324,10 +324,11 @@ export class Immediate implements LoopImmediate {
     return this.#refed;
   }
 
+  /** As Node's: only a queued immediate can be ref'd again; one that ran or was cleared holds nothing for good. */
   ref(): this {
-    if (!this.#refed) {
+    if (!this.#refed && this.#queued) {
       this.#refed = true;
-      if (this.#queued) this.#home.ref();
+      this.#home.ref();
     }
     return this;
   }
@@ -357,6 +358,7 @@ export class Immediate implements LoopImmediate {
     home.loop!.removeImmediate(this);
     home.timers.delete(this);
     if (this.#refed) home.unref();
+    this.#refed = false;
   }
 
   describe(): string {

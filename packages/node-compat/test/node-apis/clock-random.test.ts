@@ -95,12 +95,13 @@ describe('withNodeApis: clocks and randomness', () => {
       const sync = crypto.randomFillSync(new Uint32Array(4), 1, 2);
       const viaCallback = await new Promise<Uint32Array>((resolve, reject) => crypto.randomFill(new Uint32Array(4), 3, (e, b) => (e ? reject(e) : resolve(b))));
       const whole: unknown = crypto.randomFillSync(new ArrayBuffer(8) as unknown as Uint8Array); // (Node takes an ArrayBuffer; its types do not say so)
-      const refused = [[5], [1, 4], [-1], ['1']].map((args) => {
+      const refused = [[5], [1, 4], [-1], ['1'], [1.5, 2.5], [0, NaN]].map((args) => {
         try {
-          crypto.randomFillSync(new Uint32Array(4), ...(args as [number, number]));
-          return 'filled';
+          const part = crypto.randomFillSync(new Uint32Array(4), ...(args as [number, number]));
+          return `filled ${Array.from(part, (x) => x === 0).join()}`;
         } catch (error) {
-          return (error as Error).constructor.name;
+          const e = error as NodeJS.ErrnoException;
+          return `${e.constructor.name} ${e.code}: ${e.message}`;
         }
       });
       return [zeros(sync), zeros(viaCallback), whole instanceof ArrayBuffer && new Uint8Array(whole).some((b) => b !== 0), refused];

@@ -56,14 +56,17 @@ describe('withNodeApis: timers', () => {
   it('should answer hasRef() of an immediate as Node does: true while queued, false in its own callback and after', async () => {
     const states = (): Promise<boolean[]> => new Promise((resolve) => {
       const seen: boolean[] = [];
+      const cleared = setImmediate(() => {});
+      clearImmediate(cleared);
+      seen.push(cleared.hasRef(), cleared.ref().hasRef());
       const immediate: NodeJS.Immediate = setImmediate(() => {
-        seen.push(immediate.hasRef());
+        seen.push(immediate.hasRef(), immediate.ref().hasRef());
         setImmediate(() => resolve([...seen, immediate.hasRef()]));
       });
       seen.push(immediate.hasRef());
     });
     const node = await states();
-    expect(node).to.deep.equal([true, false, false]);
+    expect(node).to.deep.equal([false, false, true, false, false, false]);
     expect(await onVirtualTime(states)).to.deep.equal(node);
   });
 

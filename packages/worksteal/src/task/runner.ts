@@ -11,7 +11,7 @@
 //      and is woken if it announced that it sleeps.
 //   A task this thread owns and runs itself (mode TASK) never touches shared memory: the owner settles it.
 import { CancelledError, WorkerCrashedError, type Runtime, type TaskContext, type TaskDef } from '@runtime-traits/core';
-import { checkCloneable, checkJoinResult, encodeError, isThenable } from '@runtime-traits/core/kit';
+import { checkJoinResult, encodeError, isThenable } from '@runtime-traits/core/kit';
 import { resolveTask, type TaskCell } from '@runtime-traits/kit';
 import { SlotMode } from '../memory/layout.js';
 import type { Shared } from '../memory/shared.js';
@@ -213,17 +213,6 @@ export class TaskRunner {
   /** Step 4. */
   finish(slot: number, ok: boolean, value: unknown): void {
     if (this.halted) return;
-    if (ok && typeof value === 'object' && value !== null) {
-      // As arguments are checked at the spawn: a result that would not arrive as itself (a class
-      // instance, a function inside) fails with a TypeError naming it, rather than arriving as a
-      // plain object — wherever the task ran, the owner's thread included, so it never depends on stealing.
-      try {
-        checkCloneable(value, "the task's result");
-      } catch (error) {
-        ok = false;
-        value = error;
-      }
-    }
     const s = this.slots;
     if (this.reasons.size > 0) this.reasons.delete(slot);
     const owner = ownerOf(s, slot);
@@ -234,7 +223,9 @@ export class TaskRunner {
     }
     let fits: boolean;
     try {
-      fits = writeResult(s, this.shared.payload, slot, ok, value, true);
+      // An error too big for the slot goes whole by message, but not a join's: its joiner may wait on
+      // the main thread, blocked, where no message is read (the message would be stuck with it).
+      fits = writeResult(s, this.shared.payload, slot, ok, value, mode !== SlotMode.JOIN);
     } catch (error) {
       fits = writeResult(s, this.shared.payload, slot, false, new TypeError(`the task's result cannot be sent to another thread: ${(error as Error).message}`));
     }

@@ -127,7 +127,7 @@ export class ThreadPool {
 
   /** Posts to every thread but `except`. */
   postAll(message: ToThread, except = -1): void {
-    for (const [e, thread] of this.threads.entries()) if (e !== except) thread?.post(message);
+    for (let e = 0; e < this.threads.length; e++) if (e !== except) this.post(e, message); // (held for a replacement still to start)
   }
 
   /** Reads one message waiting from endpoint e's thread, synchronously, and hands it to the events; false when there was none. */

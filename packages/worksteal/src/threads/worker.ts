@@ -238,12 +238,12 @@ class WorkerLoop {
     }
   };
 
-  /** Shutdown: let go of everything that keeps this thread's event loop alive, so the thread ends. */
   /** Shutdown: no more spawns here; this thread's own tasks (spawned by its tasks) are cancelled after `graceMs`. */
   private closeTasks(graceMs: number): Promise<void> {
     return this.thread.view.tasks.shutdown(graceMs, (ms, signal) => this.reactor.clock.sleep(ms, { signal }));
   }
 
+  /** Shutdown: let go of everything that keeps this thread's event loop alive, so the thread ends. */
   private stop(): void {
     if (this.stopped) return;
     this.stopped = true;
