@@ -176,6 +176,9 @@ export class WorkStealingRuntime implements Runtime, Placement {
         this.shared.sabs.learn(message.id, message.sab);
         this.pool.postAll({ t: 'sab', id: message.id, sab: message.sab }, from);
         return;
+      case 'drained':
+        this.pool.onDrained(from);
+        return;
       case 'shutdown':
         void this.shutdown();
         return;
@@ -221,10 +224,13 @@ export class WorkStealingRuntime implements Runtime, Placement {
   }
 
   private async stop(graceMs: number): Promise<void> {
-    // The tasks the threads spawned themselves are theirs: each thread closes its own set, and cancels
-    // what is left of it after the same grace (and at the latest when it stops).
+    // The tasks the threads spawned themselves are theirs: each thread closes its own set, gives it the
+    // same grace, cancels what is left, and says so ('drained'); the threads stop after that, or once
+    // the grace is over (a thread busy in a long body does not hold shutdown longer).
+    const drained = graceMs > 0 ? this.pool.drained(graceMs) : undefined;
     this.pool.postAll({ t: 'closing', graceMs });
     await this.tasks.shutdown(graceMs, (ms, signal) => this.reactor.clock.sleep(ms, { signal }));
+    await drained;
     await this.pool.stop();
     this.main.close();
     await this.reactor.close();

@@ -4,7 +4,7 @@ import { createServer, type Server } from 'node:net';
 import { threadId } from 'node:worker_threads';
 import { WorkStealingRuntime } from '../src/index.js';
 import type { Task } from '@runtime-traits/core';
-import { blockFor, detachFailing, fetchLine, spawnAfter, spawnCancelInside, spawnInside, watchWithChildren } from './fixtures/tasks.js';
+import { blockFor, detachFailing, fetchLine, leaveChild, spawnAfter, spawnCancelInside, spawnInside, watchWithChildren } from './fixtures/tasks.js';
 
 describe('WorkStealingRuntime inside a worker', function () {
   this.timeout(30_000);
@@ -55,6 +55,20 @@ describe('WorkStealingRuntime inside a worker', function () {
     await own.shutdown({ graceMs: 600 }); // the late spawn comes during the grace
     expect(await late).to.equal('threw RuntimeShutdownError');
     expect(Array.from(cells), 'the parent and its 3 children saw their signal abort').to.deep.equal([2, 2, 2, 2]);
+  });
+
+  it('on shutdown with a grace, lets a task spawned inside a worker finish within it, and no longer', async () => {
+    for (const [graceMs, finished] of [[2000, true], [0, false]] as const) {
+      const own = await WorkStealingRuntime.create({ workers: 1 });
+      const seen = new SharedArrayBuffer(4);
+      await own.executor.spawn(leaveChild, [seen, 300]); // the parent is done; its child sleeps 300 ms
+      const started = performance.now();
+      await own.shutdown({ graceMs });
+      const took = performance.now() - started;
+      // (without a grace the child is cancelled, before it started or while it sleeps: 0 or 2)
+      expect(Atomics.load(new Int32Array(seen), 0) === 1, `grace ${graceMs}: the child finished`).to.equal(finished);
+      if (graceMs > 0) expect(took, 'shutdown waited for the child, not the whole grace').to.be.within(200, 1500);
+    }
   });
 
   it('lets a portable task sleep and connect with its worker\'s own reactor', async () => {

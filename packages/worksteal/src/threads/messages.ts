@@ -47,9 +47,7 @@ export type ToThread =
   /** A SharedArrayBuffer's number (sab-registry.ts). */
   | { t: 'sab'; id: number; sab: SharedArrayBuffer }
   /** Shutdown began: spawns on this thread throw from now on, and its own tasks are cancelled after `graceMs`. */
-  | { t: 'closing'; graceMs: number }
-  /** A detached task spawned on this thread failed: main calls onUnhandledError. */
-  | { t: 'unhandled'; id: number; error: unknown };
+  | { t: 'closing'; graceMs: number };
 
 /** Thread → main. */
 export type ToMain =
@@ -64,5 +62,7 @@ export type ToMain =
   | { t: 'unhandled'; id: number; error: unknown }
   /** A task called cx.runtime.shutdown(). */
   | { t: 'shutdown' }
+  /** After 'closing': every task this thread spawned itself has settled (or was cancelled at the grace's end). */
+  | { t: 'drained' }
   /** Thread-per-core: a spawnOn whose arguments do not fit its slot (already RUNNING on `target`): main forwards it as 'run'. */
   | { t: 'place'; slot: number; target: number; args: unknown[]; transfer: unknown[] | undefined };

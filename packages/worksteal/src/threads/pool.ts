@@ -125,6 +125,31 @@ export class ThreadPool {
     else this.threads[e]?.post(message, transfer);
   }
 
+  /**
+   * Shutdown with a grace: resolves once every thread running now has said 'drained' (its own tasks
+   * settled), or after `graceMs` — a thread busy in a long body, or dead, does not hold shutdown longer.
+   */
+  drained(graceMs: number): Promise<void> {
+    const waiting = new Set<number>();
+    for (let e = 1; e < this.threads.length; e++) if (this.threads[e]) waiting.add(e);
+    if (waiting.size === 0) return Promise.resolve();
+    return new Promise((resolve) => {
+      const done = (): void => {
+        clearTimeout(timer);
+        this.onDrained = noop;
+        resolve();
+      };
+      const timer = setTimeout(done, graceMs);
+      this.onDrained = (e) => {
+        waiting.delete(e);
+        if (waiting.size === 0) done();
+      };
+    });
+  }
+
+  /** A thread said 'drained' (see drained()). */
+  onDrained: (e: number) => void = noop;
+
   /** Posts to every thread but `except`. */
   postAll(message: ToThread, except = -1): void {
     for (let e = 0; e < this.threads.length; e++) if (e !== except) this.post(e, message); // (held for a replacement still to start)

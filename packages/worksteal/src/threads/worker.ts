@@ -233,7 +233,7 @@ class WorkerLoop {
         thread.shared.sabs.learn(message.id, message.sab);
         break;
       case 'closing':
-        void this.closeTasks(message.graceMs);
+        void this.closeTasks(message.graceMs).then(() => this.thread.mail.post({ t: 'drained' }));
         break;
     }
   };
