@@ -1,7 +1,8 @@
 // Incremental RESP2 request parser: multibulk frames (what clients send) and inline commands (telnet).
 //
 // HOW: a read that starts on a frame boundary (nothing held from before: a pipelined batch, the
-// usual case) is parsed where it lies, and each argument is a view into it, not a copy. Otherwise
+// usual case) is parsed where it lies, and each argument is a view into it, not a copy (but for a
+// read of at most ON_HEAP_BYTES: a view would move so small an array out of V8's heap). Otherwise
 // chunks are queued until there are enough bytes for the next step (a whole header line, or the
 // whole body of a bulk string whose length is known), then flattened once and parsed from `pos`.
 // A frame split across reads resumes where it stopped: `pending` holds the arguments parsed so
