@@ -64,6 +64,16 @@ describe('wire', () => {
       expect(back.stack).to.include('remote (job 7 on queue q)');
     });
 
+    it('should keep the cause chain and own fields through the JSON of a failedReason', () => {
+      const root = Object.assign(new NetError('ECONNREFUSED', 'connect ECONNREFUSED 127.0.0.1:5432', { syscall: 'connect' }), { address: '127.0.0.1', port: 5432 });
+      const error = Object.assign(new Error('query failed', { cause: root }), { statusCode: 503, detail: { not: 'kept' } });
+      const back = decodeError(encodeError(error), 'job 9') as Error & Record<string, unknown>;
+      expect(back.statusCode).to.equal(503);
+      expect(back).to.not.have.property('detail');
+      expect(back.cause).to.be.instanceOf(NetError);
+      expect(back.cause).to.include({ code: 'ECONNREFUSED', syscall: 'connect', address: '127.0.0.1', port: 5432, message: root.message });
+    });
+
     it('should turn a thrown non-error into an Error that says so', () => {
       const back = decodeError(encodeError('just a string'), 'j');
       expect(back.constructor).to.equal(Error);

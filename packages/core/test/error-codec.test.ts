@@ -85,6 +85,61 @@ describe('encodeError/decodeError', () => {
     });
   });
 
+  describe('having a cause, an AggregateError or fields of its own', () => {
+    it("should keep a system error's errno, syscall and path (fs.readFile of a missing file)", async () => {
+      const { readFile } = await import('node:fs/promises');
+      const error = await readFile('/no/such/file/here').then(() => undefined, (e: unknown) => e) as Error & Record<string, unknown>;
+      const back = cross(error) as Error & Record<string, unknown>;
+      for (const key of ['code', 'errno', 'syscall', 'path']) expect(back[key], key).to.equal(error[key]);
+      expect(back.errno).to.be.a('number');
+      expect(back.message).to.equal(error.message);
+    });
+
+    it('should rebuild the cause chain, each with its class, and end a cycle', () => {
+      const root = new NetError('ECONNREFUSED', 'connect ECONNREFUSED 127.0.0.1:9', { syscall: 'connect' });
+      const middle = new TimeoutError('gave up', { cause: root });
+      const outer = new Error('request failed', { cause: middle });
+      const back = cross(outer) as Error;
+      const c1 = back.cause as TimeoutError;
+      expect(c1).to.be.instanceOf(TimeoutError);
+      expect(c1.message).to.equal('gave up');
+      const c2 = c1.cause as NetError;
+      expect(c2).to.be.instanceOf(NetError);
+      expect([c2.code, c2.syscall, c2.message]).to.deep.equal(['ECONNREFUSED', 'connect', root.message]);
+      expect(Object.keys(back)).to.not.include('cause'); // own and not enumerable, as `new Error(m, { cause })` makes it
+
+      const selfish = new Error('me');
+      (selfish as Error & { cause: unknown }).cause = selfish;
+      let depth = 0;
+      for (let e: unknown = cross(selfish); e instanceof Error; e = e.cause) depth++;
+      expect(depth).to.be.within(2, 10);
+    });
+
+    it('should keep a cause that is not an error when JSON keeps it, and its text when not', () => {
+      expect((cross(new Error('x', { cause: { status: 503, retry: [1, 2] } })) as Error).cause).to.deep.equal({ status: 503, retry: [1, 2] });
+      expect((cross(new Error('x', { cause: 'because' })) as Error).cause).to.equal('because');
+      const mapped = (cross(new Error('x', { cause: new Map([[1, 2]]) })) as Error).cause as Error;
+      expect(mapped).to.be.instanceOf(Error);
+      expect(mapped.message).to.equal('[object Map]');
+    });
+
+    it("should rebuild an AggregateError with its errors", () => {
+      const back = cross(new AggregateError([new RangeError('a'), new CancelledError('b'), 'c'], 'all failed')) as AggregateError;
+      expect(back).to.be.instanceOf(AggregateError);
+      expect(back.message).to.equal('all failed');
+      expect(back.errors.map((e: unknown) => (e instanceof Error ? `${e.constructor.name}:${e.message}` : e))).to.deep.equal(['RangeError:a', 'CancelledError:b', 'c']);
+    });
+
+    it('should keep own fields with primitive values, not functions or objects', () => {
+      const error = Object.assign(new Error('http 503'), { statusCode: 503, retryable: false, host: 'db', none: null, body: { a: 1 }, fn: () => 1, nan: NaN });
+      const back = cross(error) as Error & Record<string, unknown>;
+      expect(back).to.include({ statusCode: 503, retryable: false, host: 'db', none: null });
+      expect(back).to.not.have.any.keys('body', 'fn', 'nan');
+      const net = Object.assign(new NetError('ECONNRESET', 'read ECONNRESET', { syscall: 'read' }), { errno: -104, address: '127.0.0.1', port: 6379 });
+      expect(cross(net)).to.include({ errno: -104, address: '127.0.0.1', port: 6379, code: 'ECONNRESET', syscall: 'read' });
+    });
+  });
+
   describe('having a thrown non-error', () => {
     it('should give back a value that clones', () => {
       expect(cross('just a string')).to.equal('just a string');

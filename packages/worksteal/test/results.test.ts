@@ -3,7 +3,7 @@ import { expect } from 'chai';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { WorkStealingRuntime } from '../src/index.js';
-import { throwLong, throwObject } from './fixtures/tasks.js';
+import { readMissing, throwLong, throwObject } from './fixtures/tasks.js';
 
 const run = promisify(execFile);
 
@@ -30,6 +30,19 @@ describe('WorkStealingRuntime results and errors across threads', function () {
   it('rejects with a thrown non-error as it was thrown, even a large one', async () => {
     for (const n of [10, 1000]) {
       expect(await failure(rt.executor.spawn(throwObject, [n]))).to.deep.equal({ code: 'BIG', detail: 'd'.repeat(n) });
+    }
+  });
+
+  it("rejects with the error's cause and own fields: a system error's code, errno, syscall and path", async () => {
+    const path = '/no/such/dir/config.json';
+    const local = await import('node:fs/promises').then((fs) => fs.readFile(path)).then(() => undefined, (e: unknown) => e) as Record<string, unknown>;
+    for (const spawn of [rt.executor.spawn.bind(rt.executor), rt.executor.spawnBlocking.bind(rt.executor)]) {
+      const error = await failure(spawn(readMissing, [path])) as Error & { retryable?: boolean };
+      expect(error.message).to.equal(`cannot load the config at ${path}`);
+      expect(error.retryable).to.equal(false);
+      const cause = error.cause as Record<string, unknown>;
+      expect(cause).to.be.instanceOf(Error);
+      for (const key of ['message', 'code', 'errno', 'syscall', 'path']) expect(cause[key], key).to.equal(local[key]);
     }
   });
 

@@ -8,7 +8,7 @@
 import { deserialize, serialize } from 'node:v8';
 import { WorkerCrashedError } from '@runtime-traits/core';
 import {
-  decodeError as decodeRecord, encodeError as encodeRecord, isErrorLike, type ErrorRecord,
+  decodeError as decodeRecord, encodeError as encodeRecord, isErrorLike, isJsonExact, type ErrorRecord,
 } from '@runtime-traits/core/kit';
 
 /** The job data of one task. */
@@ -29,7 +29,7 @@ export interface TaskJob {
  * else `v` + base64 of v8 serialization (everything structured clone keeps).
  */
 export function encodeValue(value: unknown): string {
-  if (jsonExact(value, 0)) return `j${JSON.stringify(value)}`;
+  if (isJsonExact(value)) return `j${JSON.stringify(value)}`;
   return `v${serialize(value).toString('base64')}`;
 }
 
@@ -37,33 +37,6 @@ export function decodeValue(text: string): unknown {
   if (text.charCodeAt(0) === 0x6a /* j */) return JSON.parse(text.slice(1));
   if (text.charCodeAt(0) !== 0x76 /* v */) throw new TypeError(`not an encoded value: ${JSON.stringify(text.slice(0, 20))}`);
   return deserialize(Buffer.from(text.slice(1), 'base64'));
-}
-
-/** Small, JSON-exact values only; anything big or unusual takes the v8 path (depth bounds the walk). */
-function jsonExact(value: unknown, depth: number): boolean {
-  switch (typeof value) {
-    case 'string':
-    case 'boolean':
-      return true;
-    case 'number':
-      return Number.isFinite(value) && !Object.is(value, -0);
-    case 'object': {
-      if (value === null) return true;
-      if (depth >= 3) return false;
-      if (Array.isArray(value)) {
-        if (value.length > 32) return false;
-        for (let i = 0; i < value.length; i++) if (!(i in value) || !jsonExact(value[i], depth + 1)) return false;
-        return true;
-      }
-      if (Object.getPrototypeOf(value) !== Object.prototype) return false;
-      const keys = Object.keys(value);
-      if (keys.length > 32 || keys.includes('__proto__')) return false;
-      for (const key of keys) if (!jsonExact((value as Record<string, unknown>)[key], depth + 1)) return false;
-      return true;
-    }
-    default:
-      return false;
-  }
 }
 
 const TAG = ' [runtime-traits:';

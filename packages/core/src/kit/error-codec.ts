@@ -1,4 +1,4 @@
-// Errors as plain records and back, so a failure crossing a thread, process or machine keeps its class, message, code and stack.
+// Errors as plain records and back, so a failure crossing a thread, process or machine keeps its class, message, code, stack, cause and own fields.
 import type { Capability } from '../capabilities.js';
 import {
   CancelledError, DeadlockError, NetError, RuntimeError, RuntimeShutdownError, TimeoutError, UnsupportedError, WorkerCrashedError,
@@ -27,15 +27,30 @@ export interface ErrorRecord {
   syscall?: string;
   /** DeadlockError's stuck tasks. */
   tasks?: string[];
-  /** A thrown non-error that clones (kind 'value'). */
+  /** A thrown non-error that clones (kind 'value'); as a cause, only a JSON-exact one (see {@link isJsonExact}). */
   value?: unknown;
+  /** The error's `cause`, when it has one: an error's record, or a JSON-exact value's (else its text as an Error). */
+  cause?: ErrorRecord;
+  /** An AggregateError's `errors`, each as a record. */
+  errors?: ErrorRecord[];
+  /**
+   * The error's other own enumerable fields whose values are strings, booleans, finite numbers or
+   * null: a system error's `errno` and `path`, a NetError's `address` and `port`, a library's `statusCode`.
+   */
+  props?: Record<string, string | number | boolean | null>;
 }
+
+/** How deep causes (and an AggregateError's errors) are followed: a cause that is its own cause ends here. */
+const MAX_DEPTH = 8;
+
+/** Fields the record keeps in fields of its own, or that a rebuilt error makes itself. */
+const NOT_PROPS = new Set(['name', 'message', 'stack', 'code', 'cause', 'errors', 'capability', 'syscall', 'tasks']);
 
 const KIND = Symbol.for('@runtime-traits/core/error-kind');
 
 /** The built-in classes rebuilt as themselves, most specific first (Error last). */
-const NATIVE: Record<string, ErrorConstructor> = {
-  TypeError, RangeError, SyntaxError, ReferenceError, EvalError, URIError, Error,
+const NATIVE: Record<string, ErrorConstructor | AggregateErrorConstructor> = {
+  TypeError, RangeError, SyntaxError, ReferenceError, EvalError, URIError, AggregateError, Error,
 };
 const NATIVE_NAMES = Object.keys(NATIVE);
 
@@ -54,23 +69,27 @@ export function isErrorLike(value: unknown): value is Error {
  * throws) becomes an Error saying so.
  */
 export function encodeError(thrown: unknown): ErrorRecord {
+  return encodeAt(thrown, 0);
+}
+
+function encodeAt(thrown: unknown, depth: number): ErrorRecord {
   try {
-    return encode(thrown);
+    return encode(thrown, depth);
   } catch {
     return { kind: 'Error', name: 'Error', message: `a thrown ${typeof thrown} that cannot be inspected` };
   }
 }
 
-function encode(thrown: unknown): ErrorRecord {
+function encode(thrown: unknown, depth: number): ErrorRecord {
   if (!isErrorLike(thrown)) {
-    try {
-      structuredClone(thrown);
-      return { kind: 'value', name: '', message: '', value: thrown };
-    } catch {
-      return { kind: 'Error', name: 'Error', message: safeText(thrown) };
-    }
+    // A thrown value as structured clone keeps it; a cause only if JSON keeps it too (records of
+    // errors travel as JSON over BullMQ, and a cause must arrive the same on every transport).
+    if (depth === 0 ? clones(thrown) : isJsonExact(thrown, 0)) return { kind: 'value', name: '', message: '', value: thrown };
+    return { kind: 'Error', name: 'Error', message: safeText(thrown) };
   }
-  const e = thrown as Error & { code?: unknown; capability?: unknown; syscall?: unknown; tasks?: unknown; [KIND]?: unknown };
+  const e = thrown as Error & {
+    code?: unknown; capability?: unknown; syscall?: unknown; tasks?: unknown; cause?: unknown; errors?: unknown; [KIND]?: unknown;
+  };
   const brand = e[KIND];
   const record: ErrorRecord = {
     kind: typeof brand === 'string' ? brand : nativeKind(e),
@@ -82,7 +101,57 @@ function encode(thrown: unknown): ErrorRecord {
   if (typeof e.capability === 'string') record.capability = e.capability;
   if (typeof e.syscall === 'string') record.syscall = e.syscall;
   if (Array.isArray(e.tasks)) record.tasks = e.tasks.map(String);
+  if (depth < MAX_DEPTH) {
+    if (e.cause !== undefined) record.cause = encodeAt(e.cause, depth + 1);
+    if (Array.isArray(e.errors)) record.errors = e.errors.map((inner) => encodeAt(inner, depth + 1));
+  }
+  for (const key of Object.keys(e)) {
+    if (NOT_PROPS.has(key)) continue;
+    const value = (e as unknown as Record<string, unknown>)[key];
+    if (value === null || typeof value === 'string' || typeof value === 'boolean' || (typeof value === 'number' && Number.isFinite(value))) {
+      (record.props ??= {})[key] = value;
+    }
+  }
   return record;
+}
+
+function clones(value: unknown): boolean {
+  try {
+    structuredClone(value);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Small values that JSON keeps exactly: strings, booleans, finite numbers other than -0, null, and
+ * arrays (up to 32 items) and plain objects (up to 32 keys) of those, three levels deep at most.
+ */
+export function isJsonExact(value: unknown, depth = 0): boolean {
+  switch (typeof value) {
+    case 'string':
+    case 'boolean':
+      return true;
+    case 'number':
+      return Number.isFinite(value) && !Object.is(value, -0);
+    case 'object': {
+      if (value === null) return true;
+      if (depth >= 3) return false;
+      if (Array.isArray(value)) {
+        if (value.length > 32) return false;
+        for (let i = 0; i < value.length; i++) if (!(i in value) || !isJsonExact(value[i], depth + 1)) return false;
+        return true;
+      }
+      if (Object.getPrototypeOf(value) !== Object.prototype) return false;
+      const keys = Object.keys(value);
+      if (keys.length > 32 || keys.includes('__proto__')) return false;
+      for (const key of keys) if (!isJsonExact((value as Record<string, unknown>)[key], depth + 1)) return false;
+      return true;
+    }
+    default:
+      return false;
+  }
 }
 
 /**
@@ -106,23 +175,42 @@ export function decodeError(record: ErrorRecord, opts?: { where?: string }): unk
 }
 
 function rebuild(r: ErrorRecord): Error {
+  const error = construct(r);
+  if (r.props) {
+    for (const [key, value] of Object.entries(r.props)) {
+      Object.defineProperty(error, key, { value, enumerable: true, writable: true, configurable: true });
+    }
+  }
+  return error;
+}
+
+function construct(r: ErrorRecord): Error {
   const code = typeof r.code === 'string' ? r.code : undefined;
+  const options = r.cause === undefined ? undefined : { cause: decodeError(r.cause) };
   switch (r.kind) {
-    case 'CancelledError': return new CancelledError(r.message);
-    case 'TimeoutError': return new TimeoutError(r.message);
-    case 'RuntimeShutdownError': return new RuntimeShutdownError(r.message);
-    case 'UnsupportedError': return new UnsupportedError(r.capability as Capability, r.message);
-    case 'WorkerCrashedError': return new WorkerCrashedError(r.message);
-    case 'DeadlockError': return new DeadlockError(r.tasks ?? [], r.message);
-    case 'NetError': return new NetError(code ?? 'EIO', r.message, { syscall: r.syscall });
-    case 'RuntimeError': return new RuntimeError(r.message, code ?? 'ERR_RUNTIME');
+    case 'CancelledError': return new CancelledError(r.message, options);
+    case 'TimeoutError': return new TimeoutError(r.message, options);
+    case 'RuntimeShutdownError': return new RuntimeShutdownError(r.message, options);
+    case 'UnsupportedError': return withCause(new UnsupportedError(r.capability as Capability, r.message), options);
+    case 'WorkerCrashedError': return new WorkerCrashedError(r.message, options);
+    case 'DeadlockError': return withCause(new DeadlockError(r.tasks ?? [], r.message), options);
+    case 'NetError': return new NetError(code ?? 'EIO', r.message, { ...options, syscall: r.syscall });
+    case 'RuntimeError': return new RuntimeError(r.message, code ?? 'ERR_RUNTIME', options);
     default: {
-      const error = new (NATIVE[r.kind] ?? Error)(r.message) as Error & { code?: unknown };
+      const errors = (r.errors ?? []).map((inner) => decodeError(inner));
+      const error = (r.kind === 'AggregateError' ? new AggregateError(errors, r.message, options) : new ((NATIVE[r.kind] ?? Error) as ErrorConstructor)(r.message, options)) as Error & { code?: unknown; syscall?: unknown };
       if (r.name && r.name !== error.name) error.name = r.name;
       if (r.code !== undefined) error.code = r.code;
+      if (r.syscall !== undefined) error.syscall = r.syscall;
       return error;
     }
   }
+}
+
+/** `error` with `cause` as `new Error(m, { cause })` makes it (own, not enumerable). */
+function withCause(error: Error, options: { cause: unknown } | undefined): Error {
+  if (options) Object.defineProperty(error, 'cause', { value: options.cause, enumerable: false, writable: true, configurable: true });
+  return error;
 }
 
 /** The nearest built-in class of `e`; by name for an error from another realm. */

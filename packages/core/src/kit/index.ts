@@ -12,6 +12,6 @@ export {
 export { checkTlsClientOptions, checkTlsServerOptions } from './tls-checks.js';
 export { intervalOver, timeoutOver, timeoutWith, abortError } from './clock-helpers.js';
 export type { Deadline } from './clock-helpers.js';
-export { encodeError, decodeError, isErrorLike } from './error-codec.js';
+export { encodeError, decodeError, isErrorLike, isJsonExact } from './error-codec.js';
 
 export type { ErrorRecord } from './error-codec.js';

@@ -62,15 +62,19 @@ export function readResult(slots: Int32Array, payload: PayloadView, slot: number
 export function writeResult(slots: Int32Array, payload: PayloadView, slot: number, ok: boolean, value: unknown, errorBySide = false): boolean {
   const h = Layout.slotWord(slot);
   const at = Layout.payloadByte(slot);
-  let kind = encodeValue(payload, at, PAYLOAD_BYTES, ok ? value : encodeError(value));
-  if (!ok && kind === Kind.SIDE && !errorBySide) {
-    // Drop the stack, then shorten the message, until the record fits.
-    const record = encodeError(value);
-    delete record.stack;
+  const record = ok ? undefined : encodeError(value);
+  let kind = encodeValue(payload, at, PAYLOAD_BYTES, ok ? value : record);
+  if (record && kind === Kind.SIDE && !errorBySide) {
+    // Drop the stacks, then keep class, code and the start of the message alone, until it fits.
+    withoutStacks(record);
     kind = encodeValue(payload, at, PAYLOAD_BYTES, record);
     if (kind === Kind.SIDE) {
       record.message = record.message.slice(0, 80);
       delete record.value;
+      delete record.cause;
+      delete record.errors;
+      delete record.props;
+      delete record.tasks;
       kind = encodeValue(payload, at, PAYLOAD_BYTES, record);
     }
   }
@@ -78,4 +82,10 @@ export function writeResult(slots: Int32Array, payload: PayloadView, slot: numbe
   slots[h + S.KIND] = ok ? kind : kind | KIND_ERROR;
   slots[h + S.LEN] = length;
   return kind !== Kind.SIDE;
+}
+
+function withoutStacks(record: ErrorRecord): void {
+  delete record.stack;
+  if (record.cause) withoutStacks(record.cause);
+  record.errors?.forEach(withoutStacks);
 }
