@@ -164,9 +164,9 @@ export class WorkStealingRuntime implements Runtime, Placement {
     switch (message.t) {
       case 'result':
         if (message.owner !== MAIN) {
-          this.pool.post(message.owner, { t: 'result', slot: message.slot, ok: message.ok, value: message.value });
+          this.pool.post(message.owner, { t: 'result', slot: message.slot, use: message.use, ok: message.ok, value: message.value });
         } else {
-          this.main.resultMessageCame(message.slot, message.ok, message.value);
+          this.main.resultMessageCame(message.slot, message.use, message.ok, message.value);
         }
         return;
       case 'blocking':

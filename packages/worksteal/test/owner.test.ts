@@ -1,11 +1,11 @@
 // A thread's slots (SlotOwner) and side results: handles settle from the ring, from a message, or from both halves in either order.
 import { expect } from 'chai';
-import { CancelledError, type Runtime } from '@runtime-traits/core';
+import { CancelledError, WorkerCrashedError, type Runtime } from '@runtime-traits/core';
 import { encodeError } from '@runtime-traits/core/kit';
 import { TaskSet } from '@runtime-traits/kit';
 import { SlotMode } from '../src/memory/layout.js';
 import { Shared } from '../src/memory/shared.js';
-import { writeResult } from '../src/memory/slot-payload.js';
+import { useOf, writeResult } from '../src/memory/slot-payload.js';
 import { SlotOwner, type CancelCourier } from '../src/task/owner.js';
 import type { RemoteTask } from '../src/task/remote-task.js';
 import { deliver } from '../src/task/runner.js';
@@ -27,6 +27,15 @@ describe('SideResults', () => {
     const side = new SideResults();
     expect(side.ofRingEntry(1, { ok: true, value: 3, side: false })).to.deep.include({ ok: true, value: 3 });
     expect(side.size).to.equal(0);
+  });
+
+  it("should finish with the message's outcome when the slot holds a crash its runner's recovery wrote after sending it", () => {
+    const side = new SideResults();
+    expect(side.messageCame(6, { ok: true, value: 'the real result' })).to.equal(undefined);
+    // The runner died before publishing slot 6: recovery wrote a crash into it, which fits the slot.
+    expect(side.ofRingEntry(6, { ok: false, value: 'crashed', side: false })).to.deep.equal({ ok: true, value: 'the real result' });
+    expect(side.size, 'nothing left for the next task in slot 6').to.equal(0);
+    expect(side.ofRingEntry(6, { ok: true, value: undefined, side: true }), "the next task's ring entry waits for its own message").to.equal(undefined);
   });
 
   it('should hand a synchronous waiter the message once, and list the slots still waiting for a message', () => {
@@ -101,7 +110,7 @@ describe('SlotOwner', () => {
     const big = 'x'.repeat(1000);
     const early = spawnInto(owner, []);
     const late = spawnInto(owner, []);
-    expect(owner.sideResultCame(early.slot, true, big), 'message before ring entry').to.equal(false);
+    expect(owner.sideResultCame(early.slot, useOf(shared.slots, early.slot), true, big), 'message before ring entry').to.equal(false);
     runElsewhere(early.slot, 1, true, big);
     runElsewhere(late.slot, 1, false, new Error('e'.repeat(1000)));
     owner.drain();
@@ -113,10 +122,40 @@ describe('SlotOwner', () => {
     deliver(shared, failed.slot, 0, SlotMode.TASK);
     owner.drain();
     expect(failed.cell.state, 'ring entry alone').to.equal('running');
-    expect(owner.sideResultCame(failed.slot, false, encodeError(new TypeError('as a record')))).to.equal(true);
+    expect(owner.sideResultCame(failed.slot, useOf(shared.slots, failed.slot), false, encodeError(new TypeError('as a record')))).to.equal(true);
     const error = await failed.cell.handle.then(() => null, (e: unknown) => e);
     expect(error).to.be.instanceOf(TypeError).and.have.property('message', 'as a record');
     expect(await early.cell.handle).to.equal(big);
+    expect(owner.inFlight).to.equal(0);
+  });
+
+  it("should tell a result message from a dead runner's earlier task in the slot apart from the next task's", async () => {
+    const owner = new SlotOwner(shared, 0, true, courier);
+    const big = 'x'.repeat(1000);
+    // The runner sent a big result, then died before publishing the slot; recovery wrote a crash there.
+    const sent = spawnInto(owner, []);
+    expect(owner.sideResultCame(sent.slot, useOf(shared.slots, sent.slot), true, big)).to.equal(false);
+    runElsewhere(sent.slot, 1, false, new WorkerCrashedError('worker 0 died'));
+    owner.drain();
+    expect(await sent.cell.handle, 'the task had finished: its message says how').to.equal(big);
+
+    // Same, but the message comes after the crash finished the task: too late, dropped.
+    const late = spawnInto(owner, []);
+    const lateUse = useOf(shared.slots, late.slot);
+    runElsewhere(late.slot, 1, false, new WorkerCrashedError('worker 0 died'));
+    owner.drain();
+    expect(late.cell.state).to.equal('failed');
+    expect(owner.sideResultCame(late.slot, lateUse, true, 'stale'), 'slot free').to.equal(false);
+    const next = spawnInto(owner, []);
+    expect(next.slot, 'the free list hands the slot out again').to.equal(late.slot);
+    expect(owner.sideResultCame(next.slot, lateUse, true, 'stale'), 'slot holds the next task').to.equal(false);
+    expect(tryClaim(shared.slots, next.slot, 1)).to.equal(true);
+    writeResult(shared.slots, shared.payload, next.slot, true, big); // does not fit: by message
+    deliver(shared, next.slot, 0, SlotMode.TASK);
+    owner.drain();
+    expect(next.cell.state, 'waits for its own message').to.equal('running');
+    expect(owner.sideResultCame(next.slot, useOf(shared.slots, next.slot), true, `${big}!`)).to.equal(true);
+    expect(await next.cell.handle).to.equal(`${big}!`);
     expect(owner.inFlight).to.equal(0);
   });
 

@@ -98,6 +98,12 @@ export const S = {
   MODE: 7,
   /** 1 once a join's b has a joiner that may sleep. The joiner stores; the runner reads after DONE (task/slot-state.ts). */
   WAITER: 8,
+  /**
+   * How many tasks the slot has held: the owner adds one as it writes each task (writeTask). A result
+   * sent by message names it, so a message that outlived its task (its runner died after sending it)
+   * is told apart from the result of the slot's next task.
+   */
+  USE: 9,
 } as const;
 export const SLOT_BYTES = 256;
 export const SLOT_HEADER_BYTES = 48;

@@ -25,11 +25,17 @@ export function writeTask(slots: Int32Array, payload: PayloadView, slot: number,
   const h = Layout.slotWord(slot);
   slots[h + S.DEF] = def;
   slots[h + S.MODE] = mode;
+  slots[h + S.USE] = (slots[h + S.USE]! + 1) | 0;
   if (args === undefined) return true;
   const kind = encodeValues(payload, Layout.payloadByte(slot), PAYLOAD_BYTES, args);
   slots[h + S.KIND] = kind;
   slots[h + S.LEN] = encodedLength;
   return kind !== Kind.SIDE;
+}
+
+/** Which of its tasks the slot holds (S.USE): a result sent by message carries it. */
+export function useOf(slots: Int32Array, slot: number): number {
+  return slots[Layout.slotWord(slot) + S.USE]!;
 }
 
 /** The def number a slot's task names. */
@@ -65,16 +71,19 @@ export function writeResult(slots: Int32Array, payload: PayloadView, slot: numbe
   const record = ok ? undefined : encodeError(value);
   let kind = encodeValue(payload, at, PAYLOAD_BYTES, ok ? value : record);
   if (record && kind === Kind.SIDE && !errorBySide) {
-    // Drop the stacks, then keep class, code and the start of the message alone, until it fits.
+    // Until it fits: drop the stacks, then the cause and the other fields, then cut the message.
     withoutStacks(record);
     kind = encodeValue(payload, at, PAYLOAD_BYTES, record);
     if (kind === Kind.SIDE) {
-      record.message = record.message.slice(0, 80);
       delete record.value;
       delete record.cause;
       delete record.errors;
       delete record.props;
       delete record.tasks;
+      kind = encodeValue(payload, at, PAYLOAD_BYTES, record);
+    }
+    if (kind === Kind.SIDE) {
+      record.message = record.message.slice(0, 80);
       kind = encodeValue(payload, at, PAYLOAD_BYTES, record);
     }
   }

@@ -19,7 +19,7 @@ import type { TaskDef } from '@runtime-traits/core';
 import type { TaskOwner } from '@runtime-traits/kit';
 import { SlotMode } from '../memory/layout.js';
 import type { Shared } from '../memory/shared.js';
-import { readResult, writeTask, type SlotResult } from '../memory/slot-payload.js';
+import { readResult, useOf, writeTask, type SlotResult } from '../memory/slot-payload.js';
 import { RemoteTask, type RemoteHost } from './remote-task.js';
 import { SideResults, type Outcome } from './side-results.js';
 import {
@@ -151,6 +151,7 @@ export class SlotOwner implements RemoteHost {
   /** Frees a slot no queue can hold any more. */
   release(slot: number): void {
     markFree(this.slots, slot);
+    if (this.sideResults.size > 0) this.sideResults.forget(slot); // a message that came before a crash was written (a join's)
     this.free.push(slot);
   }
 
@@ -192,8 +193,13 @@ export class SlotOwner implements RemoteHost {
     if (outcome) this.complete(slot, outcome);
   }
 
-  /** A result too big for its slot arrived by message (an error as its record); settles the task if its ring entry came too. */
-  sideResultCame(slot: number, ok: boolean, value: unknown): boolean {
+  /**
+   * A result too big for its slot arrived by message (an error as its record); settles the task if its
+   * ring entry came too. A message for an earlier task of the slot (`use`) is dropped: its runner died
+   * after sending it, recovery finished that task, and the slot is free or holds another task now.
+   */
+  sideResultCame(slot: number, use: number, ok: boolean, value: unknown): boolean {
+    if (use !== useOf(this.slots, slot) || stateOf(this.slots, slot) === SlotState.FREE) return false;
     const outcome = { ok, value: ok ? value : decodeError(value as ErrorRecord) };
     if (!this.sideResults.messageCame(slot, outcome)) return false;
     this.complete(slot, outcome);

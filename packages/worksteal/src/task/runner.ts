@@ -15,7 +15,7 @@ import { checkJoinResult, encodeError, isThenable } from '@runtime-traits/core/k
 import { resolveTask, type TaskCell } from '@runtime-traits/kit';
 import { SlotMode } from '../memory/layout.js';
 import type { Shared } from '../memory/shared.js';
-import { defOf, readArgs, writeResult } from '../memory/slot-payload.js';
+import { defOf, readArgs, useOf, writeResult } from '../memory/slot-payload.js';
 import type { Mailbox } from '../threads/mailbox.js';
 import type { ParkState } from '../threads/park-state.js';
 import type { SlotOwner } from './owner.js';
@@ -234,11 +234,12 @@ export class TaskRunner {
   }
 
   private sendSide(slot: number, owner: number, ok: boolean, value: unknown): void {
+    const use = useOf(this.shared.slots, slot);
     try {
-      this.mail.post({ t: 'result', slot, owner, ok, value: ok ? value : encodeError(value) });
+      this.mail.post({ t: 'result', slot, use, owner, ok, value: ok ? value : encodeError(value) });
     } catch (error) {
       const record = encodeError(new TypeError(`the task's result cannot be sent to another thread: ${(error as Error).message}`));
-      this.mail.post({ t: 'result', slot, owner, ok: false, value: record });
+      this.mail.post({ t: 'result', slot, use, owner, ok: false, value: record });
     }
   }
 

@@ -14,6 +14,11 @@ export interface Outcome {
 export class SideResults {
   private readonly early = new Map<number, Outcome | null>();
 
+  /** Drops what is kept for `slot` (it is being freed). */
+  forget(slot: number): void {
+    this.early.delete(slot);
+  }
+
   /** Slots waiting for their other half. */
   get size(): number {
     return this.early.size;
@@ -24,7 +29,16 @@ export class SideResults {
    * if it already came, else undefined (finish when it comes).
    */
   ofRingEntry(slot: number, entry: Outcome & { side: boolean }): Outcome | undefined {
-    return entry.side ? this.entrySeen(slot) : entry;
+    if (entry.side) return this.entrySeen(slot);
+    if (this.early.size > 0 && this.early.has(slot)) {
+      // Its runner sent the result by message and died before publishing the slot: recovery wrote a
+      // WorkerCrashedError there, but the task had finished, and its message says how. Kept, the entry
+      // would finish the next task to use this slot with this one's outcome.
+      const early = this.early.get(slot);
+      this.early.delete(slot);
+      if (early) return early;
+    }
+    return entry;
   }
 
   /** The ring entry says "by message": the outcome to finish with if the message already came, else undefined. */

@@ -220,8 +220,8 @@ export class MainThread implements JoinSite, CancelCourier {
    * backlog moves on now — a main thread asleep in waitAsync would otherwise wait for a completion
    * that no task in flight is left to send.
    */
-  resultMessageCame(slot: number, ok: boolean, value: unknown): void {
-    if (!this.owner.sideResultCame(slot, ok, value)) return;
+  resultMessageCame(slot: number, use: number, ok: boolean, value: unknown): void {
+    if (!this.owner.sideResultCame(slot, use, ok, value)) return;
     this.drain();
     this.armWait();
   }

@@ -43,7 +43,7 @@ export type ToThread =
   /** The reason for a cancel whose flag is already raised in the slot (encoded: an error keeps its class and code). */
   | { t: 'cancel'; slot: number; reason: ErrorRecord }
   /** A big result for a task this thread owns (forwarded by main from the thread that ran it). */
-  | { t: 'result'; slot: number; ok: boolean; value: unknown }
+  | { t: 'result'; slot: number; use: number; ok: boolean; value: unknown }
   /** A SharedArrayBuffer's number (sab-registry.ts). */
   | { t: 'sab'; id: number; sab: SharedArrayBuffer }
   /** Shutdown began: spawns on this thread throw from now on, and its own tasks are cancelled after `graceMs`. */
@@ -53,7 +53,7 @@ export type ToThread =
 export type ToMain =
   | { t: 'ready' }
   /** A result too big for its slot; `owner` is the endpoint that awaits it. */
-  | { t: 'result'; slot: number; owner: number; ok: boolean; value: unknown }
+  | { t: 'result'; slot: number; use: number; owner: number; ok: boolean; value: unknown }
   /** A worker submitted blocking work: start the blocking threads if they are not running. */
   | { t: 'blocking' }
   /** A SharedArrayBuffer this thread numbered: main learns it and forwards it to the others. */

@@ -227,7 +227,7 @@ class WorkerLoop {
         thread.runner.pollCancels();
         break;
       case 'result':
-        thread.owner.sideResultCame(message.slot, message.ok, message.value);
+        thread.owner.sideResultCame(message.slot, message.use, message.ok, message.value);
         break;
       case 'sab':
         thread.shared.sabs.learn(message.id, message.sab);
