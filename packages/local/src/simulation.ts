@@ -163,13 +163,21 @@ export class Simulation implements AsyncDisposable, SimulationContext {
   /**
    * Runs `fn` at virtual time `time` (ms since the simulation began; now if already past), from the
    * ready queue, owned by no host. Returns a cancel function. Fault plans are scheduled this way.
-   * A pending `at` keeps time moving towards it, as any timer does.
+   * A pending `at` keeps time moving towards it, as any timer does. If `fn` throws, the run fails
+   * with that error: every `run()` rejects with it, as after a failed `always`.
    */
   at(time: number, fn: () => void, what = 'AT'): () => void {
     checkMs(time, 'time');
     if (typeof fn !== 'function') throw new TypeError(`fn must be a function, got ${show(fn)}`);
     if (typeof what !== 'string' || /[\r\n]/.test(what)) throw new TypeError(`what must be a one-line string, got ${show(what)}`);
-    return WorldTimer.schedule(this.world.scheduler, time, what, fn);
+    return WorldTimer.schedule(this.world.scheduler, time, what, () => {
+      try {
+        fn();
+      } catch (error) {
+        // Owned by no host, so no task's handle can carry it: the run fails with it, as with a failed `always`.
+        this.failRun(error instanceof Error ? error : new Error(`sim.at(${time}) threw ${show(error)}`), `AT FAILED ${what}`);
+      }
+    });
   }
 
   /** True with probability `p`, from this simulation's seeded buggify stream (see buggify()). */
@@ -191,9 +199,15 @@ export class Simulation implements AsyncDisposable, SimulationContext {
     if (this.world.failure) return;
     this.assertions.failure = error;
     error.seed = this.seed;
+    this.failRun(error, `ALWAYS FAILED ${error.assertion}`);
+  }
+
+  /** The first failure of the run as a whole: traced, and every run() rejects with `error` from now on. */
+  private failRun(error: Error, line: string): void {
+    if (this.world.failure) return;
     this.world.tagSeed(error);
     this.world.failure = error;
-    this.world.scheduler.record(`ALWAYS FAILED ${error.assertion}: ${error.message.replace(/[\r\n]+/g, ' ')}`);
+    this.world.scheduler.record(`${line}: ${error.message.replace(/[\r\n]+/g, ' ')}`);
     this.world.scheduler.alert('failed');
   }
 

@@ -10,7 +10,7 @@ import { LocalRuntime } from '@runtime-traits/local';
 import { WorkStealingRuntime } from '@runtime-traits/worksteal';
 import { availableParallelism } from 'node:os';
 import { checkScenario, show } from './internal/checks.js';
-import { exploreLane, runLane, type LaneJob, type LaneRun } from './internal/lane.js';
+import { checkNotImportingScenario, exploreLane, runLane, type LaneJob, type LaneRun } from './internal/lane.js';
 import { LaneBoard } from './internal/lane-board.js';
 import type { FailureInfo, Scenario } from './internal/run-scenario.js';
 import { checkPlanOptions, emptyPlan, generatePlan, type FaultPlan, type PlanOptions } from './plan.js';
@@ -68,11 +68,12 @@ export interface ExploreReport {
  * @throws TypeError or RangeError (synchronously rejected), naming the argument, for a bad scenario or option.
  */
 export async function explore(scenario: Scenario, options: ExploreOptions): Promise<ExploreReport> {
+  checkNotImportingScenario();
   checkScenario(scenario);
   if (typeof options !== 'object' || options === null) throw new TypeError(`options must be { seeds, faults?, workers? }, got ${show(options)}`);
   const seeds = seedList(options.seeds);
-  const faults = options.faults === undefined ? undefined : options.faults;
-  if (faults) checkPlanOptions(faults, 'options.faults');
+  const faults = options.faults;
+  if (faults !== undefined) checkPlanOptions(faults, 'options.faults'); // null or false is a mistake, not "no faults"
   const pool = options.pool;
   if (pool !== undefined && !isThreadPerCorePool(pool)) {
     throw new TypeError(`options.pool must be a WorkStealingRuntime created with { stealing: false }, got ${show(pool)}`);
@@ -90,7 +91,7 @@ export async function explore(scenario: Scenario, options: ExploreOptions): Prom
   const lanes = Math.max(1, Math.min(workers, seeds.length));
   const job: LaneJob = { module: scenario.module, name: scenario.name, seeds, faults, maxFailures: Math.min(maxFailures, 1e9) };
   const board = LaneBoard.create(job);
-  const runs = workers === 0 ? await onThisThread(board) : await onWorkers(board, workers, lanes, pool);
+  const runs = workers === 0 ? await onThisThread(board, scenario) : await onWorkers(board, workers, lanes, pool);
   return report(runs, seeds, faults, maxFailures);
 }
 
@@ -109,11 +110,11 @@ export function planFor(seed: number, faults: PlanOptions | undefined): FaultPla
   return faults ? generatePlan(seed, faults) : emptyPlan();
 }
 
-async function onThisThread(board: LaneBoard): Promise<LaneRun[]> {
+async function onThisThread(board: LaneBoard, scenario: Scenario): Promise<LaneRun[]> {
   const runtime = await LocalRuntime.create({ clock: 'real' });
   try {
     const cx: TaskContext = { signal: new AbortController().signal, runtime };
-    return await runLane(board, cx);
+    return await runLane(board, cx, scenario);
   } finally {
     await runtime.shutdown();
   }
@@ -165,13 +166,19 @@ function report(runs: LaneRun[], seeds: number[], faults: PlanOptions | undefine
   };
 }
 
+/** The most seeds one call takes (the list is handed to every lane whole): explore more in several calls. */
+const MAX_SEEDS = 10_000_000;
+
 function seedList(seeds: unknown): number[] {
   if (typeof seeds === 'number') {
-    if (!Number.isInteger(seeds) || seeds < 1) throw new RangeError(`options.seeds must be a count >= 1 or an array of seeds, got ${show(seeds)}`);
+    if (!Number.isInteger(seeds) || seeds < 1 || seeds > MAX_SEEDS) {
+      throw new RangeError(`options.seeds must be a count from 1 to ${MAX_SEEDS} or an array of seeds, got ${show(seeds)}`);
+    }
     return Array.from({ length: seeds }, (_, i) => i + 1);
   }
   if (!Array.isArray(seeds) || seeds.length === 0 || seeds.some((s) => !Number.isSafeInteger(s))) {
     throw new TypeError(`options.seeds must be a count or a non-empty array of integer seeds, got ${show(seeds)}`);
   }
+  if (seeds.length > MAX_SEEDS) throw new RangeError(`options.seeds may list at most ${MAX_SEEDS} seeds, got ${seeds.length}`);
   return [...seeds] as number[];
 }

@@ -178,14 +178,23 @@ function checkFault(f: Fault, arg: string): void {
     case 'partition': case 'repair': name(f.a, 'a'); name(f.b, 'b'); return;
     case 'link':
       name(f.a, 'a'); name(f.b, 'b');
-      if (typeof f.latency !== 'object' || f.latency === null || !(f.latency.min >= 0) || !(f.latency.max >= f.latency.min)) {
-        throw new RangeError(`${arg}.latency must be { min, max } with 0 <= min <= max, got ${show(f.latency)}`);
-      }
-      if (typeof f.lossRate !== 'number' || !(f.lossRate >= 0 && f.lossRate < 1)) throw new RangeError(`${arg}.lossRate must be >= 0 and < 1, got ${show(f.lossRate)}`);
+      checkLink(f, arg);
       return;
     default: throw new TypeError(`${arg}.kind must be partition, repair, crash, restart or link, got ${show((f as { kind: unknown }).kind)}`);
   }
 }
+
+/** A link's latency and loss, as `Simulation.setLink` takes them (numbers, not numeric strings). */
+function checkLink(link: { latency: Latency; lossRate: number }, arg: string): void {
+  const l = link.latency;
+  if (typeof l !== 'object' || l === null || typeof l.min !== 'number' || typeof l.max !== 'number' || !Number.isFinite(l.max) || !(l.min >= 0) || !(l.max >= l.min)) {
+    throw new RangeError(`${arg}.latency must be { min, max } numbers with 0 <= min <= max, got ${show(l)}`);
+  }
+  if (typeof link.lossRate !== 'number' || !(link.lossRate >= 0 && link.lossRate < 1)) throw new RangeError(`${arg}.lossRate must be >= 0 and < 1, got ${show(link.lossRate)}`);
+}
+
+/** The most episodes one plan may draw: each is two faults, and a plan is built whole before a run. */
+const MAX_EPISODES = 10_000;
 
 interface CheckedOptions {
   hosts: string[]; kinds: FaultKind[]; episodes: { min: number; max: number }; window: number;
@@ -202,10 +211,10 @@ export function checkPlanOptions(options: PlanOptions, arg = 'faults'): CheckedO
   if (!Array.isArray(kinds) || kinds.some((k) => k !== 'partition' && k !== 'crash' && k !== 'link')) {
     throw new TypeError(`${arg}.kinds must list 'partition', 'crash' or 'link', got ${show(kinds)}`);
   }
-  const range = (v: { min: number; max: number } | undefined, fallback: { min: number; max: number }, field: string) => {
+  const range = (v: { min: number; max: number } | undefined, fallback: { min: number; max: number }, field: string, most: number) => {
     const r = v ?? fallback;
-    if (typeof r !== 'object' || r === null || !Number.isInteger(r.min) || !Number.isInteger(r.max) || r.min < 0 || r.max < r.min) {
-      throw new RangeError(`${arg}.${field} must be { min, max } integers with 0 <= min <= max, got ${show(v)}`);
+    if (typeof r !== 'object' || r === null || !Number.isInteger(r.min) || !Number.isInteger(r.max) || r.min < 0 || r.max < r.min || r.max > most) {
+      throw new RangeError(`${arg}.${field} must be { min, max } integers with 0 <= min <= max <= ${most}, got ${show(v)}`);
     }
     return { min: r.min, max: r.max };
   };
@@ -221,8 +230,15 @@ export function checkPlanOptions(options: PlanOptions, arg = 'faults'): CheckedO
   }
   return {
     hosts: [...hosts], kinds: [...kinds], window, crashable: [...crashable], links: links.map(([a, b]): [string, string] => [a, b]),
-    episodes: range(options.episodes, { min: 0, max: 4 }, 'episodes'),
-    duration: range(options.duration, { min: 100, max: 5000 }, 'duration'),
-    baseline: options.baseline ?? { latency: { min: 1, max: 5 }, lossRate: 0 },
+    episodes: range(options.episodes, { min: 0, max: 4 }, 'episodes', MAX_EPISODES),
+    duration: range(options.duration, { min: 100, max: 5000 }, 'duration', Number.MAX_SAFE_INTEGER),
+    baseline: checkBaseline(options.baseline, `${arg}.baseline`),
   };
+}
+
+function checkBaseline(baseline: { latency: Latency; lossRate: number } | undefined, arg: string): { latency: Latency; lossRate: number } {
+  if (baseline === undefined) return { latency: { min: 1, max: 5 }, lossRate: 0 };
+  if (typeof baseline !== 'object' || baseline === null) throw new TypeError(`${arg} must be { latency: { min, max }, lossRate }, got ${show(baseline)}`);
+  checkLink(baseline, arg);
+  return { latency: { min: baseline.latency.min, max: baseline.latency.max }, lossRate: baseline.lossRate };
 }

@@ -43,7 +43,19 @@ export function simTest(name: string, scenario: Scenario, options: SimTestOption
     const dir = options.replayDir ?? '.simtest';
     mkdirSync(dir, { recursive: true });
     const file = join(dir, `${slug(name)}-seed-${failure.seed}.json`);
-    const shrunk = await shrink(scenario, failure, { file });
+    let shrunk: Awaited<ReturnType<typeof shrink>>;
+    try {
+      shrunk = await shrink(scenario, failure, { file });
+    } catch (cause) {
+      // The failure itself is the finding; a scenario that fails on one thread and not on another
+      // (it reads something outside its simulation: a real clock, Math.random, shared state) cannot be shrunk.
+      throw Object.assign(new Error([
+        `${name}: seed ${failure.seed} failed: ${failure.error.message}`,
+        `  plan:        ${describePlan(failure.plan)}`,
+        `  not shrunk:  ${(cause as Error)?.message ?? String(cause)}`,
+        '  the same seed and plan did not fail again on this thread: does the scenario depend on something outside its simulation?',
+      ].join('\n'), { cause }), { seed: failure.seed, plan: failure.plan });
+    }
     const error = new Error([
       `${name}: seed ${failure.seed} failed: ${failure.error.message}`,
       `  plan:        ${describePlan(failure.plan)}`,

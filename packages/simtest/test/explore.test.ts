@@ -1,14 +1,14 @@
 // explore, shrink and replay on a small request/response scenario: same report with any number of threads, minimal plans, exact replays.
 import { expect } from 'chai';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, statSync } from 'node:fs';
+import { mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describePlan, explore, replay, shrink, simTest, type ExploreReport, type PlanOptions } from '../src/index.js';
 import { WorkStealingRuntime } from '@runtime-traits/worksteal';
 import { WorkerCrashedError } from '@runtime-traits/core';
-import { oddSeedsFail, seedFiveKillsItsWorker, timelyEchoScenario } from './fixtures/scenarios.js';
+import { failsOnWorkersOnly, oddSeedsFail, seedFiveKillsItsWorker, timelyEchoScenario } from './fixtures/scenarios.js';
 
 const FAULTS: PlanOptions = { hosts: ['server', 'client'], window: 3000, duration: { min: 100, max: 6000 } };
 const BIN = fileURLToPath(new URL('../../bin/runtime-traits-sim.js', import.meta.url));
@@ -146,6 +146,41 @@ describe('explore / shrink / replay', function () {
     });
   });
 
+  describe('where a scenario lives', () => {
+    /** A script that defines a scenario and awaits explore at its top level, as a newcomer would write it. */
+    const script = join(dir, 'self-exploring.mjs');
+    before(() => writeFileSync(script, [
+      `import { defineTask } from ${JSON.stringify(import.meta.resolve('@runtime-traits/core'))};`,
+      `import { explore } from ${JSON.stringify(new URL('../src/index.js', import.meta.url).href)};`,
+      'export const mine = defineTask(import.meta.url, "mine", async () => {});',
+      'const report = await explore(mine, { seeds: 3, workers: Number(process.env.LANES) }).catch((e) => ({ error: e.message }));',
+      'console.log(JSON.stringify(report.error ?? { runs: report.runs }));',
+    ].join('\n')));
+
+    it('should run the scenario it was given on this thread, though its module is still loading', () => {
+      const run = spawnSync(process.execPath, [script], { encoding: 'utf8', env: { ...process.env, LANES: '0' }, timeout: 60_000 });
+      expect(run.stdout.trim()).to.equal('{"runs":3}');
+      expect(run.status).to.equal(0);
+    });
+
+    it('should refuse, not recurse, when the module a worker imports calls explore as it loads', () => {
+      const run = spawnSync(process.execPath, [script], { encoding: 'utf8', env: { ...process.env, LANES: '1' }, timeout: 60_000 });
+      expect(run.signal, 'ended by itself').to.equal(null);
+      // The worker's import runs the script's top level: its explore is refused there (the script
+      // catches and prints that), the import completes, and the lane runs the seeds.
+      expect(run.stdout.trim().split('\n')).to.deep.equal([
+        JSON.stringify("explore was called while a scenario's module was being imported on a worker: a module that defines a scenario must not call explore (or simTest) as it loads, or each worker would start its own explore"),
+        '{"runs":3}',
+      ]);
+    });
+
+    it('should refuse seeds it cannot hold and faults that are not options', async () => {
+      const fail = (o: object): Promise<Error | undefined> => explore(timelyEchoScenario, o as never).then(() => undefined, (e: unknown) => e as Error);
+      expect(await fail({ seeds: 1e12 })).to.be.instanceOf(RangeError).with.property('message').match(/options\.seeds must be a count from 1 to 10000000/);
+      expect(await fail({ seeds: 3, faults: null })).to.be.instanceOf(TypeError).with.property('message').match(/options\.faults/);
+    });
+  });
+
   describe('replay and the runtime-traits-sim CLI', () => {
     it('should reproduce the trace hash of the file, from the API and from the one-line command', async () => {
       const file = join(dir, 'shrunk.json');
@@ -161,6 +196,26 @@ describe('explore / shrink / replay', function () {
       expect(lines.some((l) => l.includes('ALWAYS FAILED replies come within 3 s'))).to.equal(true);
       const out = execFileSync(process.execPath, [BIN, 'view', trace, '-o', join(dir, 'run.html')], { encoding: 'utf8' });
       expect(out).to.match(/2 lanes, \d+ tasks, \d+ arrows, 2 faults, 1 failed assertions/);
+    });
+
+    it('should say in one line why it cannot run, and exit 2 (1 is a replay that failed)', () => {
+      const garbage = join(dir, 'garbage.json');
+      writeFileSync(garbage, '{"trace": nul');
+      writeFileSync(join(dir, 'not-a-trace.json'), JSON.stringify({ trace: null }));
+      writeFileSync(join(dir, 'no-scenario.json'), JSON.stringify({ version: 1, seed: 1, plan: { faults: [] }, traceHash: 'x', scenario: { module: 'file:///nowhere/at/all.js', name: 'gone' } }));
+      const cases: Array<[string[], RegExp]> = [
+        [['view', garbage, '-o', join(dir, 'x.html')], /^runtime-traits-sim: cannot read .*garbage\.json: .*JSON/],
+        [['view', join(dir, 'not-a-trace.json'), '-o', join(dir, 'x.html')], /is not a trace/],
+        [['view', join(dir, 'missing.json'), '-o', join(dir, 'x.html')], /cannot read .*missing\.json: ENOENT/],
+        [['replay', join(dir, 'no-scenario.json')], /scenario: importing file:\/\/\/nowhere\/at\/all\.js failed/],
+        [['replay', join(dir, 'shrunk.json'), '--trace'], /--trace needs a file name/],
+      ];
+      for (const [args, message] of cases) {
+        const run = spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8' });
+        expect(run.status, args.join(' ')).to.equal(2);
+        expect(run.stderr.trim().split('\n'), args.join(' ')).to.have.length(1);
+        expect(run.stderr, args.join(' ')).to.match(message);
+      }
     });
 
     it('should print its usage and exit 2 on a wrong command', () => {
@@ -196,6 +251,15 @@ describe('explore / shrink / replay', function () {
       expect(error!.message).to.match(/shrunk plan: .*\(\d+ runs to shrink\)/);
       expect(error!.message).to.match(/replay: {6}npx runtime-traits-sim replay \S+echo-under-faults-seed-\d+\.json --trace trace\.json/);
       expect(JSON.parse(readFileSync(error!.replayFile, 'utf8')).seed).to.equal(error!.seed);
+    });
+
+    it('should still report the failure, with a hint, when the same seed does not fail again to be shrunk', async () => {
+      const body = capture(() => simTest('thread-dependent', failsOnWorkersOnly, { seeds: 3, workers: 1, replayDir: join(dir, 'replays') }));
+      const error = await body.call(ctx).then(() => undefined, (e: unknown) => e as Error & { seed: number });
+      expect(error?.seed).to.equal(1);
+      expect(error?.message).to.include('thread-dependent: seed 1 failed: seed 1 ran on a worker');
+      expect(error?.message).to.match(/not shrunk: {2}shrink: seed 1 .*does not fail/);
+      expect(error?.message).to.include('does the scenario depend on something outside its simulation?');
     });
 
     it('should fail when asked to require every sometimes name', async () => {

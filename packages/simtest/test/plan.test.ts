@@ -51,6 +51,17 @@ describe('fault plans', () => {
       expect(() => checkPlan({ faults: [{ at: 1, kind: 'melt', host: 'a' }] })).to.throw(TypeError, /kind/);
       expect(() => checkPlan([])).to.throw(TypeError, /plan/);
     });
+
+    it('should refuse numeric strings in a link, a bad baseline and more episodes than a plan can hold', () => {
+      const link = { at: 5, kind: 'link', a: 'a', b: 'b', latency: { min: '1', max: '9' }, lossRate: 0 };
+      expect(() => checkPlan({ faults: [link] })).to.throw(RangeError, /plan\.faults\[0\]\.latency must be \{ min, max \} numbers/);
+      expect(() => generatePlan(1, { hosts: HOSTS, baseline: { latency: { min: 5, max: 1 }, lossRate: 0 } })).to.throw(RangeError, /faults\.baseline\.latency/);
+      expect(() => generatePlan(1, { hosts: HOSTS, baseline: { latency: { min: 1, max: 5 }, lossRate: 2 } })).to.throw(RangeError, /faults\.baseline\.lossRate/);
+      expect(() => generatePlan(1, { hosts: HOSTS, baseline: 'fast' as never })).to.throw(TypeError, /faults\.baseline/);
+      expect(() => generatePlan(1, { hosts: HOSTS, episodes: { min: 1e9, max: 1e9 } })).to.throw(RangeError, /faults\.episodes .*<= 10000/);
+      const slow = generatePlan(3, { hosts: HOSTS, kinds: ['link'], episodes: { min: 1, max: 1 }, baseline: { latency: { min: 2, max: 3 }, lossRate: 0.5 } });
+      expect(slow.faults[1]).to.deep.include({ latency: { min: 2, max: 3 }, lossRate: 0.5 });
+    });
   });
 
   describe('applyPlan(sim, plan)', () => {
@@ -71,6 +82,17 @@ describe('fault plans', () => {
         '100 PARTITION c1 server', '150 c2 CRASH', '200 LINK c2 server latency 40..40 loss 0.1', '250 c2 RESTART', '300 REPAIR c1 server',
       ]);
       expect(describePlan({ faults })).to.include('100 ms partition c1 server');
+      await sim.shutdown();
+    });
+
+    it('should fail the run, not the process, when a callback of sim.at throws', async () => {
+      const sim = new Simulation({ seed: 4 });
+      sim.at(50, () => { throw new RangeError('boom at 50'); }, 'BAD FAULT');
+      const error = await sim.host('server').run((cx) => cx.runtime.reactor.clock.sleep(1000)).then(() => undefined, (e: unknown) => e as Error & { seed?: unknown });
+      expect(error).to.be.instanceOf(RangeError);
+      expect(error?.message).to.include('boom at 50');
+      expect(error?.seed).to.equal(4);
+      expect(sim.trace().some((line) => line.includes('AT FAILED BAD FAULT: boom at 50'))).to.equal(true);
       await sim.shutdown();
     });
 

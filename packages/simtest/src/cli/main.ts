@@ -21,10 +21,14 @@ async function main(argv: string[]): Promise<number> {
   return command === '--help' || command === '-h' ? 0 : 2;
 }
 
+/** What the user gave wrong (a file, an option): the message alone, exit code 2. */
+class InputError extends Error {}
+
 function option(args: string[], names: string[]): string | undefined {
   const i = args.findIndex((a) => names.includes(a));
   if (i < 0) return undefined;
   const value = args[i + 1];
+  if (value === undefined || value.startsWith('-')) throw new InputError(`${args[i]} needs a file name`);
   args.splice(i, 2);
   return value;
 }
@@ -36,11 +40,20 @@ function view(args: string[]): number {
     console.error(USAGE);
     return 2;
   }
-  const data = JSON.parse(readFileSync(input, 'utf8')) as unknown;
+  let data: unknown;
+  try {
+    data = JSON.parse(readFileSync(input, 'utf8')) as unknown;
+  } catch (error) {
+    throw new InputError(`cannot read ${input}: ${(error as Error).message}`);
+  }
   // A bare trace (JSON.stringify(sim.trace())), or { trace, error } as some tools write it.
-  const trace = Array.isArray(data) ? data : (data as { trace?: unknown }).trace;
+  const trace = Array.isArray(data) ? data : (data as { trace?: unknown } | null)?.trace;
+  if (!Array.isArray(trace) || trace.some((line) => typeof line !== 'string')) {
+    throw new InputError(`${input} is not a trace: it must hold an array of trace lines (JSON.stringify(sim.trace())), or { trace, error }`);
+  }
   const error = Array.isArray(data) ? undefined : (data as { error?: { message?: string } }).error?.message;
   const model = readTrace(trace as string[]);
+  if (trace.length > 0 && model.hosts.length === 0) throw new InputError(`${input}: none of its ${trace.length} lines is a trace line this viewer knows`);
   writeFileSync(out, renderPage(model, basename(input), error));
   console.log(`${out}: ${model.hosts.length} lanes, ${model.tasks.length} tasks, ${model.messages.length} arrows, ${model.faults.length} faults, ${model.failures.length} failed assertions`);
   return 0;
@@ -53,8 +66,13 @@ async function replayCommand(args: string[]): Promise<number> {
     console.error(USAGE);
     return 2;
   }
-  const data = readReplay(file, 'replay file');
-  if (!data.scenario || typeof data.scenario.module !== 'string') throw new TypeError(`${file} does not name its scenario ({ scenario: { module, name } })`);
+  let data: ReturnType<typeof readReplay>;
+  try {
+    data = readReplay(file, 'replay file');
+  } catch (error) {
+    throw new InputError(`cannot read ${file}: ${(error as Error).message}`);
+  }
+  if (!data.scenario || typeof data.scenario.module !== 'string') throw new InputError(`${file} does not name its scenario ({ scenario: { module, name } })`);
   const module = /^[a-z]+:/.test(data.scenario.module) ? data.scenario.module : pathToFileURL(data.scenario.module).href;
   const scenario = await loadScenario(module, data.scenario.name);
   const result = await replay(scenario, data, trace === undefined ? {} : { trace });
@@ -64,4 +82,10 @@ async function replayCommand(args: string[]): Promise<number> {
   return result.error ? 1 : 0;
 }
 
-process.exitCode = await main(process.argv.slice(2));
+try {
+  process.exitCode = await main(process.argv.slice(2));
+} catch (error) {
+  // Exit code 1 means "the replay failed"; anything that kept the command from doing its work is 2.
+  console.error(`runtime-traits-sim: ${error instanceof InputError ? error.message : error instanceof Error ? `${error.name}: ${error.message}` : String(error)}`);
+  process.exitCode = 2;
+}
