@@ -45,6 +45,8 @@ export function readReplay(fileOrReplay: string | ReplayFile, arg = 'fileOrRepla
   }
   const r = data as ReplayFile;
   if (typeof r !== 'object' || r === null || !Number.isSafeInteger(r.seed)) throw new TypeError(`${arg} must hold { seed, plan, ... }, got ${show(data)}`);
+  if (r.version !== undefined && r.version !== 1) throw new TypeError(`${arg}.version: this simtest reads version 1 replay files, got ${show(r.version)}`);
+  if (r.traceHash !== undefined && typeof r.traceHash !== 'string') throw new TypeError(`${arg}.traceHash must be a string, got ${show(r.traceHash)}`);
   checkPlan(r.plan, `${arg}.plan`);
   return r;
 }

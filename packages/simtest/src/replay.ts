@@ -2,7 +2,7 @@
 import { writeFileSync } from 'node:fs';
 import { LocalRuntime } from '@runtime-traits/local';
 import type { TaskContext } from '@runtime-traits/core';
-import { checkScenario } from './internal/checks.js';
+import { checkScenario, show } from './internal/checks.js';
 import { runScenario, type FailureInfo, type Scenario } from './internal/run-scenario.js';
 import { readReplay, type ReplayFile } from './replay-file.js';
 
@@ -36,7 +36,8 @@ export interface ReplayOptions {
 export async function replay(scenario: Scenario, fileOrReplay: string | ReplayFile, opts: ReplayOptions = {}): Promise<ReplayResult> {
   checkScenario(scenario);
   const file = readReplay(fileOrReplay);
-  if (opts.trace !== undefined && typeof opts.trace !== 'string') throw new TypeError('opts.trace must be a file path');
+  if (typeof opts !== 'object' || opts === null) throw new TypeError(`opts must be { trace? }, got ${show(opts)}`);
+  if (opts.trace !== undefined && (typeof opts.trace !== 'string' || opts.trace === '')) throw new TypeError(`opts.trace must be a file path, got ${show(opts.trace)}`);
   const outcome = await runOnThisThread(scenario, file.seed, file.plan, opts.trace !== undefined);
   if (opts.trace !== undefined) writeFileSync(opts.trace, `${JSON.stringify(outcome.trace ?? [])}\n`);
   return {

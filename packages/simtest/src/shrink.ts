@@ -54,6 +54,8 @@ export async function shrink(
     throw new TypeError(`failure must be { seed, plan } (an explore failure), got ${show(failure)}`);
   }
   checkPlan(failure.plan, 'failure.plan');
+  if (typeof opts !== 'object' || opts === null) throw new TypeError(`opts must be { file?, maxRuns?, rounds? }, got ${show(opts)}`);
+  if (opts.file !== undefined && (typeof opts.file !== 'string' || opts.file === '')) throw new TypeError(`opts.file must be a file path, got ${show(opts.file)}`);
   const maxRuns = opts.maxRuns ?? 500;
   const rounds = opts.rounds ?? 3;
   if (!Number.isInteger(maxRuns) || maxRuns < 1) throw new RangeError(`opts.maxRuns must be an integer >= 1, got ${show(maxRuns)}`);

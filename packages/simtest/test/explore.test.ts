@@ -178,6 +178,13 @@ describe('explore / shrink / replay', function () {
       const fail = (o: object): Promise<Error | undefined> => explore(timelyEchoScenario, o as never).then(() => undefined, (e: unknown) => e as Error);
       expect(await fail({ seeds: 1e12 })).to.be.instanceOf(RangeError).with.property('message').match(/options\.seeds must be a count from 1 to 10000000/);
       expect(await fail({ seeds: 3, faults: null })).to.be.instanceOf(TypeError).with.property('message').match(/options\.faults/);
+      const refused = (p: Promise<unknown>): Promise<Error | undefined> => p.then(() => undefined, (e: unknown) => e as Error);
+      const file = { version: 1 as const, scenario: { module: timelyEchoScenario.module, name: 'timelyEchoScenario' }, seed: 1, plan: { faults: [] }, traceHash: 'x' };
+      expect(await refused(replay(timelyEchoScenario, file, null as never))).to.be.instanceOf(TypeError).with.property('message').match(/^opts must be/);
+      expect(await refused(replay(timelyEchoScenario, { ...file, version: 2 as never }))).to.be.instanceOf(TypeError).with.property('message').match(/version 1/);
+      expect(await refused(replay(timelyEchoScenario, { ...file, traceHash: 7 as never }))).to.be.instanceOf(TypeError).with.property('message').match(/traceHash must be a string/);
+      expect(await refused(shrink(timelyEchoScenario, file, { file: 1 as never }))).to.be.instanceOf(TypeError).with.property('message').match(/opts\.file must be a file path/);
+      expect(await refused(shrink(timelyEchoScenario, file, null as never))).to.be.instanceOf(TypeError).with.property('message').match(/^opts must be/);
     });
   });
 

@@ -75,6 +75,12 @@ describe('checkLinearizable', () => {
       expect(checkLinearizable(history, models.register()).ok).to.equal(false);
     });
 
+    it('should compare object values by their members, whatever the order of their keys', () => {
+      const history = [w('a', { a: 1, b: [2, { c: 3 }] }, 0, 1), r('b', { b: [2, { c: 3 }], a: 1 }, 2, 3)];
+      expect(checkLinearizable(history, models.register()).ok).to.equal(true);
+      expect(checkLinearizable([w('a', { a: 1 }, 0, 1), r('b', { a: '1' }, 2, 3)], models.register()).ok).to.equal(false);
+    });
+
     it('should let an operation with an unknown outcome take effect, or not', () => {
       expect(checkLinearizable([w('a', 1, 0), r('b', 1, 5, 6)], models.register()).ok).to.equal(true);
       expect(checkLinearizable([w('a', 1, 0), r('b', null, 5, 6)], models.register()).ok).to.equal(true);
@@ -123,6 +129,18 @@ describe('checkLinearizable', () => {
       expect(() => checkLinearizable('nope' as unknown as Operation[], models.kv())).to.throw(TypeError, /history/);
       expect(() => checkLinearizable([{ ...set('a', 'x', '1', 5, 1) }], models.kv())).to.throw(RangeError, /history\[0\]/);
       expect(() => checkLinearizable([], {} as Model)).to.throw(TypeError, /model/);
+    });
+
+    it('should refuse inputs the kv model cannot read, holes, pending outputs and bad options', () => {
+      const kv = models.kv();
+      expect(() => checkLinearizable([op('a', 'set', null, 'OK', 0, 1)], kv)).to.throw(TypeError, /kv: history\[0\]\.input must be \{ key: string, value \}/);
+      expect(() => checkLinearizable([op('a', 'get', undefined, null, 0, 1)], kv)).to.throw(TypeError, /kv: history\[0\]\.input/);
+      expect(() => checkLinearizable([op('a', 'set', { key: 'x' }, 'OK', 0, 1)], kv)).to.throw(TypeError, /set without input\.value/);
+      // eslint-disable-next-line no-sparse-arrays
+      expect(() => checkLinearizable([, op('a', 'get', { key: 'x' }, null, 0, 1)] as Operation[], kv)).to.throw(TypeError, /history\[0\] must be an operation/);
+      const pendingWithOutput = { client: 'a', op: 'get', input: { key: 'x' }, output: '1', call: 0, return: Infinity };
+      expect(() => checkLinearizable([pendingWithOutput], kv)).to.throw(TypeError, /history\[0\] has an unknown outcome .* but an output/);
+      expect(() => checkLinearizable([], kv, { minimize: 'yes' } as never)).to.throw(TypeError, /opts\.minimize/);
     });
   });
 

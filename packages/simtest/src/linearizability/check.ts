@@ -24,6 +24,8 @@ export interface CheckOptions {
 export function checkLinearizable<S>(history: readonly Operation[], model: Model<S>, opts: CheckOptions = {}): CheckResult {
   checkHistory(history);
   checkModel(model);
+  if (typeof opts !== 'object' || opts === null) throw new TypeError(`opts must be { minimize? }, got ${show(opts)}`);
+  if (opts.minimize !== undefined && typeof opts.minimize !== 'boolean') throw new TypeError(`opts.minimize must be a boolean, got ${show(opts.minimize)}`);
   const parts = model.partition ? model.partition(history) : [history.slice()];
   for (const part of parts) {
     if (isLinearizable(part, model)) continue;
@@ -87,12 +89,16 @@ function byCall(ops: readonly Operation[]): Operation[] {
 
 function checkHistory(history: unknown): void {
   if (!Array.isArray(history)) throw new TypeError(`history must be an array of operations, got ${show(history)}`);
-  history.forEach((op: Operation, i) => {
+  for (let i = 0; i < history.length; i++) { // a for loop, not forEach: a hole in the array is a bad operation too
+    const op = history[i] as Operation;
     if (typeof op !== 'object' || op === null || typeof op.op !== 'string') throw new TypeError(`history[${i}] must be an operation { client, op, input, output, call, return }, got ${show(op)}`);
     if (typeof op.call !== 'number' || !Number.isFinite(op.call)) throw new TypeError(`history[${i}].call must be a finite number, got ${show(op.call)}`);
     if (!isPending(op) && (typeof op.return !== 'number' || Number.isNaN(op.return))) throw new TypeError(`history[${i}].return must be a number (Infinity: unknown outcome), got ${show(op.return)}`);
     if (!isPending(op) && op.return < op.call) throw new RangeError(`history[${i}] returns (${op.return}) before its call (${op.call})`);
-  });
+    if (isPending(op) && op.output !== undefined) {
+      throw new TypeError(`history[${i}] has an unknown outcome (return ${show(op.return)}) but an output (${show(op.output)}): give it a return time, or no output`);
+    }
+  }
 }
 
 function checkModel(model: unknown): void {

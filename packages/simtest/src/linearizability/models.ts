@@ -1,7 +1,15 @@
 // Ready models: a register (write/read) and a key-value map (get/set/incr) partitioned by key.
 import type { Model, Operation } from './model.js';
 
-const same = (a: unknown, b: unknown): boolean => Object.is(a, b) || JSON.stringify(a) === JSON.stringify(b);
+/** Equal values: the same primitive, or arrays and plain objects with equal members (key order aside). */
+function same(a: unknown, b: unknown): boolean {
+  if (Object.is(a, b)) return true;
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
+  if (Array.isArray(a) !== Array.isArray(b)) return false;
+  const keys = Object.keys(a);
+  if (keys.length !== Object.keys(b).length) return false;
+  return keys.every((k) => Object.prototype.hasOwnProperty.call(b, k) && same((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k]));
+}
 
 /** A single register. Ops: 'write' (input = the value), 'read' (output = the value). Starts at `initial` (default null). */
 export function register(initial: unknown = null): Model<unknown> {
@@ -44,8 +52,13 @@ export function kv(): Model<Value> {
     },
     partition(history: readonly Operation[]): Operation[][] {
       const byKey = new Map<string, Operation[]>();
-      for (const op of history) {
-        const key = String((op.input as { key?: unknown } | null)?.key);
+      for (const [i, op] of history.entries()) {
+        const input = op.input as { key?: unknown; value?: unknown } | null;
+        if (typeof input !== 'object' || input === null || typeof input.key !== 'string') {
+          throw new TypeError(`kv: history[${i}].input must be { key: string${op.op === 'set' ? ', value' : ''} }, got ${JSON.stringify(op.input)}`);
+        }
+        if (op.op === 'set' && input.value === undefined) throw new TypeError(`kv: history[${i}] is a set without input.value`);
+        const key = input.key;
         const list = byKey.get(key);
         if (list) list.push(op);
         else byKey.set(key, [op]);
