@@ -100,7 +100,7 @@ export class NodeSocket extends Duplex {
     this.#net = init.net;
     this.#timers = init.timers ?? (init.clock ? clockTimers(init.clock) : undefined);
     this.#noDelay = init.noDelay;
-    this.#owner = new OwnerLink(init.owner, this);
+    this.#owner = new OwnerLink(init.owner, this, true);
     this.#defaultHost = init.defaultHost;
     if (init.connection) {
       this.#attach(init.connection);

@@ -76,7 +76,8 @@ function adoptNative(scope: Scope, resource: net.Socket | net.Server): void {
   };
   if (!scope.native!.adopt(resource, released)) return;
   adopted.set(resource, scope);
-  scope.track(resource, resource instanceof net.Server ? () => resource.close() : () => resource.destroy());
+  if (resource instanceof net.Server) scope.track(resource, () => resource.close());
+  else scope.track(resource, () => resource.destroy(), true);
 }
 
 /** ref()/unref() on node:net's own sockets and servers: an adopted one (or the socket under an adopted one's TLS) tells its scope. */

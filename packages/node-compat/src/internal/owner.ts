@@ -8,8 +8,8 @@
 export interface ResourceOwner {
   /** True once the owner is gone: callbacks of its resources are dropped. */
   readonly frozen: boolean;
-  /** `resource` is now open (ref'd); `teardown` closes it if the owner ends while it is unref'd. */
-  track(resource: object, teardown: () => void): void;
+  /** `resource` is now open (ref'd); `teardown` closes it if the owner ends while it is unref'd; `connection`: a socket, not a server. */
+  track(resource: object, teardown: () => void, connection?: boolean): void;
   /** `resource` has closed. */
   untrack(resource: object): void;
   /** `resource.ref()` / `unref()`. */
@@ -23,7 +23,7 @@ export class OwnerLink {
   #tracked = false;
   #refed = true;
 
-  constructor(private readonly owner: ResourceOwner | undefined, private readonly resource: object) {}
+  constructor(private readonly owner: ResourceOwner | undefined, private readonly resource: object, private readonly connection = false) {}
 
   /** True once the owner is gone: the resource's callbacks must be dropped. */
   get frozen(): boolean {
@@ -34,7 +34,7 @@ export class OwnerLink {
   open(teardown: () => void): void {
     if (this.#tracked || !this.owner) return;
     this.#tracked = true;
-    this.owner.track(this.resource, teardown);
+    this.owner.track(this.resource, teardown, this.connection);
     if (!this.#refed) this.owner.setRef(this.resource, false);
   }
 

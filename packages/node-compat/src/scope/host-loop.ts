@@ -3,7 +3,11 @@
 // HOW: the loop keeps its own timer heap (ordered by due time, then creation: Node's order) and a
 // FIFO of immediates, and keeps exactly ONE registration with the runtime (HostHooks) at a time:
 //   - a callback is runnable now (a due timer, or an immediate) → `soon(step)` (the ready queue);
-//   - else the earliest timer → `schedule(due, step)`, weak when every pending timer is unref'd;
+//   - else the earliest timer → `schedule(due, step)`, weak when every pending timer is unref'd and
+//     no ref'd connection is open (keepAlive): an open socket keeps a Node process alive, so its
+//     unref'd timers (socket.setTimeout, undici's, AbortSignal.timeout) still fire; a listening
+//     server alone does not count here, or http.Server's unref'd 30 s check would keep every
+//     simulation with a server busy for ever and no deadlock would ever be reported;
 //   - else nothing.
 // step() runs ONE callback — a due timer first, else the oldest immediate — then registers again.
 // WHY one per turn: Node drains the microtask queue after every timer and immediate callback; a
@@ -44,6 +48,8 @@ export class HostLoop {
   private head = 0;
   /** Queued timers that are ref'd. */
   private strong = 0;
+  /** A ref'd connection of the scope is open: unref'd timers keep the host busy too (keepAlive). */
+  private alive = false;
   private cancel: (() => void) | undefined = undefined;
   /** What the current registration is: 'soon', or the due time it was scheduled for. */
   private registered: 'soon' | number | undefined = undefined;
@@ -73,6 +79,13 @@ export class HostLoop {
   refChanged(timer: LoopTimer, refed: boolean): void {
     if (timer.slot < 0 || this.heap[timer.slot] !== timer) return;
     this.strong += refed ? 1 : -1;
+    this.arm();
+  }
+
+  /** Whether a ref'd connection is open: while one is, an unref'd timer counts as pending work too. */
+  keepAlive(alive: boolean): void {
+    if (this.alive === alive) return;
+    this.alive = alive;
     this.arm();
   }
 
@@ -129,7 +142,7 @@ export class HostLoop {
       this.unregister();
       return;
     }
-    const weak = this.strong === 0;
+    const weak = this.strong === 0 && !this.alive;
     if (this.registered === top.due && this.registeredWeak === weak) return;
     this.unregister();
     this.registered = top.due;

@@ -40,6 +40,8 @@ export interface ScopeTimer {
 interface Held {
   refed: boolean;
   teardown: () => void;
+  /** A socket, not a server. */
+  connection: boolean;
 }
 
 const live = new Map<Runtime, Scope>();
@@ -85,6 +87,8 @@ export class Scope implements ResourceOwner {
   nextTimerId = 2 ** 40;
   private pending = 0;
   private refs = 0;
+  /** Held connections (not servers) that are ref'd: while any is open, the loop's unref'd timers keep the host busy. */
+  private connections = 0;
   private readonly held = new Map<object, Held>();
   private checking = false;
   private readonly offDown: (() => void) | undefined;
@@ -198,6 +202,7 @@ export class Scope implements ResourceOwner {
     this.timers.clear();
     this.loop?.clear();
     this.held.clear();
+    this.connections = 0;
     if (wasLive) this.finish('dead');
   }
 
@@ -213,25 +218,34 @@ export class Scope implements ResourceOwner {
     return this.state === 'dead';
   }
 
-  track(resource: object, teardown: () => void): void {
+  track(resource: object, teardown: () => void, connection = false): void {
     if (this.held.has(resource) || this.state === 'dead') return;
-    this.held.set(resource, { refed: true, teardown });
+    this.held.set(resource, { refed: true, teardown, connection });
     this.refs++;
+    if (connection) this.countConnection(1);
   }
 
   untrack(resource: object): void {
     const h = this.held.get(resource);
     if (!h) return;
     this.held.delete(resource);
-    if (h.refed) this.unref();
+    if (!h.refed) return;
+    if (h.connection) this.countConnection(-1);
+    this.unref();
   }
 
   setRef(resource: object, refed: boolean): void {
     const h = this.held.get(resource);
     if (!h || h.refed === refed) return;
     h.refed = refed;
+    if (h.connection) this.countConnection(refed ? 1 : -1);
     if (refed) this.refs++;
     else this.unref();
+  }
+
+  private countConnection(delta: number): void {
+    this.connections += delta;
+    this.loop?.keepAlive(this.connections > 0);
   }
 
   checkUse(what: string): Error | undefined {

@@ -171,6 +171,33 @@ describe('withNodeApis: timers', () => {
     await sim.shutdown();
   });
 
+  it("should fire unref'd timers while a ref'd socket is open, as an open socket keeps a process alive (socket.setTimeout, AbortSignal.timeout)", async () => {
+    const sim = new Simulation({ seed: 2, latency: { min: 1, max: 1 } });
+    try {
+      await withNodeApis(sim.host('server'), () => new Promise<void>((resolve) => {
+        net.createServer((socket) => socket.resume()).listen(7000, '0.0.0.0', resolve); // accepts, never answers
+      }));
+      const seen = await withNodeApis(sim.host('client'), () => sim.host('client').run(async () => {
+        const events: string[] = [];
+        await new Promise<void>((resolve) => {
+          const socket = net.connect(7000, 'server', () => socket.setTimeout(1_000));
+          socket.on('timeout', () => { events.push(`idle timeout at ${now()}`); socket.destroy(); resolve(); });
+        });
+        const socket = net.connect(7000, 'server');
+        const signal = AbortSignal.timeout(3_000);
+        await new Promise<void>((resolve) => signal.addEventListener('abort', () => {
+          events.push(`${(signal.reason as Error).name} at ${now()}`);
+          socket.destroy();
+          resolve();
+        }));
+        return events;
+      }));
+      expect(seen).to.deep.equal(['idle timeout at 1002', 'TimeoutError at 4002']);
+    } finally {
+      await sim.shutdown();
+    }
+  });
+
   it('should make AbortSignal.timeout follow virtual time', async () => {
     const reason = await onVirtualTime(() => new Promise<string>((resolve) => {
       const signal = AbortSignal.timeout(10_000);
