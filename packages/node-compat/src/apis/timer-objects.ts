@@ -164,21 +164,27 @@ export class Timeout implements LoopTimer {
     this.#fire(true);
   }
 
-  #arm(): void {
+  /**
+   * Arms the timer `_idleTimeout` after `start` (default: now). An interval passes the time its
+   * callback began, as Node does, so a slow callback does not push the next tick back.
+   */
+  #arm(start?: number): void {
     const home = this.#home;
     if (home?.state === 'dead') return; // a dead scope's timers never run
     this.#armed = true;
     const loop = home?.loop;
     if (loop) {
-      this._idleStart = home!.runtime.reactor.clock.now();
+      this._idleStart = start ?? home!.runtime.reactor.clock.now();
       this.due = this._idleStart + this._idleTimeout;
       loop.addTimer(this);
     } else {
-      this._idleStart = realPerformanceNow();
-      if (this.#handle !== undefined && this.#handle.hasRef() === this.#refed) realTimeoutRefresh.call(this.#handle);
+      const now = realPerformanceNow();
+      this._idleStart = start ?? now;
+      const late = now - this._idleStart;
+      if (late < 1 && this.#handle !== undefined && this.#handle.hasRef() === this.#refed) realTimeoutRefresh.call(this.#handle);
       else {
         if (this.#handle !== undefined) realClearTimeout(this.#handle);
-        this.#handle = realSetTimeout(fireReal as (...args: unknown[]) => void, this._idleTimeout, this);
+        this.#handle = realSetTimeout(fireReal as (...args: unknown[]) => void, Math.max(1, this._idleTimeout - late), this);
         if (!this.#refed) this.#handle.unref();
       }
     }
@@ -254,6 +260,7 @@ export class Timeout implements LoopTimer {
       this._destroyed = true;
       this.#forgetId();
     }
+    const start = this._repeat === null ? undefined : home?.loop ? home.runtime.reactor.clock.now() : realPerformanceNow();
     try {
       if (!caught) this.#invoke(callback);
       else {
@@ -266,7 +273,7 @@ export class Timeout implements LoopTimer {
     } finally {
       if (this._repeat !== null && this._idleTimeout !== -1 && this.#callback !== null && !this.#armed) {
         this._idleTimeout = this._repeat;
-        this.#arm();
+        this.#arm(start);
       }
     }
   }

@@ -222,6 +222,25 @@ describe('withNodeApis: timers', () => {
       await rt.shutdown();
     }
   });
+
+  it('should keep an interval on its beat when its callback is slow, as Node re-arms it from the start of the callback', async () => {
+    const rt = await NodeRuntime.create();
+    try {
+      // 50 ms apart, each callback busy for 40 ms: Node ticks every ~50 ms; re-armed from the end, ~90.
+      const ticks = await withNodeApis(rt, () => new Promise<number[]>((resolve) => {
+        const at: number[] = [];
+        const timer = setInterval(() => {
+          at.push(realNow());
+          if (at.length === 6) { clearInterval(timer); resolve(at); return; }
+          for (const end = realNow() + 40; realNow() < end;);
+        }, 50);
+      }));
+      const period = (ticks[5]! - ticks[0]!) / 5;
+      expect(period).to.be.within(45, 75);
+    } finally {
+      await rt.shutdown();
+    }
+  });
 });
 
 describe('withNodeApis: timer ids', () => {
