@@ -1,9 +1,12 @@
-// Date, performance.now() and process.hrtime() inside a scope on a virtual-time runtime: they read the runtime's clock.
+// Date, performance (now, timeOrigin, mark, measure), process.hrtime() and process.uptime() inside a scope on a virtual-time runtime: they read the runtime's clock.
 //
 // On a simulated host, `Date.now()`, `new Date()` and `Date()` give the runtime's wall clock (a
 // Simulation's starts at 2000-01-01T00:00:00Z), and `performance.now()` and `process.hrtime()` its
 // monotonic clock — so a library that measures time or stamps records sees virtual time, the same on
-// every run. On every other runtime, and outside every scope, they are Node's own (the runtime's
+// every run. `performance.timeOrigin` is the wall-clock time of monotonic 0, so `timeOrigin + now()`
+// is `Date.now()` as in Node (tracing libraries stamp times so); `performance.mark()` and
+// `performance.measure()` without an explicit time take it from the virtual `now()`; `process.uptime()`
+// counts from the host's start. On every other runtime, and outside every scope, they are Node's own (the runtime's
 // clock is real time). `globalThis.Date` is a stand-in while patched (`instanceof Date`, `Date.UTC`,
 // `Date.parse` and `d.constructor === Date` all hold); code that kept Node's Date constructor from
 // before (`const D = Date`) still gets real time from `new D()` — its `D.now()` is virtual.
@@ -60,12 +63,55 @@ hrtime.bigint = function bigint(): bigint {
   return scope === undefined ? realHrtimeBigint() : nanos(scope);
 };
 
-/** Patches Date, performance.now and process.hrtime. */
+const realUptime = process.uptime;
+const realMark = performance.mark;
+const realMeasure = performance.measure;
+const realTimeOrigin = performance.timeOrigin;
+
+function uptime(): number {
+  const scope = virtualScope();
+  return scope === undefined ? realUptime.call(process) : scope.runtime.reactor.clock.now() / 1000;
+}
+
+function timeOrigin(): number {
+  const scope = virtualScope();
+  if (scope === undefined) return realTimeOrigin;
+  const clock = scope.runtime.reactor.clock;
+  return clock.wallClock() - clock.now();
+}
+
+type MarkOptions = { startTime?: number; detail?: unknown };
+type MeasureOptions = { start?: string | number; end?: string | number; duration?: number; detail?: unknown };
+
+/** performance.mark: stamped with the virtual now() unless the caller gives a startTime. */
+function mark(this: Performance, name: string, options?: MarkOptions): PerformanceMark {
+  if (virtualScope() === undefined || (options !== undefined && options !== null && options.startTime !== undefined)) return realMark.call(this, name, options);
+  return realMark.call(this, name, { ...options, startTime: performanceNow() });
+}
+
+/** performance.measure: a measure that would end "now" ends at the virtual now(). */
+function measure(this: Performance, name: string, startOrOptions?: string | MeasureOptions, endMark?: string): PerformanceMeasure {
+  if (virtualScope() === undefined || endMark !== undefined) return realMeasure.call(this, name, startOrOptions as string, endMark);
+  if (typeof startOrOptions === 'object' && startOrOptions !== null) {
+    const o = startOrOptions;
+    // With a start and a duration (or an end), nothing reads the clock.
+    if (o.end !== undefined || (o.duration !== undefined && o.start !== undefined)) return realMeasure.call(this, name, o);
+    if (o.duration !== undefined) return realMeasure.call(this, name, { ...o, end: performanceNow() });
+    return realMeasure.call(this, name, { ...o, start: o.start ?? 0, end: performanceNow() });
+  }
+  return realMeasure.call(this, name, { start: startOrOptions ?? 0, end: performanceNow() });
+}
+
+/** Patches Date, performance (now, timeOrigin, mark, measure), process.hrtime and process.uptime. */
 export function installClock(patches: PatchSet): void {
   patches.set(globalThis, 'Date', ScopedDate);
   patches.set(RealDate, 'now', dateNow);
   // `new OldDate().constructor === Date` and `new Date().constructor === Date` both hold while patched.
   patches.set(RealDate.prototype, 'constructor', ScopedDate);
   patches.set(performance, 'now', performanceNow);
+  patches.define(performance, 'timeOrigin', { get: timeOrigin, enumerable: true });
+  patches.set(performance, 'mark', mark);
+  patches.set(performance, 'measure', measure);
   patches.set(process, 'hrtime', hrtime);
+  patches.set(process, 'uptime', uptime);
 }

@@ -72,6 +72,35 @@ describe('withNodeApis: clocks and randomness', () => {
     });
   });
 
+  it('should give performance.timeOrigin, mark(), measure() and process.uptime() the same virtual clock', async () => {
+    const sim = new Simulation({ seed: 1 });
+    const rt = sim.host('a');
+    await rt.run((cx) => cx.runtime.reactor.clock.sleep(2_000)); // the host has been up 2 s
+    const seen = await withNodeApis(rt, () => rt.run(async (cx) => {
+      const uptime0 = process.uptime();
+      const start = performance.mark('start');
+      await cx.runtime.reactor.clock.sleep(10_000);
+      const end = performance.mark('end', { detail: 'kept' });
+      return {
+        origin: performance.timeOrigin + performance.now() - Date.now(),
+        uptime: [uptime0, process.uptime()],
+        marks: [start.startTime, end.startTime, end.detail],
+        given: performance.mark('given', { startTime: 5 }).startTime,
+        between: performance.measure('between', 'start', 'end').duration,
+        sinceStart: performance.measure('sinceStart', 'start').duration,
+        fromZero: performance.measure('fromZero').duration,
+        options: performance.measure('options', { start: 'start' }).duration,
+        lasting: performance.measure('lasting', { duration: 500 }).startTime,
+      };
+    }));
+    await sim.shutdown();
+    expect(Math.abs(seen.origin)).to.be.below(1);
+    expect(seen).to.deep.include({
+      uptime: [2, 12], marks: [2_000, 12_000, 'kept'], given: 5, between: 10_000, sinceStart: 10_000, fromZero: 12_000, options: 10_000, lasting: 11_500,
+    });
+    expect(performance.timeOrigin, 'outside: Node\'s own').to.be.above(YEAR_2000 + 20 * 365 * 86_400_000);
+  });
+
   it('should draw every random source from the host\'s seeded stream: the same seed, the same values; another seed or host, others', async () => {
     const one = await draws(5);
     const again = await draws(5);
