@@ -7,10 +7,10 @@
 // would query the real DNS: on a simulated host they throw UnsupportedError; elsewhere they are Node's.
 import dns from 'node:dns';
 import { isIP } from 'node:net';
-import { promisify } from 'node:util';
+import { inspect, promisify } from 'node:util';
 import { UnsupportedError } from '@runtime-traits/core';
 import { Scope } from '../scope/scope.js';
-import { lookupError } from '../internal/node-errors.js';
+import { codedError, invalidArgType, lookupError } from '../internal/node-errors.js';
 import { callSite } from './call-site.js';
 import type { PatchSet } from './patch-set.js';
 
@@ -28,7 +28,8 @@ function familyOf(options: unknown): number {
   if (family === 'IPv4') return 4;
   if (family === 'IPv6') return 6;
   if (family === undefined || family === null || family === 0 || family === 4 || family === 6) return (family as number | undefined) ?? 0;
-  throw new TypeError(`The argument 'family' must be one of: 0, 4, 6. Received ${String(family)}`);
+  const where = typeof options === 'number' ? "argument 'family'" : "property 'options.family'";
+  throw codedError('ERR_INVALID_ARG_VALUE', `The ${where} must be one of: 0, 4, 6. Received ${inspect(family)}`, TypeError);
 }
 
 /**
@@ -58,7 +59,7 @@ function firstOf(found: Found[], family: number): { address: string | null; fami
 }
 
 function checkHostname(hostname: unknown): string {
-  if (typeof hostname !== 'string') throw new TypeError(`The "hostname" argument must be of type string. Received ${typeof hostname}`);
+  if (typeof hostname !== 'string') throw invalidArgType('hostname', 'of type string', hostname);
   return hostname;
 }
 
@@ -66,7 +67,7 @@ function lookup(hostname: unknown, options: unknown, callback?: unknown): unknow
   const scope = Scope.active();
   if (scope === undefined) return real.lookup(hostname, options, callback);
   const cb = (typeof options === 'function' ? options : callback) as Fn;
-  if (typeof cb !== 'function') throw new TypeError('The "callback" argument must be of type function');
+  if (typeof cb !== 'function') throw invalidArgType('callback', 'of type function', cb);
   const opts = typeof options === 'function' ? undefined : options;
   const name = checkHostname(hostname);
   const family = familyOf(opts);

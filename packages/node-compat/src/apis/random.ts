@@ -8,7 +8,7 @@
 import { Buffer } from 'node:buffer';
 import crypto from 'node:crypto';
 import { inspect } from 'node:util';
-import { codedError } from '../internal/node-errors.js';
+import { codedError, invalidArgType } from '../internal/node-errors.js';
 import { Scope } from '../scope/scope.js';
 import type { PatchSet } from './patch-set.js';
 import { realMathRandom } from './originals.js';
@@ -87,7 +87,18 @@ function byteRange(value: unknown, arg: string, unit: number, max: number): numb
 }
 
 function outOfRange(arg: string, range: string, received: number): Error {
-  return codedError('ERR_OUT_OF_RANGE', `The value of "${arg}" is out of range. It must be ${range}. Received ${received}`, RangeError);
+  return codedError('ERR_OUT_OF_RANGE', `The value of "${arg}" is out of range. It must be ${range}. Received ${withSeparators(received)}`, RangeError);
+}
+
+/** Node writes large integers it received with separators: 281_474_976_710_656. */
+function withSeparators(n: number): string {
+  if (!Number.isInteger(n) || Math.abs(n) <= 2 ** 32) return String(n);
+  return String(n).replace(/\B(?=(\d{3})+(?!\d))/g, '_');
+}
+
+/** A callback given, it must be a function (Node's validateFunction). */
+function checkCallbackArg(cb: unknown): void {
+  if (cb !== undefined && typeof cb !== 'function') throw invalidArgType('callback', 'of type function', cb);
 }
 
 /** Calls back as Node does for the threadpool forms: later, here as an immediate of the host. */
@@ -98,8 +109,10 @@ function callBack(scope: Scope, cb: Fn, ...args: unknown[]): void {
 function randomBytes(size: unknown, cb?: unknown): unknown {
   const scope = virtualScope();
   if (scope === undefined) return real.randomBytes(size, cb);
-  if (typeof size !== 'number' || !Number.isInteger(size) || size < 0) throw new RangeError(`The value of "size" is out of range. Received ${String(size)}`);
-  const buffer = Buffer.alloc(size);
+  if (typeof size !== 'number') throw invalidArgType('size', 'of type number', size);
+  if (!(size >= 0 && size <= 2 ** 31 - 1)) throw outOfRange('size', '>= 0 && <= 2147483647', size);
+  checkCallbackArg(cb);
+  const buffer = Buffer.alloc(Math.trunc(size));
   fill(scope, buffer);
   if (typeof cb !== 'function') return buffer;
   callBack(scope, cb as Fn, null, buffer);
@@ -126,19 +139,22 @@ function randomFill(buf: unknown, ...rest: unknown[]): unknown {
 function randomInt(a: unknown, b?: unknown, c?: unknown): unknown {
   const scope = virtualScope();
   if (scope === undefined) return real.randomInt(a, b, c);
-  const twoArgs = typeof b === 'number';
-  const min = twoArgs ? a as number : 0;
-  const max = twoArgs ? b : a as number;
-  const cb = twoArgs ? c : b;
-  if (!Number.isSafeInteger(min) || !Number.isSafeInteger(max) || (max as number) <= min || (max as number) - min > 2 ** 48) {
-    throw new RangeError(`randomInt needs safe integers with min < max and max - min <= 2^48, got ${String(min)} and ${String(max)}`);
-  }
-  const range = (max as number) - min;
+  // As Node reads them: (max), (max, cb), (min, max) or (min, max, cb).
+  const minGiven = b !== undefined && typeof b !== 'function';
+  const min = minGiven ? a : 0;
+  const max = minGiven ? b : a;
+  const cb = minGiven ? c : b;
+  checkCallbackArg(cb);
+  if (!Number.isSafeInteger(min)) throw invalidArgType('min', 'a safe integer', min);
+  if (!Number.isSafeInteger(max)) throw invalidArgType('max', 'a safe integer', max);
+  if ((max as number) <= (min as number)) throw outOfRange('max', `greater than the value of "min" (${min as number})`, max as number);
+  const range = (max as number) - (min as number);
+  if (range > 2 ** 48 - 1) throw outOfRange('max - min', `<= ${2 ** 48 - 1}`, range);
   const hooks = scope.hooks!;
   const limit = 2 ** 48 - (2 ** 48 % range);
   let x: number;
   do x = (hooks.randomU32() >>> 8) * 2 ** 24 + (hooks.randomU32() >>> 8); while (x >= limit);
-  const n = min + (x % range);
+  const n = (min as number) + (x % range);
   if (typeof cb !== 'function') return n;
   callBack(scope, cb as Fn, null, n);
   return undefined;
@@ -155,10 +171,15 @@ function randomUUID(): string {
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
 }
 
+/** The integer typed arrays Web Crypto fills (not floats, not a DataView). */
+const INTEGER_ARRAYS = [Int8Array, Uint8Array, Uint8ClampedArray, Int16Array, Uint16Array, Int32Array, Uint32Array, BigInt64Array, BigUint64Array];
+
 function webGetRandomValues<T extends ArrayBufferView>(array: T): T {
   const scope = virtualScope();
   if (scope === undefined) return real.webGetRandomValues(array) as T;
-  fill(scope, checkView(array, 'typedArray'));
+  if (!INTEGER_ARRAYS.some((Type) => array instanceof Type)) throw new DOMException('The data argument must be an integer-type TypedArray', 'TypeMismatchError');
+  if (array.byteLength > 65_536) throw new DOMException('The requested length exceeds 65,536 bytes', 'QuotaExceededError');
+  fill(scope, array);
   return array;
 }
 

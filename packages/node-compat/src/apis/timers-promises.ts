@@ -6,6 +6,7 @@
 // awaiting it is gone, and a rejection nobody handles must not reach the process.
 import timersPromises from 'node:timers/promises';
 import { CancelledError } from '@runtime-traits/core';
+import { invalidArgType } from '../internal/node-errors.js';
 import { Scope } from '../scope/scope.js';
 import type { PatchSet } from './patch-set.js';
 import { coerceDelay, Immediate, Timeout } from './timer-objects.js';
@@ -27,13 +28,25 @@ function abortError(signal: AbortSignal): Error {
   return new CancelledError('The operation was aborted', { cause: signal.reason });
 }
 
+/** The options as Node checks them (ERR_INVALID_ARG_TYPE, Node's wording); callers reject with the error, as Node's do. */
 function checkTimerOptions(options: unknown): TimerOptions {
   if (options === undefined) return {};
-  if (typeof options !== 'object' || options === null) throw new TypeError(`The "options" argument must be of type object. Received ${typeof options}`);
+  if (typeof options !== 'object' || options === null) throw invalidArgType('options', 'of type object', options);
   const o = options as TimerOptions;
-  if (o.signal !== undefined && !(o.signal instanceof AbortSignal)) throw new TypeError('The "options.signal" property must be an instance of AbortSignal');
-  if (o.ref !== undefined && typeof o.ref !== 'boolean') throw new TypeError('The "options.ref" property must be of type boolean');
+  if (o.signal !== undefined && !(o.signal instanceof AbortSignal)) throw invalidArgType('options.signal', 'an instance of AbortSignal', o.signal);
+  if (o.ref !== undefined && typeof o.ref !== 'boolean') throw invalidArgType('options.ref', 'of type boolean', o.ref);
   return o;
+}
+
+/** A promise of `start(options)`, or rejected with the options' error. */
+function checked<T>(options: unknown, start: (o: TimerOptions) => Promise<T>): Promise<T> {
+  let o: TimerOptions;
+  try {
+    o = checkTimerOptions(options);
+  } catch (error) {
+    return Promise.reject(error);
+  }
+  return start(o);
 }
 
 /** A promise settled by a scope timer (or an abort). */
@@ -57,25 +70,24 @@ function scopedPromise<T>(options: TimerOptions, start: (done: () => void) => { 
 function setTimeout<T = void>(delay?: number, value?: T, options?: TimerOptions): Promise<T> {
   const scope = Scope.active();
   if (scope === undefined) return real.setTimeout(delay, value, options) as Promise<T>;
-  const opts = checkTimerOptions(options);
-  return scopedPromise(opts, (done) => new Timeout(scope, done, coerceDelay(delay), undefined, false), value as T);
+  return checked(options, (opts) => scopedPromise(opts, (done) => new Timeout(scope, done, coerceDelay(delay), undefined, false), value as T));
 }
 
 function setImmediate<T = void>(value?: T, options?: TimerOptions): Promise<T> {
   const scope = Scope.active();
   if (scope === undefined || scope.loop === undefined) return real.setImmediate(value, options) as Promise<T>;
-  const opts = checkTimerOptions(options);
-  return scopedPromise(opts, (done) => new Immediate(scope, done, undefined), value as T);
+  return checked(options, (opts) => scopedPromise(opts, (done) => new Immediate(scope, done, undefined), value as T));
 }
 
 function setInterval<T = void>(delay?: number, value?: T, options?: TimerOptions): AsyncIterableIterator<T> {
   const scope = Scope.active();
   if (scope === undefined) return real.setInterval(delay, value, options) as AsyncIterableIterator<T>;
-  return intervalIterator(scope, coerceDelay(delay), value as T, checkTimerOptions(options));
+  return intervalIterator(scope, coerceDelay(delay), value as T, options);
 }
 
-/** Ticks that came while the consumer was busy are yielded one after another, as Node does. */
-async function* intervalIterator<T>(scope: Scope, ms: number, value: T, { signal, ref }: TimerOptions): AsyncGenerator<T> {
+/** Ticks that came while the consumer was busy are yielded one after another, as Node does; bad options reject the first next(). */
+async function* intervalIterator<T>(scope: Scope, ms: number, value: T, options: unknown): AsyncGenerator<T> {
+  const { signal, ref } = checkTimerOptions(options);
   if (signal?.aborted) throw abortError(signal);
   let ticks = 0;
   let wake: (() => void) | undefined;

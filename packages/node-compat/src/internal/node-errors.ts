@@ -42,6 +42,32 @@ export function lookupError(hostname: string, code: string, cause?: unknown): Er
   return Object.assign(error, { errno: LOOKUP_ERRNO[code], hostname });
 }
 
+/** How Node's ERR_INVALID_ARG_TYPE names what it received: `type string ('bad')`, `null`, `an instance of Map`… */
+export function receivedText(value: unknown): string {
+  if (value === null) return 'null';
+  if (value === undefined) return 'undefined';
+  switch (typeof value) {
+    case 'bigint': return `type bigint (${value}n)`;
+    case 'number': return `type number (${Object.is(value, -0) ? '-0' : String(value)})`;
+    case 'boolean': return `type boolean (${value})`;
+    case 'symbol': return `type symbol (${String(value)})`;
+    case 'function': return `function ${value.name}`;
+    case 'string': {
+      const text = value.length > 28 ? `${value.slice(0, 25)}...` : value;
+      return text.includes("'") ? `type string (${JSON.stringify(text)})` : `type string ('${text}')`;
+    }
+    default: {
+      const ctor = (value as { constructor?: { name?: unknown } }).constructor;
+      return ctor && typeof ctor.name === 'string' ? `an instance of ${ctor.name}` : Object.prototype.toString.call(value);
+    }
+  }
+}
+
+/** Node's ERR_INVALID_ARG_TYPE: `The "options.signal" property must be an instance of AbortSignal. Received type number (1)`. */
+export function invalidArgType(name: string, expected: string, value: unknown): TypeError {
+  return codedError('ERR_INVALID_ARG_TYPE', `The "${name}" ${name.includes('.') ? 'property' : 'argument'} must be ${expected}. Received ${receivedText(value)}`, TypeError) as TypeError;
+}
+
 /** An error with one of Node's own ERR_* codes (Node's internal errors are plain Errors with a code). */
 export function codedError(code: string, message: string, Type: ErrorConstructor = Error): Error {
   const error = new Type(message) as Error & { code: string };

@@ -4,6 +4,7 @@ import crypto from 'node:crypto';
 import { Simulation } from '@runtime-traits/local';
 import { NodeRuntime } from '@runtime-traits/node';
 import { withNodeApis } from '../../src/index.js';
+import { failuresHereAndIn } from './helpers.js';
 
 const YEAR_2000 = 946_684_800_000;
 
@@ -99,6 +100,27 @@ describe('withNodeApis: clocks and randomness', () => {
       uptime: [2, 12], marks: [2_000, 12_000, 'kept'], given: 5, between: 10_000, sinceStart: 10_000, fromZero: 12_000, options: 10_000, lasting: 11_500,
     });
     expect(performance.timeOrigin, 'outside: Node\'s own').to.be.above(YEAR_2000 + 20 * 365 * 86_400_000);
+  });
+
+  it('should refuse bad arguments to the random functions as Node does: same class, code and message', async () => {
+    const sim = new Simulation({ seed: 1 });
+    const { node, scope } = await failuresHereAndIn(sim.host('a'), {
+      'randomBytes("8")': () => crypto.randomBytes('8' as never),
+      'randomBytes(-1)': () => crypto.randomBytes(-1),
+      'randomBytes(NaN)': () => crypto.randomBytes(NaN),
+      'randomBytes(1.5)': () => crypto.randomBytes(1.5).length,
+      'randomBytes(4, "cb")': () => crypto.randomBytes(4, 'cb' as never),
+      'randomInt(10.5)': () => crypto.randomInt(10.5),
+      'randomInt("1", 2)': () => crypto.randomInt('1' as never, 2),
+      'randomInt(5, 5)': () => crypto.randomInt(5, 5),
+      'randomInt(0, 2 ** 48)': () => crypto.randomInt(0, 2 ** 48),
+      'randomInt(1, 2, "cb")': () => crypto.randomInt(1, 2, 'cb' as never),
+      'getRandomValues 65537 bytes': () => globalThis.crypto.getRandomValues(new Uint8Array(65_537)),
+      'getRandomValues Float64Array': () => globalThis.crypto.getRandomValues(new Float64Array(2) as never),
+      'getRandomValues DataView': () => crypto.getRandomValues(new DataView(new ArrayBuffer(4)) as never),
+    });
+    await sim.shutdown();
+    expect(scope).to.deep.equal(node);
   });
 
   it('should draw every random source from the host\'s seeded stream: the same seed, the same values; another seed or host, others', async () => {

@@ -4,6 +4,7 @@ import dns from 'node:dns';
 import { NodeRuntime } from '@runtime-traits/node';
 import { Simulation } from '@runtime-traits/local';
 import { withNodeApis } from '../../src/index.js';
+import { failuresHereAndIn } from './helpers.js';
 
 /** What node:dns answers to the cases a library meets: callback and promise forms, literals, the empty name, `all`. */
 async function answers(): Promise<unknown[]> {
@@ -24,6 +25,21 @@ async function answers(): Promise<unknown[]> {
 }
 
 describe('withNodeApis: dns.lookup', () => {
+  it('should refuse bad arguments as node:dns does: same class, code and message', async () => {
+    const rt = await NodeRuntime.create();
+    try {
+      const { node, scope } = await failuresHereAndIn(rt, {
+        'family 5': () => dns.lookup('localhost', { family: 5 }, () => undefined),
+        'family 5 as a number': () => dns.lookup('localhost', 5 as never, () => undefined),
+        'hostname 42': () => dns.lookup(42 as never, () => undefined),
+        'no callback': () => dns.lookup('localhost', {} as never),
+      });
+      expect(scope).to.deep.equal(node);
+    } finally {
+      await rt.shutdown();
+    }
+  });
+
   it('should answer IP literals and the empty name as node:dns does, on the node runtime and a simulated host', async () => {
     const expected = await answers();
     expect(expected[0]).to.deep.equal(['127.0.0.1', 4]);

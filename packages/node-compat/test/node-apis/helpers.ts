@@ -3,6 +3,7 @@ import net from 'node:net';
 import timers from 'node:timers';
 import { Simulation } from '@runtime-traits/local';
 import { isPatched } from '../../src/apis/install.js';
+import { withNodeApis } from '../../src/index.js';
 
 /** Real milliseconds, whatever a scope patches (taken at load). */
 export const realNow = performance.now.bind(performance);
@@ -43,4 +44,31 @@ export function readFrom(port: number): Promise<string> {
     const socket = net.connect(port, '127.0.0.1');
     socket.setEncoding('utf8').on('data', (chunk: string) => { text += chunk; }).on('end', () => resolve(text)).on('error', reject);
   });
+}
+
+/** How a call failed, as a caller can see it: thrown or rejected, the class, name, code and message. */
+export async function failureOf(call: () => unknown): Promise<string> {
+  let how = 'threw';
+  try {
+    const result = call();
+    if (!(result instanceof Promise)) return 'returned';
+    how = 'rejected';
+    await result;
+    return 'resolved';
+  } catch (error) {
+    const e = error as Error & { code?: unknown };
+    return `${how} ${e.constructor.name} ${e.name} ${String(e.code)}: ${e.message}`;
+  }
+}
+
+/** `failureOf` each of `calls`, outside every scope (Node's own) and inside `runtime`'s, side by side. */
+export async function failuresHereAndIn(runtime: Parameters<typeof withNodeApis>[0], calls: Record<string, () => unknown>): Promise<{ node: string[]; scope: string[] }> {
+  const node: string[] = [];
+  for (const [name, call] of Object.entries(calls)) node.push(`${name}: ${await failureOf(call)}`);
+  const scope = await withNodeApis(runtime, async () => {
+    const seen: string[] = [];
+    for (const [name, call] of Object.entries(calls)) seen.push(`${name}: ${await failureOf(call)}`);
+    return seen;
+  });
+  return { node, scope };
 }

@@ -9,7 +9,7 @@ import { DeadlockError, type TaskContext } from '@runtime-traits/core';
 import { LocalRuntime, Simulation } from '@runtime-traits/local';
 import { NodeReactor, NodeRuntime } from '@runtime-traits/node';
 import { withNodeApis } from '../../src/index.js';
-import { nodeClearTimeout, nodeSetTimeout, realNow } from './helpers.js';
+import { failuresHereAndIn, nodeClearTimeout, nodeSetTimeout, realNow } from './helpers.js';
 
 /** Runs `main` on a fresh local runtime (virtual time) inside withNodeApis; shuts it down after. */
 async function onVirtualTime<T>(main: (cx: TaskContext) => Promise<T>): Promise<T> {
@@ -196,6 +196,20 @@ describe('withNodeApis: timers', () => {
     } finally {
       await sim.shutdown();
     }
+  });
+
+  it('should refuse bad options of node:timers/promises as Node does: rejected (not thrown), same class, code and message', async () => {
+    const sim = new Simulation({ seed: 1 });
+    const { node, scope } = await failuresHereAndIn(sim.host('a'), {
+      'setTimeout options "bad"': () => timersPromises.setTimeout(10, 'x', 'bad' as never),
+      'setTimeout options null': () => timersPromises.setTimeout(10, 'x', null as never),
+      'setTimeout signal 1': () => timersPromises.setTimeout(10, 'x', { signal: 1 as never }),
+      'setImmediate ref "yes"': () => timersPromises.setImmediate('x', { ref: 'yes' as never }),
+      'setInterval options 7, first next()': () => timersPromises.setInterval(10, 'x', 7 as never)[Symbol.asyncIterator]().next(),
+      'setTimeout callback 42': () => setTimeout(42 as never, 10),
+    });
+    await sim.shutdown();
+    expect(scope).to.deep.equal(node);
   });
 
   it('should make AbortSignal.timeout follow virtual time', async () => {
