@@ -59,6 +59,9 @@ export class WorkStealingRuntime implements Runtime, Placement {
   private crashes = 0;
   /** Thread-per-core: the next worker a spawn from outside goes to. */
   private nextWorker = 0;
+  /** Spawns waiting for their def to be checked (or carrying a transfer list), in order; while any waits, later spawns queue behind it. */
+  private deferred = 0;
+  private submitted: Promise<void> = Promise.resolve();
   private closing: Promise<void> | undefined;
 
   /**
@@ -145,18 +148,25 @@ export class WorkStealingRuntime implements Runtime, Placement {
     const remote = cell as RemoteTask<unknown>;
     const n = this.verified.get(def);
     const transfer = o?.transfer;
-    if (n !== undefined && !(transfer && transfer.length > 0)) {
+    if (n !== undefined && !(transfer && transfer.length > 0) && this.deferred === 0) {
       this.main.submit(remote, n, args, blocking, worker);
       return cell.handle;
     }
+    // Its def is checked first (an import), or it carries a transfer list: it is submitted once that
+    // is done, and every spawn after it waits behind it, so spawns keep their order (spawnOn's FIFO).
+    this.deferred++;
     this.main.hold();
-    resolveTask(def).then(() => {
-      const number = this.shared.defs.number(def.module, def.name);
+    const checked: Promise<unknown> = n !== undefined ? Promise.resolve() : resolveTask(def);
+    this.submitted = this.submitted.then(() => checked).then(() => {
+      const number = this.verified.get(def) ?? this.shared.defs.number(def.module, def.name);
       this.verified.set(def, number);
       if (remote.isSettled()) return;
       if (transfer && transfer.length > 0) this.main.sendSide({ cell: remote, n: number, args, blocking, worker }, -1, transfer);
       else this.main.submit(remote, number, args, blocking, worker);
-    }, (error) => remote.fail(error)).finally(() => this.main.armWait());
+    }, (error) => remote.fail(error)).finally(() => {
+      this.deferred--;
+      this.main.armWait();
+    });
     return cell.handle;
   }
 

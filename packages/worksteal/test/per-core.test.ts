@@ -3,6 +3,7 @@ import { expect } from 'chai';
 import { threadId } from 'node:worker_threads';
 import { CancelledError, UnsupportedError, WorkerCrashedError } from '@runtime-traits/core';
 import { WorkStealingRuntime } from '../src/index.js';
+import { appendToValue, getValue, setValue } from './fixtures/order-tasks.js';
 import { badIndexes, bump, die, family, forward, hold, where, type Where } from './fixtures/per-core-tasks.js';
 
 const threadsOf = (ws: Where[]): Set<number> => new Set(ws.map((w) => w.thread));
@@ -91,6 +92,17 @@ describe('WorkStealingRuntime thread-per-core (stealing: false)', function () {
     expect((await rt.spawnOn(1, forward, [1, 'self'])).echoed.worker).to.equal(1);
   });
 
+  it('starts the tasks placed on one worker in the order they were placed, a def loading for the first time included', async () => {
+    expect(await rt.spawnOn(1, getValue, [])).to.equal('unset'); // getValue is known on worker 1 and checked on main
+    // setValue was never spawned: main checks its def first, and getValue must not overtake it there.
+    expect(await Promise.all([rt.spawnOn(1, setValue, ['set']), rt.spawnOn(1, getValue, [])])).to.deep.equal(['set', 'set']);
+    // appendToValue is checked on main (it ran on worker 0) but new to worker 1, which loads it first.
+    expect(await rt.spawnOn(0, appendToValue, ['0'])).to.equal('unset0');
+    const appended = rt.spawnOn(1, appendToValue, ['!']);
+    const got = rt.spawnOn(1, getValue, []);
+    expect(await Promise.all([appended, got])).to.deep.equal(['set!', 'set!']);
+  });
+
   it('shows each worker\'s queue depth in metrics', async () => {
     const gate = new SharedArrayBuffer(8);
     const g = new Int32Array(gate);
@@ -99,6 +111,7 @@ describe('WorkStealingRuntime thread-per-core (stealing: false)', function () {
     const queued = Array.from({ length: 20 }, () => rt.spawnOn(0, where, []));
     const m = rt.metrics();
     expect(m.queueDepths).to.deep.equal([20, 0]);
+    expect((m.workers as Array<{ worker: number; pinnedDepth: number }>).map((w) => [w.worker, w.pinnedDepth]), 'numbered as spawnOn numbers them').to.deep.equal([[0, 20], [1, 0]]);
     expect(m.queueDepth).to.be.at.least(20);
     Atomics.store(g, 0, 1);
     expect(await held).to.equal(0);

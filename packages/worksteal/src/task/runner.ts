@@ -61,6 +61,13 @@ export class TaskRunner {
   tasksRun = 0;
   /** The thread marked itself dead (threads/worker.ts): no body starts and no result is written any more (main's recovery owns its slots). */
   private halted = false;
+  /**
+   * Thread-per-core: a worker runs its tasks in the order they were placed. While a task's def
+   * loads (an import), the tasks claimed after it wait here, and run, in order, once it has started.
+   */
+  private readonly inOrder: boolean;
+  private loads = 0;
+  private readonly held: Array<{ slot: number; args: unknown[] | undefined }> = [];
 
   constructor(
     private readonly shared: Shared,
@@ -76,6 +83,7 @@ export class TaskRunner {
   ) {
     this.slots = shared.slots;
     this.worker = shared.layout.isWorker(me) ? me - 1 : undefined;
+    this.inOrder = shared.config.pinned === true && this.worker !== undefined;
   }
 
   /** Claims and runs a slot popped from a queue (one that was taken back goes back to its owner). */
@@ -91,6 +99,10 @@ export class TaskRunner {
       this.finish(slot, false, this.cancelError(slot));
       return;
     }
+    if (this.loads > 0 && this.inOrder) {
+      this.hold(slot, args);
+      return;
+    }
     const defNumber = defOf(this.slots, slot);
     const def = this.fns[defNumber];
     if (def) {
@@ -98,6 +110,24 @@ export class TaskRunner {
       return;
     }
     this.callAfterLoad(slot, defNumber, args);
+  }
+
+  /** Thread-per-core: claimed while an earlier task's def loads; runs after it (see `held`). */
+  private hold(slot: number, args: unknown[] | undefined): void {
+    this.running.set(slot, null);
+    if (args === undefined && ownerOf(this.slots, slot) !== this.me) markLoading(this.slots, slot); // (as callAfterLoad: recovery may move it)
+    this.held.push({ slot, args });
+  }
+
+  /** Thread-per-core: a def loaded; the tasks held behind it run in order, until one needs a load of its own. */
+  private releaseHeld(): void {
+    while (this.loads === 0 && this.held.length > 0 && !this.halted) {
+      const { slot, args } = this.held.shift()!;
+      this.running.delete(slot);
+      if (args === undefined && ownerOf(this.slots, slot) !== this.me) markLoaded(this.slots, slot);
+      this.tasksRun--; // (counted once, when it was claimed)
+      this.execute(slot, args);
+    }
   }
 
   /** Runs one of this thread's own tasks through its handle (the handle is its context): no slot involved. */
@@ -122,6 +152,7 @@ export class TaskRunner {
     // main thread may hand the slot to another thread (threads/recovery.ts).
     const movable = args === undefined && ownerOf(this.slots, slot) !== this.me;
     if (movable) markLoading(this.slots, slot);
+    if (this.inOrder) this.loads++;
     this.load(defNumber).then(
       (loaded) => {
         if (this.halted) return; // (still marked loading: recovery puts it back in a queue)
@@ -129,9 +160,16 @@ export class TaskRunner {
         if (movable) markLoaded(this.slots, slot);
         this.park.awake();
         this.call(slot, loaded, args);
+        this.loaded();
       },
-      (error) => { this.running.delete(slot); this.finish(slot, false, error); },
+      (error) => { this.running.delete(slot); this.finish(slot, false, error); this.loaded(); },
     );
+  }
+
+  private loaded(): void {
+    if (!this.inOrder) return;
+    this.loads--;
+    this.releaseHeld();
   }
 
   /** The thread marked itself dead: what still runs on it (a module load's continuation, an async body's) must not touch a slot. */

@@ -3,6 +3,7 @@ import { E } from '../memory/layout.js';
 import type { Shared } from '../memory/shared.js';
 
 export interface WorkerMetrics {
+  /** The worker's index, as spawnOn, broadcast and cx.worker count them (from 0). */
   worker: number;
   tasks: number;
   steals: number;
@@ -24,7 +25,7 @@ export function poolMetrics(shared: Shared): {
     const base = shared.layout.endpointBase(w);
     // Each counter is written by its worker alone (published at the end of a batch); a snapshot.
     workers.push({
-      worker: w,
+      worker: w - 1, // endpoint w (main is endpoint 0) is worker w - 1
       tasks: Atomics.load(c, base + E.TASKS),
       steals: Atomics.load(c, base + E.STEALS),
       parks: Atomics.load(c, base + E.PARKS),

@@ -118,7 +118,12 @@ export class WorkerRuntime implements Runtime, Placement {
     thread.counters.spawns++;
     const place = (): boolean => this.place(cell, n, args, o?.transfer, w + 1);
     if (thread.runner.knows(n)) this.placeOrWait(place);
-    else thread.runner.load(n).then(() => this.placeOrWait(place), (error) => cell.fail(error));
+    else {
+      // Its def still loads: it waits in the FIFO all the same, so spawns after it stay after it.
+      let loaded = false;
+      thread.runner.load(n).then(() => { loaded = true; }, (error) => cell.fail(error));
+      this.placeOrWait(() => cell.isSettled() || (loaded && place()));
+    }
     return cell.handle as Task<R>;
   }
 
@@ -132,7 +137,10 @@ export class WorkerRuntime implements Runtime, Placement {
     return broadcastOver(this, def, args);
   }
 
-  /** Places now, or (no free slot) retries each turn of this thread's loop until completions free one, oldest first. */
+  /**
+   * Places now, or (no free slot, or its def still loading) retries each turn of this thread's loop,
+   * oldest first: spawnOn keeps the order of one thread's spawns.
+   */
   private placeOrWait(place: () => boolean): void {
     if (this.unplaced.length === 0 && place()) return;
     this.unplaced.push(place);
