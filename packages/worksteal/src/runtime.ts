@@ -13,7 +13,7 @@ import {
   WorkerCrashedError, type Awaitable, type Capability, type Executor, type Runtime, type RuntimeMetrics, type ShutdownOptions, type SpawnOptions,
   type Task, type TaskContext, type TaskDef,
 } from '@runtime-traits/core';
-import { checkShutdownOptions, checkSpawn, decodeError, show, type ErrorRecord } from '@runtime-traits/core/kit';
+import { checkFunction, checkShutdownOptions, checkSpawn, decodeError, show, type ErrorRecord } from '@runtime-traits/core/kit';
 import { resolveTask, TaskSet } from '@runtime-traits/kit';
 import { NodeReactor } from '@runtime-traits/node/reactor';
 import { broadcastOver, checkWorkerIndex, executorOver, requirePinned, type Placement } from './executor.js';
@@ -61,6 +61,7 @@ export class WorkStealingRuntime implements Runtime, Placement {
   private nextWorker = 0;
   /** Spawns waiting for their def to be checked (or carrying a transfer list), in order; while any waits, later spawns queue behind it. */
   private deferred = 0;
+  private readonly restartListeners = new Set<{ listener: (worker: number, error: WorkerCrashedError) => void }>();
   private submitted: Promise<void> = Promise.resolve();
   private closing: Promise<void> | undefined;
 
@@ -220,7 +221,38 @@ export class WorkStealingRuntime implements Runtime, Placement {
   /** A pool thread died: fail what it ran, requeue what it held, replace it (not once closing, nor before every worker started). */
   private onDeath(dead: number, cause: unknown): void {
     this.crashes++;
-    recover(this.shared, this.main, this.pool, dead, cause, this.closing !== undefined || !this.pool.started);
+    const final = this.closing !== undefined || !this.pool.started;
+    const error = recover(this.shared, this.main, this.pool, dead, cause, final);
+    if (!final) this.restarted(dead, error);
+  }
+
+  /**
+   * Calls `listener(worker, error)` on the main thread each time a worker thread has died and its
+   * replacement has taken its index (not while shutting down). Thread-per-core: what a worker kept
+   * (a listener, a shard's data) is gone with it; this is where to place it again (`spawnOn(worker, …)`).
+   * While no listener is registered, a death is printed to stderr (with its cause), as Node prints an
+   * uncaught exception. Returns a function that removes the listener.
+   */
+  onWorkerRestart(listener: (worker: number, error: WorkerCrashedError) => void): () => void {
+    checkFunction(listener, 'listener');
+    const entry = { listener };
+    this.restartListeners.add(entry);
+    return () => { this.restartListeners.delete(entry); };
+  }
+
+  private restarted(dead: number, error: WorkerCrashedError): void {
+    const worker = this.shared.layout.isWorker(dead) ? dead - 1 : undefined;
+    if (worker === undefined || this.restartListeners.size === 0) {
+      console.error(`worksteal: ${error.message}; a new thread took its place. Cause:`, error.cause);
+      return;
+    }
+    for (const { listener } of [...this.restartListeners]) {
+      try {
+        listener(worker, error);
+      } catch (thrown) {
+        console.error('worksteal: an onWorkerRestart listener threw:', thrown);
+      }
+    }
   }
 
   run<T>(main: (cx: TaskContext) => Awaitable<T>): Promise<T> {

@@ -137,6 +137,10 @@ describe('WorkStealingRuntime thread-per-core (stealing: false)', function () {
 
   it('after a worker crashes, its replacement takes its place: queued tasks and broadcast run there', async () => {
     const before = await rt.broadcast(where, []);
+    // The app's hook: told which worker restarted, it places that worker's service again.
+    const restarts: Array<{ worker: number; error: unknown; placed: PromiseLike<Where> }> = [];
+    const off = rt.onWorkerRestart((worker, error) => restarts.push({ worker, error, placed: rt.spawnOn(worker, where, []) }));
+    expect(() => rt.onWorkerRestart('no' as never)).to.throw(TypeError, /listener/);
     expect(await rt.spawnOn(1, die, [false])).to.equal(false); // its def loaded there: it runs in its turn
     const gate = new SharedArrayBuffer(8);
     const g = new Int32Array(gate);
@@ -160,6 +164,10 @@ describe('WorkStealingRuntime thread-per-core (stealing: false)', function () {
       else expect(w.reason).to.be.instanceOf(WorkerCrashedError);
     }
     expect(rt.metrics().crashes).to.equal(1);
+    off();
+    expect(restarts.map((r) => r.worker)).to.deep.equal([1]);
+    expect(restarts[0]!.error).to.be.instanceOf(WorkerCrashedError).with.property('message').match(/^worker 1 died: called process.exit\(9\)/);
+    expect(await restarts[0]!.placed, 'placed from the listener: on the replacement').to.deep.equal({ worker: 1, thread: after[1]!.thread });
   });
 });
 

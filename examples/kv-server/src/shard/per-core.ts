@@ -18,6 +18,14 @@ export async function startSharded(rt: WorkStealingRuntime, at: { host?: string;
   // Worker 0 first: with port 0 the kernel picks the port the others then share.
   const port = await rt.spawnOn(0, startShard, [{ host, port: at.port ?? 0 }, reusePort, true]);
   await rt.broadcast(startShard, [{ host, port }, reusePort, reusePort]);
+  // A worker that dies takes its shard's keys and its listener along (a crashed redis without
+  // persistence loses its data too): its replacement starts the shard again, empty, and listens.
+  rt.onWorkerRestart((worker, error) => {
+    console.error(`kv-server: ${error.message}; shard ${worker} starts again, empty`);
+    rt.spawnOn(worker, startShard, [{ host, port }, reusePort, reusePort || worker === 0]).then(undefined, (failed: unknown) => {
+      console.error(`kv-server: shard ${worker} could not start again:`, failed);
+    });
+  });
   return { port, listening: reusePort ? rt.workers : 1, shards: rt.workers, reusePort };
 }
 

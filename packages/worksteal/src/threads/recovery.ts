@@ -25,17 +25,18 @@ import type { ThreadPool } from './pool.js';
  * Endpoint `dead`'s thread died of `cause`. Runs on the main thread (from the exit event, or from a
  * blocked join). `final`: the runtime is closing or not yet started, so nothing is replaced.
  */
-export function recover(shared: Shared, main: MainThread, pool: ThreadPool, dead: number, cause: unknown, final: boolean): void {
+export function recover(shared: Shared, main: MainThread, pool: ThreadPool, dead: number, cause: unknown, final: boolean): WorkerCrashedError {
   const error = new WorkerCrashedError(`${shared.layout.threadName(dead)} died: ${cause instanceof Error ? cause.message : show(cause)}`, { cause });
   failSlotsRunOn(shared, dead, error);
   main.owner.failSideResultsFrom(dead, error);
   // Closing (a body that called shutdown() dies, say): whoever waits on the dead thread was told above.
   // Not started yet: create() rejects; a replacement would only fail the same way.
-  if (final) return;
+  if (final) return error;
   requeueDeque(shared, dead);
   pool.replace(dead);
   main.armWait();
   shared.parker.notifyWork();
+  return error;
 }
 
 function failSlotsRunOn(shared: Shared, dead: number, error: Error): void {
