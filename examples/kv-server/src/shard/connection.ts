@@ -160,7 +160,13 @@ class ShardedConnection {
       const local = text(this.cx.out.take());
       this.push(await this.place('info', Array.from({ length: workers }, (_, shard) => [shard, [STAT_OP]]), { local }));
     } else {
-      const r = route(name, args.map(text), workers);
+      let r: Route;
+      try {
+        r = route(name, args.map(text), workers);
+      } catch (error) { // an argument longer than the engine's longest string
+        this.push(`-ERR ${(error as Error).message.replace(/[\r\n]+/g, ' ')}\r\n`);
+        return;
+      }
       if (r.kind === 'local') this.here(args);
       else if (r.atomic !== undefined) await this.oneStep(() => atomically(r, host, this.runOn, session.resp));
       else this.push(await this.place(r.combine, r.parts, r.scanShard === undefined ? undefined : { scanShard: r.scanShard }));

@@ -120,7 +120,14 @@ export class Outbox {
   };
 
   private sendAsValues(batch: Queued): void {
-    const ops = batch.commands.map((command) => command.map((arg) => (typeof arg === 'string' ? arg : text(arg))));
+    let ops: Op[];
+    try {
+      ops = batch.commands.map((command) => command.map((arg) => (typeof arg === 'string' ? arg : text(arg))));
+    } catch (error) {
+      // An argument longer than the engine's longest string (2^29 - 24 on V8, just under Redis's 512 MiB bulk limit).
+      this.fail([batch], error);
+      return;
+    }
     this.runner.run(this.shard, ops, this.resp).then(batch.resolve, (error: unknown) => this.fail([batch], error));
   }
 
