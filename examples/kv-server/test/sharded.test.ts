@@ -24,6 +24,12 @@ describe('kv-server shard-per-core (worksteal, stealing: false)', function () {
     expect(server.listening).to.equal(rt.capabilities.has('net.reusePort') ? 2 : 1);
   });
 
+  it('gives every connection its own CLIENT ID, whichever worker serves it', async () => {
+    const conns = await spreadOverWorkers(8);
+    const ids = await Promise.all(conns.map(async (c) => Number(await c.client('ID'))));
+    expect(new Set(ids).size, `ids ${ids.join(',')}`).to.equal(ids.length);
+  });
+
   it('keeps each key on its owner shard alone', async () => {
     const keys = keysOnEveryShard('own', 40, 2);
     await redis.mset(...keys.flatMap((key) => [key, key.toUpperCase()]));
@@ -272,6 +278,11 @@ describe('kv-server shard-per-core (worksteal, stealing: false)', function () {
       cursor = next;
     } while (cursor !== '0');
     expect(scanned.sort()).to.deep.equal([...keys, 'all:ttl'].sort());
+    for (const start of ['00', '+0', '-0']) { // one cursor as Redis reads it: the scan starts on shard 0 and goes on over both
+      const [next, page] = await redis.scan(start, 'COUNT', 1000);
+      const [again] = await redis.scan(next, 'COUNT', 1000);
+      expect([next !== '0', again, page.length > 0], start).to.deep.equal([true, '0', true]);
+    }
     expect(await redis.info('keyspace')).to.equal('# Keyspace\r\ndb0:keys=301,expires=1,avg_ttl=0\r\n');
     expect(await redis.flushdb()).to.equal('OK');
     expect(await redis.dbsize()).to.equal(0);

@@ -9,6 +9,11 @@ import { Store } from './store.js';
 export interface KvServerOptions extends ParserLimits {
   /** The keyspace to serve (default: a new, empty Store on the server's clock) — e.g. one that outlives a crashed host. */
   store?: Store;
+  /**
+   * The connection ids it hands out (CLIENT ID, HELLO): `first`, `first + step`, … (default 1, 2, …).
+   * Shard-per-core gives worker k of n the ids k + 1, k + 1 + n, …: unique over the whole server.
+   */
+  clientIds?: { first: number; step: number };
 }
 
 /** The Redis version whose command semantics this server follows (INFO redis_version, HELLO version). */
@@ -26,10 +31,13 @@ export class ServerState {
   rejectedConnections = 0;
   /** The open connections' sessions (CLIENT LIST, INFO connected_clients). */
   readonly sessions = new Set<Session>();
-  private lastClientId = 0;
+  private nextClientId: number;
+  private readonly clientIdStep: number;
 
   constructor(readonly clock: Pick<Clock, 'now' | 'wallClock'>, options: KvServerOptions = {}) {
     this.store = options.store ?? new Store(clock);
+    this.nextClientId = options.clientIds?.first ?? 1;
+    this.clientIdStep = options.clientIds?.step ?? 1;
     this.startedAt = clock.now();
     this.limits = {
       maxBulkLength: positive(options.maxBulkLength, MAX_BULK, 'options.maxBulkLength'),
@@ -39,7 +47,8 @@ export class ServerState {
 
   /** A session for a new connection, counted until `close(session)`. */
   open(address = '', localAddress = ''): Session {
-    const session = new Session(++this.lastClientId, this.clock.now(), address, localAddress);
+    const session = new Session(this.nextClientId, this.clock.now(), address, localAddress);
+    this.nextClientId += this.clientIdStep;
     this.sessions.add(session);
     this.totalConnections++;
     return session;

@@ -9,6 +9,7 @@
 // of its queued commands.
 
 import { latin1 } from '../lib/bytes.js';
+import { parseCursorText } from '../lib/commands/keys.js';
 import { ALL, type Keys } from './hold.js';
 
 /** One operation on a shard: a command (latin1 arguments) or a whole transaction (its queued commands). */
@@ -111,8 +112,10 @@ export function route(name: string, args: string[], workers: number): Route {
   const keyless = KEYLESS.get(name);
   if (keyless !== undefined) {
     if (keyless !== 'scan') return { kind: 'parts', combine: keyless, parts: everyShard(args, workers) };
-    if (args.length < 2 || !/^(0|[1-9][0-9]{0,14})$/.test(args[1]!)) return LOCAL; // the store's own errors
-    const cursor = Number(args[1]);
+    // Read as the store reads it ("00", "+0" and "0" are one cursor); an invalid one gets the store's own error.
+    const parsed = args.length < 2 ? null : parseCursorText(args[1]!);
+    if (parsed === null || parsed > BigInt(Number.MAX_SAFE_INTEGER)) return LOCAL;
+    const cursor = Number(parsed);
     const shard = cursor % workers;
     return { kind: 'parts', combine: 'scan', scanShard: shard, parts: [[shard, ['scan', String(Math.floor(cursor / workers)), ...args.slice(2)]]] };
   }

@@ -100,7 +100,7 @@ function hostOf(cx: TaskContext): ShardHost {
   // A token's worker is token % workers: a replacement of a dead one runs none of its commands.
   const hold = new ShardHold((token) => place.spawnOn(token % place.workers, shardRunning, [token]), HOLD_TIMES);
   const clock = new ShardClock(cx.runtime.reactor.clock);
-  host = { index: cx.worker, workers: place.workers, clock, state: new ServerState(clock), place, listener: null,
+  host = { index: cx.worker, workers: place.workers, clock, state: new ServerState(clock, { clientIds: { first: cx.worker + 1, step: place.workers } }), place, listener: null,
     channels: Array.from({ length: place.workers }, () => []), outboxes: new Map(), connections: new Map(), hold, tokens: randomStart(), running: new Set() };
   return host;
 }

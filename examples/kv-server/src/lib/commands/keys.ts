@@ -67,7 +67,11 @@ const flush: Command = { arity: -1, run(args, cx) {
 
 /** A SCAN cursor as Redis reads it (an unsigned 64-bit decimal; strtoull's sign rules); null if invalid. */
 function parseCursor(arg: Uint8Array): bigint | null {
-  const text = latin1(arg);
+  return parseCursorText(latin1(arg));
+}
+
+/** {@link parseCursor} of text (shard-per-core routes SCAN by it). */
+export function parseCursorText(text: string): bigint | null {
   if (!/^[+-]?[0-9]+$/.test(text)) return null;
   const magnitude = BigInt(text.replace(/^[+-]/, ''));
   if (magnitude > UINT64_MAX) return null;
