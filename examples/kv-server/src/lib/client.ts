@@ -16,6 +16,7 @@ export type Reply = string | number | null | RedisError | Reply[];
 type Arg = string | number | Uint8Array;
 
 const NO_BYTES = new Uint8Array(0);
+const ignore = (): void => undefined;
 const CRLF = encodeUtf8('\r\n');
 
 export class KvClient {
@@ -31,11 +32,32 @@ export class KvClient {
     return new KvClient(await net.connect(to, { noDelay: true }));
   }
 
-  /** Sends one command; resolves with its reply, rejects with `RedisError` on an error reply. */
-  async command(...args: Arg[]): Promise<Reply> {
-    const [reply] = await this.pipeline([args]);
+  /**
+   * Sends one command; resolves with its reply, rejects with `RedisError` on an error reply. (The
+   * pipeline's path for one command, without its arrays: a simulation sends millions of these.)
+   */
+  command(...args: Arg[]): Promise<Reply> {
+    let bytes: Uint8Array;
+    try {
+      bytes = encodeCommand(args);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    const run = this.queue.then(() => this.roundTrip(bytes));
+    this.queue = run.then(ignore, ignore);
+    return run;
+  }
+
+  private async roundTrip(bytes: Uint8Array): Promise<Reply> {
+    const sending = this.conn.write(bytes);
+    let reply: Reply;
+    try {
+      reply = await this.readReply();
+    } finally {
+      await sending;
+    }
     if (reply instanceof RedisError) throw reply;
-    return reply!;
+    return reply;
   }
 
   /** Sends every command in one write, then reads as many replies (error replies stay in place). */
@@ -51,7 +73,7 @@ export class KvClient {
       }
       return replies;
     });
-    this.queue = run.catch(() => undefined);
+    this.queue = run.then(ignore, ignore);
     return run;
   }
 
@@ -115,25 +137,23 @@ export function parseReply(buf: Uint8Array, pos: number,
   const lineEnd = indexOfCrlf(buf, pos);
   if (lineEnd < 0) return null;
   const kind = String.fromCharCode(buf[pos]!);
-  const text = (start: number, end: number) => (decode ? decode(buf.subarray(start, end)) : decodeUtf8(buf, start, end));
-  const line = () => text(pos + 1, lineEnd);
   switch (kind) {
-    case '+': return { reply: line(), end: lineEnd + 2 };
-    case '-': return { reply: new RedisError(line()), end: lineEnd + 2 };
-    case ':': return { reply: Number(line()), end: lineEnd + 2 };
+    case '+': return { reply: textOf(buf, pos + 1, lineEnd, decode), end: lineEnd + 2 };
+    case '-': return { reply: new RedisError(textOf(buf, pos + 1, lineEnd, decode)), end: lineEnd + 2 };
+    case ':': return { reply: Number(textOf(buf, pos + 1, lineEnd, decode)), end: lineEnd + 2 };
     case '$': {
       const length = parseDecimal(buf, pos + 1, lineEnd);
       if (length < 0) return { reply: null, end: lineEnd + 2 };
       const start = lineEnd + 2;
       if (buf.length < start + length + 2) return null;
-      return { reply: text(start, start + length), end: start + length + 2 };
+      return { reply: textOf(buf, start, start + length, decode), end: start + length + 2 };
     }
     case '_': return { reply: null, end: lineEnd + 2 };
     case '=': { // RESP3 verbatim string: `=len\r\ntxt:text`, the text without its format
       const length = parseDecimal(buf, pos + 1, lineEnd);
       const start = lineEnd + 2;
       if (buf.length < start + length + 2) return null;
-      return { reply: text(start + 4, start + length), end: start + length + 2 };
+      return { reply: textOf(buf, start + 4, start + length, decode), end: start + length + 2 };
     }
     case '*': case '~': case '%': { // arrays, RESP3 sets and maps (a map as a flat key, value, ... array)
       const announced = parseDecimal(buf, pos + 1, lineEnd);
@@ -151,4 +171,9 @@ export function parseReply(buf: Uint8Array, pos: number,
     }
     default: throw new Error(`unexpected reply type ${JSON.stringify(kind)}`);
   }
+}
+
+/** `buf[start..end)` as text: `decode`'s, or UTF-8. */
+function textOf(buf: Uint8Array, start: number, end: number, decode: ((bytes: Uint8Array) => string) | undefined): string {
+  return decode ? decode(buf.subarray(start, end)) : decodeUtf8(buf, start, end);
 }
