@@ -3,6 +3,7 @@
 // across shards as one step, MULTI/EXEC atomic on one shard and across shards, WATCH over keys of
 // any shard, keyless commands over every shard. (What such commands hold: sharded-holds.test.ts.)
 import { expect } from 'chai';
+import net from 'node:net';
 import type { Redis } from 'ioredis';
 import type { WorkStealingRuntime } from '@runtime-traits/worksteal';
 import { ownerOf, shardKeys } from '../src/shard/index.js';
@@ -22,6 +23,21 @@ describe('kv-server shard-per-core (worksteal, stealing: false)', function () {
   it('starts one shard per worker; with net.reusePort every worker listens, without it worker 0 alone', () => {
     expect(server.shards).to.equal(2);
     expect(server.listening).to.equal(rt.capabilities.has('net.reusePort') ? 2 : 1);
+  });
+
+  it('refuses an argument longer than the longest string (512 MiB - 23 bytes), in MULTI too, and goes on serving the connection', async () => {
+    const huge = Buffer.alloc(2 ** 29 - 23, 0x61);
+    const bulk = (b: Buffer): Buffer => Buffer.concat([Buffer.from(`$${b.length}\r\n`), b, Buffer.from('\r\n')]);
+    const command = (...args: Array<string | Buffer>): Buffer => Buffer.concat([Buffer.from(`*${args.length}\r\n`), ...args.map((a) => bulk(Buffer.isBuffer(a) ? a : Buffer.from(a)))]);
+    const socket = net.connect(server.port, '127.0.0.1');
+    let got = '';
+    socket.on('data', (d: Buffer) => { got += d.toString('latin1'); });
+    for (const part of [command('MULTI'), command('SET', 'k', huge), command('EXEC'), command('WATCH', huge), command('PING')]) socket.write(part);
+    const refusal = '-ERR an argument of 536870889 bytes is longer than shard-per-core mode can carry between shards (536870888 at most)\r\n';
+    const expected = `+OK\r\n${refusal}-EXECABORT Transaction discarded because of previous errors.\r\n${refusal}+PONG\r\n`;
+    for (let waited = 0; got.length < expected.length && waited < 30_000; waited += 50) await new Promise((resolve) => setTimeout(resolve, 50));
+    socket.destroy();
+    expect(got).to.equal(expected);
   });
 
   it('gives every connection its own CLIENT ID, whichever worker serves it', async () => {

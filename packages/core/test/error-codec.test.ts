@@ -130,6 +130,25 @@ describe('encodeError/decodeError', () => {
       expect(back.errors.map((e: unknown) => (e instanceof Error ? `${e.constructor.name}:${e.message}` : e))).to.deep.equal(['RangeError:a', 'CancelledError:b', 'c']);
     });
 
+    it('should stay small on cycles and shared errors, and keep what it can read when a getter throws', () => {
+      const loop = new AggregateError([], 'me, me, me');
+      (loop as unknown as { errors: unknown[] }).errors = [loop, loop, loop, loop, loop, loop];
+      const records = (r: ErrorRecord | undefined): number => (r ? 1 + records(r.cause) + (r.errors ?? []).reduce((n, e) => n + records(e), 0) : 0);
+      expect(records(encodeError(loop)), 'the cycle is cut where it repeats').to.equal(7);
+      let shared: Error = new Error('leaf');
+      for (let level = 0; level < 8; level++) shared = new AggregateError([shared, shared, shared, shared], `level ${level}`);
+      expect(records(encodeError(shared)), 'at most 64 records (4^8 without a bound)').to.be.at.most(64);
+      const back = cross(loop) as AggregateError;
+      expect(back.errors[0]).to.be.instanceOf(AggregateError).with.property('message', 'me, me, me');
+
+      const tricky = new TypeError('the real message');
+      Object.defineProperty(tricky, 'cause', { get() { throw new Error('no cause for you'); } });
+      Object.defineProperty(tricky, 'boom', { enumerable: true, get() { throw new Error('no'); } });
+      const kept = cross(tricky) as Error;
+      expect(kept).to.be.instanceOf(TypeError);
+      expect(kept.message).to.equal('the real message');
+    });
+
     it('should keep own fields with primitive values, not functions or objects', () => {
       const error = Object.assign(new Error('http 503'), { statusCode: 503, retryable: false, host: 'db', none: null, body: { a: 1 }, fn: () => 1, nan: NaN });
       const back = cross(error) as Error & Record<string, unknown>;

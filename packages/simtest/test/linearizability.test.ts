@@ -79,6 +79,9 @@ describe('checkLinearizable', () => {
       const history = [w('a', { a: 1, b: [2, { c: 3 }] }, 0, 1), r('b', { b: [2, { c: 3 }], a: 1 }, 2, 3)];
       expect(checkLinearizable(history, models.register()).ok).to.equal(true);
       expect(checkLinearizable([w('a', { a: 1 }, 0, 1), r('b', { a: '1' }, 2, 3)], models.register()).ok).to.equal(false);
+      expect(checkLinearizable([w('a', new Date(1000), 0, 1), r('b', new Date(2000), 2, 3)], models.register()).ok, 'Dates by time').to.equal(false);
+      expect(checkLinearizable([w('a', new Date(1000), 0, 1), r('b', new Date(1000), 2, 3)], models.register()).ok).to.equal(true);
+      expect(checkLinearizable([w('a', new Map([[1, 'x']]), 0, 1), r('b', new Map([[1, 'y']]), 2, 3)], models.register()).ok, 'Maps by entries').to.equal(false);
     });
 
     it('should let an operation with an unknown outcome take effect, or not', () => {

@@ -159,11 +159,15 @@ export class WorkStealingRuntime implements Runtime, Placement {
     this.main.hold();
     const checked: Promise<unknown> = n !== undefined ? Promise.resolve() : resolveTask(def);
     this.submitted = this.submitted.then(() => checked).then(() => {
-      const number = this.verified.get(def) ?? this.shared.defs.number(def.module, def.name);
-      this.verified.set(def, number);
-      if (remote.isSettled()) return;
-      if (transfer && transfer.length > 0) this.main.sendSide({ cell: remote, n: number, args, blocking, worker }, -1, transfer);
-      else this.main.submit(remote, number, args, blocking, worker);
+      try { // (a throw here is this spawn's failure: the chain must go on resolved, or the next spawn would fail with it)
+        const number = this.verified.get(def) ?? this.shared.defs.number(def.module, def.name);
+        this.verified.set(def, number);
+        if (remote.isSettled()) return;
+        if (transfer && transfer.length > 0) this.main.sendSide({ cell: remote, n: number, args, blocking, worker }, -1, transfer);
+        else this.main.submit(remote, number, args, blocking, worker);
+      } catch (error) {
+        remote.fail(error);
+      }
     }, (error) => remote.fail(error)).finally(() => {
       this.deferred--;
       this.main.armWait();

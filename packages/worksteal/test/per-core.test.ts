@@ -3,7 +3,7 @@ import { expect } from 'chai';
 import { threadId } from 'node:worker_threads';
 import { CancelledError, UnsupportedError, WorkerCrashedError } from '@runtime-traits/core';
 import { WorkStealingRuntime } from '../src/index.js';
-import { appendToValue, getValue, setValue } from './fixtures/order-tasks.js';
+import { appendOnSelf, appendToValue, getValue, setValue } from './fixtures/order-tasks.js';
 import { badIndexes, bump, die, family, forward, hold, where, type Where } from './fixtures/per-core-tasks.js';
 
 const threadsOf = (ws: Where[]): Set<number> => new Set(ws.map((w) => w.thread));
@@ -101,6 +101,8 @@ describe('WorkStealingRuntime thread-per-core (stealing: false)', function () {
     const appended = rt.spawnOn(1, appendToValue, ['!']);
     const got = rt.spawnOn(1, getValue, []);
     expect(await Promise.all([appended, got])).to.deep.equal(['set!', 'set!']);
+    // A worker placing on itself: its placement queue too (its deque would run them last first).
+    expect(await rt.spawnOn(1, appendOnSelf, [6])).to.equal('set!012345');
   });
 
   it('shows each worker\'s queue depth in metrics', async () => {

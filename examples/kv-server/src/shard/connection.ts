@@ -22,7 +22,7 @@ import { FORGET_OP, isInternal, keysOf, ownerOf, ownerOfBytes, route, SINGLE_KEY
 import type { Combine, Op, Route } from './route.js';
 import { appendReply, failedReplies, Outbox, replyText } from './outbox.js';
 import type { BatchReplies, Command, ShardRunner } from './outbox.js';
-import { latin1Text as text, runHeld, runOps, sweep } from './shard.js';
+import { latin1Text as text, MAX_TEXT, runHeld, runOps, sweep } from './shard.js';
 import type { Moment } from './shard.js';
 import type { ShardHost } from './shard.js';
 
@@ -104,7 +104,8 @@ class ShardedConnection {
         if (chunk === null) break;
         const { commands, error } = this.client.feed(chunk);
         for (const args of commands) {
-          await this.command(args);
+          if (args.some((arg) => arg.byteLength > MAX_TEXT)) this.refuseLong(args);
+          else await this.command(args);
           if (session.quit) break;
         }
         sweep(host);
@@ -119,6 +120,17 @@ class ShardedConnection {
       host.state.close(session);
       await conn.close();
     }
+  }
+
+  /**
+   * A command with an argument longer than the engine's longest string (2^29 - 24 bytes on V8, just
+   * under Redis's 512 MiB bulk limit): keys and values cross shards as strings, so this mode refuses
+   * it whatever its shard (inside MULTI, EXEC then answers EXECABORT, as for any refused command).
+   */
+  private refuseLong(args: Uint8Array[]): void {
+    const longest = args.reduce((most, arg) => Math.max(most, arg.byteLength), 0);
+    if (this.session.inMulti) this.session.queueFailed = true;
+    this.push(`-ERR an argument of ${longest} bytes is longer than shard-per-core mode can carry between shards (${MAX_TEXT} at most)\r\n`);
   }
 
   /** One command of the read: run here, placed in a shard's batch, or (over several shards) run as one step. */
@@ -160,13 +172,7 @@ class ShardedConnection {
       const local = text(this.cx.out.take());
       this.push(await this.place('info', Array.from({ length: workers }, (_, shard) => [shard, [STAT_OP]]), { local }));
     } else {
-      let r: Route;
-      try {
-        r = route(name, args.map(text), workers);
-      } catch (error) { // an argument longer than the engine's longest string
-        this.push(`-ERR ${(error as Error).message.replace(/[\r\n]+/g, ' ')}\r\n`);
-        return;
-      }
+      const r = route(name, args.map(text), workers);
       if (r.kind === 'local') this.here(args);
       else if (r.atomic !== undefined) await this.oneStep(() => atomically(r, host, this.runOn, session.resp));
       else this.push(await this.place(r.combine, r.parts, r.scanShard === undefined ? undefined : { scanShard: r.scanShard }));

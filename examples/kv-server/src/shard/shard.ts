@@ -123,6 +123,8 @@ function contextFor(state: ServerState, resp: Protocol): CommandContext {
 
 const bytes = (text: string): Uint8Array => Buffer.from(text, 'latin1');
 const text = (data: Uint8Array): string => Buffer.from(data.buffer, data.byteOffset, data.byteLength).toString('latin1');
+/** The longest argument that can become a string (V8's longest string): what crosses shards as text. */
+export const MAX_TEXT = 2 ** 29 - 24;
 
 /** The writer transactions run with (one at a time: runOps runs each one whole). */
 const txOut = new RespWriter();

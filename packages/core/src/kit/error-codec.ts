@@ -40,8 +40,16 @@ export interface ErrorRecord {
   props?: Record<string, string | number | boolean | null>;
 }
 
-/** How deep causes (and an AggregateError's errors) are followed: a cause that is its own cause ends here. */
+/** How deep causes (and an AggregateError's errors) are followed. */
 const MAX_DEPTH = 8;
+/** How many records one error may become in all (an AggregateError of AggregateErrors grows fast). */
+const MAX_RECORDS = 64;
+
+/** One encode's walk: the records made so far, and the errors already on the path (a cycle ends there). */
+interface Walk {
+  records: number;
+  readonly path: Set<object>;
+}
 
 /** Fields the record keeps in fields of its own, or that a rebuilt error makes itself. */
 const NOT_PROPS = new Set(['name', 'message', 'stack', 'code', 'cause', 'errors', 'capability', 'syscall', 'tasks']);
@@ -69,18 +77,19 @@ export function isErrorLike(value: unknown): value is Error {
  * throws) becomes an Error saying so.
  */
 export function encodeError(thrown: unknown): ErrorRecord {
-  return encodeAt(thrown, 0);
+  return encodeAt(thrown, 0, { records: 0, path: new Set() });
 }
 
-function encodeAt(thrown: unknown, depth: number): ErrorRecord {
+function encodeAt(thrown: unknown, depth: number, walk: Walk): ErrorRecord {
+  walk.records++;
   try {
-    return encode(thrown, depth);
+    return encode(thrown, depth, walk);
   } catch {
     return { kind: 'Error', name: 'Error', message: `a thrown ${typeof thrown} that cannot be inspected` };
   }
 }
 
-function encode(thrown: unknown, depth: number): ErrorRecord {
+function encode(thrown: unknown, depth: number, walk: Walk): ErrorRecord {
   if (!isErrorLike(thrown)) {
     // A thrown value as structured clone keeps it; a cause only if JSON keeps it too (records of
     // errors travel as JSON over BullMQ, and a cause must arrive the same on every transport).
@@ -101,18 +110,43 @@ function encode(thrown: unknown, depth: number): ErrorRecord {
   if (typeof e.capability === 'string') record.capability = e.capability;
   if (typeof e.syscall === 'string') record.syscall = e.syscall;
   if (Array.isArray(e.tasks)) record.tasks = e.tasks.map(String);
-  if (depth < MAX_DEPTH) {
-    if (e.cause !== undefined) record.cause = encodeAt(e.cause, depth + 1);
-    if (Array.isArray(e.errors)) record.errors = e.errors.map((inner) => encodeAt(inner, depth + 1));
+  // What follows is extra: a getter or proxy trap that throws loses that part, never the error.
+  if (depth < MAX_DEPTH && !walk.path.has(e)) {
+    walk.path.add(e);
+    attempt(() => {
+      const cause = e.cause;
+      if (cause !== undefined && walk.records < MAX_RECORDS) record.cause = encodeAt(cause, depth + 1, walk);
+    });
+    attempt(() => {
+      const errors = e.errors;
+      if (!Array.isArray(errors)) return;
+      const kept: ErrorRecord[] = [];
+      for (const inner of errors) {
+        if (walk.records >= MAX_RECORDS) break;
+        kept.push(encodeAt(inner, depth + 1, walk));
+      }
+      record.errors = kept;
+    });
+    walk.path.delete(e);
   }
-  for (const key of Object.keys(e)) {
-    if (NOT_PROPS.has(key)) continue;
-    const value = (e as unknown as Record<string, unknown>)[key];
-    if (value === null || typeof value === 'string' || typeof value === 'boolean' || (typeof value === 'number' && Number.isFinite(value))) {
-      (record.props ??= {})[key] = value;
+  attempt(() => {
+    for (const key of Object.keys(e)) {
+      if (NOT_PROPS.has(key)) continue;
+      const value = (e as unknown as Record<string, unknown>)[key];
+      if (value === null || typeof value === 'string' || typeof value === 'boolean' || (typeof value === 'number' && Number.isFinite(value))) {
+        (record.props ??= {})[key] = value;
+      }
     }
-  }
+  });
   return record;
+}
+
+function attempt(part: () => void): void {
+  try {
+    part();
+  } catch {
+    // this part of the error cannot be read: the record goes without it
+  }
 }
 
 function clones(value: unknown): boolean {

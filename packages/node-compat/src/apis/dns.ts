@@ -58,18 +58,38 @@ function firstOf(found: Found[], family: number): { address: string | null; fami
   return found[0] ?? { address: null, family: family === 6 ? 6 : 4 };
 }
 
+/** The name to look up, as Node reads it: a string, or any falsy value as "no name" (answered with no address). */
 function checkHostname(hostname: unknown): string {
+  if (!hostname) return '';
   if (typeof hostname !== 'string') throw invalidArgType('hostname', 'of type string', hostname);
   return hostname;
+}
+
+function checkCallback(cb: unknown): asserts cb is Fn {
+  if (typeof cb !== 'function') throw invalidArgType('callback', 'of type function', cb);
+}
+
+/** Options that are neither a family number nor an object (nor absent): Node's error for them (dns.promises.lookup). */
+function checkOptionsType(options: unknown): void {
+  if (options !== undefined && typeof options !== 'number' && typeof options !== 'object') throw invalidArgType('options', 'of type object or integer', options);
 }
 
 function lookup(hostname: unknown, options: unknown, callback?: unknown): unknown {
   const scope = Scope.active();
   if (scope === undefined) return real.lookup(hostname, options, callback);
-  const cb = (typeof options === 'function' ? options : callback) as Fn;
-  if (typeof cb !== 'function') throw invalidArgType('callback', 'of type function', cb);
-  const opts = typeof options === 'function' ? undefined : options;
+  // In Node's order: the name, then the callback, then the options.
   const name = checkHostname(hostname);
+  let cb: Fn;
+  let opts: unknown;
+  if (typeof options === 'function') cb = options as Fn;
+  else if (options === undefined || typeof options === 'number' || typeof options === 'object') {
+    checkCallback(callback);
+    cb = callback;
+    opts = options;
+  } else {
+    checkCallback(arguments.length === 2 ? options : callback);
+    throw invalidArgType('options', 'of type object or integer', options);
+  }
   const family = familyOf(opts);
   const all = (opts as LookupOptions | undefined)?.all === true;
   resolve(scope, name, family).then(
@@ -88,6 +108,7 @@ function promisesLookup(hostname: unknown, options?: unknown): Promise<unknown> 
   const scope = Scope.active();
   if (scope === undefined) return real.promisesLookup(hostname, options) as Promise<unknown>;
   const name = checkHostname(hostname);
+  checkOptionsType(options);
   const family = familyOf(options);
   const all = (options as LookupOptions | undefined)?.all === true;
   return new Promise((resolvePromise, reject) => {

@@ -149,7 +149,7 @@ function randomInt(a: unknown, b?: unknown, c?: unknown): unknown {
   if (!Number.isSafeInteger(max)) throw invalidArgType('max', 'a safe integer', max);
   if ((max as number) <= (min as number)) throw outOfRange('max', `greater than the value of "min" (${min as number})`, max as number);
   const range = (max as number) - (min as number);
-  if (range > 2 ** 48 - 1) throw outOfRange('max - min', `<= ${2 ** 48 - 1}`, range);
+  if (range > 2 ** 48 - 1) throw outOfRange(minGiven ? 'max - min' : 'max', `<= ${2 ** 48 - 1}`, range);
   const hooks = scope.hooks!;
   const limit = 2 ** 48 - (2 ** 48 % range);
   let x: number;

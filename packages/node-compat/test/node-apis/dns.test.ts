@@ -18,6 +18,7 @@ async function answers(): Promise<unknown[]> {
     await callback('', {}), // no address, no error
     await callback('', { family: 6 }),
     await callback('', { all: true }),
+    await callback(null as never, {}), // any falsy name: no address either
     await promised('127.0.0.1', { family: 6 }),
     await promised('', {}),
     await promised('::1', { all: true }),
@@ -33,6 +34,11 @@ describe('withNodeApis: dns.lookup', () => {
         'family 5 as a number': () => dns.lookup('localhost', 5 as never, () => undefined),
         'hostname 42': () => dns.lookup(42 as never, () => undefined),
         'no callback': () => dns.lookup('localhost', {} as never),
+        'hostname 5, options "x"': () => dns.lookup(5 as never, 'x' as never),
+        'options "str" with a callback': () => dns.lookup('a', 'str' as never, () => undefined),
+        'options "str" alone': () => dns.lookup('a', 'str' as never),
+        'family 5, no callback': () => dns.lookup('a', 5 as never),
+        'promises: options "str"': () => dns.promises.lookup('a', 'str' as never),
       });
       expect(scope).to.deep.equal(node);
     } finally {

@@ -112,10 +112,13 @@ export class TaskRunner {
     this.callAfterLoad(slot, defNumber, args);
   }
 
-  /** Thread-per-core: claimed while an earlier task's def loads; runs after it (see `held`). */
+  /**
+   * Thread-per-core: claimed while an earlier task's def loads; runs after it (see `held`). Not marked
+   * loading: should this thread die now, recovery would put such slots back by slot number, out of
+   * their order; they fail with WorkerCrashedError instead, as tasks running on a dead thread do.
+   */
   private hold(slot: number, args: unknown[] | undefined): void {
     this.running.set(slot, null);
-    if (args === undefined && ownerOf(this.slots, slot) !== this.me) markLoading(this.slots, slot); // (as callAfterLoad: recovery may move it)
     this.held.push({ slot, args });
   }
 
@@ -124,7 +127,6 @@ export class TaskRunner {
     while (this.loads === 0 && this.held.length > 0 && !this.halted) {
       const { slot, args } = this.held.shift()!;
       this.running.delete(slot);
-      if (args === undefined && ownerOf(this.slots, slot) !== this.me) markLoaded(this.slots, slot);
       this.tasksRun--; // (counted once, when it was claimed)
       this.execute(slot, args);
     }

@@ -110,13 +110,14 @@ export class WorkerRuntime implements Runtime, Placement {
     requirePinned(thread.shared.config.pinned === true, 'spawnOn');
     const w = checkWorkerIndex(worker, this.workers);
     const o = checkSpawn(def, args, opts);
-    if (w === thread.index) return this.spawnInto(def as unknown as AnyDef, args, o, false) as Task<R>; // stays here
+    // Onto the target's placement queue, this worker's own included (not its deque, which it pops
+    // LIFO): the tasks one thread places on one worker start in the order they were placed.
     this.tasks.admit();
     const n = this.defNumber(def as unknown as AnyDef);
     const cell = this.tasks.create<unknown>(o, thread.owner.makeCell) as RemoteTask<unknown>;
     if (cell.isSettled()) return cell.handle as Task<R>;
     thread.counters.spawns++;
-    const place = (): boolean => this.place(cell, n, args, o?.transfer, w + 1);
+    const place = (): boolean => this.place(cell, n, def as unknown as AnyDef, args, o?.transfer, w + 1);
     if (thread.runner.knows(n)) this.placeOrWait(place);
     else {
       // Its def still loads: it waits in the FIFO all the same, so spawns after it stay after it.
@@ -158,13 +159,15 @@ export class WorkerRuntime implements Runtime, Placement {
    * completion comes back to this thread's ring. Arguments too big for a slot (or a transfer list) go
    * through main by message, the slot already RUNNING on the target. False: no free slot yet.
    */
-  private place(cell: RemoteTask<unknown>, n: number, args: unknown[], transfer: unknown[] | undefined, target: number): boolean {
+  private place(cell: RemoteTask<unknown>, n: number, def: AnyDef, args: unknown[], transfer: unknown[] | undefined, target: number): boolean {
     if (cell.isSettled()) return true;
     const { owner, shared } = this.thread;
     const slot = owner.alloc();
     if (slot < 0) return false;
     if (!(transfer && transfer.length > 0) && owner.write(slot, n, args, SlotMode.TASK)) {
-      owner.adopt(slot, cell);
+      // Placed on this very worker, it is popped here as an own task: run through its handle (takeOwn), so its def and arguments are kept.
+      if (target === this.thread.me) owner.adopt(slot, cell, def, args);
+      else owner.adopt(slot, cell);
       shared.pinned[target]!.push(slot);
       shared.parker.unpark(target);
       return true;
