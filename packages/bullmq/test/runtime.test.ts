@@ -115,6 +115,7 @@ describe('BullMQRuntime', function () {
       const error = await runtime.executor.spawn(undefinedHere, []).then(() => undefined, (e: unknown) => e as Error);
       expect(error).to.be.instanceOf(TypeError);
       expect(error!.message).to.include('notDefinedHere');
+      expect(Object.keys(error!), "no mark of the worker's own on it").to.deep.equal([]);
     });
   });
 
@@ -174,8 +175,10 @@ describe('BullMQRuntime', function () {
       const jobs = new Queue(queue, { connection: { url: redis.url } });
       try {
         await waitFor(async () => (await jobs.getJob(jobId)) !== undefined, 'the job in Redis');
-        await queued.cancel();
+        await queued.cancel('no longer needed');
         expect(queued.state).to.equal('cancelled');
+        const why = await Promise.resolve(queued).then(() => undefined, (e: unknown) => e as Error);
+        expect(why?.cause, "the caller's reason, not the removal event's").to.equal('no longer needed');
         expect(await jobs.getJob(jobId)).to.equal(undefined);
       } finally {
         await jobs.close();
@@ -184,6 +187,23 @@ describe('BullMQRuntime', function () {
       // A task spawned now runs: had the cancelled one stayed queued it would have run before it.
       expect(await runtime.executor.spawn(double, [1])).to.equal(2);
       expect(existsSync(path.join(dir, `queued.${worker.pid}`))).to.equal(false);
+    });
+
+    it('should settle a job someone else removed from Redis as cancelled, not as a failure to report', async () => {
+      const blockers = [0, 1, 2, 3].map((i) => runtime.executor.spawn(waitForCancel, [dir, `r${i}`]));
+      await waitFor(() => [0, 1, 2, 3].every((i) => existsSync(path.join(dir, `r${i}.started`))));
+      const queued = runtime.executor.spawn(markAndSleep, [dir, 'removed', 0]).detach();
+      const jobs = new Queue(queue, { connection: { url: redis.url } });
+      try {
+        await waitFor(async () => (await jobs.getJob(jobIdOf(queued))) !== undefined, 'the job in Redis');
+        expect(await jobs.remove(jobIdOf(queued))).to.equal(1);
+        await waitFor(() => queued.state !== 'pending' && queued.state !== 'running', 'the handle to settle');
+        expect(queued.state).to.equal('cancelled');
+        expect((await runtime.metrics()).failed).to.equal(0);
+      } finally {
+        await jobs.close();
+      }
+      await Promise.all(blockers.map((b) => b.cancel()));
     });
 
     it('should never send a task cancelled in the same tick it was spawned', async () => {
@@ -218,6 +238,22 @@ describe('BullMQRuntime', function () {
       expect(await failure(BullMQRuntime.create({ queue: '' }))).to.be.instanceOf(TypeError);
     });
 
+    it('should reject create() within seconds when the address accepts connections but never answers, or names a missing database', async () => {
+      const net = await import('node:net');
+      const silent = net.createServer(() => undefined);
+      await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+      try {
+        const t0 = performance.now();
+        const error = await BullMQRuntime.create({ connection: `redis://127.0.0.1:${(silent.address() as { port: number }).port}` }).then(() => undefined, (e: unknown) => e as Error);
+        expect(error?.message).to.equal('Redis accepted the connection but did not answer within 5 s');
+        expect(performance.now() - t0).to.be.below(15_000);
+      } finally {
+        silent.close();
+      }
+      const missing = await BullMQRuntime.create({ connection: `${redis.url}/99` }).then(() => undefined, (e: unknown) => e as Error);
+      expect(missing?.message).to.match(/DB index is out of range/);
+    });
+
     it('should reject create() at once when Redis refuses the connection, instead of hanging', async () => {
       const error = await BullMQRuntime.create({ connection: 'redis://127.0.0.1:1' }).then(() => undefined, (e: unknown) => e as NodeJS.ErrnoException);
       expect(error).to.be.instanceOf(Error);
@@ -237,6 +273,28 @@ describe('BullMQRuntime', function () {
       // The worker's cx.signal was aborted with the same reason, class and all.
       expect(readFileSync(path.join(dir, 'sd.aborted'), 'utf8')).to.match(/^RuntimeShutdownError: /);
       await runtime.shutdown(); // idempotent
+      expect(runtime.metrics().remoteActive, 'nothing counted as running remotely once shut down').to.equal(0);
+    });
+
+    it('should end while Redis is down, with a task out: cancelled, nothing left counted', async () => {
+      const own = await startRedis();
+      const rt = await BullMQRuntime.create({ connection: own.url, queue: 'down' });
+      const w = await startWorker({ redis: own.url, queue: 'down', concurrency: 1 });
+      try {
+        const task = rt.executor.spawn(waitForCancel, [dir, 'down']);
+        await waitFor(() => existsSync(path.join(dir, 'down.started')));
+        await w.kill();
+        await own.stop();
+        const t0 = performance.now();
+        await rt.shutdown();
+        expect(performance.now() - t0, 'each step of the close waits a few seconds at most').to.be.below(20_000);
+        expect(task.state).to.equal('cancelled');
+        expect(rt.metrics().remoteActive).to.equal(0);
+      } finally {
+        await w.kill();
+        await rt.shutdown();
+        await own.stop();
+      }
     });
   });
 });

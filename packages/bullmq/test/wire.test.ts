@@ -74,15 +74,20 @@ describe('wire', () => {
       expect(back.cause).to.include({ code: 'ECONNREFUSED', syscall: 'connect', address: '127.0.0.1', port: 5432, message: root.message });
     });
 
-    it('should turn a thrown non-error into an Error that says so', () => {
-      const back = decodeError(encodeError('just a string'), 'j');
-      expect(back.constructor).to.equal(Error);
-      expect(back.message).to.include('just a string');
+    it('should give back a thrown non-error as it was thrown, as the other runtimes do, with a readable line in front', () => {
+      for (const thrown of ['just a string', 42, { code: 'X', detail: 'kept' }, new Map([[1, 2n]]), undefined]) {
+        const reason = encodeError(thrown);
+        expect(reason.startsWith('A task threw a non-error value: ')).to.equal(true);
+        expect(decodeError(reason, 'j')).to.deep.equal(thrown);
+      }
+      const fn = decodeError(encodeError(() => 1), 'j') as Error;
+      expect(fn.constructor).to.equal(Error);
+      expect(fn.message).to.include('cannot be sent');
     });
 
     it("should map BullMQ's stalled-job failure to WorkerCrashedError", () => {
       expect(decodeError('job stalled more than allowable limit', 'job 3')).to.be.instanceOf(WorkerCrashedError);
-      expect(decodeError('something else', 'job 3').constructor).to.equal(Error);
+      expect((decodeError('something else', 'job 3') as Error).constructor).to.equal(Error);
     });
   });
 });

@@ -19,6 +19,20 @@ import { cancelChannel, encodeCancel } from './control.js';
 import type { RemoteTaskCell } from './remote-cell.js';
 import { decodeError, decodeValue, type TaskJob } from './wire.js';
 
+/** The longest each step of close() waits. */
+const CLOSE_MS = 2_000;
+
+/** Waits for `work` (its failure ignored) at most `ms`: true if it ended in time. The timer does not hold the process. */
+async function within(ms: number, work: Promise<unknown>): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const ended = await Promise.race([
+    work.then(() => true, () => true),
+    new Promise<false>((resolve) => { timer = setTimeout(() => resolve(false), ms); timer.unref(); }),
+  ]);
+  clearTimeout(timer);
+  return ended;
+}
+
 export interface DispatcherOptions {
   connection: ConnectionOptions;
   queue: string;
@@ -157,7 +171,13 @@ export class Dispatcher {
   }
 
   private onRemoved(jobId: string): void {
-    this.settle(jobId, (cell) => cell.fail(cancelledError(new Error(`job ${jobId} was removed from queue ${this.opts.queue}`))));
+    this.settle(jobId, (cell) => {
+      const removed = new Error(`job ${jobId} was removed from queue ${this.opts.queue}`);
+      // Our cancel removed it (its 'removed' event may come before remove() answers): fail() settles
+      // it cancelled with the caller's reason. Removed by anyone else, or lost with Redis's data: cancelled, the removal as reason.
+      if (cell.cancelling) cell.fail(removed);
+      else cell.forceCancel(removed);
+    });
   }
 
   private onActive(jobId: string): void {
@@ -210,12 +230,22 @@ export class Dispatcher {
     return work;
   }
 
-  /** Waits for pending sends and cancels, then closes the event reader and the queue. */
+  /**
+   * Waits for pending sends and cancels, then closes the event reader and the queue; each step at most
+   * CLOSE_MS, so a shutdown while Redis is unreachable still ends (BullMQ's close waits for a
+   * connection that does not come back). Whatever is still out then is forgotten.
+   */
   async close(): Promise<void> {
     if (this.flushScheduled) this.flush();
     clearInterval(this.sweepTimer);
-    while (this.busy.size > 0) await Promise.allSettled([...this.busy]);
-    await this.events.close().catch(() => undefined);
-    await this.queue.close().catch(() => undefined);
+    await within(CLOSE_MS, (async () => { while (this.busy.size > 0) await Promise.allSettled([...this.busy]); })());
+    // Both at once; a close that does not end in time is made a force disconnect (which stops the reconnecting).
+    await Promise.all([
+      within(CLOSE_MS, this.events.close()).then((closed) => closed || within(CLOSE_MS, this.events.disconnect())),
+      within(CLOSE_MS, this.queue.close()).then((closed) => closed || within(CLOSE_MS, this.queue.disconnect())),
+    ]);
+    this.out.clear();
+    this.stopping.clear();
+    this.remoteActive = 0;
   }
 }

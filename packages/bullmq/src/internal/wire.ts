@@ -41,10 +41,18 @@ export function decodeValue(text: string): unknown {
 
 const TAG = ' [runtime-traits:';
 
-/** The kit's record of a task's error; a thrown non-error becomes an Error saying so (the record travels as JSON). */
+/**
+ * The kit's record of a task's error (it travels as JSON). A thrown non-error travels as itself, as
+ * on the other runtimes: its `value` is encodeValue's text (v8 when JSON would change it); one that
+ * cannot be cloned (a function, a symbol) becomes an Error saying what it was.
+ */
 function recordOf(error: unknown): ErrorRecord {
-  if (!isErrorLike(error)) return { kind: 'Error', name: 'Error', message: `A task threw a non-error value: ${safeText(error)}` };
-  return encodeRecord(error);
+  if (isErrorLike(error)) return encodeRecord(error);
+  try {
+    return { kind: 'value', name: '', message: `A task threw a non-error value: ${safeText(error)}`, value: encodeValue(error) };
+  } catch {
+    return { kind: 'Error', name: 'Error', message: `A task threw a non-error value that cannot be sent: ${safeText(error)}` };
+  }
 }
 
 function safeText(value: unknown): string {
@@ -55,10 +63,10 @@ function safeText(value: unknown): string {
   }
 }
 
-/** The failedReason for a task's error: "Name: message [runtime-traits:<base64>]". */
+/** The failedReason for a task's error: "Name: message [runtime-traits:<base64>]" (a thrown value: "message [...]"). */
 export function encodeError(error: unknown): string {
   const record = recordOf(error);
-  return `${record.name}: ${record.message}${TAG}${Buffer.from(JSON.stringify(record)).toString('base64')}]`;
+  return `${record.name ? `${record.name}: ` : ''}${record.message}${TAG}${Buffer.from(JSON.stringify(record)).toString('base64')}]`;
 }
 
 /**
@@ -66,7 +74,7 @@ export function encodeError(error: unknown): string {
  * e.g. "job stalled more than allowable limit") becomes a WorkerCrashedError when a worker was lost,
  * a plain Error otherwise.
  */
-export function decodeError(reason: string | undefined, where: string): Error {
+export function decodeError(reason: string | undefined, where: string): unknown {
   const text = reason ?? 'unknown failure';
   const at = text.lastIndexOf(TAG);
   if (at < 0 || !text.endsWith(']')) {
@@ -79,7 +87,12 @@ export function decodeError(reason: string | undefined, where: string): Error {
   } catch {
     return new Error(text.slice(0, at));
   }
-  // recordOf never writes kind 'value' (a thrown non-error becomes an Error); one that says so is not ours.
-  if (record?.kind === 'value') return new Error(text.slice(0, at));
-  return decodeRecord(record, { where }) as Error;
+  if (record?.kind === 'value') { // a thrown non-error, its value as encodeValue wrote it
+    try {
+      return decodeValue(String(record.value));
+    } catch {
+      return new Error(text.slice(0, at));
+    }
+  }
+  return decodeRecord(record, { where });
 }

@@ -18,6 +18,9 @@ import { probeRedis, subscriber } from '../internal/redis.js';
 import { decodeValue, encodeError, encodeValue, type TaskJob } from '../internal/wire.js';
 import { AllowList } from './allow-list.js';
 
+/** Errors of a job this worker refuses to run (its def is not exported, or its module not allowed): they are not retried. */
+const refusals = new WeakSet<object>();
+
 /** Options of `BullMQWorker.start()`. */
 export interface BullMQWorkerOptions {
   /** Redis: `redis://host:port`. */
@@ -196,7 +199,8 @@ export class BullMQWorker {
       this.resolved.set(`${data.m}#${data.n}`, def);
       return def;
     } catch (error) {
-      throw Object.assign(error as Error, { refused: true });
+      if (typeof error === 'object' && error !== null) refusals.add(error); // (a mark of our own: a field on it would travel to the caller)
+      throw error;
     }
   }
 
@@ -204,7 +208,7 @@ export class BullMQWorker {
   private failure(error: unknown, run: Running): Error {
     if (run.cancelled) return new UnrecoverableError(encodeError(cancelledError(run.reason)));
     const refused = error instanceof Refusal ? new TypeError(error.message)
-      : (error as { refused?: boolean } | null)?.refused ? error : undefined;
+      : typeof error === 'object' && error !== null && refusals.has(error) ? error : undefined;
     if (refused) return new UnrecoverableError(encodeError(refused));
     const wrapped = new Error(encodeError(error));
     if (error instanceof Error && error.stack) wrapped.stack = error.stack;
