@@ -40,6 +40,18 @@ describe('runtimeModule(runtime)', () => {
     });
   });
 
+  describe('when unloaded with the synchronous forms (which inversify refuses for async deactivations)', () => {
+    it('should throw, as the README says; inversify has already run the deactivation, so the runtime is shut down', () => {
+      const runtime = stubRuntime();
+      const container = new Container();
+      const module = runtimeModule(runtime);
+      container.load(module);
+      container.get(RUNTIME);
+      expect(() => container.unload(module)).to.throw(/asynchronous/);
+      expect(runtime.shutdowns, 'what the README warns of').to.equal(1);
+    });
+  });
+
   describe('when RUNTIME is unbound', () => {
     it('should shut the runtime down and wait for it', async () => {
       const runtime = stubRuntime();

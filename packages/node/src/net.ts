@@ -26,6 +26,30 @@ function checkFlag(value: unknown, arg: string): boolean | undefined {
   throw new TypeError(`${arg} must be a boolean, got ${show(value)}`);
 }
 
+/** The most bytes a unix socket's path holds (sockaddr_un's sun_path, less its NUL): 103 on macOS and the BSDs, 107 elsewhere. */
+const MAX_SOCKET_PATH = ['darwin', 'freebsd', 'openbsd', 'netbsd'].includes(process.platform) ? 103 : 107;
+
+/** A path longer than that: libuv would cut it (Node 20 binds the cut path, later ones fail with EINVAL). */
+function checkSocketPath(path: string, arg: string): void {
+  const bytes = Buffer.byteLength(path);
+  if (bytes > MAX_SOCKET_PATH) throw new RangeError(`${arg} is ${bytes} bytes long; a unix socket path holds at most ${MAX_SOCKET_PATH} here`);
+}
+
+/** A tls.Server; a key or certificate OpenSSL cannot read is a bad argument: TypeError naming it, at the call. */
+function tlsServer(tls: ReturnType<typeof tlsServerOptions>): Server {
+  try {
+    return nodeTls().createServer({ ...tls, allowHalfOpen: true, noDelay: true });
+  } catch (error) {
+    let arg = 'opts.tls.key';
+    try {
+      nodeTls().createSecureContext({ cert: tls.cert });
+    } catch {
+      arg = 'opts.tls.cert';
+    }
+    throw new TypeError(`${arg} cannot be used: ${(error as Error).message}`, { cause: error });
+  }
+}
+
 export class NodeNet implements Net, ListenerOwner, UdpOwner {
   // Everything open, so close() can release it. Each entry leaves its set when it closes by itself.
   private readonly connections = new Set<NodeConnection>();
@@ -46,6 +70,7 @@ export class NodeNet implements Net, ListenerOwner, UdpOwner {
 
   connect(to: SocketAddress, opts?: ConnectOptions): Promise<Connection> {
     const target = checkAddress(to, 'to');
+    if ('path' in target) checkSocketPath(target.path, 'to.path');
     const options = checkOptions<ConnectOptions>(opts);
     const signal = checkSignal(options?.signal, 'opts.signal');
     const noDelay = checkFlag(options?.noDelay, 'opts.noDelay') ?? true;
@@ -92,16 +117,15 @@ export class NodeNet implements Net, ListenerOwner, UdpOwner {
 
   listen(at: { host?: string; port: number } | { path: string }, opts?: ListenOptions): Promise<Listener> {
     const where = checkListenAddress(at, 'at');
+    if ('path' in where) checkSocketPath(where.path, 'at.path');
     const options = checkOptions<ListenOptions>(opts);
     const backlog = options?.backlog === undefined ? undefined : checkCount(options.backlog, 'opts.backlog');
     const reusePort = checkFlag(options?.reusePort, 'opts.reusePort') ?? false;
     const tls = options?.tls === undefined ? undefined : tlsServerOptions(options.tls);
     if (reusePort && !this.reusePortSupported) return Promise.reject(new UnsupportedError('net.reusePort'));
     if (this.closing) return Promise.reject(new RuntimeShutdownError());
+    const server: Server = tls ? tlsServer(tls) : netServer({ allowHalfOpen: true, noDelay: true });
     return new Promise<Listener>((resolve, reject) => {
-      const server: Server = tls
-        ? nodeTls().createServer({ ...tls, allowHalfOpen: true, noDelay: true })
-        : netServer({ allowHalfOpen: true, noDelay: true });
       const onError = (error: unknown): void => {
         server.off('listening', onListening);
         server.close();

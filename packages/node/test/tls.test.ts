@@ -1,5 +1,6 @@
 // TLS through the tls options of connect/listen, with certificates made by openssl at test time.
 import { randomBytes } from 'node:crypto';
+import net from 'node:net';
 import { expect } from 'chai';
 import { NetError } from '@runtime-traits/core';
 import { NodeRuntime } from '../src/index.js';
@@ -92,8 +93,26 @@ describe('NodeRuntime TLS', () => {
     expect(NetError.is(error)).to.equal(true);
   });
 
-  it('should throw a TypeError naming the option for a listener without key or cert', () => {
+  it('should close, with the listener, a connection whose handshake never finished, and leave accepted ones open', async () => {
+    const listener = await echoListener();
+    const accepted = await rt.reactor.net.connect(listener.address, { tls: { ca: server.cert } });
+    await accepted.write(new Uint8Array([1]));
+    expect((await accepted.read())?.[0]).to.equal(1);
+    const silent = net.connect((listener.address as { port: number }).port, '127.0.0.1'); // TCP, and never a ClientHello
+    await new Promise((resolve) => silent.once('connect', resolve));
+    const closed = new Promise((resolve) => silent.once('close', resolve));
+    silent.on('error', () => undefined);
+    await listener.close();
+    await closed; // (without it the server's side stayed open until Node's 120 s handshake timeout, holding the process)
+    await accepted.write(new Uint8Array([2]));
+    expect((await accepted.read())?.[0], 'the accepted connection still echoes').to.equal(2);
+    await accepted.close();
+  });
+
+  it('should throw a TypeError naming the option for a listener without key or cert, or with one OpenSSL cannot read', () => {
     expect(() => rt.reactor.net.listen({ port: 0 }, { tls: { cert: server.cert } as never })).to.throw(TypeError, /opts\.tls\.key/);
+    expect(() => rt.reactor.net.listen({ port: 0 }, { tls: { key: 'not a key', cert: server.cert } })).to.throw(TypeError, /^opts\.tls\.key cannot be used: /);
+    expect(() => rt.reactor.net.listen({ port: 0 }, { tls: { key: server.key, cert: 'not a cert' } })).to.throw(TypeError, /^opts\.tls\.cert cannot be used: /);
     expect(() => rt.reactor.net.connect({ host: '127.0.0.1', port: 1 }, { tls: { alpn: 'h2' as never } })).to.throw(TypeError, /opts\.tls\.alpn/);
   });
 });

@@ -39,6 +39,13 @@ describe('NodeRuntime Unix sockets', () => {
     expect(existsSync(path)).to.equal(false); // the socket file is removed with the listener
   });
 
+  it('should refuse a path longer than a unix socket address holds, with a RangeError naming it, and leave no file', () => {
+    const long = join(tmpdir(), `rt-node-${'x'.repeat(140)}.sock`);
+    expect(() => rt.reactor.net.listen({ path: long })).to.throw(RangeError, /^at\.path is \d+ bytes long; a unix socket path holds at most 10[37] here$/);
+    expect(() => rt.reactor.net.connect({ path: long })).to.throw(RangeError, /^to\.path is \d+ bytes long/);
+    expect(existsSync(long.slice(0, 107)), 'no socket file at the cut path').to.equal(false);
+  });
+
   it('should reject connecting to a path nobody listens on with a NetError', async () => {
     const error = await outcome(rt.reactor.net.connect({ path: uniquePath() }));
     expect(NetError.is(error)).to.equal(true);
