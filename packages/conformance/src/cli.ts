@@ -35,7 +35,14 @@ function parse(argv: string[]): Args | string {
     };
     if (arg === '--help' || arg === '-h') return USAGE;
     else if (arg === '--name') args.name = value();
-    else if (arg === '--grep' || arg === '-g') args.grep = value();
+    else if (arg === '--grep' || arg === '-g') {
+      args.grep = value();
+      try {
+        new RegExp(args.grep); // eslint-disable-line no-new
+      } catch (error) {
+        throw new Error(`--grep is not a regular expression: ${(error as Error).message}`);
+      }
+    }
     else if (arg === '--reporter' || arg === '-R') args.reporter = value();
     else if (arg === '--bail' || arg === '-b') args.bail = true;
     else if (arg === '--report-json') args.reportJson = value();

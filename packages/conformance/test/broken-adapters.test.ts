@@ -22,7 +22,7 @@ const CORRECT_TIMEOUT_MS = 20_000;
 const PARALLEL = 3;
 
 interface Report { passes: number; failures: number; pending: number; seconds: number; failed: Array<{ title: string; error: string }> }
-interface Outcome { code: number | null; stdout: string; report?: Report; killed: boolean }
+interface Outcome { code: number | null; stdout: string; stderr: string; report?: Report; killed: boolean }
 
 /** Runs the CLI in a child process (a fresh mocha, a fresh runtime module) and reads its JSON report. */
 function runCli(args: string[], env: Record<string, string> = {}, killAfterMs = 240_000): Promise<Outcome> {
@@ -33,17 +33,18 @@ function runCli(args: string[], env: Record<string, string> = {}, killAfterMs = 
       env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'],
     });
     let stdout = '';
+    let stderr = '';
     let killed = false;
     const killer = setTimeout(() => { killed = true; child.kill('SIGKILL'); }, killAfterMs);
     child.stdout.on('data', (d: Buffer) => { stdout += d; });
-    child.stderr.on('data', () => { /* the broken adapters are noisy on purpose */ });
+    child.stderr.on('data', (d: Buffer) => { stderr += d; }); // (the broken adapters are noisy on purpose)
     child.on('error', reject);
     child.on('close', (code) => {
       clearTimeout(killer);
       let report: Report | undefined;
       try { report = JSON.parse(readFileSync(reportFile, 'utf8')) as Report; } catch { /* no report: usage error or crash */ }
       rmSync(dir, { recursive: true, force: true });
-      resolve({ code, stdout, report, killed });
+      resolve({ code, stdout, stderr, report, killed });
     });
   });
 }
@@ -160,6 +161,11 @@ describe('the conformance suite', function () {
     it('exits 2 with a usage message when no module is given', async () => {
       const outcome = await runCli([]);
       expect(outcome.code).to.equal(2);
+    });
+    it('exits 2 saying so when --grep is not a regular expression', async () => {
+      const outcome = await runCli([fileURLToPath(new URL('./broken/faults.js', import.meta.url)), '--grep', '(']);
+      expect(outcome.code).to.equal(2);
+      expect(outcome.stderr).to.match(/^--grep is not a regular expression: /);
     });
     it('exits 2 when the module has no default create()', async () => {
       const outcome = await runCli([fileURLToPath(new URL('./broken/faults.js', import.meta.url))]);
