@@ -33,7 +33,8 @@ function checkRuntime(value: unknown): Runtime {
  * @param runtime The runtime whose network, clock and (on a Simulation host) randomness Node code should use.
  * @param fn The code to run; sockets and timers it opens belong to this scope.
  * @throws TypeError when `runtime` is not a Runtime or `fn` is not a function.
- * @throws UnsupportedError (`time.virtual`) for a virtual-time runtime that offers no `HostHooks`.
+ * @throws UnsupportedError (`time.virtual`) for a virtual-time runtime that offers no `HostHooks`; and
+ *   (no capability) on an engine whose Node APIs cannot all be patched (Bun): nothing stays patched.
  */
 export function withNodeApis<T>(runtime: Runtime, fn: () => T | Promise<T>): Promise<T> {
   const rt = checkRuntime(runtime);

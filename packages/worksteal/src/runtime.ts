@@ -247,7 +247,7 @@ export class WorkStealingRuntime implements Runtime, Placement {
   private restarted(dead: number, error: WorkerCrashedError): void {
     const worker = this.shared.layout.isWorker(dead) ? dead - 1 : undefined;
     if (worker === undefined || this.restartListeners.size === 0) {
-      console.error(`worksteal: ${error.message}; a new thread took its place. Cause:`, error.cause);
+      console.error(`worksteal: ${error.message}; a new thread took its place`); // (one line: the message names the cause)
       return;
     }
     for (const { listener } of [...this.restartListeners]) {

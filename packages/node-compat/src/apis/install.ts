@@ -9,7 +9,7 @@
 // outside every scope, so code running concurrently outside is unaffected. When the last scope
 // ends or dies, the patches come off one macrotask later — not at once, so that promise jobs of a
 // scope that just died, already queued, still meet the patched (inert) functions.
-import { HOST_ORIGINALS, type HostOriginals } from '@runtime-traits/core';
+import { HOST_ORIGINALS, UnsupportedError, type HostOriginals } from '@runtime-traits/core';
 import { disableContext, publishContextHooks } from '../scope/context.js';
 import type { PatchLease, Scope } from '../scope/scope.js';
 import { installClock } from './clock.js';
@@ -41,6 +41,16 @@ let removing = false;
 
 function install(): PatchSet {
   const set = new PatchSet();
+  try {
+    fill(set);
+  } catch (error) {
+    set.restore(); // what was patched before the failure comes off again
+    throw error;
+  }
+  return set;
+}
+
+function fill(set: PatchSet): void {
   set.set(globalThis, HOST_ORIGINALS, ORIGINALS);
   installTimers(set);
   installTimerPromises(set);
@@ -53,7 +63,6 @@ function install(): PatchSet {
   stopWatching = installLibraryState(set);
   set.sync();
   publishContextHooks(true);
-  return set;
 }
 
 function uninstall(): void {
@@ -71,13 +80,20 @@ function uninstall(): void {
 /** The lease every live scope holds. */
 export const patchLease: PatchLease = {
   acquire(scope: Scope): void {
-    holders++;
-    if (patches === undefined) patches = install();
-    else if (scope.closedWorld) rescanLibraries(patches);
-    if (scope.virtual && !guardsInstalled) {
-      guardsInstalled = true;
-      installRealTimerGuards(patches);
+    try {
+      if (patches === undefined) patches = install();
+      else if (scope.closedWorld) rescanLibraries(patches);
+      if (scope.virtual && !guardsInstalled) {
+        installRealTimerGuards(patches);
+        guardsInstalled = true;
+      }
+    } catch (error) {
+      // An engine whose Node APIs cannot all be patched (Bun's Timeout.prototype.refresh is not
+      // configurable): nothing is left patched or held, and the caller learns why.
+      if (holders === 0) uninstall();
+      throw new UnsupportedError(undefined, `withNodeApis cannot patch Node's APIs on this engine (${(error as Error).message}): it runs on Node.js`);
     }
+    holders++;
   },
   release(): void {
     holders--;

@@ -102,9 +102,9 @@ export class Scope implements ResourceOwner {
     this.reactor = scopeReactor(runtime.reactor);
     this.loop = this.hooks ? new HostLoop(this.hooks, runtime.reactor.clock) : undefined;
     this.native = this.hooks === undefined && !this.closedWorld ? nativeOf(runtime) : undefined;
+    lease!.acquire(this); // (before the rest: an engine it cannot patch throws, and nothing of this scope stays behind)
     this.offDown = this.hooks?.onDown((reason) => this.die(reason));
     live.set(runtime, this);
-    lease!.acquire(this);
   }
 
   /** The patches every live scope holds (set once by withNodeApis). */

@@ -1,5 +1,6 @@
 // withNodeApis: when Node's APIs are patched, what code outside a scope sees, how scopes nest, run side by side, end and die.
 import { expect } from 'chai';
+import { spawnSync } from 'node:child_process';
 import http from 'node:http';
 import net from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -121,6 +122,29 @@ describe('withNodeApis: scopes', () => {
     expect(together).to.deep.equal(alone);
     expect(alone[0]!.replies[0]).to.match(/^\/x 1\d\d$/);
     expect(alone[1]!.replies[0]).to.match(/^\/x 2\d\d$/);
+  });
+
+  it('should fail with UnsupportedError, leaving nothing patched or held, on an engine whose timers cannot be patched (as Bun\'s)', () => {
+    // In a child: it makes Timeout.prototype.refresh unconfigurable, as Bun has it, for good.
+    const program = `
+      import { Simulation } from ${JSON.stringify(import.meta.resolve('@runtime-traits/local'))};
+      import { withNodeApis } from ${JSON.stringify(new URL('../../src/index.js', import.meta.url).href)};
+      import { isPatched } from ${JSON.stringify(new URL('../../src/apis/install.js', import.meta.url).href)};
+      const t = setTimeout(() => {}, 1);
+      const proto = Object.getPrototypeOf(t);
+      clearTimeout(t);
+      Object.defineProperty(proto, 'refresh', { value: proto.refresh, writable: true, configurable: false });
+      const sim = new Simulation({ seed: 1 });
+      for (const attempt of [1, 2]) {
+        let error;
+        try { await withNodeApis(sim.host('a'), () => 'ran'); } catch (e) { error = e; }
+        console.log(attempt, error?.name, isPatched());
+      }
+      await sim.shutdown();
+    `;
+    const run = spawnSync(process.execPath, ['--input-type=module', '-e', program], { encoding: 'utf8', timeout: 30_000 });
+    expect(run.signal, 'the process exits by itself').to.equal(null);
+    expect(run.stdout.trim().split('\n')).to.deep.equal(['1 UnsupportedError false', '2 UnsupportedError false']);
   });
 
   it('should refuse bad arguments, and a virtual-time runtime that cannot carry Node\'s timers', () => {
