@@ -28,6 +28,7 @@ describe('worksteal under worker crashes (quick soak)', function () {
     expect(report.crashed).to.equal(report.killers);
     expect(report.crashedAfterStarting).to.equal(report.crashed);
     expect(report.crashes).to.equal(report.killers);
+    expect(report.restarts, 'onWorkerRestart heard of the pool workers replaced').to.be.within(1, report.crashes);
     expect(stdout).to.contain('PASS');
   });
 });

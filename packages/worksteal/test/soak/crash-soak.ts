@@ -27,6 +27,8 @@ export interface CrashSoakReport {
   killers: number;
   /** Worker threads the runtime replaced. */
   crashes: number;
+  /** Replacements onWorkerRestart heard of (pool workers; blocking threads are not announced). */
+  restarts: number;
   /** Tasks that settled otherwise (another error, a wrong value). */
   wrong: string[];
   ranTwice: number;
@@ -46,6 +48,8 @@ export async function crashSoak(opts: CrashSoakOptions): Promise<CrashSoakReport
   const runs = new SharedArrayBuffer(tasks * 4);
   const counts = new Int32Array(runs);
   const rt = await WorkStealingRuntime.create({ workers, blockingThreads: 1 });
+  let restarts = 0;
+  rt.onWorkerRestart(() => { restarts++; }); // (the soak kills workers on purpose: counted, not printed)
   let completed = 0;
   let crashed = 0;
   let crashedAfterStarting = 0;
@@ -81,7 +85,7 @@ export async function crashSoak(opts: CrashSoakOptions): Promise<CrashSoakReport
     // A completed task ran exactly once; its count says so.
     neverRan = completed - [...counts].filter((c) => c === 1).length;
     return {
-      tasks, completed, crashed, killers, crashes: rt.metrics().crashes as number, wrong,
+      tasks, completed, crashed, killers, crashes: rt.metrics().crashes as number, restarts, wrong,
       ranTwice, neverRan: Math.max(0, neverRan), crashedAfterStarting, lost: tasks - settled,
       afterwards: after.filter((v, i) => v === i).length, seconds, perSecond: Math.round(tasks / seconds),
     };
