@@ -8,7 +8,7 @@ import type { RuntimeName } from '@runtime-traits/inversify';
 import { EchoService } from './lib/index.js';
 
 const flag = process.argv.indexOf('--runtime');
-const name = (flag >= 0 ? process.argv[flag + 1] : process.env.RUNTIME) ?? 'node';
+const name = flag >= 0 ? process.argv[flag + 1] ?? '' : process.env.RUNTIME ?? 'node'; // a bare --runtime is an error, not node
 
 const runtime = await loadRuntime(name as RuntimeName).catch((error: unknown) => {
   console.error(error instanceof Error ? error.message : String(error));

@@ -2,7 +2,7 @@
 // and prints the speedup.
 //
 //   npm run build && node examples/parallel/dist/src/main.js [--runtime worksteal] [--size 1200x800] [--iter 2000]
-import { availableParallelism } from 'node:os';
+import { availableParallelism, loadavg } from 'node:os';
 import { Container } from 'inversify';
 import { loadRuntime, runtimeModule } from '@runtime-traits/inversify';
 import type { RuntimeName } from '@runtime-traits/inversify';
@@ -51,6 +51,10 @@ await runtime.run(async () => {
   console.log(`  fork-join (${runtime.name.padEnd(9)} runtime) ${parallelMs.toFixed(0).padStart(6)} ms`);
   console.log(`  speedup                       ${(sequentialMs / parallelMs).toFixed(2).padStart(6)}x`);
   console.log(`  same pixels                   ${same ? '   yes' : '    NO'}`);
+  const load = loadavg()[0]!;
+  if (load > availableParallelism() / 2) {
+    console.log(`  (load average ${load.toFixed(1)} on ${availableParallelism()} cores: other work shares them, so the speedup is lower than on an idle machine)`);
+  }
   if (!same) process.exitCode = 1;
 });
 await container.unloadAsync(module);
