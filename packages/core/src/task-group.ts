@@ -4,8 +4,9 @@ import type { Awaitable, Executor, SpawnOptions, Task, TaskContext, TaskDef } fr
 
 /**
  * Children are spawned through the group. `wait()` resolves when every child has finished; the first
- * failure cancels the others and `wait()` rejects with it. Leaving the group (`await using`, or
- * `cancel()`) cancels whatever is still running.
+ * failure cancels the others, closes the group (a spawn then throws CancelledError, the failure as
+ * cause) and `wait()` rejects with it. Leaving the group (`await using`, or `cancel()`) cancels
+ * whatever is still running.
  *
  * ```ts
  * await using group = new TaskGroup(executor);
@@ -71,6 +72,7 @@ export class TaskGroup implements AsyncDisposable {
   }
 
   private checkOpen(): void {
+    if (this.firstError) throw new CancelledError('This task group is closed: a child failed', { cause: this.firstError.error });
     if (this.closed) throw new CancelledError('This task group is closed: it was cancelled or left');
   }
 
@@ -78,7 +80,7 @@ export class TaskGroup implements AsyncDisposable {
     this.children.add(task);
     task.then(() => this.finished(task), (error: unknown) => {
       if (!this.firstError && !CancelledError.is(error)) {
-        this.firstError = { error };
+        this.firstError = { error }; // (and the group takes no more children: a late one would run on after the failure)
         for (const other of this.children) if (other !== task) void other.cancel(error);
       }
       this.finished(task);

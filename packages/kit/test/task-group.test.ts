@@ -27,6 +27,11 @@ describe('TaskGroup', () => {
     expect((error as Error).message).to.equal('first');
     expect(sawAbort).to.equal(true);
     expect(slow.state).to.equal('cancelled');
+    // Closed by the failure: a late child would run on after it (and a second wait() would wait for it).
+    let ran = false;
+    expect(() => group.spawnLocal(async () => { ran = true; })).to.throw(CancelledError, /a child failed/);
+    await delay(5);
+    expect(ran).to.equal(false);
   });
 
   it('should cancel what is left when the group is left', async () => {

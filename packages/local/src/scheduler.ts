@@ -96,6 +96,12 @@ export class Scheduler {
   beforeTurn: (() => void) | undefined = undefined;
   /** Virtual time never moves past this (Infinity: no limit). */
   timeLimit = Infinity;
+  /**
+   * Virtual time moves only while a run() watches (a Simulation: `host.run(main)` drives the world).
+   * Between runs, work that is ready still runs, but a background loop (a heartbeat) cannot push time
+   * on by as much as the real time between two runs allows: what the next run sees does not depend on it.
+   */
+  timeOnlyInRuns = false;
   /** Counters for metrics(). */
   turns = 0;
   woken = 0;
@@ -234,6 +240,7 @@ export class Scheduler {
         if (this.holds === 0) this.idle('idle');
         return;
       }
+      if (this.timeOnlyInRuns && this.time.virtual && this.idleWatchers.size === 0) return; // (watchIdle kicks again)
       const at = first.at;
       if (at > this.timeLimit && this.time.virtual) {
         this.idle('limit');

@@ -4,8 +4,8 @@
 // `sim.host('client').run(main)` drives the whole world until `main` settles, and one seed fixes
 // every choice: which of the tasks woken at the same instant runs first, each packet's latency,
 // each loss. Same seed ⇒ same trace, byte for byte (compare `traceHash()`).
-import type { RuntimeOptions } from '@runtime-traits/core';
-import { checkCount, checkMs, checkOptions, show } from '@runtime-traits/core/kit';
+import { RuntimeShutdownError, type RuntimeOptions } from '@runtime-traits/core';
+import { checkCount, checkFunction, checkMs, checkOptions, show } from '@runtime-traits/core/kit';
 import { ShutdownReason, youngArray } from '@runtime-traits/kit';
 import { LocalRuntime, VIRTUAL_EPOCH } from './local-runtime.js';
 import { isIp, type Latency, type LinkOptions } from './sim-net/network.js';
@@ -36,6 +36,19 @@ export interface SimulationOptions extends RuntimeOptions {
   maxTime?: number;
 }
 
+/** A Simulation's options, checked (TypeError/RangeError naming each), with the defaults filled in. */
+function checkSimulationOptions(opts: SimulationOptions | undefined): { options: SimulationOptions; latency: Latency; lossRate: number; tcpWindow: number } {
+  const options = checkOptions<SimulationOptions>(opts, 'opts') ?? {};
+  const latency = checkLatency(options.latency ?? { min: 1, max: 5 }, 'opts.latency');
+  const lossRate = checkRate(options.lossRate ?? 0, 'opts.lossRate');
+  const tcpWindow = options.tcpWindow === undefined ? 65536 : checkCount(options.tcpWindow, 'opts.tcpWindow');
+  if (options.seed !== undefined) normalizeSeed(options.seed, 'opts.seed');
+  if (options.onUnhandledError !== undefined) checkFunction(options.onUnhandledError, 'opts.onUnhandledError');
+  if (options.keepTrace !== undefined && typeof options.keepTrace !== 'boolean') throw new TypeError(`opts.keepTrace must be a boolean, got ${show(options.keepTrace)}`);
+  if (options.maxTime !== undefined) checkMs(options.maxTime, 'opts.maxTime');
+  return { options, latency, lossRate, tcpWindow };
+}
+
 /**
  * Several hosts, each a `LocalRuntime`, on one virtual clock and one simulated network with latency,
  * loss, partitions and crashes, all driven by one seed. A failing run's error names the seed; pass it
@@ -56,13 +69,9 @@ export class Simulation implements AsyncDisposable, SimulationContext {
   private readonly options: SimulationOptions;
 
   constructor(opts: SimulationOptions = {}) {
-    const options = checkOptions<SimulationOptions>(opts, 'opts') ?? {};
+    const { options, latency, lossRate, tcpWindow } = checkSimulationOptions(opts);
     this.options = { ...options };
     this.seed = options.seed ?? 1;
-    const latency = checkLatency(options.latency ?? { min: 1, max: 5 }, 'opts.latency');
-    const lossRate = checkRate(options.lossRate ?? 0, 'opts.lossRate');
-    const tcpWindow = options.tcpWindow === undefined ? 65536 : checkCount(options.tcpWindow, 'opts.tcpWindow');
-    if (options.seed !== undefined) normalizeSeed(options.seed, 'opts.seed');
     this.onUnhandledError = options.onUnhandledError;
     this.world = new World({
       seed: this.seed,
@@ -78,6 +87,7 @@ export class Simulation implements AsyncDisposable, SimulationContext {
     this.buggifyRng = new Rng((normalizeSeed(this.seed) ^ 0x62756767) >>> 0);
     // The free functions buggify/always/sometimes find this simulation while its tasks run (sim-context.ts).
     this.world.scheduler.beforeTurn = () => enterSimulation(this);
+    this.world.scheduler.timeOnlyInRuns = true;
     enterSimulation(this);
     announceSimulation(this);
   }
@@ -89,6 +99,7 @@ export class Simulation implements AsyncDisposable, SimulationContext {
   host(name: string): LocalRuntime {
     let runtime = this.hosts.get(name);
     if (runtime) return runtime;
+    if (this.world.shutdownReason) throw new RuntimeShutdownError('This simulation has been shut down: it takes no new hosts');
     if (typeof name !== 'string' || name === '' || /\s/.test(name)) throw new TypeError(`name must be a non-empty string without spaces, got ${show(name)}`);
     if (name.toLowerCase() === 'localhost' || isIp(name)) throw new TypeError(`name must be a host name, not ${show(name)}`);
     const n = this.hosts.size + 2;
@@ -224,6 +235,7 @@ export class Simulation implements AsyncDisposable, SimulationContext {
   /** As the method, with the simulations' options given here (`seed`, `latency`…) beside `runs`. */
   static checkDeterminism<T>(scenario: (sim: Simulation) => T | Promise<T>, opts?: DeterminismOptions & SimulationOptions): Promise<DeterminismReport<T>> {
     const { runs, ...options } = checkOptions<DeterminismOptions & SimulationOptions>(opts, 'opts') ?? {};
+    checkSimulationOptions(options); // at the call: a bad one throws here, not from a run later
     return checkDeterminismWith((o) => new Simulation(o), options, scenario, { runs });
   }
 

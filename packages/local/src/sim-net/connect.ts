@@ -3,7 +3,8 @@
 // HOW (one heap entry that changes phase):
 //   syn     due when the SYN reaches the server host. Unreachable (partition, crashed host, an
 //           address nobody has) or a full backlog: send it again after the RTO (1 s, doubling),
-//           and after SYN_RETRIES give up with ETIMEDOUT (about 127 s, as Linux). No listener:
+//           and when the SYN_RETRIES-th retry is unanswered too, give up with ETIMEDOUT: at 63 s (Linux
+//           sends the same retries but waits another 64 s for the last one: 127 s). No listener:
 //           answer RST → phase `refused`. A listener: both ends are made, the server end joins
 //           the accept queue → phase `synack`.
 //   synack  due when the SYN-ACK is back: connect() resolves with the client end.

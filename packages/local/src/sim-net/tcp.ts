@@ -17,7 +17,7 @@
 //                already arrived still gives the data, then null).
 //   `closed` resolves once both directions have ended, on RST, or on local close(); never rejects.
 import type { Connection, SocketAddress } from '@runtime-traits/core';
-import { NetError } from '@runtime-traits/core';
+import { NetError, type NetErrorCode } from '@runtime-traits/core';
 import { abortError, checkData, checkOptions, checkSignal } from '@runtime-traits/core/kit';
 import { deferred, Fifo, promiseInto, untilEnd, youngArray } from '@runtime-traits/kit';
 import type { HostState } from './host-state.js';
@@ -125,7 +125,7 @@ export class TcpEndpoint implements Connection, FlowReceiver {
     if (this.readers.length === 0) {
       if (this.queued > 0) return Promise.resolve(this.take());
       if (this.localClosed || this.finReceived) return Promise.resolve(null);
-      if (this.resetError) return Promise.reject(this.resetError);
+      if (this.resetError) return Promise.reject(asSyscall(this.resetError, 'read'));
     }
     const waiter = new Waiter<Uint8Array | null>(this, 'read', null);
     this.park(waiter, this.readers, signal);
@@ -254,7 +254,7 @@ export class TcpEndpoint implements Connection, FlowReceiver {
       waiter.settle(true, null);
     } else if (this.resetError) {
       this.readers.shift();
-      waiter.settle(false, this.resetError);
+      waiter.settle(false, asSyscall(this.resetError, 'read'));
     }
     this.pokeReader();
   }
@@ -344,7 +344,7 @@ export class TcpEndpoint implements Connection, FlowReceiver {
   private writeFailure(): Error | undefined {
     if (this.stale) return this.host.downError() ?? new NetError('ECONNRESET', 'write ECONNRESET', { syscall: 'write' });
     if (this.writeEnded) return this.pipeError();
-    return this.resetError;
+    return this.resetError && asSyscall(this.resetError, 'write');
   }
 
   private pipeError(): NetError {
@@ -368,9 +368,9 @@ export class TcpEndpoint implements Connection, FlowReceiver {
     this.resetError = error;
     this.out.drop();
     // Readers fail, unless a FIN already promised them the rest of the data and then null.
-    if (!this.finReceived) this.failAll(this.readers, error);
+    if (!this.finReceived) this.failAll(this.readers, asSyscall(error, 'read'));
     else this.pokeReader();
-    this.failAll(this.writers, error);
+    this.failAll(this.writers, asSyscall(error, 'write'));
     this.finish();
   }
 
@@ -385,4 +385,12 @@ export class TcpEndpoint implements Connection, FlowReceiver {
     this.onRelease?.();
     this.closedSignal.resolve();
   }
+}
+
+/** A reset as the operation that meets it reports it (Node's `read ECONNRESET` / `write ECONNRESET`, syscall and all). */
+function asSyscall(error: Error, syscall: 'read' | 'write'): Error {
+  if (!NetError.is(error) || error.syscall === syscall) return error;
+  const message = /^(read|write) /.test(error.message) ? error.message.replace(/^(read|write) /, `${syscall} `)
+    : error.message.startsWith(error.code) ? `${syscall} ${error.message}` : error.message;
+  return new NetError(error.code as NetErrorCode, message, { syscall, cause: error.cause });
 }
