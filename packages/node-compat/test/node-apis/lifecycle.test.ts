@@ -138,13 +138,13 @@ describe('withNodeApis: scopes', () => {
       for (const attempt of [1, 2]) {
         let error;
         try { await withNodeApis(sim.host('a'), () => 'ran'); } catch (e) { error = e; }
-        console.log(attempt, error?.name, isPatched());
+        console.log(JSON.stringify([attempt, error?.name, isPatched()])); // (a string: no colours under FORCE_COLOR)
       }
       await sim.shutdown();
     `;
     const run = spawnSync(process.execPath, ['--input-type=module', '-e', program], { encoding: 'utf8', timeout: 30_000 });
     expect(run.signal, 'the process exits by itself').to.equal(null);
-    expect(run.stdout.trim().split('\n')).to.deep.equal(['1 UnsupportedError false', '2 UnsupportedError false']);
+    expect(run.stdout.trim().split('\n')).to.deep.equal(['[1,"UnsupportedError",false]', '[2,"UnsupportedError",false]']);
   });
 
   it('should refuse bad arguments, and a virtual-time runtime that cannot carry Node\'s timers', () => {
