@@ -10,7 +10,7 @@ import { isIP } from 'node:net';
 import { inspect, promisify } from 'node:util';
 import { UnsupportedError } from '@runtime-traits/core';
 import { Scope } from '../scope/scope.js';
-import { codedError, invalidArgType, lookupError } from '../internal/node-errors.js';
+import { checkCallback, codedError, invalidArgType, lookupError } from '../internal/node-errors.js';
 import { callSite } from './call-site.js';
 import type { PatchSet } from './patch-set.js';
 
@@ -65,11 +65,7 @@ function checkHostname(hostname: unknown): string {
   return hostname;
 }
 
-function checkCallback(cb: unknown): asserts cb is Fn {
-  if (typeof cb !== 'function') throw invalidArgType('callback', 'of type function', cb);
-}
-
-/** Options that are neither a family number nor an object (nor absent): Node's error for them (dns.promises.lookup). */
+/** Options that are neither a family number nor an object (nor absent): Node's error for them. */
 function checkOptionsType(options: unknown): void {
   if (options !== undefined && typeof options !== 'number' && typeof options !== 'object') throw invalidArgType('options', 'of type object or integer', options);
 }
@@ -84,11 +80,11 @@ function lookup(hostname: unknown, options: unknown, callback?: unknown): unknow
   if (typeof options === 'function') cb = options as Fn;
   else if (options === undefined || typeof options === 'number' || typeof options === 'object') {
     checkCallback(callback);
-    cb = callback;
+    cb = callback as Fn;
     opts = options;
   } else {
     checkCallback(arguments.length === 2 ? options : callback);
-    throw invalidArgType('options', 'of type object or integer', options);
+    checkOptionsType(options); // (throws: options of any other type)
   }
   const family = familyOf(opts);
   const all = (opts as LookupOptions | undefined)?.all === true;

@@ -8,7 +8,7 @@
 import { Buffer } from 'node:buffer';
 import crypto from 'node:crypto';
 import { inspect } from 'node:util';
-import { codedError, invalidArgType } from '../internal/node-errors.js';
+import { checkCallback, codedError, invalidArgType } from '../internal/node-errors.js';
 import { Scope } from '../scope/scope.js';
 import type { PatchSet } from './patch-set.js';
 import { realMathRandom } from './originals.js';
@@ -96,10 +96,6 @@ function withSeparators(n: number): string {
   return String(n).replace(/\B(?=(\d{3})+(?!\d))/g, '_');
 }
 
-/** A callback given, it must be a function (Node's validateFunction). */
-function checkCallbackArg(cb: unknown): void {
-  if (cb !== undefined && typeof cb !== 'function') throw invalidArgType('callback', 'of type function', cb);
-}
 
 /** Calls back as Node does for the threadpool forms: later, here as an immediate of the host. */
 function callBack(scope: Scope, cb: Fn, ...args: unknown[]): void {
@@ -111,7 +107,7 @@ function randomBytes(size: unknown, cb?: unknown): unknown {
   if (scope === undefined) return real.randomBytes(size, cb);
   if (typeof size !== 'number') throw invalidArgType('size', 'of type number', size);
   if (!(size >= 0 && size <= 2 ** 31 - 1)) throw outOfRange('size', '>= 0 && <= 2147483647', size);
-  checkCallbackArg(cb);
+  if (cb !== undefined) checkCallback(cb); // (optional: absent, the call is synchronous)
   const buffer = Buffer.alloc(Math.trunc(size));
   fill(scope, buffer);
   if (typeof cb !== 'function') return buffer;
@@ -144,7 +140,7 @@ function randomInt(a: unknown, b?: unknown, c?: unknown): unknown {
   const min = minGiven ? a : 0;
   const max = minGiven ? b : a;
   const cb = minGiven ? c : b;
-  checkCallbackArg(cb);
+  if (cb !== undefined) checkCallback(cb); // (optional: absent, the call is synchronous)
   if (!Number.isSafeInteger(min)) throw invalidArgType('min', 'a safe integer', min);
   if (!Number.isSafeInteger(max)) throw invalidArgType('max', 'a safe integer', max);
   if ((max as number) <= (min as number)) throw outOfRange('max', `greater than the value of "min" (${min as number})`, max as number);

@@ -7,7 +7,7 @@
 // Node's `util.promisify(setTimeout)` and `setImmediate` find the scope-aware timers/promises.
 import timers from 'node:timers';
 import { promisify } from 'node:util';
-import { invalidArgType } from '../internal/node-errors.js';
+import { checkCallback } from '../internal/node-errors.js';
 import { Scope } from '../scope/scope.js';
 import type { PatchSet } from './patch-set.js';
 import {
@@ -18,10 +18,6 @@ import { promiseTimers } from './timers-promises.js';
 
 type Callback = (...args: unknown[]) => void;
 
-/** Node's ERR_INVALID_ARG_TYPE for a callback that is not a function. */
-export function checkCallback(callback: unknown): asserts callback is Callback {
-  if (typeof callback !== 'function') throw invalidArgType('callback', 'of type function', callback);
-}
 
 function setTimeout(callback: Callback, after?: number, ...args: unknown[]): unknown {
   const scope = Scope.active();

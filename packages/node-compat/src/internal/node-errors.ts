@@ -68,6 +68,11 @@ export function invalidArgType(name: string, expected: string, value: unknown): 
   return codedError('ERR_INVALID_ARG_TYPE', `The "${name}" ${name.includes('.') ? 'property' : 'argument'} must be ${expected}. Received ${receivedText(value)}`, TypeError) as TypeError;
 }
 
+/** Node's validateFunction for a callback: ERR_INVALID_ARG_TYPE naming "callback". */
+export function checkCallback(callback: unknown): asserts callback is (...args: never[]) => unknown {
+  if (typeof callback !== 'function') throw invalidArgType('callback', 'of type function', callback);
+}
+
 /** An error with one of Node's own ERR_* codes (Node's internal errors are plain Errors with a code). */
 export function codedError(code: string, message: string, Type: ErrorConstructor = Error): Error {
   const error = new Type(message) as Error & { code: string };
