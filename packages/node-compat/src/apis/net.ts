@@ -187,7 +187,7 @@ function listen(this: ListeningServer, ...args: unknown[]): unknown {
     signal.addEventListener('abort', () => this.close(), { once: true });
   }
   // http.Server checks header/request timeouts on Node's real clock (its own setInterval); in a simulation that would fire in real time.
-  if (scope.closedWorld) this.once('listening', () => stopConnectionsCheck(this));
+  if (scope.closedWorld) this.once('listening', () => { stopConnectionsCheck(this); orderConnections(this); });
   listenVia(this as never, { net: scope.reactor.net, clock: scope.reactor.clock, owner: scope, timers: scopeTimerSource(scope) }, at, backlog).catch((error: unknown) => {
     if (scope.frozen || (error as { code?: unknown }).code === 'ERR_SERVER_NOT_RUNNING') return;
     this.emit('error', nodeError(error, 'listen', 'EADDRINUSE', 'path' in at ? at : { host: at.host ?? '0.0.0.0', port: at.port }));
@@ -217,6 +217,43 @@ function stopConnectionsCheck(server: object): void {
   for (const key of Object.getOwnPropertySymbols(server)) {
     if (key.description === 'http.server.connectionsCheckingInterval') realClearInterval((server as Record<symbol, NodeJS.Timeout>)[key]);
   }
+}
+
+/**
+ * http.Server keeps its connections in a native list that hands out idle ones in the order of their
+ * parsers' memory addresses, so close() and closeIdleConnections() (and closeAllConnections(), which
+ * ends the active ones last) would destroy them in an order the seed does not decide. On a simulated
+ * host the server's list hands them out ordered by their addresses and ports instead (every socket of
+ * one listener has its own peer address and port).
+ */
+function orderConnections(server: object): void {
+  for (const key of Object.getOwnPropertySymbols(server)) {
+    if (key.description !== 'http.server.connections') continue;
+    const list = (server as Record<symbol, Record<string, unknown> | undefined>)[key];
+    if (list === undefined || list === null) continue;
+    for (const name of ['all', 'idle']) {
+      const original = list[name];
+      if (typeof original !== 'function') continue;
+      Object.defineProperty(list, name, {
+        configurable: true,
+        writable: true,
+        value(this: unknown, ...args: unknown[]): unknown {
+          const found = Reflect.apply(original, this, args);
+          return Array.isArray(found) ? found.sort(byPeer) : found;
+        },
+      });
+    }
+  }
+}
+
+function byPeer(a: { socket?: net.Socket | null }, b: { socket?: net.Socket | null }): number {
+  const x = peerKey(a.socket);
+  const y = peerKey(b.socket);
+  return x < y ? -1 : x > y ? 1 : 0;
+}
+
+function peerKey(socket: net.Socket | null | undefined): string {
+  return socket ? `${socket.remoteAddress ?? ''}|${String(socket.remotePort ?? '').padStart(5, '0')}` : '';
 }
 
 function checkTls(scope: Scope, what: string): void {

@@ -138,6 +138,36 @@ describe('withNodeApis: libraries on simulated hosts', () => {
     expect(r.hourInRealMs).to.be.below(1_000);
   });
 
+  it('should hand out an http server\'s connections (close() destroys its idle ones in that order) by their peers\' ports, not by where Node\'s parsers sit in memory', async () => {
+    // Node lists connections in a native set ordered by the parsers' addresses, and reuses parsers
+    // last-freed-first: from the second batch on, the raw order differs from run to run.
+    const report = await Simulation.checkDeterminism(async (sim) => {
+      const [server, client] = [sim.host('server'), sim.host('client')];
+      let srv: http.Server | undefined;
+      void withNodeApis(server, () => { srv = http.createServer((req, res) => res.end('ok')).listen(80); });
+      return withNodeApis(client, () => client.run(async () => {
+        const orders: number[][] = [];
+        for (let b = 0; b < 4; b++) {
+          const agent = new http.Agent({ keepAlive: true, maxFreeSockets: 16 });
+          await Promise.all(Array.from({ length: 3 + 2 * b }, (_, i) => new Promise<void>((resolve, reject) => {
+            setTimeout(() => http.get('http://server/', { agent }, (res) => res.resume().on('end', resolve)).on('error', reject), i);
+          })));
+          await sleep(5);
+          const key = Object.getOwnPropertySymbols(srv).find((k) => k.description === 'http.server.connections')!;
+          const list = (srv as unknown as Record<symbol, { idle(): Array<{ socket: { remotePort: number } }> }>)[key];
+          orders.push(list.idle().map((parser) => parser.socket.remotePort));
+          if (b === 3) await withNodeApis(server, () => new Promise((resolve) => srv!.close(resolve)));
+          else for (const socket of Object.values(agent.freeSockets).flat().reverse()) socket!.destroy();
+          agent.destroy();
+          await sleep(5);
+        }
+        return orders;
+      }));
+    }, { seed: 24 });
+    expect(report.result.map((ports) => ports.length)).to.deep.equal([3, 5, 7, 9]);
+    for (const ports of report.result) expect(ports).to.deep.equal([...ports].sort((a, b) => a - b));
+  });
+
   describe('library state that outlives a run', () => {
     it('should re-home undici\'s process-wide timers and global dispatcher per host: idle keep-alive sockets left at the end, default timeouts on, three runs alike', async () => {
       const report = await Simulation.checkDeterminism(async (sim) => {
