@@ -94,6 +94,15 @@ function overHandle(options: unknown): boolean {
   return o !== undefined && o !== null && (o.fd !== undefined || o.handle !== undefined);
 }
 
+/**
+ * Node's own stdout or stderr over a pipe, made the first time either is used (console.log, a warning):
+ * output that leaves the process, not a connection into the world, so a simulated host may make it.
+ */
+function stdioOutput(options: unknown): boolean {
+  const o = options as { fd?: unknown; handle?: unknown; readable?: unknown } | undefined;
+  return (o?.fd === 1 || o?.fd === 2) && o.handle === undefined && o.readable === false;
+}
+
 function refuseInSimulation(scope: Scope, what: string): never {
   throw new UnsupportedError('net.simulated', `${what} inside simulated host ${scope.name} would reach the real network (at ${callSite()})`);
 }
@@ -120,7 +129,7 @@ const Socket = function Socket(this: unknown, options?: unknown): unknown {
   const scope = Scope.active();
   if (scope === undefined || scope.native) return Reflect.construct(RealSocket, [options], RealSocket);
   if (overHandle(options)) {
-    if (scope.closedWorld) refuseInSimulation(scope, 'a net.Socket over a handle or file descriptor');
+    if (scope.closedWorld && !stdioOutput(options)) refuseInSimulation(scope, 'a net.Socket over a handle or file descriptor');
     return Reflect.construct(RealSocket, [options], RealSocket);
   }
   return scopedSocket(scope, options as Record<string, unknown> | undefined);

@@ -147,6 +147,29 @@ describe('withNodeApis: scopes', () => {
     expect(run.stdout.trim().split('\n')).to.deep.equal(['[1,"UnsupportedError",false]', '[2,"UnsupportedError",false]']);
   });
 
+  it('should let a simulated host be the first to print to stdout and stderr when they are pipes (Node makes them net.Sockets over fds 1 and 2 then)', () => {
+    const program = `
+      import { Simulation } from ${JSON.stringify(import.meta.resolve('@runtime-traits/local'))};
+      import { withNodeApis } from ${JSON.stringify(new URL('../../src/index.js', import.meta.url).href)};
+      const sim = new Simulation({ seed: 1 });
+      const host = sim.host('a');
+      const result = await withNodeApis(host, () => host.run(async () => {
+        console.log('out from the host');
+        console.error('err from the host');
+        process.emitWarning('something odd', 'MyWarning');
+        await new Promise((resolve) => setTimeout(resolve, 10));
+        return 'ran';
+      })).catch((error) => String(error));
+      console.log(JSON.stringify(result));
+      await sim.shutdown();
+    `;
+    const run = spawnSync(process.execPath, ['--input-type=module', '-e', program], { encoding: 'utf8', timeout: 30_000 });
+    expect(run.signal, 'the process exits by itself').to.equal(null);
+    expect(run.stdout.trim().split('\n')).to.deep.equal(['out from the host', '"ran"']);
+    expect(run.stderr).to.include('err from the host').and.to.include('MyWarning: something odd');
+    expect(run.status).to.equal(0);
+  });
+
   it('should refuse bad arguments, and a virtual-time runtime that cannot carry Node\'s timers', () => {
     expect(() => withNodeApis(42 as never, () => 1)).to.throw(TypeError, /runtime/);
     expect(() => withNodeApis(new Simulation().host('a'), 'fn' as never)).to.throw(TypeError, /fn/);
