@@ -38,10 +38,16 @@ function checkTimerOptions(options: unknown): TimerOptions {
   return o;
 }
 
-/** A promise of `start(options)`, or rejected with the options' error. */
-function checked<T>(options: unknown, start: (o: TimerOptions) => Promise<T>): Promise<T> {
+/** A delay as Node checks it: a number or nothing (a bad number becomes 1 ms later, with Node's warning). */
+function checkDelay(delay: unknown): void {
+  if (delay !== undefined && typeof delay !== 'number') throw invalidArgType('delay', 'of type number', delay);
+}
+
+/** A promise of `start(options)`, or rejected with the delay's or the options' error. */
+function checked<T>(delay: unknown, options: unknown, start: (o: TimerOptions) => Promise<T>): Promise<T> {
   let o: TimerOptions;
   try {
+    checkDelay(delay);
     o = checkTimerOptions(options);
   } catch (error) {
     return Promise.reject(error);
@@ -70,24 +76,26 @@ function scopedPromise<T>(options: TimerOptions, start: (done: () => void) => { 
 function setTimeout<T = void>(delay?: number, value?: T, options?: TimerOptions): Promise<T> {
   const scope = Scope.active();
   if (scope === undefined) return real.setTimeout(delay, value, options) as Promise<T>;
-  return checked(options, (opts) => scopedPromise(opts, (done) => new Timeout(scope, done, coerceDelay(delay), undefined, false), value as T));
+  return checked(delay, options, (opts) => scopedPromise(opts, (done) => new Timeout(scope, done, coerceDelay(delay), undefined, false), value as T));
 }
 
 function setImmediate<T = void>(value?: T, options?: TimerOptions): Promise<T> {
   const scope = Scope.active();
   if (scope === undefined || scope.loop === undefined) return real.setImmediate(value, options) as Promise<T>;
-  return checked(options, (opts) => scopedPromise(opts, (done) => new Immediate(scope, done, undefined), value as T));
+  return checked(undefined, options, (opts) => scopedPromise(opts, (done) => new Immediate(scope, done, undefined), value as T));
 }
 
 function setInterval<T = void>(delay?: number, value?: T, options?: TimerOptions): AsyncIterableIterator<T> {
   const scope = Scope.active();
   if (scope === undefined) return real.setInterval(delay, value, options) as AsyncIterableIterator<T>;
-  return intervalIterator(scope, coerceDelay(delay), value as T, options);
+  return intervalIterator(scope, delay, value as T, options);
 }
 
 /** Ticks that came while the consumer was busy are yielded one after another, as Node does; bad options reject the first next(). */
-async function* intervalIterator<T>(scope: Scope, ms: number, value: T, options: unknown): AsyncGenerator<T> {
+async function* intervalIterator<T>(scope: Scope, delay: unknown, value: T, options: unknown): AsyncGenerator<T> {
+  checkDelay(delay);
   const { signal, ref } = checkTimerOptions(options);
+  const ms = coerceDelay(delay);
   if (signal?.aborted) throw abortError(signal);
   let ticks = 0;
   let wake: (() => void) | undefined;

@@ -198,7 +198,7 @@ describe('withNodeApis: timers', () => {
     }
   });
 
-  it('should refuse bad options of node:timers/promises as Node does: rejected (not thrown), same class, code and message', async () => {
+  it('should refuse bad delays and options of node:timers/promises as Node does: rejected (not thrown), same class, code and message', async () => {
     const sim = new Simulation({ seed: 1 });
     const { node, scope } = await failuresHereAndIn(sim.host('a'), {
       'setTimeout options "bad"': () => timersPromises.setTimeout(10, 'x', 'bad' as never),
@@ -206,6 +206,10 @@ describe('withNodeApis: timers', () => {
       'setTimeout signal 1': () => timersPromises.setTimeout(10, 'x', { signal: 1 as never }),
       'setImmediate ref "yes"': () => timersPromises.setImmediate('x', { ref: 'yes' as never }),
       'setInterval options 7, first next()': () => timersPromises.setInterval(10, 'x', 7 as never)[Symbol.asyncIterator]().next(),
+      'setTimeout delay "x"': () => timersPromises.setTimeout('x' as never, 'v'),
+      'setTimeout delay null, options "bad"': () => timersPromises.setTimeout(null as never, 'v', 'bad' as never),
+      'setInterval delay "x", first next()': () => timersPromises.setInterval('x' as never)[Symbol.asyncIterator]().next(),
+      'scheduler.wait delay "x"': () => timersPromises.scheduler.wait('x' as never),
       'setTimeout callback 42': () => setTimeout(42 as never, 10),
     });
     await sim.shutdown();
