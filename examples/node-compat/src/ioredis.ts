@@ -30,11 +30,16 @@ export function runtimeConnector(reactor: Reactor): NonNullable<RedisOptions['Co
 async function main(): Promise<void> {
   const rt = await NodeRuntime.create();
   const port = Number(process.env.REDIS_PORT ?? 6379);
-  const redis = new Redis({ host: '127.0.0.1', port, Connector: runtimeConnector(rt.reactor) });
-  await redis.set('recipe', 'over a runtime');
-  console.log(`ioredis: ${await redis.get('recipe')}`);
-  redis.disconnect();
-  await rt.shutdown();
+  // No retries: without a Redis at `port` the first command fails and the program ends (ioredis's
+  // default would reconnect, and report each failure, for ever).
+  const redis = new Redis({ host: '127.0.0.1', port, Connector: runtimeConnector(rt.reactor), maxRetriesPerRequest: 0, retryStrategy: () => null });
+  try {
+    await redis.set('recipe', 'over a runtime');
+    console.log(`ioredis: ${await redis.get('recipe')}`);
+  } finally {
+    redis.disconnect();
+    await rt.shutdown();
+  }
 }
 
 runMain(import.meta, main);
