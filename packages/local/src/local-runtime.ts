@@ -8,6 +8,7 @@ import { cellOf, ShutdownReason, TaskCell, TaskSet } from '@runtime-traits/kit';
 import { normalizeSeed } from './rng.js';
 import { ForeignReactor } from './foreign-reactor.js';
 import { LocalHostHooks } from './host-hooks.js';
+import { Flow } from './sim-net/flow.js';
 import type { HostState } from './sim-net/host-state.js';
 import { HostClock } from './time/host-clock.js';
 import { LocalExecutor } from './local-executor.js';
@@ -239,20 +240,23 @@ export class LocalRuntime implements Runtime, WorldMember {
 
   /**
    * Rejects the host's timers with `reason()` and closes its sockets (crash: peers get RST). The error
-   * is made once, and only if something needs it (an error's stack costs microseconds).
+   * is made once, and only if something needs it (an error's stack costs microseconds). A shutdown
+   * keeps what its connections already sent travelling (data, then FIN), as a process that exits
+   * leaves its kernel to deliver what it wrote; a crash loses it (Flow.abandon).
    */
   private dropHost(reason: () => Error, crash: boolean): void {
     const host = this.host;
     const index = host.index;
     let error: Error | undefined;
     const why = (): Error => (error ??= reason());
-    for (const timer of this.world.scheduler.timers.removeWhere((t) => t.owner === index)) timer.abandon?.(why());
+    const dropped = this.world.scheduler.timers.removeWhere((t) => t.owner === index && (crash || !(t instanceof Flow)));
+    for (const timer of dropped) timer.abandon?.(why());
     for (const list of [...host.tcpListeners.values()]) for (const listener of list) void listener.close();
     for (const listener of [...host.unixListeners.values()]) void listener.close();
     for (const list of [...host.udpSockets.values()]) for (const socket of list) void socket.close();
     for (const end of [...host.endpoints]) {
       if (crash) end.die(why());
-      else void end.close();
+      else end.closeAtShutdown();
     }
     host.clientPorts.clear();
   }

@@ -38,7 +38,7 @@ describe('Simulation between runs, after shutdown, and its checks', () => {
   });
 
   it('should name the operation that meets a reset: write ECONNRESET for a write, read ECONNRESET for a read', async () => {
-    const sim = new Simulation({ seed: 2 });
+    const sim = new Simulation({ seed: 2, tcpWindow: 2 });
     const server = sim.host('server');
     const client = sim.host('client');
     const failures = await client.run(async (cx) => {
@@ -46,9 +46,10 @@ describe('Simulation between runs, after shutdown, and its checks', () => {
       const accepting = listener.accept();
       const conn = await cx.runtime.reactor.net.connect({ host: 'server', port: 80 });
       const peer = (await accepting)!;
-      await peer.write(new Uint8Array([1, 2, 3]));
+      const waiting = peer.write(new Uint8Array([1, 2, 3])).catch(() => undefined); // one byte waits for the window
       await cx.runtime.reactor.clock.sleep(50);
-      await conn.close(); // unread data: the peer gets RST
+      await conn.close(); // the peer's write still waits: the peer gets RST
+      await waiting;
       await cx.runtime.reactor.clock.sleep(50);
       const failure = (p: Promise<unknown>): Promise<string> => p.then(() => 'ok', (e: NetError) => `${e.code} ${e.syscall} ${e.message.split(':')[0]}`);
       return [await failure(peer.write(new Uint8Array([4]))), await failure(peer.read())];

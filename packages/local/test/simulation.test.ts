@@ -151,6 +151,97 @@ describe('Simulation', () => {
       expect(result).to.deep.equal({ late: 'EPIPE', got: 5000 });
     });
 
+    it('close() first sends writes waiting for the window, then FIN, and resolves once they went (as the node runtime flushes)', async () => {
+      sim = new Simulation({ seed: 15, tcpWindow: 1000 });
+      const server = sim.host('server');
+      const result = await sim.host('client').run(async (cx) => {
+        const listener = await server.reactor.net.listen({ host: '0.0.0.0', port: 9 });
+        const conn = await cx.runtime.reactor.net.connect({ host: 'server', port: 9 });
+        const peer = (await listener.accept())!;
+        const big = conn.write(pattern(5000)).then(() => 'sent', (e: NetError) => e.code);
+        const reading = readAll(peer);
+        await conn.close();
+        const got = await reading;
+        return { big: await big, got: got.length, intact: got.every((b, i) => b === pattern(5000)[i]), late: await conn.write('x').catch((e: NetError) => e.code) };
+      });
+      expect(result).to.deep.equal({ big: 'sent', got: 5000, intact: true, late: 'EPIPE' });
+    });
+
+    it('close() gives up flushing after 2 s when the peer does not read: the waiting write fails EPIPE, the peer reads what came, then null', async () => {
+      sim = new Simulation({ seed: 15, tcpWindow: 1000 });
+      const server = sim.host('server');
+      const result = await sim.host('client').run(async (cx) => {
+        const { clock, net } = cx.runtime.reactor;
+        const listener = await server.reactor.net.listen({ host: '0.0.0.0', port: 9 });
+        const conn = await net.connect({ host: 'server', port: 9 });
+        const peer = (await listener.accept())!;
+        const big = conn.write(pattern(5000)).then(() => 'sent', (e: NetError) => e.code);
+        const t0 = clock.now();
+        await conn.close();
+        const closedAfter = clock.now() - t0;
+        return { closedAfter, big: await big, got: (await readAll(peer)).length };
+      });
+      expect(result).to.deep.equal({ closedAfter: 2000, big: 'EPIPE', got: 1000 });
+    });
+
+    it('an aborted write rejects, but its bytes still go out before the next write\'s: the stream is never torn', async () => {
+      sim = new Simulation({ seed: 16, tcpWindow: 1000 });
+      const server = sim.host('server');
+      const result = await sim.host('client').run(async (cx) => {
+        const { clock, net } = cx.runtime.reactor;
+        const listener = await server.reactor.net.listen({ host: '0.0.0.0', port: 9 });
+        const conn = await net.connect({ host: 'server', port: 9 });
+        const peer = (await listener.accept())!;
+        const stop = new AbortController();
+        const big = conn.write(pattern(5000), { signal: stop.signal }).then(() => 'sent', (e: Error) => e.name);
+        await clock.sleep(20);
+        stop.abort();
+        const tail = conn.write('tail');
+        await conn.closeWrite();
+        const got = await readAll(peer);
+        await tail;
+        return { big: await big, got: got.length, intact: got.subarray(0, 5000).every((b, i) => b === pattern(5000)[i]), tail: text(got.subarray(5000)) };
+      });
+      expect(result).to.deep.equal({ big: 'AbortError', got: 5004, intact: true, tail: 'tail' });
+    });
+
+    it('fails writes EPIPE after the peer closed and answered a write with RST (Linux\'s CLOSE_WAIT, as node:net reports it)', async () => {
+      sim = new Simulation({ seed: 17 });
+      const server = sim.host('server');
+      const result = await sim.host('client').run(async (cx) => {
+        const { clock, net } = cx.runtime.reactor;
+        const listener = await server.reactor.net.listen({ host: '0.0.0.0', port: 9 });
+        const conn = await net.connect({ host: 'server', port: 9 });
+        await (await listener.accept())!.close();
+        const eof = await conn.read();
+        const first = await conn.write('x').then(() => 'ok', (e: NetError) => e.code);
+        await clock.sleep(100); // the peer's RST comes back
+        const later = await conn.write('y').then(() => 'ok', (e: NetError) => e.code);
+        return { eof, first, later, read: await conn.read() };
+      });
+      expect(result).to.deep.equal({ eof: null, first: 'ok', later: 'EPIPE', read: null });
+    });
+
+    it('close() with a full window received but unread ends the stream with FIN; the peer\'s next write goes out and meets RST (never a write stuck on a dead window)', async () => {
+      sim = new Simulation({ seed: 18, tcpWindow: 4 });
+      const server = sim.host('server');
+      const result = await sim.host('client').run(async (cx) => {
+        const { clock, net } = cx.runtime.reactor;
+        const listener = await server.reactor.net.listen({ host: '0.0.0.0', port: 9 });
+        const conn = await net.connect({ host: 'server', port: 9 });
+        const peer = (await listener.accept())!;
+        await peer.write('full'); // exactly one window, never read
+        await clock.sleep(50);
+        await conn.close();
+        const eof = await peer.read();
+        const next = await peer.write('more').then(() => 'ok', (e: NetError) => e.code);
+        await clock.sleep(100);
+        const later = await peer.write('x').then(() => 'ok', (e: NetError) => e.code);
+        return { eof, next, later };
+      });
+      expect(result).to.deep.equal({ eof: null, next: 'ok', later: 'EPIPE' });
+    });
+
     it('keeps a stream whole and in order under 30% packet loss (loss only delays TCP)', async () => {
       sim = new Simulation({ seed: 7, lossRate: 0.3 });
       echoServer(sim.host('server'));
@@ -252,6 +343,33 @@ describe('Simulation', () => {
       expect(outcome.nobodyListens).to.equal('ECONNREFUSED');
       expect(outcome.echoed).to.equal('back');
       expect(outcome.cancelled).to.equal(2);
+    });
+
+    it('shutdown() of a host still delivers what its connections had sent, then FIN; a crash resets even a connection it had closed', async () => {
+      sim = new Simulation({ seed: 12, latency: { min: 5, max: 5 } });
+      const [server, other] = [sim.host('server'), sim.host('other')];
+      const result = await sim.host('client').run(async (cx) => {
+        const { net } = cx.runtime.reactor;
+        const read = async (conn: Connection): Promise<string[]> => {
+          const seen: string[] = [];
+          for (;;) {
+            const chunk = await conn.read().catch((e: NetError) => e.code);
+            seen.push(typeof chunk === 'string' ? chunk : String(text(chunk)));
+            if (typeof chunk === 'string' || chunk === null) return seen;
+          }
+        };
+        const served = async (host: Runtime, fault: () => unknown): Promise<string[]> => {
+          const listener = await host.reactor.net.listen({ host: '0.0.0.0', port: 80 });
+          const conn = await net.connect({ host: host === server ? 'server' : 'other', port: 80 });
+          const peer = (await listener.accept())!;
+          await peer.write('hello');
+          await peer.close();
+          fault(); // while 'hello' and FIN are still on the wire
+          return read(conn);
+        };
+        return { shutdown: await served(server, () => void server.shutdown()), crash: await served(other, () => sim.crash('other')) };
+      });
+      expect(result).to.deep.equal({ shutdown: ['hello', 'null'], crash: ['ECONNRESET'] });
     });
 
     it('refuses work on a crashed host until restart: spawn throws, run() and reactor calls reject', async () => {

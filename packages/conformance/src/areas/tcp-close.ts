@@ -56,6 +56,7 @@ export function tcpCloseArea(h: Harness): void {
       h.it('read() after a local close() resolves null', async (t) => {
         const { client, server } = await connectedPair(t);
         await server.write('unread');
+        await t.clock.sleep(50); // the bytes have arrived, unread
         await client.close();
         expect(await client.read()).to.equal(null);
       }, gate);
@@ -91,6 +92,25 @@ export function tcpCloseArea(h: Harness): void {
         await client.close();
         await settle(pending!); // resolves or rejects; it must not hang
       }, gate);
+      h.it('close() first sends a write that waits on backpressure: a reading peer gets every byte, then null', async (t) => {
+        const { client, server } = await connectedPair(t);
+        const chunk = pattern(MiB, 1);
+        let written = 0;
+        let pending: Promise<void> | undefined;
+        for (let i = 0; i < 64 && !pending; i++) {
+          const write = client.write(chunk);
+          written += chunk.length;
+          const done = await Promise.race([write.then(() => true, () => true), t.clock.sleep(20).then(() => false)]);
+          if (!done) pending = write;
+        }
+        expect(pending, 'no write ever waited though the peer read nothing').to.not.equal(undefined);
+        const closing = client.close();
+        const got = await readAll(server);
+        expect(got.length, 'bytes the peer read before null').to.equal(written);
+        const flushed = await settle(pending!);
+        holds('value' in flushed, 'the write close() flushed to resolve', () => describeError((flushed as { error: unknown }).error));
+        await closing;
+      }, gate);
       h.it('keeps its addresses readable after close()', async (t) => {
         const { listener, client } = await connectedPair(t);
         await client.close();
@@ -115,6 +135,13 @@ export function tcpCloseArea(h: Harness): void {
         const { client, server } = await connectedPair(t);
         await client[Symbol.asyncDispose]();
         expect(await server.read()).to.equal(null);
+      }, gate);
+      h.it('a peer that closes with a few bytes received but unread ends the stream (null), not a reset', async (t) => {
+        const { client, server } = await connectedPair(t);
+        await client.write('never read');
+        await t.clock.sleep(50); // the bytes have arrived at the server, which does not read them
+        await server.close();
+        expect(await client.read()).to.equal(null);
       }, gate);
       h.it('a peer that closes with unread data resets: read() rejects NetError ECONNRESET, closed still resolves', async (t) => {
         const { client, server } = await connectedPair(t);
@@ -194,6 +221,35 @@ export function tcpCloseArea(h: Harness): void {
         await expectReject(client.read({ signal: AbortSignal.abort() }), CancelledError);
         expect(text(await readAll(client))).to.equal('waiting');
       }, gate);
+      h.it('a write() aborted while it waits on backpressure rejects, but its bytes still arrive before the next write\'s', async (t) => {
+        const { client, server } = await connectedPair(t);
+        const chunk = pattern(MiB, 5);
+        let written = 0;
+        let aborted: Promise<void> | undefined;
+        for (let i = 0; i < 64 && !aborted; i++) {
+          const stop = new AbortController();
+          const write = client.write(chunk, { signal: stop.signal });
+          written += chunk.length;
+          const done = await Promise.race([write.then(() => true, () => true), t.clock.sleep(20).then(() => false)]);
+          if (!done) {
+            stop.abort();
+            aborted = write;
+          }
+        }
+        expect(aborted, 'no write ever waited though the peer read nothing').to.not.equal(undefined);
+        const outcome = await settle(aborted!);
+        const tail = client.write('tail');
+        const reading = readAll(server);
+        await tail;
+        await client.closeWrite();
+        const got = await reading;
+        expect(got.length, 'bytes the peer read').to.equal(written + 4);
+        let torn = false;
+        for (let i = 0; i < written; i++) if (got[i] !== chunk[i % chunk.length]) { torn = true; break; }
+        holds(!torn, 'every byte of the aborted write, in order, before the next write\'s', () => 'a torn stream');
+        expect(text(got.subarray(written))).to.equal('tail');
+        holds('value' in outcome || CancelledError.is(outcome.error), 'the aborted write to resolve or reject CancelledError', () => describeError((outcome as { error: unknown }).error));
+      }, gate);
       h.it('write() with an already-aborted signal rejects with CancelledError', async (t) => {
         const { client } = await connectedPair(t);
         await expectReject(client.write('x', { signal: AbortSignal.abort() }), CancelledError);
@@ -270,6 +326,14 @@ export function tcpCloseArea(h: Harness): void {
         const listener = await t.net.listen({ port: 0 });
         await listener[Symbol.asyncDispose]();
         expect(await listener.accept()).to.equal(null);
+      }, gate);
+      h.it('closing the listener ends a connection nobody accepted: the client reads null', async (t) => {
+        const listener = await listen(t);
+        const client = await t.net.connect(listener.address);
+        t.defer(() => client.close());
+        await t.clock.sleep(50);
+        await listener.close();
+        expect(await client.read()).to.equal(null);
       }, gate);
       h.it('closing the listener leaves accepted connections open', async (t) => {
         const { listener, client, server } = await connectedPair(t);

@@ -30,6 +30,8 @@ export interface FlowReceiver {
   receive(segment: Segment): void;
   /** The flow gave up: the link stayed down too long. */
   timedOut(): void;
+  /** This end was closed (or reset) by its own side: the host no longer tells its peer anything through it. */
+  readonly finished: boolean;
 }
 
 const RTO_MIN = 200;
@@ -115,10 +117,16 @@ export class Flow implements TimerItem {
     if (first !== undefined) this.arm(first.arrival);
   }
 
-  /** Abandoned with the sender's host (crash/shutdown): nothing more travels. */
+  /**
+   * The sender's host crashed: what is on the wire is lost. An end still open is reset at its peer by
+   * TcpEndpoint.die(); one already closed, whose FIN (or last data) was still travelling, is reset here,
+   * else its peer would wait for a FIN that never comes.
+   */
   abandon(): void {
     this.armed = false;
+    const lost = this.segments.length > 0;
     this.segments.clear();
+    if (lost && this.sender.finished) this.send(SegmentKind.Rst, null);
   }
 
   label(): string {

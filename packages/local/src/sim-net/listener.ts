@@ -42,7 +42,9 @@ export class TcpListener implements Listener {
     this.backlogQueue.close();
     this.unregister();
     this.scheduler.record(`${this.host.name} listener ${show(this.address)} closed`);
-    for (const end of this.backlogQueue.drain()) end.abort();
+    // Connections never accepted are closed as accepted ones would be (the node runtime accepts from
+    // the kernel at once and closes what it still holds): FIN, or RST if the client's writes wait.
+    for (const end of this.backlogQueue.drain()) void end.close();
     return Promise.resolve();
   }
 

@@ -10,18 +10,23 @@
 // HOW the ends close:
 //   closeWrite() sends FIN after the data — writes still waiting for the window go out first —
 //                and new writes fail EPIPE: the peer reads it all, then null.
-//   close()      sends FIN — or RST when data is left unread (here, on the wire to us, or waiting
-//                in the peer's writes), as Linux does — and reads return
-//                null from now on; data that still arrives is answered with RST.
+//   close()      sends FIN — or RST when the peer's writes wait for our window (Linux resets when
+//                its receive buffer holds unread data; the node runtime reads the socket ahead of
+//                the application, so only a full one counts) — and reads return null from now
+//                on; data that still arrives is answered with RST. Writes already
+//                waiting for the window go out first (2 s at most, as the node runtime's close()
+//                flushes), then FIN; close() then resolves once they have.
+//   a write whose signal aborts rejects, but its bytes stay in line (never a torn stream).
 //   RST          fails pending and later reads/writes with ECONNRESET (a read after a FIN that
-//                already arrived still gives the data, then null).
+//                already arrived still gives the data, then null; writes then fail EPIPE, as Linux
+//                reports a reset in CLOSE_WAIT).
 //   `closed` resolves once both directions have ended, on RST, or on local close(); never rejects.
 import type { Connection, SocketAddress } from '@runtime-traits/core';
 import { NetError, type NetErrorCode } from '@runtime-traits/core';
 import { abortError, checkData, checkOptions, checkSignal } from '@runtime-traits/core/kit';
 import { deferred, Fifo, promiseInto, untilEnd, youngArray } from '@runtime-traits/kit';
 import type { HostState } from './host-state.js';
-import type { Scheduler, Wakeable } from '../scheduler.js';
+import type { Scheduler, TimerItem, Wakeable } from '../scheduler.js';
 import { Flow, SegmentKind, type FlowReceiver, type Segment } from './flow.js';
 import type { Network } from './network.js';
 import { encodeUtf8 } from './utf8.js';
@@ -30,6 +35,34 @@ type SignalOpts = { signal?: AbortSignal };
 
 /** Largest segment on the wire, so one huge write() arrives as several reads. */
 const SEGMENT = 65536;
+/** How long close() lets writes already waiting go out (the node runtime's figure). */
+const CLOSE_FLUSH_MS = 2000;
+
+/** The end of close()'s flush: a timer of the closing end's host. */
+class CloseFlush implements TimerItem {
+  at: number;
+  seq = 0;
+  slot = -1;
+  readonly owner: number;
+
+  constructor(private readonly end: TcpEndpoint, at: number) {
+    this.at = at;
+    this.owner = end.host.index;
+  }
+
+  wake(): void {
+    this.end.flushExpired();
+  }
+
+  /** The host shut down: as a process that exits, what was not sent yet is dropped and FIN sent. A crash leaves the end to TcpEndpoint.die(). */
+  abandon(): void {
+    if (this.end.host.status === 'shutdown') this.end.flushExpired();
+  }
+
+  label(): string {
+    return `${this.end.host.name} #${this.end.id} close gave up flushing`;
+  }
+}
 
 /** A read() or write() that has to wait; woken through the ready queue. */
 class Waiter<T> implements Wakeable {
@@ -57,9 +90,11 @@ class Waiter<T> implements Wakeable {
 
   wake(): void {
     this.scheduled = false;
-    if (this.done) return;
-    if (this.kind === 'read') this.end.serveReader(this as unknown as Waiter<Uint8Array | null>);
-    else this.end.serveWriter(this as unknown as Waiter<void>);
+    if (this.kind === 'read') {
+      if (!this.done) this.end.serveReader(this as unknown as Waiter<Uint8Array | null>);
+    } else {
+      this.end.serveWriter(this as unknown as Waiter<void>); // (settled by an abort, its bytes are still owed)
+    }
   }
 
   label(): string {
@@ -84,6 +119,8 @@ export class TcpEndpoint implements Connection, FlowReceiver {
   /** FIN is on the wire (after the writes queued before closeWrite() went out). */
   private finSent = false;
   private localClosed = false;
+  /** close() waits for writes already waiting (CLOSE_FLUSH_MS at most) before it sends FIN. */
+  private flushing: CloseFlush | undefined;
   private readonly readers = youngArray<Waiter<Uint8Array | null>>();
   /** Writes waiting for the window (read by the peer's close()). */
   readonly writers = youngArray<Waiter<void>>();
@@ -112,6 +149,10 @@ export class TcpEndpoint implements Connection, FlowReceiver {
     b.peer = a;
     a.out = new Flow(a.net, a.scheduler, a.host, a, b);
     b.out = new Flow(b.net, b.scheduler, b.host, b, a);
+  }
+
+  get finished(): boolean {
+    return this.closedDone;
   }
 
   private get stale(): boolean {
@@ -166,24 +207,52 @@ export class TcpEndpoint implements Connection, FlowReceiver {
   }
 
   close(): Promise<void> {
-    if (this.localClosed) return Promise.resolve();
+    if (this.localClosed) return this.flushing ? this.closed : Promise.resolve();
     this.localClosed = true;
-    if (this.writers.length > 0) this.failAll(this.writers, this.pipeError()); // (an error costs its stack: only when someone gets it)
     for (const reader of this.readers.splice(0)) reader.settle(true, null);
+    let flush = false;
     if (!this.resetError && !this.stale) {
-      // Unread data here, on the wire towards us, or still waiting to be sent by the peer: RST.
-      if (this.queued > 0 || this.peer.unread > 0 || this.peer.writers.length > 0) {
+      // The peer's writes wait for our window (as a kernel's full receive buffer): RST. Data already
+      // here but unread is dropped quietly, as the node runtime's Connection drops what it had read
+      // from the socket; data still on the wire is answered with RST when it arrives.
+      if (this.peer.writers.length > 0) {
         this.out.drop();
         this.out.send(SegmentKind.Rst, null);
+      } else if (this.writers.length > 0) {
+        flush = true; // writes still waiting go out first and FIN after them, as the node runtime's close() flushes
       } else if (!this.finSent) {
         this.sendFin();
       }
     }
+    if (!flush && this.writers.length > 0) this.failAll(this.writers, this.pipeError()); // (an error costs its stack: only when someone gets it)
     this.writeEnded = true;
+    // What was received and not read is dropped as if read (the node runtime had read it off the
+    // socket): the peer's window opens, and what it sends next is answered with RST.
+    this.peer.unread -= this.queued;
     this.queue.clear();
     this.queued = 0;
+    if (flush) {
+      this.flushing = new CloseFlush(this, this.scheduler.now() + CLOSE_FLUSH_MS);
+      this.scheduler.addTimer(this.flushing);
+      return this.closed;
+    }
     this.finish();
     return Promise.resolve();
+  }
+
+  /** The host shuts down: as the node runtime's shutdown destroys its sockets, writes still waiting are dropped; what was sent still arrives, then FIN. */
+  closeAtShutdown(): void {
+    void this.close();
+    this.flushExpired();
+  }
+
+  /** close()'s flush ran out of time (the peer does not read): what is left is dropped and FIN sent, as the node runtime destroys its socket. */
+  flushExpired(): void {
+    if (!this.flushing) return;
+    this.flushing = undefined;
+    this.failAll(this.writers, this.pipeError());
+    if (!this.finSent && !this.resetError && !this.stale) this.sendFin();
+    this.finish();
   }
 
   [Symbol.asyncIterator](): AsyncIterableIterator<Uint8Array> {
@@ -216,7 +285,10 @@ export class TcpEndpoint implements Connection, FlowReceiver {
       this.checkClosed();
     } else {
       scheduler.record(`${this.host.name} #${this.id} received RST`);
-      this.reset(new NetError('ECONNRESET', 'read ECONNRESET: the connection was reset by the peer', { syscall: 'read' }));
+      // After the peer's FIN (CLOSE_WAIT) Linux records a reset as EPIPE: node:net's next write fails so.
+      this.reset(this.finReceived
+        ? new NetError('EPIPE', 'write EPIPE: the peer closed the connection', { syscall: 'write' })
+        : new NetError('ECONNRESET', 'read ECONNRESET: the connection was reset by the peer', { syscall: 'read' }));
     }
   }
 
@@ -234,7 +306,7 @@ export class TcpEndpoint implements Connection, FlowReceiver {
     this.finish();
   }
 
-  /** Sent RST from this end (listener closed before accept, aborted connect). */
+  /** Sent RST from this end (an aborted connect). */
   abort(): void {
     if (this.resetError || this.localClosed) return;
     this.out.drop();
@@ -261,8 +333,8 @@ export class TcpEndpoint implements Connection, FlowReceiver {
 
   serveWriter(waiter: Waiter<void>): void {
     if (this.writers[0] !== waiter) return;
-    // Not writeFailure(): a write queued before closeWrite() is still owed to the peer.
-    const failure = this.stale || this.resetError || this.localClosed ? this.writeFailure() ?? this.pipeError() : undefined;
+    // Not writeFailure(): a write queued before closeWrite() (or a flushing close()) is still owed to the peer.
+    const failure = this.stale || this.resetError || (this.localClosed && !this.flushing) ? this.writeFailure() ?? this.pipeError() : undefined;
     if (failure) {
       this.failAll(this.writers, failure);
       return;
@@ -285,7 +357,8 @@ export class TcpEndpoint implements Connection, FlowReceiver {
   private sendFin(): void {
     this.finSent = true;
     this.out.send(SegmentKind.Fin, null);
-    this.checkClosed();
+    if (this.flushing) this.finish(); // close() has flushed its writes
+    else this.checkClosed();
   }
 
   // ── Internals ──────────────────────────────────────────────────────────────
@@ -329,13 +402,14 @@ export class TcpEndpoint implements Connection, FlowReceiver {
     if (signal) {
       waiter.signal = signal;
       waiter.onAbort = () => {
+        waiter.settle(false, abortError(signal.reason));
+        // An aborted read leaves the line (the next reader may now be first). An aborted write stops
+        // only the caller's wait: its bytes stay in line, as the node runtime's socket keeps a write it
+        // was handed, so the stream is never torn.
+        if (list !== (this.readers as unknown)) return;
         const i = list.indexOf(waiter);
         if (i >= 0) list.splice(i, 1);
-        waiter.settle(false, abortError(signal.reason));
-        // The next waiter may now be first in line.
-        if (list === (this.readers as unknown)) this.pokeReader();
-        else if (this.writers.length === 0 && this.writeEnded && !this.finSent && !this.resetError && !this.stale) this.sendFin();
-        else this.pokeWriter();
+        this.pokeReader();
       };
       signal.addEventListener('abort', waiter.onAbort, { once: true });
     }
@@ -360,6 +434,7 @@ export class TcpEndpoint implements Connection, FlowReceiver {
     this.out.drop();
     this.out.send(SegmentKind.Rst, null);
     this.resetError = new NetError('ECONNRESET', 'ECONNRESET: the connection was reset', { syscall: 'read' });
+    if (this.writers.length > 0) this.failAll(this.writers, asSyscall(this.resetError, 'write')); // (a flushing close()'s)
     this.finish();
   }
 
@@ -379,6 +454,10 @@ export class TcpEndpoint implements Connection, FlowReceiver {
   }
 
   private finish(): void {
+    if (this.flushing) {
+      this.scheduler.removeTimer(this.flushing);
+      this.flushing = undefined;
+    }
     if (this.closedDone) return;
     this.closedDone = true;
     this.host.endpoints.delete(this);
