@@ -22,6 +22,10 @@ export function shutdownArea(h: Harness): void {
         await t.rt.shutdown();
         expectThrowSync(() => t.ex.spawnBlocking(tasks.add, [1, 2]), RuntimeShutdownError);
       }, outside);
+      h.it('join afterwards throws RuntimeShutdownError synchronously', async (t) => {
+        await t.rt.shutdown();
+        expectThrowSync(() => t.ex.join(tasks.add, [1, 2], tasks.add, [3, 4]), RuntimeShutdownError);
+      }, outside);
       h.it('run() afterwards rejects with RuntimeShutdownError', async (t) => {
         await t.rt.shutdown();
         let result: Promise<unknown> | undefined;

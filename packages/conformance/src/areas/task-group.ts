@@ -33,6 +33,19 @@ export function taskGroupArea(h: Harness): void {
       await expectReject(group.wait(), RangeError, { message: /first failure/ });
       holds(siblingAborted, 'the sibling cancelled when the first child failed', () => 'its signal was never aborted');
     });
+    h.it('settles wait() only once a cancelled sibling has wound down, still with the first failure', async (t) => {
+      const group = new TaskGroup(t.ex);
+      let siblingDone = false;
+      group.spawnLocal(async (cx) => {
+        await new Promise<void>((resolve) => cx.signal.addEventListener('abort', () => resolve(), { once: true }));
+        await t.clock.sleep(20); // winds down for a while after its abort, then fails in its own way
+        siblingDone = true;
+        throw new Error('a failure after the first');
+      });
+      group.spawnLocal(async () => { await t.clock.sleep(5); throw new RangeError('first failure'); });
+      await expectReject(group.wait(), RangeError, { message: /first failure/ });
+      holds(siblingDone && group.size === 0, 'wait() to settle once every child settled', () => `a child still running (size ${group.size})`);
+    });
     h.it('cancels a sleeping portable sibling when a child fails', async (t) => {
       const group = new TaskGroup(t.ex);
       const sleeper = group.spawn(tasks.sleepFor, [3_600_000]);
@@ -92,7 +105,7 @@ export function taskGroupArea(h: Harness): void {
     h.it('settles every child even when several fail at once', async (t) => {
       const group = new TaskGroup(t.ex);
       const children = Array.from({ length: 5 }, (_, i) => group.spawnLocal(async () => { await t.ex.yieldNow(); throw new Error(`child ${i}`); }));
-      await expectReject(group.wait(), Error, { message: /^child \d$/ });
+      await expectReject(group.wait(), Error, { message: /^child 0$/ }); // the first to fail, not a later one
       for (const child of children) expect((await settle(child))).to.have.property('error');
     });
   });
