@@ -142,13 +142,17 @@ describe('Simulation', () => {
         const conn = await cx.runtime.reactor.net.connect({ host: 'server', port: 9 });
         const peer = (await listener.accept())!;
         const big = conn.write(pattern(5000)); // five windows: most of it waits
-        await conn.closeWrite();
+        let finished = false;
+        const ending = conn.closeWrite().then(() => { finished = true; });
         const late = await conn.write('x').catch((e: NetError) => e.code);
+        await cx.runtime.reactor.clock.sleep(100);
+        const finishedBeforeRead = finished; // (its writes still wait: the node runtime's closeWrite() waits for them too)
         const got = await readAll(peer);
         await big;
-        return { late, got: got.length };
+        await ending;
+        return { late, got: got.length, finishedBeforeRead };
       });
-      expect(result).to.deep.equal({ late: 'EPIPE', got: 5000 });
+      expect(result).to.deep.equal({ late: 'EPIPE', got: 5000, finishedBeforeRead: false });
     });
 
     it('close() first sends writes waiting for the window, then FIN, and resolves once they went (as the node runtime flushes)', async () => {
@@ -160,8 +164,10 @@ describe('Simulation', () => {
         const peer = (await listener.accept())!;
         const big = conn.write(pattern(5000)).then(() => 'sent', (e: NetError) => e.code);
         const reading = readAll(peer);
+        const answered = peer.write('a reply nobody reads'); // arrives while close() flushes: dropped, no RST
         await conn.close();
         const got = await reading;
+        await answered;
         return { big: await big, got: got.length, intact: got.every((b, i) => b === pattern(5000)[i]), late: await conn.write('x').catch((e: NetError) => e.code) };
       });
       expect(result).to.deep.equal({ big: 'sent', got: 5000, intact: true, late: 'EPIPE' });
@@ -197,8 +203,9 @@ describe('Simulation', () => {
         await clock.sleep(20);
         stop.abort();
         const tail = conn.write('tail');
-        await conn.closeWrite();
-        const got = await readAll(peer);
+        const reading = readAll(peer);
+        await conn.closeWrite(); // once every byte owed went out
+        const got = await reading;
         await tail;
         return { big: await big, got: got.length, intact: got.subarray(0, 5000).every((b, i) => b === pattern(5000)[i]), tail: text(got.subarray(5000)) };
       });
@@ -367,9 +374,43 @@ describe('Simulation', () => {
           fault(); // while 'hello' and FIN are still on the wire
           return read(conn);
         };
-        return { shutdown: await served(server, () => void server.shutdown()), crash: await served(other, () => sim.crash('other')) };
+        const shutdown = await served(server, () => void server.shutdown());
+        const crash = await served(other, () => sim.crash('other'));
+        // A connection the crashed host never accepted is reset too.
+        sim.restart('other');
+        await other.reactor.net.listen({ host: '0.0.0.0', port: 81 });
+        const unaccepted = await net.connect({ host: 'other', port: 81 });
+        sim.crash('other');
+        return { shutdown, crash, unaccepted: await read(unaccepted) };
       });
-      expect(result).to.deep.equal({ shutdown: ['hello', 'null'], crash: ['ECONNRESET'] });
+      expect(result).to.deep.equal({ shutdown: ['hello', 'null'], crash: ['ECONNRESET'], unaccepted: ['ECONNRESET'] });
+    });
+
+    it('a shut-down host still answers for its closed connections: the peer\'s writes meet RST (EPIPE), and no flush of its outlives it', async () => {
+      sim = new Simulation({ seed: 19, tcpWindow: 1000, latency: { min: 5, max: 5 } });
+      const server = sim.host('server');
+      const leaving = sim.host('leaving');
+      const result = await sim.host('client').run(async (cx) => {
+        const { clock, net } = cx.runtime.reactor;
+        const listener = await server.reactor.net.listen({ host: '0.0.0.0', port: 80 });
+        const conn = await net.connect({ host: 'server', port: 80 });
+        await listener.accept();
+        await server.shutdown();
+        const eof = await conn.read();
+        const big = await conn.write(pattern(5000)).then(() => 'ok', (e: NetError) => e.code); // more than a window into the gone peer
+        // A host shutting down while its write waits for the window: the write is dropped, FIN goes, nothing of it stays behind.
+        const other = await leaving.run(async (lx) => {
+          const l2 = await net.listen({ host: '0.0.0.0', port: 81 });
+          const out = await lx.runtime.reactor.net.connect({ host: 'client', port: 81 });
+          const inbound = (await l2.accept())!;
+          void out.write(pattern(5000)).catch(() => undefined);
+          return inbound;
+        });
+        await leaving.shutdown();
+        await clock.sleep(3_000);
+        return { eof, big, leftover: sim.trace().filter((line) => line.includes('close gave up flushing')).length, fromLeaving: (await readAll(other)).length };
+      });
+      expect(result).to.deep.equal({ eof: null, big: 'EPIPE', leftover: 0, fromLeaving: 1000 });
     });
 
     it('refuses work on a crashed host until restart: spawn throws, run() and reactor calls reject', async () => {

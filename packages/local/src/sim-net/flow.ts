@@ -89,11 +89,9 @@ export class Flow implements TimerItem {
     const scheduler = this.scheduler;
     const now = scheduler.now();
     if (this.segments.length === 0) return;
-    if (this.to.host.status === 'shutdown') {
-      this.drop(); // a host shut down for good answers nothing, ever
-      return;
-    }
-    if (!this.net.reachable(this.from, this.to.host)) {
+    // (A host shut down for good still gets its segments: its ends were closed at shutdown, so data
+    // is answered with RST, as the kernel of an exited process answers it.)
+    if (!this.net.delivers(this.from, this.to.host)) {
       if (this.stalledSince < 0) this.stalledSince = now;
       if (now - this.stalledSince >= GIVE_UP_MS) {
         scheduler.record(`${this.from.name} #${this.to.id} gave up retransmitting`);

@@ -44,7 +44,7 @@ export class TcpListener implements Listener {
     this.scheduler.record(`${this.host.name} listener ${show(this.address)} closed`);
     // Connections never accepted are closed as accepted ones would be (the node runtime accepts from
     // the kernel at once and closes what it still holds): FIN, or RST if the client's writes wait.
-    for (const end of this.backlogQueue.drain()) void end.close();
+    for (const end of this.backlogQueue.drain()) end.closeUnaccepted();
     return Promise.resolve();
   }
 

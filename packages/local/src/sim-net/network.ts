@@ -102,6 +102,13 @@ export class Network {
     return !this.link(a, b).partitioned;
   }
 
+  /** Whether a TCP segment from `a` gets to `b`'s kernel now: b not crashed (one shut down still answers for its closed sockets), the link not partitioned. */
+  delivers(a: HostState, b: HostState): boolean {
+    if (b.status === 'crashed') return false;
+    if (a === b) return true;
+    return !this.link(a, b).partitioned;
+  }
+
   /** One-way delay for a TCP segment, retransmissions for loss included (rto doubles each loss). */
   transit(a: HostState, b: HostState, rto: number): number {
     if (a === b) return 0;

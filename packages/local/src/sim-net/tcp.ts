@@ -8,8 +8,8 @@
 // updates take effect at once, without a return trip.)
 //
 // HOW the ends close:
-//   closeWrite() sends FIN after the data — writes still waiting for the window go out first —
-//                and new writes fail EPIPE: the peer reads it all, then null.
+//   closeWrite() sends FIN after the data — writes still waiting for the window go out first, and
+//                it resolves once they have — and new writes fail EPIPE: the peer reads it all, then null.
 //   close()      sends FIN — or RST when the peer's writes wait for our window (Linux resets when
 //                its receive buffer holds unread data; the node runtime reads the socket ahead of
 //                the application, so only a full one counts) — and reads return null from now
@@ -24,7 +24,7 @@
 import type { Connection, SocketAddress } from '@runtime-traits/core';
 import { NetError, type NetErrorCode } from '@runtime-traits/core';
 import { abortError, checkData, checkOptions, checkSignal } from '@runtime-traits/core/kit';
-import { deferred, Fifo, promiseInto, untilEnd, youngArray } from '@runtime-traits/kit';
+import { deferred, type Deferred, Fifo, promiseInto, untilEnd, youngArray } from '@runtime-traits/kit';
 import type { HostState } from './host-state.js';
 import type { Scheduler, TimerItem, Wakeable } from '../scheduler.js';
 import { Flow, SegmentKind, type FlowReceiver, type Segment } from './flow.js';
@@ -119,6 +119,8 @@ export class TcpEndpoint implements Connection, FlowReceiver {
   /** FIN is on the wire (after the writes queued before closeWrite() went out). */
   private finSent = false;
   private localClosed = false;
+  /** A closeWrite() that waits for writes already waiting, then FIN. */
+  private finWait: Deferred<void> | undefined;
   /** close() waits for writes already waiting (CLOSE_FLUSH_MS at most) before it sends FIN. */
   private flushing: CloseFlush | undefined;
   private readonly readers = youngArray<Waiter<Uint8Array | null>>();
@@ -199,11 +201,17 @@ export class TcpEndpoint implements Connection, FlowReceiver {
   }
 
   closeWrite(): Promise<void> {
+    if (this.finWait) return this.finWait.promise;
     if (this.writeEnded || this.resetError || this.stale) return Promise.resolve();
     this.writeEnded = true;
-    // Writes already waiting still go out (as a socket's end() flushes them); FIN follows the last.
-    if (this.writers.length === 0) this.sendFin();
-    return Promise.resolve();
+    // Writes already waiting still go out (as a socket's end() flushes them); FIN follows the last,
+    // and closeWrite() resolves then, as the node runtime's resolves once its socket has finished.
+    if (this.writers.length === 0) {
+      this.sendFin();
+      return Promise.resolve();
+    }
+    this.finWait = deferred<void>();
+    return this.finWait.promise;
   }
 
   close(): Promise<void> {
@@ -249,6 +257,7 @@ export class TcpEndpoint implements Connection, FlowReceiver {
   /** close()'s flush ran out of time (the peer does not read): what is left is dropped and FIN sent, as the node runtime destroys its socket. */
   flushExpired(): void {
     if (!this.flushing) return;
+    this.scheduler.removeTimer(this.flushing); // (a no-op when it is the timer that fired)
     this.flushing = undefined;
     this.failAll(this.writers, this.pipeError());
     if (!this.finSent && !this.resetError && !this.stale) this.sendFin();
@@ -268,6 +277,13 @@ export class TcpEndpoint implements Connection, FlowReceiver {
     const scheduler = this.scheduler;
     if (segment.kind === SegmentKind.Data) {
       const bytes = segment.data!;
+      if (this.flushing && !this.resetError && !this.stale) {
+        // close() is still sending: what arrives is read and dropped, as the node runtime's socket
+        // keeps reading while its close() flushes (RST only once the socket is gone).
+        this.peer.unread -= bytes.length;
+        this.peer.pokeWriter();
+        return;
+      }
       if (this.localClosed || this.resetError || this.stale) {
         // Nobody will read this: the sender learns it with a reset.
         this.peer.unread -= bytes.length;
@@ -306,7 +322,13 @@ export class TcpEndpoint implements Connection, FlowReceiver {
     this.finish();
   }
 
-  /** Sent RST from this end (an aborted connect). */
+  /** Closes an end nobody accepted (its listener closed): as close() would, or RST if its host crashed meanwhile. */
+  closeUnaccepted(): void {
+    if (this.stale) this.abort();
+    else void this.close();
+  }
+
+  /** Sent RST from this end (an aborted connect, an unaccepted end of a crashed host). */
   abort(): void {
     if (this.resetError || this.localClosed) return;
     this.out.drop();
@@ -357,6 +379,7 @@ export class TcpEndpoint implements Connection, FlowReceiver {
   private sendFin(): void {
     this.finSent = true;
     this.out.send(SegmentKind.Fin, null);
+    this.finWait?.resolve();
     if (this.flushing) this.finish(); // close() has flushed its writes
     else this.checkClosed();
   }
@@ -458,6 +481,7 @@ export class TcpEndpoint implements Connection, FlowReceiver {
       this.scheduler.removeTimer(this.flushing);
       this.flushing = undefined;
     }
+    this.finWait?.resolve(); // (its writes failed, or the connection is gone)
     if (this.closedDone) return;
     this.closedDone = true;
     this.host.endpoints.delete(this);
