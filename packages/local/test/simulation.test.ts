@@ -1,5 +1,5 @@
 // Simulation: hosts by name, honest TCP under partition, loss and crashes, UDP that really loses, replay by seed.
-import { CancelledError, NetError, RuntimeShutdownError, TimeoutError, type Connection, type Runtime } from '@runtime-traits/core';
+import { CancelledError, NetError, RuntimeShutdownError, TimeoutError, type Connection, type Runtime, type TaskContext } from '@runtime-traits/core';
 import { expect } from 'chai';
 import { Simulation } from '../src/index.js';
 
@@ -31,6 +31,13 @@ function pattern(n: number): Uint8Array {
   const out = new Uint8Array(n);
   for (let i = 0; i < n; i++) out[i] = (i * 31 + (i >> 8)) & 255;
   return out;
+}
+
+/** A connection from the host running `cx` to host 'server' port 9 (listening there now), and the end 'server' accepted. */
+async function connectToServer(cx: TaskContext, server: Runtime): Promise<{ conn: Connection; peer: Connection }> {
+  const listener = await server.reactor.net.listen({ host: '0.0.0.0', port: 9 });
+  const conn = await cx.runtime.reactor.net.connect({ host: 'server', port: 9 });
+  return { conn, peer: (await listener.accept())! };
 }
 
 describe('Simulation', () => {
@@ -115,9 +122,7 @@ describe('Simulation', () => {
       const server = sim.host('server');
       const result = await sim.host('client').run(async (cx) => {
         const { executor, reactor } = cx.runtime;
-        const listener = await server.reactor.net.listen({ host: '0.0.0.0', port: 9 });
-        const conn = await reactor.net.connect({ host: 'server', port: 9 });
-        const peer = (await listener.accept())!;
+        const { conn, peer } = await connectToServer(cx, server);
         let accepted = 0;
         const writer = executor.spawnLocal(async () => {
           for (let i = 0; i < 64; i++) { await conn.write(pattern(1000)); accepted += 1000; }
@@ -138,9 +143,7 @@ describe('Simulation', () => {
       sim = new Simulation({ seed: 15, tcpWindow: 1000 });
       const server = sim.host('server');
       const result = await sim.host('client').run(async (cx) => {
-        const listener = await server.reactor.net.listen({ host: '0.0.0.0', port: 9 });
-        const conn = await cx.runtime.reactor.net.connect({ host: 'server', port: 9 });
-        const peer = (await listener.accept())!;
+        const { conn, peer } = await connectToServer(cx, server);
         const big = conn.write(pattern(5000)); // five windows: most of it waits
         let finished = false;
         const ending = conn.closeWrite().then(() => { finished = true; });
@@ -159,9 +162,7 @@ describe('Simulation', () => {
       sim = new Simulation({ seed: 15, tcpWindow: 1000 });
       const server = sim.host('server');
       const result = await sim.host('client').run(async (cx) => {
-        const listener = await server.reactor.net.listen({ host: '0.0.0.0', port: 9 });
-        const conn = await cx.runtime.reactor.net.connect({ host: 'server', port: 9 });
-        const peer = (await listener.accept())!;
+        const { conn, peer } = await connectToServer(cx, server);
         const big = conn.write(pattern(5000)).then(() => 'sent', (e: NetError) => e.code);
         const reading = readAll(peer);
         const answered = peer.write('a reply nobody reads'); // arrives while close() flushes: dropped, no RST
@@ -178,9 +179,7 @@ describe('Simulation', () => {
       const server = sim.host('server');
       const result = await sim.host('client').run(async (cx) => {
         const { clock, net } = cx.runtime.reactor;
-        const listener = await server.reactor.net.listen({ host: '0.0.0.0', port: 9 });
-        const conn = await net.connect({ host: 'server', port: 9 });
-        const peer = (await listener.accept())!;
+        const { conn, peer } = await connectToServer(cx, server);
         const big = conn.write(pattern(5000)).then(() => 'sent', (e: NetError) => e.code);
         const t0 = clock.now();
         await conn.close();
@@ -195,9 +194,7 @@ describe('Simulation', () => {
       const server = sim.host('server');
       const result = await sim.host('client').run(async (cx) => {
         const { clock, net } = cx.runtime.reactor;
-        const listener = await server.reactor.net.listen({ host: '0.0.0.0', port: 9 });
-        const conn = await net.connect({ host: 'server', port: 9 });
-        const peer = (await listener.accept())!;
+        const { conn, peer } = await connectToServer(cx, server);
         const stop = new AbortController();
         const big = conn.write(pattern(5000), { signal: stop.signal }).then(() => 'sent', (e: Error) => e.name);
         await clock.sleep(20);
@@ -217,9 +214,8 @@ describe('Simulation', () => {
       const server = sim.host('server');
       const result = await sim.host('client').run(async (cx) => {
         const { clock, net } = cx.runtime.reactor;
-        const listener = await server.reactor.net.listen({ host: '0.0.0.0', port: 9 });
-        const conn = await net.connect({ host: 'server', port: 9 });
-        await (await listener.accept())!.close();
+        const { conn, peer } = await connectToServer(cx, server);
+        await peer.close();
         const eof = await conn.read();
         const first = await conn.write('x').then(() => 'ok', (e: NetError) => e.code);
         await clock.sleep(100); // the peer's RST comes back
@@ -234,9 +230,7 @@ describe('Simulation', () => {
       const server = sim.host('server');
       const result = await sim.host('client').run(async (cx) => {
         const { clock, net } = cx.runtime.reactor;
-        const listener = await server.reactor.net.listen({ host: '0.0.0.0', port: 9 });
-        const conn = await net.connect({ host: 'server', port: 9 });
-        const peer = (await listener.accept())!;
+        const { conn, peer } = await connectToServer(cx, server);
         await peer.write('full'); // exactly one window, never read
         await clock.sleep(50);
         await conn.close();

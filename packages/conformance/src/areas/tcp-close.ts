@@ -1,13 +1,29 @@
 // Area: TCP connection endings — end of stream, half-close, reset, backpressure, aborts and listener close.
 import { expect } from 'chai';
-import { CancelledError, NetError } from '@runtime-traits/core';
-import type { Harness } from '../harness.js';
+import { CancelledError, NetError, type Connection } from '@runtime-traits/core';
+import type { Case, Harness } from '../harness.js';
 import {
   connectedPair, describeError, eventually, expectReject, holds, listen, pattern, portOf, readAll, readChunk, readExactly, settle, text,
 } from '../util.js';
 
 const MiB = 1024 * 1024;
 const gate = { needs: ['net.tcp' as const] };
+
+/**
+ * Writes `chunk` again and again, while the peer reads nothing, until one write is still waiting
+ * after 20 ms: that write, its AbortController when `abortable`, and the bytes written (it included).
+ */
+async function writeUntilOneWaits(t: Case, conn: Connection, chunk: Uint8Array, abortable = false): Promise<{ waiting: Promise<void>; stop?: AbortController; written: number }> {
+  let written = 0;
+  for (let i = 0; i < 64; i++) {
+    const stop = abortable ? new AbortController() : undefined;
+    const write = conn.write(chunk, stop && { signal: stop.signal });
+    written += chunk.length;
+    const done = await Promise.race([write.then(() => true, () => true), t.clock.sleep(20).then(() => false)]);
+    if (!done) return { waiting: write, stop, written };
+  }
+  throw new Error('no write ever waited though the peer read nothing');
+}
 
 export function tcpCloseArea(h: Harness): void {
   h.describe('tcp', () => {
@@ -81,33 +97,17 @@ export function tcpCloseArea(h: Harness): void {
       }, gate);
       h.it('settles a write that waits on backpressure when the connection is closed', async (t) => {
         const { client } = await connectedPair(t);
-        const chunk = pattern(MiB, 1);
-        let pending: Promise<void> | undefined;
-        for (let i = 0; i < 64 && !pending; i++) {
-          const write = client.write(chunk);
-          const done = await Promise.race([write.then(() => true, () => true), t.clock.sleep(20).then(() => false)]);
-          if (!done) pending = write;
-        }
-        expect(pending, 'no write ever waited though the peer read nothing').to.not.equal(undefined);
+        const { waiting } = await writeUntilOneWaits(t, client, pattern(MiB, 1));
         await client.close();
-        await settle(pending!); // resolves or rejects; it must not hang
+        await settle(waiting); // resolves or rejects; it must not hang
       }, gate);
       h.it('close() first sends a write that waits on backpressure: a reading peer gets every byte, then null', async (t) => {
         const { client, server } = await connectedPair(t);
-        const chunk = pattern(MiB, 1);
-        let written = 0;
-        let pending: Promise<void> | undefined;
-        for (let i = 0; i < 64 && !pending; i++) {
-          const write = client.write(chunk);
-          written += chunk.length;
-          const done = await Promise.race([write.then(() => true, () => true), t.clock.sleep(20).then(() => false)]);
-          if (!done) pending = write;
-        }
-        expect(pending, 'no write ever waited though the peer read nothing').to.not.equal(undefined);
+        const { waiting, written } = await writeUntilOneWaits(t, client, pattern(MiB, 1));
         const closing = client.close();
         const got = await readAll(server);
         expect(got.length, 'bytes the peer read before null').to.equal(written);
-        const flushed = await settle(pending!);
+        const flushed = await settle(waiting);
         holds('value' in flushed, 'the write close() flushed to resolve', () => describeError((flushed as { error: unknown }).error));
         await closing;
       }, gate);
@@ -224,20 +224,9 @@ export function tcpCloseArea(h: Harness): void {
       h.it('a write() aborted while it waits on backpressure rejects, but its bytes still arrive before the next write\'s', async (t) => {
         const { client, server } = await connectedPair(t);
         const chunk = pattern(MiB, 5);
-        let written = 0;
-        let aborted: Promise<void> | undefined;
-        for (let i = 0; i < 64 && !aborted; i++) {
-          const stop = new AbortController();
-          const write = client.write(chunk, { signal: stop.signal });
-          written += chunk.length;
-          const done = await Promise.race([write.then(() => true, () => true), t.clock.sleep(20).then(() => false)]);
-          if (!done) {
-            stop.abort();
-            aborted = write;
-          }
-        }
-        expect(aborted, 'no write ever waited though the peer read nothing').to.not.equal(undefined);
-        const outcome = await settle(aborted!);
+        const { waiting, stop, written } = await writeUntilOneWaits(t, client, chunk, true);
+        stop!.abort();
+        const outcome = await settle(waiting);
         const tail = client.write('tail');
         const reading = readAll(server);
         await tail;
