@@ -97,9 +97,7 @@ export class Network {
 
   /** Can a packet sent from `a` arrive at `b` now? (The sender need not be up: it was on the wire.) */
   reachable(a: HostState, b: HostState): boolean {
-    if (b.status !== 'up') return false;
-    if (a === b) return true;
-    return !this.link(a, b).partitioned;
+    return b.status === 'up' && this.delivers(a, b);
   }
 
   /** Whether a TCP segment from `a` gets to `b`'s kernel now: b not crashed (one shut down still answers for its closed sockets), the link not partitioned. */

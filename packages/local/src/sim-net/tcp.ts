@@ -215,6 +215,16 @@ export class TcpEndpoint implements Connection, FlowReceiver {
   }
 
   close(): Promise<void> {
+    return this.closeLocally(true);
+  }
+
+  /** The host shuts down: as the node runtime's shutdown destroys its sockets, writes still waiting are dropped; what was sent still arrives, then FIN. */
+  closeAtShutdown(): void {
+    if (this.localClosed) this.flushExpired(); // (a close() flushing since before)
+    else void this.closeLocally(false);
+  }
+
+  private closeLocally(flushWrites: boolean): Promise<void> {
     if (this.localClosed) return this.flushing ? this.closed : Promise.resolve();
     this.localClosed = true;
     for (const reader of this.readers.splice(0)) reader.settle(true, null);
@@ -226,7 +236,7 @@ export class TcpEndpoint implements Connection, FlowReceiver {
       if (this.peer.writers.length > 0) {
         this.out.drop();
         this.out.send(SegmentKind.Rst, null);
-      } else if (this.writers.length > 0) {
+      } else if (this.writers.length > 0 && flushWrites) {
         flush = true; // writes still waiting go out first and FIN after them, as the node runtime's close() flushes
       } else if (!this.finSent) {
         this.sendFin();
@@ -246,12 +256,6 @@ export class TcpEndpoint implements Connection, FlowReceiver {
     }
     this.finish();
     return Promise.resolve();
-  }
-
-  /** The host shuts down: as the node runtime's shutdown destroys its sockets, writes still waiting are dropped; what was sent still arrives, then FIN. */
-  closeAtShutdown(): void {
-    void this.close();
-    this.flushExpired();
   }
 
   /** close()'s flush ran out of time (the peer does not read): what is left is dropped and FIN sent, as the node runtime destroys its socket. */

@@ -222,10 +222,15 @@ function listenNative(scope: Scope, server: net.Server, args: unknown[]): unknow
   return result;
 }
 
+/** The value an http.Server keeps under its own symbol of that description (Node does not export the symbols). */
+function serverSlot<T>(server: object, description: string): T | undefined {
+  const key = Object.getOwnPropertySymbols(server).find((symbol) => symbol.description === description);
+  return key === undefined ? undefined : (server as Record<symbol, T | undefined>)[key];
+}
+
 function stopConnectionsCheck(server: object): void {
-  for (const key of Object.getOwnPropertySymbols(server)) {
-    if (key.description === 'http.server.connectionsCheckingInterval') realClearInterval((server as Record<symbol, NodeJS.Timeout>)[key]);
-  }
+  const interval = serverSlot<NodeJS.Timeout>(server, 'http.server.connectionsCheckingInterval');
+  if (interval !== undefined) realClearInterval(interval);
 }
 
 /**
@@ -236,22 +241,19 @@ function stopConnectionsCheck(server: object): void {
  * one listener has its own peer address and port).
  */
 function orderConnections(server: object): void {
-  for (const key of Object.getOwnPropertySymbols(server)) {
-    if (key.description !== 'http.server.connections') continue;
-    const list = (server as Record<symbol, Record<string, unknown> | undefined>)[key];
-    if (list === undefined || list === null) continue;
-    for (const name of ['all', 'idle']) {
-      const original = list[name];
-      if (typeof original !== 'function') continue;
-      Object.defineProperty(list, name, {
-        configurable: true,
-        writable: true,
-        value(this: unknown, ...args: unknown[]): unknown {
-          const found = Reflect.apply(original, this, args);
-          return Array.isArray(found) ? found.sort(byPeer) : found;
-        },
-      });
-    }
+  const list = serverSlot<Record<string, unknown> | null>(server, 'http.server.connections');
+  if (list === undefined || list === null) return;
+  for (const name of ['all', 'idle']) {
+    const original = list[name];
+    if (typeof original !== 'function') continue;
+    Object.defineProperty(list, name, {
+      configurable: true,
+      writable: true,
+      value(this: unknown, ...args: unknown[]): unknown {
+        const found = Reflect.apply(original, this, args);
+        return Array.isArray(found) ? found.sort(byPeer) : found;
+      },
+    });
   }
 }
 
