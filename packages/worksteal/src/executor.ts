@@ -70,9 +70,20 @@ export function requirePinned(pinned: boolean, what: string): void {
   if (!pinned) throw new UnsupportedError(undefined, `${what} places a task on one worker: create the runtime with { stealing: false }`);
 }
 
-/** broadcast over spawnOn: every task is spawned before the first is awaited. */
-export function broadcastOver<A extends unknown[], R>(place: Placement, def: TaskDef<A, R>, args: A): Promise<R[]> {
+/**
+ * `broadcast` over spawnOn (`pinned`: the runtime is thread-per-core): every task is spawned before the
+ * first is awaited. Never throws: a refusal (bad arguments, a stealing runtime, a shutdown begun)
+ * rejects, and tasks already placed are cancelled.
+ */
+export function broadcastOver<A extends unknown[], R>(place: Placement, pinned: boolean, def: TaskDef<A, R>, args: A): Promise<R[]> {
   const tasks: Task<R>[] = [];
-  for (let w = 0; w < place.workers; w++) tasks.push(place.spawnOn(w, def, args));
+  try {
+    requirePinned(pinned, 'broadcast');
+    checkSpawn(def, args, undefined);
+    for (let w = 0; w < place.workers; w++) tasks.push(place.spawnOn(w, def, args));
+  } catch (error) {
+    for (const task of tasks) void task.cancel(error);
+    return Promise.reject(error);
+  }
   return Promise.all(tasks);
 }

@@ -129,13 +129,7 @@ export class WorkStealingRuntime implements Runtime, Placement {
 
   /** Thread-per-core: the task once on every worker (a server per core, say); results in worker order. */
   broadcast<A extends unknown[], R>(def: TaskDef<A, R>, args: A): Promise<R[]> {
-    try {
-      requirePinned(!this.stealing, 'broadcast');
-      checkSpawn(def, args, undefined);
-    } catch (error) {
-      return Promise.reject(error);
-    }
-    return broadcastOver(this, def, args);
+    return broadcastOver(this, !this.stealing, def, args);
   }
 
   /**

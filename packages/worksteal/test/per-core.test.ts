@@ -1,10 +1,10 @@
 // Thread-per-core (stealing: false): placement, no migration, broadcast (also after a crash), per-thread state, cx.worker, metrics.
 import { expect } from 'chai';
 import { threadId } from 'node:worker_threads';
-import { CancelledError, UnsupportedError, WorkerCrashedError } from '@runtime-traits/core';
+import { CancelledError, RuntimeShutdownError, UnsupportedError, WorkerCrashedError } from '@runtime-traits/core';
 import { WorkStealingRuntime } from '../src/index.js';
 import { appendOnSelf, appendToValue, getValue, setValue } from './fixtures/order-tasks.js';
-import { badIndexes, bump, die, family, forward, hold, where, type Where } from './fixtures/per-core-tasks.js';
+import { badIndexes, bump, die, dieCold, family, forward, hold, joinWhere, where, type Where } from './fixtures/per-core-tasks.js';
 
 const threadsOf = (ws: Where[]): Set<number> => new Set(ws.map((w) => w.thread));
 
@@ -171,6 +171,46 @@ describe('WorkStealingRuntime thread-per-core (stealing: false)', function () {
     expect(restarts[0]!.error).to.be.instanceOf(WorkerCrashedError).with.property('message').match(/^worker 1 died: called process.exit\(9\)/);
     expect(await restarts[0]!.placed, 'placed from the listener: on the replacement').to.deep.equal({ worker: 1, thread: after[1]!.thread });
   });
+
+  it('after a worker dies in a task whose def it was still importing, the tasks it claimed behind it run on the replacement, in order', async () => {
+    const before = await rt.broadcast(where, []);
+    await rt.spawnOn(1, bump, []); // bump's def is loaded on worker 1; dieCold's is not
+    const dying = rt.spawnOn(1, dieCold, [7]);
+    const queued = Array.from({ length: 20 }, () => rt.spawnOn(1, bump, []));
+    let crashed: unknown;
+    try { await dying; } catch (error) { crashed = error; }
+    expect(crashed).to.be.instanceOf(WorkerCrashedError);
+    const ran = await Promise.allSettled(queued);
+    const failed = ran.filter((r) => r.status === 'rejected').map((r) => String((r as PromiseRejectedResult).reason));
+    expect(failed, 'none of them had started').to.deep.equal([]);
+    const done = ran.map((r) => (r as PromiseFulfilledResult<{ worker: number | undefined; thread: number; count: number }>).value);
+    expect(new Set(done.map((d) => `${d.worker}@${d.thread}`)).size, 'all on one thread').to.equal(1);
+    expect(done[0]!.worker).to.equal(1);
+    expect(done[0]!.thread, 'the replacement').to.not.equal(before[1]!.thread);
+    // The replacement's bump counter starts afresh: 1..20 is the order they were placed in.
+    expect(done.map((d) => d.count)).to.deep.equal(Array.from({ length: 20 }, (_, i) => i + 1));
+  });
+
+  it('gives cx.worker to both halves of a join run on a worker', async () => {
+    for (const w of [0, 1]) {
+      const r = await rt.spawnOn(w, joinWhere, []);
+      expect([r.parent.worker, r.a.worker, r.b.worker]).to.deep.equal([w, w, w]);
+    }
+  });
+
+  it('refuses a broadcast during and after shutdown by rejecting, not throwing', async () => {
+    const own = await WorkStealingRuntime.create({ workers: 2, stealing: false });
+    await own.broadcast(where, []);
+    const closing = own.shutdown();
+    const during = own.broadcast(where, []);
+    await closing;
+    const after = own.broadcast(where, []);
+    for (const p of [during, after]) {
+      let error: unknown;
+      try { await p; } catch (e) { error = e; }
+      expect(error).to.be.instanceOf(RuntimeShutdownError);
+    }
+  });
 });
 
 describe('cx.worker and placement on a stealing WorkStealingRuntime', function () {
@@ -185,6 +225,10 @@ describe('cx.worker and placement on a stealing WorkStealingRuntime', function (
     expect((await rt.executor.spawnBlocking(where, [])).worker).to.equal(undefined);
     expect(await rt.run((cx) => cx.worker)).to.equal(undefined);
     expect(rt.stealing).to.equal(true);
+    // A join's halves: a runs on the joining worker; b there too, or on the worker that stole it.
+    const joined = await rt.executor.spawn(joinWhere, []);
+    expect(joined.a).to.deep.equal(joined.parent);
+    expect(joined.b.worker).to.equal(joined.b.thread === joined.parent.thread ? joined.parent.worker : 1 - joined.parent.worker!);
   });
 
   it('refuses spawnOn and broadcast with UnsupportedError (placement needs stealing: false)', async () => {

@@ -74,7 +74,7 @@ describe('slot state', () => {
     it('should put back a claimed task whose runner died while loading its def, keeping its cancel flag and waiter', () => {
       markQueued(slots, 1);
       tryClaim(slots, 1, 4);
-      markLoading(slots, 1);
+      markLoading(slots, 1, 0);
       raiseCancel(slots, 1);
       announceWaiter(slots, 1);
       expect([isLoading(slots, 1), isStarted(slots, 1)]).to.deep.equal([true, true]);
@@ -91,7 +91,7 @@ describe('slot state', () => {
       expect(putBackUnstarted(slots, 0), 'def was already known: never marked').to.equal(false);
       markQueued(slots, 1);
       tryClaim(slots, 1, 4);
-      markLoading(slots, 1);
+      markLoading(slots, 1, 0);
       raiseCancel(slots, 1);
       markLoaded(slots, 1);
       expect([isLoading(slots, 1), cancelRequested(slots, 1)], 'the cancel flag survives markLoaded').to.deep.equal([false, true]);
@@ -103,7 +103,7 @@ describe('slot state', () => {
     it('should clear the loading mark of the last task when a slot is queued again', () => {
       markQueued(slots, 1);
       tryClaim(slots, 1, 4);
-      markLoading(slots, 1);
+      markLoading(slots, 1, 0);
       markQueued(slots, 1);
       expect(isLoading(slots, 1)).to.equal(false);
     });

@@ -67,7 +67,11 @@ export class TaskRunner {
    */
   private readonly inOrder: boolean;
   private loads = 0;
-  private readonly held: Array<{ slot: number; args: unknown[] | undefined }> = [];
+  private readonly held: Array<{ slot: number; args: unknown[] | undefined; order: number }> = [];
+  /** Claims marked loading so far (their order, for recovery: slot-state.ts markLoading). */
+  private claims = 0;
+  /** The claim order of the held task being released now, which keeps its place if it must wait again; else -1. */
+  private releasing = -1;
 
   constructor(
     private readonly shared: Shared,
@@ -113,22 +117,39 @@ export class TaskRunner {
   }
 
   /**
-   * Thread-per-core: claimed while an earlier task's def loads; runs after it (see `held`). Not marked
-   * loading: should this thread die now, recovery would put such slots back by slot number, out of
-   * their order; they fail with WorkerCrashedError instead, as tasks running on a dead thread do.
+   * Thread-per-core: claimed while an earlier task's def loads; runs after it (see `held`). Marked
+   * loading like that task: should this thread die now, recovery puts both back, in claim order, and
+   * the replacement runs them (unless their arguments came by message: those die with the thread).
    */
   private hold(slot: number, args: unknown[] | undefined): void {
+    const order = this.claimOrder();
+    if (this.movable(slot, args)) markLoading(this.slots, slot, order);
     this.running.set(slot, null);
-    this.held.push({ slot, args });
+    this.held.push({ slot, args, order });
+  }
+
+  /** A claimed slot another thread may run instead, should this one die before its body starts: its arguments are in the slot, and its owner is another thread. */
+  private movable(slot: number, args: unknown[] | undefined): boolean {
+    return args === undefined && ownerOf(this.slots, slot) !== this.me;
+  }
+
+  private claimOrder(): number {
+    const order = this.releasing;
+    if (order < 0) return this.claims++;
+    this.releasing = -1;
+    return order;
   }
 
   /** Thread-per-core: a def loaded; the tasks held behind it run in order, until one needs a load of its own. */
   private releaseHeld(): void {
     while (this.loads === 0 && this.held.length > 0 && !this.halted) {
-      const { slot, args } = this.held.shift()!;
+      const { slot, args, order } = this.held.shift()!;
       this.running.delete(slot);
+      markLoaded(this.slots, slot);
       this.tasksRun--; // (counted once, when it was claimed)
+      this.releasing = order;
       this.execute(slot, args);
+      this.releasing = -1;
     }
   }
 
@@ -152,8 +173,8 @@ export class TaskRunner {
     this.running.set(slot, null);
     // Arguments in the slot and another owner: should this thread die before the body starts, the
     // main thread may hand the slot to another thread (threads/recovery.ts).
-    const movable = args === undefined && ownerOf(this.slots, slot) !== this.me;
-    if (movable) markLoading(this.slots, slot);
+    const movable = this.movable(slot, args);
+    if (movable) markLoading(this.slots, slot, this.claimOrder());
     if (this.inOrder) this.loads++;
     this.load(defNumber).then(
       (loaded) => {

@@ -57,10 +57,18 @@ export const enum SlotState {
 /** S.FLAGS bit: cancellation was requested. */
 const FLAG_CANCEL = 1;
 /**
- * S.FLAGS bit: the runner claimed the slot but is still importing its def (the body has not started).
- * Recovery puts such a slot back in a queue instead of failing a task that never ran.
+ * S.FLAGS bit: the runner claimed the slot but has not started its body: it is still importing the
+ * def, or (thread-per-core) the task waits behind one that is. Recovery puts such a slot back in a
+ * queue instead of failing a task that never ran.
  */
 const FLAG_LOADING = 2;
+/**
+ * S.FLAGS bits 2–30 of a slot marked loading: its runner's claim order (markLoading), so recovery
+ * puts a dead runner's unstarted slots back in the order it claimed them. Claims that get marked are
+ * only those made while a def loads: a thread would need 2^29 of them before the count wraps.
+ */
+const ORDER_SHIFT = 2;
+const ORDER_MASK = 0x1fffffff;
 
 // ── reads (any thread) ─────────────────────────────────────────────────────
 export function stateOf(slots: Int32Array, slot: number): SlotState {
@@ -178,17 +186,23 @@ export function publishDone(slots: Int32Array, slot: number): boolean {
 }
 
 /**
- * Marks a claimed (RUNNING) slot as not started: its runner must import the def first. Runner only,
- * and only for a slot that can run elsewhere (its arguments are in the slot and another thread owns
- * it): should the runner die before markLoaded, recovery puts the slot back (putBackUnstarted).
+ * Marks a claimed (RUNNING) slot as not started, `order` being its runner's count of such claims: its
+ * runner must import the def first, or (thread-per-core) run an earlier task's first. Runner only, and
+ * only for a slot that can run elsewhere (its arguments are in the slot and another thread owns it):
+ * should the runner die before markLoaded, recovery puts the slot back (putBackUnstarted), in claim order.
  */
-export function markLoading(slots: Int32Array, slot: number): void {
-  Atomics.or(slots, slot * SLOT_WORDS + S.FLAGS, FLAG_LOADING);
+export function markLoading(slots: Int32Array, slot: number, order: number): void {
+  Atomics.or(slots, slot * SLOT_WORDS + S.FLAGS, FLAG_LOADING | ((order & ORDER_MASK) << ORDER_SHIFT));
 }
 
-/** The def of a markLoading slot is here: its body starts now, so a death from now on fails it. Runner only. */
+/** The claim order markLoading gave a slot still marked loading. */
+export function claimOrderOf(slots: Int32Array, slot: number): number {
+  return (Atomics.load(slots, slot * SLOT_WORDS + S.FLAGS) >>> ORDER_SHIFT) & ORDER_MASK;
+}
+
+/** A markLoading slot's body starts now, so a death from now on fails it (its claim order is cleared too). Runner only. */
 export function markLoaded(slots: Int32Array, slot: number): void {
-  Atomics.and(slots, slot * SLOT_WORDS + S.FLAGS, ~FLAG_LOADING);
+  Atomics.and(slots, slot * SLOT_WORDS + S.FLAGS, FLAG_CANCEL);
 }
 
 /**
@@ -199,7 +213,7 @@ export function markLoaded(slots: Int32Array, slot: number): void {
  */
 export function putBackUnstarted(slots: Int32Array, slot: number): boolean {
   const h = slot * SLOT_WORDS;
-  if ((Atomics.and(slots, h + S.FLAGS, ~FLAG_LOADING) & FLAG_LOADING) === 0) return false;
+  if ((Atomics.and(slots, h + S.FLAGS, FLAG_CANCEL) & FLAG_LOADING) === 0) return false;
   Atomics.store(slots, h + S.RUNNER, -1);
   Atomics.store(slots, h + S.STATE, SlotState.QUEUED);
   return true;

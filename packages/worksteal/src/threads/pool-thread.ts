@@ -72,7 +72,7 @@ export class PoolThread implements JoinSite, CancelCourier {
     this.owner = new SlotOwner(shared, this.me, init.fresh, this);
     this.view = new WorkerRuntime(this, reactor, runtimeCapabilities(reactor.capabilities));
     this.runner = new TaskRunner(shared, this.me, this.owner, this.mail, this.park, this.view);
-    this.joinCx = { signal: new AbortController().signal, runtime: this.view };
+    this.joinCx = { signal: new AbortController().signal, runtime: this.view, worker: this.index };
     for (const [id, sab] of init.sabs) shared.sabs.learn(id, sab);
     shared.sabs.announce = (id, sab) => this.mail.post({ t: 'sab', id, sab });
     shared.sabs.pump = () => this.mail.pump();

@@ -5,7 +5,10 @@
 //      its owner's ring (owner woken); slots the thread finished itself in its exit handler are
 //      already DONE and are left alone; a slot it had claimed but not started (marked loading: its
 //      def's module was still being imported) goes back to QUEUED and into the queue it came from
-//      (putBackUnstarted), so only tasks that really ran on the dead thread fail;
+//      (putBackUnstarted), so only tasks that really ran on the dead thread fail. Thread-per-core: in
+//      the order the thread claimed them, ahead of its placement queue (one placer's tasks start in
+//      the order placed; a placement another worker makes onto the dead one while this runs may land
+//      among them);
 //   2. big results the dead thread announced but never sent fail with the same error;
 //   3. unless the runtime is closing or still starting (create() then rejects: a replacement would
 //      only fail the same way): the dead worker's deque is emptied into the injector (tasks that
@@ -16,8 +19,9 @@ import { WorkerCrashedError } from '@runtime-traits/core';
 import { show } from '@runtime-traits/core/kit';
 import type { Shared } from '../memory/shared.js';
 import { writeResult } from '../memory/slot-payload.js';
+import { EMPTY } from '../queues/ring.js';
 import { deliver } from '../task/runner.js';
-import { modeOf, ownerOf, putBackUnstarted, runnerOf, SlotState, stateOf } from '../task/slot-state.js';
+import { claimOrderOf, isLoading, modeOf, ownerOf, putBackUnstarted, runnerOf, SlotState, stateOf } from '../task/slot-state.js';
 import type { MainThread } from './main-thread.js';
 import type { ThreadPool } from './pool.js';
 
@@ -41,15 +45,26 @@ export function recover(shared: Shared, main: MainThread, pool: ThreadPool, dead
 
 function failSlotsRunOn(shared: Shared, dead: number, error: Error): void {
   const s = shared.slots;
+  const unstarted: Array<{ slot: number; order: number }> = [];
   for (let slot = 0; slot < shared.layout.totalSlots; slot++) {
     if (stateOf(s, slot) !== SlotState.RUNNING || runnerOf(s, slot) !== dead) continue;
-    if (putBackUnstarted(s, slot)) {
-      (shared.layout.isWorker(dead) ? shared.homeQueue(dead) : shared.blockingQueue).push(slot);
+    if (isLoading(s, slot)) {
+      unstarted.push({ slot, order: claimOrderOf(s, slot) });
       continue;
     }
     writeResult(s, shared.payload, slot, false, error);
     deliver(shared, slot, ownerOf(s, slot), modeOf(s, slot));
   }
+  if (unstarted.length === 0) return;
+  unstarted.sort((x, y) => x.order - y.order);
+  const queue = shared.layout.isWorker(dead) ? shared.homeQueue(dead) : shared.blockingQueue;
+  // Thread-per-core: they were claimed before anything still in the dead worker's placement queue,
+  // so they go in front of it (only that worker pops it, and it is dead: nobody pops meanwhile).
+  const placed = shared.pinned[dead];
+  const later: number[] = [];
+  if (placed) for (let t = placed.pop(); t !== EMPTY; t = placed.pop()) later.push(t);
+  for (const { slot } of unstarted) if (putBackUnstarted(s, slot)) queue.push(slot);
+  for (const t of later) queue.push(t);
 }
 
 function requeueDeque(shared: Shared, dead: number): void {

@@ -129,13 +129,7 @@ export class WorkerRuntime implements Runtime, Placement {
   }
 
   broadcast<A extends unknown[], R>(def: TaskDef<A, R>, args: A): Promise<R[]> {
-    try {
-      requirePinned(this.thread.shared.config.pinned === true, 'broadcast');
-      checkSpawn(def, args, undefined);
-    } catch (error) {
-      return Promise.reject(error);
-    }
-    return broadcastOver(this, def, args);
+    return broadcastOver(this, this.thread.shared.config.pinned === true, def, args);
   }
 
   /**
