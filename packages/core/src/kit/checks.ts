@@ -20,17 +20,17 @@ export function show(value: unknown): string {
 }
 
 /**
- * Runs a check that reads a caller's value. What it trips over besides its own verdict — a proxy's
- * trap, a revoked proxy, a getter that throws — becomes a TypeError naming `arg`, so hostile input
- * fails like any other bad argument instead of leaking a stranger's error.
+ * What a check that reads a caller's value throws when it fails: its own verdict (a TypeError or
+ * RangeError naming `arg`) as it is; anything else it tripped over — a proxy's trap, a revoked proxy, a
+ * getter that throws — as a TypeError naming `arg`, so hostile input fails like any other bad
+ * argument instead of leaking a stranger's error.
+ * WHY each check has its own try/catch around its body rather than a `guard(arg, () => ...)`: such
+ * a closure and its context were allocated at every call — 256 bytes of garbage per spawn for the
+ * def and args checks, a third of all a spawned task allocates.
  */
-function guard<T>(arg: string, check: () => T): T {
-  try {
-    return check();
-  } catch (error) {
-    if ((error instanceof TypeError || error instanceof RangeError) && error.message.startsWith(arg)) throw error;
-    throw new TypeError(`${arg} could not be read: ${errorText(error)}`, { cause: error });
-  }
+function failure(arg: string, error: unknown): unknown {
+  if ((error instanceof TypeError || error instanceof RangeError) && error.message.startsWith(arg)) return error;
+  return new TypeError(`${arg} could not be read: ${errorText(error)}`, { cause: error });
 }
 
 function errorText(error: unknown): string {
@@ -82,13 +82,15 @@ export function checkFunction(value: unknown, arg: string): void {
 /** `undefined` or an AbortSignal. */
 export function checkSignal(value: unknown, arg = 'signal'): AbortSignal | undefined {
   if (value === undefined) return undefined;
-  return guard(arg, () => {
+  try {
     if (typeof value !== 'object' || value === null || typeof (value as AbortSignal).aborted !== 'boolean'
       || typeof (value as AbortSignal).addEventListener !== 'function') {
       throw new TypeError(`${arg} must be an AbortSignal, got ${show(value)}`);
     }
     return value as AbortSignal;
-  });
+  } catch (error) {
+    throw failure(arg, error);
+  }
 }
 
 /**
@@ -98,12 +100,14 @@ export function checkSignal(value: unknown, arg = 'signal'): AbortSignal | undef
  */
 export function checkOptions<T extends object>(value: unknown, arg = 'opts'): T | undefined {
   if (value === undefined) return undefined;
-  return guard(arg, () => {
+  try {
     if (typeof value !== 'object' || value === null || Array.isArray(value)) {
       throw new TypeError(`${arg} must be an options object, got ${show(value)}`);
     }
     return { ...value } as T;
-  });
+  } catch (error) {
+    throw failure(arg, error);
+  }
 }
 
 /**
@@ -113,7 +117,11 @@ export function checkOptions<T extends object>(value: unknown, arg = 'opts'): T 
 export function checkSpawnOptions(value: unknown): SpawnOptions | undefined {
   const opts = checkOptions<SpawnOptions>(value);
   if (!opts) return undefined;
-  return guard('opts', () => spawnOptionsOf(opts));
+  try {
+    return spawnOptionsOf(opts);
+  } catch (error) {
+    throw failure('opts', error);
+  }
 }
 
 function spawnOptionsOf(opts: SpawnOptions): SpawnOptions {
@@ -156,13 +164,15 @@ function checkTransfer(value: unknown, arg: string): void {
 /** A `TaskDef` made by `defineTask` (module, name and fn present), else `TypeError` naming `arg`; returns it. */
 export function checkTaskDef(value: unknown, arg = 'def'): TaskDef<unknown[], unknown> {
   const def = value as TaskDef<unknown[], unknown> | null;
-  return guard(arg, () => {
+  try {
     if (typeof def !== 'object' || def === null || typeof def.module !== 'string' || typeof def.name !== 'string'
       || typeof def.fn !== 'function') {
       throw new TypeError(`${arg} must be a TaskDef made by defineTask(), got ${show(value)}`);
     }
     return def;
-  });
+  } catch (error) {
+    throw failure(arg, error);
+  }
 }
 
 function isPrimitive(value: unknown): boolean {
@@ -175,7 +185,7 @@ function isPrimitive(value: unknown): boolean {
  * Primitives are the fast path; anything else is walked once by `checkCloneable`.
  */
 export function checkArgs(value: unknown, arg = 'args', transfer?: readonly unknown[]): unknown[] {
-  return guard(arg, () => {
+  try {
     if (!Array.isArray(value)) throw new TypeError(`${arg} must be an array of arguments, got ${show(value)}`);
     for (let i = 0; i < value.length; i++) {
       const item: unknown = value[i];
@@ -183,7 +193,9 @@ export function checkArgs(value: unknown, arg = 'args', transfer?: readonly unkn
       walkCloneable(item, `${arg}[${i}]`, transfer, new Set());
     }
     return value;
-  });
+  } catch (error) {
+    throw failure(arg, error);
+  }
 }
 
 /** `spawn`/`spawnBlocking`'s arguments: a TaskDef, its argument array and the options; returns the checked options. */
@@ -241,7 +253,11 @@ const ignore = (): void => {};
  * types the structured clone algorithm copies. Walks the value once; cycles are fine.
  */
 export function checkCloneable(value: unknown, arg: string, transfer?: readonly unknown[]): void {
-  guard(arg, () => walkCloneable(value, arg, transfer, new Set()));
+  try {
+    walkCloneable(value, arg, transfer, new Set());
+  } catch (error) {
+    throw failure(arg, error);
+  }
 }
 
 const PLAIN = new Set<unknown>([Object.prototype, null, Array.prototype]);
@@ -288,17 +304,23 @@ function walkCloneable(value: unknown, path: string, transfer: readonly unknown[
 
 /** Data to write or send: a `Uint8Array` or a string, else `TypeError` naming `arg`; returns it. */
 export function checkData(value: unknown, arg = 'data'): Uint8Array | string {
-  return guard(arg, () => {
+  try {
     if (typeof value !== 'string' && !(value instanceof Uint8Array)) {
       throw new TypeError(`${arg} must be a Uint8Array or a string, got ${show(value)}`);
     }
     return value;
-  });
+  } catch (error) {
+    throw failure(arg, error);
+  }
 }
 
 /** A `SocketAddress` to connect or send to. */
 export function checkAddress(value: unknown, arg = 'to'): SocketAddress {
-  return guard(arg, () => addressOf(value, arg));
+  try {
+    return addressOf(value, arg);
+  } catch (error) {
+    throw failure(arg, error);
+  }
 }
 
 function addressOf(value: unknown, arg: string): SocketAddress {
@@ -322,7 +344,11 @@ export function checkListenAddress(value: unknown, arg = 'at'): {
   /** The Unix socket path. */
   path: string;
 } {
-  return guard(arg, () => listenAddressOf(value, arg));
+  try {
+    return listenAddressOf(value, arg);
+  } catch (error) {
+    throw failure(arg, error);
+  }
 }
 
 function listenAddressOf(value: unknown, arg: string): { host: string; port: number } | { path: string } {
@@ -343,12 +369,14 @@ export function checkUdpAddress(value: unknown, arg = 'at'): {
   /** The checked port. */
   port: number;
 } {
-  return guard(arg, () => {
+  try {
     if (typeof value !== 'object' || value === null || 'path' in value) {
       throw new TypeError(`${arg} must be { host?, port } for UDP, got ${show(value)}${typeof value === 'object' && value !== null ? ' with a path' : ''}`);
     }
     return listenAddressOf(value, arg) as { host: string; port: number };
-  });
+  } catch (error) {
+    throw failure(arg, error);
+  }
 }
 
 /**
