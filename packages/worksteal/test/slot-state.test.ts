@@ -7,7 +7,7 @@ import { readResult } from '../src/memory/slot-payload.js';
 import { SlotOwner } from '../src/task/owner.js';
 import type { RemoteTask } from '../src/task/remote-task.js';
 import {
-  announceWaiter, cancelRequested, isLoading, isStarted, markFree, markLoaded, markLoading, markQueued, publishDone,
+  announceWaiter, cancelRequested, claimOrderOf, isLoading, isStarted, markFree, markLoaded, markLoading, markQueued, publishDone,
   putBackUnstarted, raiseCancel, runnerOf, SlotState, startOn, stateOf, tryClaim, tryTakeBack, waitWhileRunning,
 } from '../src/task/slot-state.js';
 import { harness, tinyConfig } from './fixtures/protocol.js';
@@ -98,6 +98,19 @@ describe('slot state', () => {
       expect(putBackUnstarted(slots, 1)).to.equal(false);
       expect([stateOf(slots, 0), runnerOf(slots, 0), stateOf(slots, 1), runnerOf(slots, 1)])
         .to.deep.equal([SlotState.RUNNING, 4, SlotState.RUNNING, 4]);
+    });
+
+    it('should keep the claim order of a slot marked loading until it starts or is put back', () => {
+      markQueued(slots, 1);
+      tryClaim(slots, 1, 4);
+      markLoading(slots, 1, 0x1234567);
+      raiseCancel(slots, 1);
+      expect([claimOrderOf(slots, 1), isLoading(slots, 1), cancelRequested(slots, 1)]).to.deep.equal([0x1234567, true, true]);
+      markLoaded(slots, 1);
+      expect([claimOrderOf(slots, 1), isLoading(slots, 1), cancelRequested(slots, 1)], 'markLoaded clears the order, not the cancel flag').to.deep.equal([0, false, true]);
+      markLoading(slots, 1, 3);
+      expect(putBackUnstarted(slots, 1)).to.equal(true);
+      expect([claimOrderOf(slots, 1), isLoading(slots, 1), cancelRequested(slots, 1)], 'put back: no order left behind').to.deep.equal([0, false, true]);
     });
 
     it('should clear the loading mark of the last task when a slot is queued again', () => {
