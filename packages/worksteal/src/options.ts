@@ -53,6 +53,21 @@ export function settingsOf(opts: unknown): Settings {
   if (o.stealing !== undefined && typeof o.stealing !== 'boolean') throw new TypeError(`opts.stealing must be a boolean, got ${show(o.stealing)}`);
   const pinned = o.stealing === false;
   if (o.onUnhandledError !== undefined) checkFunction(o.onUnhandledError, 'opts.onUnhandledError');
-  if (o.resourceLimits !== undefined) o.resourceLimits = checkOptions(o.resourceLimits, 'opts.resourceLimits');
+  if (o.resourceLimits !== undefined) o.resourceLimits = checkResourceLimits(o.resourceLimits);
   return { layout: { workers, blocking, queueCapacity, mainSlots, workerSlots, blockingSlots: 256, pinned }, spinCount, options: o };
+}
+
+/** worker_threads' four limits, each a positive number of megabytes (Node would start a worker that dies at once, or ignore a misspelt field). */
+const LIMITS: ReadonlySet<string> = new Set(['maxYoungGenerationSizeMb', 'maxOldGenerationSizeMb', 'codeRangeSizeMb', 'stackSizeMb']);
+
+function checkResourceLimits(value: unknown): ResourceLimits {
+  const limits = checkOptions<Record<string, unknown>>(value, 'opts.resourceLimits')!;
+  for (const [field, mb] of Object.entries(limits)) {
+    const arg = `opts.resourceLimits.${field}`;
+    if (!LIMITS.has(field)) throw new TypeError(`${arg} is not a worker resource limit (${[...LIMITS].join(', ')})`);
+    if (mb === undefined) continue;
+    if (typeof mb !== 'number') throw new TypeError(`${arg} must be a number of megabytes, got ${show(mb)}`);
+    if (!Number.isFinite(mb) || mb <= 0) throw new RangeError(`${arg} must be a finite number of megabytes > 0, got ${mb}`);
+  }
+  return limits as ResourceLimits;
 }

@@ -59,4 +59,20 @@ describe('WorkStealingRuntime metrics and capabilities', function () {
     expect(error).to.be.instanceOf(RangeError);
     expect((error as Error).message).to.contain('opts.queueCapacity');
   });
+
+  it('rejects bad worker resource limits with the field named, before starting any thread', async () => {
+    const cases: Array<[unknown, typeof TypeError | typeof RangeError, string]> = [
+      [{ maxOldGenerationSizeMb: -1 }, RangeError, 'opts.resourceLimits.maxOldGenerationSizeMb'],
+      [{ maxYoungGenerationSizeMb: Number.NaN }, RangeError, 'opts.resourceLimits.maxYoungGenerationSizeMb'],
+      [{ stackSizeMb: Infinity }, RangeError, 'opts.resourceLimits.stackSizeMb'],
+      [{ codeRangeSizeMb: 'big' }, TypeError, 'opts.resourceLimits.codeRangeSizeMb'],
+      [{ bogusField: 1 }, TypeError, 'opts.resourceLimits.bogusField'],
+      ['48', TypeError, 'opts.resourceLimits'],
+    ];
+    for (const [resourceLimits, type, named] of cases) {
+      let error: unknown;
+      try { await WorkStealingRuntime.create({ workers: 1, resourceLimits: resourceLimits as never }); } catch (e) { error = e; }
+      expect(error, JSON.stringify(resourceLimits)).to.be.instanceOf(type).with.property('message').that.contains(named);
+    }
+  });
 });

@@ -347,15 +347,18 @@ export class TaskRunner {
     }
   }
 
-  /** The thread is dying: every task it started fails with WorkerCrashedError so no owner waits forever. */
-  failAll(cause: unknown): void {
+  /**
+   * The thread is dying (`why`, said in each error's message; `cause`, what ended it, if anything):
+   * every task it started fails with WorkerCrashedError so no owner waits forever.
+   */
+  failAll(why: string, cause?: unknown): void {
     for (const slot of [...this.stack, ...this.running.keys()]) {
       this.running.delete(slot);
       const owner = ownerOf(this.slots, slot);
       if (owner === this.me) continue;
       // Never started (its module was loading): the main thread puts it back in a queue (threads/recovery.ts).
       if (isLoading(this.slots, slot)) continue;
-      const error = new WorkerCrashedError(`${this.shared.layout.threadName(this.me)} died while running this task: ${cause instanceof Error ? cause.message : String(cause)}`, { cause });
+      const error = new WorkerCrashedError(`${this.shared.layout.threadName(this.me)} died while running this task: ${why}`, { cause });
       writeResult(this.slots, this.shared.payload, slot, false, error);
       deliver(this.shared, slot, owner, modeOf(this.slots, slot));
     }

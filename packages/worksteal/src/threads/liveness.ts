@@ -26,6 +26,8 @@ export const enum Why {
   EXITED = 2,
   /** A task's synchronous run was cut short by the engine (out of memory, termination), and the thread ran on. */
   CUT_SHORT = 3,
+  /** An uncaught exception (or unhandled rejection) ended it; its exit event's error names it. */
+  UNCAUGHT = 4,
 }
 
 const WHY_BITS = 3;
@@ -67,6 +69,8 @@ export function describeDeath(shared: Shared, e: number, why: Why): string {
       return `called process.exit(${Atomics.load(shared.control, shared.layout.endpointBase(e) + E.EXIT_CODE)})`;
     case Why.CUT_SHORT:
       return 'out of memory or terminated: the engine cut a task short';
+    case Why.UNCAUGHT:
+      return 'an uncaught exception or unhandled rejection';
     default:
       return 'gone: out of memory, uncaught exception or terminated';
   }

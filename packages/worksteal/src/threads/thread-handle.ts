@@ -113,7 +113,7 @@ export class ThreadHandle {
     if (this.stopped) return false;
     const why = deathOf(this.shared, this.me, this.epoch);
     if (why === Why.ALIVE) return false;
-    if (why === Why.PORT_CLOSED && !blocked) {
+    if ((why === Why.PORT_CLOSED || why === Why.UNCAUGHT) && !blocked) {
       if (!this.graceTimer) {
         this.graceTimer = setTimeout(() => this.reportSeen(why), EXIT_GRACE_MS);
         this.graceTimer.unref();

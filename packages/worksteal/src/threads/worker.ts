@@ -42,10 +42,14 @@ class WorkerLoop {
   private inTick = false;
   /** This thread marked itself dead: it runs nothing more. */
   private gone = false;
+  /** What ends this thread, when an uncaught exception or unhandled rejection does (onExit follows). */
+  private fatal: { error: unknown; origin: string } | undefined;
 
   constructor(shared: Shared, private readonly init: WorkerInit, private readonly reactor: WorkerReactor) {
     this.thread = new PoolThread(shared, init, reactor, this.scheduleTick, this.onMessage);
     process.on('exit', this.onExit);
+    // (A monitor only looks: Node still ends the thread, and then emits 'exit'.)
+    process.on('uncaughtExceptionMonitor', (error, origin) => { this.fatal ??= { error, origin }; });
     const exit = process.exit.bind(process);
     // Should the engine's exit return (it must not, and does not on Node), the thread waits to be
     // terminated: nothing more runs on it.
@@ -80,13 +84,22 @@ class WorkerLoop {
   }
 
   /**
-   * process.exit (or the thread ending otherwise): fails what it ran, THEN marks it dead (recovery
-   * must find those slots DONE, not fail them twice).
+   * process.exit, or an uncaught exception or unhandled rejection (Node exits the thread with code 1):
+   * fails what it ran with the cause, THEN marks it dead (recovery must find those slots DONE, not
+   * fail them twice).
    */
   private readonly onExit = (code: number): void => {
     const { shared } = this.thread;
     Atomics.store(shared.control, shared.layout.endpointBase(this.init.me) + E.EXIT_CODE, code);
-    this.thread.runner.failAll(new Error(`worker exited with code ${code}`));
+    const fatal = this.fatal;
+    if (fatal) {
+      const what = fatal.origin === 'unhandledRejection' ? 'unhandled rejection' : 'uncaught exception';
+      const message = fatal.error instanceof Error ? `${fatal.error.name}: ${fatal.error.message}` : String(fatal.error);
+      this.thread.runner.failAll(`${what}: ${message}`, fatal.error);
+      this.die(Why.UNCAUGHT);
+      return;
+    }
+    this.thread.runner.failAll(`worker exited with code ${code}`);
     this.die(Why.EXITED);
   };
 
