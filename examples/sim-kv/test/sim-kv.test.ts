@@ -3,7 +3,7 @@ import { expect } from 'chai';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { explore, replay, shrink, simTest, type ExploreFailure } from '@runtime-traits/simtest';
+import { explore, generatePlan, replay, shrink, simTest, type ExploreFailure } from '@runtime-traits/simtest';
 import { KV_FAULTS, kvCorrect, kvRetryWrites, kvStaleReads } from '../src/lib/index.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'sim-kv-'));
@@ -18,6 +18,20 @@ describe('sim-kv: the kv-server under partitions, crashes and bad links', functi
     // The faults did bite: some operations had unknown outcomes and the server came back from crashes.
     expect(report.sometimes).to.include.members(['an operation ended with an unknown outcome', 'the server restarted']);
     expect(report.neverReached).to.deep.equal(['a read was answered from the cache', 'a write was sent again']);
+  });
+
+  it('should end every slow-link episode back at the simulation\'s own links (1..10 ms, no loss)', () => {
+    let links = 0;
+    let restored = 0;
+    for (let seed = 1; seed <= 50; seed++) {
+      for (const fault of generatePlan(seed, KV_FAULTS).faults) {
+        if (fault.kind !== 'link') continue;
+        links++;
+        if (fault.latency.min === 1 && fault.latency.max === 10 && fault.lossRate === 0) restored++;
+      }
+    }
+    expect(links).to.be.above(10);
+    expect(restored).to.equal(links / 2); // each episode: one degraded link, then one restored
   });
 
   describe('a retry that sends a write again (INCR applied twice)', () => {

@@ -4,14 +4,23 @@
 // scheduler turns. Every promise job a turn sets off (the continuations of the tasks it woke) runs
 // before the next macrotask — the next turn of any simulation on this thread — so code reached from
 // a simulation's tasks finds that simulation here, even when several simulations take turns on one
-// thread. Shutting a simulation down clears it.
+// thread. It stays current only until the next macrotask: entering queues a macrotask (one at a
+// time, the scheduler's own kind, host-turn.ts) that clears it, so code that runs later — a
+// timer of plain code after `await host.run(...)` returned — is outside every simulation again.
+// Shutting a simulation down clears it too.
+// WHY a macrotask and not a promise job: the turn's promise jobs queue more promise jobs as they
+// run; a clear queued among them would cut the checkpoint in two. A macrotask runs only once the
+// checkpoint is over, and the simulation's next turn (a later macrotask) makes it current again.
 // WHY not the host: JavaScript has no portable async context (AsyncLocalStorage is Node's, and
 // this package imports nothing from Node), and the continuations of every host woken in one turn
 // run interleaved after it, so the host of a promise job cannot be known; the simulation can.
 // Limit: code outside any simulation that runs in the same microtask checkpoint right after a
-// simulation's turn (a foreign promise settling then) also sees that simulation.
+// simulation's turn (a foreign promise settling then) also sees that simulation, and so does a
+// foreign macrotask that the host runs before the clearing one (Node runs due timers and IO
+// callbacks before the next setImmediate).
 import type { AssertionRecord, SimAssertionError } from './assertions.js';
 import type { Simulation } from './simulation.js';
+import { findMacrotaskTurn, type MacrotaskTurn } from './host-turn.js';
 
 /** What the assertion and buggify functions need from a simulation. */
 export interface SimulationContext {
@@ -35,9 +44,21 @@ export function currentSimulation(): SimulationContext | undefined {
   return current;
 }
 
-/** @internal Called by Simulation: on construction and at every scheduler turn. */
+/** True while a macrotask that clears `current` is queued. */
+let clearQueued = false;
+/** Found on first use: importing this module touches no host global. */
+let macrotask: MacrotaskTurn | undefined;
+const clearCurrent = (): void => {
+  clearQueued = false;
+  current = undefined;
+};
+
+/** @internal Called by Simulation: on construction and at every scheduler turn; current until the next macrotask. */
 export function enterSimulation(sim: SimulationContext): void {
   current = sim;
+  if (clearQueued) return; // the queued clear runs after this macrotask's checkpoint all the same
+  clearQueued = true;
+  (macrotask ??= findMacrotaskTurn())(clearCurrent);
 }
 
 /** @internal Called by Simulation.shutdown(). */

@@ -47,6 +47,29 @@ describe('simulation tooling', () => {
       expect(buggify(1)).to.equal(false);
     });
 
+    it('should leave a finished run alone: plain code in a later macrotask, before shutdown, is outside every simulation', async () => {
+      const sim = new Simulation({ seed: 5 });
+      let inside: boolean | undefined;
+      await sim.host('a').run(async (cx) => {
+        await cx.runtime.reactor.clock.sleep(10);
+        inside = buggify(1);
+      });
+      // Right after the run, in the same checkpoint as its last turn, the simulation is still current (documented).
+      expect(currentSimulation()).to.equal(sim);
+      await new Promise((resolve) => setTimeout(resolve, 5)); // unrelated code, later
+      expect(inside).to.equal(true);
+      expect(currentSimulation()).to.equal(undefined);
+      expect(buggify(1)).to.equal(false);
+      expect(() => always(false, 'unrelated code')).to.throw(SimAssertionError);
+      sometimes(true, 'unrelated sometimes');
+      const summary = sim.assertionSummary();
+      expect(summary.failure).to.equal(undefined);
+      expect(summary.always).to.deep.equal([]);
+      expect(summary.sometimes).to.deep.equal([]);
+      await sim.host('a').run(async () => undefined); // the simulation was not failed by it
+      await sim.shutdown();
+    });
+
     it('should reject a p that is not a probability, naming it', () => {
       expect(() => buggify('0.5' as unknown as number)).to.throw(TypeError, /\bp\b/);
       expect(() => buggify(1.5)).to.throw(RangeError, /\bp\b/);

@@ -12,14 +12,18 @@ export function applyPlan(sim: Simulation, plan: FaultPlan): void {
   if (typeof sim !== 'object' || sim === null || typeof sim.at !== 'function' || typeof sim.hostNames !== 'function') {
     throw new TypeError(`sim must be a Simulation, got ${typeof sim}`);
   }
-  const faults = sortFaults(checkPlan(plan).faults);
-  const known = new Set(sim.hostNames());
-  faults.forEach((fault, i) => {
+  checkPlanHosts(checkPlan(plan), sim.hostNames(), 'plan', 'this simulation');
+  for (const fault of sortFaults(plan.faults)) sim.at(fault.at, () => applyFault(sim, fault), '');
+}
+
+/** TypeError naming `arg`'s first fault that names a host not in `hosts` (`where`'s hosts). */
+export function checkPlanHosts(plan: FaultPlan, hosts: readonly string[], arg: string, where: string): void {
+  const known = new Set(hosts);
+  plan.faults.forEach((fault, i) => {
     for (const host of hostsOf(fault)) {
-      if (!known.has(host)) throw new TypeError(`plan.faults[${i}] names host ${JSON.stringify(host)}, which this simulation does not have (hosts: ${[...known].join(', ')})`);
+      if (!known.has(host)) throw new TypeError(`${arg}.faults[${i}] names host ${JSON.stringify(host)}, which ${where} does not have (hosts: ${hosts.join(', ')})`);
     }
   });
-  for (const fault of faults) sim.at(fault.at, () => applyFault(sim, fault), '');
 }
 
 function applyFault(sim: Simulation, fault: Fault): void {

@@ -145,8 +145,12 @@ export function sortFaults(faults: readonly Fault[]): Fault[] {
   return faults.map((f, i) => [f, i] as const).sort((x, y) => x[0].at - y[0].at || x[1] - y[1]).map(([f]) => f);
 }
 
-/** One line per fault, for messages: `at 1200 ms: partition client-1 server`. */
+/**
+ * One line per fault, for messages: `1200 ms partition client-1 server; …`.
+ * @throws TypeError (or RangeError) naming `plan` and the bad field when it is not a plan.
+ */
 export function describePlan(plan: FaultPlan): string {
+  checkPlan(plan);
   if (plan.faults.length === 0) return '(no faults)';
   return plan.faults.map(describeFault).join('; ');
 }

@@ -32,7 +32,8 @@ export function writeReplayFile(path: string, replay: ReplayFile): void {
 
 /**
  * A replay from a path, or an object already read; its shape is checked.
- * @throws TypeError naming `arg` when the file cannot be read or parsed, or lacks a seed or a valid plan.
+ * @throws TypeError naming the file (or `arg`, for an object) and the field, when the file cannot be
+ *   read or parsed, or lacks a seed or a valid plan.
  */
 export function readReplay(fileOrReplay: string | ReplayFile, arg = 'fileOrReplay'): ReplayFile {
   let data: unknown = fileOrReplay;
@@ -40,15 +41,24 @@ export function readReplay(fileOrReplay: string | ReplayFile, arg = 'fileOrRepla
     try {
       data = JSON.parse(readFileSync(fileOrReplay, 'utf8'));
     } catch (error) {
-      throw new TypeError(`${arg}: cannot read a replay file at ${fileOrReplay}: ${(error as Error).message}`);
+      throw new TypeError(`cannot read the replay file ${fileOrReplay}: ${(error as Error).message}`);
     }
   }
   const r = data as ReplayFile;
-  if (typeof r !== 'object' || r === null || !Number.isSafeInteger(r.seed)) throw new TypeError(`${arg} must hold { seed, plan, ... }, got ${show(data)}`);
-  if (r.version !== undefined && r.version !== 1) throw new TypeError(`${arg}.version: this simtest reads version 1 replay files, got ${show(r.version)}`);
-  if (r.traceHash !== undefined && typeof r.traceHash !== 'string') throw new TypeError(`${arg}.traceHash must be a string, got ${show(r.traceHash)}`);
-  checkPlan(r.plan, `${arg}.plan`);
+  const field = (name: string): string => replayField(fileOrReplay, name, arg);
+  if (typeof r !== 'object' || r === null || Array.isArray(r)) {
+    throw new TypeError(`${typeof fileOrReplay === 'string' ? `the replay file ${fileOrReplay}` : arg} must hold { seed, plan, ... }, got ${show(data)}`);
+  }
+  if (!Number.isSafeInteger(r.seed)) throw new TypeError(`${field('seed')} must be the run's seed, a safe integer, got ${show(r.seed)}`);
+  if (r.version !== undefined && r.version !== 1) throw new TypeError(`${field('version')}: this simtest reads version 1 replay files, got ${show(r.version)}`);
+  if (r.traceHash !== undefined && typeof r.traceHash !== 'string') throw new TypeError(`${field('traceHash')} must be a string, got ${show(r.traceHash)}`);
+  checkPlan(r.plan, field('plan'));
   return r;
+}
+
+/** How messages name a field of a replay: `replay file x.json: plan` when read from a path, `fileOrReplay.plan` for an object. */
+export function replayField(fileOrReplay: string | ReplayFile, name: string, arg = 'fileOrReplay'): string {
+  return typeof fileOrReplay === 'string' ? `replay file ${fileOrReplay}: ${name}` : `${arg}.${name}`;
 }
 
 export function withoutStack(error: FailureInfo | undefined): Omit<FailureInfo, 'stack'> | undefined {

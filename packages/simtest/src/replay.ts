@@ -2,9 +2,10 @@
 import { writeFileSync } from 'node:fs';
 import { LocalRuntime } from '@runtime-traits/local';
 import type { TaskContext } from '@runtime-traits/core';
+import { checkPlanHosts } from './apply-plan.js';
 import { checkScenario, show } from './internal/checks.js';
 import { runScenario, type FailureInfo, type Scenario } from './internal/run-scenario.js';
-import { readReplay, type ReplayFile } from './replay-file.js';
+import { readReplay, replayField, type ReplayFile } from './replay-file.js';
 
 /** What {@link replay} saw. */
 export interface ReplayResult {
@@ -31,7 +32,8 @@ export interface ReplayOptions {
  * @param scenario The scenario the file was written for.
  * @param fileOrReplay A replay file's path, or its contents.
  * @param opts `trace`: also write this run's trace (JSON) there, for `runtime-traits-sim view`.
- * @throws TypeError for a bad scenario, an unreadable or malformed replay, or a non-string `opts.trace`.
+ * @throws TypeError for a bad scenario, an unreadable or malformed replay, a plan naming a host the
+ *   scenario's simulation does not have, or a non-string `opts.trace`.
  */
 export async function replay(scenario: Scenario, fileOrReplay: string | ReplayFile, opts: ReplayOptions = {}): Promise<ReplayResult> {
   checkScenario(scenario);
@@ -39,6 +41,9 @@ export async function replay(scenario: Scenario, fileOrReplay: string | ReplayFi
   if (typeof opts !== 'object' || opts === null) throw new TypeError(`opts must be { trace? }, got ${show(opts)}`);
   if (opts.trace !== undefined && (typeof opts.trace !== 'string' || opts.trace === '')) throw new TypeError(`opts.trace must be a file path, got ${show(opts.trace)}`);
   const outcome = await runOnThisThread(scenario, file.seed, file.plan, opts.trace !== undefined);
+  // A plan for other hosts is a bad input, not a finding: applyPlan refused it inside the scenario,
+  // so the run "failed" without ever running the system. (No simulation seen: nothing to compare.)
+  if (outcome.hosts.length > 0) checkPlanHosts(file.plan, outcome.hosts, replayField(fileOrReplay, 'plan'), `the simulation of scenario ${scenario.name}`);
   if (opts.trace !== undefined) writeFileSync(opts.trace, `${JSON.stringify(outcome.trace ?? [])}\n`);
   return {
     traceHash: outcome.traceHash,

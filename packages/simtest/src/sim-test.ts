@@ -60,11 +60,16 @@ export function simTest(name: string, scenario: Scenario, options: SimTestOption
       `${name}: seed ${failure.seed} failed: ${failure.error.message}`,
       `  plan:        ${describePlan(failure.plan)}`,
       `  shrunk plan: ${describePlan(shrunk.plan)} (${shrunk.runs} runs to shrink)`,
-      `  replay:      npx runtime-traits-sim replay ${relative(process.cwd(), file) || file} --trace trace.json`,
+      `  replay:      npx runtime-traits-sim replay ${shellQuote(relative(process.cwd(), file) || file)} --trace trace.json`,
     ].join('\n'));
     Object.assign(error, { seed: failure.seed, plan: shrunk.plan, replayFile: file });
     throw error;
   });
+}
+
+/** `path` as one word of a POSIX shell command: as it is when nothing in it is special, else in single quotes. */
+function shellQuote(path: string): string {
+  return /^[\w@%+=:,./-]+$/.test(path) ? path : `'${path.replace(/'/g, `'\\''`)}'`;
 }
 
 function slug(name: string): string {

@@ -3,7 +3,7 @@ import { expect } from 'chai';
 import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describePlan, explore, replay, shrink, simTest, type ExploreReport, type PlanOptions } from '../src/index.js';
 import { WorkStealingRuntime } from '@runtime-traits/worksteal';
@@ -225,10 +225,41 @@ describe('explore / shrink / replay', function () {
       }
     });
 
-    it('should print its usage and exit 2 on a wrong command', () => {
+    it('should refuse a plan naming a host the scenario does not have: replay() throws naming it, the command exits 2', async () => {
+      const ghost = { version: 1 as const, scenario: { module: timelyEchoScenario.module, name: 'timelyEchoScenario' }, seed: 1, plan: { faults: [{ at: 5, kind: 'crash' as const, host: 'ghost' }] }, traceHash: 'x' };
+      const error = await replay(timelyEchoScenario, ghost).then(() => undefined, (e: unknown) => e as Error);
+      expect(error).to.be.instanceOf(TypeError);
+      expect(error!.message).to.match(/^fileOrReplay\.plan\.faults\[0\] names host "ghost", which the simulation of scenario timelyEchoScenario does not have \(hosts: server, client\)/);
+      const file = join(dir, 'ghost.json');
+      writeFileSync(file, JSON.stringify(ghost));
+      const run = spawnSync(process.execPath, [BIN, 'replay', file], { encoding: 'utf8' });
+      expect(run.status).to.equal(2);
+      expect(run.stdout).to.equal('');
+      expect(run.stderr.trim().split('\n')).to.have.length(1);
+      expect(run.stderr).to.match(/^runtime-traits-sim: replay file .*ghost\.json: plan\.faults\[0\] names host "ghost"/);
+    });
+
+    it('should name the field of a bad replay file and the file once', () => {
+      const seedString = join(dir, 'seed-string.json');
+      writeFileSync(seedString, JSON.stringify({ version: 1, scenario: { module: timelyEchoScenario.module, name: 'timelyEchoScenario' }, seed: '10', plan: { faults: [] } }));
+      const badJson = join(dir, 'bad-json.json');
+      writeFileSync(badJson, '{ "version": 1, ');
+      for (const [file, message] of [[seedString, /^runtime-traits-sim: replay file \S+seed-string\.json: seed must be the run's seed, a safe integer, got "10"$/], [badJson, /^runtime-traits-sim: cannot read the replay file \S+bad-json\.json: [^:]*JSON[^:]*$/]] as const) {
+        const run = spawnSync(process.execPath, [BIN, 'replay', file], { encoding: 'utf8' });
+        expect(run.status, file).to.equal(2);
+        expect(run.stderr.trim(), file).to.match(message);
+      }
+    });
+
+    it('should print its usage and exit 2 on a wrong command, and exit 0 when asked for help', () => {
       const run = spawnSync(process.execPath, [BIN, 'paint'], { encoding: 'utf8' });
       expect(run.status).to.equal(2);
       expect(run.stderr).to.include('runtime-traits-sim view <trace.json> -o <page.html>');
+      for (const args of [['--help'], ['replay', '--help'], ['view', '--help'], ['view', '-h']]) {
+        const help = spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8' });
+        expect(help.status, args.join(' ')).to.equal(0);
+        expect(help.stderr, args.join(' ')).to.include('runtime-traits-sim replay <replay.json>');
+      }
     });
   });
 
@@ -258,6 +289,17 @@ describe('explore / shrink / replay', function () {
       expect(error!.message).to.match(/shrunk plan: .*\(\d+ runs to shrink\)/);
       expect(error!.message).to.match(/replay: {6}npx runtime-traits-sim replay \S+echo-under-faults-seed-\d+\.json --trace trace\.json/);
       expect(JSON.parse(readFileSync(error!.replayFile, 'utf8')).seed).to.equal(error!.seed);
+    });
+
+    it('should quote the replay file in the command when its path has a space, so it can be pasted', async () => {
+      const replayDir = join(dir, "my replays, Bob's");
+      const body = capture(() => simTest('echo under faults', timelyEchoScenario, { seeds: 30, faults: FAULTS, workers: 0, replayDir }));
+      const error = await body.call(ctx).then(() => undefined, (e: unknown) => e as Error & { replayFile: string });
+      const command = /replay: {6}(npx runtime-traits-sim replay .*)$/m.exec(error!.message)![1]!;
+      const quoted = command.slice('npx runtime-traits-sim replay '.length, -' --trace trace.json'.length);
+      // What a POSIX shell makes of it: one word, the file's path.
+      const words = execFileSync('sh', ['-c', `printf '%s\\n' ${quoted}`], { encoding: 'utf8' }).split('\n').filter(Boolean);
+      expect(words).to.deep.equal([relative(process.cwd(), error!.replayFile)]);
     });
 
     it('should still report the failure, with a hint, when the same seed does not fail again to be shrunk', async () => {

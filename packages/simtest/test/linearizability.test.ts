@@ -1,4 +1,5 @@
 // checkLinearizable: known linearizable and non-linearizable histories, the classic counterexamples, and a brute-force cross-check.
+import { Worker } from 'node:worker_threads';
 import { expect } from 'chai';
 import fc from 'fast-check';
 import { checkLinearizable, History, models, type Model, type Operation } from '../src/index.js';
@@ -43,6 +44,39 @@ function bruteForce(ops: Operation[], model: Model<unknown>): boolean {
   return search(model.init(), 0);
 }
 
+/**
+ * True when `ops` fail with the operations not in `essential` weakened, as the minimiser means it:
+ * each may have taken effect within its window with any output, or not at all (every choice fails).
+ */
+function failsWeakened(ops: Operation[], essential: Operation[], model: Model<unknown>): boolean {
+  const weak = ops.filter((o) => !essential.includes(o));
+  for (let mask = 0; mask < 1 << weak.length; mask++) {
+    const dropped = new Set(weak.filter((_, k) => (mask >> k) & 1));
+    const variant = ops.filter((o) => !dropped.has(o)).map((o) => (essential.includes(o) ? o : { ...o, output: undefined }));
+    if (bruteForce(variant, model)) return false;
+  }
+  return true;
+}
+
+/**
+ * checkLinearizable(history, models[model]()) on a worker thread, with its time: a check that runs
+ * away then fails the test at `deadline` ms instead of blocking mocha (which cannot time out synchronous code).
+ */
+function checkOnWorker(history: Operation[], model: 'register' | 'kv', deadline: number): Promise<{ result: ReturnType<typeof checkLinearizable>; ms: number }> {
+  const worker = new Worker(`
+    const { parentPort, workerData } = require('node:worker_threads');
+    import(workerData.url).then(({ checkLinearizable, models }) => {
+      const start = performance.now();
+      const result = checkLinearizable(workerData.history, models[workerData.model]());
+      parentPort.postMessage({ result, ms: performance.now() - start });
+    });`, { eval: true, workerData: { url: new URL('../src/index.js', import.meta.url).href, history, model } });
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => { void worker.terminate(); reject(new Error(`the check did not finish in ${deadline} ms`)); }, deadline);
+    worker.once('message', (answer) => { clearTimeout(timer); void worker.terminate(); resolve(answer); });
+    worker.once('error', (error) => { clearTimeout(timer); reject(error); });
+  });
+}
+
 describe('checkLinearizable', () => {
   beforeEach(() => { clock = 0; });
 
@@ -84,6 +118,48 @@ describe('checkLinearizable', () => {
       expect(checkLinearizable([w('a', new Map([[1, 'x']]), 0, 1), r('b', new Map([[1, 'y']]), 2, 3)], models.register()).ok, 'Maps by entries').to.equal(false);
     });
 
+    it('should tell apart values that JSON writes alike, and compare bigints, Maps, Sets and Dates by content', () => {
+      // Two writes, then a read of the first: linearizable (the second write went first) only if the two values differ.
+      const secondWins = (a: unknown, b: unknown, readBack: unknown) => checkLinearizable([w('a', a, 0, 10), w('b', b, 0, 10), r('c', readBack, 20, 30)], models.register()).ok;
+      expect(secondWins(new Map([['a', 1]]), new Map([['b', 2]]), new Map([['a', 1]])), 'Maps').to.equal(true);
+      expect(secondWins(new Set([1]), new Set([2]), new Set([1])), 'Sets').to.equal(true);
+      expect(secondWins(NaN, null, NaN), 'NaN and null').to.equal(true);
+      expect(secondWins(NaN, Infinity, NaN), 'NaN and Infinity').to.equal(true);
+      expect(secondWins(new Date(0), '1970-01-01T00:00:00.000Z', new Date(0)), 'a Date and its ISO string').to.equal(true);
+      expect(secondWins(1n, '1', 1n), 'a bigint and its string').to.equal(true);
+      expect(secondWins(-0, 0, -0), '-0 and 0').to.equal(true);
+      expect(checkLinearizable([w('a', 0, 0, 0), r('b', 0, 1, 1), w('c', -0, 0, 0)], models.register()).ok, 'write -0, write 0, read 0').to.equal(true);
+      // ...and the model's own comparison: -0 is not 0, a Map's order counts, bigints by value.
+      expect(checkLinearizable([w('a', 0, 0, 1), r('b', -0, 2, 3)], models.register()).ok).to.equal(false);
+      expect(checkLinearizable([w('a', new Map([[1, 'x'], [2, 'y']]), 0, 1), r('b', new Map([[2, 'y'], [1, 'x']]), 2, 3)], models.register()).ok).to.equal(false);
+      expect(checkLinearizable([w('a', 10n ** 30n, 0, 1), r('b', 10n ** 30n, 2, 3)], models.register()).ok).to.equal(true);
+    });
+
+    it('should agree with a brute-force search on values JSON cannot tell apart (fast-check)', () => {
+      const values = [null, NaN, Infinity, 0, -0, 1n, '1', new Date(0), '1970-01-01T00:00:00.000Z', new Map(), new Set()];
+      const arbOp = fc.record({ write: fc.boolean(), value: fc.constantFrom(...values), call: fc.integer({ min: 0, max: 8 }), length: fc.integer({ min: 0, max: 4 }) });
+      fc.assert(fc.property(fc.array(arbOp, { maxLength: 6 }), (raw) => {
+        const history = raw.map((x, i) => (x.write ? w(`c${i}`, x.value, x.call, x.call + x.length) : r(`c${i}`, x.value, x.call, x.call + x.length)));
+        return checkLinearizable(history, models.register()).ok === bruteForce(history, models.register());
+      }), { seed: 7, numRuns: 2000 });
+    });
+
+    it('should minimise a 30-op sequential history with a stale read at the end in well under a second', async () => {
+      // One writer and reader taking turns (write i, read i), then a read of the initial value after every write returned.
+      const history: Operation[] = [];
+      for (let i = 1; i <= 14; i++) history.push(w('a', i, 4 * i, 4 * i + 1), r('b', i, 4 * i + 2, 4 * i + 3));
+      history.push(w('a', 15, 100, 101), r('b', null, 102, 103));
+      const { result, ms } = await checkOnWorker(history, 'register', 10_000);
+      expect(ms).to.be.below(500);
+      expect(result.ok).to.equal(false);
+      expect(result.counterexample).to.have.length(30);
+      // The story: one write that returned, then the read of null. Weakening anything else still fails.
+      expect(result.essential).to.have.length(2);
+      expect(result.essential![0]!.op).to.equal('write');
+      expect(result.essential![1]).to.deep.equal(history[29]);
+      expect(checkLinearizable(history, models.register())).to.deep.equal(checkLinearizable(history, models.register()), 'deterministic');
+    });
+
     it('should let an operation with an unknown outcome take effect, or not', () => {
       expect(checkLinearizable([w('a', 1, 0), r('b', 1, 5, 6)], models.register()).ok).to.equal(true);
       expect(checkLinearizable([w('a', 1, 0), r('b', null, 5, 6)], models.register()).ok).to.equal(true);
@@ -122,6 +198,17 @@ describe('checkLinearizable', () => {
       expect(result.essential).to.include(history[2]);
     });
 
+    it('should minimise 30 sequential INCRs whose last skips a number in well under a second, to that INCR', async () => {
+      const history: Operation[] = [];
+      for (let i = 1; i <= 29; i++) history.push(incr('a', 'x', i, 2 * i, 2 * i + 1));
+      history.push(incr('b', 'x', 31, 100, 101));
+      const { result, ms } = await checkOnWorker(history, 'kv', 10_000);
+      expect(ms).to.be.below(500);
+      expect(result.ok).to.equal(false);
+      expect(result.counterexample).to.have.length(30);
+      expect(result.essential).to.deep.equal([history[29]]);
+    });
+
     it('should accept an INCR whose reply was lost, seen by a later read or not', () => {
       expect(checkLinearizable([set('a', 'x', '0', 0, 1), incr('b', 'x', 0, 2), get('c', 'x', '1', 5, 6)], models.kv()).ok).to.equal(true);
       expect(checkLinearizable([set('a', 'x', '0', 0, 1), incr('b', 'x', 0, 2), get('c', 'x', '0', 5, 6)], models.kv()).ok).to.equal(true);
@@ -144,6 +231,28 @@ describe('checkLinearizable', () => {
       const pendingWithOutput = { client: 'a', op: 'get', input: { key: 'x' }, output: '1', call: 0, return: Infinity };
       expect(() => checkLinearizable([pendingWithOutput], kv)).to.throw(TypeError, /history\[0\] has an unknown outcome .* but an output/);
       expect(() => checkLinearizable([], kv, { minimize: 'yes' } as never)).to.throw(TypeError, /opts\.minimize/);
+    });
+  });
+
+  describe('minimising a counterexample', () => {
+    it('should keep as essential exactly what the contradiction needs: weakening the rest fails, weakening any one more passes (fast-check)', () => {
+      const arbOp = fc.record({
+        write: fc.boolean(), value: fc.integer({ min: 0, max: 2 }), call: fc.integer({ min: 0, max: 12 }), length: fc.integer({ min: 0, max: 4 }), pending: fc.boolean(),
+      });
+      let failing = 0;
+      fc.assert(fc.property(fc.array(arbOp, { maxLength: 6 }), (raw) => {
+        const history = raw.map((x, i) => (x.write
+          ? w(`c${i}`, x.value, x.call, x.pending ? undefined : x.call + x.length)
+          : r(`c${i}`, x.value === 0 ? null : x.value, x.call, x.call + x.length)));
+        const result = checkLinearizable(history, models.register());
+        if (result.ok) return true;
+        failing++;
+        const { counterexample, essential } = result as Required<typeof result>;
+        if (bruteForce(counterexample, models.register())) return false;
+        if (!failsWeakened(counterexample, essential, models.register())) return false;
+        return essential.every((o) => !failsWeakened(counterexample, essential.filter((e) => e !== o), models.register()));
+      }), { seed: 23, numRuns: 1500 });
+      expect(failing).to.be.above(100);
     });
   });
 

@@ -50,6 +50,7 @@ describe('fault plans', () => {
       expect(() => checkPlan({ faults: [{ at: -1, kind: 'crash', host: 'a' }] })).to.throw(RangeError, /plan\.faults\[0\]\.at/);
       expect(() => checkPlan({ faults: [{ at: 1, kind: 'melt', host: 'a' }] })).to.throw(TypeError, /kind/);
       expect(() => checkPlan([])).to.throw(TypeError, /plan/);
+      expect(() => describePlan(null as never)).to.throw(TypeError, /^plan must be \{ faults: Fault\[\] \}, got null/);
     });
 
     it('should refuse numeric strings in a link, a bad baseline and more episodes than a plan can hold', () => {

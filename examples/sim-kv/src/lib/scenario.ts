@@ -10,6 +10,9 @@ export const HOSTS = ['server', ...CLIENTS];
 const KEYS = ['x', 'y'];
 const OPS_PER_CLIENT = 12;
 
+/** The links of the kv simulations, when no fault touches them: 1..10 ms one way, no loss. */
+const LINK = { latency: { min: 1, max: 10 }, lossRate: 0 };
+
 /** The faults explore draws for these scenarios: partitions, crashes and slow lossy links (client–server) within the first 4 s. */
 export const KV_FAULTS: PlanOptions = {
   hosts: HOSTS,
@@ -17,11 +20,12 @@ export const KV_FAULTS: PlanOptions = {
   window: 4_000,
   duration: { min: 200, max: 4_000 },
   episodes: { min: 1, max: 4 },
+  baseline: LINK, // a slow link ends back at this simulation's links, not generatePlan's default (1..5 ms)
 };
 
 /** Runs one kv scenario: returns the history (and throws SimAssertionError when it is not linearizable). */
 export async function runKv(seed: number, plan: FaultPlan, policy: KvPolicy): Promise<Operation[]> {
-  const sim = new Simulation({ seed, latency: { min: 1, max: 10 }, maxTime: 600_000 });
+  const sim = new Simulation({ seed, latency: LINK.latency, lossRate: LINK.lossRate, maxTime: 600_000 });
   try {
     const server = sim.host('server');
     const disk = makeDisk(server);

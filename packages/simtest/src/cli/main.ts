@@ -15,10 +15,15 @@ const USAGE = `usage:
 
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
+  const help = (arg: string | undefined): boolean => arg === '--help' || arg === '-h';
+  if (help(command) || ((command === 'view' || command === 'replay') && rest.some(help))) {
+    console.error(USAGE);
+    return 0;
+  }
   if (command === 'view') return view(rest);
   if (command === 'replay') return replayCommand(rest);
-  console.error(command === undefined || command === '--help' || command === '-h' ? USAGE : `unknown command ${JSON.stringify(command)}\n${USAGE}`);
-  return command === '--help' || command === '-h' ? 0 : 2;
+  console.error(command === undefined ? USAGE : `unknown command ${JSON.stringify(command)}\n${USAGE}`);
+  return 2;
 }
 
 /** What the user gave wrong (a file, an option): the message alone, exit code 2. */
@@ -68,14 +73,20 @@ async function replayCommand(args: string[]): Promise<number> {
   }
   let data: ReturnType<typeof readReplay>;
   try {
-    data = readReplay(file, 'replay file');
+    data = readReplay(file);
   } catch (error) {
-    throw new InputError(`cannot read ${file}: ${(error as Error).message}`);
+    throw new InputError((error as Error).message); // it names the file and the field
   }
   if (!data.scenario || typeof data.scenario.module !== 'string') throw new InputError(`${file} does not name its scenario ({ scenario: { module, name } })`);
   const module = /^[a-z]+:/.test(data.scenario.module) ? data.scenario.module : pathToFileURL(data.scenario.module).href;
   const scenario = await loadScenario(module, data.scenario.name);
-  const result = await replay(scenario, data, trace === undefined ? {} : { trace });
+  let result: Awaited<ReturnType<typeof replay>>;
+  try {
+    // The path, not `data`: replay's own checks (a plan for hosts the scenario lacks) then name the file.
+    result = await replay(scenario, file, trace === undefined ? {} : { trace });
+  } catch (error) {
+    throw new InputError((error as Error).message); // a bad input: the scenario's own failures are results
+  }
   console.log(`seed ${data.seed}, ${data.plan.faults.length} faults: traceHash ${result.traceHash} (${result.reproduced ? 'same as the file' : `the file had ${result.expectedTraceHash}`})`);
   console.log(result.error ? `failed: ${result.error.message}` : 'passed');
   if (trace !== undefined) console.log(`trace written to ${trace}: runtime-traits-sim view ${trace} -o run.html`);

@@ -36,6 +36,8 @@ export interface RunOutcome {
   /** `sometimes` names declared, and those reached, in this run. */
   sometimes: string[];
   reached: string[];
+  /** The hosts of every simulation the run built, in the order they were made. */
+  hosts: string[];
   /** The trace of the (last) simulation, when asked for. */
   trace?: string[];
 }
@@ -78,6 +80,7 @@ async function runAlone(scenario: Scenario, cx: TaskContext, seed: number, plan:
     traceHash: sims.map((sim) => sim.traceHash()).join('+'),
     sometimes: [...sometimes],
     reached: [...reached],
+    hosts: [...new Set(sims.flatMap((sim) => sim.hostNames()))],
   };
   if (keepTrace) outcome.trace = sims.length > 0 ? sims[sims.length - 1]!.trace() : [];
   return outcome;

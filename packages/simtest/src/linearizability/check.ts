@@ -2,7 +2,7 @@
 import { show } from '../internal/checks.js';
 import type { CheckResult, Model, Operation } from './model.js';
 import { isPending } from './model.js';
-import { isLinearizable } from './search.js';
+import { isLinearizable, search, type StepCounter } from './search.js';
 
 /** Options of {@link checkLinearizable}. */
 export interface CheckOptions {
@@ -28,24 +28,33 @@ export function checkLinearizable<S>(history: readonly Operation[], model: Model
   if (opts.minimize !== undefined && typeof opts.minimize !== 'boolean') throw new TypeError(`opts.minimize must be a boolean, got ${show(opts.minimize)}`);
   const parts = model.partition ? model.partition(history) : [history.slice()];
   for (const part of parts) {
-    if (isLinearizable(part, model)) continue;
+    const counter: StepCounter = { steps: 0, limit: Infinity };
+    if (isLinearizable(part, model, counter)) continue;
     if (opts.minimize === false) return { ok: false, counterexample: byCall(part) };
-    return { ok: false, ...minimize(part, model) };
+    return { ok: false, ...minimize(part, model, counter.steps) };
   }
   return { ok: true };
 }
 
 /**
  * A short non-linearizable sub-history of `ops` that still tells the story, and the operations
- * whose outputs the contradiction needs:
+ * whose outputs and effects the contradiction needs:
  *   1. cut to the shortest prefix (by call) that fails — nothing after the contradiction;
- *   2. weaken: turn operations into "unknown outcome" (pending, any output) while it still fails
- *      (delta debugging). What keeps its output is `essential`: weaken any one of those and the
- *      prefix is linearizable.
+ *   2. weaken: let operations have failed silently — taken effect within their own call–return
+ *      window with any output, or not at all — while it still fails (delta debugging). What is not
+ *      weakened is `essential`: weaken any one of those too and the prefix is linearizable.
  * WHY not delete operations: deleting a write leaves a read of a value nobody wrote, which fails
  * alone — minimal, but no story. The prefix keeps the writes that explain what was read.
+ * WHY weaken within the window, not to "unknown outcome" (pending until the end): k pending
+ * operations cost the search up to 2^k configurations each time it proves a failure (a 17-op
+ * sequential history took seconds, 23 ops half a minute); a weakened operation is settled once its
+ * window is past (search.ts), so a sequential history stays a linear search.
+ * WHY a step budget: concurrent weakened operations still multiply the search. The weakening's
+ * searches share MINIMIZE_BUDGET_FACTOR times the failing check's steps (at least
+ * MINIMIZE_MIN_STEPS); one that runs out counts as "not shown to fail", so the operation stays
+ * essential: the answer is still a failing history, deterministic (steps, not time), maybe not minimal.
  */
-function minimize<S>(ops: readonly Operation[], model: Model<S>): { counterexample: Operation[]; essential: Operation[] } {
+function minimize<S>(ops: readonly Operation[], model: Model<S>, checkSteps: number): { counterexample: Operation[]; essential: Operation[] } {
   const fails = (subset: readonly Operation[]): boolean => !isLinearizable(subset, model);
   let current = byCall(ops);
   let lo = 1;
@@ -57,16 +66,22 @@ function minimize<S>(ops: readonly Operation[], model: Model<S>): { counterexamp
   }
   if (fails(current.slice(0, lo))) current = current.slice(0, lo); // prefixes need not fail monotonically: checked
   if (current.length > WEAKEN_LIMIT) return { counterexample: current, essential: current };
-  const weakened = (kept: readonly Operation[]): Operation[] => {
+  const counter: StepCounter = { steps: 0, limit: Math.max(MINIMIZE_MIN_STEPS, MINIMIZE_BUDGET_FACTOR * checkSteps) };
+  const stillFails = (kept: readonly Operation[]): boolean => {
     const keep = new Set(kept);
-    return current.map((op) => (keep.has(op) ? op : { ...op, output: undefined, return: Infinity }));
+    const weakened = current.map((op) => (keep.has(op) ? op : { ...op, output: undefined }));
+    return search(weakened, model, current.map((op) => !keep.has(op)), counter) === false;
   };
-  const essential = ddmin(current, (kept) => fails(weakened(kept)));
+  const essential = ddmin(current, stillFails);
   return { counterexample: current, essential };
 }
 
-/** Above this many operations, a counterexample is only cut down by deletion (weakening costs more searches). */
+/** Above this many operations, a counterexample is only cut to its shortest failing prefix. */
 const WEAKEN_LIMIT = 400;
+/** The weakening's searches may take this many times the steps of the check that failed... */
+const MINIMIZE_BUDGET_FACTOR = 4;
+/** ...and at least this many (~0.1 s; a sequential 200-op history needs 1.6 × 10^5). */
+const MINIMIZE_MIN_STEPS = 500_000;
 
 /** Delta debugging: a 1-minimal subset of `items` for which `test` holds (test(items) must hold). */
 function ddmin<T>(items: readonly T[], test: (subset: T[]) => boolean): T[] {

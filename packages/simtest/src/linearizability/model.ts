@@ -34,7 +34,11 @@ export interface Model<S = unknown> {
   step(state: S, op: Operation): S | undefined;
   /** Splits a history into independent parts (a key-value map: one per key), checked one by one. */
   partition?(history: readonly Operation[]): Operation[][];
-  /** A string equal for equal states (memoisation). Default JSON.stringify. */
+  /**
+   * A string equal exactly for equal states (memoisation: two states with one key must behave alike).
+   * Default: a canonical encoding that tells types apart and compares Maps, Sets and Dates by
+   * content, -0 and 0 apart, NaN as NaN, bigints by value (the register model's equality).
+   */
   key?(state: S): string;
 }
 
@@ -48,8 +52,10 @@ export interface CheckResult {
    */
   counterexample?: Operation[];
   /**
-   * The operations of the counterexample whose outputs the contradiction needs: give any one of
-   * them an unknown outcome and it becomes linearizable (found by delta debugging).
+   * The operations of the counterexample whose outputs and effects the contradiction needs: with
+   * every other one weakened (it may have taken effect within its call–return window with any
+   * output, or not at all) the counterexample still fails; weaken any one of these too and it
+   * becomes linearizable (found by delta debugging, within a step budget: past it, possibly more).
    */
   essential?: Operation[];
 }

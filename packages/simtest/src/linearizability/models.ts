@@ -1,24 +1,18 @@
 // Ready models: a register (write/read) and a key-value map (get/set/incr) partitioned by key.
 import type { Model, Operation } from './model.js';
+import { valueKey, type IdentityIds } from './value-key.js';
 
 /**
- * Equal values: the same primitive; arrays and plain objects with equal members (key order aside);
- * Dates of one time; Maps and Sets with equal entries in the same order; anything else, objects of
- * one class that JSON writes alike.
+ * Equal values: the same primitive (-0 and 0 differ, NaN equals NaN); arrays and plain objects with
+ * equal members (key order aside); Dates of one time; Maps and Sets with equal entries in the same
+ * order; anything else, objects of one class that JSON writes alike. WHY through valueKey: the
+ * search memoises states by that key (the default `Model.key`), so equality and the key are one
+ * definition and cannot drift.
  */
 function same(a: unknown, b: unknown): boolean {
   if (Object.is(a, b)) return true;
-  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
-  const proto = Object.getPrototypeOf(a);
-  if (proto !== Object.getPrototypeOf(b)) return false;
-  if (a instanceof Date) return a.getTime() === (b as Date).getTime();
-  if (a instanceof Map || a instanceof Set) return a.size === (b as Map<unknown, unknown>).size && same([...a], [...(b as Map<unknown, unknown>)]);
-  if (Array.isArray(a) || proto === Object.prototype || proto === null) {
-    const keys = Object.keys(a);
-    if (keys.length !== Object.keys(b).length) return false;
-    return keys.every((k) => Object.prototype.hasOwnProperty.call(b, k) && same((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k]));
-  }
-  return JSON.stringify(a) === JSON.stringify(b);
+  const ids: IdentityIds = new Map();
+  return valueKey(a, ids) === valueKey(b, ids);
 }
 
 /** A single register. Ops: 'write' (input = the value), 'read' (output = the value). Starts at `initial` (default null). */

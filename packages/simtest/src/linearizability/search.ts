@@ -13,15 +13,37 @@
 //      lifted node kept its neighbours, so it relinks in O(1), as in dancing links) and try the
 //      event after that operation's call.
 //   4. The list empty: linearizable. Nothing left to undo at a return: not linearizable.
+//   An *optional* operation (the minimiser's weakened ones) may also have had no effect: at its
+//   return event, before undoing anything, skip it — mark it done with the state unchanged, lift it
+//   and go on. Undoing a skip leaves nothing else to try at that return, so the undo goes on.
+// WHY skip at the return and mark it done, rather than make it pending: a skipped operation is
+// settled, so paths that applied it and paths that skipped it meet in one cache entry when they
+// reach one state; a pending one stays open to the end, and k of them cost 2^k configurations.
 // WHY the cache: two paths that linearized the same set of operations and reached the same state
 // have the same future; without it the search is exponential in the concurrency far more often.
 import { Bitset, hashString } from './bitset.js';
 import type { Model, Operation } from './model.js';
 import { isPending } from './model.js';
+import { valueKey, type IdentityIds } from './value-key.js';
 
 const HEAD = -1;
 
-export function isLinearizable<S>(ops: readonly Operation[], model: Model<S>): boolean {
+/** Counts a search's steps (events visited), across the searches it is given to; past `limit` they give up. */
+export interface StepCounter {
+  steps: number;
+  limit: number;
+}
+
+/** Whether `ops` are linearizable; `counter` counts the steps it took. */
+export function isLinearizable<S>(ops: readonly Operation[], model: Model<S>, counter?: StepCounter): boolean {
+  return search(ops, model, undefined, counter) === true;
+}
+
+/**
+ * Whether `ops` are linearizable when each operation flagged in `optional` may also have had no
+ * effect at all; undefined when `counter` reached its limit first.
+ */
+export function search<S>(ops: readonly Operation[], model: Model<S>, optional?: readonly boolean[], counter?: StepCounter): boolean | undefined {
   const n = ops.length;
   if (n === 0) return true;
   // Nodes 2i (call of op i) and 2i + 1 (its return), in a list sorted by time; index 2n is the head.
@@ -56,7 +78,8 @@ export function isLinearizable<S>(ops: readonly Operation[], model: Model<S>): b
     }
   };
 
-  const keyOf = model.key ?? ((state: S) => JSON.stringify(state));
+  const ids: IdentityIds = new Map(); // one numbering of symbols, functions and classes for this search's keys
+  const keyOf = model.key ?? ((state: S) => valueKey(state, ids));
   const linearized = new Bitset(n);
   const cache = new Map<number, Array<{ words: Uint32Array; key: string }>>();
   const seen = (key: string): boolean => {
@@ -76,6 +99,7 @@ export function isLinearizable<S>(ops: readonly Operation[], model: Model<S>): b
   let state = model.init();
   let entry = next[head]!;
   while (next[head] !== HEAD) {
+    if (counter && ++counter.steps > counter.limit) return undefined;
     if (entry === HEAD) return false; // cannot happen: a return event always comes before the end
     if ((entry & 1) === 0) {
       const i = entry >> 1;
@@ -94,12 +118,28 @@ export function isLinearizable<S>(ops: readonly Operation[], model: Model<S>): b
       }
       entry = next[entry]!;
     } else {
-      if (stackOps.length === 0) return false;
-      const i = stackOps.pop()!;
-      state = stackStates.pop()!;
-      linearized.clear(i);
-      unlift(i);
-      entry = next[2 * i]!;
+      const i = entry >> 1;
+      if (optional?.[i]) {
+        linearized.set(i);
+        if (!seen(keyOf(state))) {
+          stackOps.push(~i); // ~i: a skip
+          stackStates.push(state);
+          lift(i);
+          entry = next[head]!;
+          continue;
+        }
+        linearized.clear(i);
+      }
+      let undone: number;
+      do {
+        if (stackOps.length === 0) return false;
+        undone = stackOps.pop()!;
+        state = stackStates.pop()!;
+        const j = undone < 0 ? ~undone : undone;
+        linearized.clear(j);
+        unlift(j);
+      } while (undone < 0);
+      entry = next[2 * undone]!;
     }
   }
   return true;
