@@ -168,6 +168,9 @@ export class TaskCell<T> implements TaskContext {
       extras.cancelRequested = true;
       extras.cancelReason = reason;
       this.abortRunning(reason);
+      // A runtime may settle the task right there (the body's own abort handler, or a runtime whose
+      // body runs elsewhere and cannot wait): nobody would resolve a waiter added after that.
+      if (this.isSettled()) return Promise.resolve();
     }
     return new Promise<void>((resolve) => (extras.cancelWaiters ??= youngArray()).push(resolve));
   }

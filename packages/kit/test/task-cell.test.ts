@@ -229,6 +229,20 @@ for (const kind of ['job', 'outside'] as const) describe(`TaskCell through a min
       await cancelled;
       expect(cell.state).to.equal('cancelled');
     });
+
+    it('should resolve cancel() when abortRunning settles the task at once', async () => {
+      class SettlingCell<T> extends TaskCell<T> {
+        protected override abortRunning(reason: unknown): void {
+          this.fail(reason); // a runtime that cannot wait for the body: settled cancelled right here
+        }
+      }
+      const set = new TaskSet({} as Runtime);
+      const cell = set.create<number>(undefined, (id, owner, name, signal) => new SettlingCell<number>(id, owner, name, signal));
+      cell.start();
+      const outcome = await Promise.race([cell.cancel('now').then(() => 'resolved'), new Promise((r) => setTimeout(() => r('still pending'), 200))]);
+      expect(outcome).to.equal('resolved');
+      expect(cell.state).to.equal('cancelled');
+    });
   });
 
   describe('TaskSet.spawnLocal (the kit\'s ready queue)', () => {
