@@ -8,6 +8,7 @@ import type {
 import { checkCount, checkFunction, checkHost, checkMs, checkOptions, checkShutdownOptions, checkSpawn } from '@runtime-traits/core/kit';
 import { TaskSet, type TaskOwner } from '@runtime-traits/kit';
 import { Dispatcher } from './internal/dispatcher.js';
+import { checkQueueName } from './internal/queue-name.js';
 import { probeRedis } from './internal/redis.js';
 import { RemoteTaskCell } from './internal/remote-cell.js';
 import { encodeValue, type TaskJob } from './internal/wire.js';
@@ -62,7 +63,7 @@ export class BullMQRuntime implements Runtime {
   static async create(opts?: BullMQRuntimeOptions): Promise<BullMQRuntime> {
     const options = checkOptions<BullMQRuntimeOptions>(opts) ?? {};
     if (options.onUnhandledError !== undefined) checkFunction(options.onUnhandledError, 'opts.onUnhandledError');
-    const queue = options.queue === undefined ? 'runtime-traits' : checkHost(options.queue, 'opts.queue');
+    const queue = options.queue === undefined ? 'runtime-traits' : checkQueueName(options.queue, 'opts.queue');
     const prefix = options.prefix === undefined ? 'bull' : checkHost(options.prefix, 'opts.prefix');
     const attempts = options.attempts === undefined ? 1 : checkCount(options.attempts, 'opts.attempts');
     const backoff = checkBackoff(options.backoff);

@@ -213,6 +213,44 @@ describe('BullMQRuntime', function () {
       expect(existsSync(path.join(dir, `never.${worker.pid}`))).to.equal(false);
     });
 
+    it('should settle at once while Redis is down, and the task cancelled then should never run once Redis is back', async () => {
+      const own = await startRedis();
+      const rt = await BullMQRuntime.create({ connection: own.url, queue: 'down-cancel' });
+      // Two slots: the cancel message for `down-running` may be lost while the worker resubscribes, keeping one busy.
+      const w = await startWorker({ redis: own.url, queue: 'down-cancel', concurrency: 2 });
+      try {
+        const running = rt.executor.spawn(waitForCancel, [dir, 'down-running']);
+        await waitFor(() => existsSync(path.join(dir, 'down-running.started')));
+        await own.stop();
+        const controller = new AbortController();
+        const later = rt.executor.spawn(markAndSleep, [dir, 'down-later', 0], { signal: controller.signal });
+        await new Promise((resolve) => setTimeout(resolve, 300)); // sent: waiting in ioredis's offline queue
+        const settled = (task: PromiseLike<unknown>): Promise<unknown> => Promise.race([
+          Promise.resolve(task).then(() => 'resolved', (e: unknown) => e),
+          new Promise((resolve) => setTimeout(() => resolve('still pending after 2 s'), 2000)),
+        ]);
+        expect(await settled(running.cancel('gone')), 'cancel() of a running task').to.equal('resolved');
+        expect(CancelledError.is(await settled(running))).to.equal(true);
+        controller.abort('gone');
+        expect(CancelledError.is(await settled(later)), 'a task spawned during the outage, its signal aborted').to.equal(true);
+        // Redis comes back (empty): the job of `later` goes out with its removal right behind it.
+        await own.restart();
+        const jobs = new Queue('down-cancel', { connection: { url: own.url } });
+        try {
+          await waitFor(async () => (await jobs.getWorkers().catch(() => [])).length > 0, 'the worker to reconnect', 60_000);
+        } finally {
+          await jobs.close();
+        }
+        // Jobs are taken in order: had `later` stayed queued, it would have started before this one.
+        expect(await rt.executor.spawn(double, [3])).to.equal(6);
+        expect(existsSync(path.join(dir, `down-later.${w.pid}`))).to.equal(false);
+      } finally {
+        await w.kill();
+        await rt.shutdown();
+        await own.stop();
+      }
+    });
+
     it('should cancel when the spawn signal aborts', async () => {
       const controller = new AbortController();
       const task = runtime.executor.spawn(waitForCancel, [dir, 'sig'], { signal: controller.signal });
@@ -245,6 +283,7 @@ describe('BullMQRuntime', function () {
       try {
         const t0 = performance.now();
         const error = await BullMQRuntime.create({ connection: `redis://127.0.0.1:${(silent.address() as { port: number }).port}` }).then(() => undefined, (e: unknown) => e as Error);
+        expect(error).to.be.instanceOf(TimeoutError);
         expect(error?.message).to.equal('Redis accepted the connection but did not answer within 5 s');
         expect(performance.now() - t0).to.be.below(15_000);
       } finally {
@@ -254,10 +293,19 @@ describe('BullMQRuntime', function () {
       expect(missing?.message).to.match(/DB index is out of range/);
     });
 
-    it('should reject create() at once when Redis refuses the connection, instead of hanging', async () => {
-      const error = await BullMQRuntime.create({ connection: 'redis://127.0.0.1:1' }).then(() => undefined, (e: unknown) => e as NodeJS.ErrnoException);
-      expect(error).to.be.instanceOf(Error);
-      expect(`${error!.code} ${error!.message}`).to.include('ECONNREFUSED');
+    it('should reject create() at once with a NetError ECONNREFUSED when Redis refuses the connection, instead of hanging', async () => {
+      const error = await BullMQRuntime.create({ connection: 'redis://127.0.0.1:1' }).then(() => undefined, (e: unknown) => e as NetError);
+      expect(error).to.be.instanceOf(NetError);
+      expect(error!.code).to.equal('ECONNREFUSED');
+      expect(error!.syscall).to.equal('connect');
+      expect(error!.message).to.include('127.0.0.1:1');
+    });
+
+    it("should reject a queue name with ':' with a TypeError naming opts.queue, before touching Redis", async () => {
+      // The refused port shows the order: a check made after connecting would fail with ECONNREFUSED instead.
+      const error = await BullMQRuntime.create({ connection: 'redis://127.0.0.1:1', queue: 'a:b' }).then(() => undefined, (e: unknown) => e as Error);
+      expect(error).to.be.instanceOf(TypeError);
+      expect(error!.message).to.include('opts.queue').and.include('"a:b"');
     });
   });
 

@@ -6,7 +6,7 @@ import { expect } from 'chai';
 import { Queue } from 'bullmq';
 import { CancelledError } from '@runtime-traits/core';
 import { BullMQRuntime } from '../src/index.js';
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { double, echo, forkJoin, markAndSleep, whoAmI } from './fixtures/tasks.js';
 import { startRedis, type TestRedis } from './helpers/redis.js';
@@ -191,6 +191,27 @@ describe('runtime-traits-worker processes', function () {
     });
   });
 
+  describe('a producer process whose Redis has gone', () => {
+    it('should exit as soon as shutdown() has resolved', async () => {
+      const script = fileURLToPath(new URL('./fixtures/producer-redis-down.js', import.meta.url));
+      const child = spawn(process.execPath, [script], { stdio: ['ignore', 'pipe', 'inherit'] });
+      const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+      let out = '';
+      const shutDown = new Promise<number>((resolve) => child.stdout!.on('data', (chunk: Buffer) => {
+        out += chunk.toString();
+        if (out.includes('shut down')) resolve(performance.now());
+      }));
+      try {
+        const at = await Promise.race([shutDown, exited.then(() => { throw new Error(`exited early: ${out}`); })]);
+        expect(await exited).to.equal(0);
+        expect(out).to.equal('shut down: cancelled\n');
+        expect(performance.now() - at, 'ms from shutdown() to exit (no timer of BullMQ or ioredis left)').to.be.below(1000);
+      } finally {
+        child.kill('SIGKILL');
+      }
+    });
+  });
+
   describe('the CLI', () => {
     const run = (args: string[]): Promise<{ code: number | null; stderr: string }> => new Promise((resolve) => {
       execFile(process.execPath, [CLI, ...args], { timeout: 30_000 }, (error, _out, stderr) => {
@@ -226,6 +247,23 @@ describe('runtime-traits-worker processes', function () {
       const exited = workers[0]!.stop();
       expect(await task).to.equal(workers[0]!.pid);
       expect(await exited).to.equal(0);
+    });
+  });
+
+  describe('on SIGTERM while Redis is down', () => {
+    it('should exit by itself with code 0 within seconds when no job runs', async () => {
+      const own = await startRedis();
+      try {
+        workers = [await startWorker({ redis: own.url, queue: 'sigterm-down', concurrency: 2 })];
+        await own.stop();
+        const t0 = performance.now();
+        const exited = workers[0]!.stop();
+        const code = await Promise.race([exited, new Promise((resolve) => setTimeout(() => resolve('still running after 15 s'), 15_000))]);
+        expect(code).to.equal(0);
+        expect(performance.now() - t0).to.be.below(10_000);
+      } finally {
+        await own.stop();
+      }
     });
   });
 

@@ -10,28 +10,22 @@
 // 3. cancel (abortRunning): remove the job (works while it waits or sits in backoff: it then never
 //    runs); when it is already running, publish its id on the cancel channel; the worker aborts
 //    cx.signal and fails the job without retry; that 'failed' event settles the cell as cancelled.
+//    While Redis is unreachable no answer can come: the cell settles cancelled at once, and the
+//    removal (or the message) goes out when the connection is back (ioredis queues it). The same
+//    happens to cells being cancelled when the connection drops.
 // 4. A sweep looks up jobs that have been out for a while without an outcome (an event stream trimmed
 //    under load, a job removed by hand, a Redis that lost its data) and retries removing cancelled
 //    jobs whose worker died, so no handle is ever left hanging.
 import { Queue, QueueEvents, type ConnectionOptions, type JobsOptions } from 'bullmq';
 import { cancelledError } from '@runtime-traits/kit';
+import { closeWithin, within } from './close.js';
 import { cancelChannel, encodeCancel } from './control.js';
+import { closeQuickly } from './redis.js';
 import type { RemoteTaskCell } from './remote-cell.js';
 import { decodeError, decodeValue, type TaskJob } from './wire.js';
 
 /** The longest each step of close() waits. */
 const CLOSE_MS = 2_000;
-
-/** Waits for `work` (its failure ignored) at most `ms`: true if it ended in time. The timer does not hold the process. */
-async function within(ms: number, work: Promise<unknown>): Promise<boolean> {
-  let timer: NodeJS.Timeout | undefined;
-  const ended = await Promise.race([
-    work.then(() => true, () => true),
-    new Promise<false>((resolve) => { timer = setTimeout(() => resolve(false), ms); timer.unref(); }),
-  ]);
-  clearTimeout(timer);
-  return ended;
-}
 
 export interface DispatcherOptions {
   connection: ConnectionOptions;
@@ -60,7 +54,13 @@ export class Dispatcher {
   private readonly channel: string;
   remoteActive = 0;
 
-  private constructor(private readonly queue: Queue, private readonly events: QueueEvents, private readonly opts: DispatcherOptions) {
+  private constructor(
+    private readonly queue: Queue,
+    /** The queue's ioredis client: its status says whether Redis can answer now. */
+    private readonly client: { status: string },
+    private readonly events: QueueEvents,
+    private readonly opts: DispatcherOptions,
+  ) {
     this.channel = cancelChannel(opts.prefix, opts.queue);
     events.on('completed', ({ jobId, returnvalue }) => this.onCompleted(jobId, returnvalue));
     events.on('failed', ({ jobId, failedReason }) => this.onFailed(jobId, failedReason));
@@ -68,19 +68,25 @@ export class Dispatcher {
     events.on('active', ({ jobId }) => this.onActive(jobId));
     events.on('error', () => undefined);
     queue.on('error', () => undefined);
+    // Connection lost: the outcome of a cancel in progress cannot arrive until Redis is back.
+    queue.on('ioredis:close', () => {
+      // (fail() of a cell being cancelled settles it with CancelledError carrying the cancel's own reason.)
+      for (const cell of this.out.values()) if (cell.cancelling) this.settle(cell.jobId, (c) => c.fail(new Error('connection to Redis lost')));
+    });
     this.sweepTimer = setInterval(() => void this.track(this.sweep()), Math.max(50, opts.sweepMs / 2));
     this.sweepTimer.unref();
   }
 
   static async open(opts: DispatcherOptions): Promise<Dispatcher> {
-    const queue = new Queue(opts.queue, { connection: opts.connection, prefix: opts.prefix });
+    const connection = closeQuickly(opts.connection);
+    const queue = new Queue(opts.queue, { connection, prefix: opts.prefix });
     try {
-      const client = await queue.backend.client as unknown as { xrevrange?(...args: unknown[]): Promise<unknown> };
+      const client = await queue.backend.client as unknown as { status: string; xrevrange?(...args: unknown[]): Promise<unknown> };
       const last = await client.xrevrange?.(queue.keys.events, '+', '-', 'COUNT', 1) as Array<[string, unknown]> | undefined;
       const lastEventId = last && last.length > 0 ? last[0]![0] : '0-0';
-      const events = new QueueEvents(opts.queue, { connection: opts.connection, prefix: opts.prefix, lastEventId });
+      const events = new QueueEvents(opts.queue, { connection, prefix: opts.prefix, lastEventId });
       await events.waitUntilReady();
-      return new Dispatcher(queue, events, opts);
+      return new Dispatcher(queue, client, events, opts);
     } catch (error) {
       await queue.close().catch(() => undefined);
       throw error;
@@ -123,9 +129,13 @@ export class Dispatcher {
     }
   }
 
-  /** Stops a sent job: removed if it has not started, else told to abort on whichever worker runs it. */
+  /**
+   * Stops a sent job: removed if it has not started, else told to abort on whichever worker runs it.
+   * With Redis unreachable the cell settles cancelled now; the removal or message goes out once it is back.
+   */
   cancel(cell: Cell, reason: unknown): void {
     if (!this.out.has(cell.jobId)) return; // never sent (dropped at the flush) or already settled
+    const reachable = this.client.status === 'ready';
     this.track((async () => {
       let removed = 0;
       try {
@@ -137,11 +147,14 @@ export class Dispatcher {
         this.settle(cell.jobId, (c) => c.fail(cancelledError(reason)));
         return;
       }
-      if (!this.out.has(cell.jobId)) return;
-      this.stopping.add(cell);
+      // Not removed: running, or (Redis lost it, or it has just finished) absent. Every worker hears the message;
+      // the one running it aborts it, the others remember it for a job they fetch later.
+      if (this.out.has(cell.jobId)) this.stopping.add(cell);
       const client = await this.queue.backend.client as unknown as { publish?(channel: string, message: string): Promise<unknown> };
       await client.publish?.(this.channel, encodeCancel(cell.jobId, reason));
     })().catch(() => undefined));
+    // In a microtask: TaskCell.cancel() registers its waiter after this returns, and only a later settle resolves it.
+    if (!reachable) queueMicrotask(() => this.settle(cell.jobId, (c) => c.fail(cancelledError(reason))));
   }
 
   private settle(jobId: string, how: (cell: Cell) => void): void {
@@ -239,10 +252,10 @@ export class Dispatcher {
     if (this.flushScheduled) this.flush();
     clearInterval(this.sweepTimer);
     await within(CLOSE_MS, (async () => { while (this.busy.size > 0) await Promise.allSettled([...this.busy]); })());
-    // Both at once; a close that does not end in time is made a force disconnect (which stops the reconnecting).
+    // Both at once; a close that does not end in time ends the connections instead (see close.ts).
     await Promise.all([
-      within(CLOSE_MS, this.events.close()).then((closed) => closed || within(CLOSE_MS, this.events.disconnect())),
-      within(CLOSE_MS, this.queue.close()).then((closed) => closed || within(CLOSE_MS, this.queue.disconnect())),
+      closeWithin(CLOSE_MS, this.events.close(), this.events),
+      closeWithin(CLOSE_MS, this.queue.close(), this.queue),
     ]);
     this.out.clear();
     this.stopping.clear();

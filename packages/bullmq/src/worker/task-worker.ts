@@ -14,7 +14,9 @@ import { checkCount, checkHost, checkOptions } from '@runtime-traits/core/kit';
 import { cancelledError, resolveTask } from '@runtime-traits/kit';
 import { cancelChannel, decodeCancel } from '../internal/control.js';
 import type { Redis } from 'ioredis';
-import { probeRedis, subscriber } from '../internal/redis.js';
+import { closeWithin, endConnection, within } from '../internal/close.js';
+import { checkQueueName } from '../internal/queue-name.js';
+import { closeQuickly, probeRedis, subscriber } from '../internal/redis.js';
 import { decodeValue, encodeError, encodeValue, type TaskJob } from '../internal/wire.js';
 import { AllowList } from './allow-list.js';
 
@@ -48,6 +50,9 @@ export interface BullMQWorkerOptions {
 /** How long a cancel for a job this worker is not (yet) running is remembered. */
 const RECENT_CANCEL_MS = 60_000;
 
+/** The longest close() waits for Redis at each step (running jobs themselves are waited for without a limit). */
+const CLOSE_MS = 2_000;
+
 class Refusal extends Error {}
 
 /** A job running on this worker. `task` is set once spawned; a cancel before that is applied right after. */
@@ -71,6 +76,8 @@ export class BullMQWorker {
   private readonly allow: AllowList;
   /** Jobs running here: job id → its local task (once spawned) and whether a cancel arrived. */
   private readonly running = new Map<string, Running>();
+  /** The processor calls not yet returned: a graceful close waits for them. */
+  private readonly processing = new Set<Promise<string>>();
   /** Task defs already imported and verified, by "module#name". */
   private readonly resolved = new Map<string, TaskDef<unknown[], unknown>>();
   /** Cancels heard for jobs not running here: job id → [reason, when]. */
@@ -82,7 +89,7 @@ export class BullMQWorker {
     const options = checkOptions<BullMQWorkerOptions>(opts);
     if (!options) throw new TypeError('opts must be an options object');
     checkHost(options.redis, 'opts.redis');
-    checkHost(options.queue, 'opts.queue');
+    checkQueueName(options.queue, 'opts.queue');
     checkCount(options.concurrency, 'opts.concurrency');
     if (typeof options.local !== 'object' || options.local === null || !('executor' in options.local)) {
       throw new TypeError('opts.local must be a Runtime');
@@ -101,11 +108,11 @@ export class BullMQWorker {
 
   private constructor(private readonly opts: BullMQWorkerOptions) {
     this.allow = new AllowList(opts.allow);
-    const connection: ConnectionOptions = { url: opts.redis };
+    const connection: ConnectionOptions = closeQuickly({ url: opts.redis });
     const prefix = opts.prefix ?? 'bull';
     this.subscriber = subscriber(opts.redis);
     this.subscriber.on('message', (_channel: string, text: string) => this.onCancel(text));
-    this.worker = new Worker(opts.queue, (job) => this.process(job), {
+    this.worker = new Worker(opts.queue, (job) => this.track(this.process(job)), {
       connection,
       prefix,
       concurrency: opts.concurrency,
@@ -152,6 +159,12 @@ export class BullMQWorker {
       if (now - entry.at < RECENT_CANCEL_MS) break;
       this.recentCancels.delete(id);
     }
+  }
+
+  private track(work: Promise<string>): Promise<string> {
+    this.processing.add(work);
+    void work.finally(() => this.processing.delete(work)).catch(() => undefined);
+    return work;
   }
 
   private async process(job: Job): Promise<string> {
@@ -217,12 +230,16 @@ export class BullMQWorker {
 
   /**
    * Stops taking jobs. Graceful: running jobs finish first. `force`: running jobs are abandoned
-   * in Redis, where BullMQ's stalled-job check gives them to another worker.
+   * in Redis, where BullMQ's stalled-job check gives them to another worker. Past the running jobs,
+   * each wait for Redis lasts CLOSE_MS at most (then the connection is dropped), so that close()
+   * ends, and the process can exit, while Redis is unreachable.
    */
   close(force = false): Promise<void> {
     this.closing ??= (async () => {
-      await this.worker.close(force).catch(() => undefined);
-      await this.subscriber.quit().catch(() => undefined);
+      const closed = this.worker.close(force).catch(() => undefined);
+      if (!force) while (this.processing.size > 0) await Promise.allSettled([...this.processing]);
+      await closeWithin(CLOSE_MS, closed, this.worker);
+      if (!(await within(CLOSE_MS, this.subscriber.quit()))) endConnection(this.subscriber);
       await this.opts.local.shutdown();
     })();
     return this.closing;
