@@ -4,7 +4,7 @@ import type { Runtime } from '@runtime-traits/core';
 import { alternate, type Contender } from '../harness/alternate.js';
 import { atLeast, toRows } from '../harness/rows.js';
 import { closeRuntime, openRuntime } from '../harness/runtimes.js';
-import { echoInWorker, pingPongInWorker } from '../tasks/tcp.js';
+import { echoInWorker, pingPongInWorker, rawEchoInWorker, rawPingPongInWorker } from '../tasks/tcp.js';
 import type { BenchContext, BenchRow, Benchmark } from '../types.js';
 import { echoThroughput, pingPong, type Ends } from '../work/tcp-connection.js';
 import { echoOver, pingPongOver, rawNet } from '../work/net-like.js';
@@ -14,6 +14,7 @@ const RAW = 'raw net.Socket';
 const NODE = 'node Connection';
 const WORKER = 'worksteal worker Connection';
 const LEAN = 'raw promise loop';
+const RAW_WORKER = 'raw net.Socket in a worker';
 
 const bench: Benchmark = {
   name: 'tcp',
@@ -44,11 +45,16 @@ const bench: Benchmark = {
         { name: RAW, measure: async () => mbps(await echoOver(rawNet, total, chunk)) },
         pick(NODE, nodeRt, async (rt) => mbps(await echoThroughput(ends(rt), total, chunk))),
         pick(WORKER, wsRt, async (rt) => mbps(await rt.executor.spawn(echoInWorker, [total, chunk]))),
+        pick(RAW_WORKER, wsRt, async (rt) => mbps(await rt.executor.spawn(rawEchoInWorker, [total, chunk]))),
       ], { rounds: reps, warmup: 1, log: ctx.log, label: echoLabel });
       rows.push(...toRows({
         bench: 'tcp', case: echoLabel, unit: 'MB/s', better: 'higher', baseline: RAW,
         targets: [atLeast(NODE, 0.9, RAW, 'higher'), atLeast(WORKER, 0.9, RAW, 'higher')],
-        notes: { [WORKER]: 'client and echo server both inside one worker, timed there', [RAW]: 'server pipes the socket into itself' },
+        notes: {
+          [WORKER]: 'client and echo server both inside one worker, timed there',
+          [RAW]: 'server pipes the socket into itself',
+          [RAW_WORKER]: 'reference: the raw net.Socket case run inside the same worker (what its event loop allows)',
+        },
       }, echo));
       ctx.record?.(rows);
 
@@ -58,6 +64,7 @@ const bench: Benchmark = {
         { name: RAW, measure: async () => rtps(await pingPongOver(rawNet, rounds)) },
         pick(NODE, nodeRt, async (rt) => rtps(await pingPong(ends(rt), rounds))),
         pick(WORKER, wsRt, async (rt) => rtps(await rt.executor.spawn(pingPongInWorker, [rounds]))),
+        pick(RAW_WORKER, wsRt, async (rt) => rtps(await rt.executor.spawn(rawPingPongInWorker, [rounds]))),
         { name: LEAN, measure: async () => rtps(await promisePingPong(rounds)) },
       ], { rounds: reps, warmup: 1, log: ctx.log, label: ppLabel });
       rows.push(...toRows({
@@ -65,6 +72,7 @@ const bench: Benchmark = {
         targets: [atLeast(NODE, 0.9, RAW, 'higher'), atLeast(WORKER, 0.9, RAW, 'higher')],
         notes: {
           [WORKER]: 'client and echo server both inside one worker, timed there',
+          [RAW_WORKER]: 'reference: the raw net.Socket case run inside the same worker (what its event loop allows)',
           [LEAN]: 'reference: the leanest promise-based read/write loop on raw sockets, both ends (what the awaits alone cost)',
         },
       }, pp));
