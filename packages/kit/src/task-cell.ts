@@ -149,6 +149,11 @@ export class TaskCell<T> implements TaskContext {
     return this.extras?.cancelRequested === true;
   }
 
+  /** The reason cancellation was asked for with (undefined when it was not, or was asked without one). */
+  get cancelReason(): unknown {
+    return this.extras?.cancelReason;
+  }
+
   // ── Task ───────────────────────────────────────────────────────────────────
   /**
    * `Task.cancel`: a pending task settles cancelled at once; a running one has its signal aborted and

@@ -133,6 +133,15 @@ describe('checkLinearizable', () => {
       expect(checkLinearizable([w('a', 0, 0, 1), r('b', -0, 2, 3)], models.register()).ok).to.equal(false);
       expect(checkLinearizable([w('a', new Map([[1, 'x'], [2, 'y']]), 0, 1), r('b', new Map([[2, 'y'], [1, 'x']]), 2, 3)], models.register()).ok).to.equal(false);
       expect(checkLinearizable([w('a', 10n ** 30n, 0, 1), r('b', 10n ** 30n, 2, 3)], models.register()).ok).to.equal(true);
+      // Instances of a class: by their members (a bigint among them too), RegExps by source and flags, toJSON when they have it.
+      class Money { constructor(readonly amount: unknown) {} }
+      class Stamp { constructor(private readonly at: number) {} toJSON(): string { return `t${this.at}`; } }
+      expect(secondWins(new Money(5n), new Money(6n), new Money(5n)), 'a bigint member').to.equal(true);
+      expect(secondWins(new Money(NaN), new Money(null), new Money(NaN)), 'NaN and null members').to.equal(true);
+      expect(secondWins(/a/, /b/, /a/), 'RegExps').to.equal(true);
+      expect(secondWins(new Stamp(1), new Stamp(2), new Stamp(1)), 'toJSON').to.equal(true);
+      expect(checkLinearizable([w('a', new Money(5n), 0, 1), r('b', new Money(6n), 2, 3)], models.register()).ok).to.equal(false);
+      expect(checkLinearizable([w('a', new Stamp(1), 0, 1), r('b', new Stamp(1), 2, 3)], models.register()).ok).to.equal(true);
     });
 
     it('should agree with a brute-force search on values JSON cannot tell apart (fast-check)', () => {

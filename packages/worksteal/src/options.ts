@@ -57,7 +57,7 @@ export function settingsOf(opts: unknown): Settings {
   return { layout: { workers, blocking, queueCapacity, mainSlots, workerSlots, blockingSlots: 256, pinned }, spinCount, options: o };
 }
 
-/** worker_threads' four limits, each a positive number of megabytes (Node would start a worker that dies at once, or ignore a misspelt field). */
+/** worker_threads' four limits, each a number of megabytes, 0 meaning the engine's default as in Node (Node would start a worker that dies at once on a negative one, or ignore a misspelt field). */
 const LIMITS: ReadonlySet<string> = new Set(['maxYoungGenerationSizeMb', 'maxOldGenerationSizeMb', 'codeRangeSizeMb', 'stackSizeMb']);
 
 function checkResourceLimits(value: unknown): ResourceLimits {
@@ -67,7 +67,7 @@ function checkResourceLimits(value: unknown): ResourceLimits {
     if (!LIMITS.has(field)) throw new TypeError(`${arg} is not a worker resource limit (${[...LIMITS].join(', ')})`);
     if (mb === undefined) continue;
     if (typeof mb !== 'number') throw new TypeError(`${arg} must be a number of megabytes, got ${show(mb)}`);
-    if (!Number.isFinite(mb) || mb <= 0) throw new RangeError(`${arg} must be a finite number of megabytes > 0, got ${mb}`);
+    if (!Number.isFinite(mb) || mb < 0) throw new RangeError(`${arg} must be a finite number of megabytes >= 0 (0: the engine's default), got ${mb}`);
   }
   return limits as ResourceLimits;
 }

@@ -7,7 +7,7 @@ import { threadId, type Worker } from 'node:worker_threads';
 import { WorkerCrashedError } from '@runtime-traits/core';
 import { WorkStealingRuntime } from '../src/index.js';
 import { workerHeapLimitsApplied } from './fixtures/engine.js';
-import { add, blockFor, echo, exhaustMemory, exitThread, sumBytes, throwAtTopLevel } from './fixtures/tasks.js';
+import { add, blockFor, echo, exhaustMemory, exitThread, sumBytes, throwAtTopLevel, throwHandled } from './fixtures/tasks.js';
 
 async function rejection(promise: PromiseLike<unknown>): Promise<unknown> {
   try {
@@ -48,6 +48,12 @@ describe('WorkStealingRuntime when a worker dies', function () {
       expect(rt.metrics().crashes).to.equal(1);
     });
   }
+
+  it('names process.exit, not an earlier uncaught exception that a listener handled, as what ended the worker', async () => {
+    expect(await rt.executor.spawn(throwHandled, []), 'the thread ran on').to.equal(0);
+    const error = await rejection(rt.executor.spawn(exitThread as typeof add, [] as unknown as [number, number]));
+    expect((error as Error).message).to.match(/died while running this task: worker exited with code 7$/);
+  });
 
   it('fails only the task that killed its worker; the ones queued behind it run on the replacement, once each', async () => {
     // Five deaths in a row: a death whose recovery raced the dying thread (a slot completed twice, a

@@ -73,6 +73,8 @@ describe('WorkStealingRuntime metrics and capabilities', function () {
       let error: unknown;
       try { await WorkStealingRuntime.create({ workers: 1, resourceLimits: resourceLimits as never }); } catch (e) { error = e; }
       expect(error, JSON.stringify(resourceLimits)).to.be.instanceOf(type).with.property('message').that.contains(named);
-    }
+    }    // 0 is the engine's default, as Node reports it for a worker started without limits.
+    const defaults = await WorkStealingRuntime.create({ workers: 1, resourceLimits: { maxYoungGenerationSizeMb: 0, codeRangeSizeMb: 0 } });
+    await defaults.shutdown();
   });
 });

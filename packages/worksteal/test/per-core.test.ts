@@ -4,6 +4,7 @@ import { threadId } from 'node:worker_threads';
 import { CancelledError, RuntimeShutdownError, UnsupportedError, WorkerCrashedError } from '@runtime-traits/core';
 import { WorkStealingRuntime } from '../src/index.js';
 import { appendOnSelf, appendToValue, getValue, setValue } from './fixtures/order-tasks.js';
+import { slowDie } from './fixtures/slow-import-tasks.js';
 import { badIndexes, bump, die, dieCold, family, forward, hold, joinWhere, where, type Where } from './fixtures/per-core-tasks.js';
 
 const threadsOf = (ws: Where[]): Set<number> => new Set(ws.map((w) => w.thread));
@@ -189,6 +190,21 @@ describe('WorkStealingRuntime thread-per-core (stealing: false)', function () {
     expect(done[0]!.thread, 'the replacement').to.not.equal(before[1]!.thread);
     // The replacement's bump counter starts afresh: 1..20 is the order they were placed in.
     expect(done.map((d) => d.count)).to.deep.equal(Array.from({ length: 20 }, (_, i) => i + 1));
+  });
+
+  it('gives a held task cancelled before its worker died, then put back, its cancel reason', async () => {
+    await rt.spawnOn(1, bump, []);
+    const dying = rt.spawnOn(1, slowDie, [5]); // its module takes 300 ms to import on worker 1
+    const held = Array.from({ length: 3 }, () => rt.spawnOn(1, bump, []));
+    await new Promise((resolve) => setTimeout(resolve, 100)); // claimed and held behind it by now
+    const reason = new Error('mine');
+    void held[1]!.cancel(reason);
+    const [first, ...rest] = await Promise.allSettled([dying, ...held]);
+    expect((first as PromiseRejectedResult).reason).to.be.instanceOf(WorkerCrashedError);
+    expect(rest.map((r) => r.status)).to.deep.equal(['fulfilled', 'rejected', 'fulfilled']);
+    const error = (rest[1] as PromiseRejectedResult).reason as Error;
+    expect(error).to.be.instanceOf(CancelledError);
+    expect(error.cause, 'the reason given to cancel()').to.equal(reason);
   });
 
   it('gives cx.worker to both halves of a join run on a worker', async () => {

@@ -5,7 +5,8 @@ import { valueKey, type IdentityIds } from './value-key.js';
 /**
  * Equal values: the same primitive (-0 and 0 differ, NaN equals NaN); arrays and plain objects with
  * equal members (key order aside); Dates of one time; Maps and Sets with equal entries in the same
- * order; anything else, objects of one class that JSON writes alike. WHY through valueKey: the
+ * order; RegExps of one source and flags; any other object, one class with equal toJSON() results
+ * or, without toJSON, equal own members. WHY through valueKey: the
  * search memoises states by that key (the default `Model.key`), so equality and the key are one
  * definition and cannot drift.
  */

@@ -11,7 +11,8 @@
 //   objects: their class (O plain, N null-prototype, A Array, D Date, M Map, S Set, C<id>: any
 //   other prototype, subclasses included), then their content — own keys sorted, each with its
 //   value (key order does not matter) for arrays and plain objects; the time for Dates; entries in
-//   order for Maps and Sets; the JSON text for anything else (one class, written alike: equal).
+//   order for Maps and Sets; for a RegExp its source and flags; for any other object what its
+//   toJSON() returns, if it has one, else its own enumerable members, as for a plain object.
 // Identity ids are numbered per `ids` map, so keys compare only within one map.
 
 /** Numbers things that compare by identity (symbols, functions, prototypes) in the order first met. */
@@ -50,7 +51,10 @@ function content(value: object, ids: IdentityIds): string {
   if (value instanceof Set) return `[${[...value].map((v) => valueKey(v, ids)).join(',')}]`;
   const proto: unknown = Object.getPrototypeOf(value);
   if (Array.isArray(value) || proto === Object.prototype || proto === null) return members(value as Record<string, unknown>, ids);
-  return JSON.stringify(value);
+  if (value instanceof RegExp) return JSON.stringify(String(value));
+  const toJSON = (value as { toJSON?: unknown }).toJSON;
+  if (typeof toJSON === 'function') return `j${valueKey(toJSON.call(value, ''), ids)}`;
+  return members(value as Record<string, unknown>, ids);
 }
 
 /** Own enumerable keys, sorted, each with its value's key. */

@@ -15,8 +15,8 @@
 // list is a plain array); a slot is freed only once no queue can hold its number; cells[i], defs[i]
 // and args[i] describe slot base + i while it is in flight, and are cleared when it is freed.
 import { decodeError, type ErrorRecord } from '@runtime-traits/core/kit';
-import type { TaskDef } from '@runtime-traits/core';
-import type { TaskOwner } from '@runtime-traits/kit';
+import { CancelledError, type TaskDef } from '@runtime-traits/core';
+import { cancelledError, type TaskCell, type TaskOwner } from '@runtime-traits/kit';
 import { SlotMode } from '../memory/layout.js';
 import type { Shared } from '../memory/shared.js';
 import { readResult, useOf, writeTask, type SlotResult } from '../memory/slot-payload.js';
@@ -165,7 +165,7 @@ export class SlotOwner implements RemoteHost {
     this.release(slot);
     if (!cell || !outcome) return;
     if (outcome.ok) cell.complete(outcome.value);
-    else cell.fail(outcome.value);
+    else cell.fail(withOwnReason(cell, outcome.value));
   }
 
   /** Reads this owner's completion ring to the end, settling each slot. Returns how many there were. */
@@ -230,4 +230,15 @@ export class SlotOwner implements RemoteHost {
     if (runner === this.me) this.courier.abortHere();
     else if (runner > 0) this.shared.parker.nudge(runner); // the reason's post may have woken it before the flag went up
   }
+}
+
+/**
+ * A cancelled task's error as its owner settles it. A runner that saw the cancel flag without the
+ * reason (the replacement of a worker that died, running a task put back before it started: the
+ * reason had been sent to the dead one) reports a CancelledError without a cause; the cell has it.
+ */
+function withOwnReason(cell: TaskCell<unknown>, error: unknown): unknown {
+  if (!cell.cancelling || cell.cancelReason === undefined) return error;
+  if (!CancelledError.is(error) || (error as Error).cause !== undefined) return error;
+  return cancelledError(cell.cancelReason);
 }

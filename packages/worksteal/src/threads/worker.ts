@@ -48,8 +48,11 @@ class WorkerLoop {
   constructor(shared: Shared, private readonly init: WorkerInit, private readonly reactor: WorkerReactor) {
     this.thread = new PoolThread(shared, init, reactor, this.scheduleTick, this.onMessage);
     process.on('exit', this.onExit);
-    // (A monitor only looks: Node still ends the thread, and then emits 'exit'.)
-    process.on('uncaughtExceptionMonitor', (error, origin) => { this.fatal ??= { error, origin }; });
+    // (A monitor only looks: Node then ends the thread, and emits 'exit', unless an 'uncaughtException'
+    // listener takes the error, in which case the thread runs on and this one is not what ends it.)
+    process.on('uncaughtExceptionMonitor', (error, origin) => {
+      if (process.listenerCount('uncaughtException') === 0) this.fatal ??= { error, origin };
+    });
     const exit = process.exit.bind(process);
     // Should the engine's exit return (it must not, and does not on Node), the thread waits to be
     // terminated: nothing more runs on it.
