@@ -42,7 +42,8 @@ describe('WorkStealingRuntime when a worker dies', function () {
       const message = (error as Error).message;
       if (def === exhaustMemory) expect(message, message).to.match(/memory/i);
       if (def === exitThread) expect(message, message).to.match(/exit/i);
-      if (def === throwAtTopLevel) expect(message, 'not "exited with code 1"').to.match(/died while running this task: uncaught exception: Error: thrown at the top level of a worker$/);
+      // (The start is enough: a dying thread writes its tasks' errors into their slots, cutting a long message to fit; Bun's records are larger.)
+      if (def === throwAtTopLevel) expect(message, 'not "exited with code 1"').to.match(/died while running this task: uncaught exception: Error: thrown at the/);
       // The only worker was replaced: new tasks still run.
       expect(await rt.executor.spawn(add, [2, 3])).to.equal(5);
       expect(rt.metrics().crashes).to.equal(1);
