@@ -32,7 +32,7 @@ describe('WorkStealingRuntime footprint', function () {
     const rt = await WorkStealingRuntime.create({ workers: 1 });
     try {
       const loaded = await rt.executor.spawn(builtinsLoaded, []);
-      if (loaded === null) this.skip(); // capability: process.moduleLoadList (Node's list of loaded builtins)
+      if (loaded === null) this.skip(); // capability: process.moduleLoadList listing the loaded builtins (Node's; Bun's is empty)
       expect(loaded, 'the worker loaded node:net for its reactor').to.include('net');
       expect(loaded).to.not.include('tls');
       expect(loaded).to.not.include('http');
