@@ -3,27 +3,19 @@
 // (in the worker and on the main thread). Ratios are to raw net.Socket on the main thread.
 //
 // Run (after `npx tsc -b bench`): node bench/dist/src/probes/worker-ping-pong.js [rounds=80000] [samples=7] [echoes=5]
-import { defineTask, type TaskContext } from '@runtime-traits/core';
 import { WorkStealingRuntime } from '@runtime-traits/worksteal';
 import { summarise } from '../harness/stats.js';
-import { echoInWorker } from '../tasks/tcp.js';
+import { echoInWorker, leanPingPongInWorker, pingPongInWorker, rawPingPongInWorker } from '../tasks/tcp.js';
 import { pingPongOver, rawNet } from '../work/net-like.js';
-import { pingPong } from '../work/tcp-connection.js';
 import { promisePingPong } from '../work/tcp-raw.js';
-
-export const leanInWorker = defineTask(import.meta.url, 'leanInWorker', (_cx: TaskContext, rounds: number): Promise<number> => promisePingPong(rounds));
-export const rawInWorker = defineTask(import.meta.url, 'rawInWorker', (_cx: TaskContext, rounds: number): Promise<number> => pingPongOver(rawNet, rounds));
-export const connectionInWorker = defineTask(import.meta.url, 'connectionInWorker', (cx: TaskContext, rounds: number): Promise<number> => pingPong({
-  server: cx.runtime.reactor.net, client: cx.runtime.reactor.net, listenAt: { host: '127.0.0.1', port: 0 }, connectHost: '127.0.0.1',
-}, rounds));
 
 async function compare(rt: WorkStealingRuntime, rounds: number, samples: number): Promise<string> {
   const cases: Record<string, () => PromiseLike<number>> = {
     'raw net.Socket, main': () => pingPongOver(rawNet, rounds),
-    'raw net.Socket, worker': () => rt.executor.spawn(rawInWorker, [rounds]),
+    'raw net.Socket, worker': () => rt.executor.spawn(rawPingPongInWorker, [rounds]),
     'raw promise loop, main': () => promisePingPong(rounds),
-    'raw promise loop, worker': () => rt.executor.spawn(leanInWorker, [rounds]),
-    'Connection, worker': () => rt.executor.spawn(connectionInWorker, [rounds]),
+    'raw promise loop, worker': () => rt.executor.spawn(leanPingPongInWorker, [rounds]),
+    'Connection, worker': () => rt.executor.spawn(pingPongInWorker, [rounds]),
   };
   const rates: Record<string, number[]> = {};
   for (let s = 0; s <= samples; s++) { // the first round warms up

@@ -3,6 +3,7 @@
 import { defineTask, type TaskContext } from '@runtime-traits/core';
 import { echoThroughput, pingPong } from '../work/tcp-connection.js';
 import { echoOver, pingPongOver, rawNet } from '../work/net-like.js';
+import { promisePingPong } from '../work/tcp-raw.js';
 
 const loopback = (cx: TaskContext) => ({
   server: cx.runtime.reactor.net, client: cx.runtime.reactor.net, listenAt: { host: '127.0.0.1', port: 0 }, connectHost: '127.0.0.1',
@@ -20,3 +21,7 @@ export const rawEchoInWorker = defineTask(import.meta.url, 'rawEchoInWorker',
 
 export const rawPingPongInWorker = defineTask(import.meta.url, 'rawPingPongInWorker',
   (_cx: TaskContext, rounds: number): Promise<number> => pingPongOver(rawNet, rounds));
+
+/** The leanest promise-based read/write loop on raw sockets (the bench's "raw promise loop"), inside the worker. */
+export const leanPingPongInWorker = defineTask(import.meta.url, 'leanPingPongInWorker',
+  (_cx: TaskContext, rounds: number): Promise<number> => promisePingPong(rounds));
