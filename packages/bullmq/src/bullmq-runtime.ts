@@ -5,7 +5,7 @@ import type {
   Awaitable, Capability, Executor, Reactor, Runtime, RuntimeMetrics, RuntimeOptions, ShutdownOptions, SpawnOptions, Task,
   TaskContext, TaskDef,
 } from '@runtime-traits/core';
-import { checkCount, checkFunction, checkHost, checkMs, checkOptions, checkShutdownOptions, checkSpawn } from '@runtime-traits/core/kit';
+import { checkCount, checkFunction, checkHost, checkMs, checkOptions, checkShutdownOptions, checkSpawn, show } from '@runtime-traits/core/kit';
 import { TaskSet, type TaskOwner } from '@runtime-traits/kit';
 import { Dispatcher } from './internal/dispatcher.js';
 import { checkQueueName } from './internal/queue-name.js';
@@ -69,9 +69,7 @@ export class BullMQRuntime implements Runtime {
     const backoff = checkBackoff(options.backoff);
     const sweepMs = options.sweepMs === undefined ? 10_000 : checkMs(options.sweepMs, 'opts.sweepMs');
     const connection = toConnection(options.connection);
-    if (options.local !== undefined && (typeof options.local !== 'object' || options.local === null || !('executor' in options.local))) {
-      throw new TypeError('opts.local must be a Runtime');
-    }
+    if (options.local !== undefined) checkLocal(options.local);
     await probeRedis(connection);
     const local = options.local ?? await defaultLocal();
     let dispatcher: Dispatcher;
@@ -113,8 +111,9 @@ export class BullMQRuntime implements Runtime {
     };
   }
 
-  private spawnRemote<A extends unknown[], R>(def: TaskDef<A, R>, args: A, opts: SpawnOptions | undefined, blocking: boolean): Task<R> {
-    checkSpawn(def, args, opts);
+  private spawnRemote<A extends unknown[], R>(def: TaskDef<A, R>, args: A, options: SpawnOptions | undefined, blocking: boolean): Task<R> {
+    // The checked copy from here on: the caller's object may have getters that answer differently (or throw) when read again.
+    const opts = checkSpawn(def, args, options);
     this.tasks.admit();
     const job: TaskJob = { m: def.module, n: def.name, a: encodeValue(args) };
     if (blocking) job.b = 1;
@@ -154,6 +153,24 @@ export class BullMQRuntime implements Runtime {
   [Symbol.asyncDispose](): Promise<void> {
     return this.shutdown();
   }
+}
+
+/**
+ * `opts.local`: all of a Runtime that this one uses (its executor, reactor, capabilities, shutdown),
+ * checked before Redis is touched — a lookalike refused later, from the constructor, would leave the
+ * queue's Redis connections open and the process would not exit.
+ */
+function checkLocal(value: unknown): asserts value is Runtime {
+  let ok: boolean;
+  try {
+    const rt = value as Partial<Runtime> | null;
+    ok = typeof rt === 'object' && rt !== null && typeof rt.executor === 'object' && rt.executor !== null
+      && typeof rt.reactor === 'object' && rt.reactor !== null && typeof rt.shutdown === 'function'
+      && typeof (rt.capabilities as Partial<Iterable<Capability>> | undefined)?.[Symbol.iterator] === 'function';
+  } catch (error) {
+    throw new TypeError(`opts.local could not be read: ${error instanceof Error ? error.message : show(error)}`, { cause: error });
+  }
+  if (!ok) throw new TypeError(`opts.local must be a Runtime (executor, reactor, capabilities, shutdown()), got ${show(value)}`);
 }
 
 function toConnection(value: unknown): ConnectionOptions {

@@ -301,6 +301,37 @@ describe('BullMQRuntime', function () {
       expect(error!.message).to.include('127.0.0.1:1');
     });
 
+    it('should refuse an opts.local that is not a whole Runtime with a TypeError naming it, before touching Redis', async () => {
+      // Refused after connecting (it was, from the constructor, as "local.capabilities is not iterable"), it left
+      // the queue's Redis connections open and the process did not exit. The refused port shows the order.
+      const error = await BullMQRuntime.create({ connection: 'redis://127.0.0.1:1', local: { executor: {} } as never })
+        .then(() => undefined, (e: unknown) => e as Error);
+      expect(error).to.be.instanceOf(TypeError);
+      expect(error!.message).to.match(/^opts\.local must be a Runtime/);
+    });
+
+    it('should read spawn options once, as checked (a getter read again may answer differently)', async () => {
+      let reads = 0;
+      const opts = { get name() { reads++; return reads === 1 ? 'first' : 5; } };
+      const task = runtime.executor.spawn(double, [2], opts as never);
+      expect(reads).to.equal(1);
+      expect(await task).to.equal(4);
+    });
+
+    it('should keep the sweep interval within what a Node timer can hold (no TimeoutOverflowWarning)', async () => {
+      const warnings: Error[] = [];
+      const onWarning = (w: Error): void => { warnings.push(w); };
+      process.on('warning', onWarning);
+      try {
+        const big = await BullMQRuntime.create({ connection: redis.url, queue, sweepMs: 5e9 });
+        await big.shutdown();
+        await new Promise((resolve) => setImmediate(resolve)); // warnings are emitted on the next tick
+      } finally {
+        process.off('warning', onWarning);
+      }
+      expect(warnings.map((w) => w.name)).to.not.include('TimeoutOverflowWarning');
+    });
+
     it("should reject a queue name with ':' with a TypeError naming opts.queue, before touching Redis", async () => {
       // The refused port shows the order: a check made after connecting would fail with ECONNREFUSED instead.
       const error = await BullMQRuntime.create({ connection: 'redis://127.0.0.1:1', queue: 'a:b' }).then(() => undefined, (e: unknown) => e as Error);

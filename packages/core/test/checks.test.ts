@@ -93,6 +93,11 @@ describe('argument checks', () => {
     it('should reject a lookalike', () => {
       expect(() => checkSignal({ aborted: 'no' }, 'opts.signal')).to.throw(TypeError, /opts\.signal/);
     });
+    it('should reject a lookalike that cannot remove its listener', () => {
+      // Accepted, it crashed the process: a settling task calls removeEventListener on its signal.
+      const lookalike = { aborted: false, addEventListener() {} };
+      expect(() => checkSignal(lookalike, 'opts.signal')).to.throw(TypeError, /opts\.signal must be an AbortSignal/);
+    });
     it('should reject a bad name and a non-object options', () => {
       expect(() => checkSpawnOptions({ name: 3 })).to.throw(TypeError, /opts\.name/);
       expect(() => checkSpawnOptions('fast')).to.throw(TypeError, /opts must be an options object/);

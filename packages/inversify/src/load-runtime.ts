@@ -1,5 +1,6 @@
 // loadRuntime: import only the adapter an application names (from a flag or an env var) and create it.
 import type { Runtime, RuntimeOptions } from '@runtime-traits/core';
+import { checkOptions } from '@runtime-traits/core/kit';
 import { ADAPTERS, RUNTIME_NAMES, isRuntimeName } from './adapters.js';
 import type { RuntimeName } from './adapters.js';
 
@@ -25,9 +26,7 @@ export function loadRuntime(name: RuntimeName, opts?: LoadRuntimeOptions): Promi
 /** `loadRuntime` over a given importer. */
 export async function loadRuntimeWith(importer: Importer, name: RuntimeName, opts?: LoadRuntimeOptions): Promise<Runtime> {
   checkName(name);
-  if (opts !== undefined && (typeof opts !== 'object' || opts === null || Array.isArray(opts))) {
-    throw new TypeError(`opts must be an options object, got ${opts === null ? 'null' : typeof opts}`);
-  }
+  checkOptions(opts, 'opts'); // the kit's check, as create() makes it: a proxy that throws is a TypeError naming opts too
   const { packageName, exportName } = ADAPTERS[name];
   let mod: Record<string, unknown>;
   try {

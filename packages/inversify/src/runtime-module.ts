@@ -1,6 +1,7 @@
 // runtimeModule: a ContainerModule that binds one runtime's tokens and shuts the runtime down when unbound.
 import { CLOCK, EXECUTOR, NET, REACTOR, RUNTIME } from '@runtime-traits/core';
 import type { Clock, Executor, Net, Reactor, Runtime } from '@runtime-traits/core';
+import { show } from '@runtime-traits/core/kit';
 import { ContainerModule } from 'inversify';
 
 /**
@@ -27,14 +28,24 @@ export function runtimeModule(runtime: Runtime): ContainerModule {
 }
 
 function checkRuntime(runtime: unknown): asserts runtime is Runtime {
-  const rt = runtime as Partial<Runtime> | null;
-  if (typeof rt !== 'object' || rt === null || typeof rt.shutdown !== 'function'
-    || typeof rt.executor !== 'object' || typeof rt.reactor !== 'object') {
-    throw new TypeError(`runtime must be a Runtime (with executor, reactor and shutdown()), got ${describe(runtime)}`);
+  let missing: string[];
+  try { // (a proxy or a getter may throw: that is a bad argument too, not a stranger's error)
+    missing = typeof runtime === 'object' && runtime !== null ? missingParts(runtime as Partial<Runtime>) : [];
+  } catch (error) {
+    throw new TypeError(`runtime could not be read: ${error instanceof Error ? error.message : show(error)}`, { cause: error });
+  }
+  if (typeof runtime !== 'object' || runtime === null || missing.length > 0) {
+    // show(): a class passed instead of an instance is named, not printed in full.
+    const got = typeof runtime === 'object' && runtime !== null ? `an object without ${missing.join(', ')}` : show(runtime);
+    throw new TypeError(`runtime must be a Runtime (with executor, reactor and shutdown()), got ${got}`);
   }
 }
 
-function describe(value: unknown): string {
-  if (value === null || typeof value !== 'object') return String(value);
-  return `an object without ${['executor', 'reactor', 'shutdown'].filter((k) => !(k in value)).join(', ') || 'the right shape'}`;
+/** The parts this module binds that `rt` lacks; a null executor or reactor is as missing as an absent one (resolving CLOCK would throw). */
+function missingParts(rt: Partial<Runtime>): string[] {
+  const missing: string[] = [];
+  if (typeof rt.executor !== 'object' || rt.executor === null) missing.push('executor');
+  if (typeof rt.reactor !== 'object' || rt.reactor === null) missing.push('reactor');
+  if (typeof rt.shutdown !== 'function') missing.push('shutdown');
+  return missing;
 }

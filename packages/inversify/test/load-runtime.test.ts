@@ -90,5 +90,13 @@ describe('loadRuntime(name, opts)', () => {
       expect(error).to.be.instanceOf(TypeError);
       expect((error as Error).message).to.match(/^opts must be/);
     });
+
+    it('should reject opts that cannot be read (a revoked proxy) with a TypeError naming opts', async () => {
+      const { proxy, revoke } = Proxy.revocable({}, {});
+      revoke();
+      const error = await loadRuntime('node', proxy as never).then(() => null, (e: unknown) => e);
+      expect(error).to.be.instanceOf(TypeError);
+      expect((error as Error).message).to.match(/^opts could not be read/);
+    });
   });
 });

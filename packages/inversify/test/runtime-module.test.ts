@@ -85,5 +85,18 @@ describe('runtimeModule(runtime)', () => {
         expect(() => runtimeModule(bad as never)).to.throw(TypeError, /runtime must be a Runtime/);
       });
     }
+    it('should refuse a runtime whose executor or reactor is null (resolving CLOCK would throw from inside inversify)', () => {
+      expect(() => runtimeModule({ executor: null, reactor: null, shutdown() {} } as never))
+        .to.throw(TypeError, /runtime must be a Runtime .*got an object without executor, reactor$/);
+    });
+    it('should name a class passed instead of an instance, not print its source', () => {
+      class SomeRuntime { shutdown(): void {} }
+      expect(() => runtimeModule(SomeRuntime as never)).to.throw(TypeError, /got function SomeRuntime$/);
+    });
+    it('should refuse a revoked proxy with a TypeError naming runtime', () => {
+      const { proxy, revoke } = Proxy.revocable({}, {});
+      revoke();
+      expect(() => runtimeModule(proxy as never)).to.throw(TypeError, /^runtime could not be read/);
+    });
   });
 });

@@ -2,7 +2,7 @@
 import type {
   Awaitable, Capability, HostHooks, Reactor, Runtime, RuntimeMetrics, RuntimeOptions, ShutdownOptions, Task, TaskContext,
 } from '@runtime-traits/core';
-import { CancelledError, DeadlockError, HOST_HOOKS, TimeoutError } from '@runtime-traits/core';
+import { CAPABILITIES, CancelledError, DeadlockError, HOST_HOOKS, TimeoutError } from '@runtime-traits/core';
 import { checkCount, checkFunction, checkMs, checkOptions, checkShutdownOptions, show } from '@runtime-traits/core/kit';
 import { cellOf, ShutdownReason, TaskCell, TaskSet } from '@runtime-traits/kit';
 import { normalizeSeed } from './rng.js';
@@ -34,6 +34,29 @@ export interface LocalRuntimeOptions extends RuntimeOptions {
   trace?: boolean;
   /** Virtual time never passes this many ms; a run() still going then rejects TimeoutError. Default: no limit. */
   maxTime?: number;
+}
+
+/**
+ * `opts.reactorCapabilities`: an iterable of capability names, read once into an array. Else a string
+ * became its characters, a number threw "is not iterable" from inside create(), a misspelt name was kept.
+ */
+function checkCapabilities(value: unknown): Capability[] {
+  let names: unknown[];
+  try {
+    if (typeof value === 'string' || typeof (value as Partial<Iterable<unknown>> | null)?.[Symbol.iterator] !== 'function') {
+      throw new TypeError(`opts.reactorCapabilities must be an iterable of capability names, got ${show(value)}`);
+    }
+    names = [...(value as Iterable<unknown>)];
+  } catch (error) {
+    if (error instanceof TypeError && error.message.startsWith('opts.reactorCapabilities')) throw error;
+    throw new TypeError(`opts.reactorCapabilities could not be read: ${error instanceof Error ? error.message : show(error)}`, { cause: error });
+  }
+  names.forEach((name, i) => {
+    if (!(CAPABILITIES as readonly unknown[]).includes(name)) {
+      throw new TypeError(`opts.reactorCapabilities[${i}] must be a capability name (${CAPABILITIES.join(', ')}), got ${show(name)}`);
+    }
+  });
+  return names as Capability[];
 }
 
 /** Default wallClock() at virtual time 0: 2000-01-01T00:00:00Z, the same on every run. */
@@ -87,6 +110,9 @@ export class LocalRuntime implements Runtime, WorldMember {
     }
     const window = options.tcpWindow === undefined ? 65536 : checkCount(options.tcpWindow, 'opts.tcpWindow');
     if (options.seed !== undefined) normalizeSeed(options.seed, 'opts.seed');
+    // (a truthy string such as 'false' would keep the whole event log)
+    if (options.trace !== undefined && typeof options.trace !== 'boolean') throw new TypeError(`opts.trace must be a boolean, got ${show(options.trace)}`);
+    if (options.reactorCapabilities !== undefined) options.reactorCapabilities = checkCapabilities(options.reactorCapabilities);
     const world = new World({
       seed: options.seed ?? 1,
       clock: options.reactor ? 'real' : options.clock ?? 'virtual',

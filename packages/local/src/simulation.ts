@@ -123,21 +123,21 @@ export class Simulation implements AsyncDisposable, SimulationContext {
 
   /** Packets between `a` and `b` stop (TCP retransmits until repair or gives up; UDP is dropped). */
   partition(a: string, b: string): void {
-    const [ha, hb] = [this.known(a, 'a'), this.known(b, 'b')];
+    const [ha, hb] = this.pair(a, b);
     this.world.network.link(ha, hb).partitioned = true;
     this.world.scheduler.record(`PARTITION ${a} ${b}`);
   }
 
   /** Ends a partition between `a` and `b`: packets flow again. `TypeError` when either is not a host of this simulation. */
   repair(a: string, b: string): void {
-    const [ha, hb] = [this.known(a, 'a'), this.known(b, 'b')];
+    const [ha, hb] = this.pair(a, b);
     this.world.network.link(ha, hb).partitioned = false;
     this.world.scheduler.record(`REPAIR ${a} ${b}`);
   }
 
   /** Latency and loss of the link between `a` and `b` (both directions). */
   setLink(a: string, b: string, opts: LinkOptions): void {
-    const [ha, hb] = [this.known(a, 'a'), this.known(b, 'b')];
+    const [ha, hb] = this.pair(a, b);
     const options = checkOptions<LinkOptions>(opts) ?? {};
     const link = this.world.network.link(ha, hb);
     if (options.latency !== undefined) link.latency = checkLatency(options.latency, 'opts.latency');
@@ -266,6 +266,16 @@ export class Simulation implements AsyncDisposable, SimulationContext {
   /** `await using`: the same as `shutdown()`. */
   [Symbol.asyncDispose](): Promise<void> {
     return this.shutdown();
+  }
+
+  /**
+   * Two different hosts of this simulation. A host's traffic with itself is loopback, which no link
+   * carries: partition(a, a) or setLink(a, a) was traced and changed nothing.
+   */
+  private pair(a: string, b: string) {
+    const pair = [this.known(a, 'a'), this.known(b, 'b')] as const;
+    if (a === b) throw new TypeError(`b must be another host than a (a host's traffic with itself is loopback, on no link), got ${show(b)} twice`);
+    return pair;
   }
 
   private known(name: string, arg: string) {

@@ -68,3 +68,23 @@ describe('LocalRuntime over a foreign reactor (NodeReactor)', () => {
     }
   });
 });
+
+describe('LocalRuntime.create option checks (reactorCapabilities, trace)', () => {
+  const refusal = (opts: unknown): Promise<unknown> => LocalRuntime.create(opts as never).then(async (rt) => { await rt.shutdown(); return undefined; }, (e: unknown) => e);
+
+  it('should refuse reactorCapabilities that are not an iterable of capability names, naming the option', async () => {
+    // Were: 5 → "… is not iterable" from inside create(); 'net.tcp' → the capabilities n, e, t…; 'bogus' kept.
+    for (const bad of [5, 'net.tcp', ['net.tcp', 'bogus'], {}]) {
+      const error = await refusal({ reactorCapabilities: bad });
+      expect(error, String(bad)).to.be.instanceOf(TypeError);
+      expect((error as Error).message).to.match(/^opts\.reactorCapabilities/);
+    }
+  });
+
+  it('should refuse a trace option that is not a boolean, naming it', async () => {
+    // Was: trace: 'false' kept the whole event log (a truthy string).
+    const error = await refusal({ trace: 'false' });
+    expect(error).to.be.instanceOf(TypeError);
+    expect((error as Error).message).to.match(/^opts\.trace must be a boolean/);
+  });
+});

@@ -281,6 +281,14 @@ describe('Simulation', () => {
   });
 
   describe('faults', () => {
+    it('refuses partition, repair and setLink of a host with itself (loopback is on no link: they changed nothing)', () => {
+      sim = new Simulation({ seed: 1 });
+      sim.host('a');
+      expect(() => sim.partition('a', 'a')).to.throw(TypeError, /^b must be another host than a/);
+      expect(() => sim.repair('a', 'a')).to.throw(TypeError, /^b must be another host than a/);
+      expect(() => sim.setLink('a', 'a', { lossRate: 0.5 })).to.throw(TypeError, /^b must be another host than a/);
+    });
+
     it('lets a timeout decide a connect under partition, and connects again after repair', async () => {
       sim = new Simulation({ seed: 9 });
       echoServer(sim.host('server'));

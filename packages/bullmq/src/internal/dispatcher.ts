@@ -73,7 +73,8 @@ export class Dispatcher {
       // (fail() of a cell being cancelled settles it with CancelledError carrying the cancel's own reason.)
       for (const cell of this.out.values()) if (cell.cancelling) this.settle(cell.jobId, (c) => c.fail(new Error('connection to Redis lost')));
     });
-    this.sweepTimer = setInterval(() => void this.track(this.sweep()), Math.max(50, opts.sweepMs / 2));
+    // At most 2^31-1 ms: Node turns a longer interval into 1 ms (a sweep every millisecond) with a warning.
+    this.sweepTimer = setInterval(() => void this.track(this.sweep()), Math.min(2 ** 31 - 1, Math.max(50, opts.sweepMs / 2)));
     this.sweepTimer.unref();
   }
 

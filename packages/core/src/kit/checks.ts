@@ -79,12 +79,17 @@ export function checkFunction(value: unknown, arg: string): void {
   if (typeof value !== 'function') throw new TypeError(`${arg} must be a function, got ${show(value)}`);
 }
 
-/** `undefined` or an AbortSignal. */
+/**
+ * `undefined` or an AbortSignal. Duck-typed (a signal from another realm or a polyfill passes), but on
+ * all the runtimes use: `removeEventListener` too, or a lookalike without it is accepted here and
+ * crashes the process from inside the runtime once the task or wait it guards settles.
+ */
 export function checkSignal(value: unknown, arg = 'signal'): AbortSignal | undefined {
   if (value === undefined) return undefined;
   try {
     if (typeof value !== 'object' || value === null || typeof (value as AbortSignal).aborted !== 'boolean'
-      || typeof (value as AbortSignal).addEventListener !== 'function') {
+      || typeof (value as AbortSignal).addEventListener !== 'function'
+      || typeof (value as AbortSignal).removeEventListener !== 'function') {
       throw new TypeError(`${arg} must be an AbortSignal, got ${show(value)}`);
     }
     return value as AbortSignal;
