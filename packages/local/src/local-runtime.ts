@@ -32,7 +32,7 @@ export interface LocalRuntimeOptions extends RuntimeOptions {
   tcpWindow?: number;
   /** Keep an event trace: true (the log and its hash), false (hash only). Default: no trace. */
   trace?: boolean;
-  /** Virtual time never passes this many ms; a run() still going then rejects TimeoutError. Default: no limit. */
+  /** Virtual time never passes this many ms; a run() still going then rejects TimeoutError. Default (and most): the last instant a Date can hold, about 273,755 years after the virtual epoch. */
   maxTime?: number;
 }
 
@@ -123,7 +123,7 @@ export class LocalRuntime implements Runtime, WorldMember {
       epoch: VIRTUAL_EPOCH,
       namesWithHost: false,
     });
-    if (options.maxTime !== undefined) world.scheduler.timeLimit = checkMs(options.maxTime, 'opts.maxTime');
+    if (options.maxTime !== undefined) world.scheduler.timeLimit = Math.min(checkMs(options.maxTime, 'opts.maxTime'), world.latestTime);
     const host = world.network.addHost('localhost', '127.0.0.1');
     return new this(world, host, options, true);
   }

@@ -32,7 +32,7 @@ export interface SimulationOptions extends RuntimeOptions {
   tcpWindow?: number;
   /** Keep the event log for trace() (default true); false keeps only traceHash(). */
   keepTrace?: boolean;
-  /** Virtual time never passes this many ms; a run() still going then rejects TimeoutError naming the seed. Default: no limit. */
+  /** Virtual time never passes this many ms; a run() still going then rejects TimeoutError naming the seed. Default (and most): the last instant a Date can hold, about 273,755 years after the virtual epoch. */
   maxTime?: number;
 }
 
@@ -83,7 +83,7 @@ export class Simulation implements AsyncDisposable, SimulationContext {
       epoch: VIRTUAL_EPOCH,
       namesWithHost: true,
     });
-    if (options.maxTime !== undefined) this.world.scheduler.timeLimit = checkMs(options.maxTime, 'opts.maxTime');
+    if (options.maxTime !== undefined) this.world.scheduler.timeLimit = Math.min(checkMs(options.maxTime, 'opts.maxTime'), this.world.latestTime);
     this.buggifyRng = new Rng((normalizeSeed(this.seed) ^ 0x62756767) >>> 0);
     // The free functions buggify/always/sometimes find this simulation while its tasks run (sim-context.ts).
     this.world.scheduler.beforeTurn = () => enterSimulation(this);

@@ -7,6 +7,9 @@ import { Network, type Latency } from './sim-net/network.js';
 import { Trace } from './trace.js';
 import { VirtualTime } from './time/virtual-time.js';
 
+/** The last instant a JavaScript Date can hold, in ms after 1970. */
+const LAST_DATE_MS = 8.64e15;
+
 export interface WorldOptions {
   seed: number | string;
   clock: 'virtual' | 'real';
@@ -41,7 +44,16 @@ export class World {
     this.trace = options.trace === null ? null : new Trace(options.trace);
     const time = options.clock === 'real' ? new RealTime() : new VirtualTime();
     this.scheduler = new Scheduler(time, options.seed, this.trace);
+    // Virtual time stops at the last instant wallClock() can name (a Date holds at most 8.64e15 ms
+    // after 1970): a sleep that would end later never ends, as on a real clock, and a run left with
+    // only such timers ends with the time-limit TimeoutError — time did not jump to 1e300 or Infinity.
+    if (time.virtual) this.scheduler.timeLimit = this.latestTime;
     this.network = new Network(this.scheduler, { latency: options.latency, lossRate: options.lossRate, tcpWindow: options.tcpWindow });
+  }
+
+  /** The latest virtual time: the last instant a Date can hold, less the epoch. `maxTime` is capped to it. */
+  get latestTime(): number {
+    return LAST_DATE_MS - this.options.epoch;
   }
 
   get virtual(): boolean {

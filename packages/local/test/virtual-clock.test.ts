@@ -85,6 +85,23 @@ describe('LocalRuntime virtual clock', () => {
     expect(outcome.timers).to.equal(0);
   });
 
+  it('never moves time past the last instant a Date can hold: a later sleep never ends, and a run left waiting on it times out', async () => {
+    const latest = 8.64e15 - VIRTUAL_EPOCH;
+    const seen = await rt.run(async (cx) => {
+      const { clock } = cx.runtime.reactor;
+      const parked = clock.sleep(Number.MAX_VALUE); // never ends: it must not drag time along
+      parked.catch(() => undefined);
+      await clock.sleep(latest - 1);
+      const before = clock.now();
+      await clock.sleep(1); // still exact up there
+      return { before, after: clock.now(), date: new Date(clock.wallClock()).getTime() };
+    });
+    expect(seen).to.deep.equal({ before: latest - 1, after: latest, date: 8.64e15 });
+    const error = await rt.run(async (cx) => cx.runtime.reactor.clock.sleep(1)).catch((e: unknown) => e);
+    expect(TimeoutError.is(error)).to.equal(true);
+    expect((error as Error).message).to.include(`virtual time limit of ${latest} ms`);
+  });
+
   it('ticks interval(ms) at exact multiples of ms', async () => {
     const ticks = await rt.run(async (cx) => {
       const out: number[] = [];
