@@ -8,14 +8,15 @@
 //           and is closed and cleared, as a process exiting takes it along. The check runs one
 //           turn later (from the runtime's own queue on a simulated host, so it is in the trace),
 //           and again if closing things made new work;
-//   dead  — the runtime shut down or its simulated host crashed (HostHooks.onDown): everything is
+//   dead  — the runtime shut down or its simulated host crashed (HostHooks.onDown; without hooks, a
+//           pending clock sleep rejecting RuntimeShutdownError, see watchShutdown): everything is
 //           dropped at once and nothing of the scope runs again — no timer, no socket event, no
 //           callback, not even the rejection of a pending promise (frozen, as a dead process).
 // Code that still carries an ended scope (a foreign promise that settles late) finds its runtime's
 // live scope, or reopens one. While any scope is open or ended-but-not-yet-checked, Node's APIs are
 // patched (see apis/install.ts); the last one to go takes the patches away, a macrotask later.
 import type { HostHooks, NativeNet, Reactor, Runtime } from '@runtime-traits/core';
-import { HOST_HOOKS, NATIVE_NET, UnsupportedError } from '@runtime-traits/core';
+import { HOST_HOOKS, NATIVE_NET, RuntimeShutdownError, UnsupportedError } from '@runtime-traits/core';
 import type { ResourceOwner } from '../internal/owner.js';
 import { realLater } from '../apis/originals.js';
 import { currentScope, outside } from './context.js';
@@ -92,6 +93,11 @@ export class Scope implements ResourceOwner {
   private readonly held = new Map<object, Held>();
   private checking = false;
   private readonly offDown: (() => void) | undefined;
+  /** Without HostHooks: the clock sleep that learns of the runtime's shutdown (see watchShutdown). */
+  private shutdownWatch: AbortController | undefined;
+  private watchCheckQueued = false;
+  /** Dead, its native sockets and servers still closing: the patch lease is released when the last one is. */
+  private leaseUntilReleased = false;
 
   private constructor(readonly runtime: Runtime) {
     this.hooks = hooksOf(runtime);
@@ -149,11 +155,61 @@ export class Scope implements ResourceOwner {
   /** A ref'd timer or handle is now pending. */
   ref(): void {
     this.refs++;
+    if (this.shutdownWatch === undefined && this.hooks === undefined) this.watchShutdown();
   }
 
   unref(): void {
     this.refs--;
+    if (this.refs === 0 && this.shutdownWatch !== undefined) this.unwatchWhenIdle();
     this.settle();
+  }
+
+  /**
+   * A runtime without HostHooks (node, worksteal) never calls onDown, yet the scope's timers are Node's
+   * own and would outlive its shutdown: an interval would keep firing and keep the process from exiting.
+   * Every runtime's clock rejects its pending sleeps with RuntimeShutdownError when it shuts down, so
+   * while the scope holds ref'd work (which keeps the process alive anyway: the sleep's own timer changes
+   * nothing) one long sleep waits for that, and the scope dies with the runtime.
+   */
+  private watchShutdown(): void {
+    // A runtime already shut down (a native Net says so): its scope lives on, its connects failing as its Net's would.
+    if (this.state !== 'open' || this.native?.closed === true) return;
+    const watch = new AbortController();
+    this.shutdownWatch = watch;
+    let sleeping: Promise<void>;
+    try {
+      sleeping = this.reactor.clock.sleep(2 ** 31 - 1, { signal: watch.signal });
+    } catch {
+      this.shutdownWatch = undefined; // a clock that refuses the sleep: no watch, as before
+      return;
+    }
+    sleeping.then(
+      () => { // ~25 days passed: watch again
+        if (this.shutdownWatch !== watch) return;
+        this.shutdownWatch = undefined;
+        if (this.refs > 0) this.watchShutdown();
+      },
+      (error: unknown) => {
+        if (this.shutdownWatch === watch) this.shutdownWatch = undefined;
+        if (RuntimeShutdownError.is(error)) this.die('shutdown');
+      },
+    );
+  }
+
+  /** Nothing ref'd is left: stops the watch a turn later if that is still so (a timer re-armed in the same turn keeps it). */
+  private unwatchWhenIdle(): void {
+    if (this.watchCheckQueued) return;
+    this.watchCheckQueued = true;
+    outside(() => realLater(() => {
+      this.watchCheckQueued = false;
+      if (this.refs === 0) this.stopWatch();
+    }));
+  }
+
+  private stopWatch(): void {
+    const watch = this.shutdownWatch;
+    this.shutdownWatch = undefined;
+    watch?.abort();
   }
 
   /** Runs `fn` a turn later: from the runtime's queue on a host with hooks (deterministic), else Node's setImmediate. */
@@ -201,16 +257,23 @@ export class Scope implements ResourceOwner {
     for (const timer of [...this.timers]) timer.drop();
     this.timers.clear();
     this.loop?.clear();
-    this.held.clear();
+    // A native Net closes the scope's sockets and servers itself, and their 'close' events (a library
+    // reconnecting from one: ioredis) come after this: Node's APIs stay patched until each is released,
+    // so that code finds this dead scope (timers inert, connects failing) rather than plain Node, where
+    // it would reconnect for real, for ever, and keep the process alive.
+    const closing = this.native !== undefined && this.held.size > 0;
+    if (!closing) this.held.clear();
     this.connections = 0;
-    if (wasLive) this.finish('dead');
+    if (wasLive) this.finish('dead', closing);
   }
 
-  private finish(state: ScopeState): void {
+  private finish(state: ScopeState, keepLease = false): void {
     this.state = state;
     this.offDown?.();
+    this.stopWatch();
     if (live.get(this.runtime) === this) live.delete(this.runtime);
-    lease!.release();
+    if (keepLease) this.leaseUntilReleased = true;
+    else lease!.release();
   }
 
   // ── ResourceOwner: sockets and servers ────────────────────────────────────
@@ -221,7 +284,7 @@ export class Scope implements ResourceOwner {
   track(resource: object, teardown: () => void, connection = false): void {
     if (this.held.has(resource) || this.state === 'dead') return;
     this.held.set(resource, { refed: true, teardown, connection });
-    this.refs++;
+    this.ref();
     if (connection) this.countConnection(1);
   }
 
@@ -229,6 +292,13 @@ export class Scope implements ResourceOwner {
     const h = this.held.get(resource);
     if (!h) return;
     this.held.delete(resource);
+    if (this.state === 'dead') {
+      if (this.leaseUntilReleased && this.held.size === 0) {
+        this.leaseUntilReleased = false;
+        lease!.release();
+      }
+      return;
+    }
     if (!h.refed) return;
     if (h.connection) this.countConnection(-1);
     this.unref();
@@ -239,7 +309,7 @@ export class Scope implements ResourceOwner {
     if (!h || h.refed === refed) return;
     h.refed = refed;
     if (h.connection) this.countConnection(refed ? 1 : -1);
-    if (refed) this.refs++;
+    if (refed) this.ref();
     else this.unref();
   }
 

@@ -8,13 +8,14 @@ import { expect } from 'chai';
 import http from 'node:http';
 import net from 'node:net';
 import tls from 'node:tls';
+import { Redis } from 'ioredis';
 import pg from 'pg';
 import { RuntimeShutdownError, type Runtime } from '@runtime-traits/core';
 import { LocalRuntime } from '@runtime-traits/local';
 import { NodeReactor, NodeRuntime } from '@runtime-traits/node';
 import { NodeSocket, withNodeApis } from '../../src/index.js';
 import { withPostgres } from '../helpers/servers.js';
-import { isPatched, macrotasks } from './helpers.js';
+import { isPatched, macrotasks, nodeSetTimeout } from './helpers.js';
 
 /** node:net's own Socket class (net.Socket reads the scope-aware stand-in while a scope lives). */
 const RealSocket = net.Socket;
@@ -119,6 +120,48 @@ describe('withNodeApis on the node runtime: node:net\'s own sockets and servers,
     expect(late).to.be.instanceOf(RuntimeShutdownError);
     await macrotasks();
     expect(isPatched()).to.equal(false);
+  });
+
+  it('should drop the scope\'s timers when the runtime shuts down: an interval stops, a pending timeout never fires, nothing keeps the process alive', async () => {
+    const timeouts = (): number => process.getActiveResourcesInfo().filter((r) => r === 'Timeout').length;
+    const rt = await NodeRuntime.create();
+    const before = timeouts(); // (after an await: mocha's own timer for this test is armed by now)
+    const fired: string[] = [];
+    await withNodeApis(rt, () => {
+      setInterval(() => fired.push('interval'), 2);
+      setTimeout(() => fired.push('timeout'), 60_000);
+    });
+    await new Promise((resolve) => nodeSetTimeout(resolve, 10));
+    await rt.shutdown();
+    const atShutdown = fired.length;
+    await new Promise((resolve) => nodeSetTimeout(resolve, 30));
+    expect(fired.length, 'the interval ran on after shutdown').to.equal(atShutdown);
+    expect(timeouts(), `Node timers left behind by the scope: ${process.getActiveResourcesInfo().join()} before ${before}`).to.equal(before);
+    await macrotasks();
+    expect(isPatched()).to.equal(false);
+  });
+
+  it('should stop a library that reconnects from its socket\'s \'close\' (ioredis) when the runtime shuts down, and leave nothing running', async () => {
+    const silent = net.createServer((socket) => socket.on('data', () => {})); // a Redis that never answers
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    const rt = await NodeRuntime.create();
+    const baseline = process.getActiveResourcesInfo().filter((r) => r === 'Timeout').length;
+    const errors: string[] = [];
+    try {
+      await withNodeApis(rt, async () => {
+        const redis = new Redis({ host: '127.0.0.1', port: (silent.address() as net.AddressInfo).port });
+        redis.on('error', (e: { code?: string }) => errors.push(String(e.code)));
+        void redis.get('k').catch(() => {});
+        await new Promise((resolve) => redis.once('connect', resolve));
+      });
+      await rt.shutdown(); // the Net closes the socket; ioredis's 'close' handler then schedules its reconnect
+      await new Promise((resolve) => nodeSetTimeout(resolve, 300)); // ioredis's first retries come after 50, 100, 150 ms
+      expect(errors, 'reconnect attempts after shutdown').to.deep.equal([]);
+      expect(process.getActiveResourcesInfo().filter((r) => r === 'Timeout').length, 'timers left running').to.equal(baseline);
+      expect(isPatched()).to.equal(false);
+    } finally {
+      await new Promise((resolve) => silent.close(resolve));
+    }
   });
 
   it('should be held open by a ref\'d socket, not by an unref\'d one, and close the unref\'d one as it ends', async () => {
