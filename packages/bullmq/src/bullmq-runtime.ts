@@ -5,7 +5,7 @@ import type {
   Awaitable, Capability, Executor, Reactor, Runtime, RuntimeMetrics, RuntimeOptions, ShutdownOptions, SpawnOptions, Task,
   TaskContext, TaskDef,
 } from '@runtime-traits/core';
-import { checkCount, checkFunction, checkHost, checkMs, checkOptions, checkShutdownOptions, checkSpawn, show } from '@runtime-traits/core/kit';
+import { checkCount, checkFunction, checkHost, checkMs, checkOptions, checkPort, checkShutdownOptions, checkSpawn, show } from '@runtime-traits/core/kit';
 import { TaskSet, type TaskOwner } from '@runtime-traits/kit';
 import { Dispatcher } from './internal/dispatcher.js';
 import { checkQueueName } from './internal/queue-name.js';
@@ -187,7 +187,11 @@ function toConnection(value: unknown): ConnectionOptions {
     }
     return { url: value };
   }
-  return checkOptions<ConnectionOptions>(value, 'opts.connection')!;
+  const options = checkOptions<ConnectionOptions & { host?: unknown; port?: unknown }>(value, 'opts.connection')!;
+  // Checked here, named: else ioredis refuses them later with Node's own error about "hostname" or "options.port".
+  if (options.host !== undefined) checkHost(options.host, 'opts.connection.host');
+  if (options.port !== undefined) checkPort(options.port, 'opts.connection.port');
+  return options;
 }
 
 function checkBackoff(value: unknown): { type: 'fixed' | 'exponential'; delay: number } {

@@ -274,6 +274,9 @@ describe('BullMQRuntime', function () {
       expect(await failure(BullMQRuntime.create({ connection: 'http://x' }))).to.be.instanceOf(TypeError);
       expect(await failure(BullMQRuntime.create({ attempts: 0 }))).to.be.instanceOf(RangeError);
       expect(await failure(BullMQRuntime.create({ queue: '' }))).to.be.instanceOf(TypeError);
+      // (ioredis said "The "hostname" argument must be of type string" for the first)
+      expect(await failure(BullMQRuntime.create({ connection: { host: 5 } as never }))).to.be.instanceOf(TypeError).with.property('message').match(/^opts\.connection\.host/);
+      expect(await failure(BullMQRuntime.create({ connection: { port: 70000 } }))).to.be.instanceOf(RangeError).with.property('message').match(/^opts\.connection\.port/);
     });
 
     it('should reject create() within seconds when the address accepts connections but never answers, or names a missing database', async () => {

@@ -9,7 +9,7 @@
 // timer or connection pool) is exactly what makes a replay differ from the run it replays, and it
 // shows up only when runs follow each other where it survives.
 import { RuntimeError } from '@runtime-traits/core';
-import { checkFunction, checkOptions, show } from '@runtime-traits/core/kit';
+import { checkCount, checkFunction, checkOptions } from '@runtime-traits/core/kit';
 import type { Simulation, SimulationOptions } from './simulation.js';
 import type { TraceEvent } from './trace.js';
 
@@ -79,8 +79,7 @@ export function checkDeterminismWith<T>(
   checkFunction(scenario, 'scenario');
   const o = checkOptions<DeterminismOptions>(opts, 'opts');
   const runs = o?.runs ?? 2;
-  if (typeof runs !== 'number' || !Number.isInteger(runs)) throw new TypeError(`opts.runs must be an integer, got ${show(runs)}`);
-  if (runs < 2) throw new RangeError(`opts.runs must be at least 2, got ${runs}`);
+  checkCount(runs, 'opts.runs', 2); // (the kit's check: a fraction or NaN is a RangeError, as for every count)
   return compareRuns(make, options, scenario, runs);
 }
 

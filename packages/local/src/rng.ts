@@ -8,7 +8,8 @@
 /** Turns a number or string seed into a 32-bit unsigned integer; `arg` names it in errors. */
 export function normalizeSeed(seed: number | string, arg = 'seed'): number {
   if (typeof seed === 'number') {
-    if (!Number.isFinite(seed)) throw new RangeError(`${arg} must be a finite number or a string, got ${seed}`);
+    // (a fraction would fold into the same 32 bits as its whole part: seed 1.5 ran as seed 1)
+    if (!Number.isInteger(seed)) throw new RangeError(`${arg} must be an integer or a string, got ${seed}`);
     // Keep 53 bits of information: fold the high part into the low word.
     const high = Math.floor(seed / 0x100000000);
     return ((seed >>> 0) ^ Math.imul(high >>> 0, 0x9e3779b1)) >>> 0;

@@ -123,6 +123,7 @@ export class Simulation implements AsyncDisposable, SimulationContext {
 
   /** Packets between `a` and `b` stop (TCP retransmits until repair or gives up; UDP is dropped). */
   partition(a: string, b: string): void {
+    this.open('partition');
     const [ha, hb] = this.pair(a, b);
     this.world.network.link(ha, hb).partitioned = true;
     this.world.scheduler.record(`PARTITION ${a} ${b}`);
@@ -130,6 +131,7 @@ export class Simulation implements AsyncDisposable, SimulationContext {
 
   /** Ends a partition between `a` and `b`: packets flow again. `TypeError` when either is not a host of this simulation. */
   repair(a: string, b: string): void {
+    this.open('repair');
     const [ha, hb] = this.pair(a, b);
     this.world.network.link(ha, hb).partitioned = false;
     this.world.scheduler.record(`REPAIR ${a} ${b}`);
@@ -137,6 +139,7 @@ export class Simulation implements AsyncDisposable, SimulationContext {
 
   /** Latency and loss of the link between `a` and `b` (both directions). */
   setLink(a: string, b: string, opts: LinkOptions): void {
+    this.open('setLink');
     const [ha, hb] = this.pair(a, b);
     const options = checkOptions<LinkOptions>(opts) ?? {};
     const link = this.world.network.link(ha, hb);
@@ -147,12 +150,14 @@ export class Simulation implements AsyncDisposable, SimulationContext {
 
   /** Host `name` dies: its tasks are cancelled, its listeners vanish, its connections reset at the peers. `TypeError` for an unknown host. */
   crash(name: string): void {
+    this.open('crash');
     this.known(name, 'name');
     this.hosts.get(name)!.crash();
   }
 
   /** A crashed host is up again, empty: spawn its services anew (or let `onRestart` hooks do it). Returns its runtime. */
   restart(name: string): LocalRuntime {
+    this.open('restart');
     this.known(name, 'name');
     const runtime = this.hosts.get(name)!;
     const wasDown = runtime.host.status === 'crashed';
@@ -178,6 +183,7 @@ export class Simulation implements AsyncDisposable, SimulationContext {
    * with that error: every `run()` rejects with it, as after a failed `always`.
    */
   at(time: number, fn: () => void, what = 'AT'): () => void {
+    this.open('at');
     checkMs(time, 'time');
     if (typeof fn !== 'function') throw new TypeError(`fn must be a function, got ${show(fn)}`);
     if (typeof what !== 'string' || /[\r\n]/.test(what)) throw new TypeError(`what must be a one-line string, got ${show(what)}`);
@@ -276,6 +282,11 @@ export class Simulation implements AsyncDisposable, SimulationContext {
     const pair = [this.known(a, 'a'), this.known(b, 'b')] as const;
     if (a === b) throw new TypeError(`b must be another host than a (a host's traffic with itself is loopback, on no link), got ${show(b)} twice`);
     return pair;
+  }
+
+  /** `RuntimeShutdownError` once shut down: a fault or an `at` then would change nothing, silently. */
+  private open(what: string): void {
+    if (this.world.shutdownReason) throw new RuntimeShutdownError(`This simulation has been shut down: ${what}() would change nothing`);
   }
 
   private known(name: string, arg: string) {

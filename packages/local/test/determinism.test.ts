@@ -91,7 +91,8 @@ describe('Simulation.checkDeterminism', () => {
   it('should refuse bad arguments with a TypeError or RangeError naming them', async () => {
     expect(() => Simulation.checkDeterminism(42 as never)).to.throw(TypeError, /scenario/);
     expect(() => Simulation.checkDeterminism(() => 1, { runs: 1 })).to.throw(RangeError, /opts\.runs/);
-    expect(() => Simulation.checkDeterminism(() => 1, { runs: 2.5 })).to.throw(TypeError, /opts\.runs/);
+    expect(() => Simulation.checkDeterminism(() => 1, { runs: 2.5 })).to.throw(RangeError, /opts\.runs/);
+    expect(() => Simulation.checkDeterminism(() => 1, { runs: '3' as never })).to.throw(TypeError, /opts\.runs/);
     expect(() => Simulation.checkDeterminism(() => 1, 'x' as never)).to.throw(TypeError, /opts/);
   });
 });

@@ -37,8 +37,9 @@ describe('Rng', () => {
     expect([...seen].sort()).to.deep.equal([3, 4, 5, 6]);
   });
 
-  it('rejects a seed that is not a finite number or a string', () => {
+  it('rejects a seed that is not an integer or a string', () => {
     expect(() => new Rng(Number.NaN)).to.throw(RangeError, /seed/);
+    expect(() => new Rng(1.5)).to.throw(RangeError, /seed must be an integer/); // it ran as seed 1
     expect(() => new Rng({} as never)).to.throw(TypeError, /seed/);
   });
 });

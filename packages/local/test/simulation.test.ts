@@ -289,6 +289,21 @@ describe('Simulation', () => {
       expect(() => sim.setLink('a', 'a', { lossRate: 0.5 })).to.throw(TypeError, /^b must be another host than a/);
     });
 
+    it('refuses faults and sim.at once shut down, with RuntimeShutdownError (they were accepted and changed nothing)', async () => {
+      sim = new Simulation({ seed: 1 });
+      sim.host('a');
+      sim.host('b');
+      await sim.shutdown();
+      const calls: Array<[string, () => unknown]> = [
+        ['partition', () => sim.partition('a', 'b')], ['repair', () => sim.repair('a', 'b')],
+        ['setLink', () => sim.setLink('a', 'b', { lossRate: 0.5 })], ['crash', () => sim.crash('a')],
+        ['restart', () => sim.restart('a')], ['at', () => sim.at(5, () => undefined)],
+      ];
+      for (const [what, call] of calls) {
+        expect(call, what).to.throw(RuntimeShutdownError, new RegExp(`${what}\\(\\) would change nothing`));
+      }
+    });
+
     it('lets a timeout decide a connect under partition, and connects again after repair', async () => {
       sim = new Simulation({ seed: 9 });
       echoServer(sim.host('server'));

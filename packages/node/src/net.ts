@@ -119,7 +119,7 @@ export class NodeNet implements Net, ListenerOwner, UdpOwner {
     const where = checkListenAddress(at, 'at');
     if ('path' in where) checkSocketPath(where.path, 'at.path');
     const options = checkOptions<ListenOptions>(opts);
-    const backlog = options?.backlog === undefined ? undefined : checkCount(options.backlog, 'opts.backlog');
+    const backlog = options?.backlog === undefined ? undefined : checkCount(options.backlog, 'opts.backlog', 0);
     const reusePort = checkFlag(options?.reusePort, 'opts.reusePort') ?? false;
     const tls = options?.tls === undefined ? undefined : tlsServerOptions(options.tls);
     if (reusePort && !this.reusePortSupported) return Promise.reject(new UnsupportedError('net.reusePort'));

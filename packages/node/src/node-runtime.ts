@@ -10,7 +10,7 @@ import { NodeReactor } from './reactor.js';
 
 /** Options of `NodeRuntime.create()`; invalid values throw `TypeError`/`RangeError` naming the option. */
 export interface NodeRuntimeOptions extends RuntimeOptions {
-  /** Most threads the blocking pool starts (lazily). Default: cores - 1, at least 1. */
+  /** Most threads the blocking pool starts (lazily), 1–256. Default: cores - 1, at least 1. */
   blockingThreads?: number;
   /** How long an idle blocking thread lives. Default 10 000 ms. */
   blockingIdleMs?: number;
@@ -58,7 +58,7 @@ export class NodeRuntime implements Runtime {
     if (options.onUnhandledError !== undefined) checkFunction(options.onUnhandledError, 'opts.onUnhandledError');
     this.blockingThreads = options.blockingThreads === undefined
       ? Math.max(1, availableParallelism() - 1)
-      : checkCount(options.blockingThreads, 'opts.blockingThreads');
+      : checkCount(options.blockingThreads, 'opts.blockingThreads', 1, 256); // (as worksteal: each is a worker_thread with its own heap)
     this.blockingIdleMs = options.blockingIdleMs === undefined ? 10_000 : checkMs(options.blockingIdleMs, 'opts.blockingIdleMs');
     this.tasks = new TaskSet(this, options.onUnhandledError);
     this.reactor = new NodeReactor();

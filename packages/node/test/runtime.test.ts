@@ -65,6 +65,7 @@ describe('NodeRuntime as a whole', () => {
 
     it('should check its options, naming the bad one', async () => {
       expect(await outcome(NodeRuntime.create({ blockingThreads: 0 }))).to.be.instanceOf(RangeError).with.property('message').match(/blockingThreads/);
+      expect(await outcome(NodeRuntime.create({ blockingThreads: 1e9 }))).to.be.instanceOf(RangeError).with.property('message').match(/blockingThreads/);
       expect(await outcome(NodeRuntime.create({ onUnhandledError: 'no' as never }))).to.be.instanceOf(TypeError).with.property('message').match(/onUnhandledError/);
       expect(await outcome(NodeRuntime.create('opts' as never))).to.be.instanceOf(TypeError);
     });
@@ -156,9 +157,20 @@ describe('NodeRuntime bad input', () => {
   beforeEach(async () => { rt = await NodeRuntime.create(); });
   afterEach(() => rt.shutdown());
 
+  it('should accept backlog 0, as node:net does (the kernel applies its own minimum), like the local runtime', async () => {
+    const net = rt.reactor.net;
+    const listener = await net.listen({ host: '127.0.0.1', port: 0 }, { backlog: 0 });
+    const client = await net.connect(listener.address);
+    const server = (await listener.accept())!;
+    await client.write('hi');
+    expect(new TextDecoder().decode((await server.read())!)).to.equal('hi');
+    await Promise.all([client.close(), server.close(), listener.close()]);
+  });
+
   it('should throw at the call, naming the argument, for bad net arguments', async () => {
     const net = rt.reactor.net;
-    expect(() => net.listen({ port: 0 }, { backlog: 0 })).to.throw(RangeError, /opts\.backlog/);
+    expect(() => net.listen({ port: 0 }, { backlog: -1 })).to.throw(RangeError, /opts\.backlog/);
+    expect(() => net.listen({ port: 0 }, { backlog: 1.5 })).to.throw(RangeError, /opts\.backlog/);
     expect(() => net.listen({ port: 0 }, { reusePort: 'yes' as never })).to.throw(TypeError, /opts\.reusePort/);
     expect(() => net.connect({ host: '127.0.0.1', port: 1 }, { noDelay: 1 as never })).to.throw(TypeError, /opts\.noDelay/);
     expect(() => net.connect({ host: '', port: 1 })).to.throw(TypeError, /to\.host/);

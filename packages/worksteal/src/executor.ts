@@ -60,7 +60,8 @@ export function placementOf(runtime: unknown): Placement {
 
 /** spawnOn's worker: TypeError when not an integer, RangeError outside 0..workers-1. */
 export function checkWorkerIndex(value: unknown, workers: number, arg = 'worker'): number {
-  if (typeof value !== 'number' || !Number.isInteger(value)) throw new TypeError(`${arg} must be an integer worker index, got ${show(value)}`);
+  if (typeof value !== 'number') throw new TypeError(`${arg} must be an integer worker index, got ${show(value)}`);
+  if (!Number.isInteger(value)) throw new RangeError(`${arg} must be an integer worker index, got ${show(value)}`); // (a number, but not a count: as the kit's checkCount)
   if (value < 0 || value >= workers) throw new RangeError(`${arg} must be from 0 to ${workers - 1} (the runtime has ${workers} workers), got ${value}`);
   return value;
 }

@@ -29,10 +29,11 @@ describe('WorkStealingRuntime thread-per-core (stealing: false)', function () {
     expect(refused).to.be.instanceOf(TypeError).with.property('message').match(/opts\.stealing/);
     expect(() => rt.spawnOn(2, where, [])).to.throw(RangeError, /worker must be from 0 to 1/);
     expect(() => rt.spawnOn(-1, where, [])).to.throw(RangeError, /worker/);
-    expect(() => rt.spawnOn(0.5, where, [])).to.throw(TypeError, /worker must be an integer/);
+    expect(() => rt.spawnOn(0.5, where, [])).to.throw(RangeError, /worker must be an integer/);
+    expect(() => rt.spawnOn('0' as never, where, [])).to.throw(TypeError, /worker must be an integer/);
     expect(() => rt.spawnOn('1' as never, where, [])).to.throw(TypeError, /worker/);
     expect(() => rt.spawnOn(0, { module: 'x', name: 'y' } as never, [])).to.throw(TypeError);
-    expect(await rt.spawnOn(0, badIndexes, [])).to.deep.equal(['RangeError', 'RangeError', 'TypeError', 'TypeError']);
+    expect(await rt.spawnOn(0, badIndexes, [])).to.deep.equal(['RangeError', 'RangeError', 'RangeError', 'TypeError']); // the same checks inside a worker
   });
 
   it('runs a task placed with spawnOn on that worker, every time', async () => {
