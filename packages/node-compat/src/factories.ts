@@ -2,6 +2,7 @@
 import type { Clock, Connection } from '@runtime-traits/core';
 import { checkFunction, checkMs, checkOptions, show } from '@runtime-traits/core/kit';
 import { normalizeConnectArgs } from './internal/args.js';
+import type { DnsOptions } from './internal/lookup.js';
 import { checkClock, checkSource, type NetSource } from './internal/source.js';
 import { NodeServer, type NodeServerOptions } from './node-server.js';
 import { NodeSocket } from './node-socket.js';
@@ -44,6 +45,18 @@ export type ConnectTarget = ({
 }) & SocketOptions & {
   /** `setTimeout(timeout)` before connecting, as node's createConnection does. */
   timeout?: number;
+  /**
+   * Resolves a host name (not an IP literal) instead of the runtime's lookup, called as node:net calls it
+   * (dns.lookup's shape; asked with `all: true` when node:net would be, answered with a list then). The
+   * socket emits 'lookup' (err, address, family, host) for the answer, as net.Socket does.
+   */
+  lookup?: (hostname: string, options: DnsOptions, callback: (error: Error | null, address?: string | Array<{ address: string; family: number }>, family?: number) => void) => void;
+  /** The address family to resolve the host to: 4, 6 (or 'IPv4', 'IPv6'); default any. */
+  family?: number | string;
+  /** getaddrinfo hints handed to the lookup, as node:net hands them. */
+  hints?: number;
+  /** Whether the lookup is asked for every address (default: node:net's, `net.getDefaultAutoSelectFamily()`). */
+  autoSelectFamily?: boolean;
 };
 
 function checkConnection(value: unknown): Connection {

@@ -10,7 +10,9 @@
 //   _write  → `conn.write()`; the write callback waits for it (backpressure reaches 'drain').
 //   _writev → writes corked together go as one `conn.write()` when they are small (http's head + body).
 //   _final  → `conn.closeWrite()` (FIN); _destroy → `conn.close()`, then 'close'.
-//   connect → `net.connect()` in the background; writes and end() wait for it; 'connect', 'ready'.
+//   connect → a host name resolved as node:net resolves it (options.lookup or the Net's lookup, 'lookup'
+//             events; internal/lookup.ts), then `net.connect()` in the background; writes and end() wait
+//             for it; 'connect', 'ready'.
 //   setTimeout → an IdleTimer on the runtime's Clock, touched by every read and write.
 // A Connection that offers PUSH_IO (the node runtime's, over a net.Socket) is driven without a promise
 // per chunk: it pushes each chunk into the stream, is paused while push() says the stream is full and
@@ -23,11 +25,12 @@
 // that has already happened; any other Duplex it wraps and starts at once.
 import type { AddressInfo } from 'node:net';
 import { Duplex } from 'node:stream';
-import { CancelledError, PUSH_IO, type Connection, type Net, type PushIO, type PushSink, type SocketAddress } from '@runtime-traits/core';
+import { CancelledError, NetError, PUSH_IO, RuntimeError, type Connection, type Net, type PushIO, type PushSink, type SocketAddress } from '@runtime-traits/core';
 import { checkFunction, checkMs } from '@runtime-traits/core/kit';
 import { addressInfo, checkConnectTarget, normalizeConnectArgs } from './internal/args.js';
 import { clockTimers, IdleTimer, type TimerSource } from './internal/idle-timer.js';
-import { closedBeforeConnection, codedError, nodeError, socketClosed } from './internal/node-errors.js';
+import { allFailed, dialOrder, lookupPlan, ofFamily, type Found, type LookupPlan } from './internal/lookup.js';
+import { closedBeforeConnection, codedError, lookupError, nodeError, socketClosed } from './internal/node-errors.js';
 import { OwnerLink } from './internal/owner.js';
 import { onReadableEnd } from './internal/write-after-fin.js';
 import { batch, WritePump, type Done } from './internal/write-pump.js';
@@ -114,6 +117,7 @@ export class NodeSocket extends Duplex {
   connect(...args: unknown[]): this {
     const { options, cb } = normalizeConnectArgs(args);
     const to = checkConnectTarget(options, 'options', this.#defaultHost);
+    const plan = 'host' in to ? lookupPlan(options, to.host) : undefined;
     if (cb) checkFunction(cb, 'connectListener');
     const network = this.#net;
     if (!network) throw new TypeError('This socket has no Net to connect through: make it with createSocket(reactor) or createConnection(reactor, …)');
@@ -125,6 +129,18 @@ export class NodeSocket extends Duplex {
     this.connecting = true;
     const controller = new AbortController();
     this.#connecting = controller;
+    if (plan) this.#lookupAndConnect(network, plan, options.port, (to as { port: number }).port, controller);
+    else this.#dial(network, to, controller, undefined, undefined);
+    this.#touch();
+    return this;
+  }
+
+  /**
+   * Dials `to`; if that fails with a network error, the next of `rest` (the other addresses of a lookup,
+   * in node:net's order; tried one after another, see the README), and once none is left the socket is
+   * destroyed with the error — with all of them (node:net's AggregateError) when several were tried.
+   */
+  #dial(network: Net, to: SocketAddress, controller: AbortController, rest: Found[] | undefined, errors: Error[] | undefined): void {
     let connected: Promise<Connection>;
     try {
       connected = network.connect(to, this.#noDelay === undefined ? { signal: controller.signal } : { signal: controller.signal, noDelay: this.#noDelay });
@@ -133,11 +149,75 @@ export class NodeSocket extends Duplex {
     }
     connected.then((conn) => this.#connected(conn, controller), (error: unknown) => {
       if (this.#connecting !== controller || this.#owner.frozen) return; // destroyed meanwhile: the abort is ours
+      const failure = nodeError(error, 'connect', 'ECONNREFUSED', to);
+      if (rest !== undefined && rest.length > 0 && NetError.is(failure)) {
+        (errors ??= []).push(failure);
+        this.#dial(network, { host: rest[0]!.address, port: (to as { port: number }).port }, controller, rest.slice(1), errors);
+        return;
+      }
       this.#connecting = undefined;
-      this.destroy(nodeError(error, 'connect', 'ECONNREFUSED', to));
+      this.destroy(errors && NetError.is(failure) ? allFailed([...errors, failure]) : failure);
     });
-    this.#touch();
-    return this;
+  }
+
+  /**
+   * As node:net's lookupAndConnect: resolves the host name with `options.lookup` or else the runtime's
+   * Net, emits 'lookup' (err, address, family, host) for each address of the answer, then dials them.
+   * The lookup is called at once, as node:net calls it: one that answers synchronously emits 'lookup'
+   * before connect() returns. A lookup error is emitted with 'lookup', then destroys the socket (a tick
+   * later, as node:net's connectErrorNT). A socket destroyed meanwhile never dials.
+   */
+  #lookupAndConnect(network: Net, plan: LookupPlan, portOption: unknown, port: number, controller: AbortController): void {
+    const { host, options: dnsOptions } = plan;
+    const answer = (error: unknown, found?: unknown, family?: unknown): void => {
+      if (this.#owner.frozen) return;
+      // node:net: asked for every address, a socket destroyed meanwhile hears nothing; asked for one, it still hears 'lookup'.
+      if (this.#connecting !== controller && dnsOptions.all) return;
+      if (error) {
+        this.emit('lookup', error, dnsOptions.all ? undefined : found, dnsOptions.all ? undefined : family, host);
+        if (this.#connecting === controller) process.nextTick(() => this.#lookupFailed(controller, error));
+        return;
+      }
+      // Either answer shape is taken whatever was asked (node:net fails a lookup that ignores `all`).
+      const list: Found[] = Array.isArray(found) ? found as Found[] : [{ address: found as string, family: family as number }];
+      for (const entry of list) {
+        this.emit('lookup', error, entry?.address, entry?.family, host);
+        if (this.#connecting !== controller) return;
+      }
+      const order = dialOrder(list, host, portOption);
+      if (order instanceof Error) {
+        process.nextTick(() => this.#lookupFailed(controller, order));
+        return;
+      }
+      this.#touch();
+      this.#dial(network, { host: order[0]!.address, port }, controller, order.slice(1), undefined);
+    };
+    if (plan.lookup) {
+      plan.lookup(host, dnsOptions, answer);
+      return;
+    }
+    // The runtime resolves (a Simulation's own names, deterministically; the node runtime's getaddrinfo).
+    let looked: Promise<string[]>;
+    try {
+      looked = network.lookup(host);
+    } catch (error) {
+      looked = Promise.reject(error);
+    }
+    looked.then((addresses) => {
+      const found = ofFamily(addresses, dnsOptions.family);
+      if (found.length === 0) answer(lookupError(host, 'ENOTFOUND'));
+      else if (dnsOptions.all) answer(null, found);
+      else answer(null, found[0]!.address, found[0]!.family);
+    }, (error: unknown) => {
+      const code = (error as { code?: unknown } | null)?.code;
+      answer(RuntimeError.is(error) && !NetError.is(error) ? error : lookupError(host, typeof code === 'string' ? code : 'ENOTFOUND', error));
+    });
+  }
+
+  #lookupFailed(controller: AbortController, error: unknown): void {
+    if (this.#connecting !== controller || this.#owner.frozen) return;
+    this.#connecting = undefined;
+    this.destroy(error as Error);
   }
 
   #connected(conn: Connection, controller: AbortController): void {
