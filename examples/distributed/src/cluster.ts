@@ -57,18 +57,22 @@ export async function startCluster(opts: { redis?: string; queue: string; worker
     for (const dir of opts.allow) args.push('--allow', dir);
     return spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
   });
-  await Promise.all(workers.map((w, i) => ready(w, ': ready on queue', `worker ${i + 1}`)));
-  for (const w of workers) w.stdout!.resume();
-  return {
-    redis,
-    workers,
-    async stop() {
-      for (const w of workers) w.kill('SIGTERM');
-      await Promise.all(workers.map(exited));
-      if (redisServer) {
-        redisServer.kill('SIGTERM');
-        await exited(redisServer);
-      }
-    },
+  const stop = async (): Promise<void> => {
+    for (const w of workers) w.kill('SIGTERM');
+    await Promise.all(workers.map(exited));
+    if (redisServer) {
+      redisServer.kill('SIGTERM');
+      await exited(redisServer);
+    }
   };
+  try {
+    await Promise.all(workers.map((w, i) => ready(w, ': ready on queue', `worker ${i + 1}`)));
+  } catch (error) {
+    // A worker that cannot start (a bad --threads, an unreachable --redis) must not leave the other
+    // worker and the redis-server started for it running after this program has gone.
+    await stop();
+    throw error;
+  }
+  for (const w of workers) w.stdout!.resume();
+  return { redis, workers, stop };
 }

@@ -8,7 +8,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { BullMQRuntime } from '@runtime-traits/bullmq';
 import { checksum, classicFrame, renderRows } from '@runtime-traits-examples/parallel/dist/src/lib/mandelbrot.js';
-import { startCluster } from './cluster.js';
+import { startCluster, type Cluster } from './cluster.js';
 import { renderStripe } from './stripe.js';
 
 function option(flag: string, fallback: string): string {
@@ -16,16 +16,47 @@ function option(flag: string, fallback: string): string {
   return at >= 0 && process.argv[at + 1] ? process.argv[at + 1]! : fallback;
 }
 
-const [width, height] = option('--size', '1200x800').split('x').map(Number) as [number, number];
-const maxIter = Number(option('--iter', '2000'));
-const stripes = Number(option('--stripes', '16'));
-const threads = Number(option('--threads', '2'));
-const grain = Number(option('--grain', '8'));
+/** A usage error names its flag and exits 2 here, before a redis-server or a worker is started. */
+function usage(message: string): never {
+  console.error(`distributed: ${message}`);
+  process.exit(2);
+}
+
+function count(flag: string, fallback: string, max = Number.MAX_SAFE_INTEGER): number {
+  const text = option(flag, fallback);
+  const value = Number(text);
+  if (!/^\d+$/.test(text) || value < 1 || value > max) usage(`${flag} must be an integer from 1 to ${max}, got ${JSON.stringify(text)}`);
+  return value;
+}
+
+const size = /^(\d+)x(\d+)$/.exec(option('--size', '1200x800'));
+if (!size || Number(size[1]) < 1 || Number(size[2]) < 1) usage(`--size must be WIDTHxHEIGHT (e.g. 1200x800), got ${JSON.stringify(option('--size', ''))}`);
+const [width, height] = [Number(size[1]), Number(size[2])];
+const maxIter = count('--iter', '2000', 65535); // pixels are Uint16
+const stripes = count('--stripes', '16', height); // a stripe is at least one row
+const threads = count('--threads', '2', 256);
+const grain = count('--grain', '8');
 const queue = `mandelbrot-${process.pid}`;
 
 // Workers may import task modules from this example's compiled folder only.
 const here = path.dirname(fileURLToPath(import.meta.url));
-const cluster = await startCluster({ redis: option('--redis', process.env.REDIS_URL ?? ''), queue, workers: 2, threads, allow: [here] });
+const starting = startCluster({ redis: option('--redis', process.env.REDIS_URL ?? ''), queue, workers: 2, threads, allow: [here] });
+// Ctrl-C or a SIGTERM mid-run must not leave the throwaway redis-server and the workers behind: they
+// are this program's children, and Node's default on a signal is to die without a word to them. A
+// signal during start-up waits for it (a failed start has already stopped what it started).
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(signal, () => {
+    console.error(`${signal}: stopping the workers and redis-server`);
+    void starting.then((started) => started.stop(), () => {}).finally(() => process.exit(signal === 'SIGINT' ? 130 : 143));
+  });
+}
+let cluster: Cluster;
+try {
+  cluster = await starting;
+} catch (error) {
+  console.error(`distributed: ${error instanceof Error ? error.message : String(error)}`);
+  process.exit(1);
+}
 const runtime = await BullMQRuntime.create({ connection: cluster.redis, queue });
 try {
   const frame = classicFrame(width, height, maxIter);
