@@ -11,7 +11,8 @@ const flag = process.argv.indexOf('--runtime');
 const name = flag >= 0 ? process.argv[flag + 1] ?? '' : process.env.RUNTIME ?? 'node'; // a bare --runtime is an error, not node
 
 const runtime = await loadRuntime(name as RuntimeName).catch((error: unknown) => {
-  console.error(error instanceof Error ? error.message : String(error));
+  // loadRuntime names its own argument ('name'); the user typed --runtime (or RUNTIME).
+  console.error(`echo: --runtime: ${error instanceof Error ? error.message : String(error)}`);
   process.exit(2);
 });
 const module = runtimeModule(runtime);

@@ -1,6 +1,7 @@
 // The per-core JSON service over real HTTP: every route, per-worker state, every worker answering (with net.reusePort), a clean stop.
 import { expect } from 'chai';
-import { spawn } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
+import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { WorkStealingRuntime } from '@runtime-traits/worksteal';
 import { startPerCore, stopPerCore, type PerCore } from '../src/per-core.js';
@@ -92,4 +93,34 @@ describe('http-per-core: the JSON service on every worker', function () {
     child.kill('SIGTERM');
     expect(await exited).to.equal(0);
   });
+  it('names a bad or unknown flag in one line and exits 2, before starting a runtime', async () => {
+    const main = fileURLToPath(new URL('../src/main.js', import.meta.url));
+    for (const [args, named] of [[['--port', 'abc'], '--port'], [['--port'], '--port'], [['--port', ''], '--port'], [['--workers', '0'], '--workers'], [['--workers', 'abc'], '--workers'],
+      [['--listener', 'bogus'], '--listener'], [['--bogus'], '--bogus']] as const) {
+      const { code, stderr } = await new Promise<{ code: number | null; stderr: string }>((resolve) => {
+        execFile(process.execPath, [main, ...args], { timeout: 20_000 }, (error, _stdout, stderr) => resolve({ code: error ? (error as { code?: number }).code ?? 1 : 0, stderr }));
+      });
+      expect(code, `${args.join(' ')}: ${stderr}`).to.equal(2);
+      expect(stderr, args.join(' ')).to.match(/^http-per-core: [^\n]*\n$/).and.contain(named);
+    }
+  });
+
+  for (const listener of ['runtime', 'native']) {
+    it(`reports a port in use in one line, shuts its runtime down and exits 1 (--listener ${listener})`, async () => {
+      const holder = createServer();
+      await new Promise<void>((resolve) => holder.listen(0, '127.0.0.1', resolve));
+      const taken = (holder.address() as { port: number }).port;
+      try {
+        const main = fileURLToPath(new URL('../src/main.js', import.meta.url));
+        // Exiting by itself within the timeout is the proof that the runtime's threads were stopped.
+        const { code, stderr } = await new Promise<{ code: number | null; stderr: string }>((resolve) => {
+          execFile(process.execPath, [main, '--port', String(taken), '--workers', '2', '--listener', listener], { timeout: 20_000 }, (error, _stdout, stderr) => resolve({ code: error ? (error as { code?: number }).code ?? 1 : 0, stderr }));
+        });
+        expect(code, stderr).to.equal(1);
+        expect(stderr).to.equal(`http-per-core: listen EADDRINUSE: address already in use 127.0.0.1:${taken}\n`);
+      } finally {
+        await new Promise((resolve) => holder.close(resolve));
+      }
+    });
+  }
 });

@@ -6,25 +6,41 @@
 // Prints `listening on <host>:<port>` once connections are accepted (--port 0 picks a free port and
 // prints it). SIGINT/SIGTERM close the server, shut the runtime down, and the process exits by itself.
 import { Container } from 'inversify';
-import { loadRuntime, runtimeModule } from '@runtime-traits/inversify';
+import { loadRuntime, RUNTIME_NAMES, runtimeModule } from '@runtime-traits/inversify';
 import type { LoadRuntimeOptions, RuntimeName } from '@runtime-traits/inversify';
 import { KvServer } from './lib/index.js';
 
-function option(flag: string, fallback: string): string {
-  const at = process.argv.indexOf(flag);
-  return at >= 0 && process.argv[at + 1] !== undefined ? process.argv[at + 1]! : fallback;
+/** A usage error names its flag and exits 2, before a runtime is created. */
+function usage(message: string): never {
+  console.error(`kv-server: ${message}`);
+  process.exit(2);
 }
 
-const name = option('--runtime', process.env.RUNTIME ?? 'node') as RuntimeName;
+function option(flag: string, fallback: string): string {
+  const at = process.argv.indexOf(flag);
+  if (at < 0) return fallback;
+  const value = process.argv[at + 1];
+  // A bare flag is a mistake, not a request for the default (--port alone used to serve on 6379).
+  if (value === undefined || value.startsWith('--')) usage(`${flag} needs a value`);
+  return value;
+}
+
+/** An integer flag from `min` to `max`: Number('') is 0, so --port '' would have picked a random port. */
+function integer(flag: string, fallback: string, min: number, max: number): number {
+  const text = option(flag, fallback);
+  const value = Number(text);
+  if (!/^\d+$/.test(text) || value < min || value > max) usage(`${flag} must be an integer from ${min} to ${max}, got ${JSON.stringify(text)}`);
+  return value;
+}
+
+const name = option('--runtime', process.env.RUNTIME ?? 'node');
+if (!(RUNTIME_NAMES as readonly string[]).includes(name)) usage(`--runtime must be one of ${RUNTIME_NAMES.join(', ')}, got ${JSON.stringify(name)}`);
 const host = option('--host', '127.0.0.1');
-const port = Number(option('--port', '6379'));
+const port = integer('--port', '6379', 0, 65535);
 
 if (process.argv.includes('--shards')) {
-  if (name !== 'worksteal') {
-    console.error(`kv-server: --shards needs --runtime worksteal (a thread-per-core runtime), got --runtime ${name}`);
-    process.exit(2);
-  }
-  const workers = process.argv.includes('--workers') ? Number(option('--workers', '')) : undefined;
+  if (name !== 'worksteal') usage(`--shards needs --runtime worksteal (a thread-per-core runtime), got --runtime ${name}`);
+  const workers = process.argv.includes('--workers') ? integer('--workers', '', 1, 256) : undefined; // worksteal's limit
   const { runSharded } = await import('./shard/main-sharded.js');
   try {
     await runSharded(host, port, workers);
@@ -49,7 +65,7 @@ async function runSingle(): Promise<void> {
 
   let runtime;
   try {
-    runtime = await loadRuntime(name, opts);
+    runtime = await loadRuntime(name as RuntimeName, opts);
   } catch (error) {
     console.error(`kv-server: ${error instanceof Error ? error.message : String(error)}`);
     process.exit(2);

@@ -6,18 +6,25 @@ import type { Runtime } from '@runtime-traits/core';
 import { Simulation } from '@runtime-traits/local';
 import { RetryClient, serveGreetings } from './index.js';
 
+/** A usage error names its flag and exits 2, as the other examples' apps do. */
+function usage(message: string): never {
+  console.error(`retry-client: ${message}`);
+  process.exit(2);
+}
+
 const flag = process.argv.indexOf('--runtime');
-const runtimeName = (flag >= 0 ? process.argv[flag + 1] : undefined) ?? process.env.RUNTIME ?? 'local';
+const runtimeName = flag >= 0 ? process.argv[flag + 1] ?? '' : process.env.RUNTIME ?? 'local'; // a bare --runtime is an error, not local
+if (runtimeName !== 'local' && runtimeName !== 'node') usage(`--runtime must be local or node, got ${JSON.stringify(runtimeName)}`);
 
 async function onLocal(): Promise<void> {
   const seed = process.env.SIM_SEED ?? 2024;
   const sim = new Simulation({ seed, latency: { min: 2, max: 20 }, lossRate: 0.05 });
-  serveGreetings(sim.host('server'), { port: 7000 });
+  serveGreetings(sim.host('server'), { host: '0.0.0.0', port: 7000 }); // the client is another simulated host
   sim.host('operator').executor.spawnLocal(async (cx) => {
     await cx.runtime.reactor.clock.sleep(3_500);
     sim.crash('server');
     await cx.runtime.reactor.clock.sleep(60_000);
-    serveGreetings(sim.restart('server'), { port: 7000 });
+    serveGreetings(sim.restart('server'), { host: '0.0.0.0', port: 7000 });
   });
   const client = sim.host('client');
   const retry = new RetryClient(client.reactor, { host: 'server', port: 7000 });
@@ -37,15 +44,25 @@ async function onNode(): Promise<void> {
   const name = '@runtime-traits/node';
   const { NodeRuntime } = await import(name) as { NodeRuntime: { create(): Promise<Runtime> } };
   const rt = await NodeRuntime.create();
-  serveGreetings(rt, { host: '127.0.0.1', port: 7070 });
-  await rt.run(async (cx) => {
-    // No waiting for the server to listen: a refused first attempt is simply retried.
-    const retry = new RetryClient(cx.runtime.reactor, { host: '127.0.0.1', port: 7070 }, { timeoutMs: 5_000 });
-    console.log(await retry.request('HELLO node'));
-  });
-  await rt.shutdown();
+  const server = serveGreetings(rt, { host: '127.0.0.1', port: 7070 });
+  try {
+    await rt.run(async (cx) => {
+      // No waiting for the server to listen: a refused first attempt is simply retried. But a server that
+      // cannot listen (7070 taken) fails its task at once, and the client must not go on talking to
+      // whoever holds the port: the race ends the run with the server's error.
+      const retry = new RetryClient(cx.runtime.reactor, { host: '127.0.0.1', port: 7070 }, { timeoutMs: 5_000 });
+      const stopped = server.then(() => { throw new Error('the greeting server stopped'); });
+      console.log(await Promise.race([retry.request('HELLO node'), stopped]));
+    });
+  } finally {
+    await rt.shutdown();
+  }
 }
 
-if (runtimeName === 'local') await onLocal();
-else if (runtimeName === 'node') await onNode();
-else throw new TypeError(`--runtime must be local or node, got ${JSON.stringify(runtimeName)}`);
+try {
+  await (runtimeName === 'local' ? onLocal() : onNode());
+} catch (error) {
+  // A port in use, a peer's reset after the last retry: one line, not a stack trace.
+  console.error(`retry-client: ${error instanceof Error ? error.message : String(error)}`);
+  process.exit(1);
+}

@@ -26,7 +26,7 @@ const PORT = 7000;
 
 describe('RetryClient (example) under simulation', () => {
   it('gets its reply on the first attempt on a healthy network', () => simulated({}, async (sim) => {
-    serveGreetings(sim.host('server'), { port: PORT });
+    serveGreetings(sim.host('server'), { host: '0.0.0.0', port: PORT });
     const client = sim.host('client');
     const retry = new RetryClient(client.reactor, { host: 'server', port: PORT });
     const reply = await client.run(() => retry.request('HELLO ada'));
@@ -35,7 +35,7 @@ describe('RetryClient (example) under simulation', () => {
   }));
 
   it('rides out a 45-second partition: the first attempt times out at 30 s, a retry gets through after repair', () => simulated({}, async (sim) => {
-    serveGreetings(sim.host('server'), { port: PORT });
+    serveGreetings(sim.host('server'), { host: '0.0.0.0', port: PORT });
     const client = sim.host('client');
     sim.partition('client', 'server');
     sim.host('operator').executor.spawnLocal(async (cx) => {
@@ -51,7 +51,7 @@ describe('RetryClient (example) under simulation', () => {
   }));
 
   it('delivers every reply intact across a lossy link (30% of packets lost)', () => simulated({ lossRate: 0.3 }, async (sim) => {
-    serveGreetings(sim.host('server'), { port: PORT });
+    serveGreetings(sim.host('server'), { host: '0.0.0.0', port: PORT });
     const client = sim.host('client');
     const retry = new RetryClient(client.reactor, { host: 'server', port: PORT });
     const replies = await client.run(async () => {
@@ -65,14 +65,14 @@ describe('RetryClient (example) under simulation', () => {
 
   it('survives a server crash and a restart a minute later: the request during the outage times out and is retried, the restarted server counts from 1', () => simulated({}, async (sim) => {
     const server = sim.host('server');
-    serveGreetings(server, { port: PORT });
+    serveGreetings(server, { host: '0.0.0.0', port: PORT });
     const client = sim.host('client');
     sim.host('operator').executor.spawnLocal(async (cx) => {
       const { clock } = cx.runtime.reactor;
       await clock.sleep(3_500);
       sim.crash('server');
       await clock.sleep(60_000); // longer than the client's 30 s per-attempt timeout
-      serveGreetings(sim.restart('server'), { port: PORT });
+      serveGreetings(sim.restart('server'), { host: '0.0.0.0', port: PORT });
     }, { name: 'crash-then-restart' });
     const retry = new RetryClient(client.reactor, { host: 'server', port: PORT });
     const replies = await client.run(async (cx) => {
@@ -104,13 +104,13 @@ describe('RetryClient (example) under simulation', () => {
 
   it('replays exactly from its seed: the crash scenario twice gives the same trace hash', async () => {
     const run = () => simulated({ lossRate: 0.1 }, async (sim) => {
-      serveGreetings(sim.host('server'), { port: PORT });
+      serveGreetings(sim.host('server'), { host: '0.0.0.0', port: PORT });
       const client = sim.host('client');
       sim.host('operator').executor.spawnLocal(async (cx) => {
         await cx.runtime.reactor.clock.sleep(1_000);
         sim.crash('server');
         await cx.runtime.reactor.clock.sleep(2_000);
-        serveGreetings(sim.restart('server'), { port: PORT });
+        serveGreetings(sim.restart('server'), { host: '0.0.0.0', port: PORT });
       });
       const retry = new RetryClient(client.reactor, { host: 'server', port: PORT });
       await client.run(async (cx) => {

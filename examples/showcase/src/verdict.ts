@@ -39,6 +39,12 @@ export function speedupVerdict(input: SpeedupInput): string {
       + `so there is no parallel speedup to show: ${measured}`;
   }
   const state = machineState(cores, load);
+  if (state === 'saturated' && ratio >= 1.2) {
+    // The load average is a minute's mean: the neighbours may have left the cores free during the
+    // run. "Impossible" next to a measured speedup would contradict itself; say both facts instead.
+    return `this machine is saturated (${where}): other processes want every core, yet this run still `
+      + `measured ${measured} on ${threads} threads; with that load, expect the figure to vary from run to run`;
+  }
   if (state === 'saturated') {
     return `this machine is saturated (${where}): other processes keep every core busy, so a parallel speedup `
       + `is impossible right now; measured ${measured}, which reflects that load, not the runtime`;

@@ -6,22 +6,40 @@ import { join } from 'node:path';
 import { describePlan, explore, replay, shrink } from '@runtime-traits/simtest';
 import { HTTP_FAULTS, VARIANTS } from './lib/index.js';
 
+/** What the user gave wrong (a flag, a file): one line naming it, exit 2 — 1 means a run failed, as for runtime-traits-sim. */
+function usage(message: string): never {
+  console.error(`sim-http: ${message}`);
+  process.exit(2);
+}
+
 function flag(name: string, fallback?: string): string | undefined {
   const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 ? process.argv[i + 1] : fallback;
+  if (i < 0) return fallback;
+  const value = process.argv[i + 1];
+  if (value === undefined || value.startsWith('--')) usage(`--${name} needs a value`);
+  return value;
+}
+
+/** An integer flag from `min` to `max`; simtest's own RangeError would name options.seeds, not the flag. */
+function count(name: string, min: number, max: number, fallback?: string): number | undefined {
+  const text = flag(name, fallback);
+  if (text === undefined) return undefined;
+  const value = Number(text);
+  if (!/^\d+$/.test(text) || value < min || value > max) usage(`--${name} must be an integer from ${min} to ${max}, got ${JSON.stringify(text)}`);
+  return value;
 }
 
 function variant(): [string, (typeof VARIANTS)[keyof typeof VARIANTS]] {
   const name = flag('variant', 'naive')!;
-  const scenario = VARIANTS[name as keyof typeof VARIANTS];
-  if (!scenario) throw new TypeError(`--variant must be one of ${Object.keys(VARIANTS).join(', ')}, got ${JSON.stringify(name)}`);
+  const scenario = Object.hasOwn(VARIANTS, name) ? VARIANTS[name as keyof typeof VARIANTS] : undefined; // not 'toString'
+  if (!scenario) usage(`--variant must be one of ${Object.keys(VARIANTS).join(', ')}, got ${JSON.stringify(name)}`);
   return [name, scenario];
 }
 
 async function exploreCommand(): Promise<number> {
   const [name, scenario] = variant();
-  const seeds = Number(flag('seeds', '40'));
-  const workers = flag('workers') === undefined ? undefined : Number(flag('workers'));
+  const seeds = count('seeds', 1, 10_000_000, '40')!;
+  const workers = count('workers', 0, 256); // 0 runs the seeds on this thread
   const started = performance.now();
   const report = await explore(scenario, { seeds, faults: HTTP_FAULTS, workers });
   console.log(`explored ${report.runs} seeds of the ${name} cache in ${((performance.now() - started) / 1000).toFixed(1)} s`);
@@ -43,9 +61,14 @@ async function exploreCommand(): Promise<number> {
 
 async function replayCommand(): Promise<number> {
   const file = process.argv[3];
-  if (!file || file.startsWith('--')) throw new TypeError('usage: main.js replay <file> [--variant naive|fixed]');
+  if (!file || file.startsWith('--')) usage('replay needs a file: main.js replay <file> [--variant naive|fixed]');
   const [, scenario] = variant();
-  const result = await replay(scenario, file);
+  let result: Awaited<ReturnType<typeof replay>>;
+  try {
+    result = await replay(scenario, file);
+  } catch (error) {
+    usage((error as Error).message); // a file that cannot be read or is no replay file (it names the file); the scenario's own failure is a result
+  }
   console.log(`traceHash ${result.traceHash} (${result.reproduced ? 'reproduced' : `the file had ${result.expectedTraceHash}`})`);
   console.log(result.error ? `failed: ${result.error.message}` : 'passed');
   return result.error ? 1 : 0;

@@ -6,23 +6,41 @@ import { join } from 'node:path';
 import { describePlan, explore, replay, shrink } from '@runtime-traits/simtest';
 import { KV_FAULTS, VARIANTS } from './lib/index.js';
 
+/** What the user gave wrong (a flag, a file): one line naming it, exit 2 — 1 means a run failed, as for runtime-traits-sim. */
+function usage(message: string): never {
+  console.error(`sim-kv: ${message}`);
+  process.exit(2);
+}
+
 function flag(name: string, fallback?: string): string | undefined {
   const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 ? process.argv[i + 1] : fallback;
+  if (i < 0) return fallback;
+  const value = process.argv[i + 1];
+  if (value === undefined || value.startsWith('--')) usage(`--${name} needs a value`);
+  return value;
+}
+
+/** An integer flag from `min` to `max`; simtest's own RangeError would name options.seeds, not the flag. */
+function count(name: string, min: number, max: number, fallback?: string): number | undefined {
+  const text = flag(name, fallback);
+  if (text === undefined) return undefined;
+  const value = Number(text);
+  if (!/^\d+$/.test(text) || value < min || value > max) usage(`--${name} must be an integer from ${min} to ${max}, got ${JSON.stringify(text)}`);
+  return value;
 }
 
 function variant(fallback: string): (typeof VARIANTS)[keyof typeof VARIANTS] {
   const name = flag('variant', fallback)!;
-  const scenario = VARIANTS[name as keyof typeof VARIANTS];
-  if (!scenario) throw new TypeError(`--variant must be one of ${Object.keys(VARIANTS).join(', ')}, got ${JSON.stringify(name)}`);
+  const scenario = Object.hasOwn(VARIANTS, name) ? VARIANTS[name as keyof typeof VARIANTS] : undefined; // not 'toString'
+  if (!scenario) usage(`--variant must be one of ${Object.keys(VARIANTS).join(', ')}, got ${JSON.stringify(name)}`);
   return scenario;
 }
 
 async function exploreCommand(): Promise<number> {
   const name = flag('variant', 'retry-writes')!;
   const scenario = variant('retry-writes');
-  const seeds = Number(flag('seeds', '300'));
-  const workers = flag('workers') === undefined ? undefined : Number(flag('workers'));
+  const seeds = count('seeds', 1, 10_000_000, '300')!;
+  const workers = count('workers', 0, 256); // 0 runs the seeds on this thread
   const started = performance.now();
   const report = await explore(scenario, { seeds, faults: KV_FAULTS, workers, maxFailures: 1 });
   console.log(`explored ${report.runs} seeds in ${((performance.now() - started) / 1000).toFixed(1)} s`);
@@ -43,9 +61,15 @@ async function exploreCommand(): Promise<number> {
 
 async function replayCommand(): Promise<number> {
   const file = process.argv[3];
-  if (!file) throw new TypeError('usage: main.js replay <file> [--variant correct] [--trace trace.json]');
+  if (!file || file.startsWith('--')) usage('replay needs a file: main.js replay <file> [--variant correct] [--trace trace.json]');
   const trace = flag('trace');
-  const result = await replay(variant('retry-writes'), file, trace === undefined ? {} : { trace });
+  const scenario = variant('retry-writes');
+  let result: Awaited<ReturnType<typeof replay>>;
+  try {
+    result = await replay(scenario, file, trace === undefined ? {} : { trace });
+  } catch (error) {
+    usage((error as Error).message); // a file that cannot be read or is no replay file (it names the file); the scenario's own failure is a result
+  }
   console.log(`traceHash ${result.traceHash} (${result.reproduced ? 'reproduced' : `the file had ${result.expectedTraceHash}`})`);
   console.log(result.error ? `failed: ${result.error.message}` : 'passed');
   return result.error ? 1 : 0;

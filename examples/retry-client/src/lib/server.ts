@@ -3,6 +3,7 @@ import type { Runtime, Task } from '@runtime-traits/core';
 import { LineReader } from './lines.js';
 
 export interface GreetingServerOptions {
+  /** Defaults to 127.0.0.1: nothing beyond this machine is served unless asked for (a Simulation's other hosts need '0.0.0.0'). */
   host?: string;
   port: number;
 }
@@ -14,7 +15,7 @@ export interface GreetingServerOptions {
 export function serveGreetings(runtime: Runtime, opts: GreetingServerOptions): Task<void> {
   return runtime.executor.spawnLocal(async (cx) => {
     const { net } = cx.runtime.reactor;
-    const listener = await net.listen({ host: opts.host ?? '0.0.0.0', port: opts.port });
+    const listener = await net.listen({ host: opts.host ?? '127.0.0.1', port: opts.port });
     let greeted = 0;
     for await (const conn of listener) {
       cx.runtime.executor.spawnLocal(async () => {
